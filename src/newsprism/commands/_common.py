@@ -1,0 +1,89 @@
+"""What every command shares: reading inputs with warnings, --strict, output."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from newsprism.errors import StrictModeError
+from newsprism.model import Article, Problem
+
+err_console = Console(stderr=True, highlight=False)
+
+PATHS_ARG = typer.Argument(..., help="Files, directories (read recursively), globs, or - for stdin.")
+STRICT_OPT = typer.Option(False, "--strict", help="Exit non-zero if any input had to be skipped.")
+OUTPUT_OPT = typer.Option(None, "-o", "--output", help="Write here instead of standard output.")
+QUIET_OPT = typer.Option(False, "-q", "--quiet", help="No progress bar or summary on stderr.")
+
+
+def progress(quiet: bool = False) -> Progress:
+    """A Rich progress bar on stderr; silent when quiet or not a terminal."""
+    return Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+        disable=quiet or not err_console.is_terminal,
+    )
+
+
+def warn_problem(p: Problem) -> None:
+    err_console.print(f"[yellow]warning:[/] {p.where()}: {p.message} (skipped)", markup=True, soft_wrap=True)
+
+
+def read_articles(paths: Sequence[str], *, strict: bool, quiet: bool) -> list[Article]:
+    """Ingest and prepare the inputs; warn once per bad input; honour --strict."""
+    from newsprism.extract import prepare_articles
+    from newsprism.ingest import iter_inputs
+
+    articles: list[Article] = []
+    problems: list[Problem] = []
+    with progress(quiet) as bar:
+        task = bar.add_task("reading", total=None)
+        for item in iter_inputs(list(paths), stdin=sys.stdin.buffer):
+            if isinstance(item, Problem):
+                problems.append(item)
+                warn_problem(item)
+            else:
+                articles.append(item)
+            bar.advance(task)
+    articles = prepare_articles(articles)
+    if not quiet or problems:
+        summarize(len(articles), problems)
+    if strict and problems:
+        raise StrictModeError(f"{len(problems)} input(s) skipped and --strict was given")
+    return articles
+
+
+def summarize(n_read: int, problems: Iterable[Problem]) -> None:
+    counts = Counter(p.reason for p in problems)
+    skipped = sum(counts.values())
+    line = f"read {n_read} article(s)"
+    if skipped:
+        line += f", skipped {skipped}: " + ", ".join(f"{n} {r}" for r, n in sorted(counts.items()))
+    err_console.print(line, highlight=False)
+
+
+def write_output(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        if not text.endswith("\n"):
+            sys.stdout.write("\n")
+    else:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+        err_console.print(f"wrote {output}", highlight=False)
+
+
+def jsonl(rows: Iterable[dict]) -> str:
+    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)

@@ -1,0 +1,38 @@
+"""Typed exceptions. The CLI turns each into one line and a non-zero exit."""
+
+
+class NewsprismError(Exception):
+    """Base class for every error newsprism raises on purpose."""
+
+    exit_code = 1
+
+
+class InputError(NewsprismError):
+    """An input could not be read (missing path, bad format, ...)."""
+
+
+class StrictModeError(NewsprismError):
+    """--strict was given and at least one input was skipped."""
+
+    exit_code = 3
+
+
+class MissingExtraError(NewsprismError):
+    """An optional dependency is not installed."""
+
+    exit_code = 4
+
+    def __init__(self, package: str, extra: str, purpose: str):
+        super().__init__(
+            f"{purpose} needs the '{package}' package: pip install 'newsprism[{extra}]'"
+        )
+        self.package = package
+        self.extra = extra
+
+
+class ModelError(NewsprismError):
+    """A model could not be loaded from local files."""
+
+
+class EvalError(NewsprismError):
+    """Gold or prediction files for `newsprism eval` are inconsistent."""

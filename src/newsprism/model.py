@@ -1,0 +1,315 @@
+"""The data model every stage reads and writes.
+
+Stages are pure functions over lists of these dataclasses. Every piece of
+evidence is a character span into ``Article.text``, so a claim, a quote or a
+conflict can always be traced back to the exact words an outlet printed.
+
+Field names match the JSON schema in the README: ``newsprism.report.jsonout``
+serialises these objects with :func:`to_jsonable`, leaving out fields whose
+metadata says ``json=False``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+
+def _internal(default: Any = None, factory: Any = None) -> Any:
+    """A field kept in memory but not written to JSON."""
+    if factory is not None:
+        return field(default_factory=factory, metadata={"json": False})
+    return field(default=default, metadata={"json": False})
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    start: int
+    end: int
+
+    def text(self, source: str) -> str:
+        return source[self.start : self.end]
+
+    def overlaps(self, other: "Span") -> bool:
+        return self.start < other.end and other.start < self.end
+
+    def __len__(self) -> int:
+        return self.end - self.start
+
+
+ParagraphKind = Literal["title", "subtitle", "byline", "dateline", "body", "note"]
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    start: int
+    end: int
+    kind: ParagraphKind = "body"
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    start: int
+    end: int
+    paragraph: int  # index into Article.paragraphs
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A named-entity mention inside one article."""
+
+    start: int
+    end: int
+    text: str
+    label: str  # spaCy label: PERSON, ORG, GPE, NORP, LOC, FAC, EVENT, ...
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRef:
+    """Where an article came from, for warnings and provenance."""
+
+    path: str
+    line: int | None = None  # 1-based line for JSONL, record number for WARC/feeds
+
+
+@dataclass
+class Article:
+    id: str
+    text: str
+    title: str | None = None
+    outlet: str | None = None  # display name, e.g. "The New York Times"
+    outlet_id: str | None = None  # canonical key shared by all spellings, e.g. "nytimes"
+    url: str | None = None
+    published: str | None = None  # ISO 8601 date or datetime, as precise as known
+    byline: list[str] = field(default_factory=list)
+    # The syndicate or wire the text says it came from ("Jewish News Syndicate"),
+    # or, after dedup, the id of the original article when that is in the corpus.
+    syndicated_from: str | None = None
+    duplicate_of: str | None = None  # id of an identical/near-identical article
+    story: str | None = None
+    # field name -> evidence span for metadata inferred from the text
+    inferred: dict[str, Span] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)  # unknown input fields, kept
+    source: SourceRef | None = None
+    paragraphs: list[Paragraph] = _internal(factory=list)
+    sentences: list[Sentence] = _internal(factory=list)
+    mentions: list[Mention] = _internal(factory=list)
+
+    def span_text(self, span: Span | Sentence | Paragraph | Mention) -> str:
+        return self.text[span.start : span.end]
+
+    def body_sentences(self) -> list[Sentence]:
+        return [s for s in self.sentences if self.paragraphs[s.paragraph].kind == "body"]
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One input that could not be read. Never fatal unless --strict."""
+
+    path: str
+    reason: str  # short machine-friendly key: "empty", "binary", "bad-json", "no-body", ...
+    message: str
+    line: int | None = None
+
+    def where(self) -> str:
+        return f"{self.path}:{self.line}" if self.line is not None else self.path
+
+
+# ---------------------------------------------------------------- stories
+
+
+@dataclass
+class Story:
+    id: str
+    articles: list[str]  # article ids, in arrival order
+    absorbed: list[str] = field(default_factory=list)  # story ids merged into this one
+    title: str | None = None
+
+
+# ---------------------------------------------------------------- entities
+
+
+@dataclass
+class Entity:
+    """One real-world entity, merged across the articles of a story."""
+
+    id: str
+    name: str  # fullest form: "Brig. Gen. Mohammad Bagheri"
+    label: str
+    variants: list[str]
+    articles: list[str]
+    mentions: int
+
+
+# ---------------------------------------------------------------- quotes
+
+
+SpeakerKind = Literal["person", "organisation", "media", "anonymous", "unknown"]
+
+
+@dataclass
+class Speaker:
+    start: int | None
+    end: int | None
+    text: str  # surface mention in the article, may be a pronoun
+    name: str  # resolved fullest name, or the description for anonymous sources
+    kind: SpeakerKind
+
+
+@dataclass
+class Quote:
+    content: Span
+    speaker: Speaker | None
+    cue: Span | None
+    direct: bool
+    article: str = _internal("")
+
+
+@dataclass
+class QuoteVariant:
+    article: str
+    outlet: str | None
+    text: str
+    direct: bool
+    start: int
+    end: int
+    diff: list[tuple[str, str]] = field(default_factory=list)  # (op, words): op in "=", "+", "-"
+
+
+@dataclass
+class QuoteGroup:
+    speaker: dict[str, str]  # {"name", "kind"}
+    text: str  # the representative wording
+    variants: list[QuoteVariant]
+
+
+# ---------------------------------------------------------------- claims and provenance
+
+
+@dataclass
+class Evidence:
+    article: str
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
+class Origin:
+    name: str
+    kind: str  # "outlet", "media", "person", "official", "anonymous", "syndicate", ...
+    via: list[str] = field(default_factory=list)  # the chain, outermost first
+
+
+@dataclass
+class Claim:
+    id: str
+    text: str
+    articles: list[str]
+    outlets: list[str]
+    independent_sources: int
+    origins: list[Origin]
+    evidence: list[Evidence] = field(default_factory=list)
+
+
+@dataclass
+class ProvNode:
+    id: str
+    name: str
+    kind: str  # "article", "outlet", "media", "person", "official", "anonymous", "syndicate"
+
+
+@dataclass
+class ProvEdge:
+    source: str  # node id of the one who cites
+    target: str  # node id of the one cited
+    relation: str  # "cites", "republishes", "quotes", "copy-of"
+    article: str
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
+class Provenance:
+    nodes: list[ProvNode] = field(default_factory=list)
+    edges: list[ProvEdge] = field(default_factory=list)
+
+
+@dataclass
+class ConflictValue:
+    value: str  # normalised value, e.g. "2024-08-05" or "4000"
+    article: str
+    start: int
+    end: int
+    text: str  # the surface words
+
+
+@dataclass
+class Conflict:
+    kind: str  # "number", "date", "fact"
+    topic: str  # what the values are about
+    values: list[ConflictValue]
+
+
+@dataclass
+class TimelineEvent:
+    date: str  # ISO date
+    text: str
+    articles: list[str]
+    evidence: list[Evidence] = field(default_factory=list)
+
+
+@dataclass
+class SummarySentence:
+    text: str
+    articles: list[str]
+
+
+@dataclass
+class SharedSentence:
+    """A sentence that several articles print (near-)verbatim."""
+
+    text: str
+    articles: list[str]
+    evidence: list[Evidence]
+
+
+@dataclass
+class CoverageNote:
+    outlet: str
+    article: str
+    adds: list[str]  # claim ids only this outlet carries
+    omits: list[str]  # claim ids most other outlets carry
+
+
+@dataclass
+class Brief:
+    story: Story
+    articles: list[Article]
+    entities: list[Entity] = field(default_factory=list)
+    shared_sentences: list[SharedSentence] = field(default_factory=list)
+    quotes: list[QuoteGroup] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
+    provenance: Provenance = field(default_factory=Provenance)
+    coverage: list[CoverageNote] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
+    timeline: list[TimelineEvent] = field(default_factory=list)
+    summary: list[SummarySentence] = field(default_factory=list)
+    framing: dict[str, Any] = field(default_factory=dict)
+
+
+def to_jsonable(obj: Any) -> Any:
+    """Dataclasses to plain JSON values, skipping fields marked json=False."""
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        out = {}
+        for f in dataclasses.fields(obj):
+            if f.metadata.get("json", True):
+                out[f.name] = to_jsonable(getattr(obj, f.name))
+        return out
+    if isinstance(obj, dict):
+        return {str(k): to_jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [to_jsonable(v) for v in obj]
+    return obj
