@@ -1,0 +1,83 @@
+"""RSS and Atom feeds: one article per entry, the feed's title as the outlet."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from typing import Any
+
+from newsprism.errors import MissingExtraError
+from newsprism.ingest.base import Skip, Source
+from newsprism.ingest.decode import clean_text
+from newsprism.ingest.fields import html_to_text, iso_date, names, one_line
+from newsprism.model import Article, Problem, SourceRef
+
+_HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+
+def read(src: Source, max_bytes: int) -> Iterator[Article | Problem]:
+    # feedparser needs the whole document; feeds are small, so max_bytes does not apply.
+    try:
+        import feedparser
+    except ImportError as e:  # pragma: no cover - a core dependency
+        raise MissingExtraError("feedparser", "all", "Reading RSS/Atom feeds") from e
+    with src.opener() as stream:
+        data = stream.read()
+    if not data.strip():
+        raise Skip("empty", "empty file")
+    parsed = feedparser.parse(data)
+    if not parsed.entries:
+        if parsed.get("bozo"):
+            raise Skip("bad-feed", f"not a readable RSS/Atom feed: {parsed.get('bozo_exception')}")
+        raise Skip("empty", "the feed has no entries")
+    outlet = one_line(parsed.feed.get("title"))
+    for n, entry in enumerate(parsed.entries, start=1):
+        text = _entry_text(entry)
+        if not text.strip():
+            yield src.problem("no-text", "feed entry has no text (no content or summary)", n)
+            continue
+        yield Article(
+            id=f"{src.key}#{n}",
+            text=text,
+            title=_title(entry),
+            outlet=outlet,
+            url=one_line(entry.get("link")),
+            published=_published(entry),
+            byline=names(entry.get("authors") or entry.get("author")),
+            extra={"guid": entry["id"]} if entry.get("id") else {},
+            source=SourceRef(src.display, n),
+        )
+
+
+def _entry_text(entry: Any) -> str:
+    """The longest of the entry's content blocks and summary, as plain text."""
+    blocks = list(entry.get("content") or [])
+    if entry.get("summary_detail"):
+        blocks.append(entry["summary_detail"])
+    elif entry.get("summary"):
+        blocks.append({"value": entry["summary"], "type": "text/html"})
+    texts = [_as_text(b.get("value") or "", b.get("type") or "text/html") for b in blocks]
+    return max(texts, key=len, default="")
+
+
+def _as_text(value: str, mime: str) -> str:
+    return html_to_text(value) if mime in _HTML_TYPES else clean_text(value).strip()
+
+
+def _title(entry: Any) -> str | None:
+    detail = entry.get("title_detail") or {}
+    title = entry.get("title")
+    if title and detail.get("type") in _HTML_TYPES:
+        title = html_to_text(title)
+    return one_line(title)
+
+
+def _published(entry: Any) -> str | None:
+    """The date as written (keeping its time zone), else feedparser's UTC reading of it."""
+    for raw, parsed in (("published", "published_parsed"), ("updated", "updated_parsed")):
+        value = iso_date(entry.get(raw))
+        if value:
+            return value
+        if entry.get(parsed):
+            return time.strftime("%Y-%m-%dT%H:%M:%S+00:00", entry[parsed])
+    return None
