@@ -1,0 +1,308 @@
+"""Stage 2: segment each article and infer the metadata its text carries.
+
+Cheap by design (regex only, no spaCy): it runs on every article read. The
+input's own metadata always wins; what the text says is still recorded in
+``Article.inferred`` as evidence spans.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import re
+from dataclasses import dataclass
+
+from newsprism.extract import metadata as md
+from newsprism.extract.outlets import canonical_outlet, host_of, is_wire, outlet_identity
+from newsprism.extract.segment import split_paragraphs, split_sentences
+from newsprism.model import Article, Paragraph, ParagraphKind, Sentence, Span
+
+log = logging.getLogger(__name__)
+
+HEADER_PARAS = 6  # bylines and datelines sit among the first paragraphs
+FOOTER_PARAS = 4  # notes and credits among the last
+NOTE_MAX_WORDS = 60
+HEADLINE_MAX_WORDS = 20
+CROSSHEAD_MAX_WORDS = 10
+SUBTITLE_MAX_WORDS = 70  # a deck between the title and the byline/dateline
+_TERMINAL = ".!?\"”’'…)"
+# A short line ending in a reporting verb introduces what follows ("Jane Doe tweeted").
+_LEADS_IN = re.compile(r"\b(?:said|says|tweeted|wrote|writes|added|reported|stated|announced|explained|noted)$")
+
+
+@dataclass(slots=True)
+class _Para:
+    start: int
+    end: int
+    kind: ParagraphKind = "body"
+
+
+def prepare_articles(articles: list[Article]) -> list[Article]:
+    """Paragraphs, sentences, byline, dateline, syndication and canonical outlet.
+
+    Returns new Article objects; the inputs are left untouched.
+    """
+    return [prepare_article(a) for a in articles]
+
+
+def prepare_article(article: Article) -> Article:
+    try:
+        return _prepare(article)
+    except Exception:  # noqa: BLE001 - one odd article must not stop a batch
+        log.warning("could not segment article %s; keeping it as one paragraph", article.id, exc_info=True)
+        a = _copy(article)
+        start, end = len(a.text) - len(a.text.lstrip()), len(a.text.rstrip())
+        a.paragraphs = [Paragraph(start, end)] if end > start else []
+        a.sentences = [Sentence(start, end, 0)] if end > start else []
+        return a
+
+
+def _copy(article: Article) -> Article:
+    return dataclasses.replace(article, byline=list(article.byline), inferred=dict(article.inferred))
+
+
+def _prepare(article: Article) -> Article:
+    a = _copy(article)
+    paras = [_Para(s, e) for s, e in split_paragraphs(a.text)]
+    _apply_outlet(a)
+    _classify(a, paras)
+    a.paragraphs = [Paragraph(p.start, p.end, p.kind) for p in paras]
+    a.sentences = [Sentence(s, e, i) for i, p in enumerate(paras) for s, e in split_sentences(a.text, p.start, p.end)]
+    if a.outlet and not a.outlet_id:
+        a.outlet_id = outlet_identity(a.outlet)[0]
+    return a
+
+
+# ---------------------------------------------------------------- metadata setters
+
+
+def _infer(a: Article, field: str, value: object, start: int, end: int) -> None:
+    """Record the evidence; set the field only when the input left it empty."""
+    a.inferred.setdefault(field, Span(start, end))
+    if not getattr(a, field):
+        setattr(a, field, value)
+
+
+def _apply_outlet(a: Article) -> None:
+    """Outlet from the input, else from the URL when the table knows the host."""
+    if a.outlet:
+        a.outlet_id = a.outlet_id or outlet_identity(a.outlet)[0]
+    elif a.url and (known := canonical_outlet(a.url)):
+        a.outlet_id, a.outlet = known
+
+
+def _outlet_from_url_fallback(a: Article) -> None:
+    if not a.outlet and a.url and host_of(a.url):
+        a.outlet_id, a.outlet = outlet_identity(a.url)
+
+
+def _set_outlet(a: Article, name: str, start: int, end: int) -> None:
+    oid, display = outlet_identity(name)
+    if not a.outlet:
+        a.outlet_id = oid
+    _infer(a, "outlet", display if canonical_outlet(name) else name, start, end)
+
+
+def _set_syndication(a: Article, name: str, start: int, end: int) -> None:
+    oid, display = outlet_identity(name)
+    if oid == a.outlet_id:
+        return  # an outlet's own copyright or dateline is not syndication
+    _infer(a, "syndicated_from", display if canonical_outlet(name) else name, start, end)
+
+
+# ---------------------------------------------------------------- layout
+
+
+def _words(text: str) -> int:
+    return len(text.split())
+
+
+def _classify(a: Article, paras: list[_Para]) -> None:
+    text = a.text
+    first_meta = _header(a, paras)
+    _title_and_deck(a, paras, first_meta)
+    _wire_dateline(a, paras)
+    _notes(a, paras)
+    _crossheads(text, paras)
+    _outlet_from_url_fallback(a)
+
+
+def _header(a: Article, paras: list[_Para]) -> int | None:
+    """Bylines and dateline paragraphs near the top; index of the first one."""
+    first_meta = None
+    for i, p in enumerate(paras[:HEADER_PARAS]):
+        line = a.text[p.start : p.end]
+        if _words(line) > 20:
+            continue
+        byline = md.parse_byline(line)
+        if byline:
+            p.kind = "byline"
+            _apply_byline(a, byline, p.start)
+        else:
+            dateline = md.parse_dateline(line)
+            if dateline is None:
+                continue
+            p.kind = "dateline"
+            date = dateline.date
+            _infer(a, "published", date.value, p.start + date.start, p.start + date.end)
+            if dateline.source:
+                src = dateline.source
+                _set_syndication(a, src.value, p.start + src.start, p.start + src.end)
+        first_meta = i if first_meta is None else first_meta
+    return first_meta
+
+
+def _apply_byline(a: Article, b: md.Byline, offset: int) -> None:
+    if b.names:
+        _infer(a, "byline", [n.value for n in b.names], offset + b.names[0].start, offset + b.names[-1].end)
+    if b.org:
+        known = canonical_outlet(b.org.value)
+        if known and is_wire(known[0]) and a.outlet and known[0] != a.outlet_id:
+            _set_syndication(a, b.org.value, offset + b.org.start, offset + b.org.end)
+        else:
+            _set_outlet(a, b.org.value, offset + b.org.start, offset + b.org.end)
+    if b.date:
+        _infer(a, "published", b.date.value, offset + b.date.start, offset + b.date.end)
+
+
+def _norm(s: str) -> str:
+    return re.sub(r"[\W_]+", " ", s.casefold()).strip()
+
+
+def _is_headline(line: str) -> bool:
+    words = line.split()
+    return (
+        0 < len(words) <= HEADLINE_MAX_WORDS
+        and len(line) <= 200
+        and line[-1] not in ".,;:"
+        and (line[0].isupper() or line[0].isdigit() or line[0] in "\"“‘'")
+    )
+
+
+def _title_and_deck(a: Article, paras: list[_Para], first_meta: int | None) -> None:
+    if len(paras) < 2 or paras[0].kind != "body":
+        return
+    p0 = paras[0]
+    line = a.text[p0.start : p0.end]
+    given = _norm(a.title) if a.title else ""
+    same = bool(given) and (_norm(line) == given or (len(given) >= 20 and given.startswith(_norm(line))))
+    meta_follows = first_meta is not None and first_meta <= 3
+    if not (same or (_is_headline(line) and (a.title is None or meta_follows))):
+        return
+    p0.kind = "title"
+    _infer(a, "title", line, p0.start, p0.end)
+    if meta_follows:
+        # Everything between the headline and the byline/dateline is the deck.
+        for p in paras[1:first_meta]:
+            if p.kind == "body" and _words(a.text[p.start : p.end]) <= SUBTITLE_MAX_WORDS:
+                p.kind = "subtitle"
+        return
+    p1 = paras[1]
+    deck = a.text[p1.start : p1.end]
+    if len(paras) >= 3 and p1.kind == "body" and _words(deck) <= 25 and deck[-1] not in _TERMINAL + ",;:":
+        p1.kind = "subtitle"
+
+
+def _wire_dateline(a: Article, paras: list[_Para]) -> None:
+    """ "LONDON, May 3 (AP) — ..." opens the lede: split it off as a dateline paragraph."""
+    hit = _find_wire_dateline(a.text, paras)
+    if hit is None:
+        return
+    i, found = hit
+    p = paras[i]
+    # What comes before the lede's dateline is a deck or pull quote, not story text.
+    for q in paras[:i]:
+        if q.kind == "body" and _words(a.text[q.start : q.end]) <= SUBTITLE_MAX_WORDS:
+            q.kind = "subtitle"
+    paras[i : i + 1] = [_Para(p.start, p.start + found.end, "dateline"), _Para(p.start + found.end, p.end)]
+    _trim_para(a.text, paras[i])
+    a.inferred.setdefault("dateline", Span(p.start + found.place.start, p.start + found.place.end))
+    if found.wire:
+        _set_syndication(a, found.wire.value, p.start + found.wire.start, p.start + found.wire.end)
+    if found.date:
+        _infer(a, "published", found.date.value, p.start + found.date.start, p.start + found.date.end)
+
+
+def _find_wire_dateline(text: str, paras: list[_Para]) -> tuple[int, md.WireDateline] | None:
+    for i, p in enumerate(paras[:HEADER_PARAS]):
+        if p.kind == "body":
+            found = md.parse_wire_dateline(text[p.start : p.end])
+            if found is not None and found.end < p.end - p.start:
+                return i, found
+    return None
+
+
+def _trim_para(text: str, p: _Para) -> None:
+    while p.end > p.start and (text[p.end - 1].isspace() or text[p.end - 1] in "-–—:"):
+        p.end -= 1
+
+
+def _notes(a: Article, paras: list[_Para]) -> None:
+    n = len(paras)
+    candidates = sorted(set(range(min(3, n))) | set(range(max(0, n - FOOTER_PARAS), n)))
+    for i in reversed(candidates):  # reversed: splitting a paragraph shifts later indices
+        p = paras[i]
+        if p.kind not in ("body", "subtitle"):
+            continue
+        line = a.text[p.start : p.end]
+        hit = md.parse_syndication(line)
+        if hit:
+            cut = _note_start(line, hit.start)
+            if cut is None:
+                continue
+            _set_syndication(a, hit.value, p.start + hit.start, p.start + hit.end)
+            _mark_note(a.text, paras, i, p.start + cut)
+            continue
+        if _words(line) > NOTE_MAX_WORDS:
+            continue
+        copyright_ = md.parse_copyright(line)
+        if copyright_:
+            p.kind = "note"
+            s, e = p.start + copyright_.start, p.start + copyright_.end
+            if is_wire(outlet_identity(copyright_.value)[0]):
+                _set_syndication(a, copyright_.value, s, e)
+            elif not a.outlet:
+                _set_outlet(a, copyright_.value, s, e)
+        elif md.is_boilerplate(line):
+            p.kind = "note"
+            credits = md.parse_credits(line)
+            if credits:
+                _infer(a, "byline", [c.value for c in credits], p.start + credits[0].start, p.start + credits[-1].end)
+
+
+def _note_start(line: str, hit_start: int) -> int | None:
+    """Where the note begins: the paragraph start, or the sentence holding the match."""
+    head = line[:hit_start]
+    sentence_start = max(head.rfind(". "), head.rfind("? "), head.rfind("! "), head.rfind(".” "), head.rfind('." '))
+    cut = 0 if sentence_start < 0 else sentence_start + head[sentence_start:].index(" ") + 1
+    if cut == 0:
+        return 0 if _words(line) <= NOTE_MAX_WORDS else None
+    return cut if _words(line[cut:]) <= NOTE_MAX_WORDS else None
+
+
+def _mark_note(text: str, paras: list[_Para], i: int, cut: int) -> None:
+    p = paras[i]
+    if cut <= p.start:
+        p.kind = "note"
+        return
+    head = _Para(p.start, cut, p.kind)
+    while head.end > head.start and text[head.end - 1].isspace():
+        head.end -= 1
+    paras[i : i + 1] = [head, _Para(cut, p.end, "note")]
+
+
+def _crossheads(text: str, paras: list[_Para]) -> None:
+    """Short unpunctuated headings between body paragraphs ("Deliveries have already begun")."""
+    for prev, p, nxt in zip(paras, paras[1:], paras[2:], strict=False):
+        if p.kind != "body" or prev.kind not in ("body", "subtitle") or nxt.kind != "body":
+            continue
+        line = text[p.start : p.end]
+        if (
+            _words(line) <= CROSSHEAD_MAX_WORDS
+            and line[-1] not in _TERMINAL + ",;:"
+            and line[0].isupper()
+            and not _LEADS_IN.search(line)
+            and text[prev.end - 1] in _TERMINAL
+            and text[nxt.end - 1] in _TERMINAL
+        ):
+            p.kind = "subtitle"
