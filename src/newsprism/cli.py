@@ -8,6 +8,7 @@ stage's owner can change its command without touching the others.
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 
 import typer
@@ -64,10 +65,17 @@ def main() -> None:
         sys.exit(e.exit_code)
     except typer.Abort:
         sys.exit(1)
-    except Exception as e:  # click usage errors and the like
+    except Exception as e:
         import click
 
         if isinstance(e, click.ClickException):
             e.show()
             sys.exit(e.exit_code)
-        raise
+        if os.environ.get("NEWSPRISM_DEBUG"):
+            raise
+        # A bug, not bad input: one line for the user, the traceback on request.
+        typer.secho(
+            f"internal error: {type(e).__name__}: {e} (set NEWSPRISM_DEBUG=1 for the traceback)",
+            err=True, fg=typer.colors.RED,
+        )
+        sys.exit(70)

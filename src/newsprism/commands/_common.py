@@ -43,6 +43,11 @@ def warn_problem(p: Problem) -> None:
 
 def read_articles(paths: Sequence[str], *, strict: bool, quiet: bool) -> list[Article]:
     """Ingest and prepare the inputs; warn once per bad input; honour --strict."""
+    return read_inputs(paths, strict=strict, quiet=quiet)[0]
+
+
+def read_inputs(paths: Sequence[str], *, strict: bool, quiet: bool) -> tuple[list[Article], list[Problem]]:
+    """As read_articles, also returning what was skipped (for the report)."""
     from newsprism.extract import prepare_articles
     from newsprism.ingest import iter_inputs
 
@@ -62,7 +67,7 @@ def read_articles(paths: Sequence[str], *, strict: bool, quiet: bool) -> list[Ar
         summarize(len(articles), problems)
     if strict and problems:
         raise StrictModeError(f"{len(problems)} input(s) skipped and --strict was given")
-    return articles
+    return articles, problems
 
 
 def summarize(n_read: int, problems: Iterable[Problem]) -> None:

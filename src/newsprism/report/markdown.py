@@ -1,0 +1,218 @@
+"""The Markdown brief: one section per story, the most telling facts first.
+
+Articles are cited by their number in the story's source table ([1][3]), so
+every line of the brief can be checked against the article it rests on.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from newsprism.model import Article, Brief, Problem
+from newsprism.pipeline import Analysis
+
+MAX_ROWS = 25  # long sections are cut; the JSON carries everything
+
+
+def _cell(text: str | None) -> str:
+    """Safe inside a Markdown table cell: one line, pipes escaped."""
+    return re.sub(r"\s+", " ", text or "").replace("|", "\\|").strip()
+
+
+def _line(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
+    out = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    out += ["| " + " | ".join(_cell(c) for c in r) + " |" for r in rows]
+    return out
+
+
+class _Cites:
+    """Numbers the articles of one story in table order."""
+
+    def __init__(self, articles: list[Article]) -> None:
+        self.num = {a.id: i for i, a in enumerate(articles, 1)}
+        self.by_id = {a.id: a for a in articles}
+
+    def __call__(self, ids: Sequence[str]) -> str:
+        nums = sorted({self.num[i] for i in ids if i in self.num})
+        return "".join(f"[{n}]" for n in nums)
+
+    def outlet(self, article_id: str) -> str:
+        a = self.by_id.get(article_id)
+        return (a.outlet if a and a.outlet else None) or article_id
+
+
+def _copy_note(a: Article, cites: _Cites) -> str:
+    if a.duplicate_of:
+        return f"duplicate of {cites([a.duplicate_of]) or a.duplicate_of}"
+    if a.syndicated_from:
+        return f"copy of {cites([a.syndicated_from])}" if a.syndicated_from in cites.num else f"from {a.syndicated_from}"
+    return ""
+
+
+def _ordered_articles(brief: Brief) -> list[Article]:
+    """Originals first, each followed by its copies, so copies sit under their original."""
+    arts = brief.articles
+    ids = {a.id for a in arts}
+
+    def original(a: Article) -> str | None:
+        for ref in (a.duplicate_of, a.syndicated_from):
+            if ref in ids and ref != a.id:
+                return ref
+        return None
+
+    out: list[Article] = []
+    for a in arts:
+        if original(a) is None:
+            out.append(a)
+            out += [c for c in arts if original(c) == a.id]
+    out += [a for a in arts if a not in out]
+    return out
+
+
+def _headline(brief: Brief) -> str:
+    outlets = {a.outlet_id or a.outlet or a.id for a in brief.articles}
+    copies = sum(1 for a in brief.articles if a.duplicate_of or a.syndicated_from)
+    parts = [f"{len(brief.articles)} articles", f"{len(outlets)} outlets"]
+    if copies:
+        parts.append(f"{copies} syndicated or duplicate")
+    if brief.claims:
+        top = max(brief.claims, key=lambda c: len(c.articles))
+        parts.append(
+            f"main claim carried by {len(top.articles)} articles resting on "
+            f"{top.independent_sources} independent source{'s' if top.independent_sources != 1 else ''}"
+        )
+    return " · ".join(parts)
+
+
+def render_brief(brief: Brief) -> list[str]:
+    arts = _ordered_articles(brief)
+    cites = _Cites(arts)
+    title = brief.story.title or (arts[0].title if arts else None) or brief.story.id
+    out = [f"## {_line(title)}", "", f"*Story `{brief.story.id}`: {_headline(brief)}.*", ""]
+
+    if brief.summary:
+        out += ["### Summary", ""]
+        out += [f"- {_line(s.text)} {cites(s.articles)}" for s in brief.summary]
+        out.append("")
+
+    out += ["### Sources", ""]
+    rows = []
+    for a in arts:
+        rows.append([
+            f"[{cites.num[a.id]}]",
+            a.outlet or "unknown",
+            (a.published or "")[:10],
+            ", ".join(a.byline),
+            a.title or "",
+            _copy_note(a, cites),
+        ])
+    out += _table(["#", "outlet", "date", "byline", "title", "copy"], rows) + [""]
+
+    if brief.claims:
+        out += ["### Claims and independent sources", ""]
+        rows = []
+        for c in sorted(brief.claims, key=lambda c: (-len(c.articles), c.id))[:MAX_ROWS]:
+            origins = "; ".join(" ← ".join([o.name, *o.via[::-1]]) if o.via else o.name for o in c.origins)
+            rows.append([c.text, cites(c.articles), str(c.independent_sources), origins])
+        out += _table(["claim", "articles", "independent", "rests on"], rows) + [""]
+
+    if brief.quotes:
+        out += ["### Who said what", ""]
+        for q in brief.quotes[:MAX_ROWS]:
+            spk = q.speaker.get("name") or "unknown speaker"
+            kind = q.speaker.get("kind")
+            out.append(f"- **{_line(spk)}**{f' ({kind})' if kind and kind != 'person' else ''}: “{_line(q.text)}”")
+            if len(q.variants) > 1:
+                for v in q.variants:
+                    mode = "direct" if v.direct else "reported"
+                    out.append(f"  - {cites([v.article])} {_line(cites.outlet(v.article))} ({mode}): {_line(v.text)}")
+            else:
+                out[-1] += f" {cites([q.variants[0].article])}" if q.variants else ""
+        out.append("")
+
+    if brief.provenance.edges:
+        out += ["### Attribution chains", ""]
+        names = {n.id: n.name for n in brief.provenance.nodes}
+        for e in brief.provenance.edges[: MAX_ROWS * 2]:
+            out.append(
+                f"- {_line(names.get(e.source, e.source))} —{e.relation}→ {_line(names.get(e.target, e.target))} "
+                f"{cites([e.article])}: “{_line(e.text)}”"
+            )
+        out.append("")
+
+    if brief.conflicts:
+        out += ["### Conflicts", ""]
+        for c in brief.conflicts:
+            vals = "; ".join(f"{_line(v.text)} ({v.value}) {cites([v.article])}" for v in c.values)
+            out.append(f"- **{c.kind}**, {_line(c.topic)}: {vals}")
+        out.append("")
+
+    if brief.timeline:
+        out += ["### Timeline", ""]
+        out += [f"- **{t.date}** {_line(t.text)} {cites(t.articles)}" for t in brief.timeline]
+        out.append("")
+
+    notes = [n for n in brief.coverage if n.adds or n.omits]
+    if notes:
+        claim_text = {c.id: c.text for c in brief.claims}
+        out += ["### What each outlet adds or leaves out", ""]
+        for n in notes:
+            bits = []
+            if n.adds:
+                bits.append("adds: " + "; ".join(_line(claim_text.get(i, i)) for i in n.adds[:5]))
+            if n.omits:
+                bits.append("leaves out: " + "; ".join(_line(claim_text.get(i, i)) for i in n.omits[:5]))
+            out.append(f"- {cites([n.article])} **{_line(n.outlet)}** " + " — ".join(bits))
+        out.append("")
+
+    framing = brief.framing or {}
+    wording = framing.get("outlets") or []
+    if wording:
+        out += ["### Framing", ""]
+        for prof in wording[:MAX_ROWS]:
+            terms = ", ".join(f"“{_line(t.get('text', ''))}”" for t in (prof.get("terms") or [])[:8])
+            out.append(f"- **{_line(prof.get('outlet', ''))}**: {terms or 'no loaded wording found'}")
+        out.append("")
+
+    if brief.entities:
+        out += ["### People, organisations and places", ""]
+        groups = (("People", {"PERSON"}), ("Organisations", {"ORG"}), ("Places", {"GPE", "LOC", "FAC"}))
+        for label, kinds in groups:
+            ents = [e for e in brief.entities if e.label in kinds]
+            if ents:
+                items = []
+                for e in ents[:MAX_ROWS]:
+                    others = [v for v in e.variants if v != e.name]
+                    alias = f" (also {', '.join(others[:4])})" if others else ""
+                    items.append(f"{e.name}{alias} {cites(e.articles)}")
+                out.append(f"- **{label}:** " + "; ".join(items))
+        out.append("")
+
+    if brief.shared_sentences:
+        out += ["### Sentences several articles share", ""]
+        for s in brief.shared_sentences[:MAX_ROWS]:
+            out.append(f"- “{_line(s.text)}” {cites(s.articles)}")
+        out.append("")
+    return out
+
+
+def render_markdown(analysis: Analysis, problems: Sequence[Problem] = ()) -> str:
+    n_out = len({a.outlet_id or a.outlet or a.id for a in analysis.articles})
+    out = [
+        "# newsprism brief",
+        "",
+        f"{len(analysis.articles)} articles from {n_out} outlets in {len(analysis.briefs)} stories.",
+        "",
+    ]
+    for b in analysis.briefs:
+        out += render_brief(b)
+    if problems:
+        out += ["## Skipped inputs", ""]
+        out += [f"- `{p.where()}`: {_line(p.message)}" for p in problems]
+        out.append("")
+    return "\n".join(out).rstrip() + "\n"
