@@ -164,6 +164,8 @@ class Quote:
     cue: Span | None
     direct: bool
     article: str = _internal("")
+    # The quoted pieces of a split quote ("A," he said. "B."), inside content.
+    parts: list[Span] = _internal(factory=list)
 
 
 @dataclass

