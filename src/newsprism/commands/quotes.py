@@ -1,0 +1,59 @@
+"""`newsprism quotes`: direct quotes and reported speech with resolved speakers, per article."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from newsprism.commands._common import OUTPUT_OPT, PATHS_ARG, QUIET_OPT, STRICT_OPT, jsonl, progress, read_articles, write_output
+from newsprism.errors import InputError
+
+FORMATS = ("jsonl", "md")
+
+
+def quotes_command(
+    paths: list[str] = PATHS_ARG,
+    fmt: str = typer.Option("jsonl", "--format", "-f", help="jsonl (one line per article) or md."),
+    output: Path | None = OUTPUT_OPT,
+    strict: bool = STRICT_OPT,
+    quiet: bool = QUIET_OPT,
+) -> None:
+    """Find who said what in each article: content, cue and speaker spans, offsets into the text."""
+    from newsprism.nlp import NLP
+    from newsprism.quotes import article_row, extract_quotes
+
+    if fmt not in FORMATS:
+        raise InputError(f"unknown --format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    articles = read_articles(paths, strict=strict, quiet=quiet)
+    nlp = NLP()
+    rows = []
+    with progress(quiet) as bar:
+        task = bar.add_task("finding quotes", total=len(articles))
+        for start in range(0, len(articles), 64):
+            batch = articles[start : start + 64]
+            nlp.docs(batch)
+            for a in batch:
+                rows.append(article_row(a.id, a.text, extract_quotes(a, nlp)))
+                bar.advance(task)
+            nlp.forget(a.id for a in batch)  # keep memory flat on large inputs
+    by_id = {a.id: a for a in articles}
+    write_output(jsonl(rows) if fmt == "jsonl" else _markdown(rows, by_id), output)
+
+
+def _markdown(rows: list[dict], by_id: dict) -> str:
+    out = []
+    for row in rows:
+        text = by_id[row["id"]].text
+        out += [f"## {row['id']}", ""]
+        for q in row["quotes"]:
+            spk = q["speaker"]
+            who = f"{spk['name']} ({spk['kind']})" if spk else "unknown speaker"
+            content = " ".join(text[q["content"]["start"] : q["content"]["end"]].split())
+            out.append(f"- **{who}** {'“' + content + '”' if q['direct'] else content}")
+        out.append("")
+    return "\n".join(out)
+
+
+def register(app: typer.Typer, eval_app: typer.Typer) -> None:
+    app.command("quotes")(quotes_command)

@@ -1,0 +1,358 @@
+"""Direct quotes and reported speech in one article, from the spaCy parse.
+
+Two passes over the cached ``Doc``:
+
+1. Cue words. Each verb of saying, believing or intending, and each
+   "according to", yields an attribution: its complement is the content
+   (a clause, a to-infinitive, an object, or for "..., X said" the rest of
+   the sentence), its subject the speaker.
+2. Quotation marks. A quotation that overlaps a content found in pass 1
+   widens it to the whole quotation (the parser often cuts a long quote into
+   sentences). Others are attached to a cue verb left without a complement
+   ("he said." after the quote, "She said:" before it), to a "Name:" colon,
+   or join the previous quotation of the same speaker (`"A," he said. "B."`).
+   Quotations that find no speaker are scare quotes or titles, and dropped.
+
+Cues inside a quotation are skipped: the speaker's own "I think" is part of
+what they said, not a new attribution.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from newsprism.model import Article, Quote, Span
+from newsprism.quotes import lexicon as L
+from newsprism.quotes.marks import Quoted, find_quoted, paragraph_spans
+from newsprism.quotes.speakers import SpeakerResolver
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+    from newsprism.nlp import NLP
+
+_SUBJECTS = ("nsubj", "nsubjpass", "csubj")
+_INHERIT_SUBJECT = ("xcomp", "conj", "advcl", "pcomp")
+_MAX_CONTINUATION_GAP = 250
+_STUB_CHARS = 12  # characters between two halves of one quote: `"A," he said. "B."`
+
+
+@dataclass
+class _Found:
+    content: Span
+    cue: Span | None
+    speaker: "Token | None"  # the subject token; None for agentless
+
+
+def extract_quotes(article: Article, nlp: "NLP") -> list[Quote]:
+    """Every direct quote and reported statement in ``article``, in text order."""
+    try:
+        doc = nlp.doc(article)
+    except ValueError:
+        return []
+    return quotes_from_doc(article, doc)
+
+
+def quotes_from_doc(article: Article, doc: "Doc") -> list[Quote]:
+    """As extract_quotes, on an existing parse (offsets of ``doc`` = offsets of the article)."""
+    text = article.text
+    quoted = find_quoted(text)
+    inside = _inside_quote_mask(len(text), quoted)
+    found, bare = _cue_attributions(doc, inside)
+    _clip_to_paragraphs(found, paragraph_spans(text))
+    found = _attach_quotations(doc, quoted, found, bare)
+    found = _dedupe(found)
+    resolver = SpeakerResolver(doc, article)
+    quotes = []
+    for f in sorted(found, key=lambda f: f.content.start):
+        content = _trim(text, f.content)
+        if content is None:
+            continue
+        speaker = resolver.resolve(f.speaker)
+        direct = any(q.outer.overlaps(content) or content.overlaps(q.span) for q in quoted)
+        quotes.append(Quote(content=content, speaker=speaker, cue=f.cue, direct=direct, article=article.id))
+    return quotes
+
+
+# ---------------------------------------------------------------- pass 1: cue words
+
+
+def _inside_quote_mask(n: int, quoted: list[Quoted]) -> bytearray:
+    mask = bytearray(n)
+    for q in quoted:
+        for p in q.parts:
+            mask[p.start : p.end] = b"\x01" * (p.end - p.start)
+    return mask
+
+
+def _cue_attributions(doc: "Doc", inside: bytearray) -> tuple[list[_Found], list["Token"]]:
+    """Attributions led by a cue word, and speech verbs that found no complement."""
+    found: list[_Found] = []
+    bare: list[Token] = []
+    for tok in doc:
+        if tok.idx < len(inside) and inside[tok.idx]:
+            continue
+        if tok.lower_ == "according" and _according(tok, found):
+            continue
+        if tok.pos_ not in ("VERB", "AUX") and not (tok.pos_ == "NOUN" and tok.dep_ == "ROOT"):
+            continue
+        lemma = tok.lemma_.lower()
+        if lemma not in L.SPEECH and lemma not in L.COGNITION and lemma not in L.INTENT and lemma not in L.OBJECT:
+            continue
+        content = _complement(tok, lemma)
+        if content is None:
+            if lemma in L.SPEECH:
+                bare.append(tok)
+            continue
+        found.append(_Found(content=content, cue=_cue_span(tok), speaker=_subject(tok)))
+    return found, bare
+
+
+def _according(tok: "Token", found: list[_Found]) -> bool:
+    """'according to X, ...': X said the rest of the clause."""
+    to = next((c for c in tok.children if c.lower_ == "to"), None)
+    if to is None:
+        return False
+    source = next((c for c in to.children if c.dep_ == "pobj"), None)
+    if source is None:
+        return False
+    phrase = Span(tok.idx, _end(tok.subtree))
+    content = _clause_without(tok.head if tok.dep_ != "ROOT" else tok, phrase)
+    if content is None:
+        return False
+    found.append(_Found(content=content, cue=Span(tok.idx, to.idx + len(to)), speaker=source))
+    return True
+
+
+def _complement(verb: "Token", lemma: str) -> Span | None:
+    """What the cue verb introduces, by the kind of complement the verb allows."""
+    # Nearest first: across paragraphs the parser can hang a previous sentence on the verb too.
+    kids = sorted(verb.children, key=lambda c: abs(c.i - verb.i))
+    for c in kids:
+        if c.dep_ == "ccomp" and (lemma in L.SPEECH or lemma in L.COGNITION or lemma in L.INTENT):
+            return _subtree_span(c)
+    if lemma in L.INTENT:
+        for c in kids:
+            if c.dep_ in ("xcomp", "advcl") and any(g.lower_ == "to" and g.dep_ == "aux" for g in c.children):
+                return _subtree_span(c)
+    if lemma in L.OBJECT:
+        objs = sorted(c for c in kids if c.i > verb.i and (
+            c.dep_ in ("dobj", "oprd", "ccomp", "xcomp") or (c.dep_ == "prep" and c.lower_ == "as")))
+        if any(c.dep_ == "dobj" for c in objs):
+            # "called him a liar": the object and what it is called, together.
+            return Span(_subtree_span(objs[0]).start, _subtree_span(objs[-1]).end)
+    preps = L.PREP_OBJECT.get(lemma)
+    if preps:
+        for c in kids:
+            if c.dep_ == "prep" and c.lower_ in preps:
+                obj = [g for g in c.children if g.dep_ in ("pobj", "pcomp")]
+                if obj:
+                    return _subtree_span(obj[0])
+    if lemma in L.SPEECH and verb.dep_ == "parataxis":
+        return _clause_without(verb.head, _subtree_span(verb))
+    return None
+
+
+def _clause_without(head: "Token", cut: Span) -> Span | None:
+    """The clause of ``head`` minus an inserted phrase: the longer side, or all if it is inside."""
+    whole = _subtree_span(head)
+    sent = head.sent
+    whole = Span(max(whole.start, sent.start_char), min(whole.end, sent.end_char))
+    before = Span(whole.start, cut.start) if cut.start > whole.start else None
+    after = Span(cut.end, whole.end) if cut.end < whole.end else None
+    if before and after:
+        # "But, according to X, ...": a side of a few characters is not part of what was said.
+        if len(after) < _STUB_CHARS:
+            return before
+        if len(before) < _STUB_CHARS:
+            return after
+        return whole
+    return before or after
+
+
+def _subject(verb: "Token") -> "Token | None":
+    """The one who speaks: the subject, the passive agent, or the subject of the governing verb."""
+    tok: Token = verb
+    anchor = verb  # the highest verb of the chain still in the cue's paragraph
+    for _ in range(4):
+        if _same_line(tok, verb):
+            anchor = tok
+        for c in tok.children:
+            if c.dep_ in ("nsubj", "csubj") and c.lower_ != "it":
+                return c if _same_line(c, verb) else _nearest_noun_before(anchor)
+            if c.dep_ == "agent":
+                pobj = next((g for g in c.children if g.dep_ == "pobj"), None)
+                if pobj is not None:
+                    return pobj
+        if any(c.dep_ in ("nsubjpass", "expl") for c in tok.children):
+            return None
+        if tok.dep_ == "relcl":
+            return tok.head
+        if tok.head is tok:
+            return None
+        if tok.dep_ not in _INHERIT_SUBJECT:
+            return _governing_subject(tok, verb)
+        tok = tok.head
+    return None
+
+
+def _governing_subject(tok: "Token", verb: "Token") -> "Token | None":
+    """The subject of the nearest clause above, for parses that hang the cue on a noun ("the wall ... and adding")."""
+    for anc in tok.ancestors:
+        if anc.pos_ not in ("VERB", "AUX"):
+            continue
+        subj = next((c for c in anc.children if c.dep_ == "nsubj" and c.lower_ != "it"), None)
+        if subj is not None:
+            return subj if _same_line(subj, verb) else None
+        if anc.dep_ not in _INHERIT_SUBJECT:
+            return None
+    return None
+
+
+def _same_line(a: "Token", b: "Token") -> bool:
+    lo, hi = sorted((a.idx, b.idx))
+    return "\n" not in a.doc.text[lo:hi]
+
+
+def _nearest_noun_before(verb: "Token") -> "Token | None":
+    """A subject in another paragraph is a parse run over a headline: take the last noun before the verb on its line."""
+    line_start = verb.doc.text.rfind("\n", 0, verb.idx) + 1
+    nouns = [t for t in verb.doc[verb.sent.start : verb.i]
+             if t.idx >= line_start and t.pos_ in ("PROPN", "NOUN", "PRON") and t.dep_ != "compound"]
+    return nouns[-1] if nouns else None
+
+
+def _cue_span(verb: "Token") -> Span:
+    """The cue with its particle and auxiliaries ("has said", "pointed out")."""
+    toks = [verb] + [c for c in verb.children if c.dep_ in ("prt", "aux", "auxpass", "neg")]
+    return Span(min(t.idx for t in toks), max(t.idx + len(t) for t in toks))
+
+
+def _clip_to_paragraphs(found: list[_Found], paragraphs: list[Span]) -> None:
+    """Keep each content inside its cue's paragraph: the parser's sentences may run across them."""
+    starts = [p.start for p in paragraphs]
+    for f in found:
+        anchor = f.cue.start if f.cue is not None else f.content.start
+        k = bisect.bisect_right(starts, anchor) - 1
+        if k < 0:
+            continue
+        para = paragraphs[k]
+        f.content = Span(max(f.content.start, para.start), max(min(f.content.end, para.end), max(f.content.start, para.start)))
+
+
+# ---------------------------------------------------------------- pass 2: quotation marks
+
+
+def _attach_quotations(doc: "Doc", quoted: list[Quoted], found: list[_Found], bare: list["Token"]) -> list[_Found]:
+    text = doc.text
+    used_bare: set[int] = set()
+    prev: _Found | None = None
+    for q in quoted:
+        owner = _overlapping(found, q)
+        if owner is not None:
+            owner.content = Span(min(owner.content.start, q.span.start), max(owner.content.end, q.span.end))
+        else:
+            owner = _bare_cue(text, q, bare, used_bare) or _colon_cue(doc, q)
+            if owner is None and prev is not None and (_continues(text, q, prev) or _next_paragraph(text, q, prev)):
+                owner = prev
+                owner.content = Span(owner.content.start, q.span.end)
+            elif owner is not None:
+                found.append(owner)
+        if owner is not None:
+            prev = owner
+    return found
+
+
+def _overlapping(found: list[_Found], q: Quoted) -> _Found | None:
+    """The attribution whose content covers most of the quotation."""
+    best, best_overlap = None, 0
+    for f in found:
+        overlap = min(f.content.end, q.span.end) - max(f.content.start, q.span.start)
+        if overlap > best_overlap:
+            best, best_overlap = f, overlap
+    return best
+
+
+def _bare_cue(text: str, q: Quoted, bare: list["Token"], used: set[int]) -> _Found | None:
+    """A speech verb without complement next to the quotation: `"...," he said.` or `He said: "..."`."""
+    first, last = q.outer.start, q.outer.end
+    best = None
+    for v in bare:
+        if v.i in used:
+            continue
+        sent = v.sent
+        after = 0 <= v.idx - last < 60 and sent.start_char <= last + 2
+        before = 0 <= first - (v.idx + len(v)) < 60 and (sent.end_char >= first - 2 or text[v.idx + len(v) : first].strip().startswith(":"))
+        if after or before:
+            best = v
+            break
+    if best is None:
+        return None
+    used.add(best.i)
+    return _Found(content=q.span, cue=_cue_span(best), speaker=_subject(best))
+
+
+def _colon_cue(doc: "Doc", q: Quoted) -> _Found | None:
+    """`Pat Caddell: "..."` and headline forms: the name right before a colon."""
+    text = doc.text
+    i = q.outer.start - 1
+    while i >= 0 and text[i] == " ":
+        i -= 1
+    if i < 0 or text[i] != ":":
+        return None
+    span = doc.char_span(i, i + 1, alignment_mode="expand")
+    if span is None or span.start == 0:
+        return None
+    head = doc[span.start - 1]
+    if head.pos_ not in ("PROPN", "NOUN", "PRON"):
+        return None
+    return _Found(content=q.span, cue=Span(i, i + 1), speaker=head)
+
+
+def _continues(text: str, q: Quoted, owner: _Found) -> bool:
+    """The rest of a quote split by its cue: `"A," he said. "B."` (scare quotes between are absorbed)."""
+    gap = text[owner.content.end : q.outer.start]
+    if "\n" in gap or len(gap) > _MAX_CONTINUATION_GAP:
+        return False
+    return owner.cue is not None and owner.content.start <= owner.cue.start < q.outer.start
+
+
+def _next_paragraph(text: str, q: Quoted, owner: _Found) -> bool:
+    """A paragraph that is only a quotation, right after a quoted paragraph: the same voice goes on."""
+    gap = text[owner.content.end : q.outer.start]
+    return gap.count("\n") >= 1 and len(gap.strip(" \n\t\"'\u201d\u201c.,")) == 0 and text[q.outer.start - 1] == "\n"
+
+
+# ---------------------------------------------------------------- spans
+
+
+def _end(tokens) -> int:
+    return max(t.idx + len(t) for t in tokens)
+
+
+def _subtree_span(tok: "Token") -> Span:
+    left, right = tok.left_edge, tok.right_edge
+    return Span(left.idx, right.idx + len(right))
+
+
+def _trim(text: str, span: Span) -> Span | None:
+    """Drop surrounding spaces and punctuation (quotation marks included)."""
+    s, e = span.start, span.end
+    while s < e and not (text[s].isalnum() or text[s] in "$£€%#@"):
+        s += 1
+    while e > s and not (text[e - 1].isalnum() or text[e - 1] in "%)?!."):
+        e -= 1
+    return Span(s, e) if s < e else None
+
+
+def _dedupe(found: list[_Found]) -> list[_Found]:
+    """One attribution per content: when contents nest or overlap, keep the outermost cue."""
+    out: list[_Found] = []
+    for f in sorted(found, key=lambda f: (f.content.start, -f.content.end)):
+        dup = next((o for o in out if o.content.start <= f.content.start and f.content.end <= o.content.end
+                    and (len(f.content) > 0.8 * len(o.content))), None)
+        if dup is None:
+            out.append(f)
+    return out

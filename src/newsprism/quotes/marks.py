@@ -1,0 +1,143 @@
+"""Quotation marks in raw text: which stretches of an article are quoted.
+
+Works on the text alone (no parse), so the spans stay exact even where the
+sentence splitter cuts a quote in two. Straight double quotes are paired by
+position (an opener follows a space or starts the paragraph); curly and
+guillemet marks say their direction. Curly single quotes are accepted for
+headlines (‘We are ready ...’) but only where they cannot be an apostrophe.
+A quote left open at the end of a paragraph continues when the next
+paragraph opens with a quotation mark, the newspaper convention for long
+quotes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from newsprism.model import Span
+
+OPEN_DOUBLE = "\u201c\u201e\u00ab"
+CLOSE_DOUBLE = "\u201d\u201f\u00bb"
+STRAIGHT = '"\u2033\uff02'
+OPEN_SINGLE = "\u2018"
+CLOSE_SINGLE = "\u2019"
+ALL_DOUBLE = OPEN_DOUBLE + CLOSE_DOUBLE + STRAIGHT
+_BEFORE_OPENER = " \t\n([{\u2014\u2013-/:;,"
+
+
+@dataclass(frozen=True, slots=True)
+class Quoted:
+    """One quotation: the words inside the marks, possibly over several paragraphs."""
+
+    parts: tuple[Span, ...]  # the words inside the marks, one part per paragraph
+
+    @property
+    def span(self) -> Span:
+        return Span(self.parts[0].start, self.parts[-1].end)
+
+    @property
+    def outer(self) -> Span:
+        """The span with its quotation marks (one character each side, or two for '')."""
+        return Span(self.parts[0].start - 1, self.parts[-1].end + 1)
+
+
+def has_double_quote(text: str) -> bool:
+    return any(c in ALL_DOUBLE for c in text) or "``" in text or "''" in text
+
+
+def paragraph_spans(text: str) -> list[Span]:
+    spans, start = [], 0
+    for i, c in enumerate(text):
+        if c == "\n":
+            if i > start:
+                spans.append(Span(start, i))
+            start = i + 1
+    if start < len(text):
+        spans.append(Span(start, len(text)))
+    return spans
+
+
+def _is_opener(text: str, i: int, para_start: int) -> bool:
+    """A straight or ambiguous mark opens when it starts a word."""
+    prev = text[i - 1] if i > para_start else " "
+    nxt = text[i + 1] if i + 1 < len(text) else " "
+    return (prev in _BEFORE_OPENER or prev in OPEN_DOUBLE + OPEN_SINGLE) and not nxt.isspace()
+
+
+def _single_closes(text: str, i: int) -> bool:
+    """A right single quote closes a quote only where it cannot be an apostrophe."""
+    nxt = text[i + 1] if i + 1 < len(text) else " "
+    return not nxt.isalnum()
+
+
+def _scan_paragraph(text: str, para: Span) -> tuple[list[Span], int | None]:
+    """Closed quotes inside one paragraph, and where an open quote's words begin (or None).
+
+    Two apostrophes ('') and two backquotes (``) count as a double mark, as in
+    some newspaper archives and in PTB-style text.
+    """
+    found: list[Span] = []
+    open_at: int | None = None  # first character inside the open quote
+    open_kind = ""
+    i = para.start
+    while i < para.end:
+        c = text[i]
+        pair = text[i : i + 2]
+        width = 2 if pair in ("''", "``") else 1
+        if pair == "``" or c in OPEN_DOUBLE or c == OPEN_SINGLE:
+            if c == OPEN_SINGLE and (open_kind == "double" or not _is_opener(text, i, para.start)):
+                i += 1
+                continue  # a single quote nested in a double one, or an apostrophe
+            open_at, open_kind = i + width, "single" if c == OPEN_SINGLE else "double"
+        elif pair == "''" or c in CLOSE_DOUBLE or c in STRAIGHT:
+            if open_at is not None and open_kind == "double":
+                found.append(Span(open_at, i))
+                open_at, open_kind = None, ""
+            elif pair == "''" or c in STRAIGHT or _is_opener(text, i, para.start):
+                # Some texts print a right mark as the opener too.
+                open_at, open_kind = i + width, "double"
+        elif c == CLOSE_SINGLE and open_kind == "single" and open_at is not None and _single_closes(text, i):
+            found.append(Span(open_at, i))
+            open_at, open_kind = None, ""
+        i += width
+    return found, open_at if open_kind == "double" else None
+
+
+def _trim(text: str, span: Span) -> Span | None:
+    s, e = span.start, span.end
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    return Span(s, e) if any(ch.isalnum() for ch in text[s:e]) else None
+
+
+def find_quoted(text: str) -> list[Quoted]:
+    """Every quotation in ``text``, in order."""
+    out: list[Quoted] = []
+    carry: list[Span] = []  # parts of a quote still open at the end of the previous paragraph
+    for para in paragraph_spans(text):
+        found, open_at = _scan_paragraph(text, para)
+        if carry:
+            if found and found[0].start <= para.start + 2:
+                out.append(Quoted((*carry, found[0])))
+                found, carry = found[1:], []
+            elif not found and open_at is not None and open_at <= para.start + 2:
+                # Opens with a mark and never closes: the quote goes on.
+                carry.append(Span(open_at, para.end))
+                continue
+            else:
+                # The open mark was a stray one: keep what it covered.
+                out.append(Quoted(tuple(carry)))
+                carry = []
+        out.extend(Quoted((s,)) for s in found)
+        if open_at is not None:
+            carry = [Span(open_at, para.end)]
+    if carry:
+        out.append(Quoted(tuple(carry)))
+    cleaned = []
+    for q in out:
+        parts = tuple(p for p in (_trim(text, p) for p in q.parts) if p is not None)
+        if parts:
+            cleaned.append(Quoted(parts))
+    return cleaned

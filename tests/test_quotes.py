@@ -1,0 +1,230 @@
+"""Quotes and speakers: extraction on invented texts, grouping, diffs, scoring, the CLI.
+
+Fast by default: the spaCy model is loaded once per session.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from newsprism.evaluation.quotes import score_quotes
+from newsprism.model import Article, Entity, Quote, Span, Speaker
+from newsprism.quotes import article_row, extract_quotes, group_quotes, word_diff
+from newsprism.quotes.marks import find_quoted
+
+FIXTURES = ROOT / "tests" / "fixtures" / "quotes"
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    from newsprism.nlp import NLP
+
+    return NLP()
+
+
+def _article(name: str) -> Article:
+    return Article(id=name, text=(FIXTURES / f"{name}.txt").read_text(encoding="utf-8"), outlet=name.upper())
+
+
+def _by_content(article: Article, quotes: list[Quote], needle: str) -> Quote:
+    hits = [q for q in quotes if needle in article.text[q.content.start : q.content.end]]
+    assert hits, f"no quote contains {needle!r}"
+    return hits[0]
+
+
+# ---------------------------------------------------------------- quotation marks
+
+
+def test_marks_straight_curly_single_and_double_apostrophes() -> None:
+    text = 'He said "A b," then. \u201cC d\u201d and \u2018x y\u2019 it\u2019s.\n\'\'E f,\'\' she said.'
+    got = [text[q.span.start : q.span.end] for q in find_quoted(text)]
+    assert got == ["A b,", "C d", "x y", "E f,"]
+
+
+def test_marks_quote_running_over_paragraphs() -> None:
+    text = "\u201cFirst part.\n\u201cSecond part,\u201d she said.\nAfter."
+    (q,) = find_quoted(text)
+    assert [text[p.start : p.end] for p in q.parts] == ["First part.", "Second part,"]
+
+
+def test_marks_apostrophes_are_not_quotes() -> None:
+    assert find_quoted("It\u2019s the mayor\u2019s view, and rock \u2019n\u2019 roll.") == []
+
+
+# ---------------------------------------------------------------- extraction
+
+
+def test_direct_quote_split_by_cue_is_one_quote(nlp) -> None:
+    a = _article("a1")
+    qs = extract_quotes(a, nlp)
+    q = _by_content(a, qs, "We will not sail")
+    assert q.direct
+    assert "by barge until then" in a.text[q.content.start : q.content.end]
+    assert q.speaker is not None and q.speaker.text == "Valtersen"
+    assert q.speaker.name == "Dr. Ingrid Valtersen" and q.speaker.kind == "person"
+    assert a.text[q.cue.start : q.cue.end] == "said"
+
+
+def test_reported_speech_with_cue_and_speaker_spans(nlp) -> None:
+    a = _article("a1")
+    q = _by_content(a, extract_quotes(a, nlp), "the ferry would stay in port")
+    assert not q.direct
+    assert a.text[q.content.start : q.content.end].startswith("that the ferry")
+    assert a.text[q.speaker.start : q.speaker.end] == q.speaker.text
+    assert "Valtersen" in q.speaker.text
+
+
+def test_anonymous_speaker_resolved_to_its_first_description(nlp) -> None:
+    a = _article("a1")
+    q = _by_content(a, extract_quotes(a, nlp), "This could take all summer")
+    assert q.speaker.text == "the engineer"
+    assert q.speaker.kind == "anonymous"
+    assert q.speaker.name == "An engineer with knowledge of the inspection"
+
+
+def test_according_to(nlp) -> None:
+    a = _article("a1")
+    q = _by_content(a, extract_quotes(a, nlp), "2 million crowns")
+    assert a.text[q.cue.start : q.cue.end] == "According to"
+    assert q.speaker.text == "the port authority" and q.speaker.kind == "organisation"
+    assert "According" not in a.text[q.content.start : q.content.end]
+
+
+def test_pronoun_speaker_keeps_mention_span_and_resolves_name(nlp) -> None:
+    a = _article("a2")
+    q = _by_content(a, extract_quotes(a, nlp), "won't sail one passenger")
+    assert q.speaker.text == "she"
+    assert a.text[q.speaker.start : q.speaker.end] == "she"
+    assert q.speaker.name == "Ingrid Valtersen"
+
+
+def test_inverted_cue_and_double_apostrophe_quotes(nlp) -> None:
+    a = _article("a3")
+    qs = extract_quotes(a, nlp)
+    q = _by_content(a, qs, "It is a long wait")
+    assert "safety comes first" in a.text[q.content.start : q.content.end]
+    assert q.speaker.kind == "anonymous"
+    q = _by_content(a, qs, "The council was warned")
+    assert "island pays for it" in a.text[q.content.start : q.content.end]
+    assert q.speaker.name == "Marta Quist"
+
+
+def test_bad_input_gives_no_quotes(nlp) -> None:
+    for text in ("", "   ", '"""', "\u201c\u201c\u201d", "said said said"):
+        assert isinstance(extract_quotes(Article(id="x" + str(len(text)), text=text), nlp), list)
+
+
+def test_jsonl_row_shape(nlp) -> None:
+    a = _article("a2")
+    row = article_row(a.id, a.text, extract_quotes(a, nlp))
+    assert row["id"] == "a2"
+    q = row["quotes"][0]
+    assert set(q) == {"content", "speaker", "cue", "direct"}
+    assert set(q["speaker"]) == {"start", "end", "text", "name", "kind"}
+    assert 0 <= q["content"]["start"] < q["content"]["end"] <= len(a.text)
+
+
+# ---------------------------------------------------------------- grouping
+
+
+def test_group_rewordings_across_articles(nlp) -> None:
+    arts = [_article(n) for n in ("a1", "a2", "a3")]
+    quotes = {a.id: extract_quotes(a, nlp) for a in arts}
+    entities = [Entity("e1", "Dr. Ingrid Valtersen", "PERSON", ["Ingrid Valtersen", "Valtersen"], ["a1", "a2", "a3"], 4)]
+    groups = group_quotes(arts, quotes, entities)
+    ship = next(g for g in groups if any("damaged ship" in v.text for v in g.variants))
+    assert ship.speaker == {"name": "Dr. Ingrid Valtersen", "kind": "person"}
+    assert {v.article for v in ship.variants} == {"a1", "a2", "a3"}
+    assert ship.variants[0].direct  # the representative wording is a direct quote
+    assert {v.outlet for v in ship.variants} == {"A1", "A2", "A3"}
+    assert len({v.article for v in ship.variants}) == len(ship.variants)
+
+
+def test_group_never_holds_two_quotes_of_one_article() -> None:
+    text = '"We will rebuild the bridge," Ana Berg said. "We will rebuild the bridge soon," Berg said.'
+    a = Article(id="x", text=text)
+    spk = Speaker(0, 0, "Ana Berg", "Ana Berg", "person")
+    q1 = Quote(Span(1, 27), spk, None, True, "x")
+    q2 = Quote(Span(text.index("We will rebuild the bridge soon"), text.index(' soon,"') + 5), spk, None, True, "x")
+    groups = group_quotes([a], {"x": [q1, q2]}, [])
+    assert len(groups) == 2
+
+
+def test_word_diff() -> None:
+    assert word_diff("We will not sail a ship", "We won't sail a ship") == [
+        ("=", "We"), ("-", "will not"), ("+", "won't"), ("=", "sail a ship")
+    ]
+
+
+# ---------------------------------------------------------------- scoring
+
+
+def _toy() -> tuple[list[dict], list[dict]]:
+    text = 'Mayor Ola Dahl said the bridge is safe. "It will open soon," he said. Critics disagree.'
+    arts = [{"id": "d1", "text": text}]
+    c1 = text.index("the bridge")
+    c2 = text.index('"It')
+    he = text.index("he said")
+    gold = [{"id": "d1", "annotator": "a", "attributions": [
+        {"source": {"text": "Mayor Ola Dahl", "spans": [[0, 14]]}, "cue": {"text": "said", "spans": [[15, 19]]},
+         "content": {"text": "the bridge is safe", "spans": [[c1, c1 + 18]]}},
+        {"source": {"text": "he", "spans": [[he, he + 2]]}, "cue": {"text": "said", "spans": [[he + 3, he + 7]]},
+         "content": {"text": '"It will open soon,"', "spans": [[c2, c2 + 20]]}},
+    ]}, {"id": "d1", "annotator": "b", "attributions": []}]
+    return arts, gold
+
+
+def test_score_perfect_and_empty() -> None:
+    arts, gold = _toy()
+    text = arts[0]["text"]
+    pred = [{"id": "d1", "quotes": [
+        {"content": {"start": text.index("the bridge"), "end": text.index(". ")}, "speaker": {"start": 6, "end": 14, "text": "Ola Dahl"}, "direct": False},
+        {"content": {"start": text.index("It will"), "end": text.index(' soon,"') + 5}, "speaker": {"start": text.index("he said"), "end": text.index("he said") + 2, "text": "he"}, "direct": True},
+    ]}]
+    r = score_quotes(arts, gold, pred)
+    assert r["content_f1"] == 1.0 and r["e2e_f1"] == 1.0 and r["direct_f1"] == 1.0 and r["indirect_f1"] == 1.0
+    empty = score_quotes(arts, gold, [])
+    assert empty["content_f1"] == 0.0 and empty["docs_without_pred"] == 1
+
+
+def test_score_wrong_speaker_counts_content_only() -> None:
+    arts, gold = _toy()
+    text = arts[0]["text"]
+    pred = [{"id": "d1", "quotes": [
+        {"content": {"start": text.index("the bridge"), "end": text.index(". ")}, "speaker": {"start": 70, "end": 77, "text": "Critics"}, "direct": False},
+    ]}]
+    r = score_quotes(arts, gold, pred)
+    assert r["tp"] == 1 and r["speaker_acc"] == 0.0 and r["e2e_f1"] == 0.0
+
+
+# ---------------------------------------------------------------- CLI
+
+
+def test_cli_quotes_jsonl() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "newsprism", "quotes", str(FIXTURES / "a2.txt"), "--format", "jsonl", "-q"],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr
+    rows = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert len(rows) == 1 and rows[0]["quotes"]
+
+
+def test_cli_eval_quotes_on_given_predictions(tmp_path: Path) -> None:
+    arts, gold = _toy()
+    (tmp_path / "a.jsonl").write_text("".join(json.dumps(a) + "\n" for a in arts))
+    (tmp_path / "g.jsonl").write_text("".join(json.dumps(g) + "\n" for g in gold))
+    (tmp_path / "p.jsonl").write_text(json.dumps({"id": "d1", "quotes": []}) + "\n")
+    proc = subprocess.run(
+        [sys.executable, "-m", "newsprism", "eval", "quotes", str(tmp_path / "a.jsonl"), "--gold", str(tmp_path / "g.jsonl"),
+         "--pred", str(tmp_path / "p.jsonl"), "--json", "-q"],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["gold"] == 2
