@@ -1,0 +1,160 @@
+"""How outlets word the same aligned claim differently.
+
+``claims.align_claims`` already says which sentences report the same fact; here
+each outlet's wording is compared with the others': the content words only
+that outlet chose ("elimination" where the others wrote "killing") are its
+framing choices for that fact.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from newsprism.framing.loaded import Flag
+from newsprism.model import Article, Claim
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+CONTENT_POS = frozenset({"NOUN", "VERB", "ADJ", "ADV", "PROPN", "NUM"})
+
+
+@dataclass
+class Wording:
+    outlet: str
+    article: str
+    start: int
+    end: int
+    text: str
+    lemmas: set[str] = field(default_factory=set)
+    distinct: list[tuple[int, int, str]] = field(default_factory=list)  # (start, end, lemma)
+
+
+@dataclass
+class ClaimContrast:
+    claim: Claim
+    wordings: list[Wording]
+
+
+def _content(doc: Doc, start: int, end: int) -> list[tuple[int, int, str]]:
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return []
+    return [
+        (t.idx, t.idx + len(t), t.lemma_.lower())
+        for t in span
+        if t.pos_ in CONTENT_POS and not t.is_stop and (t.is_alpha or t.like_num)
+    ]
+
+
+def contrast_claims(
+    claims: list[Claim],
+    by_id: dict[str, Article],
+    docs: dict[str, Doc],
+    outlet_of: Callable[[Article], str],
+) -> list[ClaimContrast]:
+    """For each claim two or more outlets carry, the words each outlet alone used."""
+    out = []
+    for claim in claims:
+        wordings: dict[str, Wording] = {}
+        for ev in claim.evidence:
+            art = by_id.get(ev.article)
+            if art is None or ev.article not in docs:
+                continue
+            outlet = outlet_of(art)
+            # One wording per outlet: a second sentence from the same outlet is a repeat.
+            if outlet in wordings:
+                continue
+            tokens = _content(docs[ev.article], ev.start, ev.end)
+            w = Wording(outlet, art.id, ev.start, ev.end, art.text[ev.start : ev.end], {t[2] for t in tokens})
+            w.distinct = tokens
+            wordings[outlet] = w
+        if len(wordings) < 2:
+            continue
+        for w in wordings.values():
+            others = set().union(*(o.lemmas for o in wordings.values() if o is not w))
+            w.distinct = [t for t in w.distinct if t[2] not in others]
+        if any(w.distinct for w in wordings.values()):
+            out.append(ClaimContrast(claim, list(wordings.values())))
+    return out
+
+
+def substitution_bonus(contrasts: list[ClaimContrast], bonus: float) -> dict[str, dict[str, tuple[float, str]]]:
+    """article id -> lemma -> (bonus, reason) for words chosen where other outlets chose others."""
+    out: dict[str, dict[str, tuple[float, str]]] = {}
+    for c in contrasts:
+        for w in c.wordings:
+            for _, _, lemma in w.distinct:
+                out.setdefault(w.article, {})[lemma] = (bonus, f"reworded:{c.claim.id}")
+    return out
+
+
+def _overlap(w: Wording) -> float:
+    """Share of this wording's content words that other outlets also used."""
+    return 1 - len(w.distinct) / max(len(w.lemmas), 1)
+
+
+def wordings_json(contrasts: list[ClaimContrast], flags: dict[str, list[Flag]], limit: int) -> list[dict]:
+    """The ``framing.claims`` list, claims whose differing words are loaded first."""
+
+    def is_loaded(article: str, start: int, end: int) -> bool:
+        return any(f.start < end and start < f.end for f in flags.get(article, ()))
+
+    rows: list[tuple[tuple, dict]] = []
+    for c in contrasts:
+        wordings = []
+        n_loaded = 0
+        for w in c.wordings:
+            distinct = []
+            for s, e, _ in w.distinct:
+                loaded = is_loaded(w.article, s, e)
+                n_loaded += loaded
+                distinct.append({"start": s, "end": e, "text": w.text[s - w.start : e - w.start], "loaded": loaded})
+            wordings.append(
+                {
+                    "outlet": w.outlet, "article": w.article, "start": w.start, "end": w.end, "text": w.text,
+                    "overlap": round(_overlap(w), 3), "distinct": distinct,
+                }
+            )
+        # Loosely aligned sentences share few words; a close rewording shares most.
+        overlap = sum(_overlap(w) for w in c.wordings) / len(c.wordings)
+        row = {"claim": c.claim.id, "text": c.claim.text, "loaded": n_loaded, "overlap": round(overlap, 3), "wordings": wordings}
+        rows.append(((-n_loaded, -overlap, -len(wordings)), row))
+    rows.sort(key=lambda kr: kr[0])
+    return [row for _, row in rows[:limit]]
+
+
+def _sentence_lemmas(article: Article, doc: Doc) -> list[set[str]]:
+    spans = [(s.start, s.end) for s in article.sentences] or [(s.start_char, s.end_char) for s in doc.sents]
+    return [{t[2] for t in _content(doc, s, e)} for s, e in spans]
+
+
+def parallel_bonus(
+    articles: list[Article],
+    docs: dict[str, Doc],
+    outlet_of: Callable[[Article], str],
+    bonus: float,
+    min_overlap: float = 0.3,
+) -> dict[str, dict[str, tuple[float, str]]]:
+    """article id -> lemma -> (bonus, reason) for words that replace another outlet's words.
+
+    Claim alignment groups sentences by meaning and may leave a heavily
+    reworded sentence on its own; here a sentence is paired with its most
+    word-similar sentence in any other outlet, and when they share enough
+    content words the words only it has are treated as that outlet's choice.
+    """
+    sentences = {a.id: _sentence_lemmas(a, docs[a.id]) for a in articles}
+    out: dict[str, dict[str, tuple[float, str]]] = {}
+    for a in articles:
+        others = [s for b in articles if outlet_of(b) != outlet_of(a) for s in sentences[b.id] if s]
+        for lemmas in sentences[a.id]:
+            if not lemmas:
+                continue
+            best = max(others, key=lambda o: len(lemmas & o) / len(lemmas | o), default=None)
+            if best is None or len(lemmas & best) / len(lemmas | best) < min_overlap:
+                continue
+            for lemma in lemmas - best:
+                out.setdefault(a.id, {})[lemma] = (bonus, "reworded:parallel-sentence")
+    return out

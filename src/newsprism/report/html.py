@@ -1,0 +1,373 @@
+"""The HTML brief: one self-contained page, also the story page of ``newsprism serve``.
+
+Templates live in ``report/templates`` and are rendered with autoescaping on:
+article text is untrusted and only ever reaches the page escaped. The saved
+page inlines its CSS and JS and pins both by hash in a Content-Security-Policy
+meta tag, so it opens offline and runs nothing else.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote, urlsplit
+
+from newsprism.model import Article, Brief, ProvEdge, ProvNode
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
+    from markupsafe import Markup
+
+STATIC_FILES = ("brief.css", "brief.js")
+MAX_GRAPH_NODES = 60
+MAX_WORDINGS = 12
+MIN_WORDING_OVERLAP = 0.5
+
+
+# ---------------------------------------------------------------- links
+
+
+class Links:
+    """Where evidence links point. The saved page links to its own source table."""
+
+    def article(self, brief_id: str, number: int, article_id: str, start: int | None = None, end: int | None = None) -> str:
+        return f"#src-{brief_id}-{number}"
+
+    def story(self, story_id: str) -> str:
+        return f"#story-{story_id}"
+
+    def article_page(self, article_id: str) -> str | None:
+        """The page showing an article's full text, where there is one."""
+        return None
+
+
+class AppLinks(Links):
+    """Links of the web app: to the article page with the evidence highlighted."""
+
+    def article(self, brief_id: str, number: int, article_id: str, start: int | None = None, end: int | None = None) -> str:
+        url = self.article_page(article_id)
+        if start is not None and end is not None:
+            return f"{url}?hl={start}-{end}#hl"
+        return url
+
+    def story(self, story_id: str) -> str:
+        return f"/stories/{quote(story_id, safe='')}"
+
+    def article_page(self, article_id: str) -> str:
+        return f"/articles/{quote(article_id, safe='')}"
+
+
+# ---------------------------------------------------------------- environment
+
+
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    """The Jinja2 environment shared by the saved page and the web app."""
+    try:
+        from jinja2 import Environment, PackageLoader
+    except ImportError as e:  # pragma: no cover - jinja2 is a core dependency
+        from newsprism.errors import MissingExtraError
+
+        raise MissingExtraError("jinja2", "all", "The HTML report") from e
+    env = Environment(
+        loader=PackageLoader("newsprism.report", "templates"),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["highlight"] = highlight
+    env.filters["safe_url"] = safe_url
+    env.filters["short"] = short
+    env.filters["plural"] = plural
+    return env
+
+
+def static_text(name: str) -> str:
+    from importlib import resources
+
+    return resources.files("newsprism.report").joinpath("templates", name).read_text(encoding="utf-8")
+
+
+def csp_hash(text: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii") + "'"
+
+
+# ---------------------------------------------------------------- filters
+
+
+def highlight(
+    text: str, spans: Sequence[tuple[int, int, str]] = (), offset: int = 0, anchor: str | None = None
+) -> Markup:
+    """``text`` escaped, with ``spans`` (start, end, css class; offsets minus ``offset``) wrapped in <mark>.
+
+    ``anchor`` gives the first mark that id, so a link can jump to it.
+    """
+    from markupsafe import Markup, escape
+
+    out: list[str] = []
+    pos = 0
+    for s, e, cls in sorted((s - offset, e - offset, c) for s, e, c in spans):
+        s, e = max(s, pos), min(e, len(text))
+        if e <= s:
+            continue
+        out.append(str(escape(text[pos:s])))
+        id_attr = f' id="{escape(anchor)}"' if anchor else ""
+        anchor = None
+        out.append(f'<mark class="{escape(cls)}"{id_attr}>{escape(text[s:e])}</mark>')
+        pos = e
+    out.append(str(escape(text[pos:])))
+    return Markup("".join(out))
+
+
+def safe_url(url: str | None) -> str | None:
+    """Only web links: a ``javascript:`` or ``data:`` URL from an article is dropped."""
+    if not url:
+        return None
+    try:
+        scheme = urlsplit(url.strip()).scheme.lower()
+    except ValueError:
+        return None
+    return url.strip() if scheme in ("http", "https") else None
+
+
+def plural(n: int, one: str, many: str) -> str:
+    return one if n == 1 else many
+
+
+def short(text: str | None, n: int = 80) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= n else text[: n - 1].rstrip() + "…"
+
+
+# ---------------------------------------------------------------- view model
+
+
+def outlet_name(a: Article) -> str:
+    return a.outlet or a.outlet_id or a.id
+
+
+@dataclass
+class Source:
+    number: int
+    article: Article
+    outlet: str
+    copy_of: int | None  # number of the article this one copies, when in the story
+    syndicated_from: str | None
+
+
+def _sources(brief: Brief) -> list[Source]:
+    numbers = {a.id: i for i, a in enumerate(brief.articles, 1)}
+    out = []
+    for i, a in enumerate(brief.articles, 1):
+        copy_of = numbers.get(a.duplicate_of or "") or numbers.get(a.syndicated_from or "")
+        synd = a.syndicated_from if a.syndicated_from and a.syndicated_from not in numbers else None
+        out.append(Source(i, a, outlet_name(a), copy_of, synd))
+    return out
+
+
+def _matrix(brief: Brief, sources: list[Source]) -> dict[str, Any]:
+    """Claims x outlets: which outlet carries which claim, with the evidence to link."""
+    outlets = list(dict.fromkeys(s.outlet for s in sources))
+    by_article = {s.article.id: s for s in sources}
+    rows = []
+    for c in sorted(brief.claims, key=lambda c: (-len(c.articles), c.id)):
+        cells: dict[str, list[dict]] = {o: [] for o in outlets}
+        for ev in c.evidence:
+            src = by_article.get(ev.article)
+            if src is not None:
+                cells[src.outlet].append(
+                    {"number": src.number, "article": ev.article, "start": ev.start, "end": ev.end, "text": ev.text, "is_copy": bool(src.copy_of)}
+                )
+        for aid in c.articles:
+            src = by_article.get(aid)
+            if src is not None and not any(e["article"] == aid for e in cells[src.outlet]):
+                cells[src.outlet].append(
+                    {"number": src.number, "article": aid, "start": None, "end": None, "text": "", "is_copy": bool(src.copy_of)}
+                )
+        rows.append({"claim": c, "cells": [cells[o] for o in outlets]})
+    return {"outlets": outlets, "rows": rows}
+
+
+@dataclass
+class GraphNode:
+    node: ProvNode
+    x: float
+    y: float
+    label: str
+
+
+def _order_columns(columns: list[list[ProvNode]], edges: list[ProvEdge]) -> None:
+    """Order each column by the mean position of its neighbours (fewer crossing lines)."""
+    pos: dict[str, float] = {}
+    for col in columns:
+        for i, n in enumerate(col):
+            pos[n.id] = i / max(len(col) - 1, 1)
+    for sweep in (columns[1:], columns[-2::-1]):  # left to right, then back
+        for col in sweep:
+            ids = {n.id for n in col}
+
+            def centre(n: ProvNode, ids: set[str] = ids) -> float:
+                near = [pos[e.source] for e in edges if e.target == n.id and e.source not in ids]
+                near += [pos[e.target] for e in edges if e.source == n.id and e.target not in ids]
+                return sum(near) / len(near) if near else pos[n.id]
+
+            col.sort(key=centre)
+            for i, n in enumerate(col):
+                pos[n.id] = i / max(len(col) - 1, 1)
+
+
+def provenance_svg_model(brief: Brief, width: int = 190, gap: int = 70, row: int = 46) -> dict[str, Any] | None:
+    """Layered layout of the provenance graph: who cites whom, left to right.
+
+    A node's column is the length of the longest citing chain that reaches it
+    (articles first, original sources last); cycles are cut by capping the
+    number of relaxation rounds at the node count.
+    """
+    prov = brief.provenance
+    if not prov.nodes:
+        return None
+    degree: dict[str, int] = {n.id: 0 for n in prov.nodes}
+    for e in prov.edges:
+        for k in (e.source, e.target):
+            if k in degree:
+                degree[k] += 1
+    keep = {n.id for n in sorted(prov.nodes, key=lambda n: (n.kind != "article", -degree[n.id]))[:MAX_GRAPH_NODES]}
+    nodes = [n for n in prov.nodes if n.id in keep]
+    edges = [e for e in prov.edges if e.source in keep and e.target in keep and e.source != e.target]
+    level = {n.id: 0 for n in nodes}
+    for _ in range(len(nodes)):
+        changed = False
+        for e in edges:
+            if level[e.target] < level[e.source] + 1:
+                level[e.target] = level[e.source] + 1
+                changed = True
+        if not changed:
+            break
+    columns: dict[int, list[ProvNode]] = {}
+    for n in nodes:
+        columns.setdefault(level[n.id], []).append(n)
+    col_ids = sorted(columns)
+    _order_columns([columns[c] for c in col_ids], edges)
+    height = max(len(v) for v in columns.values()) * row + 20
+    placed: dict[str, GraphNode] = {}
+    for ci, col in enumerate(col_ids):
+        members = columns[col]
+        top = (height - len(members) * row) / 2
+        for ri, n in enumerate(members):
+            placed[n.id] = GraphNode(n, 10 + ci * (width + gap), top + ri * row + 6, short(n.name, 26))
+    # One line per (citer, cited, relation): repeated citations thicken it instead.
+    merged: dict[tuple[str, str, str], list[ProvEdge]] = {}
+    for e in edges:
+        merged.setdefault((e.source, e.target, e.relation), []).append(e)
+    lines = []
+    for (source, target, relation), group in merged.items():
+        a, b = placed[source], placed[target]
+        x1, y1 = a.x + width, a.y + 16
+        x2, y2 = b.x, b.y + 16
+        if x2 <= x1:  # a back edge: route around the right side
+            x2, y2 = b.x + width, b.y + 16
+        mid = (x1 + x2) / 2
+        lines.append(
+            {
+                "relation": relation,
+                "count": len(group),
+                "width": round(min(1.2 + 0.6 * (len(group) - 1), 4.0), 1),
+                "title": f"{a.node.name} {relation} {b.node.name} ({len(group)}×): {short(group[0].text, 120)}",
+                "d": f"M{x1:.0f},{y1:.0f} C{mid:.0f},{y1:.0f} {mid:.0f},{y2:.0f} {x2:.0f},{y2:.0f}",
+            }
+        )
+    return {
+        "width": 20 + len(col_ids) * (width + gap) - gap,
+        "height": math.ceil(height),
+        "box": width,
+        "nodes": list(placed.values()),
+        "edges": lines,
+        "hidden": len(prov.nodes) - len(nodes),
+        "kinds": sorted({n.kind for n in nodes}),
+    }
+
+
+def _wording_marks(w: dict[str, Any]) -> list[tuple[int, int, str]]:
+    """Loaded words always; other differing words only where the sentences are close rewordings."""
+    close = w.get("overlap", 1) >= MIN_WORDING_OVERLAP
+    return [(d["start"], d["end"], "loaded" if d["loaded"] else "distinct") for d in w["distinct"] if d["loaded"] or close]
+
+
+def _framing_view(brief: Brief, numbers: dict[str, int]) -> dict[str, Any]:
+    f = brief.framing or {}
+    outlets = f.get("outlets", [])
+    top = max((p.get("rate") or 0 for p in outlets), default=0) or 1
+    return {
+        "outlets": outlets,
+        "max_rate": top,
+        "claims": [
+            {**c, "wordings": [{**w, "distinct_spans": _wording_marks(w)} for w in c["wordings"]]}
+            for c in f.get("claims", [])
+            # Loosely aligned sentences differ everywhere: show close rewordings and loaded ones.
+            if c.get("loaded") or c.get("overlap", 1) >= MIN_WORDING_OVERLAP
+        ][:MAX_WORDINGS],
+        "names": [n for n in f.get("names", []) if n.get("differs") and len(n.get("outlets", [])) > 1][:15],
+        "numbers": numbers,
+    }
+
+
+def brief_view(brief: Brief) -> dict[str, Any]:
+    """Everything the brief template shows, computed once."""
+    sources = _sources(brief)
+    numbers = {s.article.id: s.number for s in sources}
+    outlets = {s.outlet for s in sources}
+    originals = [s for s in sources if s.copy_of is None]
+    single = sum(1 for c in brief.claims if c.independent_sources <= 1)
+    return {
+        "brief": brief,
+        "id": brief.story.id,
+        "title": brief.story.title or (brief.articles[0].title if brief.articles else None) or brief.story.id,
+        "sources": sources,
+        "numbers": numbers,
+        "counts": {
+            "articles": len(sources),
+            "outlets": len(outlets),
+            "copies": len(sources) - len(originals),
+            "claims": len(brief.claims),
+            "single_source_claims": single,
+            "quotes": len(brief.quotes),
+            "conflicts": len(brief.conflicts),
+            "events": len(brief.timeline),
+        },
+        "quotes": sorted((g for g in brief.quotes if len(g.variants) > 1), key=lambda g: -len(g.variants)),
+        "lone_quotes": [g for g in brief.quotes if len(g.variants) <= 1],
+        "matrix": _matrix(brief, sources),
+        "claim_text": {c.id: c.text for c in brief.claims},
+        "graph": provenance_svg_model(brief),
+        "framing": _framing_view(brief, numbers),
+        "outlet_of": {s.article.id: s.outlet for s in sources},
+    }
+
+
+# ---------------------------------------------------------------- pages
+
+
+def render_page(template: str, *, inline: bool, **context: Any) -> str:
+    """Render a full page; ``inline`` embeds CSS/JS and pins them in a CSP meta tag."""
+    from markupsafe import Markup
+
+    css, js = (static_text(n) for n in STATIC_FILES)
+    csp = None
+    if inline:
+        csp = f"default-src 'none'; style-src {csp_hash(css)}; script-src {csp_hash(js)}; img-src data:; base-uri 'none'; form-action 'none'"
+    return environment().get_template(template).render(
+        inline=inline, css=Markup(css), js=Markup(js), csp=csp, **context
+    )
+
+
+def render_html(briefs: list[Brief], *, title: str | None = None) -> str:
+    """One self-contained HTML page for one or many briefs."""
+    views = [brief_view(b) for b in briefs]
+    if title is None:
+        title = views[0]["title"] if len(views) == 1 else f"newsprism: {len(views)} stories"
+    return render_page("report.html", inline=True, title=title, views=views, links=Links())

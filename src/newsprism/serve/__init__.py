@@ -1,0 +1,236 @@
+"""The local web app: story list, story pages, article pages and a JSON API.
+
+Article text is untrusted: templates autoescape everything, pages load only
+this app's own CSS and JS, and a strict Content-Security-Policy forbids inline
+script, so a ``<script>`` or ``onerror=`` in an article can never run.
+
+JSON API (also described by ``/openapi.json``), the same dicts as
+``newsprism analyze --format json``:
+
+* ``GET /api/analysis``: the whole report, ``{"version": 1, "articles", "stories", ...}``
+* ``GET /api/stories?q=``: ``[{"id", "title", "articles", "outlets", "claims", "quotes", "conflicts"}]``
+* ``GET /api/stories/{id}``: one brief, as in the report's ``stories`` list
+* ``GET /api/articles/{id}``: one article, as in the report's ``articles`` list
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from newsprism.errors import MissingExtraError
+from newsprism.model import Article, Brief
+from newsprism.pipeline import Analysis
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+
+__all__ = ["CSP", "create_app"]
+
+CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+
+
+@dataclass
+class Corpus:
+    """Lookups over one analysis, built once when the app starts."""
+
+    analysis: Analysis
+    briefs: dict[str, Brief]
+    articles: dict[str, Article]
+    story_of: dict[str, list[Brief]]
+
+    @classmethod
+    def of(cls, analysis: Analysis) -> Corpus:
+        story_of: dict[str, list[Brief]] = {}
+        for b in analysis.briefs:
+            for a in b.articles:
+                story_of.setdefault(a.id, []).append(b)
+        return cls(analysis, {b.story.id: b for b in analysis.briefs}, {a.id: a for a in analysis.articles}, story_of)
+
+    def search(self, q: str) -> list[Brief]:
+        q = q.strip().lower()
+        if not q:
+            return list(self.analysis.briefs)
+        return [
+            b
+            for b in self.analysis.briefs
+            if q in (b.story.title or "").lower()
+            or any(q in a.text.lower() or q in (a.title or "").lower() or q in (a.outlet or "").lower() for a in b.articles)
+        ]
+
+
+def story_row(b: Brief) -> dict[str, Any]:
+    from newsprism.report.html import outlet_name
+
+    return {
+        "id": b.story.id,
+        "title": b.story.title or (b.articles[0].title if b.articles else None) or b.story.id,
+        "articles": len(b.articles),
+        "outlets": len({outlet_name(a) for a in b.articles}),
+        "claims": len(b.claims),
+        "quotes": len(b.quotes),
+        "conflicts": len(b.conflicts),
+    }
+
+
+def parse_highlight(hl: str | None, text: str) -> tuple[int, int] | None:
+    """``"120-185"`` to a span inside ``text``; anything else means no highlight."""
+    if not hl:
+        return None
+    start, sep, end = hl.partition("-")
+    if not sep or not start.isdigit() or not end.isdigit():
+        return None
+    s, e = int(start), int(end)
+    return (s, e) if 0 <= s < e <= len(text) else None
+
+
+def article_paragraphs(article: Article) -> list[tuple[int, int, str]]:
+    """(start, end, kind) of each paragraph, from the extractor or from blank lines."""
+    if article.paragraphs:
+        return [(p.start, p.end, p.kind) for p in article.paragraphs]
+    out, pos = [], 0
+    for chunk in article.text.split("\n\n"):
+        if chunk.strip():
+            out.append((pos, pos + len(chunk), "body"))
+        pos += len(chunk) + 2
+    return out
+
+
+def article_evidence(article: Article, briefs: list[Brief]) -> list[dict[str, Any]]:
+    """What the briefs cite from this article, each linked to its highlighted span."""
+    rows = []
+    for b in briefs:
+        for c in b.claims:
+            rows += [{"kind": "claim", "story": b.story.id, "label": c.text, "start": e.start, "end": e.end} for e in c.evidence if e.article == article.id]
+        for g in b.quotes:
+            rows += [
+                {"kind": "quote", "story": b.story.id, "label": g.speaker.get("name") or "", "start": q.start, "end": q.end}
+                for q in g.variants
+                if q.article == article.id
+            ]
+    rows.sort(key=lambda r: r["start"])
+    return rows
+
+
+def create_app(analysis: Analysis) -> FastAPI:
+    """A FastAPI app over an analysed corpus. Bind it to loopback: it has no authentication."""
+    try:
+        from fastapi import FastAPI, HTTPException, Query, Request
+        from fastapi.responses import (
+            HTMLResponse,
+            JSONResponse,
+            PlainTextResponse,
+            Response,
+        )
+    except ImportError as e:
+        raise MissingExtraError("fastapi", "serve", "The web app") from e
+    from newsprism.report.html import AppLinks, brief_view, render_page, static_text
+    from newsprism.report.jsonout import (
+        analysis_to_dict,
+        article_to_dict,
+        brief_to_dict,
+    )
+
+    corpus = Corpus.of(analysis)
+    links = AppLinks()
+    app = FastAPI(
+        title="newsprism",
+        version="1",
+        description="Stories, briefs and articles of one newsprism analysis; the same JSON as `newsprism analyze --format json`.",
+        # The bundled Swagger/ReDoc pages load scripts from a CDN: serve the schema only.
+        docs_url=None,
+        redoc_url=None,
+    )
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next):  # type: ignore[no-untyped-def]
+        response = await call_next(request)
+        for k, v in SECURITY_HEADERS.items():
+            response.headers.setdefault(k, v)
+        return response
+
+    def page(template: str, status: int = 200, **context: Any) -> HTMLResponse:
+        return HTMLResponse(render_page(template, inline=False, links=links, **context), status_code=status)
+
+    def brief_or_404(story_id: str) -> Brief:
+        b = corpus.briefs.get(story_id)
+        if b is None:
+            raise HTTPException(404, f"no story {story_id!r}")
+        return b
+
+    def article_or_404(article_id: str) -> Article:
+        a = corpus.articles.get(article_id)
+        if a is None:
+            raise HTTPException(404, f"no article {article_id!r}")
+        return a
+
+    @app.exception_handler(HTTPException)
+    async def not_found(request: Request, exc: HTTPException) -> Response:
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
+        return page("app_error.html", status=exc.status_code, title="Not found", message=str(exc.detail))
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def index(q: str = "") -> HTMLResponse:
+        rows = [story_row(b) for b in corpus.search(q)]
+        return page("app_index.html", title="newsprism stories", stories=rows, q=q, total=len(corpus.briefs),
+                    n_articles=len(corpus.articles))
+
+    @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
+    def story(story_id: str) -> HTMLResponse:
+        v = brief_view(brief_or_404(story_id))
+        return page("app_story.html", title=v["title"], v=v)
+
+    @app.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
+    def article(article_id: str, hl: str | None = None) -> HTMLResponse:
+        a = article_or_404(article_id)
+        span = parse_highlight(hl, a.text)
+        briefs = corpus.story_of.get(a.id, [])
+        return page(
+            "app_article.html", title=a.title or a.id, a=a, span=span, paragraphs=article_paragraphs(a),
+            stories=[story_row(b) for b in briefs], evidence=article_evidence(a, briefs),
+        )
+
+    @app.get("/api", response_class=HTMLResponse, include_in_schema=False)
+    def api_docs() -> HTMLResponse:
+        routes = [(r.path, r.summary or r.name, (r.description or "").strip()) for r in app.routes if getattr(r, "include_in_schema", False)]
+        return page("app_api.html", title="newsprism JSON API", routes=routes)
+
+    @app.get("/api/analysis", summary="The whole report")
+    def api_analysis() -> dict[str, Any]:
+        """The same object as `newsprism analyze --format json`: version, articles, stories."""
+        return analysis_to_dict(analysis)
+
+    @app.get("/api/stories", summary="Stories, with counts")
+    def api_stories(q: str = Query("", description="Only stories whose title or articles contain this text.")) -> list[dict[str, Any]]:
+        """One row per story: id, title and the counts of articles, outlets, claims, quotes and conflicts."""
+        return [story_row(b) for b in corpus.search(q)]
+
+    @app.get("/api/stories/{story_id}", summary="One story's brief")
+    def api_story(story_id: str) -> dict[str, Any]:
+        """The brief as in the report's `stories` list: claims, quotes, provenance, conflicts, timeline, summary, framing."""
+        return brief_to_dict(brief_or_404(story_id))
+
+    @app.get("/api/articles/{article_id}", summary="One article")
+    def api_article(article_id: str) -> dict[str, Any]:
+        """The article as in the report's `articles` list, with its full text."""
+        return article_to_dict(article_or_404(article_id))
+
+    @app.get("/static/{name}", include_in_schema=False)
+    def static(name: str) -> Response:
+        media = {"brief.css": "text/css", "brief.js": "text/javascript"}.get(name)
+        if media is None:
+            raise HTTPException(404, "no such file")
+        return PlainTextResponse(static_text(name), media_type=media, headers={"Cache-Control": "no-cache"})
+
+    return app
