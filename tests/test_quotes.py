@@ -115,6 +115,25 @@ def test_inverted_cue_and_double_apostrophe_quotes(nlp) -> None:
     assert q.speaker.name == "Marta Quist"
 
 
+def test_split_quote_parts_leave_the_cue_out(nlp) -> None:
+    text = ('"The bridge will reopen in May," said Ansel Corrow, the county engineer, on Tuesday. '
+            '"We found no cracks in the main span."')
+    a = Article(id="split", text=text)
+    (q,) = [q for q in extract_quotes(a, nlp) if "reopen" in text[q.content.start : q.content.end]]
+    assert len(q.parts) == 2
+    assert [text[p.start : p.end] for p in q.parts] == ['"The bridge will reopen in May,"', '"We found no cracks in the main span."']
+    assert article_row(a.id, [q])["quotes"][0]["content"]["spans"] == [[p.start, p.end] for p in q.parts]
+
+
+def test_headline_name_colon_is_an_attribution(nlp) -> None:
+    text = "Corrow: No cracks found in the Vell bridge.\n\nRelated: Ten bridges to see this summer.\n\nThe county said the work is done."
+    a = Article(id="colon", text=text)
+    qs = extract_quotes(a, nlp)
+    q = _by_content(a, qs, "No cracks found")
+    assert q.speaker is not None and q.speaker.text == "Corrow"
+    assert not any("Ten bridges" in text[x.content.start : x.content.end] for x in qs)
+
+
 def test_bad_input_gives_no_quotes(nlp) -> None:
     for text in ("", "   ", '"""', "\u201c\u201c\u201d", "said said said"):
         assert isinstance(extract_quotes(Article(id="x" + str(len(text)), text=text), nlp), list)
@@ -122,7 +141,7 @@ def test_bad_input_gives_no_quotes(nlp) -> None:
 
 def test_jsonl_row_shape(nlp) -> None:
     a = _article("a2")
-    row = article_row(a.id, a.text, extract_quotes(a, nlp))
+    row = article_row(a.id, extract_quotes(a, nlp))
     assert row["id"] == "a2"
     q = row["quotes"][0]
     assert set(q) == {"content", "speaker", "cue", "direct"}

@@ -72,7 +72,7 @@ def _predict(rows: list[dict], wanted: set[str], quiet: bool) -> list[dict]:
             batch = articles[start : start + 64]
             nlp.docs(batch)
             for a in batch:
-                out.append(article_row(a.id, a.text, extract_quotes(a, nlp)))
+                out.append(article_row(a.id, extract_quotes(a, nlp)))
                 bar.advance(task)
             nlp.forget(a.id for a in batch)
     return out

@@ -34,7 +34,7 @@ def quotes_command(
             batch = articles[start : start + 64]
             nlp.docs(batch)
             for a in batch:
-                rows.append(article_row(a.id, a.text, extract_quotes(a, nlp)))
+                rows.append(article_row(a.id, extract_quotes(a, nlp)))
                 bar.advance(task)
             nlp.forget(a.id for a in batch)  # keep memory flat on large inputs
     by_id = {a.id: a for a in articles}

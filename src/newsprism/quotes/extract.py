@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 from newsprism.model import Article, Quote, Span
 from newsprism.quotes import lexicon as L
-from newsprism.quotes.marks import Quoted, find_quoted, paragraph_spans
+from newsprism.quotes.marks import ALL_DOUBLE, Quoted, find_quoted, paragraph_spans
 from newsprism.quotes.speakers import SpeakerResolver
 
 if TYPE_CHECKING:
@@ -36,6 +36,9 @@ if TYPE_CHECKING:
 _SUBJECTS = ("nsubj", "nsubjpass", "csubj")
 _INHERIT_SUBJECT = ("xcomp", "conj", "advcl", "pcomp")
 _MAX_CONTINUATION_GAP = 250
+_MAX_COLON_LEAD = 40
+_MAX_CUE_GAP = 40
+_MAX_INVERTED_SUBJECT = 6
 _STUB_CHARS = 12  # characters between two halves of one quote: `"A," he said. "B."`
 
 
@@ -63,6 +66,7 @@ def quotes_from_doc(article: Article, doc: "Doc") -> list[Quote]:
     found, bare = _cue_attributions(doc, inside)
     _clip_to_paragraphs(found, paragraph_spans(text))
     found = _attach_quotations(doc, quoted, found, bare)
+    found.extend(_headline_colons(doc, inside))
     found = _dedupe(found)
     resolver = SpeakerResolver(doc, article)
     quotes = []
@@ -72,8 +76,22 @@ def quotes_from_doc(article: Article, doc: "Doc") -> list[Quote]:
             continue
         speaker = resolver.resolve(f.speaker)
         direct = any(q.outer.overlaps(content) or content.overlaps(q.span) for q in quoted)
-        quotes.append(Quote(content=content, speaker=speaker, cue=f.cue, direct=direct, article=article.id))
+        parts = _split_parts(text, content, quoted) if direct else []
+        quotes.append(Quote(content=content, speaker=speaker, cue=f.cue, direct=direct, article=article.id, parts=parts))
     return quotes
+
+
+def _split_parts(text: str, content: Span, quoted: list[Quoted]) -> list[Span]:
+    """The quoted pieces of a direct quote split by its cue, marks included; [] for one piece.
+
+    `"A," he said after a long speech. "B."` is one statement in two parts; a
+    content that starts inside a quotation and holds several is cut back to
+    the quotations, without the cue between them.
+    """
+    inside = [p for q in quoted for p in q.parts if content.start <= p.start and p.end <= content.end + 1]
+    if len(inside) < 2 or inside[0].start > content.start + 1:
+        return []
+    return [Span(max(0, p.start - 1), min(len(text), p.end + 1)) for p in inside]
 
 
 # ---------------------------------------------------------------- pass 1: cue words
@@ -173,7 +191,23 @@ def _clause_without(head: "Token", cut: Span) -> Span | None:
 
 
 def _subject(verb: "Token") -> "Token | None":
-    """The one who speaks: the subject, the passive agent, or the subject of the governing verb."""
+    """The one who speaks: the subject, the passive agent, the subject of the governing verb,
+    or for an inverted `"...," said Ben Carson, asked about ...` the name the parser hung elsewhere."""
+    subj = _tree_subject(verb)
+    if subj is None and verb.i > 0 and verb.nbor(-1).is_punct and not any(c.dep_ in ("nsubjpass", "expl") for c in verb.children):
+        return _inverted_subject(verb)
+    return subj
+
+
+def _inverted_subject(verb: "Token") -> "Token | None":
+    for tok in verb.doc[verb.i + 1 : verb.i + 1 + _MAX_INVERTED_SUBJECT]:
+        if tok.dep_ in ("det", "amod", "compound", "poss", "case") or tok.pos_ in ("DET", "ADJ"):
+            continue
+        return tok if tok.pos_ in ("PROPN", "NOUN") and _same_line(tok, verb) else None
+    return None
+
+
+def _tree_subject(verb: "Token") -> "Token | None":
     tok: Token = verb
     anchor = verb  # the highest verb of the chain still in the cue's paragraph
     for _ in range(4):
@@ -212,8 +246,9 @@ def _governing_subject(tok: "Token", verb: "Token") -> "Token | None":
 
 
 def _same_line(a: "Token", b: "Token") -> bool:
-    lo, hi = sorted((a.idx, b.idx))
-    return "\n" not in a.doc.text[lo:hi]
+    # Token by token: Doc.text rebuilds the whole text on every access.
+    lo, hi = sorted((a.i, b.i))
+    return not any("\n" in t.text_with_ws for t in a.doc[lo:hi])
 
 
 def _nearest_noun_before(verb: "Token") -> "Token | None":
@@ -254,7 +289,11 @@ def _attach_quotations(doc: "Doc", quoted: list[Quoted], found: list[_Found], ba
         if owner is not None:
             owner.content = Span(min(owner.content.start, q.span.start), max(owner.content.end, q.span.end))
         else:
-            owner = _bare_cue(text, q, bare, used_bare) or _colon_cue(doc, q)
+            owner = _bare_cue(text, q, bare, used_bare) or _colon_cue(doc, text, q) or _cue_after(text, q, found)
+            if owner is not None and owner in found:
+                owner.content = Span(q.span.start, owner.content.end)
+                prev = owner
+                continue
             if owner is None and prev is not None and (_continues(text, q, prev) or _next_paragraph(text, q, prev)):
                 owner = prev
                 owner.content = Span(owner.content.start, q.span.end)
@@ -263,6 +302,16 @@ def _attach_quotations(doc: "Doc", quoted: list[Quoted], found: list[_Found], ba
         if owner is not None:
             prev = owner
     return found
+
+
+def _cue_after(text: str, q: Quoted, found: list[_Found]) -> _Found | None:
+    """`"A," Mr. Garin said, "B."`: the cue after the quotation took "B" as its complement; "A" is its first half."""
+    for f in found:
+        if f.cue is None or not (0 <= f.cue.start - q.outer.end <= _MAX_CUE_GAP) or f.content.start < f.cue.end:
+            continue
+        if "\n" not in text[q.outer.end : f.content.start] and any(c in ALL_DOUBLE for c in text[f.cue.end : f.content.start + 1]):
+            return f
+    return None
 
 
 def _overlapping(found: list[_Found], q: Quoted) -> _Found | None:
@@ -294,9 +343,8 @@ def _bare_cue(text: str, q: Quoted, bare: list["Token"], used: set[int]) -> _Fou
     return _Found(content=q.span, cue=_cue_span(best), speaker=_subject(best))
 
 
-def _colon_cue(doc: "Doc", q: Quoted) -> _Found | None:
+def _colon_cue(doc: "Doc", text: str, q: Quoted) -> _Found | None:
     """`Pat Caddell: "..."` and headline forms: the name right before a colon."""
-    text = doc.text
     i = q.outer.start - 1
     while i >= 0 and text[i] == " ":
         i -= 1
@@ -323,6 +371,26 @@ def _next_paragraph(text: str, q: Quoted, owner: _Found) -> bool:
     """A paragraph that is only a quotation, right after a quoted paragraph: the same voice goes on."""
     gap = text[owner.content.end : q.outer.start]
     return gap.count("\n") >= 1 and len(gap.strip(" \n\t\"'\u201d\u201c.,")) == 0 and text[q.outer.start - 1] == "\n"
+
+
+def _headline_colons(doc: "Doc", inside: bytearray) -> list[_Found]:
+    """`Lynch: No outside influence on FBI probe.` and transcripts (`CLINTON: Honestly, ...`): a line led by a name and a colon."""
+    out: list[_Found] = []
+    text = doc.text
+    for line in paragraph_spans(text):
+        colon = text.find(":", line.start, min(line.end, line.start + _MAX_COLON_LEAD))
+        if colon < 0 or inside[colon] or colon + 2 >= line.end:
+            continue
+        lead = doc.char_span(line.start, colon, alignment_mode="contract")
+        if lead is None or not len(lead) or len(lead) > 5 or not text[line.start].isupper():
+            continue
+        head = lead.root
+        if head.pos_ not in ("PROPN", "NOUN") or not all(t.is_title or t.is_upper or not t.is_alpha for t in lead):
+            continue
+        if head.lower_ in L.NOT_SPEAKERS:
+            continue
+        out.append(_Found(content=Span(colon + 1, line.end), cue=Span(colon, colon + 1), speaker=head))
+    return out
 
 
 # ---------------------------------------------------------------- spans

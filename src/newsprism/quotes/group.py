@@ -56,7 +56,7 @@ def group_quotes(articles: list[Article], quotes: dict[str, list[Quote]], entiti
         if article is None:
             continue
         for q in qs:
-            text = article.text[q.content.start : q.content.end]
+            text = _quote_text(article.text, q)
             stems = _stems(text)
             if not stems:
                 continue
@@ -74,6 +74,13 @@ def group_quotes(articles: list[Article], quotes: dict[str, list[Quote]], entiti
     out.sort(key=lambda g: (-len({v.article for v in g.variants}), min(order.get(v.article, 0) for v in g.variants),
                             min(v.start for v in g.variants)))
     return out
+
+
+def _quote_text(text: str, q: Quote) -> str:
+    """What was said: the quoted pieces of a split quote without the cue between them."""
+    if len(q.parts) > 1:
+        return " ".join(text[p.start : p.end] for p in q.parts)
+    return text[q.content.start : q.content.end]
 
 
 # ---------------------------------------------------------------- speakers

@@ -92,3 +92,9 @@ QUANTIFIERS = frozenset("one some many several most none all few both each eithe
 PERSON_PRONOUNS = frozenset({"he", "she", "him", "her", "i", "me"})
 GROUP_PRONOUNS = frozenset({"they", "we", "them", "us"})
 RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom"})
+
+# Words that lead a line with a colon without speaking ("Related: ...", "Photo: ...").
+NOT_SPEAKERS = frozenset(
+    """related photo photos video update note editor read watch see source sources credit image caption
+    tags topics warning disclosure correction clarification more also advertisement q a""".split()
+)
