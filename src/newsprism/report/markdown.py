@@ -171,12 +171,23 @@ def render_brief(brief: Brief) -> list[str]:
         out.append("")
 
     framing = brief.framing or {}
-    wording = framing.get("outlets") or []
-    if wording:
+    profiles = framing.get("outlets") or []
+    if profiles:
         out += ["### Framing", ""]
-        for prof in wording[:MAX_ROWS]:
-            terms = ", ".join(f"“{_line(t.get('text', ''))}”" for t in (prof.get("terms") or [])[:8])
-            out.append(f"- **{_line(prof.get('outlet', ''))}**: {terms or 'no loaded wording found'}")
+        for prof in profiles[:MAX_ROWS]:
+            words = list(dict.fromkeys(_line(f.get("text", "")) for f in prof.get("examples") or []))[:8]
+            rate = f"{prof.get('rate') or 0:.1f} loaded words per 1,000"
+            if prof.get("others_rate") is not None:
+                rate += f" (others {prof['others_rate']:.1f})"
+            shown = ", ".join(f"“{w}”" for w in words) if words else "no loaded wording found"
+            out.append(f"- **{_line(prof.get('outlet', ''))}** {cites(prof.get('articles') or [])}: {rate}; {shown}")
+        named = [n for n in framing.get("names") or [] if n.get("differs")]
+        for n in named[:MAX_ROWS]:
+            per = "; ".join(
+                f"{_line(o.get('outlet', ''))}: " + ", ".join(_line(x.get("text", "")) for x in o.get("names", [])[:4])
+                for o in n.get("outlets", [])
+            )
+            out.append(f"- *{_line(n.get('name', ''))}* is called — {per}")
         out.append("")
 
     if brief.entities:

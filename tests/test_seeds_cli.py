@@ -1,0 +1,56 @@
+"""Issue "Foundation", done-when: the seed articles through `newsprism analyze --format json`."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from conftest import ROOT, shared_path
+
+
+@pytest.fixture(scope="module")
+def report() -> dict:
+    seeds = shared_path("corpora", "seeds")
+    proc = subprocess.run(
+        [sys.executable, "-m", "newsprism", "analyze", str(seeds), "--format", "json", "--quiet"],
+        cwd=ROOT, capture_output=True, text=True, timeout=600,
+    )
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout)
+
+
+def _article(report: dict, prefix: str) -> dict:
+    return next(a for a in report["articles"] if a["id"].startswith(prefix))
+
+
+def test_reads_all_five(report: dict) -> None:
+    assert len(report["articles"]) == 5
+    assert report["skipped"] == []
+
+
+def test_outlet_and_byline_of_the_first(report: dict) -> None:
+    a = _article(report, "000_")
+    assert a["outlet"] == "World Israel News"
+    assert a["byline"] == ["Vered Weiss"]
+    assert "byline" in a["inferred"]
+
+
+def test_republished_copy_is_marked(report: dict) -> None:
+    assert _article(report, "001_")["syndicated_from"] == "Jewish News Syndicate"
+
+
+def test_name_variants_are_merged(report: dict) -> None:
+    people = [e for s in report["stories"] for e in s["entities"] if e["label"] == "PERSON"]
+
+    def entities_with(variant: str) -> list[dict]:
+        return [e for e in people if variant in e["variants"] or e["name"] == variant]
+
+    shoigu = entities_with("Sergey Shoigu")
+    assert shoigu and {"Sergei Shoigu", "Shoigu"} <= set(shoigu[0]["variants"]) | {shoigu[0]["name"]}
+    bagheri = entities_with("Gen. Bagheri")
+    assert bagheri and "Mohammad Bagheri" in bagheri[0]["name"]
+    clarke = entities_with("Colin Clarke")
+    assert clarke and clarke[0]["name"] == "Colin P. Clarke"
