@@ -77,7 +77,7 @@ def build_brief(story: Story, by_id: dict[str, Article], nlp: NLP, options: Opti
     brief = Brief(story=story, articles=arts, entities=entities)
     brief.shared_sentences = shared_sentences(arts)
     brief.quotes = group_quotes(arts, quotes, entities)
-    brief.claims = C.align_claims(arts, nlp)
+    brief.claims = C.align_claims(arts, nlp, embedder=options.embedder)
     brief.provenance = build_provenance(arts, quotes, nlp)
     C.assign_independence(brief.claims, arts, brief.provenance)
     brief.coverage = C.coverage(brief.claims, arts)

@@ -1,0 +1,151 @@
+"""Body sentences of a story as comparable vectors.
+
+The default representation needs no model: TF-IDF over content lemmas cut to
+their first five letters ("delivery"/"delivering", "defence"/"defense" meet),
+with the words that only say who reported the fact left out ("X reported
+that", "according to X"). A sentence embedder passed in by the caller (the
+``newsprism.cluster.embedders`` protocol) is blended in when available; it
+catches more paraphrase. Either way the overlap of named entities and
+figures is blended in too, since paraphrase keeps those when every other
+word changes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
+
+from newsprism.claims.values import find_quantities
+from newsprism.model import Article
+from newsprism.nlp import NLP
+
+if TYPE_CHECKING:
+    import numpy as np
+    from spacy.tokens import Span
+
+# Fewer content words than this and a "sentence" is a heading or a fragment.
+MIN_CONTENT_WORDS = 3
+STEM = 5
+REPORTING_VERBS = frozenset(
+    "say tell report add note highlight confirm claim state write cite announce insist explain quote".split()
+)
+_ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "PRODUCT", "LAW"})
+
+
+class Embedder(Protocol):
+    """The protocol of ``newsprism.cluster.embedders``: L2-normalised rows, one per text."""
+
+    def embed(self, texts: list[str]) -> "np.ndarray": ...
+
+
+@dataclass
+class SentenceItem:
+    article: str
+    index: int  # position among the article's body sentences
+    start: int
+    end: int
+    paragraph: int
+    text: str
+    lemmas: list[str]
+    keys: frozenset[str]  # entities and figures, normalised
+
+
+def attribution_tokens(span: "Span") -> set[int]:
+    """Token indices that say who reported a fact rather than the fact itself.
+
+    "X reported that ...", "..., the authority said", "according to X",
+    "citing X", "as reported by X": two outlets stating the same fact on
+    different authority should still match, and two facts that share only
+    "the water authority said" should not.
+    """
+    out: set[int] = set()
+    for t in span:
+        if t.lemma_.casefold() in REPORTING_VERBS and (t.dep_ == "ROOT" or any(c.dep_ == "ccomp" for c in t.children)):
+            out.add(t.i)
+            for c in t.children:
+                if c.dep_ in ("nsubj", "nsubjpass", "agent", "dative", "aux", "advmod", "prep", "npadvmod"):
+                    out.update(x.i for x in c.subtree)
+        elif t.lower_ in ("according", "citing", "quoted") or (t.lower_ == "reported" and t.dep_ in ("advcl", "acl")):
+            out.update(x.i for x in t.subtree)
+    return out
+
+
+def _entity_key(text: str) -> str:
+    """ "Brig. Gen. Mohammad Bagheri" and "Bagheri" share a key: the last word."""
+    words = [w for w in text.replace("’s", "").replace("'s", "").split() if w[:1].isalnum()]
+    return "e:" + (words[-1].casefold() if words else text.casefold())
+
+
+def sentence_items(articles: list[Article], nlp: NLP) -> list[SentenceItem]:
+    """Every body sentence long enough to state a fact, with lemmas and entity/figure keys."""
+    items: list[SentenceItem] = []
+    for a in articles:
+        sents = a.body_sentences()
+        if not sents:
+            continue
+        doc = nlp.doc(a)
+        ents = [e for e in doc.ents if e.label_ in _ENTITY_LABELS]
+        for i, s in enumerate(sents):
+            span = doc.char_span(s.start, s.end, alignment_mode="expand")
+            if span is None:
+                continue
+            noise = attribution_tokens(span)
+            lemmas = [
+                t.lemma_.casefold()
+                for t in span
+                if not (t.is_stop or t.is_punct or t.is_space or t.i in noise) and t.lemma_.strip()
+            ]
+            if len(lemmas) < MIN_CONTENT_WORDS:
+                continue
+            text = a.text[s.start : s.end]
+            keys = {_entity_key(e.text) for e in ents if e.start_char >= s.start and e.end_char <= s.end}
+            keys |= {"n:" + q.normal() for q in find_quantities(text)}
+            items.append(SentenceItem(a.id, i, s.start, s.end, s.paragraph, text, lemmas, frozenset(keys)))
+    return items
+
+
+def _key_overlap(items: list[SentenceItem]) -> "np.ndarray":
+    """Pairwise Jaccard of entity/figure keys (sparse, via a key-sentence matrix)."""
+    import numpy as np
+    from scipy import sparse
+
+    vocab: dict[str, int] = {}
+    rows, cols = [], []
+    for r, it in enumerate(items):
+        for k in it.keys:
+            rows.append(r)
+            cols.append(vocab.setdefault(k, len(vocab)))
+    n = len(items)
+    if not vocab:
+        return np.zeros((n, n), dtype=np.float32)
+    m = sparse.csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(n, len(vocab)))
+    inter = (m @ m.T).toarray()
+    sizes = np.asarray(m.sum(axis=1)).ravel()
+    union = np.maximum(np.add.outer(sizes, sizes) - inter, 1.0)
+    return (inter / union).astype(np.float32)
+
+
+def _stem(lemma: str) -> str:
+    """Truncation stemming: "delivery"/"delivering" and "defence"/"defense" meet at five letters."""
+    return lemma[:STEM]
+
+
+def similarity(items: list[SentenceItem], embedder: Embedder | None = None) -> "np.ndarray":
+    """Dense pairwise similarity in [0, 1] between sentence items."""
+    import numpy as np
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    n = len(items)
+    if n == 0:
+        return np.zeros((0, 0), dtype=np.float32)
+    keys = _key_overlap(items)
+    words = TfidfVectorizer(analyzer=lambda toks: [_stem(t) for t in toks], sublinear_tf=True).fit_transform(
+        [it.lemmas for it in items]
+    )
+    lex = (words @ words.T).toarray()
+    if embedder is not None:
+        vec = np.asarray(embedder.embed([it.text for it in items]), dtype=np.float32)
+        vec /= np.maximum(np.linalg.norm(vec, axis=1, keepdims=True), 1e-9)
+        sem = np.clip(vec @ vec.T, 0.0, 1.0)
+        return (0.5 * sem + 0.35 * lex + 0.15 * keys).astype(np.float32)
+    return (0.85 * lex + 0.15 * keys).astype(np.float32)

@@ -1,0 +1,92 @@
+"""Who a source is: one stable node id per outlet, person or group, however it is written.
+
+"Two Iranian officials", "Iranian officials" and "the Iranian officials
+familiar with the plans" are one node (``official:iranian-officials``);
+"Colin Clarke" and "Colin P. Clarke" are one person; "the Times" and "The New
+York Times" are one outlet (through ``newsprism.extract.outlets``, the single
+implementation of outlet naming).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from newsprism.extract.outlets import is_wire, outlet_identity
+
+_LEAD_WORDS = re.compile(
+    r"^(?:(?:one|two|three|four|five|several|some|many|a|an|the|other|senior|top|unnamed|anonymous|of|few)\s+)+",
+    re.I,
+)
+# Post-modifiers that describe a group rather than name it.
+_TAIL = re.compile(r"\s+(?:who|that|with|familiar|at|in|from|close|briefed|speaking|knowledgeable|on)\b.*$", re.I)
+_OFFICIAL = re.compile(r"\b(?:officials?|ministers?|ministry|spokes(?:man|woman|person)|government|authorit(?:y|ies)|police|military)\b", re.I)
+_MEDIA = re.compile(r"\b(?:media|television|tv|newspapers?|news\s+(?:agency|agencies|site|outlets?)|press|broadcaster)\b", re.I)
+_THE = re.compile(r"^the\s+", re.I)
+_INITIAL = re.compile(r"\b[A-Z]\.\s*")
+_TITLES = re.compile(
+    r"^(?:(?:mr|mrs|ms|dr|prof|gen|brig|col|lt|maj|capt|sen|rep|gov|president|minister|mayor|secretary|general|"
+    r"brigadier|ayatollah|judge|chief)\.?\s+)+",
+    re.I,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    id: str  # stable node id, "media:nytimes", "official:iranian-officials", "person:colin-clarke"
+    name: str  # as printed (the fullest form seen wins at graph level)
+    kind: str  # "media", "person", "official", "anonymous", "organisation", "syndicate"
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^0-9a-z]+", "-", text.casefold()).strip("-") or "unknown"
+
+
+def media_source(name_or_id: str, *, known_id: str | None = None, display: str | None = None) -> Source:
+    oid, shown = (known_id, display or name_or_id) if known_id else outlet_identity(name_or_id)
+    return Source(f"media:{oid}", display or shown, "syndicate" if is_wire(oid) else "media")
+
+
+def group_key(phrase: str) -> str:
+    """ "Two Iranian officials familiar with the plans" -> "iranian officials"."""
+    core = _TAIL.sub("", phrase.strip())
+    core = _LEAD_WORDS.sub("", core)
+    return core.casefold().strip() or phrase.casefold().strip()
+
+
+def person_key(name: str) -> str:
+    """ "Brig. Gen. Mohammad Bagheri" -> "mohammad-bagheri"; "Colin P. Clarke" -> "colin-clarke"."""
+    bare = _TITLES.sub("", _INITIAL.sub("", name).strip())
+    return _slug(bare)
+
+
+def speaker_source(name: str, kind: str) -> Source | None:
+    """A quote speaker (model.Speaker name and kind) as a source node; None for unusable speakers."""
+    name = re.sub(r"\s+", " ", name).strip(" ,.;:")
+    if not name or kind == "unknown":
+        return None
+    if kind == "media":
+        return generic_source(name)
+    if kind == "person":
+        return Source(f"person:{person_key(name)}", name, "person")
+    if kind == "organisation":
+        return Source("org:" + _slug(_THE.sub("", name)), name, "organisation")
+    return group_source(name)
+
+
+def group_source(phrase: str) -> Source:
+    """An unnamed group or description: officials, sources, engineers.
+
+    The id ignores number ("one engineer" / "two engineers") and whether the
+    description sounds official, so every mention of one group is one node.
+    """
+    kind = "official" if _OFFICIAL.search(phrase) else "anonymous"
+    key = re.sub(r"(?<=[a-z])s\b", "", group_key(phrase))
+    return Source(f"group:{_slug(key)}", phrase.strip(), kind)
+
+
+def generic_source(phrase: str) -> Source:
+    """ "Iranian media", "Iranian state television", or an outlet name the table knows."""
+    if not _MEDIA.search(phrase):
+        return media_source(phrase)
+    return Source(f"media:{_slug(group_key(phrase))}", _THE.sub("", phrase.strip()), "media")

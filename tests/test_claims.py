@@ -1,0 +1,130 @@
+"""Claims and independent sources: the invented ferry story, the bundled example, the seed articles."""
+
+from __future__ import annotations
+
+import pytest
+
+from fixtures.brief.stories import FERRY, brief, load, shared_nlp
+from newsprism.claims import align_claims, assign_independence, coverage, story_title
+from newsprism.model import Claim, Provenance, ProvEdge, ProvNode
+
+
+def _claim(b, *words: str) -> Claim:
+    """The widest claim whose representative sentence has all ``words``."""
+    found = [c for c in b.claims if all(w.casefold() in c.text.casefold() for w in words)]
+    assert found, f"no claim with {words}"
+    return max(found, key=lambda c: len(c.articles))
+
+
+def test_claim_evidence_is_a_span_of_its_article() -> None:
+    b = brief(FERRY)
+    by_id = {a.id: a for a in b.articles}
+    for c in b.claims:
+        assert len(c.evidence) == len(set(c.articles)), "one sentence per supporting article"
+        for ev in c.evidence:
+            assert by_id[ev.article].text[ev.start : ev.end] == ev.text
+        assert c.text in {ev.text for ev in c.evidence}
+
+
+def test_paraphrases_align_across_outlets() -> None:
+    c = _claim(brief(FERRY), "aground", "Gull Point")
+    assert set(c.articles) == {"chronicle", "post", "gazette", "voice"}
+
+
+def test_copies_and_shared_source_count_once() -> None:
+    # Chronicle's own report, Post citing it, Gazette republishing Post, Voice citing it: one source.
+    c = _claim(brief(FERRY), "aground", "Gull Point")
+    assert c.independent_sources == 1
+    assert c.origins[0].via == ["The Bay Chronicle"]
+    assert c.origins[0].name == "three crew members"
+
+
+def test_own_witness_is_a_second_source() -> None:
+    c = _claim(brief(FERRY), "passengers", "lifeboats")
+    assert c.independent_sources == 2
+    names = {o.name for o in c.origins}
+    assert "Tomas Berg" in names
+
+
+def test_independence_without_attribution_falls_back_to_outlet() -> None:
+    arts = load(FERRY)
+    claims = align_claims(arts, shared_nlp())
+    assign_independence(claims, arts, Provenance())
+    # No graph: every original outlet is its own source, and the copy folds into Coastal Post.
+    c = next(c for c in claims if {"post", "gazette"} <= set(c.articles))
+    assert c.independent_sources == len({"post" if a == "gazette" else a for a in c.articles})
+
+
+def test_independence_follows_a_cited_outlet() -> None:
+    arts = load(FERRY)
+    claims = align_claims(arts, shared_nlp())
+    c = next(c for c in claims if {"chronicle", "voice"} <= set(c.articles) and "aground" in c.text)
+    ev = next(e for e in c.evidence if e.article == "voice")
+    prov = Provenance(
+        nodes=[ProvNode("article:voice", "Harbour Voice", "article"), ProvNode("media:x", "X Daily", "media")],
+        edges=[ProvEdge("article:voice", "media:x", "cites", "voice", ev.start, ev.end, ev.text)],
+    )
+    assign_independence([c], arts, prov)
+    assert any(o.name == "X Daily" for o in c.origins)
+
+
+def test_coverage_adds_and_omits() -> None:
+    b = brief(FERRY)
+    notes = {n.article: n for n in b.coverage}
+    by_id = {c.id: c for c in b.claims}
+    assert any("Piet Ruys" in by_id[i].text for i in notes["post"].adds)
+    assert notes["gazette"].adds == []  # a copy adds nothing
+    assert any("steering" in by_id[i].text for i in notes["voice"].omits)
+    assert coverage([], b.articles)[0].adds == []
+
+
+def test_story_title_prefers_an_original_headline() -> None:
+    arts = load(FERRY)
+    assert story_title(arts) != "Ferry stranded near Gull Point"  # the copy's new headline
+    assert story_title(arts) in {a.title for a in arts}
+
+
+def test_align_handles_articles_without_body() -> None:
+    arts = load(FERRY)
+    empty = arts[0].__class__(id="empty", text="")
+    assert align_claims([empty], shared_nlp()) == []
+
+
+def test_example_cracks_claim(example_dir) -> None:
+    b = brief(example_dir)
+    c = _claim(b, "cracks", "spillway")
+    assert len(c.articles) >= 5
+    assert c.independent_sources == 1
+    assert c.origins[0].via == ["The Kestrel Courier"]
+
+
+def test_example_evacuation_has_two_sources(example_dir) -> None:
+    c = _claim(brief(example_dir), "12,000")
+    assert c.independent_sources == 2
+    assert {o.via[0] if o.via else o.name for o in c.origins} == {"The Kestrel Courier", "Pinecrest Post"}
+
+
+def test_seed_core_claim_rests_on_the_times(seeds_dir) -> None:
+    b = brief(seeds_dir)
+    c = _claim(b, "deliver", "radar")
+    assert len(c.articles) == 5
+    assert c.independent_sources == 1
+    (origin,) = c.origins
+    assert origin.via == ["The New York Times"]
+    assert "Iranian officials" in origin.name
+
+
+def test_seed_drone_figure_cites_the_journal(seeds_dir) -> None:
+    c = _claim(brief(seeds_dir), "4,000", "Shahed")
+    assert len(c.articles) == 1
+    assert c.independent_sources == 1
+    assert c.origins[0].name == "The Wall Street Journal"
+
+
+@pytest.mark.slow
+def test_embedder_alignment_keeps_the_core_claim(seeds_dir) -> None:
+    from newsprism.cluster.embedders import MiniLMEmbedder
+
+    arts = load(seeds_dir)
+    claims = align_claims(arts, shared_nlp(), embedder=MiniLMEmbedder())
+    assert max(len(c.articles) for c in claims) == 5

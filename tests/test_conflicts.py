@@ -1,0 +1,117 @@
+"""Dates and figures: normalisation, conflicts, timeline."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from fixtures.brief.stories import FERRY, brief
+from newsprism.claims.values import find_dates, find_quantities
+
+TUE_6_AUG = date(2024, 8, 6)
+
+
+@pytest.mark.parametrize(
+    "text,base,iso",
+    [
+        ("Shoigu arrived in Tehran on Monday", TUE_6_AUG, "2024-08-05"),
+        ("the cracks were found during an inspection last Saturday", date(2024, 5, 14), "2024-05-11"),
+        ("Marsh will visit Millbrook on Wednesday", date(2024, 5, 14), "2024-05-15"),
+        ("spotted on May 12", date(2024, 5, 13), "2024-05-12"),
+        ("repairs were expected to take until 30 June", date(2024, 5, 13), "2024-06-30"),
+        ("since October 7th", TUE_6_AUG, "2023-10-07"),
+        ("completed in 1962", None, "1962"),
+        ("In July of 2022, officials said", None, "2022-07"),
+        ("7:13 AM EDT, August 6, 2024", None, "2024-08-06"),
+    ],
+)
+def test_dates_resolve_against_publication_day(text: str, base: date | None, iso: str) -> None:
+    assert [d.value.iso() for d in find_dates(text, base)] == [iso]
+
+
+def test_relative_dates_need_a_publication_day() -> None:
+    assert find_dates("on Monday", None) == []
+    assert find_dates("on 5 August", None, story_date=TUE_6_AUG)[0].value.iso() == "2024-08-05"
+
+
+def test_monday_and_5_august_agree() -> None:
+    (monday,) = find_dates("on Monday", TUE_6_AUG)
+    (fifth,) = find_dates("on 5 August", TUE_6_AUG)
+    assert monday.value.agrees(fifth.value)
+
+
+def test_end_of_month_agrees_with_its_last_day() -> None:
+    (end,) = find_dates("until the end of June", date(2024, 5, 13))
+    (day,) = find_dates("until 30 June", date(2024, 5, 13))
+    assert end.value.agrees(day.value)
+
+
+def _q(text: str):
+    (q,) = find_quantities(text)
+    return q
+
+
+@pytest.mark.parametrize(
+    "a,b,agree",
+    [
+        ("more than 4,000 drones", "4,000+ drones", True),
+        ("about 12,000 residents", "nearly 12,000 residents", True),
+        ("12,000 people", "11,800 people", True),  # rounding
+        ("about 12,000 residents", "more than 15,000 residents", False),
+        ("$4 billion", "$4bn", True),
+        ("5 km", "5,000 metres", True),
+        ("35 percent", "35 km", False),
+    ],
+)
+def test_quantities_agree_after_normalisation(a: str, b: str, agree: bool) -> None:
+    assert _q(a).agrees(_q(b)) is agree
+
+
+def test_small_counts_and_years_are_not_figures() -> None:
+    assert find_quantities("two engineers in G7 countries in 2019") == []
+
+
+def test_ferry_conflicts() -> None:
+    conflicts = brief(FERRY).conflicts
+    number = next(c for c in conflicts if c.kind == "number")
+    assert {v.value for v in number.values} >= {"~240", ">300"}
+    date_conflict = next(c for c in conflicts if c.kind == "date")
+    assert {(v.article, v.value) for v in date_conflict.values} >= {
+        ("chronicle", "2024-03-04"), ("post", "2024-03-04"), ("voice", "2024-03-03")
+    }
+    # The copy never conflicts with its original, and repairs (30 April / end of April) agree.
+    assert all(v.article != "gazette" for c in conflicts for v in c.values)
+    assert not any("April" in v.text for c in conflicts for v in c.values)
+
+
+def test_conflict_values_are_spans() -> None:
+    b = brief(FERRY)
+    by_id = {a.id: a for a in b.articles}
+    for c in b.conflicts:
+        for v in c.values:
+            assert by_id[v.article].text[v.start : v.end] == v.text
+
+
+def test_ferry_timeline() -> None:
+    events = brief(FERRY).timeline
+    dates = [e.date for e in events]
+    assert dates == sorted(dates)
+    aground = next(e for e in events if e.date == "2024-03-04")
+    assert set(aground.articles) == {"chronicle", "post"}
+    assert "2024-04-30" in dates
+
+
+def test_example_conflicts(example_dir) -> None:
+    b = brief(example_dir)
+    number = next(c for c in b.conflicts if c.kind == "number")
+    assert ">15000" in {v.value for v in number.values}
+    assert "~12000" in {v.value for v in number.values}
+    date_c = next(c for c in b.conflicts if c.kind == "date")
+    assert {v.value for v in date_c.values} == {"2024-05-12", "2024-05-11"}
+    assert not any("June" in v.text for c in b.conflicts for v in c.values)
+
+
+def test_example_timeline(example_dir) -> None:
+    dates = {e.date for e in brief(example_dir).timeline}
+    assert {"1962", "2019", "2024-05-12", "2024-05-13", "2024-05-14", "2024-05-15", "2024-06-30"} <= dates

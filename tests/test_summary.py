@@ -1,0 +1,87 @@
+"""The cited summary, and `newsprism eval summary`."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from conftest import ROOT, shared_path
+from fixtures.brief.stories import FERRY, HERE, brief
+from newsprism.claims import summarize
+from newsprism.evaluation.summary import reference_text
+
+
+def test_every_summary_sentence_is_cited() -> None:
+    b = brief(FERRY)
+    ids = {a.id for a in b.articles}
+    assert 3 <= len(b.summary) <= 8
+    for s in b.summary:
+        assert s.articles and set(s.articles) <= ids
+        assert s.text in {c.text for c in b.claims}
+
+
+def test_summary_leads_with_the_best_supported_facts() -> None:
+    b = brief(FERRY)
+    assert any("aground" in s.text for s in b.summary)
+    assert not any("Piet Ruys" in s.text for s in b.summary)  # one outlet's aside
+
+
+def test_summary_of_nothing_is_empty() -> None:
+    assert summarize([], []) == []
+
+
+def test_example_summary_is_cited(example_dir) -> None:
+    b = brief(example_dir)
+    assert 3 <= len(b.summary) <= 8
+    assert all(s.articles for s in b.summary)
+    assert any("cracks" in s.text for s in b.summary)
+
+
+def test_reference_text_drops_the_headline() -> None:
+    assert reference_text("TITLE=> A Title. ARTICLE=> The body.") == "The body."
+    assert reference_text("Just text.") == "Just text."
+
+
+def _eval(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "newsprism", "eval", "summary", *args, "-q"],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )
+
+
+def test_eval_summary_command_json(tmp_path) -> None:
+    out = tmp_path / "summaries.jsonl"
+    proc = _eval(
+        "--references", str(HERE / "ferry_references.jsonl"), "--gold", str(HERE / "ferry_gold.jsonl"),
+        str(FERRY), "--format", "json", "--summaries", str(out),
+    )
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads(proc.stdout)
+    assert report["stories"] == 1
+    assert set(report["summary"]) == set(report["lead"]) == {"rouge1", "rouge2", "rougeL"}
+    assert 0 < report["summary"]["rouge1"] <= 1
+    (row,) = [json.loads(line) for line in out.read_text().splitlines()]
+    assert row["story"] == "ferry" and row["summary"] and all(s["articles"] for s in row["summary"])
+
+
+def test_eval_summary_missing_file_is_one_line_error(tmp_path) -> None:
+    proc = _eval("--references", str(tmp_path / "nope.jsonl"), "--gold", str(HERE / "ferry_gold.jsonl"), str(FERRY))
+    assert proc.returncode != 0
+    assert "no such file" in proc.stderr and "Traceback" not in proc.stderr
+
+
+@pytest.mark.slow
+def test_neus_val_beats_the_lead_baseline() -> None:
+    neus = shared_path("eval", "neus")
+    proc = _eval(
+        "--references", str(neus / "val_reference_summaries.jsonl"), "--gold", str(neus / "val_gold_stories.jsonl"),
+        str(neus / "val_articles.jsonl"), "--format", "json",
+    )
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads(proc.stdout)
+    assert report["stories"] == 307
+    for m in ("rouge1", "rouge2", "rougeL"):
+        assert report["summary"][m] > report["lead"][m], m
