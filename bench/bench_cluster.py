@@ -1,0 +1,132 @@
+"""Speed and memory of copy detection + story clustering (`newsprism cluster`'s work).
+
+    python bench/bench_cluster.py [--n 1000] [--embedder tfidf|minilm|model2vec] [--batch 1000]
+
+The corpus is made from the real dev articles under ../shared/eval (ECB+,
+BASIL, NewsWCL50, NeuS train+val, PolNeAR), sampled with replacement and
+perturbed so that no two are identical: 30% of sentences are dropped,
+40% of another article's sentences are appended, a few words are swapped, and each article gets a publication day
+spread over two years. About one in ten is a syndicated-style copy of an
+earlier one (new byline, trimmed tail). Articles are segmented first
+(``prepare_articles``, timed apart), then dedup and clustering run batch by
+batch exactly as the command does. Run once per size (peak RSS is per process).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import random
+import resource
+import sys
+import time
+from pathlib import Path
+
+SHARED = Path(__file__).resolve().parents[1] / ".." / "shared"
+SOURCES = (
+    "ecbplus/articles.jsonl",
+    "basil/articles.jsonl",
+    "newswcl50/articles.jsonl",
+    "neus/train_articles.jsonl",
+    "neus/val_articles.jsonl",
+    "polnear/train_articles.jsonl",
+    "polnear/dev_articles.jsonl",
+)
+FILLERS = ("the", "also", "reportedly", "on", "new", "local")
+
+
+def base_rows() -> list[dict]:
+    rows = []
+    for rel in SOURCES:
+        path = SHARED / "eval" / rel
+        if path.exists():
+            rows += [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = [r for r in rows if r.get("text")]
+    if not rows:
+        sys.exit(f"no articles under {SHARED / 'eval'}")
+    return rows
+
+
+def perturb(text: str, other: str, rng: random.Random) -> str:
+    """Most of one article's sentences, a tail of another's, a few swapped words.
+
+    The tail keeps two draws of one source article from being copies of each
+    other (the dev sets hold ~13,000 articles, so large corpora repeat them).
+    """
+    sentences = text.replace("\n", " \n ").split(". ")
+    kept = [s for s in sentences if rng.random() > 0.3] or sentences[:1]
+    tail = [s for s in other.replace("\n", " ").split(". ") if rng.random() < 0.4]
+    words = ". ".join(kept + tail).split(" ")
+    for _ in range(max(1, len(words) // 50)):
+        words[rng.randrange(len(words))] = rng.choice(FILLERS)
+    return " ".join(words).replace(" \n ", "\n")
+
+
+def make_corpus(n: int, seed: int = 0):
+    from newsprism.model import Article
+
+    rng = random.Random(seed)
+    rows = base_rows()
+    start = dt.date(2022, 1, 1).toordinal()
+    out: list[Article] = []
+    for i in range(n):
+        if out and rng.random() < 0.1:
+            src = out[rng.randrange(len(out))]
+            paras = src.text.split("\n")
+            text = "By Staff Writer\n" + "\n".join(paras[: max(1, len(paras) - 1)])
+            out.append(Article(id=f"b{i}", text=text, title=src.title, published=src.published, outlet=f"Reprinter {i % 50}"))
+            continue
+        r, other = rows[rng.randrange(len(rows))], rows[rng.randrange(len(rows))]
+        day = dt.date.fromordinal(start + rng.randrange(730)).isoformat()
+        text = perturb(r["text"], other["text"], rng)
+        out.append(Article(id=f"b{i}", text=text, title=r.get("title"), published=day, outlet=r.get("outlet")))
+    return out
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--n", type=int, default=1000)
+    ap.add_argument("--embedder", default="tfidf")
+    ap.add_argument("--batch", type=int, default=1000)
+    args = ap.parse_args()
+
+    from newsprism.cluster.stream import group_corpus, make_embedder
+    from newsprism.cluster.clusterer import StoryClusterer
+    from newsprism.dedup import CopyIndex
+    from newsprism.extract import prepare_articles
+
+    articles = make_corpus(args.n)
+    rss_corpus = peak_rss_mb()
+    t0 = time.perf_counter()
+    articles = prepare_articles(articles)
+    t_prepare = time.perf_counter() - t0
+
+    embedder = make_embedder(args.embedder)
+    if embedder is not None:
+        embedder.embed(["warm up the model before timing"])  # models load once, outside the timing
+    # Lazy imports (datasketch, numpy paths) happen here, outside the timing.
+    group_corpus(make_corpus(20, seed=1), CopyIndex(), StoryClusterer(embedder))
+    copies, clusterer = CopyIndex(), StoryClusterer(embedder)
+    t0, c0 = time.perf_counter(), time.process_time()
+    group_corpus(articles, copies, clusterer, batch_size=args.batch)
+    t_group, c_group = time.perf_counter() - t0, time.process_time() - c0
+
+    n = len(articles)
+    stories = len(clusterer.stories())
+    n_copies = sum(1 for a in articles if a.duplicate_of)
+    print(f"articles={n} embedder={args.embedder} batch={args.batch} stories={stories} copies={n_copies}")
+    print(f"prepare (extract stage): {n / t_prepare:,.0f} articles/s")
+    print(f"dedup + cluster:         {n / t_group:,.0f} articles/s  ({1e3 * t_group / n:.3f} ms/article)")
+    # CPU time tells the cost apart from other load on the machine.
+    print(f"dedup + cluster, CPU:    {n / c_group:,.0f} articles/s  ({1e3 * c_group / n:.3f} ms/article)")
+    print(f"both:                    {n / (t_prepare + t_group):,.0f} articles/s")
+    print(f"peak RSS: {peak_rss_mb():,.0f} MB (corpus alone {rss_corpus:,.0f} MB)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,452 @@
+"""Incremental story clustering.
+
+Articles arrive in batches, in any order. For each batch:
+
+1. features, running document frequencies, TF-IDF vectors (``features``);
+2. candidates by blocking: each article's rarest heavy terms are keys of an
+   inverted index whose posting lists keep the latest ``POSTING_CAP``
+   articles, so a query costs the same at 1,000 and at 1,000,000 articles;
+3. exact similarity to the best candidates, kept as the article's nearest
+   neighbours, and its hubness ``r`` (mean of the top ``R_NEIGHBOURS``);
+4. average linkage over the batch's articles and the stories they touch
+   (``linkage``); a batch node that joins a story takes its id, two stories
+   that merge keep the older id and record the other as absorbed.
+
+Copies (``Article.duplicate_of`` set by the dedup stage) join their
+original's story directly: they say nothing new about the story's wording.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from newsprism.cluster.features import Featurizer, SparseVector, raw_features
+from newsprism.cluster.linkage import LinkageParams, Node, agglomerate
+from newsprism.model import Article, Story
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from newsprism.cluster.embedders import Embedder
+
+THRESHOLD = 0.16
+ALPHA = 0.3
+R_NEIGHBOURS = 3
+NEIGHBOURS = 10  # edges kept per article
+CANDIDATES = 40  # candidates scored exactly per article
+POSTING_CAP = 200  # latest articles kept per blocking key
+KEYS = 32  # heaviest terms of an article that may serve as its blocking keys
+QUERY_KEYS = 16  # of those, how many (shared with some other article) are looked up
+PENDING_CAP = 2_000_000  # terms seen in one article only, remembered to post it later
+WINDOW_DAYS = 10
+DENSE_WEIGHT = 1.0  # embedder cosine next to the lexical blocks, when an embedder is given
+DENSE_THRESHOLD_SHIFT = 0.3  # an embedder's cosine is high for any two news texts
+
+
+@dataclass
+class _Art:
+    id: str
+    story: int  # index into StoryClusterer._stories (follows merges)
+    vec: SparseVector | None  # None for copies: they join their original's story
+    dense: "np.ndarray | None"
+    r: float
+    day: int | None
+
+
+@dataclass
+class _Story:
+    id: str
+    members: list[int]  # article indices, in arrival order
+    idx: "np.ndarray"
+    val: "np.ndarray"
+    dense: "np.ndarray | None"
+    r_sum: float
+    n: int  # members that count in the sums (copies do not)
+    lo: int | None
+    hi: int | None
+    absorbed: list[str] = field(default_factory=list)
+    merged_into: int | None = None
+
+
+class StoryClusterer:
+    """Groups articles into stories, batch after batch; see the module docstring."""
+
+    def __init__(
+        self,
+        embedder: "Embedder | None" = None,
+        *,
+        threshold: float | None = None,
+        id_prefix: str = "s",
+        featurizer: Featurizer | None = None,
+    ) -> None:
+        self.embedder = embedder
+        if threshold is None:
+            threshold = THRESHOLD + (DENSE_THRESHOLD_SHIFT if embedder is not None else 0.0)
+        self.params = LinkageParams(
+            threshold=threshold,
+            alpha=ALPHA,
+            dense_weight=DENSE_WEIGHT if embedder is not None else 0.0,
+            window_days=WINDOW_DAYS,
+        )
+        self.id_prefix = id_prefix
+        self.featurizer = featurizer or Featurizer()
+        self._arts: list[_Art] = []
+        self._by_id: dict[str, int] = {}
+        self._stories: list[_Story] = []
+        self._postings: dict[int, list[int]] = {}
+        # A term seen in only one article is no key yet; remember that article
+        # so that it is posted the moment a second article shares the term.
+        self._pending: dict[int, int] = {}
+
+    # ------------------------------------------------------------ adding
+
+    def add(self, batch: Sequence[Article]) -> dict[str, str]:
+        """Cluster a batch; returns article id -> story id for its articles."""
+        fresh = self._unique_new(batch)
+        originals_here = {a.id for a in fresh if a.duplicate_of is None}
+        copies = [a for a in fresh if self._follows(a, originals_here)]
+        copy_ids = {a.id for a in copies}
+        originals = [a for a in fresh if a.id not in copy_ids]
+        feats = [raw_features(a) for a in originals]
+        self.featurizer.observe(feats)
+        dense = self._embed(originals)
+        first = len(self._arts)
+        for k, (a, f) in enumerate(zip(originals, feats)):
+            vec = self.featurizer.vectorize(f, KEYS)
+            self._by_id[a.id] = len(self._arts)
+            self._arts.append(_Art(a.id, -1, vec, None if dense is None else dense[k], 0.0, _day(a.published)))
+        batch_idx = list(range(first, len(self._arts)))
+        for i in batch_idx:
+            self._post(i)
+        edges = {i: self._neighbours(i) for i in batch_idx}
+        self._group(batch_idx, edges)
+        for a in copies:
+            self._add_copy(a)
+        return {a.id: self.story_of(a.id) for a in batch if a.id in self._by_id}  # type: ignore[misc]
+
+    def _unique_new(self, batch: Sequence[Article]) -> list[Article]:
+        seen: set[str] = set()
+        out = []
+        for a in batch:
+            if a.id not in self._by_id and a.id not in seen:
+                seen.add(a.id)
+                out.append(a)
+        return out
+
+    def _follows(self, a: Article, originals_here: set[str]) -> bool:
+        """Whether a copy can simply join its original's story (known, or in this batch)."""
+        target = a.duplicate_of
+        return target is not None and target != a.id and (target in self._by_id or target in originals_here)
+
+    def _add_copy(self, a: Article) -> None:
+        s = self._live(self._arts[self._by_id[a.duplicate_of]].story)  # type: ignore[index]
+        self._by_id[a.id] = len(self._arts)
+        self._arts.append(_Art(a.id, s, None, None, 0.0, _day(a.published)))
+        self._stories[s].members.append(self._by_id[a.id])
+
+    def _embed(self, articles: list[Article]) -> "np.ndarray | None":
+        if self.embedder is None or not articles:
+            return None
+        return self.embedder.embed([embed_text(a) for a in articles])
+
+    # ------------------------------------------------------------ blocking
+
+    def _post(self, i: int) -> None:
+        df = self.featurizer.df
+        for key in self._arts[i].vec.keys:  # type: ignore[union-attr]
+            if df[key] < 2:
+                self._pending[key] = i
+                continue
+            earlier = self._pending.pop(key, None)
+            if earlier is not None and earlier != i:
+                self._append(key, earlier)
+            self._append(key, i)
+        if len(self._pending) > PENDING_CAP:
+            for key in list(self._pending)[: len(self._pending) - PENDING_CAP]:
+                del self._pending[key]  # the oldest hapaxes are the least likely to recur
+
+    def _append(self, key: int, i: int) -> None:
+        plist = self._postings.setdefault(key, [])
+        plist.append(i)
+        if len(plist) > 2 * POSTING_CAP:  # trim in bulk: amortised O(1) per append
+            del plist[:-POSTING_CAP]
+
+    def _neighbours(self, i: int) -> list[int]:
+        """Nearest neighbours of article i among the candidates; sets its ``r``."""
+        art = self._arts[i]
+        vec = art.vec
+        assert vec is not None
+        counts: Counter[int] = Counter()
+        for key in [k for k in vec.keys if k in self._postings][:QUERY_KEYS]:
+            counts.update(self._postings[key][-POSTING_CAP:])
+        counts.pop(i, None)
+        cands = [j for j, _ in counts.most_common(CANDIDATES)]
+        sims = vec.dots([self._arts[j].vec for j in cands])  # type: ignore[misc]
+        if self.params.dense_weight and art.dense is not None:
+            for k, j in enumerate(cands):
+                other = self._arts[j].dense
+                if other is not None:
+                    sims[k] += self.params.dense_weight * float(art.dense @ other)
+        scored = [(float(s), j) for s, j in zip(sims, cands) if s > 0]
+        scored.sort(reverse=True)
+        top = [s for s, _ in scored[:R_NEIGHBOURS]]
+        art.r = sum(top) / R_NEIGHBOURS
+        return [j for _, j in scored[:NEIGHBOURS]]
+
+    # ------------------------------------------------------------ grouping
+
+    def _group(self, batch_idx: list[int], edges: dict[int, list[int]]) -> None:
+        nodes: dict[int, Node] = {}
+        key_of_art: dict[int, int] = {}
+        key_of_story: dict[int, int] = {}
+        for i in batch_idx:
+            key_of_art[i] = len(nodes)
+            nodes[len(nodes)] = self._article_node(i)
+        pairs: set[tuple[int, int]] = set()
+        for i, near in edges.items():
+            for j in near:
+                if j in key_of_art:
+                    pairs.add((key_of_art[i], key_of_art[j]))
+                    continue
+                s = self._live(self._arts[j].story)
+                if s not in key_of_story:
+                    key_of_story[s] = len(nodes)
+                    nodes[len(nodes)] = self._story_node(s)
+                pairs.add((key_of_art[i], key_of_story[s]))
+        self._link(nodes, pairs)
+
+    def _link(self, nodes: dict[int, Node], pairs: set[tuple[int, int]]) -> None:
+        survivors, merges = agglomerate(nodes, pairs, self.params, len(nodes))
+        for keep, drop in merges:
+            self._absorb(keep, drop)
+        # New stories are numbered in the arrival order of their first article.
+        for node in sorted(survivors.values(), key=lambda nd: min(m for m in nd.members if m >= 0) if nd.story is None else -1):
+            self._commit(node)
+
+    def _article_node(self, i: int) -> Node:
+        a = self._arts[i]
+        assert a.vec is not None
+        return Node([i], a.vec.idx, a.vec.val, a.dense, a.r, a.day, a.day)
+
+    def _story_node(self, s: int) -> Node:
+        st = self._stories[s]
+        # Members as a placeholder list of the right size: only the count matters
+        # to the linkage, and the real list stays with the story.
+        return Node([-1] * st.n, st.idx, st.val, st.dense, st.r_sum, st.lo, st.hi, story=s)
+
+    def _absorb(self, keep: int, drop: int) -> None:
+        k, d = self._stories[keep], self._stories[drop]
+        k.absorbed.extend([d.id, *d.absorbed])
+        k.members = sorted(k.members + d.members)
+        for m in d.members:
+            self._arts[m].story = keep
+        d.merged_into = keep
+        d.members = []
+
+    def _commit(self, node: Node) -> None:
+        """Write a surviving node back as a new story or into its story."""
+        new_members = [m for m in node.members if m >= 0]
+        if node.story is None:
+            s = len(self._stories)
+            self._stories.append(
+                _Story(f"{self.id_prefix}{s + 1}", [], node.idx, node.val, node.dense, 0.0, 0, None, None)
+            )
+        else:
+            s = node.story
+        st = self._stories[s]
+        st.members = sorted(set(st.members) | set(new_members))
+        st.idx, st.val, st.dense = node.idx, node.val, node.dense
+        st.r_sum, st.n, st.lo, st.hi = node.r_sum, node.n, node.lo, node.hi
+        for m in new_members:
+            self._arts[m].story = s
+
+    def _live(self, s: int) -> int:
+        while self._stories[s].merged_into is not None:
+            s = self._stories[s].merged_into  # type: ignore[assignment]
+        return s
+
+    # ------------------------------------------------------------ answers
+
+    def story_of(self, article_id: str) -> str | None:
+        i = self._by_id.get(article_id)
+        return None if i is None else self._stories[self._live(self._arts[i].story)].id
+
+    def stories(self) -> list[Story]:
+        """Live stories, in order of creation; articles in arrival order."""
+        return [
+            Story(id=st.id, articles=[self._arts[m].id for m in st.members], absorbed=list(st.absorbed))
+            for st in self._stories
+            if st.merged_into is None
+        ]
+
+    def __len__(self) -> int:
+        return len(self._arts)
+
+    # ------------------------------------------------------------ persistence
+
+    def to_dict(self) -> dict[str, Any]:
+        """Everything needed to go on clustering later (JSON-ready).
+
+        The embedder itself is not saved: pass the same one to ``from_dict``.
+        """
+        return {
+            "version": 1,
+            "threshold": self.params.threshold,
+            "id_prefix": self.id_prefix,
+            "featurizer": self.featurizer.to_dict(),
+            "articles": [_art_to_dict(a) for a in self._arts],
+            "stories": [_story_to_dict(s) for s in self._stories],
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any], embedder: "Embedder | None" = None) -> "StoryClusterer":
+        c = cls(embedder, threshold=d["threshold"], id_prefix=d["id_prefix"], featurizer=Featurizer.from_dict(d["featurizer"]))
+        c._arts = [_art_from_dict(a) for a in d["articles"]]
+        c._by_id = {a.id: i for i, a in enumerate(c._arts)}
+        c._stories = [_story_from_dict(s) for s in d["stories"]]
+        for i, a in enumerate(c._arts):
+            if a.vec is not None:
+                c._post(i)
+        return c
+
+    def merge(self, other: "StoryClusterer") -> dict[str, str]:
+        """Fold in a clusterer that ran elsewhere (its prefix must differ).
+
+        Its vocabulary is mapped onto this one and its stories are grouped
+        with these exactly like a batch's articles. Returns the other's story
+        ids that were absorbed, mapped to the story that absorbed them.
+        """
+        if other.id_prefix == self.id_prefix:
+            raise ValueError(f"both clusterers give story ids '{self.id_prefix}N': use distinct id_prefix values")
+        remap = self.featurizer.absorb(other.featurizer)
+        offset_art, offset_story = len(self._arts), len(self._stories)
+        for a in other._arts:
+            vec = None if a.vec is None else _remap(a.vec, remap)
+            self._by_id[a.id] = len(self._arts)
+            self._arts.append(_Art(a.id, a.story + offset_story, vec, a.dense, a.r, a.day))
+        for st in other._stories:
+            idx, val = _remap_arrays(st.idx, st.val, remap)
+            self._stories.append(
+                _Story(
+                    st.id, [m + offset_art for m in st.members], idx, val, st.dense, st.r_sum, st.n,
+                    st.lo, st.hi, list(st.absorbed),
+                    None if st.merged_into is None else st.merged_into + offset_story,
+                )
+            )
+        new_idx = [i for i in range(offset_art, len(self._arts)) if self._arts[i].vec is not None]
+        for i in new_idx:
+            self._post(i)
+        before = {s: self._stories[s].id for s in range(offset_story, len(self._stories)) if self._stories[s].merged_into is None}
+        self._group_stories(new_idx)
+        return {sid: self._stories[self._live(s)].id for s, sid in before.items() if self._live(s) != s}
+
+    def _group_stories(self, new_idx: list[int]) -> None:
+        """Link the stories of the given articles to the stories their neighbours are in."""
+        nodes: dict[int, Node] = {}
+        key_of_story: dict[int, int] = {}
+
+        def key(s: int) -> int:
+            if s not in key_of_story:
+                key_of_story[s] = len(nodes)
+                nodes[len(nodes)] = self._story_node(s)
+            return key_of_story[s]
+
+        pairs = set()
+        for i in new_idx:
+            r = self._arts[i].r  # keep the hubness measured where the article was clustered
+            near = self._neighbours(i)
+            self._arts[i].r = r
+            for j in near:
+                a, b = self._live(self._arts[i].story), self._live(self._arts[j].story)
+                if a != b:
+                    pairs.add((key(a), key(b)))
+        self._link(nodes, pairs)
+
+
+def cluster_stories(articles: list[Article], embedder: "Embedder | None" = None) -> list[Story]:
+    """Set ``Article.story`` on every article and return the stories."""
+    clusterer = StoryClusterer(embedder)
+    clusterer.add(articles)
+    for a in articles:
+        a.story = clusterer.story_of(a.id)
+    return clusterer.stories()
+
+
+def embed_text(a: Article) -> str:
+    return f"{a.title}\n{a.text}" if a.title else a.text
+
+
+def _day(published: str | None) -> int | None:
+    """Day ordinal of an ISO date or datetime; None when absent or unreadable."""
+    if not published:
+        return None
+    try:
+        return dt.date.fromisoformat(published[:10]).toordinal()
+    except ValueError:
+        return None
+
+
+def _remap(vec: SparseVector, remap: "np.ndarray") -> SparseVector:
+    idx, val = _remap_arrays(vec.idx, vec.val, remap)
+    return SparseVector(idx, val, [int(remap[k]) for k in vec.keys])
+
+
+def _remap_arrays(idx: "np.ndarray", val: "np.ndarray", remap: "np.ndarray"):
+    import numpy as np
+
+    new = remap[idx]
+    order = np.argsort(new)
+    return new[order], val[order]
+
+
+def _art_to_dict(a: _Art) -> dict[str, Any]:
+    return {
+        "id": a.id,
+        "story": a.story,
+        "idx": None if a.vec is None else a.vec.idx.tolist(),
+        "val": None if a.vec is None else a.vec.val.tolist(),
+        "keys": None if a.vec is None else a.vec.keys,
+        "dense": None if a.dense is None else a.dense.tolist(),
+        "r": a.r,
+        "day": a.day,
+    }
+
+
+def _art_from_dict(d: dict[str, Any]) -> _Art:
+    import numpy as np
+
+    vec = None
+    if d["idx"] is not None:
+        vec = SparseVector(np.asarray(d["idx"], dtype=np.int64), np.asarray(d["val"], dtype=np.float32), list(d["keys"]))
+    dense = None if d["dense"] is None else np.asarray(d["dense"], dtype=np.float32)
+    return _Art(d["id"], d["story"], vec, dense, d["r"], d["day"])
+
+
+def _story_to_dict(s: _Story) -> dict[str, Any]:
+    return {
+        "id": s.id,
+        "members": s.members,
+        "idx": s.idx.tolist(),
+        "val": s.val.tolist(),
+        "dense": None if s.dense is None else s.dense.tolist(),
+        "r_sum": s.r_sum,
+        "n": s.n,
+        "lo": s.lo,
+        "hi": s.hi,
+        "absorbed": s.absorbed,
+        "merged_into": s.merged_into,
+    }
+
+
+def _story_from_dict(d: dict[str, Any]) -> _Story:
+    import numpy as np
+
+    return _Story(
+        d["id"], list(d["members"]), np.asarray(d["idx"], dtype=np.int64), np.asarray(d["val"], dtype=np.float32),
+        None if d["dense"] is None else np.asarray(d["dense"], dtype=np.float32),
+        d["r_sum"], d["n"], d["lo"], d["hi"], list(d["absorbed"]), d["merged_into"],
+    )

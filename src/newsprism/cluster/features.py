@@ -1,0 +1,250 @@
+"""The default text representation: TF-IDF over several blocks of cheap features.
+
+Each block is its own L2-normalised TF-IDF vector, scaled by the square root
+of its weight, so the dot product of two articles is the weighted sum of the
+blocks' cosines. That keeps similarity linear, which lets the clusterer hold a
+story as one sum vector (see ``clusterer``).
+
+Blocks, chosen by measurement on the dev sets (see bench/ and the report):
+
+* ``W`` words of title and body, lower-cased, stop words dropped, cut to 6
+  letters (a poor man's stemmer: "flooding"/"floods", "evacuations"/"evacuate");
+* ``L`` the same over the lead (first ``LEAD_CHARS``): what happened, who, where;
+* ``T`` title words: two headlines of one story share rare words;
+* ``E`` capitalised words and pairs inside sentences: a cheap proxy for the
+  people, places and organisations (who and where) that tell two earthquakes
+  in Iran apart;
+* ``N`` numbers: dates, tolls, magnitudes (when and how much).
+
+Document frequencies are running counts (state saved with the clusterer), so
+IDF needs no background corpus and no fitting pass.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from newsprism.model import Article
+
+if TYPE_CHECKING:
+    import numpy as np
+
+LEAD_CHARS = 400
+# Added to every IDF: the first articles of a stream see every term in every
+# document (IDF 0) and would otherwise stay empty vectors for good.
+IDF_FLOOR = 0.5
+IDF_TRUST_DOCS = 20  # corpus size at which running IDF gets half the weight
+FLAT_IDF = 2.0
+PREFIX = 6
+DEFAULT_WEIGHTS = {"W": 1.0, "L": 0.3, "T": 0.4, "E": 0.1, "N": 0.2}
+KEY_BLOCKS = ("W", "E")  # blocks whose rarest terms are used as blocking keys
+
+# Runs of two or more letters: "Shoigu's" gives "shoigu" (the "s" is too short),
+# "air-defence" gives "air" and "defence". Simple on purpose: this is the hot loop.
+_WORD = re.compile(r"[^\W\d_]{2,}")
+_NUMBER = re.compile(r"\d[\d,.]*\d|\d")
+# A capitalised word, optionally followed by more, not at a sentence start.
+_CAPS = re.compile(r"[A-Z][\w'’-]*[\w](?:\s+[A-Z][\w'’-]*[\w])*")
+_SENTENCE_START = re.compile(r"(?:^|[.!?:;\"“”'‘’\n—–-]\s*)$")
+_STOP = frozenset(
+    """a about above after again against all also am an and any are as at be because been before being below
+    between both but by can could did do does doing down during each few for from further had has have having he
+    her here hers herself him himself his how i if in into is it its itself just me more most my myself no nor not
+    now of off on once only or other our ours ourselves out over own said same says she should so some such than
+    that the their theirs them themselves then there these they this those through to too under until up very was
+    we were what when where which while who whom why will with would you your yours yourself yourselves mr mrs ms
+    s t will would could one two new told say like get got just""".split()
+)
+
+
+def _words(text: str) -> Counter:
+    out: Counter = Counter()
+    # Normalise each distinct word once: texts repeat their words a lot.
+    for w, c in Counter(_WORD.findall(text.lower())).items():
+        if w not in _STOP:
+            out[w[:PREFIX]] += c
+    return out
+
+
+def _capitalised(text: str) -> list[str]:
+    """Names inside sentences, single words and adjacent pairs."""
+    out = []
+    for m in _CAPS.finditer(text):
+        before = text[max(0, m.start() - 3) : m.start()]
+        parts = m.group().lower().split()
+        if _SENTENCE_START.search(before):
+            parts = parts[1:]  # the first word is capitalised because it starts a sentence
+        parts = [p for p in parts if p not in _STOP]
+        out.extend(parts)
+        out.extend(f"{a}_{b}" for a, b in zip(parts, parts[1:]))
+    return out
+
+
+def raw_features(article: Article) -> dict[str, Counter]:
+    """Term counts per block for one article."""
+    text = article.text
+    lead, rest = _words(text[:LEAD_CHARS]), _words(text[LEAD_CHARS:])
+    title = _words(article.title or "")
+    return {
+        "W": title + lead + rest,
+        "L": lead,
+        "T": title,
+        "E": Counter(_capitalised(text)),
+        "N": Counter(n.replace(",", "") for n in _NUMBER.findall(text)),
+    }
+
+
+@dataclass
+class SparseVector:
+    """Sorted term ids and their weights."""
+
+    idx: "np.ndarray"  # int64, sorted, unique
+    val: "np.ndarray"  # float32
+    keys: list[int] = field(default_factory=list)  # rarest heavy terms: blocking keys
+
+    def dot(self, other: "SparseVector") -> float:
+        return float(self.dots([other])[0])
+
+    def dots(self, others: list["SparseVector"]) -> "np.ndarray":
+        """Dot products with many vectors in one vectorised pass."""
+        import numpy as np
+
+        if not others or not len(self.idx):
+            return np.zeros(len(others))
+        idx = np.concatenate([o.idx for o in others])
+        val = np.concatenate([o.val for o in others])
+        pos = np.searchsorted(self.idx, idx)
+        pos[pos == len(self.idx)] = 0
+        hit = self.idx[pos] == idx
+        prod = np.where(hit, self.val[pos] * val, 0.0)
+        sizes = np.fromiter((len(o.idx) for o in others), dtype=np.int64, count=len(others))
+        out = np.zeros(len(others))
+        nonempty = sizes > 0
+        starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])[nonempty]
+        if len(prod):
+            out[nonempty] = np.add.reduceat(prod, starts)
+        return out
+
+
+class Featurizer:
+    """Vocabulary and running document frequencies; turns articles into vectors."""
+
+    def __init__(self, weights: dict[str, float] | None = None) -> None:
+        self.weights = dict(weights or DEFAULT_WEIGHTS)
+        self.vocab: dict[str, dict[str, int]] = {}  # block -> term -> term id
+        self.df: "np.ndarray" = _zeros(1024)  # by term id; grows by doubling
+        self.n_terms = 0
+        self.n_docs = 0
+
+    def observe(self, features: list[dict[str, Counter]]) -> None:
+        """Count document frequencies (call before ``vectorize`` for the same batch)."""
+        import numpy as np
+
+        seen: list[int] = []
+        for f in features:
+            self.n_docs += 1
+            for block, counts in f.items():
+                if not self.weights.get(block):
+                    continue
+                vocab = self.vocab.setdefault(block, {})
+                for term in counts:
+                    tid = vocab.get(term)
+                    if tid is None:
+                        tid = vocab[term] = self.n_terms
+                        self.n_terms += 1
+                    seen.append(tid)
+        self._grow()
+        np.add.at(self.df, np.asarray(seen, dtype=np.int64), 1)
+
+    def _grow(self) -> None:
+        if self.n_terms > len(self.df):
+            bigger = _zeros(max(self.n_terms, 2 * len(self.df)))
+            bigger[: len(self.df)] = self.df
+            self.df = bigger
+
+    def vectorize(self, f: dict[str, Counter], n_keys: int = 8) -> SparseVector:
+        import numpy as np
+
+        df = self.df
+        parts_idx, parts_val, key_idx, key_w = [], [], [], []
+        for block, counts in f.items():
+            w = self.weights.get(block)
+            vocab = self.vocab.get(block)
+            if not w or not counts or vocab is None:
+                continue
+            pairs = [(vocab[t], c) for t, c in counts.items() if t in vocab]  # unseen terms carry no IDF yet
+            if not pairs:
+                continue
+            tids = np.fromiter((t for t, _ in pairs), dtype=np.int64, count=len(pairs))
+            tf = np.fromiter((c for _, c in pairs), dtype=np.float64, count=len(pairs))
+            tfidf = (1.0 + np.log(tf)) * self._idf(df[tids])
+            norm = float(np.sqrt(np.dot(tfidf, tfidf)))
+            if norm == 0:
+                continue
+            parts_idx.append(tids)
+            parts_val.append(tfidf * (math.sqrt(w) / norm))
+            if block in KEY_BLOCKS:
+                key_idx.append(tids)
+                key_w.append(tfidf)
+        if not parts_idx:
+            return SparseVector(np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float32), [])
+        idx = np.concatenate(parts_idx)
+        order = np.argsort(idx, kind="stable")
+        keys: list[int] = []
+        if key_idx:
+            kid, kw = np.concatenate(key_idx), np.concatenate(key_w)
+            keys = kid[np.argsort(-kw, kind="stable")[:n_keys]].tolist()
+        return SparseVector(idx=idx[order], val=np.concatenate(parts_val).astype(np.float32)[order], keys=keys)
+
+    def _idf(self, df: "np.ndarray") -> "np.ndarray":
+        """Running IDF, shrunk towards a flat weight while the corpus is small.
+
+        In a handful of articles on one story, the story's own words are in
+        every document and would get no weight at all; until there are enough
+        documents to tell topic words from common ones, counts matter more.
+        """
+        import numpy as np
+
+        n = self.n_docs
+        trust = n / (n + IDF_TRUST_DOCS)
+        return trust * (np.log((1.0 + n) / (1.0 + df)) + IDF_FLOOR) + (1.0 - trust) * FLAT_IDF
+
+    def absorb(self, other: "Featurizer") -> "np.ndarray":
+        """Add another featurizer's counts; returns its term ids mapped to ours."""
+        import numpy as np
+
+        remap = np.empty(other.n_terms, dtype=np.int64)
+        for block, terms in other.vocab.items():
+            vocab = self.vocab.setdefault(block, {})
+            for term, tid in terms.items():
+                mine = vocab.get(term)
+                if mine is None:
+                    mine = vocab[term] = self.n_terms
+                    self.n_terms += 1
+                remap[tid] = mine
+        self._grow()
+        np.add.at(self.df, remap, other.df[: other.n_terms])
+        self.n_docs += other.n_docs
+        return remap
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"weights": self.weights, "vocab": self.vocab, "df": self.df[: self.n_terms].tolist(), "n_docs": self.n_docs}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "Featurizer":
+        f = cls(d["weights"])
+        f.vocab = {block: dict(terms) for block, terms in d["vocab"].items()}
+        f.n_terms, f.n_docs = len(d["df"]), d["n_docs"]
+        f.df = _zeros(max(1024, f.n_terms))
+        f.df[: f.n_terms] = d["df"]
+        return f
+
+
+def _zeros(n: int) -> "np.ndarray":
+    import numpy as np
+
+    return np.zeros(n, dtype=np.float64)

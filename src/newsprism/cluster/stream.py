@@ -1,0 +1,75 @@
+"""Copies and stories for a whole corpus, batch by batch, with state kept."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from newsprism.cluster.clusterer import StoryClusterer
+from newsprism.dedup import CopyIndex, apply_copies
+from newsprism.errors import InputError
+from newsprism.model import Article
+
+if TYPE_CHECKING:
+    from newsprism.cluster.embedders import Embedder
+
+BATCH = 1000
+
+
+def group_corpus(
+    articles: list[Article],
+    copies: CopyIndex,
+    clusterer: StoryClusterer,
+    batch_size: int = BATCH,
+    on_batch: Callable[[int], None] | None = None,
+) -> None:
+    """Mark copies and assign stories, ``batch_size`` articles at a time.
+
+    Copies are marked before each batch is clustered, so a copy joins its
+    original's story; at the end copy links are refreshed for all articles,
+    since an original may arrive after its copies.
+    """
+    for start in range(0, len(articles), batch_size):
+        batch = articles[start : start + batch_size]
+        copies.add(batch)
+        apply_copies(batch, copies)
+        clusterer.add(batch)
+        if on_batch:
+            on_batch(len(batch))
+    apply_copies(articles, copies)
+    for a in articles:
+        a.story = clusterer.story_of(a.id)
+
+
+def load_state(path: Path | None, embedder: "Embedder | None") -> tuple[CopyIndex, StoryClusterer]:
+    """The copy index and clusterer saved at ``path``, or fresh ones."""
+    if path is None or not path.exists():
+        return CopyIndex(), StoryClusterer(embedder)
+    try:
+        d: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        return CopyIndex.from_dict(d["copies"]), StoryClusterer.from_dict(d["clusterer"], embedder)
+    except (OSError, ValueError, KeyError, TypeError) as e:
+        raise InputError(f"{path}: not a newsprism cluster state ({e})") from e
+
+
+def save_state(path: Path, copies: CopyIndex, clusterer: StoryClusterer) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    tmp.write_text(json.dumps({"copies": copies.to_dict(), "clusterer": clusterer.to_dict()}), encoding="utf-8")
+    tmp.replace(path)  # never leave a half-written state behind
+
+
+def make_embedder(name: str) -> "Embedder | None":
+    """The embedder a command-line name stands for; tfidf is the built-in default."""
+    from newsprism.cluster import embedders
+
+    choices: dict[str, Callable[[], Embedder | None]] = {
+        "tfidf": lambda: None,
+        "minilm": embedders.MiniLMEmbedder,
+        "model2vec": embedders.Model2VecEmbedder,
+    }
+    if name not in choices:
+        raise InputError(f"unknown embedder {name!r}; choose one of {', '.join(choices)}")
+    return choices[name]()

@@ -1,0 +1,59 @@
+"""`newsprism cluster`: copies and stories, one line per article."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+
+from newsprism.commands._common import OUTPUT_OPT, PATHS_ARG, QUIET_OPT, STRICT_OPT, jsonl, progress, read_articles, write_output
+from newsprism.errors import InputError
+from newsprism.model import Article, Story, to_jsonable
+
+FORMATS = ("jsonl", "json")
+EMBEDDER_OPT = typer.Option("tfidf", "--embedder", help="Text representation: tfidf (fast, default), minilm or model2vec.")
+STATE_OPT = typer.Option(
+    None, "--state", help="Load copies and stories from this JSON file if it exists, add the inputs, save it back."
+)
+
+
+def cluster_command(
+    paths: list[str] = PATHS_ARG,
+    fmt: str = typer.Option("jsonl", "--format", "-f", help="jsonl (one line per article) or json (stories)."),
+    embedder: str = EMBEDDER_OPT,
+    state: Path | None = STATE_OPT,
+    output: Path | None = OUTPUT_OPT,
+    strict: bool = STRICT_OPT,
+    quiet: bool = QUIET_OPT,
+) -> None:
+    """Group articles into stories and mark duplicates, syndicated and wire copies."""
+    if fmt not in FORMATS:
+        raise InputError(f"unknown --format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    articles = read_articles(paths, strict=strict, quiet=quiet)
+    stories = cluster_articles(articles, embedder, state, quiet)
+    if fmt == "jsonl":
+        write_output(jsonl(article_row(a) for a in articles), output)
+    else:
+        write_output(json.dumps(to_jsonable(stories), ensure_ascii=False, indent=2), output)
+
+
+def cluster_articles(articles: list[Article], embedder: str, state: Path | None, quiet: bool) -> list[Story]:
+    """Run dedup and clustering over the articles (and any saved state)."""
+    from newsprism.cluster.stream import group_corpus, load_state, make_embedder, save_state
+
+    copies, clusterer = load_state(state, make_embedder(embedder))
+    with progress(quiet) as bar:
+        task = bar.add_task("clustering", total=len(articles))
+        group_corpus(articles, copies, clusterer, on_batch=lambda n: bar.advance(task, n))
+    if state is not None:
+        save_state(state, copies, clusterer)
+    return clusterer.stories()
+
+
+def article_row(a: Article) -> dict:
+    return {"id": a.id, "story": a.story, "duplicate_of": a.duplicate_of, "syndicated_from": a.syndicated_from}
+
+
+def register(app: typer.Typer, eval_app: typer.Typer) -> None:
+    app.command("cluster")(cluster_command)

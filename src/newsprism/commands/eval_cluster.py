@@ -1,0 +1,52 @@
+"""`newsprism eval cluster`: score story clustering against gold story labels."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from newsprism.commands._common import OUTPUT_OPT, QUIET_OPT, STRICT_OPT, jsonl, read_articles, write_output
+from newsprism.commands.cluster import EMBEDDER_OPT, article_row, cluster_articles
+from newsprism.errors import InputError
+
+
+def eval_cluster_command(
+    paths: list[str] = typer.Argument(None, help="Articles to cluster (files, directories, globs)."),
+    gold: Path = typer.Option(..., "--gold", help="Gold JSONL, one {\"id\", \"story\"} per line."),
+    pred: Path | None = typer.Option(None, "--pred", help="Score these predictions ({\"id\", \"story\"} lines) instead of clustering."),
+    save_pred: Path | None = typer.Option(None, "--save-pred", help="Also write the predictions made here."),
+    fmt: str = typer.Option("text", "--format", "-f", help="text or json (one object, as score_clusters.py --json)."),
+    embedder: str = EMBEDDER_OPT,
+    output: Path | None = OUTPUT_OPT,
+    strict: bool = STRICT_OPT,
+    quiet: bool = QUIET_OPT,
+) -> None:
+    """BCubed and pairwise precision, recall and F1, adjusted Rand index, cluster counts.
+
+    Same rules and figures as eval/scorers/score_clusters.py: scored over the
+    gold ids; a gold id left unpredicted is a singleton; extra ids are ignored.
+    """
+    from newsprism.evaluation.clusters import as_json, format_report, labels_from_rows, read_labels, score_clusters
+
+    if fmt not in ("text", "json"):
+        raise InputError(f"unknown --format {fmt!r}; choose text or json")
+    gold_labels, gold_dups = read_labels(gold)
+    if pred is not None:
+        pred_labels, pred_dups = read_labels(pred)
+    else:
+        if not paths:
+            raise InputError("give the articles to cluster, or --pred with predictions")
+        articles = read_articles(paths, strict=strict, quiet=quiet)
+        cluster_articles(articles, embedder, None, quiet)
+        rows = [article_row(a) for a in articles]
+        if save_pred is not None:
+            write_output(jsonl(rows), save_pred)
+        pred_labels, pred_dups = labels_from_rows(rows)
+    metrics = score_clusters(gold_labels, pred_labels)
+    metrics["duplicates"] = {"gold": gold_dups, "pred": pred_dups}
+    write_output(as_json(metrics) if fmt == "json" else format_report(metrics), output)
+
+
+def register(app: typer.Typer, eval_app: typer.Typer) -> None:
+    eval_app.command("cluster")(eval_cluster_command)

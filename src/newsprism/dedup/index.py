@@ -1,0 +1,272 @@
+"""An incremental index of article copies: MinHash LSH finds candidates, a
+containment check on sampled shingles confirms them.
+
+Jaccard alone misses the commonest syndicated copy, a trimmed one (half the
+original's text has a Jaccard of 0.5), so LSH is set low only to propose
+candidates and the decision is made on containment: the share of the smaller
+text's shingles that the larger one also prints.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from newsprism.dedup.shingles import body_text, overlap, sample, shingle_hashes
+from newsprism.model import Article
+
+if TYPE_CHECKING:
+    import numpy as np
+
+NUM_PERM = 32
+LSH_THRESHOLD = 0.2  # Jaccard at which candidates are proposed; containment decides
+CONTAINMENT = 0.6  # a copy keeps at least this share of its (sampled) shingles
+FULL_SLACK = 0.1
+# Sampled shingles two copies must share (about 4 x 4 = 16 shingles, some 20
+# words running): a shared byline, wire dateline or republication note is not
+# a copy, however short the texts around it.
+MIN_SHARED = 4
+_SCHEME = "affine32"
+_SEED = 1
+
+
+@dataclass(slots=True)
+class _Entry:
+    """What the index keeps of one article: no text, only fingerprints and rank keys."""
+
+    id: str
+    seq: int  # arrival order, the last tie-breaker for "which is the original"
+    shingles: "np.ndarray"  # sorted sampled shingle hashes (uint32)
+    sampled: bool
+    minhash: "np.ndarray"  # uint32[NUM_PERM]
+    published: str | None
+    outlet_id: str | None
+    credits_other: bool  # the text names a syndicate or wire it came from
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "seq": self.seq,
+            "shingles": self.shingles.tolist(),
+            "sampled": self.sampled,
+            "minhash": self.minhash.tolist(),
+            "published": self.published,
+            "outlet_id": self.outlet_id,
+            "credits_other": self.credits_other,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "_Entry":
+        import numpy as np
+
+        return cls(
+            id=d["id"],
+            seq=d["seq"],
+            shingles=np.asarray(d["shingles"], dtype=np.uint32),
+            sampled=d["sampled"],
+            minhash=np.asarray(d["minhash"], dtype=np.uint32),
+            published=d["published"],
+            outlet_id=d["outlet_id"],
+            credits_other=d["credits_other"],
+        )
+
+
+class CopyIndex:
+    """Copies among all articles added so far, in any order and any batches.
+
+    Copies form groups (union-find); each group's original is its best-ranked
+    member (see ``_original``), so the answer for an article can change when
+    its true original arrives later.
+    """
+
+    def __init__(self, containment_threshold: float = CONTAINMENT) -> None:
+        self.containment_threshold = containment_threshold
+        self._entries: dict[str, _Entry] = {}
+        self._parent: dict[str, str] = {}
+        self._members: dict[str, list[str]] = {}  # root -> its group, for groups of 2+
+        self._originals: dict[str, str] = {}  # root -> its group's original, until the group grows
+        self._lsh: Any = None
+        self._perms: Any = None
+
+    # ------------------------------------------------------------ building
+
+    def add(self, articles: Iterable[Article]) -> None:
+        for a in articles:
+            if a.id in self._entries:
+                continue  # ids are unique in a corpus: a repeat is the same article
+            self._insert(a.id, self._entry(a))
+
+    def merge(self, other: "CopyIndex") -> None:
+        """Add another index's articles (e.g. built on another worker)."""
+        for aid, e in sorted(other._entries.items(), key=lambda kv: kv[1].seq):
+            if aid not in self._entries:
+                self._insert(aid, _renumber(e, len(self._entries)))
+
+    def _entry(self, a: Article) -> _Entry:
+        text = body_text(a)
+        sh = shingle_hashes(text)
+        kept, sampled = sample(sh)
+        return _Entry(
+            id=a.id,
+            seq=len(self._entries),
+            shingles=kept,
+            sampled=sampled,
+            minhash=self._minhash(sh),
+            published=a.published,
+            outlet_id=a.outlet_id,
+            credits_other=bool(a.syndicated_from),
+        )
+
+    def _insert(self, aid: str, e: _Entry) -> None:
+        lsh = self._index()
+        self._entries[aid] = e
+        self._parent.setdefault(aid, aid)
+        if len(e.shingles):
+            lean = self._lean(e.minhash)
+            best, best_share = None, 0.0
+            for other in lsh.query(lean):
+                o = self._entries[other]
+                shared, share = overlap(e.shingles, e.sampled, o.shingles, o.sampled)
+                identical = not e.sampled and not o.sampled and share == 1.0 and len(e.shingles) == len(o.shingles)
+                if (identical or (shared >= MIN_SHARED and share >= self.containment_threshold)) and share > best_share:
+                    best, best_share = other, share
+            # Join the one closest match only: an article that holds pieces of
+            # several others (a roundup) must not chain their groups together.
+            if best is not None:
+                self._union(aid, best)
+            lsh.insert(aid, lean, check_duplication=False)
+
+    # ------------------------------------------------------------ answers
+
+    def original_of(self, article_id: str) -> str | None:
+        """The id of the article this one copies, or None if it is an original."""
+        if article_id not in self._entries:
+            return None
+        root = self._find(article_id)
+        best = self._originals.get(root)
+        if best is None:
+            best = self._original([self._entries[m] for m in self._members.get(root, [article_id])])
+            self._originals[root] = best
+        return None if best == article_id else best
+
+    def groups(self) -> list[list[str]]:
+        """Every group of two or more copies, members in arrival order."""
+        seq = lambda aid: self._entries[aid].seq  # noqa: E731
+        return sorted((sorted(m, key=seq) for m in self._members.values()), key=lambda g: seq(g[0]))
+
+    def same_outlet(self, a: str, b: str) -> bool:
+        oa, ob = self._entries[a].outlet_id, self._entries[b].outlet_id
+        return oa is not None and oa == ob
+
+    def __contains__(self, article_id: object) -> bool:
+        return article_id in self._entries
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    # ------------------------------------------------------------ persistence
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "containment_threshold": self.containment_threshold,
+            "articles": {aid: e.to_dict() for aid, e in self._entries.items()},
+            "parent": dict(self._parent),
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "CopyIndex":
+        index = cls(d["containment_threshold"])
+        entries = {aid: _Entry.from_dict(e) for aid, e in d["articles"].items()}
+        lsh = index._index()
+        for aid, e in sorted(entries.items(), key=lambda kv: kv[1].seq):
+            if len(e.shingles):
+                lsh.insert(aid, index._lean(e.minhash), check_duplication=False)
+        index._entries = entries
+        index._parent = dict(d["parent"])
+        for aid in entries:
+            root = index._find(aid)
+            if root != aid:
+                index._members.setdefault(root, [root]).append(aid)
+        return index
+
+    # ------------------------------------------------------------ internals
+
+    def _original(self, group: list[_Entry]) -> str:
+        """The member the others copy: earliest, then fullest, then uncredited, then first seen.
+
+        Dates decide only when every member has one. "Fullest" counts the
+        shingles a member shares with the rest of the group, so a header or
+        note a copy added does not count while a copy's trim does, and it
+        tolerates ``FULL_SLACK`` for a reworded phrase. Fullness comes before
+        the credit line because trimming a copy often cuts the original's own
+        "AP contributed to this report".
+        """
+        import numpy as np
+
+        days = [e.published[:10] if e.published else None for e in group]
+        if None not in days:
+            first = min(days)  # type: ignore[type-var]
+            group = [e for e, d in zip(group, days) if d == first]
+        if len(group) > 1:
+            # A member's shingle is shared when it occurs more than once in the
+            # group (each member's own set has no repeats): one pass, any size.
+            values, counts = np.unique(np.concatenate([e.shingles for e in group]), return_counts=True)
+            repeated = values[counts > 1]
+            shared = [int(np.isin(e.shingles, repeated, assume_unique=True).sum()) for e in group]
+            most = max(shared)
+            group = [e for e, n in zip(group, shared) if n >= (1 - FULL_SLACK) * most]
+        return min(group, key=lambda e: (e.credits_other, e.seq)).id
+
+    def _find(self, aid: str) -> str:
+        parent = self._parent
+        root = aid
+        while parent[root] != root:
+            root = parent[root]
+        while parent[aid] != root:  # path compression keeps later finds O(1)
+            parent[aid], aid = root, parent[aid]
+        return root
+
+    def _union(self, a: str, b: str) -> None:
+        self._parent.setdefault(a, a)
+        ra, rb = self._find(a), self._find(b)
+        if ra == rb:
+            return
+        self._originals.pop(ra, None)
+        self._originals.pop(rb, None)
+        group_a, group_b = self._members.pop(ra, [ra]), self._members.pop(rb, [rb])
+        if len(group_a) < len(group_b):  # union by size keeps the trees shallow
+            ra, rb, group_a, group_b = rb, ra, group_b, group_a
+        self._parent[rb] = ra
+        self._members[ra] = group_a + group_b
+
+    def _index(self) -> Any:
+        if self._lsh is None:
+            try:
+                from datasketch import MinHashLSH
+            except ImportError as e:  # pragma: no cover - a core dependency
+                from newsprism.errors import MissingExtraError
+
+                raise MissingExtraError("datasketch", "all", "Copy detection") from e
+            self._lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
+        return self._lsh
+
+    def _minhash(self, shingles: "np.ndarray") -> "np.ndarray":
+        import numpy as np
+        from datasketch import MinHash
+
+        if self._perms is None:
+            self._perms = MinHash(num_perm=NUM_PERM, seed=_SEED, scheme=_SCHEME).permutations
+        m = MinHash(num_perm=NUM_PERM, seed=_SEED, hashfunc=int, permutations=self._perms, scheme=_SCHEME)
+        if len(shingles):
+            m.update_batch(shingles.tolist())
+        return np.asarray(m.hashvalues, dtype=np.uint32)
+
+    def _lean(self, hashvalues: "np.ndarray") -> Any:
+        from datasketch import LeanMinHash
+
+        return LeanMinHash(seed=_SEED, hashvalues=hashvalues, scheme=_SCHEME)
+
+
+def _renumber(e: _Entry, seq: int) -> _Entry:
+    return _Entry.from_dict({**e.to_dict(), "seq": seq})

@@ -1,0 +1,246 @@
+"""Story clustering: grouping, incremental ids, merges, state, CLI, scorer parity."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from newsprism.cli import app
+from newsprism.cluster import StoryClusterer, cluster_stories
+from newsprism.cluster.embedders import Embedder
+from newsprism.dedup import find_copies
+from newsprism.evaluation.clusters import score_clusters
+from newsprism.extract import prepare_articles
+from newsprism.model import Article
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "cluster"
+ARTICLES = FIXTURES / "articles.jsonl"
+GOLD = FIXTURES / "gold.jsonl"
+SHARED = Path(__file__).resolve().parents[1] / ".." / "shared"
+REFERENCE = SHARED / "eval" / "scorers" / "score_clusters.py"
+STORY = {"a1": "A", "a2": "A", "a3": "A", "b1": "B", "b2": "B", "b3": "B", "b1-copy": "B", "c1": "C", "c2": "C"}
+
+
+def fixture_articles() -> list[Article]:
+    rows = [json.loads(line) for line in ARTICLES.read_text().splitlines()]
+    return prepare_articles([Article(**r) for r in rows])
+
+
+def partition(assign: dict[str, str | None]) -> set[frozenset[str]]:
+    groups: dict[str | None, set[str]] = {}
+    for aid, s in assign.items():
+        groups.setdefault(s, set()).add(aid)
+    return {frozenset(g) for g in groups.values()}
+
+
+def expected(ids) -> set[frozenset[str]]:
+    return partition({i: STORY[i] for i in ids})
+
+
+def test_groups_the_fixture_stories_and_keeps_same_topic_events_apart():
+    arts = find_copies(fixture_articles())
+    stories = cluster_stories(arts)
+    assert partition({a.id: a.story for a in arts}) == expected(a.id for a in arts)
+    assert sorted(a for s in stories for a in s.articles) == sorted(a.id for a in arts)
+    assert [s.id for s in stories] == ["s1", "s2", "s3"]  # numbered in arrival order
+
+
+def test_story_ids_never_change_across_batches():
+    arts = find_copies(fixture_articles())
+    c = StoryClusterer()
+    first = c.add([a for a in arts if a.id in ("a1", "b1", "c1")])
+    later = c.add([a for a in arts if a.id not in first])
+    for aid, story in first.items():
+        assert c.story_of(aid) == story
+    assert later["a2"] == first["a1"]
+    assert later["b1-copy"] == first["b1"]  # a copy joins its original's story
+    assert partition({a.id: c.story_of(a.id) for a in arts}) == expected(a.id for a in arts)
+
+
+def test_any_arrival_order_gives_the_same_grouping():
+    arts = find_copies(fixture_articles())
+    c = StoryClusterer()
+    for a in reversed(arts):
+        c.add([a])
+    assert partition({a.id: c.story_of(a.id) for a in arts}) == expected(a.id for a in arts)
+
+
+def test_state_round_trips_through_json():
+    arts = find_copies(fixture_articles())
+    c = StoryClusterer()
+    c.add(arts[:4])
+    restored = StoryClusterer.from_dict(json.loads(json.dumps(c.to_dict())))
+    c.add(arts[4:])
+    restored.add(arts[4:])
+    assert {a.id: restored.story_of(a.id) for a in arts} == {a.id: c.story_of(a.id) for a in arts}
+
+
+def test_merging_clusterers_records_absorbed_stories():
+    arts = find_copies(fixture_articles())
+    left, right = StoryClusterer(id_prefix="L"), StoryClusterer(id_prefix="R")
+    left.add([a for a in arts if a.id in ("a1", "a2", "b1")])
+    right.add([a for a in arts if a.id in ("a3", "b2", "b3", "c1", "c2")])
+    absorbed = left.merge(right)
+    stories = {s.id: s for s in left.stories()}
+    a_story = stories[left.story_of("a1")]
+    assert left.story_of("a3") == a_story.id == "L1"  # the older story keeps its id
+    assert left.story_of("b2") == left.story_of("b1")
+    assert set(absorbed) == set(a_story.absorbed) | set(stories[left.story_of("b1")].absorbed)
+    assert {absorbed[s] for s in absorbed} == {a_story.id, left.story_of("b1")}
+    with pytest.raises(ValueError):
+        left.merge(StoryClusterer(id_prefix="L"))
+
+
+def test_distant_publication_dates_never_share_a_story():
+    a = fixture_articles()[0]
+    later = dataclasses.replace(a, id="a1-next-year", published="2032-03-04")
+    c = StoryClusterer()
+    c.add([a, later])
+    assert c.story_of(a.id) != c.story_of(later.id)
+
+
+def test_empty_and_odd_articles_do_not_break_a_batch():
+    odd = [Article(id="e", text=""), Article(id="n", text="12 34 56"), Article(id="d", text="Quiet.", published="not a date")]
+    stories = cluster_stories(odd)
+    assert sorted(a for s in stories for a in s.articles) == ["d", "e", "n"]
+
+
+class _Constant:
+    """An embedder that says every text means the same: tests the dense path."""
+
+    name = "constant"
+
+    def embed(self, texts):
+        import numpy as np
+
+        return np.ones((len(texts), 4), dtype=np.float32) / 2.0
+
+
+def test_an_embedder_is_mixed_into_the_similarity():
+    assert isinstance(_Constant(), Embedder)
+    # Undated, so that only similarity decides (the events are two years apart).
+    arts = find_copies([dataclasses.replace(a, published=None) for a in fixture_articles()])
+    c = StoryClusterer(_Constant(), threshold=0.4)
+    c.add(arts)
+    # A cosine of 1 between every candidate pair joins the two footbridge
+    # events, which the lexical blocks alone keep apart.
+    assert c.story_of("a1") == c.story_of("c1")
+    assert StoryClusterer.from_dict(c.to_dict(), _Constant()).story_of("a1") == c.story_of("a1")
+
+
+# ---------------------------------------------------------------- scorer
+
+
+def test_scorer_on_a_hand_computed_case():
+    gold = {"1": "x", "2": "x", "3": "y", "4": "y"}
+    pred = {"1": "p", "2": "p", "3": "p", "9": "q"}  # 4 missing -> singleton, 9 extra
+    m = score_clusters(gold, pred)
+    assert m["bcubed_p"] == pytest.approx((2 / 3 + 2 / 3 + 1 / 3 + 1) / 4)
+    assert m["bcubed_r"] == pytest.approx((1 + 1 + 0.5 + 0.5) / 4)
+    assert m["pairwise_p"] == pytest.approx(1 / 3)
+    assert m["pairwise_r"] == pytest.approx(1 / 2)
+    assert (m["n_pred_clusters"], m["n_gold_clusters"], m["extra_pred_ids"], m["coverage"]) == (2, 2, 1, 0.75)
+
+
+# ---------------------------------------------------------------- CLI
+
+
+def test_cluster_command_prints_one_line_per_article():
+    result = CliRunner().invoke(app, ["cluster", "-q", str(ARTICLES)])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    assert [r["id"] for r in rows] == [a.id for a in fixture_articles()]
+    assert set(rows[0]) == {"id", "story", "duplicate_of", "syndicated_from"}
+    copy = next(r for r in rows if r["id"] == "b1-copy")
+    assert copy["duplicate_of"] == copy["syndicated_from"] == "b1"
+    assert partition({r["id"]: r["story"] for r in rows}) == expected(STORY)
+
+
+def test_cluster_command_state_file_continues_a_corpus(tmp_path):
+    state = tmp_path / "state.json"
+    first, second = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
+    lines = ARTICLES.read_text().splitlines()
+    first.write_text("\n".join(lines[:4]) + "\n")
+    second.write_text("\n".join(lines[4:]) + "\n")
+    runner = CliRunner()
+    one = runner.invoke(app, ["cluster", "-q", "--state", str(state), str(first)])
+    two = runner.invoke(app, ["cluster", "-q", "--state", str(state), str(second)])
+    assert one.exit_code == 0 and two.exit_code == 0, one.output + two.output
+    rows = [json.loads(line) for out in (one, two) for line in out.stdout.splitlines() if line.startswith("{")]
+    assert partition({r["id"]: r["story"] for r in rows}) == expected(STORY)
+
+
+def test_unknown_format_or_embedder_is_one_clean_error():
+    runner = CliRunner()
+    assert runner.invoke(app, ["cluster", "-q", "--format", "xml", str(ARTICLES)]).exit_code != 0
+    assert runner.invoke(app, ["cluster", "-q", "--embedder", "nope", str(ARTICLES)]).exit_code != 0
+
+
+def _reference() -> Path:
+    if not REFERENCE.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{REFERENCE} is missing")
+        pytest.skip(f"{REFERENCE} is missing")
+    return REFERENCE
+
+
+@pytest.mark.parametrize("gold_rows", ["fixture", "with-missing-and-extra"])
+def test_eval_cluster_matches_the_reference_scorer(tmp_path, gold_rows):
+    reference = _reference()
+    gold = GOLD
+    if gold_rows == "with-missing-and-extra":
+        gold = tmp_path / "gold.jsonl"
+        lines = GOLD.read_text().splitlines()
+        extra = json.dumps({"id": "never-predicted", "story": "A"})
+        gold.write_text("\n".join([*lines[1:], extra, lines[2]]) + "\n")  # one dropped, one unknown, one repeated
+    pred = tmp_path / "pred.jsonl"
+    ours = CliRunner().invoke(
+        app, ["eval", "cluster", "-q", "--gold", str(gold), "--save-pred", str(pred), "--format", "json", str(ARTICLES)]
+    )
+    assert ours.exit_code == 0, ours.output
+    ours_json = json.loads(next(line for line in ours.stdout.splitlines() if line.startswith("{")))
+    theirs = subprocess.run(
+        [sys.executable, str(reference), str(gold), str(pred), "--json"], capture_output=True, text=True, check=True
+    )
+    assert ours_json == json.loads(theirs.stdout)
+    scored = CliRunner().invoke(app, ["eval", "cluster", "--gold", str(gold), "--pred", str(pred), "--format", "json"])
+    assert json.loads(scored.stdout.strip().splitlines()[-1]) == ours_json
+
+
+# ---------------------------------------------------------------- small one-story corpora
+
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "harlow-dam"
+
+
+def _rows(*paths: str) -> list[dict]:
+    result = CliRunner().invoke(app, ["cluster", "-q", *paths])
+    assert result.exit_code == 0, result.output
+    return [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+
+
+def test_the_example_story_is_one_story_with_one_copy():
+    if not EXAMPLE.exists():
+        pytest.skip("examples/harlow-dam is missing")
+    rows = _rows(str(EXAMPLE))
+    assert len(rows) == 6 and len({r["story"] for r in rows}) == 1
+    copy = next(r for r in rows if r["id"].startswith("03-"))
+    assert copy["duplicate_of"] == copy["syndicated_from"] == "02-northern-ledger"
+    assert [r["id"] for r in rows if r["duplicate_of"]] == [copy["id"]]
+
+
+def test_the_seed_articles_are_one_story():
+    seeds = SHARED / "corpora" / "seeds"
+    if not seeds.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{seeds} is missing")
+        pytest.skip(f"{seeds} is missing")
+    rows = _rows(str(seeds))
+    assert len(rows) == 5 and len({r["story"] for r in rows}) == 1

@@ -1,0 +1,161 @@
+"""Copy detection: exact, syndicated and trimmed copies; incremental index state."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import re
+from pathlib import Path
+
+import pytest
+
+from newsprism.dedup import CopyIndex, find_copies
+from newsprism.extract import prepare_articles
+from newsprism.model import Article
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "cluster"
+SHARED = Path(__file__).resolve().parents[1] / ".." / "shared"
+
+
+def fixture_articles() -> list[Article]:
+    rows = [json.loads(line) for line in (FIXTURES / "articles.jsonl").read_text().splitlines()]
+    return prepare_articles([Article(**r) for r in rows])
+
+
+def by_id(articles: list[Article]) -> dict[str, Article]:
+    return {a.id: a for a in articles}
+
+
+def test_syndicated_copy_points_at_its_original():
+    arts = by_id(find_copies(fixture_articles()))
+    assert arts["b1-copy"].duplicate_of == "b1"
+    assert arts["b1-copy"].syndicated_from == "b1"  # the original is in the corpus: its id
+    assert arts["b1"].duplicate_of is None
+
+
+def test_same_topic_reports_are_not_copies():
+    arts = find_copies(fixture_articles())
+    assert {a.id for a in arts if a.duplicate_of} == {"b1-copy"}
+
+
+def test_copy_arriving_first_is_still_the_copy():
+    arts = fixture_articles()
+    copy = next(a for a in arts if a.id == "b1-copy")
+    original = next(a for a in arts if a.id == "b1")
+    index = CopyIndex()
+    index.add([copy])
+    assert index.original_of("b1-copy") is None
+    index.add([original])
+    assert index.original_of("b1-copy") == "b1"  # trimmed and credited: b1 is the original
+
+
+def test_exact_duplicate_from_the_same_outlet_is_no_syndication():
+    a = fixture_articles()[0]
+    twin = Article(id="a1-again", text=a.text, title=a.title, outlet=a.outlet, outlet_id=a.outlet_id, published=a.published)
+    arts = by_id(find_copies([a, twin]))
+    assert arts["a1-again"].duplicate_of == "a1"
+    assert arts["a1-again"].syndicated_from is None
+
+
+def test_wire_name_kept_when_original_is_absent():
+    a = fixture_articles()[3]
+    a.syndicated_from = "Associated Press"  # what the extract stage would set from the text
+    assert find_copies([a])[0].syndicated_from == "Associated Press"
+
+
+def test_empty_and_tiny_texts_do_not_break_a_batch():
+    arts = [Article(id="e", text=""), Article(id="t", text="Hi."), Article(id="t2", text="Hi.")]
+    out = by_id(find_copies(arts))
+    assert out["e"].duplicate_of is None
+    assert out["t2"].duplicate_of == "t"
+
+
+def test_state_saves_loads_and_merges():
+    arts = fixture_articles()
+    first, second = arts[:5], arts[5:]
+    index = CopyIndex()
+    index.add(first)
+    loaded = CopyIndex.from_dict(json.loads(json.dumps(index.to_dict())))
+    loaded.add(second)
+    assert loaded.original_of("b1-copy") == "b1"
+    other = CopyIndex()
+    other.add(second)
+    index.merge(other)
+    assert index.original_of("b1-copy") == "b1"
+    assert len(index) == len(arts)
+    assert index.groups() == [["b1", "b1-copy"]]
+
+
+# ---------------------------------------------------------------- labelled set from real articles
+
+
+def _shared() -> Path:
+    if not SHARED.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{SHARED} is missing")
+        pytest.skip(f"{SHARED} is missing")
+    return SHARED
+
+
+def _read(path: Path) -> list[Article]:
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [
+        Article(id=r["id"], text=r["text"], title=r.get("title"), outlet=r.get("outlet"), published=r.get("published"))
+        for r in rows
+        if len(r.get("text") or "") > 200  # a copy of a one-liner is a quote, not syndication
+    ]
+
+
+_SENT = re.compile(r"(?<=[.!?])\s+")
+
+
+def syndicate(a: Article, rng: random.Random, n: int) -> Article:
+    """A copy made the way syndication makes them: 2-4 of these edits."""
+    paras = [p for p in a.text.split("\n") if p.strip()]
+    edits = rng.sample(["header", "footer", "trim", "headline", "wire", "copyedit"], rng.randint(2, 4))
+    if "trim" in edits:
+        units = paras if len(paras) >= 4 else _SENT.split(" ".join(paras))
+        keep = max(1, round(len(units) * rng.uniform(0.65, 0.85)))
+        paras = units[:keep] if len(paras) >= 4 else [" ".join(units[:keep])]
+    if "copyedit" in edits:
+        words = " ".join(paras).split(" ")
+        for k in rng.sample(range(len(words)), max(1, len(words) // 60)):
+            words[k] = rng.choice(["the", "a", "reportedly", "on", "also"])
+        paras = [" ".join(words)]
+    if "wire" in edits:
+        paras[0] = "LONDON (Reuters) - " + paras[0]
+    if "header" in edits:
+        paras.insert(0, "By Staff Writer")
+    if "footer" in edits:
+        paras.append("This article was republished with permission from the Jewish News Syndicate.")
+    title = f"Copy {n}: {a.title}" if "headline" in edits or not a.title else a.title
+    return Article(
+        id=f"{a.id}#copy{n}", text="\n\n".join(paras), title=title, outlet=f"Reprinter {n}", published=a.published
+    )
+
+
+@pytest.fixture(scope="module")
+def labelled():
+    root = _shared() / "eval"
+    # Outlets writing their own reports on one event: same topic, not copies.
+    originals = _read(root / "basil" / "articles.jsonl") + _read(root / "newswcl50" / "articles.jsonl")
+    originals += _read(root / "neus" / "val_articles.jsonl")[:300]
+    rng = random.Random(7)
+    copies = [syndicate(a, rng, n) for n, a in enumerate(rng.sample(originals, 250))]
+    rng.shuffle(originals)
+    rng.shuffle(copies)
+    # Copies come after the originals: a copy that only swaps the headline and
+    # byline is told from its original by nothing but arrival order.
+    return prepare_articles(originals + copies)
+
+
+def test_copy_precision_and_recall_on_real_articles(labelled):
+    arts = find_copies(labelled)
+    truth = {a.id: a.id.split("#copy")[0] for a in arts if "#copy" in a.id}
+    found = {a.id: a.duplicate_of for a in arts if a.duplicate_of}
+    true_pos = sum(1 for aid, orig in found.items() if truth.get(aid) == orig)
+    precision = true_pos / len(found)
+    recall = true_pos / len(truth)
+    assert precision >= 0.98, (precision, sorted(set(found.items()) - set(truth.items()))[:10])
+    assert recall >= 0.98, (recall, sorted(set(truth.items()) - set(found.items()))[:10])
