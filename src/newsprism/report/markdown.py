@@ -47,10 +47,12 @@ class _Cites:
 
 
 def _copy_note(a: Article, cites: _Cites) -> str:
+    if a.syndicated_from in cites.num:
+        return f"republished from {cites([a.syndicated_from])}"
     if a.duplicate_of:
         return f"duplicate of {cites([a.duplicate_of]) or a.duplicate_of}"
     if a.syndicated_from:
-        return f"copy of {cites([a.syndicated_from])}" if a.syndicated_from in cites.num else f"from {a.syndicated_from}"
+        return f"republished from {a.syndicated_from}"
     return ""
 
 
