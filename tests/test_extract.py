@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -447,25 +446,6 @@ def test_short_forms_need_context():
 def test_nearest_named_outlet_wins_for_ambiguous_short_form():
     text = "The New York Times and the Los Angeles Times both ran it; the Times said more."
     assert found(text)[-1] == ("the Times", "latimes")
-
-
-# ---------------------------------------------------------------- speed
-
-
-@pytest.mark.slow
-def test_prepare_speed():
-    para = (
-        "Officials in the Lennox Valley said on Tuesday that Dr. Ana Ruiz, who leads the U.S. team, "
-        'had met Brig. Gen. Omar Haddad. "We are ready," she said. The talks cost $3.5 million.'
-    )
-    text = "Valley talks resume\n\nBy Vela Moreno, Tamsin Herald\n\nMay 3, 2024\n\n" + "\n\n".join([para] * 14)
-    assert 450 <= len(text.split()) <= 550
-    arts = [Article(id=str(i), text=text) for i in range(2000)]
-    prepare_articles(arts[:20])
-    t0 = time.perf_counter()
-    prepare_articles(arts)
-    rate = len(arts) / (time.perf_counter() - t0)
-    assert rate >= 2000, f"{rate:.0f} articles/s"
 
 
 def test_a_failing_article_degrades_to_one_paragraph(monkeypatch):

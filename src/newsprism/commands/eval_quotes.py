@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from newsprism.commands._common import OUTPUT_OPT, QUIET_OPT, progress, write_output
+from newsprism.commands._common import OUTPUT_OPT, QUIET_OPT, write_output
 from newsprism.errors import EvalError, InputError
 
 
@@ -46,7 +46,7 @@ def eval_quotes_command(
 
 
 def _read(path: Path) -> list[dict]:
-    from newsprism.evaluation.quotes import read_jsonl
+    from newsprism.evaluation.io import read_jsonl
 
     if not path.exists():
         raise InputError(f"{path}: no such file")
@@ -59,23 +59,10 @@ def _read(path: Path) -> list[dict]:
 
 def _predict(rows: list[dict], wanted: set[str], quiet: bool) -> list[dict]:
     """Extract quotes from the raw article texts: gold offsets refer to them, unprepared."""
+    from newsprism.commands.quotes import quote_rows
     from newsprism.model import Article
-    from newsprism.nlp import NLP
-    from newsprism.quotes import article_row, extract_quotes
 
-    articles = [Article(id=r["id"], text=r.get("text") or "") for r in rows if r["id"] in wanted]
-    nlp = NLP()
-    out = []
-    with progress(quiet) as bar:
-        task = bar.add_task("finding quotes", total=len(articles))
-        for start in range(0, len(articles), 64):
-            batch = articles[start : start + 64]
-            nlp.docs(batch)
-            for a in batch:
-                out.append(article_row(a.id, extract_quotes(a, nlp)))
-                bar.advance(task)
-            nlp.forget(a.id for a in batch)
-    return out
+    return quote_rows([Article(id=r["id"], text=r.get("text") or "") for r in rows if r["id"] in wanted], quiet)
 
 
 def register(app: typer.Typer, eval_app: typer.Typer) -> None:

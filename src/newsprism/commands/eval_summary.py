@@ -27,7 +27,8 @@ def eval_summary_command(
     Rule: see newsprism.evaluation.summary (reference = the roundup after
     ARTICLE=>, F-measure with stemming, macro-averaged over stories).
     """
-    from newsprism.evaluation.summary import format_report, group_by_story, read_jsonl, score_stories
+    from newsprism.evaluation.io import read_jsonl
+    from newsprism.evaluation.summary import format_report, group_by_story, score_stories
     from newsprism.nlp import NLP
 
     if fmt not in ("text", "json"):
@@ -37,7 +38,7 @@ def eval_summary_command(
             raise InputError(f"{p}: no such file")
     refs = {str(r["story"]): r["reference"] for r in read_jsonl(references) if "story" in r and "reference" in r}
     articles = read_articles(paths, strict=strict, quiet=quiet)
-    stories = group_by_story(articles, read_jsonl(gold))
+    stories = group_by_story(articles, list(read_jsonl(gold)))
     nlp = NLP()
 
     def summarize(arts: list) -> list[dict[str, Any]]:

@@ -8,6 +8,7 @@ import typer
 
 from newsprism.commands._common import OUTPUT_OPT, PATHS_ARG, QUIET_OPT, STRICT_OPT, jsonl, progress, read_articles, write_output
 from newsprism.errors import InputError
+from newsprism.model import Article
 
 FORMATS = ("jsonl", "md")
 
@@ -20,12 +21,19 @@ def quotes_command(
     quiet: bool = QUIET_OPT,
 ) -> None:
     """Find who said what in each article: content, cue and speaker spans, offsets into the text."""
-    from newsprism.nlp import NLP
-    from newsprism.quotes import article_row, extract_quotes
-
     if fmt not in FORMATS:
         raise InputError(f"unknown --format {fmt!r}; choose one of {', '.join(FORMATS)}")
     articles = read_articles(paths, strict=strict, quiet=quiet)
+    rows = quote_rows(articles, quiet)
+    by_id = {a.id: a for a in articles}
+    write_output(jsonl(rows) if fmt == "jsonl" else _markdown(rows, by_id), output)
+
+
+def quote_rows(articles: list[Article], quiet: bool) -> list[dict]:
+    """One `{"id", "quotes"}` row per article, parsing in batches to keep memory flat."""
+    from newsprism.nlp import NLP
+    from newsprism.quotes import article_row, extract_quotes
+
     nlp = NLP()
     rows = []
     with progress(quiet) as bar:
@@ -36,9 +44,8 @@ def quotes_command(
             for a in batch:
                 rows.append(article_row(a.id, extract_quotes(a, nlp)))
                 bar.advance(task)
-            nlp.forget(a.id for a in batch)  # keep memory flat on large inputs
-    by_id = {a.id: a for a in articles}
-    write_output(jsonl(rows) if fmt == "jsonl" else _markdown(rows, by_id), output)
+            nlp.forget(a.id for a in batch)
+    return rows
 
 
 def _markdown(rows: list[dict], by_id: dict) -> str:

@@ -15,7 +15,8 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from newsprism.errors import EvalError, InputError
+from newsprism.errors import EvalError
+from newsprism.evaluation.io import read_jsonl
 
 
 def labels_from_rows(rows: Iterable[Mapping[str, Any]], where: str = "input") -> tuple[dict[str, str | None], int]:
@@ -33,17 +34,7 @@ def labels_from_rows(rows: Iterable[Mapping[str, Any]], where: str = "input") ->
 
 
 def read_labels(path: Path) -> tuple[dict[str, str | None], int]:
-    if not path.exists():
-        raise InputError(f"{path}: no such file")
-    rows = []
-    with path.open(encoding="utf-8") as f:
-        for n, line in enumerate(f, 1):
-            if not line.strip():
-                continue
-            try:
-                rows.append(json.loads(line))
-            except json.JSONDecodeError as e:
-                raise EvalError(f"{path}:{n}: not JSON ({e.msg})") from e
+    rows = list(read_jsonl(path))
     return labels_from_rows(rows, str(path))
 
 

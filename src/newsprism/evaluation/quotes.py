@@ -27,14 +27,14 @@ on the same input (a test runs both). The matching rule:
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from newsprism.errors import EvalError
+from newsprism.evaluation.io import read_jsonl
 
 # Gold cues of reported speech (verbs of saying, speech tags, a bare colon), for the
 # recall breakdown only. Kept identical to the reference scorer's list.
@@ -58,18 +58,6 @@ _DROP = frozenset({"the", "a", "an", "mr", "mrs", "ms", "miss", "dr"})
 
 def has_double_quote(s: str) -> bool:
     return any(c in _DQ for c in s) or "``" in s or "''" in s
-
-
-def read_jsonl(path: str | Path) -> Iterator[dict[str, Any]]:
-    with open(path, encoding="utf-8") as f:
-        for n, line in enumerate(f, 1):
-            line = line.strip()
-            if not line:
-                continue
-            try:
-                yield json.loads(line)
-            except json.JSONDecodeError as e:
-                raise EvalError(f"{path}:{n}: bad JSON: {e}") from e
 
 
 def charset(text: str, spans: Iterable[tuple[int, int]]) -> set[int]:

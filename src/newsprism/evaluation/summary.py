@@ -18,10 +18,8 @@ this is the definition):
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from newsprism.errors import EvalError, MissingExtraError
@@ -38,19 +36,6 @@ class StoryResult:
     lead: list[str]
     scores: dict[str, float] = field(default_factory=dict)
     lead_scores: dict[str, float] = field(default_factory=dict)
-
-
-def read_jsonl(path: Path) -> list[dict[str, Any]]:
-    rows = []
-    with path.open(encoding="utf-8") as f:
-        for n, line in enumerate(f, 1):
-            if not line.strip():
-                continue
-            try:
-                rows.append(json.loads(line))
-            except json.JSONDecodeError as e:
-                raise EvalError(f"{path}:{n}: not JSON ({e.msg})") from e
-    return rows
 
 
 def reference_text(raw: str) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from newsprism.model import Article, Brief, Problem
+from newsprism.model import Article, Brief, Problem, QuoteVariant
 from newsprism.pipeline import Analysis
 
 MAX_ROWS = 25  # long sections are cut; the JSON carries everything
@@ -54,6 +54,14 @@ def _copy_note(a: Article, cites: _Cites) -> str:
     if a.syndicated_from:
         return f"republished from {a.syndicated_from}"
     return ""
+
+
+def _diff(v: QuoteVariant) -> str:
+    """The variant's words against the group's wording: ~~dropped~~ and **added**."""
+    if not v.diff or all(op == "=" for op, _ in v.diff):
+        return _line(v.text)
+    marks = {"=": "{}", "-": "~~{}~~", "+": "**{}**"}
+    return " ".join(marks.get(op, "{}").format(_line(words)) for op, words in v.diff if words.strip())
 
 
 def _ordered_articles(brief: Brief) -> list[Article]:
@@ -132,7 +140,7 @@ def render_brief(brief: Brief) -> list[str]:
             if len(q.variants) > 1:
                 for v in q.variants:
                     mode = "direct" if v.direct else "reported"
-                    out.append(f"  - {cites([v.article])} {_line(cites.outlet(v.article))} ({mode}): {_line(v.text)}")
+                    out.append(f"  - {cites([v.article])} {_line(cites.outlet(v.article))} ({mode}): {_diff(v)}")
             else:
                 out[-1] += f" {cites([q.variants[0].article])}" if q.variants else ""
         out.append("")
