@@ -115,3 +115,86 @@ def test_example_conflicts(example_dir) -> None:
 def test_example_timeline(example_dir) -> None:
     dates = {e.date for e in brief(example_dir).timeline}
     assert {"1962", "2019", "2024-05-12", "2024-05-13", "2024-05-14", "2024-05-15", "2024-06-30"} <= dates
+
+
+# ---------------------------------------------------------------- named facts (invented text)
+
+
+def _fact_conflicts(*texts: str):
+    """Fact conflicts among articles whose first sentences are aligned as one claim."""
+    from fixtures.brief.stories import shared_nlp
+    from newsprism.claims.facts import find_fact_conflicts
+    from newsprism.extract import prepare_articles
+    from newsprism.model import Article, Claim, Evidence
+
+    arts = prepare_articles([Article(id=f"a{i}", text=t, outlet=f"Outlet {i}") for i, t in enumerate(texts)])
+    evidence = []
+    for a in arts:
+        s = a.sentences[0]
+        evidence.append(Evidence(a.id, s.start, s.end, a.text[s.start : s.end]))
+    claim = Claim("c1", evidence[0].text, [a.id for a in arts], [], 1, [], evidence)
+    return find_fact_conflicts(arts, [claim], shared_nlp(), {a.id: a.id for a in arts})
+
+
+def test_place_conflict_found() -> None:
+    (c,) = _fact_conflicts(
+        "The smuggler Tomas Brenner was killed in Lisbon on Tuesday, police said.\n",
+        "The smuggler Tomas Brenner was killed in Madrid on Tuesday, police said.\n",
+    )
+    assert c.kind == "fact" and c.topic == "place of: killed in"
+    assert {(v.article, v.value, v.text) for v in c.values} == {("a0", "Lisbon", "Lisbon"), ("a1", "Madrid", "Madrid")}
+
+
+def test_person_in_same_role_conflict_found() -> None:
+    (c,) = _fact_conflicts(
+        "The army commander, Anton Kessler, ordered the retreat on Tuesday.\n",
+        "The army commander, Maria Oduya, ordered the retreat on Tuesday.\n",
+    )
+    assert c.topic == "person of: army commander"
+    assert {v.value for v in c.values} == {"Anton Kessler", "Maria Oduya"}
+
+
+def test_spelling_variants_of_a_person_are_not_a_conflict() -> None:
+    assert not _fact_conflicts(
+        "The raid was led by Sergei Volkanov, the officials confirmed on Tuesday.\n",
+        "The raid was led by Gen. Sergey Volkanov, the officials confirmed on Tuesday.\n",
+    )
+    assert not _fact_conflicts(
+        "The raid was led by Brig. Gen. Pavel Orlik, officials confirmed.\n",
+        "The raid was led by Gen. Orlik, officials confirmed.\n",
+    )
+
+
+def test_place_named_in_both_articles_is_not_a_conflict() -> None:
+    assert not _fact_conflicts(
+        "The smuggler Tomas Brenner was killed in Lisbon on Tuesday.\nHe had travelled from Madrid a week earlier.\n",
+        "The smuggler Tomas Brenner was killed in Madrid on Tuesday.\nHe had long lived in Lisbon.\n",
+    )
+
+
+def test_coordinated_slot_is_not_a_conflict() -> None:
+    assert not _fact_conflicts(
+        "Protests were held in Lisbon and Porto on Tuesday.\n",
+        "Protests were held in Madrid on Tuesday.\n",
+    )
+
+
+def test_entity_spellings() -> None:
+    from newsprism.claims.facts import same_entity
+
+    assert same_entity("NYT", "The New York Times", "ORG")
+    assert same_entity("U.S.", "the United States", "GPE")
+    assert same_entity("Gen. Bagheri", "Mohammad Bagheri", "PERSON")
+    assert not same_entity("Lisbon", "Madrid", "GPE")
+
+
+def test_no_fact_conflicts_in_example_or_ferry(example_dir) -> None:
+    for path in (example_dir, FERRY):
+        assert not [c for c in brief(path).conflicts if c.kind == "fact"]
+
+
+def test_a_role_many_hold_is_not_a_conflict() -> None:
+    assert not _fact_conflicts(
+        "Anton Kessler, a director at the institute, said the talks had failed.\n",
+        "Maria Oduya, a director at the institute, said the talks had failed.\n",
+    )

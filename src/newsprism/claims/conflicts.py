@@ -1,4 +1,7 @@
-"""Conflicts: figures and dates that differ between articles about the same thing.
+"""Conflicts: figures, dates and named facts that differ between articles about the same thing.
+
+Named facts ("killed in Tehran" / "killed in Beirut") are found by
+``newsprism.claims.facts``; this module handles figures and dates.
 
 Two mentions are about the same thing when their sentences support the same
 claim and they count the same kind of thing (people and residents are one
@@ -15,6 +18,7 @@ import re
 from collections import defaultdict
 
 from newsprism.claims.align import copy_roots
+from newsprism.claims.facts import find_fact_conflicts
 from newsprism.claims.mentions import ValueMention, is_reporting, story_values
 from newsprism.claims.values import DateValue, Quantity
 from newsprism.model import Article, Claim, Conflict, ConflictValue
@@ -126,4 +130,5 @@ def find_conflicts(articles: list[Article], claims: list[Claim], nlp: NLP) -> li
             topic = f"when: {first.verb}"
         values = [ConflictValue(_normal(m), m.article, m.start, m.end, m.text) for m in members]
         out.append(Conflict(kind=first.kind, topic=topic, values=values))
+    out.extend(find_fact_conflicts(articles, claims, nlp, roots))
     return out
