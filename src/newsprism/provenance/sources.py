@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from newsprism.extract import names
 from newsprism.extract.outlets import is_wire, outlet_identity
 
 _LEAD_WORDS = re.compile(
@@ -23,12 +24,6 @@ _TAIL = re.compile(r"\s+(?:who|that|with|familiar|at|in|from|close|briefed|speak
 _OFFICIAL = re.compile(r"\b(?:officials?|ministers?|ministry|spokes(?:man|woman|person)|government|authorit(?:y|ies)|police|military)\b", re.I)
 _MEDIA = re.compile(r"\b(?:media|television|tv|newspapers?|news\s+(?:agency|agencies|site|outlets?)|press|broadcaster)\b", re.I)
 _THE = re.compile(r"^the\s+", re.I)
-_INITIAL = re.compile(r"\b[A-Z]\.\s*")
-_TITLES = re.compile(
-    r"^(?:(?:mr|mrs|ms|dr|prof|gen|brig|col|lt|maj|capt|sen|rep|gov|president|minister|mayor|secretary|general|"
-    r"brigadier|ayatollah|judge|chief)\.?\s+)+",
-    re.I,
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,8 +51,7 @@ def group_key(phrase: str) -> str:
 
 def person_key(name: str) -> str:
     """ "Brig. Gen. Mohammad Bagheri" -> "mohammad-bagheri"; "Colin P. Clarke" -> "colin-clarke"."""
-    bare = _TITLES.sub("", _INITIAL.sub("", name).strip())
-    return _slug(bare)
+    return _slug(names.person_key(name) or name)
 
 
 def speaker_source(name: str, kind: str) -> Source | None:
