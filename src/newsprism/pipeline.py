@@ -25,17 +25,21 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from newsprism.engine import Engine, LocalEngine
 from newsprism.model import Article, Brief, Story
 from newsprism.nlp import NLP
+
+if TYPE_CHECKING:
+    from newsprism.cluster.embedders import Embedder
 
 
 @dataclass
 class Options:
     """Knobs of one analysis run."""
 
-    embedder: object | None = None  # a cluster.Embedder; None = the default text representation
+    embedder: "Embedder | None" = None  # None: the built-in TF-IDF representation
     single_story: bool = False  # treat all inputs as one story (skip clustering)
     framing: bool = True
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import typer
 
+from newsprism.commands.cluster import EMBEDDER_OPT
 from newsprism.commands._common import OUTPUT_OPT, PATHS_ARG, QUIET_OPT, STRICT_OPT, err_console, progress, read_inputs, write_output
 from newsprism.errors import InputError
 
@@ -18,8 +19,10 @@ def analyze_command(
     quiet: bool = QUIET_OPT,
     single_story: bool = typer.Option(False, "--single-story", help="Treat all inputs as one story."),
     no_framing: bool = typer.Option(False, "--no-framing", help="Skip the framing comparison."),
+    embedder: str = EMBEDDER_OPT,
 ) -> None:
     """Read articles, group them into stories and write a brief for each."""
+    from newsprism.cluster.stream import make_embedder
     from newsprism.pipeline import Options, analyze
     from newsprism.report import FORMATS, render
 
@@ -28,7 +31,7 @@ def analyze_command(
     articles, problems = read_inputs(paths, strict=strict, quiet=quiet)
     if not articles:
         raise InputError("no readable articles in the input")
-    options = Options(single_story=single_story, framing=not no_framing)
+    options = Options(embedder=make_embedder(embedder), single_story=single_story, framing=not no_framing)
     with progress(quiet) as bar:
         task = bar.add_task("analysing stories", total=None)
         result = analyze(articles, options=options, on_story=lambda _b: bar.advance(task))

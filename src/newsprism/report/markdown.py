@@ -24,6 +24,10 @@ def _line(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+def _n(count: int, one: str, many: str | None = None) -> str:
+    return f"{count} {one if count == 1 else many or one + 's'}"
+
+
 def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
     out = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
     out += ["| " + " | ".join(_cell(c) for c in r) + " |" for r in rows]
@@ -87,14 +91,14 @@ def _ordered_articles(brief: Brief) -> list[Article]:
 def _headline(brief: Brief) -> str:
     outlets = {a.outlet_id or a.outlet or a.id for a in brief.articles}
     copies = sum(1 for a in brief.articles if a.duplicate_of or a.syndicated_from)
-    parts = [f"{len(brief.articles)} articles", f"{len(outlets)} outlets"]
+    parts = [_n(len(brief.articles), "article"), _n(len(outlets), "outlet")]
     if copies:
         parts.append(f"{copies} syndicated or duplicate")
     if brief.claims:
         top = max(brief.claims, key=lambda c: len(c.articles))
         parts.append(
-            f"main claim carried by {len(top.articles)} articles resting on "
-            f"{top.independent_sources} independent source{'s' if top.independent_sources != 1 else ''}"
+            f"main claim carried by {_n(len(top.articles), 'article')} resting on "
+            f"{_n(top.independent_sources, 'independent source')}"
         )
     return " · ".join(parts)
 
@@ -227,7 +231,7 @@ def render_markdown(analysis: Analysis, problems: Sequence[Problem] = ()) -> str
     out = [
         "# newsprism brief",
         "",
-        f"{len(analysis.articles)} articles from {n_out} outlets in {len(analysis.briefs)} stories.",
+        f"{_n(len(analysis.articles), 'article')} from {_n(n_out, 'outlet')} in {_n(len(analysis.briefs), 'story', 'stories')}.",
         "",
     ]
     for b in analysis.briefs:
