@@ -50,7 +50,8 @@ def serve_command(
         result = analyze(articles, options=Options(single_story=single_story), on_story=lambda _b: bar.advance(task))
     if not _is_loopback(host):
         err_console.print(f"[yellow]warning:[/] serving on {host}: anyone who can reach it can read the corpus", markup=True)
-    err_console.print(f"{len(result.briefs)} stories at http://{host}:{port}/  (Ctrl+C to stop)", highlight=False)
+    n = len(result.briefs)
+    err_console.print(f"{n} {'story' if n == 1 else 'stories'} at http://{host}:{port}/  (Ctrl+C to stop)", highlight=False)
     uvicorn.run(create_app(result), host=host, port=port, log_level="warning" if quiet else "info")
 
 
