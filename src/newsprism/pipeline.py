@@ -75,6 +75,7 @@ def build_brief(story: Story, by_id: dict[str, Article], nlp: NLP, options: Opti
     from newsprism.quotes import extract_quotes, group_quotes
 
     arts = [by_id[i] for i in story.articles]
+    nlp.docs(arts)  # one batched parse per story; the stages below reuse it
     extract_mentions(arts, nlp)
     entities = merge_entities(arts)
     quotes = {a.id: extract_quotes(a, nlp) for a in arts}
@@ -94,6 +95,8 @@ def build_brief(story: Story, by_id: dict[str, Article], nlp: NLP, options: Opti
         brief.framing = compare_framing(arts, brief.claims, entities, nlp)
     if story.title is None:
         story.title = C.story_title(arts)
+    # The brief holds plain data only: drop the parses so memory stays flat over many stories.
+    nlp.forget(story.articles)
     return brief
 
 
@@ -111,8 +114,6 @@ def analyze(
     engine = engine or LocalEngine()
     articles, stories = group_stories(articles, options)
     by_id = {a.id: a for a in articles}
-    # Parse every article once, in bulk: later stages reuse the cached Docs.
-    nlp.docs(articles)
     result = Analysis(articles=articles, stories=stories)
     for brief in engine.map(lambda s: build_brief(s, by_id, nlp, options), stories):
         result.briefs.append(brief)

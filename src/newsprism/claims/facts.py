@@ -119,7 +119,8 @@ def _appears_in(name: str, label: str, article: Article, doc: "Doc") -> bool:
         parts = name_parts(name)
         if parts is not None:
             words = [parts.last]  # a surname anywhere is enough to doubt a conflict
-    text = fold(article.text) if label == "PERSON" else article.text
+    # fold's cache is sized for name words; a whole article would only evict them.
+    text = fold.__wrapped__(article.text) if label == "PERSON" else article.text
     return any(w and re.search(rf"(?<!\w){re.escape(w)}(?!\w)", text, re.I) for w in words)
 
 

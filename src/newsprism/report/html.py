@@ -87,6 +87,7 @@ def environment() -> Environment:
     return env
 
 
+@lru_cache(maxsize=None)
 def static_text(name: str) -> str:
     from importlib import resources
 
