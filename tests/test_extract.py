@@ -326,7 +326,7 @@ def test_wire_dateline_on_a_newspaper_is_syndication():
 @pytest.mark.parametrize(
     "line,source",
     [
-        ("Republished with permission from Jewish News Syndicate", "Jewish News Syndicate"),
+        ("Republished with permission from Harbour Press Syndicate", "Harbour Press Syndicate"),
         (
             "This article originally appeared in The Lantern Review and is republished under a licence.",
             "The Lantern Review",

@@ -311,7 +311,7 @@ _SYNDICATION_HINTS = ("permission", "republished", "reprinted", "originally", "f
 
 
 def parse_syndication(text: str) -> Found | None:
-    """ "Republished with permission from Jewish News Syndicate" -> "Jewish News Syndicate"."""
+    """ "Republished with permission from Harbour Press Syndicate" -> "Harbour Press Syndicate"."""
     low = text.lower()
     # Plain substring tests first: the full pattern is slow to search on long paragraphs.
     if not any(h in low for h in _SYNDICATION_HINTS):
