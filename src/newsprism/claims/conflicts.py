@@ -23,6 +23,7 @@ from newsprism.claims.mentions import ValueMention, is_reporting, story_values
 from newsprism.claims.values import DateValue, Quantity
 from newsprism.model import Article, Claim, Conflict, ConflictValue
 from newsprism.nlp import NLP
+from newsprism.unionfind import UnionFind
 
 # Nouns that count the same thing in news about people moved, hurt or killed.
 _SAME_KIND = [
@@ -95,14 +96,7 @@ def find_conflicts(articles: list[Article], claims: list[Claim], nlp: NLP) -> li
             for i, s in enumerate(a.sentences):
                 if s.start <= ev.start < s.end:
                     claim_of[(ev.article, i)].add(c.id)
-    parent = list(range(len(mentions)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
+    sets = UnionFind(len(mentions))
     for i, x in enumerate(mentions):
         cx = claim_of.get((x.article, x.sentence), set())
         for j in range(i + 1, len(mentions)):
@@ -111,13 +105,10 @@ def find_conflicts(articles: list[Article], claims: list[Claim], nlp: NLP) -> li
                 continue
             shared = bool(cx & claim_of.get((y.article, y.sentence), set()))
             if _comparable(x, y, shared):
-                parent[find(i)] = find(j)
+                sets.union(j, i)
 
-    groups: dict[int, list[ValueMention]] = defaultdict(list)
-    for i, m in enumerate(mentions):
-        groups[find(i)].append(m)
     out: list[Conflict] = []
-    for members in groups.values():
+    for members in ([mentions[i] for i in g] for g in sets.groups()):
         if len({m.article for m in members}) < 2:
             continue
         if all(_agree(x, y) for x in members for y in members if x.article != y.article):

@@ -12,6 +12,7 @@ import re
 from collections import defaultdict
 
 from newsprism.model import Article, Evidence, SharedSentence
+from newsprism.unionfind import UnionFind
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 MIN_WORDS = 6
@@ -41,14 +42,7 @@ def shared_sentences(articles: list[Article], threshold: float = THRESHOLD) -> l
         for g in sh:
             postings[g].append(i)
 
-    parent = list(range(len(items)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
+    sets = UnionFind(len(items))
     seen: set[tuple[int, int]] = set()
     for ids in postings.values():
         if len(ids) > MAX_POSTING:
@@ -61,14 +55,10 @@ def shared_sentences(articles: list[Article], threshold: float = THRESHOLD) -> l
                 seen.add((i, j))
                 a, b = items[i][3], items[j][3]
                 if len(a & b) / len(a | b) >= threshold:
-                    parent[find(i)] = find(j)
-
-    groups: dict[int, list[int]] = defaultdict(list)
-    for i in range(len(items)):
-        groups[find(i)].append(i)
+                    sets.union(j, i)
 
     out: list[SharedSentence] = []
-    for members in groups.values():
+    for members in sets.groups():
         arts = list(dict.fromkeys(items[i][0].id for i in members))
         if len(arts) < 2:
             continue

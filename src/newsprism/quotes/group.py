@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from newsprism.model import Article, Entity, Quote, QuoteGroup, QuoteVariant
 from newsprism.quotes import lexicon as L
+from newsprism.unionfind import UnionFind
 
 SAME_STATEMENT = 0.3  # weighted cosine above which two quotes are one statement
 _STEM = 4  # leading letters compared: cooperate/cooperation, ready/readiness, fully/full
@@ -185,27 +186,17 @@ def _cluster(members: list[_Item], idf: dict[str, float]) -> list[list[_Item]]:
          if members[i].article.id != members[j].article.id),
         reverse=True,
     )
-    group_of = list(range(len(members)))
+    sets = UnionFind(len(members))
     articles = [{it.article.id} for it in members]
     for sim, i, j in scored:
         if sim < SAME_STATEMENT:
             break
-        gi, gj = _find(group_of, i), _find(group_of, j)
+        gi, gj = sets.find(i), sets.find(j)
         if gi == gj or articles[gi] & articles[gj]:
             continue
-        group_of[gj] = gi
+        sets.union(gi, gj)
         articles[gi] |= articles[gj]
-    out: dict[int, list[_Item]] = defaultdict(list)
-    for i, it in enumerate(members):
-        out[_find(group_of, i)].append(it)
-    return list(out.values())
-
-
-def _find(parent: list[int], i: int) -> int:
-    while parent[i] != i:
-        parent[i] = parent[parent[i]]
-        i = parent[i]
-    return i
+    return [[members[i] for i in g] for g in sets.groups()]
 
 
 # ---------------------------------------------------------------- groups
