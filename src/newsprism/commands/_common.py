@@ -12,7 +12,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from newsprism.errors import StrictModeError
+from newsprism.errors import InputError, StrictModeError
 from newsprism.model import Article, Problem
 
 err_console = Console(stderr=True, highlight=False)
@@ -21,6 +21,11 @@ PATHS_ARG = typer.Argument(..., help="Files, directories (read recursively), glo
 STRICT_OPT = typer.Option(False, "--strict", help="Exit non-zero if any input had to be skipped.")
 OUTPUT_OPT = typer.Option(None, "-o", "--output", help="Write here instead of standard output.")
 QUIET_OPT = typer.Option(False, "-q", "--quiet", help="No progress bar or summary on stderr.")
+
+
+def check_format(fmt: str, choices: Sequence[str]) -> None:
+    if fmt not in choices:
+        raise InputError(f"unknown --format {fmt!r}; choose one of {', '.join(choices)}")
 
 
 def progress(quiet: bool = False) -> Progress:

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from newsprism.commands.cluster import EMBEDDER_OPT
-from newsprism.commands._common import OUTPUT_OPT, PATHS_ARG, QUIET_OPT, STRICT_OPT, err_console, progress, read_inputs, write_output
+from newsprism.commands._common import check_format, OUTPUT_OPT, PATHS_ARG, QUIET_OPT, STRICT_OPT, err_console, progress, read_inputs, write_output
 from newsprism.errors import InputError
 
 
@@ -26,8 +26,7 @@ def analyze_command(
     from newsprism.pipeline import Options, analyze
     from newsprism.report import FORMATS, render
 
-    if fmt not in FORMATS:
-        raise InputError(f"unknown --format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    check_format(fmt, FORMATS)
     articles, problems = read_inputs(paths, strict=strict, quiet=quiet)
     if not articles:
         raise InputError("no readable articles in the input")

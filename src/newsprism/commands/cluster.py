@@ -7,8 +7,7 @@ from pathlib import Path
 
 import typer
 
-from newsprism.commands._common import OUTPUT_OPT, PATHS_ARG, QUIET_OPT, STRICT_OPT, jsonl, progress, read_articles, write_output
-from newsprism.errors import InputError
+from newsprism.commands._common import check_format, OUTPUT_OPT, PATHS_ARG, QUIET_OPT, STRICT_OPT, jsonl, progress, read_articles, write_output
 from newsprism.model import Article, Story, to_jsonable
 
 FORMATS = ("jsonl", "json")
@@ -28,8 +27,7 @@ def cluster_command(
     quiet: bool = QUIET_OPT,
 ) -> None:
     """Group articles into stories and mark duplicates, syndicated and wire copies."""
-    if fmt not in FORMATS:
-        raise InputError(f"unknown --format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    check_format(fmt, FORMATS)
     articles = read_articles(paths, strict=strict, quiet=quiet)
     stories = cluster_articles(articles, embedder, state, quiet)
     if fmt == "jsonl":

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from newsprism.commands._common import OUTPUT_OPT, QUIET_OPT, STRICT_OPT, jsonl, read_articles, write_output
+from newsprism.commands._common import check_format, OUTPUT_OPT, QUIET_OPT, STRICT_OPT, jsonl, read_articles, write_output
 from newsprism.commands.cluster import EMBEDDER_OPT, article_row, cluster_articles
 from newsprism.errors import InputError
 
@@ -29,8 +29,7 @@ def eval_cluster_command(
     """
     from newsprism.evaluation.clusters import as_json, format_report, labels_from_rows, read_labels, score_clusters
 
-    if fmt not in ("text", "json"):
-        raise InputError(f"unknown --format {fmt!r}; choose text or json")
+    check_format(fmt, ("text", "json"))
     gold_labels, gold_dups = read_labels(gold)
     if pred is not None:
         pred_labels, pred_dups = read_labels(pred)

@@ -8,7 +8,7 @@ from typing import Any
 
 import typer
 
-from newsprism.commands._common import OUTPUT_OPT, PATHS_ARG, QUIET_OPT, STRICT_OPT, jsonl, progress, read_articles, write_output
+from newsprism.commands._common import check_format, OUTPUT_OPT, PATHS_ARG, QUIET_OPT, STRICT_OPT, jsonl, progress, read_articles, write_output
 from newsprism.errors import InputError
 
 
@@ -31,8 +31,7 @@ def eval_summary_command(
     from newsprism.evaluation.summary import format_report, group_by_story, score_stories
     from newsprism.nlp import NLP
 
-    if fmt not in ("text", "json"):
-        raise InputError(f"unknown format {fmt!r}; choose text or json")
+    check_format(fmt, ("text", "json"))
     for p in (references, gold):
         if not p.exists():
             raise InputError(f"{p}: no such file")

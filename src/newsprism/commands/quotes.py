@@ -6,8 +6,7 @@ from pathlib import Path
 
 import typer
 
-from newsprism.commands._common import OUTPUT_OPT, PATHS_ARG, QUIET_OPT, STRICT_OPT, jsonl, progress, read_articles, write_output
-from newsprism.errors import InputError
+from newsprism.commands._common import check_format, OUTPUT_OPT, PATHS_ARG, QUIET_OPT, STRICT_OPT, jsonl, progress, read_articles, write_output
 from newsprism.model import Article
 
 FORMATS = ("jsonl", "md")
@@ -21,8 +20,7 @@ def quotes_command(
     quiet: bool = QUIET_OPT,
 ) -> None:
     """Find who said what in each article: content, cue and speaker spans, offsets into the text."""
-    if fmt not in FORMATS:
-        raise InputError(f"unknown --format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    check_format(fmt, FORMATS)
     articles = read_articles(paths, strict=strict, quiet=quiet)
     rows = quote_rows(articles, quiet)
     by_id = {a.id: a for a in articles}
