@@ -77,8 +77,9 @@ def _brief_stages(arts, nlp) -> float:
     prov = build_provenance(arts, quotes, nlp)
     C.assign_independence(claims, arts, prov)
     C.coverage(claims, arts)
-    C.find_conflicts(arts, claims, nlp)
-    C.build_timeline(arts, nlp)
+    values = C.story_values(arts, nlp)
+    C.find_conflicts(arts, claims, values, nlp)
+    C.build_timeline(arts, values)
     C.summarize(claims, arts)
     C.story_title(arts)
     return time.perf_counter() - t

@@ -12,6 +12,7 @@ metadata says ``json=False``.
 from __future__ import annotations
 
 import dataclasses
+import datetime
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -101,6 +102,14 @@ class Article:
 
     def body_sentences(self) -> list[Sentence]:
         return [s for s in self.sentences if self.paragraphs[s.paragraph].kind == "body"]
+
+    @property
+    def published_day(self) -> datetime.date | None:
+        """The calendar day of ``published`` (the one way every stage reads it), or None."""
+        try:
+            return datetime.date.fromisoformat(self.published[:10]) if self.published else None
+        except ValueError:
+            return None
 
 
 @dataclass(frozen=True, slots=True)

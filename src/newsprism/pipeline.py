@@ -13,7 +13,8 @@ Stages, in order (each a function over a batch, in its own subpackage):
 7. claims      ``claims.align_claims``           the same fact in different words
 8. provenance  ``provenance.build_provenance``   who cites whom, as a graph;
                ``claims.assign_independence``    independent sources per claim
-9. compare     ``claims.coverage``, ``claims.find_conflicts``, ``claims.build_timeline``
+9. compare     ``claims.coverage``, ``claims.story_values`` (dates and figures, once),
+               ``claims.find_conflicts``, ``claims.build_timeline``
 10. summary    ``claims.summarize``              cited summary sentences
 11. framing    ``framing.compare_framing``       wording differences per outlet
 12. report     ``report``                        Markdown, JSON, HTML (done by the caller)
@@ -86,8 +87,9 @@ def build_brief(story: Story, by_id: dict[str, Article], nlp: NLP, options: Opti
     brief.provenance = build_provenance(arts, quotes, nlp)
     C.assign_independence(brief.claims, arts, brief.provenance)
     brief.coverage = C.coverage(brief.claims, arts)
-    brief.conflicts = C.find_conflicts(arts, brief.claims, nlp)
-    brief.timeline = C.build_timeline(arts, nlp)
+    values = C.story_values(arts, nlp)
+    brief.conflicts = C.find_conflicts(arts, brief.claims, values, nlp)
+    brief.timeline = C.build_timeline(arts, values)
     brief.summary = C.summarize(brief.claims, arts)
     if options.framing:
         from newsprism.framing import compare_framing

@@ -8,6 +8,7 @@ from newsprism.claims.align import align_claims
 from newsprism.claims.conflicts import find_conflicts
 from newsprism.claims.coverage import coverage
 from newsprism.claims.independence import assign_independence
+from newsprism.claims.mentions import story_values
 from newsprism.claims.summary import story_title, summarize
 from newsprism.claims.timeline import build_timeline
 
@@ -18,5 +19,6 @@ __all__ = [
     "coverage",
     "find_conflicts",
     "story_title",
+    "story_values",
     "summarize",
 ]

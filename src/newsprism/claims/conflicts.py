@@ -19,7 +19,7 @@ from collections import defaultdict
 
 from newsprism.claims.align import copy_roots
 from newsprism.claims.facts import find_fact_conflicts
-from newsprism.claims.mentions import ValueMention, is_reporting, story_values
+from newsprism.claims.mentions import ValueMention, is_reporting
 from newsprism.claims.values import DateValue, Quantity
 from newsprism.model import Article, Claim, Conflict, ConflictValue
 from newsprism.nlp import NLP
@@ -83,11 +83,14 @@ def _normal(m: ValueMention) -> str:
     return base
 
 
-def find_conflicts(articles: list[Article], claims: list[Claim], nlp: NLP) -> list[Conflict]:
-    """Groups of mentions about one thing whose values do not all agree."""
-    roots = copy_roots(articles)
-    originals = [a for a in articles if roots[a.id] == a.id]
-    mentions = [m for m in story_values(originals, nlp) if not is_reporting(m)]
+def find_conflicts(
+    articles: list[Article], claims: list[Claim], values: list[ValueMention], nlp: NLP
+) -> list[Conflict]:
+    """Groups of mentions about one thing whose values do not all agree.
+
+    ``values`` are the story's mentions from ``story_values``.
+    """
+    mentions = [m for m in values if not is_reporting(m)]
     by_id = {a.id: a for a in articles}
     claim_of: dict[tuple[str, int], set[str]] = defaultdict(set)
     for c in claims:
@@ -119,7 +122,7 @@ def find_conflicts(articles: list[Article], claims: list[Claim], nlp: NLP) -> li
             topic = f"{first.noun or 'figure'} ({first.verb})"
         elif first.kind == "date":
             topic = f"when: {first.verb}"
-        values = [ConflictValue(_normal(m), m.article, m.start, m.end, m.text) for m in members]
-        out.append(Conflict(kind=first.kind, topic=topic, values=values))
-    out.extend(find_fact_conflicts(articles, claims, nlp, roots))
+        found = [ConflictValue(_normal(m), m.article, m.start, m.end, m.text) for m in members]
+        out.append(Conflict(kind=first.kind, topic=topic, values=found))
+    out.extend(find_fact_conflicts(articles, claims, nlp, copy_roots(articles)))
     return out

@@ -16,7 +16,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from newsprism.claims.text import REPORTING_VERBS
-from newsprism.claims.values import DateValue, Quantity, find_dates, find_quantities, parse_iso_date
+from newsprism.claims.values import DateValue, Quantity, find_dates, find_quantities
 from newsprism.model import Article
 from newsprism.nlp import NLP
 
@@ -41,7 +41,7 @@ class ValueMention:
 
 def story_date(articles: list[Article]) -> date | None:
     """The latest publication day of the story, to place "5 August" when an article has no date."""
-    days = [d for d in (parse_iso_date(a.published) for a in articles) if d]
+    days = [a.published_day for a in articles if a.published_day]
     return max(days) if days else None
 
 
@@ -69,7 +69,7 @@ def _anchor(doc: "Doc", start: int, end: int) -> tuple[str, str]:
 
 def sentence_values(article: Article, doc: "Doc", latest: date | None) -> Iterator[ValueMention]:
     """Every date and figure in the article's body sentences."""
-    base: date | None = parse_iso_date(article.published)
+    base = article.published_day
     body = {id(s) for s in article.body_sentences()}
     for i, s in enumerate(article.sentences):
         if id(s) not in body:
@@ -91,9 +91,16 @@ def is_reporting(m: ValueMention) -> bool:
 
 
 def story_values(articles: list[Article], nlp: NLP) -> list[ValueMention]:
+    """Dates and figures in the story's original articles (copies would only repeat them).
+
+    Computed once per story and shared by the conflict finder and the timeline.
+    """
+    from newsprism.claims.align import copy_roots
+
     latest = story_date(articles)
+    roots = copy_roots(articles)
     out: list[ValueMention] = []
     for a in articles:
-        if a.body_sentences():
+        if roots[a.id] == a.id and a.body_sentences():
             out.extend(sentence_values(a, nlp.doc(a), latest))
     return out

@@ -10,12 +10,10 @@ from __future__ import annotations
 
 import re
 
-from newsprism.claims.align import copy_roots
 from newsprism.claims.text import REPORTING_VERBS
-from newsprism.claims.mentions import ValueMention, story_values
+from newsprism.claims.mentions import ValueMention
 from newsprism.claims.values import DateValue
 from newsprism.model import Article, Evidence, TimelineEvent
-from newsprism.nlp import NLP
 
 
 # Word-set overlap above which two sentences of one day tell one event.
@@ -28,11 +26,10 @@ def _words(article: Article, sentence: int) -> set[str]:
     return {w.casefold() for w in _WORD.findall(article.text[s.start : s.end])}
 
 
-def build_timeline(articles: list[Article], nlp: NLP) -> list[TimelineEvent]:
-    roots = copy_roots(articles)
-    originals = [a for a in articles if roots[a.id] == a.id]
+def build_timeline(articles: list[Article], values: list[ValueMention]) -> list[TimelineEvent]:
+    """Dated events of a story from its ``story_values`` mentions, earliest first."""
     by_id = {a.id: a for a in articles}
-    dated = [m for m in story_values(originals, nlp) if m.kind == "date"]
+    dated = [m for m in values if m.kind == "date"]
     texts = {
         (m.article, m.sentence): _words(by_id[m.article], m.sentence) for m in dated
     }

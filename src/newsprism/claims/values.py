@@ -83,19 +83,6 @@ class DateMention:
     relative: bool  # needed the publication date to resolve
 
 
-def parse_iso_date(value: str | None) -> date | None:
-    """The calendar day of an ISO date or datetime string, or None."""
-    if not value:
-        return None
-    m = re.match(r"(\d{4})-(\d{2})-(\d{2})", value)
-    if not m:
-        return None
-    try:
-        return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-    except ValueError:
-        return None
-
-
 def _month_range(year: int, month: int) -> tuple[date, date]:
     return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
 

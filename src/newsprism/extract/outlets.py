@@ -346,24 +346,49 @@ class _Matcher:
     short: dict[str, frozenset[str]]  # short form ("Times") -> ids that use it
 
 
-@lru_cache(maxsize=32)
-def _matcher(extra: frozenset[str]) -> _Matcher:
-    infos = _tables()[0]
+@lru_cache(maxsize=1)
+def _known_forms() -> tuple[dict[str, str], dict[str, set[str]]]:
+    """Full aliases and short forms of the outlets in the table."""
     full: dict[str, str] = {}
     short: dict[str, set[str]] = {}
-    for info in infos.values():
+    for info in _tables()[0].values():
         for a in info.aliases:
             full.setdefault(a, info.id)
         if info.short:
             short.setdefault(info.short, set()).add(info.id)
+    return full, short
+
+
+def _extra_forms(extra: Iterable[str]) -> frozenset[tuple[str, str, str]]:
+    """(full form, id, short form or "") that the story's outlet names add to the table.
+
+    Names the table already knows add nothing, so a story whose outlets are all
+    known shares the one compiled matcher instead of compiling its own.
+    """
+    infos = _tables()[0]
+    full, short = _known_forms()
+    out: set[tuple[str, str, str]] = set()
     for name in extra:
         oid, display = outlet_identity(name)
         bare = re.sub(r"^[Tt]he\s+", "", display if oid in infos else name.strip())
         if len(bare) < 3:
             continue
-        full.setdefault(bare, oid)
         last = bare.split()[-1]
-        if len(bare.split()) > 1 and last[:1].isupper() and last.casefold() not in _GENERIC_SHORT:
+        if not (len(bare.split()) > 1 and last[:1].isupper() and last.casefold() not in _GENERIC_SHORT):
+            last = ""
+        if bare not in full or (last and oid not in short.get(last, ())):
+            out.add((bare, oid, last))
+    return frozenset(out)
+
+
+@lru_cache(maxsize=64)
+def _matcher(extra: frozenset[tuple[str, str, str]]) -> _Matcher:
+    known_full, known_short = _known_forms()
+    full = dict(known_full)
+    short = {k: set(v) for k, v in known_short.items()}
+    for bare, oid, last in sorted(extra):
+        full.setdefault(bare, oid)
+        if last:
             short.setdefault(last, set()).add(oid)
     names = _trie_regex(full)
     shorts = _trie_regex(short)
@@ -384,7 +409,7 @@ def find_outlet_mentions(
     that short forms may refer to even if the text never names them in full
     (e.g. the article's own outlet_id).
     """
-    m = _matcher(frozenset(o for o in outlets if o))
+    m = _matcher(_extra_forms(o for o in outlets if o))
     extra_ids = {outlet_identity(o)[0] for o in outlets if o}
     found: list[tuple[int, int, str]] = []
     pending: list[tuple[int, int, str]] = []
