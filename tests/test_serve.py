@@ -34,6 +34,16 @@ def test_search_filters_stories(client: TestClient) -> None:
     assert "Lakemont ferry strike" in client.get("/", params={"q": "broken radios"}).text
     r = client.get("/", params={"q": "no such words anywhere"})
     assert "No story matches" in r.text and 'href="/stories/s1"' not in r.text
+    assert [s["id"] for s in client.get("/api/stories", params={"q": "BROKEN Radios"}).json()] == ["s1"]
+
+
+def test_head_answers_like_get_without_a_body(client: TestClient) -> None:
+    for url in ("/", "/stories/s1", "/api/stories"):
+        got, head = client.get(url), client.head(url)
+        assert head.status_code == 200 and head.content == b""
+        assert head.headers["content-type"] == got.headers["content-type"]
+        assert head.headers["content-security-policy"] == CSP
+    assert client.head("/stories/nope").status_code == 404
 
 
 def test_story_page_links_every_claim_and_quote_to_its_sentence(client: TestClient) -> None:

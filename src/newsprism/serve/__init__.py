@@ -48,6 +48,8 @@ class Corpus:
     briefs: dict[str, Brief]
     articles: dict[str, Article]
     story_of: dict[str, list[Brief]]
+    # One casefolded text per brief, so a search does not fold the corpus again.
+    haystacks: list[tuple[Brief, str]]
 
     @classmethod
     def of(cls, analysis: Analysis) -> Corpus:
@@ -55,18 +57,25 @@ class Corpus:
         for b in analysis.briefs:
             for a in b.articles:
                 story_of.setdefault(a.id, []).append(b)
-        return cls(analysis, {b.story.id: b for b in analysis.briefs}, {a.id: a for a in analysis.articles}, story_of)
+        haystacks = [(b, _haystack(b)) for b in analysis.briefs]
+        return cls(
+            analysis, {b.story.id: b for b in analysis.briefs}, {a.id: a for a in analysis.articles}, story_of, haystacks
+        )
 
     def search(self, q: str) -> list[Brief]:
-        q = q.strip().lower()
+        """Stories whose title, or an article's title, outlet or text, contains ``q`` (any case)."""
+        q = q.strip().casefold()
         if not q:
             return list(self.analysis.briefs)
-        return [
-            b
-            for b in self.analysis.briefs
-            if q in (b.story.title or "").lower()
-            or any(q in a.text.lower() or q in (a.title or "").lower() or q in (a.outlet or "").lower() for a in b.articles)
-        ]
+        return [b for b, text in self.haystacks if q in text]
+
+
+def _haystack(b: Brief) -> str:
+    # The separator keeps a query from matching across two fields.
+    parts = [b.story.title or ""]
+    for a in b.articles:
+        parts.extend((a.title or "", a.outlet or "", a.text))
+    return "\x00".join(parts).casefold()
 
 
 def story_row(b: Brief) -> dict[str, Any]:
@@ -154,9 +163,15 @@ def create_app(analysis: Analysis) -> FastAPI:
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next):  # type: ignore[no-untyped-def]
+        # Link checkers and monitors probe with HEAD: answer it as GET without the body.
+        head = request.method == "HEAD"
+        if head:
+            request.scope["method"] = "GET"
         response = await call_next(request)
         for k, v in SECURITY_HEADERS.items():
             response.headers.setdefault(k, v)
+        if head:
+            return Response(status_code=response.status_code, headers=dict(response.headers))
         return response
 
     def page(template: str, status: int = 200, **context: Any) -> HTMLResponse:
