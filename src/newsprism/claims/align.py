@@ -20,7 +20,7 @@ from newsprism.model import Article, Claim, Evidence
 from newsprism.nlp import NLP
 
 if TYPE_CHECKING:
-    import numpy as np
+    from scipy import sparse
 
 # Tuned on the bundled example and the seed articles (see tests/test_claims.py).
 THRESHOLD_LEXICAL = 0.30
@@ -30,37 +30,35 @@ MUTUAL = 0.75
 
 
 def group_sentences(
-    items: list[SentenceItem], sim: "np.ndarray", threshold: float, roots: dict[str, str] | None = None
+    items: list[SentenceItem], sim: "sparse.csr_matrix", threshold: float, roots: dict[str, str] | None = None
 ) -> list[list[int]]:
     """Claims as lists of indices into ``items`` (pivot first), at most one sentence per article."""
-    import numpy as np
-
     roots = roots or {}
-    by_article: dict[str, list[int]] = {}
-    for i, it in enumerate(items):
-        by_article.setdefault(it.article, []).append(i)
-    cols = [np.array(ix) for ix in by_article.values()]
-    best_in: dict[tuple[int, str], float] = {}
-    for ix in cols:
-        # best_in[(j, b)]: how well sentence j matches its best sentence of article b
-        sub = sim[ix]
-        for b, jx in by_article.items():
-            if b != items[ix[0]].article:
-                for j, v in zip(ix, sub[:, jx].max(axis=1), strict=True):
-                    best_in[(int(j), b)] = float(v)
+    article_of = [it.article for it in items]
+    rank = {a: k for k, a in enumerate(dict.fromkeys(article_of))}
+    # best[i][b]: sentence i's best match in article b, as (similarity, index); the
+    # earlier sentence wins a tie. Only stored (non-negligible) pairs are visited.
+    best: list[dict[str, tuple[float, int]]] = []
+    for i in range(len(items)):
+        row: dict[str, tuple[float, int]] = {}
+        lo, hi = sim.indptr[i], sim.indptr[i + 1]
+        for j, v in zip(sim.indices[lo:hi].tolist(), sim.data[lo:hi].tolist()):
+            b = article_of[j]
+            if b != article_of[i] and (b not in row or (v, -j) > (row[b][0], -row[b][1])):
+                row[b] = (v, j)
+        best.append(row)
+    diagonal = sim.diagonal()
     stars: list[tuple[tuple, list[int]]] = []
     for i, it in enumerate(items):
-        members = [i]
-        for ix in cols:
-            if items[ix[0]].article == it.article:
-                continue
-            j = int(ix[sim[i, ix].argmax()])
-            v = float(sim[i, j])
+        members, values = [i], [float(diagonal[i])]
+        for b in sorted(best[i], key=rank.__getitem__):
+            v, j = best[i][b]
             # The match must hold both ways: i is (nearly) j's best match in i's article too.
-            if v >= threshold and v >= MUTUAL * best_in[(j, it.article)]:
+            if v >= threshold and v >= MUTUAL * best[j].get(it.article, (0.0, -1))[0]:
                 members.append(j)
+                values.append(v)
         support = len({roots.get(items[m].article, items[m].article) for m in members})
-        cohesion = float(sim[i, members].mean())
+        cohesion = sum(values) / len(values)
         stars.append(((-support, -len(members), -cohesion, i), members))
     stars.sort(key=lambda s: s[0])
     covered: set[int] = set()

@@ -21,11 +21,15 @@ from newsprism.nlp import NLP
 
 if TYPE_CHECKING:
     import numpy as np
+    from scipy import sparse
     from spacy.tokens import Span
 
 # Fewer content words than this and a "sentence" is a heading or a fragment.
 MIN_CONTENT_WORDS = 3
 STEM = 5
+# Similarities under FLOOR are treated as none (every alignment threshold is far above it).
+FLOOR = 0.1
+BLOCK = 1024
 REPORTING_VERBS = frozenset(
     "say tell report add note highlight confirm claim state write cite announce insist explain quote".split()
 )
@@ -104,8 +108,8 @@ def sentence_items(articles: list[Article], nlp: NLP) -> list[SentenceItem]:
     return items
 
 
-def _key_overlap(items: list[SentenceItem]) -> "np.ndarray":
-    """Pairwise Jaccard of entity/figure keys (sparse, via a key-sentence matrix)."""
+def _key_sets(items: list[SentenceItem]) -> "sparse.csr_matrix":
+    """A sentence x key incidence matrix of the entity/figure keys."""
     import numpy as np
     from scipy import sparse
 
@@ -115,14 +119,8 @@ def _key_overlap(items: list[SentenceItem]) -> "np.ndarray":
         for k in it.keys:
             rows.append(r)
             cols.append(vocab.setdefault(k, len(vocab)))
-    n = len(items)
-    if not vocab:
-        return np.zeros((n, n), dtype=np.float32)
-    m = sparse.csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(n, len(vocab)))
-    inter = (m @ m.T).toarray()
-    sizes = np.asarray(m.sum(axis=1)).ravel()
-    union = np.maximum(np.add.outer(sizes, sizes) - inter, 1.0)
-    return (inter / union).astype(np.float32)
+    data = np.ones(len(rows), dtype=np.float32)
+    return sparse.csr_matrix((data, (rows, cols)), shape=(len(items), max(len(vocab), 1)))
 
 
 def _stem(lemma: str) -> str:
@@ -130,22 +128,42 @@ def _stem(lemma: str) -> str:
     return lemma[:STEM]
 
 
-def similarity(items: list[SentenceItem], embedder: Embedder | None = None) -> "np.ndarray":
-    """Dense pairwise similarity in [0, 1] between sentence items."""
+def similarity(items: list[SentenceItem], embedder: Embedder | None = None) -> "sparse.csr_matrix":
+    """Pairwise similarity in [0, 1] between sentence items, as a sparse matrix.
+
+    Pairs under ``FLOOR`` are dropped: they are far below any alignment
+    threshold, and keeping them would make a 6,000-sentence story cost
+    hundreds of megabytes. Rows are computed in blocks so the dense
+    intermediate stays small whatever the story's size.
+    """
     import numpy as np
+    from scipy import sparse
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     n = len(items)
     if n == 0:
-        return np.zeros((0, 0), dtype=np.float32)
-    keys = _key_overlap(items)
+        return sparse.csr_matrix((0, 0), dtype=np.float32)
+    keys = _key_sets(items)
+    key_sizes = np.asarray(keys.sum(axis=1), dtype=np.float32).ravel()
     words = TfidfVectorizer(analyzer=lambda toks: [_stem(t) for t in toks], sublinear_tf=True).fit_transform(
         [it.lemmas for it in items]
     )
-    lex = (words @ words.T).toarray()
+    vec = None
     if embedder is not None:
         vec = np.asarray(embedder.embed([it.text for it in items]), dtype=np.float32)
         vec /= np.maximum(np.linalg.norm(vec, axis=1, keepdims=True), 1e-9)
-        sem = np.clip(vec @ vec.T, 0.0, 1.0)
-        return (0.5 * sem + 0.35 * lex + 0.15 * keys).astype(np.float32)
-    return (0.85 * lex + 0.15 * keys).astype(np.float32)
+    blocks = []
+    for r0 in range(0, n, BLOCK):
+        r1 = min(n, r0 + BLOCK)
+        inter = (keys[r0:r1] @ keys.T).toarray()
+        union = np.maximum(key_sizes[r0:r1, None] + key_sizes[None, :] - inter, 1.0)
+        jaccard = inter / union
+        lex = (words[r0:r1] @ words.T).toarray()
+        if vec is None:
+            block = 0.85 * lex + 0.15 * jaccard
+        else:
+            sem = np.clip(vec[r0:r1] @ vec.T, 0.0, 1.0)
+            block = 0.5 * sem + 0.35 * lex + 0.15 * jaccard
+        block[block < FLOOR] = 0.0
+        blocks.append(sparse.csr_matrix(block.astype(np.float32)))
+    return sparse.vstack(blocks, format="csr")
