@@ -104,6 +104,11 @@ class Article:
         return [s for s in self.sentences if self.paragraphs[s.paragraph].kind == "body"]
 
     @property
+    def label(self) -> str:
+        """How reports name the article's outlet; an unnamed one by its article id, so two stay apart."""
+        return self.outlet or self.outlet_id or f"unnamed outlet ({self.id})"
+
+    @property
     def published_day(self) -> datetime.date | None:
         """The calendar day of ``published`` (the one way every stage reads it), or None."""
         try:

@@ -38,5 +38,5 @@ def coverage(claims: list[Claim], articles: list[Article]) -> list[CoverageNote]
             and me not in carried[c.id]
             and len(carried[c.id]) >= max(MIN_OTHERS, MOST * others)
         ]
-        notes.append(CoverageNote(outlet=a.outlet or a.id, article=a.id, adds=adds, omits=omits))
+        notes.append(CoverageNote(outlet=a.label, article=a.id, adds=adds, omits=omits))
     return notes

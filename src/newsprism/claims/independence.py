@@ -87,7 +87,7 @@ class _Tracer:
         if a.outlet_id or a.outlet:
             oid = a.outlet_id or outlet_identity(a.outlet or "")[0]
             return f"media:{oid}", a.outlet or oid, "outlet"
-        return article_node(a.id), a.title or a.id, "outlet"
+        return article_node(a.id), a.label, "outlet"
 
     def _sentence_attribution(self, a: Article, start: int, end: int) -> _Attribution | None:
         atts = self.attributions.get(a.id, {})

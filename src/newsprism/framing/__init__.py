@@ -42,16 +42,11 @@ from newsprism.model import Article, Claim, Entity
 if TYPE_CHECKING:
     from newsprism.nlp import NLP
 
-__all__ = ["compare_framing", "outlet_key"]
+__all__ = ["compare_framing"]
 
 REWORDED_BONUS = 0.2
 UNIQUE_BONUS = 0.1
 MAX_CLAIMS = 50
-
-
-def outlet_key(article: Article) -> str:
-    """The name an article is grouped under: its outlet, or its id when unknown."""
-    return article.outlet or article.outlet_id or article.id
 
 
 def compare_framing(
@@ -60,7 +55,7 @@ def compare_framing(
     entities: list[Entity],
     nlp: NLP,
     *,
-    outlet_of: Callable[[Article], str] = outlet_key,
+    outlet_of: Callable[[Article], str] = lambda a: a.label,
 ) -> dict[str, Any]:
     """Wording differences between the outlets of one story (the ``Brief.framing`` dict)."""
     from newsprism.framing.lexicon import seed_lexicon

@@ -69,7 +69,7 @@ def build_provenance(articles: list[Article], quotes: dict[str, list[Quote]], nl
     by_id = {a.id: a for a in articles}
     outlets = sorted({a.outlet for a in articles if a.outlet})
     for a in articles:
-        b.node(article_node(a.id), a.outlet or a.title or a.id, "article")
+        b.node(article_node(a.id), a.label, "article")
     for a in articles:
         me = article_node(a.id)
         start, end = _copy_evidence(a)

@@ -148,10 +148,6 @@ def short(text: str | None, n: int = 80) -> str:
 # ---------------------------------------------------------------- view model
 
 
-def outlet_name(a: Article) -> str:
-    return a.outlet or a.outlet_id or a.id
-
-
 @dataclass
 class Source:
     number: int
@@ -167,7 +163,7 @@ def _sources(brief: Brief) -> list[Source]:
     for i, a in enumerate(brief.articles, 1):
         copy_of = numbers.get(a.duplicate_of or "") or numbers.get(a.syndicated_from or "")
         synd = a.syndicated_from if a.syndicated_from and a.syndicated_from not in numbers else None
-        out.append(Source(i, a, outlet_name(a), copy_of, synd))
+        out.append(Source(i, a, a.label, copy_of, synd))
     return out
 
 

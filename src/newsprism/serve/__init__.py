@@ -79,13 +79,11 @@ def _haystack(b: Brief) -> str:
 
 
 def story_row(b: Brief) -> dict[str, Any]:
-    from newsprism.report.html import outlet_name
-
     return {
         "id": b.story.id,
         "title": b.story.title or (b.articles[0].title if b.articles else None) or b.story.id,
         "articles": len(b.articles),
-        "outlets": len({outlet_name(a) for a in b.articles}),
+        "outlets": len({a.label for a in b.articles}),
         "claims": len(b.claims),
         "quotes": len(b.quotes),
         "conflicts": len(b.conflicts),
