@@ -68,6 +68,27 @@ def test_independence_follows_a_cited_outlet() -> None:
     assert any(o.name == "X Daily" for o in c.origins)
 
 
+def test_a_source_seen_citing_another_is_not_independent_of_it() -> None:
+    # Voice credits X Daily; elsewhere in the story X Daily is seen citing the Chronicle.
+    arts = load(FERRY)
+    claims = align_claims(arts, shared_nlp())
+    c = next(c for c in claims if {"chronicle", "voice"} <= set(c.articles) and "aground" in c.text)
+    ev = next(e for e in c.evidence if e.article == "voice")
+    chronicle = next(a for a in arts if a.id == "chronicle")
+    prov = Provenance(
+        nodes=[ProvNode("article:voice", "Harbour Voice", "article"), ProvNode("media:x", "X Daily", "media"),
+               ProvNode(f"media:{chronicle.outlet_id}", chronicle.label, "media")],
+        edges=[ProvEdge("article:voice", "media:x", "cites", "voice", ev.start, ev.end, ev.text),
+               ProvEdge("media:x", f"media:{chronicle.outlet_id}", "cites", "voice", 0, 1, "")],
+    )
+    assign_independence([c], arts, prov)
+    assert chronicle.label in {o.name for o in c.origins}
+    merged = next(o for o in c.origins if o.name == chronicle.label)
+    assert merged.via == ["X Daily"]
+    # The Chronicle (also via X Daily), and the Coastal Post with its copy in the Gazette.
+    assert c.independent_sources == len(c.origins) == 2
+
+
 def test_coverage_adds_and_omits() -> None:
     b = brief(FERRY)
     notes = {n.article: n for n in b.coverage}
@@ -112,6 +133,14 @@ def test_seed_core_claim_rests_on_the_times(seeds_dir) -> None:
     (origin,) = c.origins
     assert origin.via == ["The New York Times"]
     assert "Iranian officials" in origin.name
+
+
+def test_seed_shoigu_meeting_rests_on_iranian_media_via_the_times(seeds_dir) -> None:
+    # The Times is seen citing Iranian media, so outlets crediting either one count once.
+    c = _claim(brief(seeds_dir), "Shoigu", "Bagheri", "met")
+    assert len(c.articles) == 5
+    assert c.independent_sources == 1
+    assert c.origins[0].name == "Iranian media" and c.origins[0].via == ["The New York Times"]
 
 
 def test_seed_drone_figure_cites_the_journal(seeds_dir) -> None:

@@ -28,6 +28,7 @@ from newsprism.claims.align import copy_roots
 from newsprism.extract.outlets import outlet_identity
 from newsprism.model import Article, Claim, Origin, Provenance, ProvNode
 from newsprism.provenance import article_node
+from newsprism.unionfind import UnionFind
 
 _REPORTER_KINDS = frozenset({"media", "syndicate"})
 # An outlet is an article's dominant source when it is credited this often...
@@ -137,8 +138,34 @@ def assign_independence(claims: list[Claim], articles: list[Article], provenance
         for ev in claim.evidence:
             key, origin = tracer.origin(ev.article, ev.start, ev.end)
             by_key.setdefault(key, Counter())[(origin.name, origin.kind, tuple(origin.via))] += 1
-        claim.origins = []
-        for counts in by_key.values():
-            (name, kind, via), _ = counts.most_common(1)[0]
-            claim.origins.append(Origin(name, kind, list(via)))
-        claim.independent_sources = len(by_key)
+        usual = {key: Origin(name, kind, list(via)) for key, ((name, kind, via), _) in
+                 ((k, c.most_common(1)[0]) for k, c in by_key.items())}
+        claim.origins = _collapse_citations(usual, tracer)
+        claim.independent_sources = len(claim.origins)
+
+
+def _collapse_citations(origins: dict[str, Origin], tracer: _Tracer) -> list[Origin]:
+    """One origin per independent source: a source that the story shows citing another is not independent of it.
+
+    When the Times is seen citing Iranian media anywhere in the story, a fact
+    supported both "via the Times" and "via Iranian media" may well be the
+    Times repeating Iranian media, so the two count once, shown as the
+    upstream source via the one citing it ("Iranian media <- The New York Times").
+    """
+    keys = list(origins)
+    sets = UnionFind(len(keys))
+    upstream: dict[int, set[int]] = {}
+    for i, x in enumerate(keys):
+        for j, y in enumerate(keys):
+            if i != j and tracer.cited_by.get(x, {}).get(y):
+                sets.union(j, i)
+                upstream.setdefault(i, set()).add(j)
+    out: list[Origin] = []
+    for group in sets.groups():
+        # The most upstream member: one that cites no other member of the group.
+        top = next((k for k in group if not upstream.get(k)), group[0])
+        origin = origins[keys[top]]
+        downstream = [origins[keys[k]].via[-1] if origins[keys[k]].via else origins[keys[k]].name
+                      for k in group if k != top]
+        out.append(Origin(origin.name, origin.kind, [*downstream, *origin.via]) if downstream else origin)
+    return out
