@@ -33,6 +33,8 @@ def test_dates_resolve_against_publication_day(text: str, base: date | None, iso
 def test_relative_dates_need_a_publication_day() -> None:
     assert find_dates("on Monday", None) == []
     assert find_dates("on 5 August", None, story_date=TUE_6_AUG)[0].value.iso() == "2024-08-05"
+    # Unresolvable, not read as this August of the story.
+    assert find_dates("In August of last year, the Ledger reported", None, story_date=TUE_6_AUG) == []
 
 
 def test_monday_and_5_august_agree() -> None:

@@ -224,10 +224,12 @@ def find_dates(text: str, base: date | None, *, story_date: date | None = None, 
             s, e = m.span("x") if "x" in pattern.groupindex else m.span()
             if any(s < te and ts < e for ts, te in taken):
                 continue
+            # A span stays claimed even when it cannot be resolved: without a
+            # publication day "August of last year" is unknown, not "August".
+            taken.append((s, e))
             resolved = _resolve(kind, m.groupdict(), base, story_date, future)
             if resolved is None:
                 continue
-            taken.append((s, e))
             out.append(DateMention(s, e, text[s:e], resolved[0], resolved[1]))
     out.sort(key=lambda d: d.start)
     return out
