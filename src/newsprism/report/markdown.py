@@ -189,11 +189,18 @@ def render_brief(brief: Brief) -> list[str]:
     if profiles:
         out += ["### Framing", ""]
         for prof in profiles[:MAX_ROWS]:
-            words = list(dict.fromkeys(_line(f.get("text", "")) for f in prof.get("examples") or []))[:8]
+            examples = prof.get("examples") or []
+            own, quoted = (
+                list(dict.fromkeys(_line(f.get("text", "")).strip("\"“”‘’'") for f in examples if bool(f.get("quoted")) is q))[:8]
+                for q in (False, True)
+            )
             rate = f"{prof.get('rate') or 0:.1f} loaded words per 1,000"
             if prof.get("others_rate") is not None:
                 rate += f" (others {prof['others_rate']:.1f})"
-            shown = ", ".join(f"“{w}”" for w in words) if words else "no loaded wording found"
+            # The rate counts the outlet's own words; quoted ones are the source's, shown apart.
+            shown = ", ".join(f"“{w}”" for w in own) if own else "no loaded wording of its own"
+            if quoted:
+                shown += "; in quotations: " + ", ".join(f"“{w}”" for w in quoted)
             out.append(f"- **{_line(prof.get('outlet', ''))}** {cites(prof.get('articles') or [])}: {rate}; {shown}")
         named = [n for n in framing.get("names") or [] if n.get("differs")]
         for n in named[:MAX_ROWS]:
