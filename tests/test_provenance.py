@@ -64,6 +64,7 @@ def test_example_everyone_rests_on_the_courier(example_dir) -> None:
     others = {a.id for a in b.articles if a.outlet != "The Kestrel Courier"}
     assert citing == others
     assert ("group:engineer", "cites") in _edges(b, "media:kestrelcourier")
+    assert [(k.name, sorted(k.articles)) for k in b.key_sources] == [("The Kestrel Courier", sorted(others))]
 
 
 def test_seed_graph_times_cites_iranian_officials(seeds_dir) -> None:
@@ -71,3 +72,7 @@ def test_seed_graph_times_cites_iranian_officials(seeds_dir) -> None:
     assert ("group:iranian-official", "quotes") in _edges(b, "media:nytimes")
     assert any(t == "media:wsj" for t, _ in {(e.target, e.relation) for e in b.provenance.edges})
     assert any(e.relation == "republishes" and e.target == "media:jns" for e in b.provenance.edges)
+    top = b.key_sources[0]
+    assert (top.name, len(top.articles)) == ("The New York Times", 5)
+    # One republished article is a detail, not a source the story rests on.
+    assert "media:jns" not in {k.node for k in b.key_sources}

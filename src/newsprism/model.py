@@ -254,6 +254,16 @@ class Provenance:
 
 
 @dataclass
+class KeySource:
+    """An outlet or syndicate that several of a story's articles credit: what the story rests on."""
+
+    node: str  # ProvNode id
+    name: str
+    kind: str  # "media" or "syndicate"
+    articles: list[str]  # the articles that credit it (cite, quote or republish)
+
+
+@dataclass
 class ConflictValue:
     value: str  # normalised value, e.g. "2024-08-05" or "4000"
     article: str
@@ -309,6 +319,7 @@ class Brief:
     quotes: list[QuoteGroup] = field(default_factory=list)
     claims: list[Claim] = field(default_factory=list)
     provenance: Provenance = field(default_factory=Provenance)
+    key_sources: list[KeySource] = field(default_factory=list)
     coverage: list[CoverageNote] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
     timeline: list[TimelineEvent] = field(default_factory=list)

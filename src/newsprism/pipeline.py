@@ -12,6 +12,7 @@ Stages, in order (each a function over a batch, in its own subpackage):
                ``quotes.group_quotes``           the same statement across outlets
 7. claims      ``claims.align_claims``           the same fact in different words
 8. provenance  ``provenance.build_provenance``   who cites whom, as a graph;
+               ``provenance.key_sources``        the outlets several articles rest on;
                ``claims.assign_independence``    independent sources per claim
 9. compare     ``claims.coverage``, ``claims.story_values`` (dates and figures, once),
                ``claims.find_conflicts``, ``claims.build_timeline``
@@ -72,7 +73,7 @@ def build_brief(story: Story, by_id: dict[str, Article], nlp: NLP, options: Opti
     from newsprism import claims as C
     from newsprism.claims.shared import shared_sentences
     from newsprism.extract.entities import extract_mentions, merge_entities
-    from newsprism.provenance import build_provenance
+    from newsprism.provenance import build_provenance, key_sources
     from newsprism.quotes import extract_quotes, group_quotes
 
     arts = [by_id[i] for i in story.articles]
@@ -85,6 +86,7 @@ def build_brief(story: Story, by_id: dict[str, Article], nlp: NLP, options: Opti
     brief.quotes = group_quotes(arts, quotes, entities)
     brief.claims = C.align_claims(arts, nlp, embedder=options.embedder)
     brief.provenance = build_provenance(arts, quotes, nlp)
+    brief.key_sources = key_sources(brief.provenance, arts)
     C.assign_independence(brief.claims, arts, brief.provenance)
     brief.coverage = C.coverage(brief.claims, arts)
     values = C.story_values(arts, nlp)

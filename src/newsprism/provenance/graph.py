@@ -16,7 +16,7 @@ claim's supporting sentence back through the graph:
 
 from __future__ import annotations
 
-from newsprism.model import Article, Provenance, ProvEdge, ProvNode, Quote
+from newsprism.model import Article, KeySource, Provenance, ProvEdge, ProvNode, Quote
 from newsprism.nlp import NLP
 from newsprism.provenance.attribution import attribute_article
 from newsprism.provenance.sources import Source, media_source
@@ -91,3 +91,22 @@ def build_provenance(articles: list[Article], quotes: dict[str, list[Quote]], nl
             for src, relation in att.informants:
                 b.edge(cited_by, b.source(src), relation, a, att.start, att.end)
     return Provenance(nodes=sorted(b.nodes.values(), key=lambda n: n.id), edges=list(b.edges.values()))
+
+
+def key_sources(provenance: Provenance, articles: list[Article]) -> list[KeySource]:
+    """Outlets and syndicates credited by at least two articles, most credited first.
+
+    "All five rest on the Times" is the first thing a reader should see; an
+    outlet credited by one article is detail for the attribution chains.
+    """
+    nodes = {n.id: n for n in provenance.nodes}
+    own = {article_node(a.id): a.id for a in articles}
+    credited: dict[str, dict[str, None]] = {}
+    for e in provenance.edges:
+        target = nodes.get(e.target)
+        if e.source in own and target is not None and target.kind in ("media", "syndicate"):
+            credited.setdefault(e.target, {})[own[e.source]] = None
+    found = [
+        KeySource(nid, nodes[nid].name, nodes[nid].kind, list(arts)) for nid, arts in credited.items() if len(arts) >= 2
+    ]
+    return sorted(found, key=lambda k: (-len(k.articles), k.name))

@@ -94,6 +94,8 @@ def _headline(brief: Brief) -> str:
     parts = [_n(len(brief.articles), "article"), _n(len(outlets), "outlet")]
     if copies:
         parts.append(f"{copies} syndicated or duplicate")
+    for k in brief.key_sources[:3]:
+        parts.append(f"{len(k.articles)} of {len(brief.articles)} credit {k.name}")
     if brief.claims:
         top = max(brief.claims, key=lambda c: len(c.articles))
         parts.append(
