@@ -318,7 +318,6 @@ def brief_view(brief: Brief) -> dict[str, Any]:
     sources = _sources(brief)
     numbers = {s.article.id: s.number for s in sources}
     outlets = {s.outlet for s in sources}
-    originals = [s for s in sources if s.copy_of is None]
     single = sum(1 for c in brief.claims if c.independent_sources <= 1)
     return {
         "brief": brief,
@@ -329,7 +328,8 @@ def brief_view(brief: Brief) -> dict[str, Any]:
         "counts": {
             "articles": len(sources),
             "outlets": len(outlets),
-            "copies": len(sources) - len(originals),
+            # Copies of an article in the story and articles republished from outside it alike.
+            "copies": sum(1 for s in sources if s.copy_of or s.syndicated_from),
             "claims": len(brief.claims),
             "single_source_claims": single,
             "quotes": len(brief.quotes),
