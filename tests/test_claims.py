@@ -143,6 +143,14 @@ def test_seed_shoigu_meeting_rests_on_iranian_media_via_the_times(seeds_dir) -> 
     assert c.origins[0].name == "Iranian media" and c.origins[0].via == ["The New York Times"]
 
 
+def test_seed_shoigu_statement_is_one_source_whoever_relays_it(seeds_dir) -> None:
+    # Relayed by the Times and by Iranian state media: one source, Shoigu.
+    c = _claim(brief(seeds_dir), "ready for full cooperation")
+    assert len(c.articles) >= 3
+    assert c.independent_sources == 1
+    assert c.origins[0].name == "Sergei Shoigu"
+
+
 def test_seed_drone_figure_cites_the_journal(seeds_dir) -> None:
     c = _claim(brief(seeds_dir), "4,000", "Shahed")
     assert len(c.articles) == 1

@@ -110,22 +110,23 @@ class _Tracer:
             return None
         return self.nodes[max(people, key=lambda x: x[0])[1]]
 
-    def origin(self, article_id: str, start: int, end: int) -> tuple[str, Origin]:
-        """(independence key, origin) of one supporting sentence."""
+    def origin(self, article_id: str, start: int, end: int) -> tuple[str, Origin, str | None]:
+        """(independence key, origin, id of the named person credited) of one supporting sentence."""
         a = self.by_id[article_id]
         att = self._sentence_attribution(a, start, end)
         dominant = self.dominant.get(self.roots[article_id]) or self.dominant.get(article_id)
         reporter = att.reporter if att and att.reporter else dominant
         informants = [n for n in (att.informants if att else []) if n.kind not in _REPORTER_KINDS]
+        person = informants[0].id if informants and informants[0].kind == "person" else None
         if reporter is not None:
             who = informants[0] if informants else (self._usual_informant(reporter) if att is None or att.reporter is None else None)
             if who is None:
-                return reporter.id, Origin(reporter.name, reporter.kind)
-            return reporter.id, Origin(who.name, who.kind, [reporter.name])
+                return reporter.id, Origin(reporter.name, reporter.kind), person
+            return reporter.id, Origin(who.name, who.kind, [reporter.name]), person
         key, name, kind = self.carrier(article_id)
         if informants:
-            return key, Origin(informants[0].name, informants[0].kind, [name])
-        return key, Origin(name, kind)
+            return key, Origin(informants[0].name, informants[0].kind, [name]), person
+        return key, Origin(name, kind), person
 
 
 def assign_independence(claims: list[Claim], articles: list[Article], provenance: Provenance) -> None:
@@ -135,37 +136,49 @@ def assign_independence(claims: list[Claim], articles: list[Article], provenance
     tracer = _Tracer(articles, provenance)
     for claim in claims:
         by_key: dict[str, Counter[tuple[str, str, tuple[str, ...]]]] = {}
+        people: dict[str, set[str]] = {}
         for ev in claim.evidence:
-            key, origin = tracer.origin(ev.article, ev.start, ev.end)
+            key, origin, person = tracer.origin(ev.article, ev.start, ev.end)
             by_key.setdefault(key, Counter())[(origin.name, origin.kind, tuple(origin.via))] += 1
+            if person:
+                people.setdefault(key, set()).add(person)
         usual = {key: Origin(name, kind, list(via)) for key, ((name, kind, via), _) in
                  ((k, c.most_common(1)[0]) for k, c in by_key.items())}
-        claim.origins = _collapse_citations(usual, tracer)
+        claim.origins = _collapse(usual, people, tracer)
         claim.independent_sources = len(claim.origins)
 
 
-def _collapse_citations(origins: dict[str, Origin], tracer: _Tracer) -> list[Origin]:
-    """One origin per independent source: a source that the story shows citing another is not independent of it.
+def _collapse(origins: dict[str, Origin], people: dict[str, set[str]], tracer: _Tracer) -> list[Origin]:
+    """One origin per independent source, joining origins that are not independent of each other.
 
-    When the Times is seen citing Iranian media anywhere in the story, a fact
-    supported both "via the Times" and "via Iranian media" may well be the
-    Times repeating Iranian media, so the two count once, shown as the
-    upstream source via the one citing it ("Iranian media <- The New York Times").
+    * A source the story shows citing another: when the Times is seen citing
+      Iranian media anywhere in the story, a fact supported both "via the
+      Times" and "via Iranian media" may well be the Times repeating Iranian
+      media; shown as the upstream source via the one citing it
+      ("Iranian media <- The New York Times").
+    * The same named person relayed by different outlets: Shoigu's statement
+      carried by the Times and by Iranian state media is one source, Shoigu.
+      Unnamed groups ("two Iranian officials") are not joined this way: two
+      outlets' officials may be different people.
     """
     keys = list(origins)
     sets = UnionFind(len(keys))
     upstream: dict[int, set[int]] = {}
     for i, x in enumerate(keys):
         for j, y in enumerate(keys):
-            if i != j and tracer.cited_by.get(x, {}).get(y):
+            if i == j:
+                continue
+            if tracer.cited_by.get(x, {}).get(y):
                 sets.union(j, i)
                 upstream.setdefault(i, set()).add(j)
+            elif people.get(x, set()) & people.get(y, set()):
+                sets.union(i, j)
     out: list[Origin] = []
     for group in sets.groups():
         # The most upstream member: one that cites no other member of the group.
         top = next((k for k in group if not upstream.get(k)), group[0])
         origin = origins[keys[top]]
-        downstream = [origins[keys[k]].via[-1] if origins[keys[k]].via else origins[keys[k]].name
-                      for k in group if k != top]
+        citing = [k for k in group if k != top and upstream.get(k)]
+        downstream = [origins[keys[k]].via[-1] if origins[keys[k]].via else origins[keys[k]].name for k in citing]
         out.append(Origin(origin.name, origin.kind, [*downstream, *origin.via]) if downstream else origin)
     return out
