@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 import os
 import subprocess
 import sys
@@ -100,7 +101,7 @@ def test_merging_clusterers_records_absorbed_stories():
 
 def test_distant_publication_dates_never_share_a_story():
     a = fixture_articles()[0]
-    later = dataclasses.replace(a, id="a1-next-year", published="2032-03-04")
+    later = dataclasses.replace(a, id="a1-years-later", published="2033-03-05")
     c = StoryClusterer()
     c.add([a, later])
     assert c.story_of(a.id) != c.story_of(later.id)
@@ -244,3 +245,79 @@ def test_the_seed_articles_are_one_story():
         pytest.skip(f"{seeds} is missing")
     rows = _rows(str(seeds))
     assert len(rows) == 5 and len({r["story"] for r in rows}) == 1
+
+
+def test_a_follow_up_weeks_later_still_joins_its_story():
+    a = fixture_articles()[0]
+    weeks_later = dataclasses.replace(a, id="a1-follow-up", published="2031-04-20")
+    c = StoryClusterer()
+    c.add([a, weeks_later])
+    assert c.story_of(a.id) == c.story_of(weeks_later.id)
+
+
+def test_sparse_dot_matches_the_dense_dot_product():
+    import numpy as np
+
+    from newsprism.cluster.linkage import sparse_dot
+
+    rng = np.random.default_rng(0)
+    for size_a, size_b in ((0, 5), (3, 40), (40, 3), (25, 25)):
+        a_idx = np.sort(rng.choice(100, size_a, replace=False)).astype(np.int64)
+        b_idx = np.sort(rng.choice(100, size_b, replace=False)).astype(np.int64)
+        a_val, b_val = rng.random(size_a).astype(np.float32), rng.random(size_b).astype(np.float32)
+        dense_a, dense_b = np.zeros(100), np.zeros(100)
+        dense_a[a_idx], dense_b[b_idx] = a_val, b_val
+        assert sparse_dot(a_idx, a_val, b_idx, b_val) == pytest.approx(float(dense_a @ dense_b), rel=1e-5)
+
+
+def _node(members: int, pen: float | None, r: float = 0.0, day: int | None = None):
+    import numpy as np
+
+    from newsprism.cluster.linkage import Node
+
+    # Every member holds the same single term with weight 1: pair similarity 1.
+    return Node(
+        [0] * members, np.array([7]), np.array([float(members)], dtype=np.float32), None, r * members, day, day,
+        pen=None if pen is None else np.array([pen * members]),
+    )
+
+
+def test_mismatch_penalty_time_cost_and_join_bonus_move_the_score():
+    from newsprism.cluster.linkage import LinkageParams, score
+
+    plain = LinkageParams(threshold=0.1, alpha=0.0, dense_weight=0.0, window_days=None)
+    assert score(_node(1, None), _node(1, None), plain) == pytest.approx(1.0)
+    # Both articles have a penalised block: the product of their sqrt(penalty) is subtracted.
+    assert score(_node(1, 0.5), _node(1, 0.2), plain) == pytest.approx(0.9)
+    assert score(_node(1, 0.5), _node(1, None), plain) == pytest.approx(1.0)
+    timed = dataclasses.replace(plain, time_penalty=0.1, time_scale_days=10.0, window_days=100)
+    assert score(_node(1, None, day=0), _node(1, None, day=10), timed) == pytest.approx(1.0 - 0.1 * math.log(2))
+    assert score(_node(1, None, day=0), _node(1, None, day=101), timed) == float("-inf")
+    joining = dataclasses.replace(plain, join_bonus=0.05, join_min=3)
+    assert score(_node(1, None), _node(3, None), joining) == pytest.approx(1.05)
+    assert score(_node(2, None), _node(3, None), joining) == pytest.approx(1.0)
+
+
+def test_featurizer_marks_the_penalised_blocks_an_article_has():
+    from newsprism.cluster.features import Featurizer, raw_features
+
+    f = Featurizer({"W": 1.0, "E": 0.2}, {"E": 0.04})
+    named = raw_features(Article(id="n", text="The mayor met Olwen Brask in Tarrow on Monday."))
+    nameless = raw_features(Article(id="x", text="the mayor met nobody on monday."))
+    f.observe([named, nameless])
+    assert f.vectorize(named).present == [pytest.approx(0.2)]
+    assert f.vectorize(nameless).present == [0.0]
+    assert Featurizer.from_dict(f.to_dict()).penalties == {"E": 0.04}
+
+
+def test_add_vectors_sums_shared_terms_and_keeps_ids_sorted():
+    import numpy as np
+
+    from newsprism.cluster.linkage import add_vectors
+
+    idx, val = add_vectors(
+        np.array([1, 4, 9]), np.array([1.0, 2.0, 3.0], dtype=np.float32), np.array([4, 5]), np.array([0.5, 1.0], dtype=np.float32)
+    )
+    assert idx.tolist() == [1, 4, 5, 9] and val.tolist() == [1.0, 2.5, 1.0, 3.0]
+    empty = np.array([], dtype=np.int64), np.array([], dtype=np.float32)
+    assert add_vectors(*empty, *empty)[0].tolist() == []

@@ -18,6 +18,14 @@ Blocks, chosen by measurement on the dev sets (see bench/ and the report):
 
 Document frequencies are running counts (state saved with the clusterer), so
 IDF needs no background corpus and no fitting pass.
+
+Mismatch penalties (``DEFAULT_PENALTIES``): two articles that both name
+people or places (a non-empty ``E`` block) lose a constant from their
+similarity, which their shared names must win back; with the block's weight
+this amounts to "same topic, different who" scoring lower, while short texts
+without names are not held back. Each article carries sqrt(penalty) per
+penalised block it has (``SparseVector.present``), so the penalty of two
+clusters is the dot product of their sums: linear like the rest.
 """
 
 from __future__ import annotations
@@ -40,7 +48,8 @@ IDF_FLOOR = 0.5
 IDF_TRUST_DOCS = 20  # corpus size at which running IDF gets half the weight
 FLAT_IDF = 2.0
 PREFIX = 6
-DEFAULT_WEIGHTS = {"W": 1.0, "L": 0.3, "T": 0.4, "E": 0.1, "N": 0.2}
+DEFAULT_WEIGHTS = {"W": 1.0, "L": 0.3, "T": 0.4, "E": 0.2, "N": 0.2}
+DEFAULT_PENALTIES = {"E": 0.05}  # see the module docstring
 KEY_BLOCKS = ("W", "E")  # blocks whose rarest terms are used as blocking keys
 
 # Runs of two or more letters: "Shoigu's" gives "shoigu" (the "s" is too short),
@@ -105,6 +114,9 @@ class SparseVector:
     idx: "np.ndarray"  # int64, sorted, unique
     val: "np.ndarray"  # float32
     keys: list[int] = field(default_factory=list)  # rarest heavy terms: blocking keys
+    # sqrt(penalty) per penalised block the article has, else 0: the penalty
+    # of a pair is the dot product of these (see ``Featurizer.penalties``).
+    present: list[float] = field(default_factory=list)
 
     def dot(self, other: "SparseVector") -> float:
         return float(self.dots([other])[0])
@@ -133,8 +145,9 @@ class SparseVector:
 class Featurizer:
     """Vocabulary and running document frequencies; turns articles into vectors."""
 
-    def __init__(self, weights: dict[str, float] | None = None) -> None:
+    def __init__(self, weights: dict[str, float] | None = None, penalties: dict[str, float] | None = None) -> None:
         self.weights = dict(weights or DEFAULT_WEIGHTS)
+        self.penalties = dict(DEFAULT_PENALTIES if penalties is None else penalties)
         self.vocab: dict[str, dict[str, int]] = {}  # block -> term -> term id
         self.df: "np.ndarray" = _zeros(1024)  # by term id; grows by doubling
         self.n_terms = 0
@@ -171,34 +184,42 @@ class Featurizer:
 
         df = self.df
         parts_idx, parts_val, key_idx, key_w = [], [], [], []
+        present = dict.fromkeys(self.penalties, 0.0)
         for block, counts in f.items():
             w = self.weights.get(block)
             vocab = self.vocab.get(block)
             if not w or not counts or vocab is None:
                 continue
-            pairs = [(vocab[t], c) for t, c in counts.items() if t in vocab]  # unseen terms carry no IDF yet
-            if not pairs:
+            get = vocab.get
+            tids = np.fromiter((get(t, -1) for t in counts), dtype=np.int64, count=len(counts))
+            tf = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
+            known = tids >= 0  # unseen terms carry no IDF yet
+            if not known.all():
+                tids, tf = tids[known], tf[known]
+            if not len(tids):
                 continue
-            tids = np.fromiter((t for t, _ in pairs), dtype=np.int64, count=len(pairs))
-            tf = np.fromiter((c for _, c in pairs), dtype=np.float64, count=len(pairs))
             tfidf = (1.0 + np.log(tf)) * self._idf(df[tids])
             norm = float(np.sqrt(np.dot(tfidf, tfidf)))
             if norm == 0:
                 continue
             parts_idx.append(tids)
             parts_val.append(tfidf * (math.sqrt(w) / norm))
+            if block in present:
+                present[block] = math.sqrt(self.penalties[block])
             if block in KEY_BLOCKS:
                 key_idx.append(tids)
                 key_w.append(tfidf)
         if not parts_idx:
-            return SparseVector(np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float32), [])
+            return SparseVector(np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float32), [], list(present.values()))
         idx = np.concatenate(parts_idx)
         order = np.argsort(idx, kind="stable")
         keys: list[int] = []
         if key_idx:
             kid, kw = np.concatenate(key_idx), np.concatenate(key_w)
             keys = kid[np.argsort(-kw, kind="stable")[:n_keys]].tolist()
-        return SparseVector(idx=idx[order], val=np.concatenate(parts_val).astype(np.float32)[order], keys=keys)
+        return SparseVector(
+            idx=idx[order], val=np.concatenate(parts_val).astype(np.float32)[order], keys=keys, present=list(present.values())
+        )
 
     def _idf(self, df: "np.ndarray") -> "np.ndarray":
         """Running IDF, shrunk towards a flat weight while the corpus is small.
@@ -232,11 +253,11 @@ class Featurizer:
         return remap
 
     def to_dict(self) -> dict[str, Any]:
-        return {"weights": self.weights, "vocab": self.vocab, "df": self.df[: self.n_terms].tolist(), "n_docs": self.n_docs}
+        return {"weights": self.weights, "penalties": self.penalties, "vocab": self.vocab, "df": self.df[: self.n_terms].tolist(), "n_docs": self.n_docs}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "Featurizer":
-        f = cls(d["weights"])
+        f = cls(d["weights"], d.get("penalties", {}))
         f.vocab = {block: dict(terms) for block, terms in d["vocab"].items()}
         f.n_terms, f.n_docs = len(d["df"]), d["n_docs"]
         f.df = _zeros(max(1024, f.n_terms))

@@ -1,0 +1,133 @@
+"""Measure story clustering on the dev sets in one process (for tuning).
+
+    python scripts/tune_cluster.py [--sets ecbplus,basil,newswcl50,neus,neus_train] [--set NAME=VALUE ...]
+
+Reads ../shared/eval at run time, prepares each set once (cached under
+/tmp/newsprism-tune), then runs dedup + clustering as ``newsprism eval cluster``
+does and prints BCubed F1 per set. ``--set`` overrides a module constant of
+newsprism.cluster (``clusterer.THRESHOLD=0.2``, ``features.DEFAULT_WEIGHTS={...}``)
+so a grid can be run without editing the code. ``--halves`` also scores ECB+ on
+the odd and even topics apart, as a guard against fitting one half; ``--pr``
+adds BCubed precision and recall; ``--errors SET`` lists that set's merged and
+split stories; ``--embedder`` mixes in a dense embedder. Delete the cache
+after changing the extract stage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import json
+import pickle
+from pathlib import Path
+
+SHARED = Path(__file__).resolve().parents[1] / ".." / "shared"
+CACHE = Path("/tmp/newsprism-tune")
+SETS = {
+    "ecbplus": ("ecbplus/articles.jsonl", "ecbplus/gold_stories.jsonl"),
+    "basil": ("basil/articles.jsonl", "basil/gold_stories.jsonl"),
+    "newswcl50": ("newswcl50/articles.jsonl", "newswcl50/gold_stories.jsonl"),
+    "neus": ("neus/val_articles.jsonl", "neus/val_gold_stories.jsonl"),
+    "neus_train": ("neus/train_articles.jsonl", "neus/train_gold_stories.jsonl"),
+}
+
+
+def load(name: str):
+    from newsprism.evaluation.clusters import read_labels
+    from newsprism.extract import prepare_articles
+    from newsprism.ingest import iter_inputs
+    from newsprism.model import Article
+
+    rel, gold = SETS[name]
+    CACHE.mkdir(exist_ok=True)
+    cached = CACHE / f"{name}.pkl"
+    if cached.exists():
+        articles = pickle.loads(cached.read_bytes())
+    else:
+        articles = prepare_articles([a for a in iter_inputs([str(SHARED / "eval" / rel)]) if isinstance(a, Article)])
+        cached.write_bytes(pickle.dumps(articles))
+    rows = [json.loads(line) for line in (SHARED / "eval" / gold).read_text().splitlines() if line.strip()]
+    return articles, read_labels(SHARED / "eval" / gold)[0], rows
+
+
+def run(articles, embedder=None) -> dict[str, str | None]:
+    import copy
+
+    from newsprism.cluster.clusterer import StoryClusterer
+    from newsprism.cluster.stream import group_corpus
+    from newsprism.dedup import CopyIndex
+
+    articles = copy.deepcopy(articles)
+    group_corpus(articles, CopyIndex(), StoryClusterer(embedder))
+    return {a.id: a.story for a in articles}
+
+
+def override(spec: str) -> None:
+    import importlib
+
+    target, value = spec.split("=", 1)
+    module, attr = target.rsplit(".", 1)
+    mod = importlib.import_module(f"newsprism.cluster.{module}")
+    setattr(mod, attr, ast.literal_eval(value))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sets", default="ecbplus,basil,newswcl50,neus,neus_train")
+    ap.add_argument("--set", action="append", default=[])
+    ap.add_argument("--halves", action="store_true")
+    ap.add_argument("--pr", action="store_true", help="also print BCubed precision and recall")
+    ap.add_argument("--errors", default="")
+    ap.add_argument("--embedder", default="tfidf")
+    args = ap.parse_args()
+    for spec in args.set:
+        override(spec)
+    from newsprism.cluster.stream import make_embedder
+    from newsprism.evaluation.clusters import score_clusters
+
+    embedder = make_embedder(args.embedder)
+
+    out = {}
+    for name in args.sets.split(","):
+        articles, gold, rows = load(name)
+        pred = run(articles, embedder)
+        m = score_clusters(gold, pred)
+        out[name] = round(m["bcubed_f1"], 4)
+        if args.pr:
+            out[f"{name}_pr"] = (round(m["bcubed_p"], 3), round(m["bcubed_r"], 3))
+        if args.halves and name == "ecbplus":
+            topics = sorted({r["topic"] for r in rows}, key=str)
+            for half in (0, 1):
+                keep = {r["id"] for r in rows if topics.index(r["topic"]) % 2 == half}
+                sub = {k: v for k, v in gold.items() if k in keep}
+                out[f"ecb_h{half}"] = round(score_clusters(sub, {k: pred[k] for k in sub})["bcubed_f1"], 4)
+        if name == args.errors:
+            dump_errors(articles, gold, pred)
+    print(json.dumps(out))
+
+
+def dump_errors(articles, gold, pred) -> None:
+    from collections import defaultdict
+
+    by_pred = defaultdict(list)
+    for a in articles:
+        by_pred[pred[a.id]].append(a)
+    for sid, arts in by_pred.items():
+        golds = {gold.get(a.id) for a in arts}
+        if len(golds) > 1:
+            print(f"== MERGED pred {sid}: gold {sorted(map(str, golds))}")
+            for a in arts:
+                print(f"   [{gold.get(a.id)}] {a.id}: {(a.title or '')[:90]} | {a.text[:150]!r}")
+    by_gold = defaultdict(list)
+    for a in articles:
+        by_gold[gold.get(a.id)].append(a)
+    for g, arts in by_gold.items():
+        preds = {pred[a.id] for a in arts}
+        if len(preds) > 1:
+            print(f"== SPLIT gold {g}: pred {sorted(map(str, preds))}")
+            for a in arts:
+                print(f"   [{pred[a.id]}] {a.id}: {(a.title or '')[:90]} | {a.text[:150]!r}")
+
+
+if __name__ == "__main__":
+    main()
