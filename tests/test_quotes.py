@@ -6,6 +6,7 @@ Fast by default: the spaCy model is loaded once per session.
 from __future__ import annotations
 
 import json
+import math
 import subprocess
 import sys
 from pathlib import Path
@@ -14,8 +15,9 @@ import pytest
 
 from conftest import ROOT
 from newsprism.evaluation.quotes import score_quotes
-from newsprism.model import Article, Entity, Quote, Span, Speaker
-from newsprism.quotes import article_row, extract_quotes, group_quotes, word_diff
+from newsprism.model import Article, Entity, Paragraph, Quote, Span, Speaker
+from newsprism.quotes import QuoteExtractor, article_row, extract_quotes, group_quotes, word_diff
+from newsprism.quotes.attribution import MODEL_PATH, AttributionModel, LinearModel
 from newsprism.quotes.marks import find_quoted
 
 FIXTURES = ROOT / "tests" / "fixtures" / "quotes"
@@ -147,6 +149,64 @@ def test_jsonl_row_shape(nlp) -> None:
     assert set(q) == {"content", "speaker", "cue", "direct"}
     assert set(q["speaker"]) == {"start", "end", "text", "name", "kind"}
     assert 0 <= q["content"]["start"] < q["content"]["end"] <= len(a.text)
+
+
+def test_belief_and_stance_attributions(nlp) -> None:
+    """PolNeAR's non-speech attributions: a belief, and evidence ("the survey found")."""
+    text = ("Mayor Ola Dahl believes the new bridge will cut traffic by half.\n\n"
+            "A survey by the county found that most drivers avoid the old road.")
+    a = Article(id="belief", text=text)
+    qs = extract_quotes(a, nlp)
+    q = _by_content(a, qs, "will cut traffic by half")
+    assert not q.direct and q.speaker is not None and "Dahl" in q.speaker.name
+    assert text[q.cue.start : q.cue.end] == "believes"
+    q = _by_content(a, qs, "most drivers avoid the old road")
+    assert text[q.cue.start : q.cue.end] == "found"
+
+
+def test_quotation_before_a_cue_with_an_object(nlp) -> None:
+    text = '"The locks will hold through the winter," the harbour master told the council on Monday.'
+    a = Article(id="told", text=text)
+    (q,) = [q for q in extract_quotes(a, nlp) if q.direct]
+    assert text[q.content.start : q.content.end].startswith("The locks will hold through the winter")
+    assert q.speaker is not None and q.speaker.text == "the harbour master"
+
+
+def test_quote_over_a_wrapped_line_stays_in_its_paragraph(nlp) -> None:
+    """A paragraph hard-wrapped over two lines is one paragraph (Article.paragraphs), not two."""
+    text = ('Ana Berg, who runs the ferry company, said on Friday: "We will run two boats a day\n'
+            'until the new hull is ready and the harbour is dredged."\n\nThe harbour opens in May.')
+    a = Article(id="wrap", text=text)
+    a.paragraphs = [Paragraph(0, text.index("\n\n")), Paragraph(text.index("The harbour"), len(text))]
+    (q,) = [q for q in extract_quotes(a, nlp) if q.direct]
+    assert text[q.content.start : q.content.end].endswith("the harbour is dredged.")
+    assert q.speaker is not None and q.speaker.name == "Ana Berg"
+
+
+def test_extractor_reads_its_model_once_on_first_use(nlp) -> None:
+    ex = QuoteExtractor()
+    assert ex._model is None
+    a = _article("a1")
+    ex.extract(a, nlp)
+    model = ex.model
+    ex.extract(_article("a2"), nlp)
+    assert ex.model is model
+
+
+def test_shipped_model_is_small_and_round_trips(tmp_path: Path) -> None:
+    assert MODEL_PATH.stat().st_size < 3_000_000
+    model = AttributionModel.load()
+    assert model.cue.weights and model.content.weights and 0 < model.cue_threshold < 1
+    path = tmp_path / "m.json"
+    path.write_text(model.to_json(), encoding="utf-8")
+    assert AttributionModel.load(path) == model
+
+
+def test_linear_model_scores() -> None:
+    m = LinearModel({"a": 2.0, "b": -1.0}, bias=-1.0, dense=(1.0, 0.5))
+    assert m.prob(["a"]) == pytest.approx(1 / (1 + math.exp(-1.0)))
+    assert m.prob(["b"], dense_score=2.0) == pytest.approx(0.5)
+    assert m.prob([]) < 0.5 < m.prob(["a", "unknown"])
 
 
 # ---------------------------------------------------------------- grouping

@@ -35,6 +35,13 @@ from newsprism.nlp import NLP
 
 if TYPE_CHECKING:
     from newsprism.cluster.embedders import Embedder
+    from newsprism.quotes import QuoteExtractor
+
+
+def _quote_extractor() -> "QuoteExtractor":
+    from newsprism.quotes import QuoteExtractor
+
+    return QuoteExtractor()  # cheap: its model is read on first use
 
 
 @dataclass
@@ -44,6 +51,8 @@ class Options:
     embedder: "Embedder | None" = None  # None: the built-in TF-IDF representation
     single_story: bool = False  # treat all inputs as one story (skip clustering)
     framing: bool = True
+    # One extractor per run, so the attribution model is read once, not once per article.
+    quotes: "QuoteExtractor" = field(default_factory=_quote_extractor)
 
 
 @dataclass
@@ -80,7 +89,7 @@ def build_brief(story: Story, by_id: dict[str, Article], nlp: NLP, options: Opti
     nlp.docs(arts)  # one batched parse per story; the stages below reuse it
     extract_mentions(arts, nlp)
     entities = merge_entities(arts)
-    quotes = {a.id: extract_quotes(a, nlp) for a in arts}
+    quotes = {a.id: extract_quotes(a, nlp, options.quotes) for a in arts}
     brief = Brief(story=story, articles=arts, entities=entities)
     brief.shared_sentences = shared_sentences(arts)
     brief.quotes = group_quotes(arts, quotes, entities)

@@ -30,9 +30,10 @@ def quotes_command(
 def quote_rows(articles: list[Article], quiet: bool) -> list[dict]:
     """One `{"id", "quotes"}` row per article, parsing in batches to keep memory flat."""
     from newsprism.nlp import NLP
-    from newsprism.quotes import article_row, extract_quotes
+    from newsprism.quotes import QuoteExtractor, article_row
 
     nlp = NLP()
+    extractor = QuoteExtractor()
     rows = []
     with progress(quiet) as bar:
         task = bar.add_task("finding quotes", total=len(articles))
@@ -40,7 +41,7 @@ def quote_rows(articles: list[Article], quiet: bool) -> list[dict]:
             batch = articles[start : start + 64]
             nlp.docs(batch)
             for a in batch:
-                rows.append(article_row(a.id, extract_quotes(a, nlp)))
+                rows.append(article_row(a.id, extractor.extract(a, nlp)))
                 bar.advance(task)
             nlp.forget(a.id for a in batch)
     return rows

@@ -2,10 +2,14 @@
 
 Two passes over the cached ``Doc``:
 
-1. Cue words. Each verb of saying, believing or intending, and each
-   "according to", yields an attribution: its complement is the content
-   (a clause, a to-infinitive, an object, or for "..., X said" the rest of
-   the sentence), its subject the speaker.
+1. Cue words, learned. The attribution model (``attribution.py``, trained
+   on PolNeAR train) scores every verb, noun and "according" as a cue and
+   picks what it attributes among the phrases the parse offers: a clause,
+   a to-infinitive, an object ("criticized the deal"), an object with its
+   label ("called him a liar"), the clause around an inserted "he said" or
+   "according to X", or the quotation next to it. The subject (or the
+   passive agent, or X of "according to X") is the speaker. Beliefs, polls
+   and labels are attributions in PolNeAR, so they are found too.
 2. Quotation marks. A quotation that overlaps a content found in pass 1
    widens it to the whole quotation (the parser often cuts a long quote into
    sentences). Others are attached to a cue verb left without a complement
@@ -14,18 +18,22 @@ Two passes over the cached ``Doc``:
    Quotations that find no speaker are scare quotes or titles, and dropped.
 
 Cues inside a quotation are skipped: the speaker's own "I think" is part of
-what they said, not a new attribution.
+what they said, not a new attribution. Paragraphs are the article's own
+(``Article.paragraphs``), or the segmenter's for an unprepared article.
 """
 
 from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from newsprism.model import Article, Quote, Span
+from newsprism.quotes import attribution as A
 from newsprism.quotes import lexicon as L
-from newsprism.quotes.marks import ALL_DOUBLE, Quoted, find_quoted, paragraph_spans
+from newsprism.quotes.attribution import MODEL_PATH, AttributionModel
+from newsprism.quotes.marks import Quoted, find_quoted, has_double_quote
 from newsprism.quotes.speakers import SpeakerResolver
 
 if TYPE_CHECKING:
@@ -33,13 +41,11 @@ if TYPE_CHECKING:
 
     from newsprism.nlp import NLP
 
-_SUBJECTS = ("nsubj", "nsubjpass", "csubj")
 _INHERIT_SUBJECT = ("xcomp", "conj", "advcl", "pcomp")
 _MAX_CONTINUATION_GAP = 250
 _MAX_COLON_LEAD = 40
 _MAX_CUE_GAP = 40
 _MAX_INVERTED_SUBJECT = 6
-_STUB_CHARS = 12  # characters between two halves of one quote: `"A," he said. "B."`
 
 
 @dataclass
@@ -49,36 +55,68 @@ class _Found:
     speaker: "Token | None"  # the subject token; None for agentless
 
 
-def extract_quotes(article: Article, nlp: "NLP") -> list[Quote]:
-    """Every direct quote and reported statement in ``article``, in text order."""
-    try:
-        doc = nlp.doc(article)
-    except ValueError:
-        return []
-    return quotes_from_doc(article, doc)
+class QuoteExtractor:
+    """Finds the quotes of articles; the attribution model is read on first use, once per extractor."""
+
+    def __init__(self, model: AttributionModel | None = None, path: Path = MODEL_PATH) -> None:
+        self._model = model
+        self._path = path
+
+    @property
+    def model(self) -> AttributionModel:
+        if self._model is None:
+            self._model = AttributionModel.load(self._path)
+        return self._model
+
+    def extract(self, article: Article, nlp: "NLP") -> list[Quote]:
+        """Every direct quote and reported statement in ``article``, in text order."""
+        try:
+            doc = nlp.doc(article)
+        except ValueError:
+            return []
+        return self.from_doc(article, doc)
+
+    def from_doc(self, article: Article, doc: "Doc") -> list[Quote]:
+        """As extract, on an existing parse (offsets of ``doc`` = offsets of the article)."""
+        text = article.text
+        paragraphs = _paragraphs(article)
+        quoted = find_quoted(text, paragraphs)
+        ctx = A.DocContext.build(doc, quoted)
+        found, bare = _cue_attributions(doc, ctx, self.model)
+        _clip_to_paragraphs(found, paragraphs)
+        found = _attach_quotations(doc, quoted, found, bare)
+        found.extend(_headline_colons(doc, ctx.inside, paragraphs))
+        found = _dedupe(found)
+        resolver = SpeakerResolver(doc, article)
+        quotes = []
+        for f in sorted(found, key=lambda f: f.content.start):
+            content = A.trim(text, f.content)
+            if content is None:
+                continue
+            speaker = resolver.resolve(f.speaker)
+            direct = any(q.outer.overlaps(content) or content.overlaps(q.span) for q in quoted)
+            parts = _split_parts(text, content, quoted) if direct else []
+            quotes.append(Quote(content=content, speaker=speaker, cue=f.cue, direct=direct, article=article.id, parts=parts))
+        return quotes
 
 
-def quotes_from_doc(article: Article, doc: "Doc") -> list[Quote]:
-    """As extract_quotes, on an existing parse (offsets of ``doc`` = offsets of the article)."""
-    text = article.text
-    quoted = find_quoted(text)
-    inside = _inside_quote_mask(len(text), quoted)
-    found, bare = _cue_attributions(doc, inside)
-    _clip_to_paragraphs(found, paragraph_spans(text))
-    found = _attach_quotations(doc, quoted, found, bare)
-    found.extend(_headline_colons(doc, inside))
-    found = _dedupe(found)
-    resolver = SpeakerResolver(doc, article)
-    quotes = []
-    for f in sorted(found, key=lambda f: f.content.start):
-        content = _trim(text, f.content)
-        if content is None:
-            continue
-        speaker = resolver.resolve(f.speaker)
-        direct = any(q.outer.overlaps(content) or content.overlaps(q.span) for q in quoted)
-        parts = _split_parts(text, content, quoted) if direct else []
-        quotes.append(Quote(content=content, speaker=speaker, cue=f.cue, direct=direct, article=article.id, parts=parts))
-    return quotes
+def extract_quotes(article: Article, nlp: "NLP", extractor: QuoteExtractor | None = None) -> list[Quote]:
+    """Every direct quote and reported statement in ``article``; pass one ``extractor`` for many articles."""
+    return (extractor or QuoteExtractor()).extract(article, nlp)
+
+
+def quotes_from_doc(article: Article, doc: "Doc", extractor: QuoteExtractor | None = None) -> list[Quote]:
+    """As extract_quotes, on an existing parse."""
+    return (extractor or QuoteExtractor()).from_doc(article, doc)
+
+
+def _paragraphs(article: Article) -> list[Span]:
+    """The article's paragraphs, or the segmenter's where the article was not prepared."""
+    if article.paragraphs:
+        return [Span(p.start, p.end) for p in article.paragraphs]
+    from newsprism.extract.segment import split_paragraphs
+
+    return [Span(s, e) for s, e in split_paragraphs(article.text)]
 
 
 def _split_parts(text: str, content: Span, quoted: list[Quoted]) -> list[Span]:
@@ -97,97 +135,43 @@ def _split_parts(text: str, content: Span, quoted: list[Quoted]) -> list[Span]:
 # ---------------------------------------------------------------- pass 1: cue words
 
 
-def _inside_quote_mask(n: int, quoted: list[Quoted]) -> bytearray:
-    mask = bytearray(n)
-    for q in quoted:
-        for p in q.parts:
-            mask[p.start : p.end] = b"\x01" * (p.end - p.start)
-    return mask
-
-
-def _cue_attributions(doc: "Doc", inside: bytearray) -> tuple[list[_Found], list["Token"]]:
-    """Attributions led by a cue word, and speech verbs that found no complement."""
+def _cue_attributions(doc: "Doc", ctx: A.DocContext, model: AttributionModel) -> tuple[list[_Found], list["Token"]]:
+    """Attributions led by a cue word the model accepts, and speech verbs that found no complement."""
     found: list[_Found] = []
     bare: list[Token] = []
+    dense = model.cue.dense_scores(doc)
     for tok in doc:
-        if tok.idx < len(inside) and inside[tok.idx]:
+        if ctx.inside[tok.idx] or not A.is_cue_candidate(tok):
             continue
-        if tok.lower_ == "according" and _according(tok, found):
+        if model.cue.prob(A.cue_features(tok, ctx), dense[tok.i]) < model.cue_threshold:
             continue
-        if tok.pos_ not in ("VERB", "AUX") and not (tok.pos_ == "NOUN" and tok.dep_ == "ROOT"):
-            continue
-        lemma = tok.lemma_.lower()
-        if lemma not in L.SPEECH and lemma not in L.COGNITION and lemma not in L.INTENT and lemma not in L.OBJECT:
-            continue
-        content = _complement(tok, lemma)
+        content = _best_content(tok, ctx, model)
         if content is None:
-            if lemma in L.SPEECH:
+            if tok.lemma_.lower() in L.SPEECH:
                 bare.append(tok)
             continue
-        found.append(_Found(content=content, cue=_cue_span(tok), speaker=_subject(tok)))
+        if tok.lower_ == "according":
+            to = next((c for c in tok.children if c.lower_ == "to"), None)
+            source = next((c for c in to.children if c.dep_ == "pobj"), None) if to is not None else None
+            cue = Span(tok.idx, to.idx + len(to)) if to is not None else Span(tok.idx, tok.idx + len(tok))
+            found.append(_Found(content=content, cue=cue, speaker=source))
+        else:
+            found.append(_Found(content=content, cue=_cue_span(tok), speaker=_cue_source(tok)))
     return found, bare
 
 
-def _according(tok: "Token", found: list[_Found]) -> bool:
-    """'according to X, ...': X said the rest of the clause."""
-    to = next((c for c in tok.children if c.lower_ == "to"), None)
-    if to is None:
-        return False
-    source = next((c for c in to.children if c.dep_ == "pobj"), None)
-    if source is None:
-        return False
-    phrase = Span(tok.idx, _end(tok.subtree))
-    content = _clause_without(tok.head if tok.dep_ != "ROOT" else tok, phrase)
-    if content is None:
-        return False
-    found.append(_Found(content=content, cue=Span(tok.idx, to.idx + len(to)), speaker=source))
-    return True
+def _best_content(tok: "Token", ctx: A.DocContext, model: AttributionModel) -> Span | None:
+    cands = A.content_candidates(tok, ctx)
+    scored = [(model.content.prob(A.content_features(tok, c, cands, ctx)), c.span) for c in cands]
+    best = max(scored, key=lambda x: x[0], default=None)
+    return best[1] if best is not None and best[0] >= model.content_threshold else None
 
 
-def _complement(verb: "Token", lemma: str) -> Span | None:
-    """What the cue verb introduces, by the kind of complement the verb allows."""
-    # Nearest first: across paragraphs the parser can hang a previous sentence on the verb too.
-    kids = sorted(verb.children, key=lambda c: abs(c.i - verb.i))
-    for c in kids:
-        if c.dep_ == "ccomp" and (lemma in L.SPEECH or lemma in L.COGNITION or lemma in L.INTENT):
-            return _subtree_span(c)
-    if lemma in L.INTENT:
-        for c in kids:
-            if c.dep_ in ("xcomp", "advcl") and any(g.lower_ == "to" and g.dep_ == "aux" for g in c.children):
-                return _subtree_span(c)
-    if lemma in L.OBJECT:
-        objs = sorted(c for c in kids if c.i > verb.i and (
-            c.dep_ in ("dobj", "oprd", "ccomp", "xcomp") or (c.dep_ == "prep" and c.lower_ == "as")))
-        if any(c.dep_ == "dobj" for c in objs):
-            # "called him a liar": the object and what it is called, together.
-            return Span(_subtree_span(objs[0]).start, _subtree_span(objs[-1]).end)
-    preps = L.PREP_OBJECT.get(lemma)
-    if preps:
-        for c in kids:
-            if c.dep_ == "prep" and c.lower_ in preps:
-                obj = [g for g in c.children if g.dep_ in ("pobj", "pcomp")]
-                if obj:
-                    return _subtree_span(obj[0])
-    if lemma in L.SPEECH and verb.dep_ == "parataxis":
-        return _clause_without(verb.head, _subtree_span(verb))
-    return None
-
-
-def _clause_without(head: "Token", cut: Span) -> Span | None:
-    """The clause of ``head`` minus an inserted phrase: the longer side, or all if it is inside."""
-    whole = _subtree_span(head)
-    sent = head.sent
-    whole = Span(max(whole.start, sent.start_char), min(whole.end, sent.end_char))
-    before = Span(whole.start, cut.start) if cut.start > whole.start else None
-    after = Span(cut.end, whole.end) if cut.end < whole.end else None
-    if before and after:
-        # "But, according to X, ...": a side of a few characters is not part of what was said.
-        if len(after) < _STUB_CHARS:
-            return before
-        if len(before) < _STUB_CHARS:
-            return after
-        return whole
-    return before or after
+def _cue_source(tok: "Token") -> "Token | None":
+    """A noun cue's owner ("his statement", "the group's poll"); a verb's subject."""
+    if tok.pos_ == "NOUN":
+        return next((c for c in tok.children if c.dep_ == "poss"), None)
+    return _subject(tok)
 
 
 def _subject(verb: "Token") -> "Token | None":
@@ -309,7 +293,7 @@ def _cue_after(text: str, q: Quoted, found: list[_Found]) -> _Found | None:
     for f in found:
         if f.cue is None or not (0 <= f.cue.start - q.outer.end <= _MAX_CUE_GAP) or f.content.start < f.cue.end:
             continue
-        if "\n" not in text[q.outer.end : f.content.start] and any(c in ALL_DOUBLE for c in text[f.cue.end : f.content.start + 1]):
+        if "\n" not in text[q.outer.end : f.content.start] and has_double_quote(text[f.cue.end : f.content.start + 1]):
             return f
     return None
 
@@ -373,11 +357,11 @@ def _next_paragraph(text: str, q: Quoted, owner: _Found) -> bool:
     return gap.count("\n") >= 1 and len(gap.strip(" \n\t\"'\u201d\u201c.,")) == 0 and text[q.outer.start - 1] == "\n"
 
 
-def _headline_colons(doc: "Doc", inside: bytearray) -> list[_Found]:
+def _headline_colons(doc: "Doc", inside: bytearray, paragraphs: list[Span]) -> list[_Found]:
     """`Lynch: No outside influence on FBI probe.` and transcripts (`CLINTON: Honestly, ...`): a line led by a name and a colon."""
     out: list[_Found] = []
     text = doc.text
-    for line in paragraph_spans(text):
+    for line in paragraphs:
         colon = text.find(":", line.start, min(line.end, line.start + _MAX_COLON_LEAD))
         if colon < 0 or inside[colon] or colon + 2 >= line.end:
             continue
@@ -394,25 +378,6 @@ def _headline_colons(doc: "Doc", inside: bytearray) -> list[_Found]:
 
 
 # ---------------------------------------------------------------- spans
-
-
-def _end(tokens) -> int:
-    return max(t.idx + len(t) for t in tokens)
-
-
-def _subtree_span(tok: "Token") -> Span:
-    left, right = tok.left_edge, tok.right_edge
-    return Span(left.idx, right.idx + len(right))
-
-
-def _trim(text: str, span: Span) -> Span | None:
-    """Drop surrounding spaces and punctuation (quotation marks included)."""
-    s, e = span.start, span.end
-    while s < e and not (text[s].isalnum() or text[s] in "$£€%#@"):
-        s += 1
-    while e > s and not (text[e - 1].isalnum() or text[e - 1] in "%)?!."):
-        e -= 1
-    return Span(s, e) if s < e else None
 
 
 def _dedupe(found: list[_Found]) -> list[_Found]:

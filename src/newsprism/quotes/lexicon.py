@@ -1,14 +1,13 @@
-"""Word lists behind the attribution rules.
+"""Word lists behind the speaker rules and the quotation pass.
 
-The cue verbs were checked on the PolNeAR train split (never on dev). PolNeAR counts
-beliefs, intentions and evidence ("polls show", "he believes", "she wants
-to") as attributions, so those verbs are here too, each with the kinds of
-complement it may take.
+Which words are cues is learned (``newsprism.quotes.attribution``); the verbs
+of saying below only let a cue with no complement of its own take an
+adjacent quotation (`"...," he said.`).
 """
 
 from __future__ import annotations
 
-# Verbs of saying: a clause complement, a quotation, or an inverted "..., X said".
+# Verbs of saying, which may stand next to a quotation without a complement.
 SPEECH = frozenset(
     """say tell add write note ask report announce explain argue claim tweet state insist
     declare warn acknowledge admit recall reply respond suggest conclude testify comment
@@ -19,45 +18,6 @@ SPEECH = frozenset(
     tout brag estimate agree disagree question wonder muse scoff tease continue
     """.split()
 )
-
-# Beliefs, knowledge and evidence: a clause complement only.
-COGNITION = frozenset(
-    """think believe know feel fear hope expect worry doubt guess assume suppose
-    understand realize realise learn find show prove demonstrate reckon bet
-    figure imagine acknowledge recognize recognise consider hear see read
-    """.split()
-)
-
-# Intentions and stances: a to-infinitive complement ("wants to", "vowed to").
-INTENT = frozenset(
-    """want plan intend decide refuse decline seek hope expect promise pledge vow threaten
-    offer propose urge ask call push agree aim attempt prefer wish vote
-    """.split()
-)
-
-# Verbs whose object is what was said ("criticized the deal", "expressed readiness").
-OBJECT = frozenset(
-    """announce confirm deny criticize criticise praise propose describe express emphasize
-    emphasise stress reject dismiss defend oppose endorse question highlight reveal
-    blame demand recommend condemn applaud welcome acknowledge admit predict promise
-    pledge vow suggest call cite mention underscore underline echo
-    """.split()
-)
-
-# Verbs taking "for"/"on"/"about" + what was said ("called for a ban").
-PREP_OBJECT = {
-    "call": {"for", "on"},
-    "ask": {"for", "about"},
-    "push": {"for"},
-    "argue": {"for", "against"},
-    "advocate": {"for"},
-    "warn": {"of", "about", "against"},
-    "talk": {"about"},
-    "speak": {"about", "of"},
-    "complain": {"about", "of"},
-    "boast": {"about", "of"},
-    "comment": {"on"},
-}
 
 # Nouns that make a speaker anonymous when no name comes with them.
 ANONYMOUS_HEADS = frozenset(

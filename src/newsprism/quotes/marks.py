@@ -45,18 +45,6 @@ def has_double_quote(text: str) -> bool:
     return any(c in ALL_DOUBLE for c in text) or "``" in text or "''" in text
 
 
-def paragraph_spans(text: str) -> list[Span]:
-    spans, start = [], 0
-    for i, c in enumerate(text):
-        if c == "\n":
-            if i > start:
-                spans.append(Span(start, i))
-            start = i + 1
-    if start < len(text):
-        spans.append(Span(start, len(text)))
-    return spans
-
-
 def _is_opener(text: str, i: int, para_start: int) -> bool:
     """A straight or ambiguous mark opens when it starts a word."""
     prev = text[i - 1] if i > para_start else " "
@@ -112,11 +100,15 @@ def _trim(text: str, span: Span) -> Span | None:
     return Span(s, e) if any(ch.isalnum() for ch in text[s:e]) else None
 
 
-def find_quoted(text: str) -> list[Quoted]:
-    """Every quotation in ``text``, in order."""
+def find_quoted(text: str, paragraphs: list[Span] | None = None) -> list[Quoted]:
+    """Every quotation in ``text``, in order; ``paragraphs`` default to the segmenter's."""
+    if paragraphs is None:
+        from newsprism.extract.segment import split_paragraphs
+
+        paragraphs = [Span(s, e) for s, e in split_paragraphs(text)]
     out: list[Quoted] = []
     carry: list[Span] = []  # parts of a quote still open at the end of the previous paragraph
-    for para in paragraph_spans(text):
+    for para in paragraphs:
         found, open_at = _scan_paragraph(text, para)
         if carry:
             if found and found[0].start <= para.start + 2:
