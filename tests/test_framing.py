@@ -49,8 +49,8 @@ def test_lexicon_format() -> None:
 
 
 def test_quoted_spans_handle_apostrophes_and_open_quotes() -> None:
-    text = "He said \u201cit\u2019s fine\u201d and \"ok\".\n\u201cUnclosed para\nnext"
-    spans = [text[s:e] for s, e in quoted_spans(text)]
+    text = "He said \u201cit\u2019s fine\u201d and \"ok\".\n\n\u201cUnclosed para\n\nnext"
+    spans = [text[s:e] for s, e in quoted_spans(Article(id="q", text=text))]
     assert spans == ["\u201cit\u2019s fine\u201d", '"ok"', "\u201cUnclosed para"]
 
 

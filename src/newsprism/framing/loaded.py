@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from newsprism.framing.lexicon import Lexicon
-from newsprism.model import Article
+from newsprism.model import Article, Span
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -42,7 +42,6 @@ NEUTRAL_ADVERBS = frozenset(
 )
 SPEECH_VERBS = frozenset(["say", "tell", "reply", "respond", "answer", "add", "declare", "state", "ask"])
 INTENSIFYING_ADVERBS = frozenset(["very", "so", "too", "most", "deeply", "extremely", "highly", "utterly", "really", "truly"])
-QUOTE_CHARS = {"\u201c": "\u201d", '"': '"', "\u2018": "\u2019"}
 _WORD = re.compile(r"\w+")
 
 
@@ -74,39 +73,27 @@ class Flag:
         }
 
 
-def quoted_spans(text: str) -> list[tuple[int, int]]:
-    """Character ranges inside quotation marks (marks included), per paragraph.
+def quoted_spans(article: Article) -> list[tuple[int, int]]:
+    """Character ranges of the article's quotations, marks included, one per paragraph a quote runs over.
 
-    An unclosed quote is closed at the end of its paragraph, as in print,
-    where a quote running over paragraphs reopens on each one.
+    The quotes stage's scanner decides what is quoted, so framing and quotes
+    agree on whose words are whose.
     """
-    spans: list[tuple[int, int]] = []
-    opened: tuple[int, str] | None = None
-    for i, ch in enumerate(text):
-        if ch == "\n":
-            if opened is not None:
-                spans.append((opened[0], i))
-                opened = None
-            continue
-        if opened is None:
-            if ch in QUOTE_CHARS and not (ch == "\u2018" and _is_apostrophe(text, i)) and not _is_closing(text, i):
-                opened = (i, QUOTE_CHARS[ch])
-        elif ch == opened[1] and not (ch == "\u2019" and _is_apostrophe(text, i)):
-            spans.append((opened[0], i + 1))
-            opened = None
-    if opened is not None:
-        spans.append((opened[0], len(text)))
-    return spans
+    from newsprism.quotes.marks import find_quoted
 
-
-def _is_apostrophe(text: str, i: int) -> bool:
-    """A curly single quote between two letters is an apostrophe (it's, O'Neil)."""
-    return 0 < i < len(text) - 1 and text[i - 1].isalnum() and text[i + 1].isalnum()
-
-
-def _is_closing(text: str, i: int) -> bool:
-    """A straight quote after a word and before a space closes a quote we missed the start of."""
-    return text[i] == '"' and i > 0 and not text[i - 1].isspace() and (i + 1 == len(text) or text[i + 1].isspace())
+    text = article.text
+    paragraphs = [Span(p.start, p.end) for p in article.paragraphs] or None
+    out = []
+    for q in find_quoted(text, paragraphs):
+        for part in q.parts:
+            start, end = part.start, part.end
+            # Widen over the marks themselves where printed (not over a paragraph break).
+            if start > 0 and not text[start - 1].isspace():
+                start -= 1
+            if end < len(text) and not text[end].isspace():
+                end += 1
+            out.append((start, end))
+    return out
 
 
 def _inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
@@ -239,7 +226,7 @@ def find_loaded(
 ) -> list[Flag]:
     """Loaded wording in ``article``; ``bonus`` maps a lemma to (extra score, reason)."""
     bonus = bonus or {}
-    quotes = quoted_spans(article.text)
+    quotes = quoted_spans(article)
     allowed = _allowed(article)
     flags: list[Flag] = []
     i = 0
