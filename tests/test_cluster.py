@@ -321,3 +321,46 @@ def test_add_vectors_sums_shared_terms_and_keeps_ids_sorted():
     assert idx.tolist() == [1, 4, 5, 9] and val.tolist() == [1.0, 2.5, 1.0, 3.0]
     empty = np.array([], dtype=np.int64), np.array([], dtype=np.float32)
     assert add_vectors(*empty, *empty)[0].tolist() == []
+
+
+def test_salient_figures_are_rounded_and_years_are_not_figures():
+    from newsprism.cluster.features import _figures
+
+    text = "In 2024 some 6.6 million filed, 943K found work, a $1.9T plan, 212,000 arrests, 5.4% and 3.5 percent; 12 towns."
+    assert _figures(text) == ["6.6e+06", "9.4e+05", "1.9e+12", "2.1e+05", "5.4%", "3.5%"]
+    assert _figures("Some 948,311 and about 950,000 claims.") == ["9.5e+05", "9.5e+05"]
+
+
+def test_weekdays_months_and_figures_are_read_from_the_title_and_lead_only():
+    from newsprism.cluster.features import LEAD_CHARS, raw_features
+
+    body = "The Varn council met on Monday over 4.5 million. " + "x " * LEAD_CHARS + "It met again on Friday over 7.1 million."
+    feats = raw_features(Article(id="d", title="Council votes 12% rise in July", text=body))
+    assert feats["D"] == {"July": 1, "Monday": 1}
+    assert feats["F"] == {"12%": 1, "4.5e+06": 1}
+
+
+def test_a_different_figure_and_weekday_lower_the_similarity_a_shared_one_raises():
+    import numpy as np
+
+    from newsprism.cluster.features import DEFAULT_PENALTIES, DEFAULT_WEIGHTS, Featurizer, raw_features
+
+    body = "Claims for benefits in Varnland {} last week, the Varn labour office said on {}."
+    arts = [
+        Article(id="a", text=body.format("reached 3.2 million", "Thursday")),
+        Article(id="b", text=body.format("totalled 3.2 million", "Thursday")),
+        Article(id="c", text=body.format("reached 5.7 million", "Tuesday")),
+    ]
+
+    def sims(weights: dict[str, float], penalties: dict[str, float]) -> tuple[float, float]:
+        f = Featurizer(weights, penalties)
+        feats = [raw_features(a) for a in arts]
+        f.observe(feats)
+        a, b, c = (f.vectorize(x) for x in feats)
+        net = lambda x, y: x.dot(y) - float(np.dot(x.present, y.present))  # noqa: E731
+        return net(a, b), net(a, c)
+
+    without = {k: v for k, v in DEFAULT_WEIGHTS.items() if k not in "FD"}
+    same_before, other_before = sims(without, {"E": DEFAULT_PENALTIES["E"]})
+    same_after, other_after = sims(DEFAULT_WEIGHTS, DEFAULT_PENALTIES)
+    assert same_after > same_before and other_after < other_before - 0.05

@@ -1,11 +1,11 @@
 """Quality gates: BCubed F1 of `newsprism eval cluster` on the dev sets, one configuration.
 
 The issue's targets are ecbplus >= 0.93, basil >= 0.98, newswcl50 >= 0.98 and
-neus val >= 0.90. The default configuration (TF-IDF blocks with a mismatch
-penalty on names, hubness-corrected average linkage with a soft time cost and
-a join bonus for lone articles, see newsprism.cluster) measured
-0.933 / 1.000 / 1.000 / 0.861. NeuS falls short of its target, so that gate
-pins what is reached (rounded down), to catch regressions; the others pin the targets.
+neus val >= 0.90. The default configuration (TF-IDF blocks with mismatch
+penalties on names, salient figures and weekdays/months, hubness-corrected
+average linkage with a soft time cost and a join bonus for lone articles, see
+newsprism.cluster) measured 0.938 / 1.000 / 1.000 / 0.877. NeuS falls short of
+its target, so that gate pins what is reached (rounded down), to catch regressions; the others pin the targets.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ GATES = {
     "ecbplus": ("ecbplus/articles.jsonl", "ecbplus/gold_stories.jsonl", 0.93),
     "basil": ("basil/articles.jsonl", "basil/gold_stories.jsonl", 0.98),
     "newswcl50": ("newswcl50/articles.jsonl", "newswcl50/gold_stories.jsonl", 0.98),
-    "neus": ("neus/val_articles.jsonl", "neus/val_gold_stories.jsonl", 0.855),  # target 0.90; measured 0.861
+    "neus": ("neus/val_articles.jsonl", "neus/val_gold_stories.jsonl", 0.872),  # target 0.90; measured 0.877
 }
 
 

@@ -14,7 +14,12 @@ Blocks, chosen by measurement on the dev sets (see bench/ and the report):
 * ``E`` capitalised words and pairs inside sentences: a cheap proxy for the
   people, places and organisations (who and where) that tell two earthquakes
   in Iran apart;
-* ``N`` numbers: dates, tolls, magnitudes (when and how much).
+* ``N`` numbers: dates, tolls, magnitudes (when and how much);
+* ``F`` salient figures in the title or lead (a number with a scale or
+  unit, "6.6 million", "5.4%"), rounded to two digits: this week's jobless
+  claims against last week's, July's jobs report against June's;
+* ``D`` weekdays and months named in the title or lead: the court ruled on
+  Monday, the reversal came on Wednesday.
 
 Document frequencies are running counts (state saved with the clusterer), so
 IDF needs no background corpus and no fitting pass.
@@ -23,7 +28,9 @@ Mismatch penalties (``DEFAULT_PENALTIES``): two articles that both name
 people or places (a non-empty ``E`` block) lose a constant from their
 similarity, which their shared names must win back; with the block's weight
 this amounts to "same topic, different who" scoring lower, while short texts
-without names are not held back. Each article carries sqrt(penalty) per
+without names are not held back. ``F`` and ``D`` work the same way for "how
+much" and "when": a penalty below the block's weight, so a match still adds
+and a mismatch costs. Each article carries sqrt(penalty) per
 penalised block it has (``SparseVector.present``), so the penalty of two
 clusters is the dot product of their sums: linear like the rest.
 """
@@ -48,8 +55,8 @@ IDF_FLOOR = 0.5
 IDF_TRUST_DOCS = 20  # corpus size at which running IDF gets half the weight
 FLAT_IDF = 2.0
 PREFIX = 6
-DEFAULT_WEIGHTS = {"W": 1.0, "L": 0.3, "T": 0.4, "E": 0.2, "N": 0.2}
-DEFAULT_PENALTIES = {"E": 0.05}  # see the module docstring
+DEFAULT_WEIGHTS = {"W": 1.0, "L": 0.3, "T": 0.4, "E": 0.2, "N": 0.2, "F": 0.25, "D": 0.1}
+DEFAULT_PENALTIES = {"E": 0.05, "F": 0.2, "D": 0.06}  # see the module docstring
 KEY_BLOCKS = ("W", "E")  # blocks whose rarest terms are used as blocking keys
 
 # Runs of two or more letters: "Shoigu's" gives "shoigu" (the "s" is too short),
@@ -58,6 +65,17 @@ _WORD = re.compile(r"[^\W\d_]{2,}")
 _NUMBER = re.compile(r"\d[\d,.]*\d|\d")
 # A capitalised word, optionally followed by more, not at a sentence start.
 _CAPS = re.compile(r"[A-Z][\w'’-]*[\w](?:\s+[A-Z][\w'’-]*[\w])*")
+# Weekdays and months named in the title or lead: when the event happened.
+_WHEN = re.compile(
+    r"\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|June|July|August"
+    r"|September|October|November|December)\b"
+)
+# Salient figures: a number with a scale or unit, or with thousands separators
+# ("6.6 million", "$1.9T", "943K", "5.4%", "212,000"); years and counts of a few do not qualify.
+_FIGURE = re.compile(
+    r"(\d+(?:\.\d+)?)\s*(million|billion|trillion|[mbtk]\b|%|percent)|(\d{1,3}(?:,\d{3})+)(?![\d,])", re.IGNORECASE
+)
+_SCALE = {"million": 1e6, "m": 1e6, "billion": 1e9, "b": 1e9, "trillion": 1e12, "t": 1e12, "k": 1e3}
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;\"“”'‘’\n—–-]\s*)$")
 _STOP = frozenset(
     """a about above after again against all also am an and any are as at be because been before being below
@@ -93,17 +111,33 @@ def _capitalised(text: str) -> list[str]:
     return out
 
 
+def _figures(text: str) -> list[str]:
+    """Salient figures rounded to two significant digits: outlets round one figure differently."""
+    out = []
+    for num, unit, plain in _FIGURE.findall(text):
+        if plain:
+            out.append(f"{float(plain.replace(',', '')):.2g}")
+        elif unit.lower() in ("%", "percent"):
+            out.append(f"{float(num):.2g}%")
+        else:
+            out.append(f"{float(num) * _SCALE[unit.lower()]:.2g}")
+    return out
+
+
 def raw_features(article: Article) -> dict[str, Counter]:
     """Term counts per block for one article."""
     text = article.text
     lead, rest = _words(text[:LEAD_CHARS]), _words(text[LEAD_CHARS:])
     title = _words(article.title or "")
+    head = f"{article.title or ''}\n{text[:LEAD_CHARS]}"
     return {
         "W": title + lead + rest,
         "L": lead,
         "T": title,
         "E": Counter(_capitalised(text)),
         "N": Counter(n.replace(",", "") for n in _NUMBER.findall(text)),
+        "F": Counter(_figures(head)),
+        "D": Counter(_WHEN.findall(head)),
     }
 
 
