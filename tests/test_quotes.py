@@ -183,6 +183,83 @@ def test_quote_over_a_wrapped_line_stays_in_its_paragraph(nlp) -> None:
     assert q.speaker is not None and q.speaker.name == "Ana Berg"
 
 
+def test_headline_title_resolves_to_the_person_with_that_title(nlp) -> None:
+    text = ('Finance Secretary: "We are ready to cut taxes this year."\n\n'
+            "Finance Secretary Alana Torvik told lawmakers on Monday that the budget was balanced.")
+    a = Article(id="title", text=text)
+    q = _by_content(a, extract_quotes(a, nlp), "ready to cut taxes")
+    assert q.speaker is not None and q.speaker.text == "Finance Secretary"
+    assert (q.speaker.name, q.speaker.kind) == ("Alana Torvik", "person")
+
+
+def test_appositive_name_is_the_speaker(nlp) -> None:
+    text = 'The opposition spokesman for transport, Mira Kell, said the minister had "ignored every warning for a decade."'
+    a = Article(id="appos", text=text)
+    q = _by_content(a, extract_quotes(a, nlp), "ignored every warning")
+    assert q.speaker is not None and (q.speaker.name, q.speaker.kind) == ("Mira Kell", "person")
+    assert q.speaker.text == "The opposition spokesman for transport, Mira Kell"
+
+
+def test_role_noun_resolves_to_the_person_given_that_role(nlp) -> None:
+    text = 'The mayor of Dunmore, Peter Vale, visited the site.\n\n"We had an hour to leave," the mayor said.'
+    a = Article(id="role", text=text)
+    q = _by_content(a, extract_quotes(a, nlp), "We had an hour to leave")
+    assert q.speaker is not None and q.speaker.text == "the mayor"
+    assert (q.speaker.name, q.speaker.kind) == ("Peter Vale", "person")
+
+
+def test_media_speakers_resolve_to_the_named_outlet(nlp) -> None:
+    text = ("The Lantern Herald reported that the bridge was closed.\n\n"
+            "According to the newspaper, the repairs will cost millions.\n\n"
+            "The toll rose, according to a report in The Lantern Herald.\n\n"
+            "The Herald said the bridge would reopen.")
+    a = Article(id="media", text=text)
+    qs = extract_quotes(a, nlp)
+    for needle in ("the bridge was closed", "the repairs will cost", "The toll rose", "would reopen"):
+        q = _by_content(a, qs, needle)
+        assert q.speaker is not None and (q.speaker.name, q.speaker.kind) == ("The Lantern Herald", "media"), needle
+    b = Article(id="site", text="The ferry was late, the Herald reported.\n\nThe route is closed, according to news site Axios.")
+    q = _by_content(b, extract_quotes(b, nlp), "The route is closed")
+    assert q.speaker is not None and (q.speaker.name, q.speaker.kind) == ("Axios", "media")
+
+
+def test_a_number_is_never_a_speaker(nlp) -> None:
+    a = Article(id="num", text="Inspectors find rust in Orrin Bridge; 4,000 told to leave")
+    assert all(q.speaker is None or not q.speaker.text[0].isdigit() for q in extract_quotes(a, nlp))
+
+
+def test_citing_names_a_source_not_a_quote(nlp) -> None:
+    text = "Moscow sent jets to the region, according to the Times, citing Iranian media."
+    a = Article(id="citing", text=text)
+    qs = extract_quotes(a, nlp)
+    assert not any("Iranian media" == text[q.content.start : q.content.end].strip(" .") for q in qs)
+    q = _by_content(a, qs, "Moscow sent jets")
+    assert q.speaker is not None and q.speaker.kind == "media"
+
+
+def test_asked_is_agentless_and_it_can_speak(nlp) -> None:
+    """PolNeAR: in "Asked about X, Lee said" nobody named asks; "It said" names the body "it" refers to."""
+    text = ("Asked whether the plant would close, Dara Lee said the board had not decided.\n\n"
+            "The ferry company issued a statement. It said the boats would run on Sunday.")
+    a = Article(id="asked", text=text)
+    qs = extract_quotes(a, nlp)
+    asked = [q for q in qs if q.cue is not None and text[q.cue.start : q.cue.end] == "Asked"]
+    assert asked and all(q.speaker is None for q in asked)
+    q = _by_content(a, qs, "the boats would run")
+    assert q.speaker is not None and q.speaker.text == "It"
+    assert (q.speaker.name, q.speaker.kind) == ("ferry company", "organisation")
+
+
+def test_dateline_is_neither_speaker_nor_statement(nlp) -> None:
+    text = "WASHINGTON (AP) — Vice President Lara Dunn said on Monday that the talks had failed.\n\nOSLO — The ferry will run again, officials said."
+    a = Article(id="dateline", text=text)
+    qs = extract_quotes(a, nlp)
+    q = _by_content(a, qs, "the talks had failed")
+    assert q.speaker is not None and q.speaker.name == "Lara Dunn"
+    q = _by_content(a, qs, "The ferry will run again")
+    assert text[q.content.start : q.content.end] == "The ferry will run again"
+
+
 def test_extractor_reads_its_model_once_on_first_use(nlp) -> None:
     ex = QuoteExtractor()
     assert ex._model is None

@@ -25,6 +25,7 @@ what they said, not a new attribution. Paragraphs are the article's own
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -43,9 +44,16 @@ if TYPE_CHECKING:
 
 _INHERIT_SUBJECT = ("xcomp", "conj", "advcl", "pcomp")
 _MAX_CONTINUATION_GAP = 250
+# "WASHINGTON (AP) — ", "CAMBRIDGE, Mass., Dec. 11 (UPI) — ", "Paris (AFP) – " at a paragraph's start.
+_DATELINE = re.compile(r"(?:[A-Z]{3,}[A-Za-z .,'’-]{0,50}?|[A-Z][A-Za-z .,'’-]{0,50}?\([A-Za-z .]{2,30}\))\s*(?:—|–|--)\s*")
 _MAX_COLON_LEAD = 40
 _MAX_CUE_GAP = 40
 _MAX_INVERTED_SUBJECT = 6
+# "He seems unsure", "the plan appears doomed": the impression is the writer's, its subject is what it is
+# about (PolNeAR gives such cues no source three times in four, "he seemed to mock" included).
+_IMPRESSION_CUES = frozenset({"seem", "appear"})
+_DASHES = frozenset({"—", "–", "--"})
+_COPULAS = frozenset("be seem appear look sound remain become".split())
 
 
 @dataclass
@@ -90,7 +98,7 @@ class QuoteExtractor:
         resolver = SpeakerResolver(doc, article)
         quotes = []
         for f in sorted(found, key=lambda f: f.content.start):
-            content = A.trim(text, f.content)
+            content = A.trim(text, _after_dateline(text, f.content))
             if content is None:
                 continue
             speaker = resolver.resolve(f.speaker)
@@ -108,6 +116,14 @@ def extract_quotes(article: Article, nlp: "NLP", extractor: QuoteExtractor | Non
 def quotes_from_doc(article: Article, doc: "Doc", extractor: QuoteExtractor | None = None) -> list[Quote]:
     """As extract_quotes, on an existing parse."""
     return (extractor or QuoteExtractor()).from_doc(article, doc)
+
+
+def _after_dateline(text: str, content: Span) -> Span:
+    """A statement at the head of a paragraph starts after the dateline the parse ran into it."""
+    if content.start > 0 and text[content.start - 1] != "\n":
+        return content
+    m = _DATELINE.match(text, content.start, content.end)
+    return Span(m.end(), content.end) if m and m.end() < content.end else content
 
 
 def _paragraphs(article: Article) -> list[Span]:
@@ -145,6 +161,8 @@ def _cue_attributions(doc: "Doc", ctx: A.DocContext, model: AttributionModel) ->
             continue
         if model.cue.prob(A.cue_features(tok, ctx), dense[tok.i]) < model.cue_threshold:
             continue
+        if _cites_source(tok):
+            continue
         content = _best_content(tok, ctx, model)
         if content is None:
             if tok.lemma_.lower() in L.SPEECH:
@@ -156,8 +174,23 @@ def _cue_attributions(doc: "Doc", ctx: A.DocContext, model: AttributionModel) ->
             cue = Span(tok.idx, to.idx + len(to)) if to is not None else Span(tok.idx, tok.idx + len(tok))
             found.append(_Found(content=content, cue=cue, speaker=source))
         else:
-            found.append(_Found(content=content, cue=_cue_span(tok), speaker=_cue_source(tok)))
+            source = _cue_source(tok)
+            if source is not None and _count_told(source, tok):
+                continue
+            found.append(_Found(content=content, cue=_cue_span(tok), speaker=source))
     return found, bare
+
+
+def _cites_source(tok: "Token") -> bool:
+    """ "..., the Times reported, citing Iranian media": "citing X" names where the clause came from; X is no quote."""
+    if tok.lemma_.lower() != "cite" or tok.tag_ != "VBG" or tok.dep_ not in ("advcl", "acl", "xcomp", "conj"):
+        return False
+    obj = next((c for c in tok.children if c.dep_ == "dobj"), None)
+    if obj is None or any(c.lower_ == "as" for c in [*tok.children, *obj.children]):
+        return False  # "citing the show as his guilty pleasure" says something
+    if obj.ent_type_ in ("PERSON", "ORG"):
+        return True
+    return bool({obj.lemma_.lower(), obj.lower_} & (L.ANONYMOUS_HEADS | L.MEDIA_WORDS | L.ORGANISATION_HEADS))
 
 
 def _best_content(tok: "Token", ctx: A.DocContext, model: AttributionModel) -> Span | None:
@@ -171,16 +204,65 @@ def _cue_source(tok: "Token") -> "Token | None":
     """A noun cue's owner ("his statement", "the group's poll"); a verb's subject."""
     if tok.pos_ == "NOUN":
         return next((c for c in tok.children if c.dep_ == "poss"), None)
+    if tok.lemma_.lower() in _IMPRESSION_CUES:
+        return None
     return _subject(tok)
 
 
 def _subject(verb: "Token") -> "Token | None":
     """The one who speaks: the subject, the passive agent, the subject of the governing verb,
     or for an inverted `"...," said Ben Carson, asked about ...` the name the parser hung elsewhere."""
+    if _reduced_passive(verb):
+        return None
     subj = _tree_subject(verb)
-    if subj is None and verb.i > 0 and verb.nbor(-1).is_punct and not any(c.dep_ in ("nsubjpass", "expl") for c in verb.children):
+    if subj is not None:
+        return _past_dateline(subj, verb)
+    if verb.i == 0 or any(c.dep_ in ("nsubjpass", "expl") for c in verb.children):
+        return subj
+    if verb.nbor(-1).is_punct:
         return _inverted_subject(verb)
-    return subj
+    return _adjacent_subject(verb)
+
+
+def _past_dateline(subj: "Token", verb: "Token") -> "Token":
+    """ "WASHINGTON (AP) — Vice President Joe Biden said": the parser may take the dateline's
+    place name for the subject; the speaker is the first name after the dash."""
+    if subj.i >= verb.i or not _same_line(subj, verb):
+        return subj
+    dash = next((t for t in verb.doc[subj.i + 1 : verb.i] if t.text in _DASHES), None)
+    # Only a dateline ("CLEVELAND —", "Paris (AFP) –"), not "Ms. Lee — who ... — said".
+    if dash is None or not (subj.is_upper or dash.nbor(-1).text == ")"):
+        return subj
+    after = (t for t in verb.doc[dash.i + 1 : verb.i] if t.pos_ in ("PROPN", "NOUN", "PRON") and t.dep_ != "compound")
+    return next(after, subj)
+
+
+def _adjacent_subject(verb: "Token") -> "Token | None":
+    """ "..., former president Bill Clinton said his wife ...": a finite verb the parser left without
+    a subject, hanging the name before it elsewhere (as an apposition)."""
+    if verb.tag_ not in ("VBD", "VBZ", "VBP"):
+        return None
+    for tok in reversed(verb.doc[max(0, verb.i - _MAX_INVERTED_SUBJECT) : verb.i]):
+        if tok.pos_ == "ADV" or tok.dep_ in ("advmod", "aux", "neg"):
+            continue
+        return tok if tok.pos_ in ("PROPN", "NOUN", "PRON") and _same_line(tok, verb) else None
+    return None
+
+
+def _reduced_passive(verb: "Token") -> bool:
+    """ "Asked about the deal, Ms. Lee said ...": the one asking is unnamed; Ms. Lee answers, she does not ask."""
+    return verb.tag_ == "VBN" and verb.dep_ in ("advcl", "acl") and not any(
+        c.dep_ in ("nsubj", "nsubjpass", "agent", "aux", "auxpass") for c in verb.children
+    )
+
+
+def _is_subject(c: "Token", verb: "Token") -> bool:
+    """A subject that names someone: not the "it" of "it is said", "it seems", "it was reported"."""
+    if c.dep_ not in ("nsubj", "csubj"):
+        return False
+    if c.lower_ != "it":
+        return True
+    return verb.lemma_ not in _COPULAS and not any(x.dep_ == "auxpass" for x in verb.children)
 
 
 def _inverted_subject(verb: "Token") -> "Token | None":
@@ -198,7 +280,7 @@ def _tree_subject(verb: "Token") -> "Token | None":
         if _same_line(tok, verb):
             anchor = tok
         for c in tok.children:
-            if c.dep_ in ("nsubj", "csubj") and c.lower_ != "it":
+            if _is_subject(c, tok):
                 return c if _same_line(c, verb) else _nearest_noun_before(anchor)
             if c.dep_ == "agent":
                 pobj = next((g for g in c.children if g.dep_ == "pobj"), None)
@@ -221,7 +303,7 @@ def _governing_subject(tok: "Token", verb: "Token") -> "Token | None":
     for anc in tok.ancestors:
         if anc.pos_ not in ("VERB", "AUX"):
             continue
-        subj = next((c for c in anc.children if c.dep_ == "nsubj" and c.lower_ != "it"), None)
+        subj = next((c for c in anc.children if c.dep_ == "nsubj" and _is_subject(c, anc)), None)
         if subj is not None:
             return subj if _same_line(subj, verb) else None
         if anc.dep_ not in _INHERIT_SUBJECT:
@@ -241,6 +323,14 @@ def _nearest_noun_before(verb: "Token") -> "Token | None":
     nouns = [t for t in verb.doc[verb.sent.start : verb.i]
              if t.idx >= line_start and t.pos_ in ("PROPN", "NOUN", "PRON") and t.dep_ != "compound"]
     return nouns[-1] if nouns else None
+
+
+def _count_told(subj: "Token", verb: "Token") -> bool:
+    """ "12,000 told to leave": a headline's passive, people counted are not speaking.
+    A count that speaks ("43 said the same", "half said they ...") has what it said after the verb."""
+    if not (subj.like_num and any(ch.isdigit() for ch in subj.text)) or any(c.dep_ == "prep" and c.lower_ == "of" for c in subj.children):
+        return False
+    return not any(c.dep_ in ("dobj", "dative", "ccomp", "parataxis") and c.i > verb.i for c in verb.children)
 
 
 def _cue_span(verb: "Token") -> Span:

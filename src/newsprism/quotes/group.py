@@ -205,7 +205,9 @@ def _cluster(members: list[_Item], idf: dict[str, float]) -> list[list[_Item]]:
 def _representative(group: list[_Item], idf: dict[str, float]) -> _Item:
     """The wording closest to all others: a whole quotation if any, else a partly quoted one."""
     pool = [it for it in group if _wholly_quoted(it)] or [it for it in group if it.quote.direct] or group
-    return max(pool, key=lambda it: (sum(similarity(it.stems, o.stems, idf) for o in group if o is not it), len(it.text)))
+    # Rounded, and the first article on a tie: set order (and so float sums) varies from run to run.
+    pool = sorted(pool, key=lambda it: (it.article.id, it.quote.content.start))
+    return max(pool, key=lambda it: (round(sum(similarity(it.stems, o.stems, idf) for o in group if o is not it), 9), len(it.text)))
 
 
 def _wholly_quoted(it: _Item) -> bool:

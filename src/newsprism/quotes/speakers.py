@@ -10,11 +10,17 @@ a pronoun, "who", "the official"); ``name`` is what it refers to:
 * who / that -> the noun the relative clause hangs on;
 * "the official", "the source" -> the earlier indefinite description with the
   same head noun ("an Israeli official"), kind anonymous;
-* "the general" -> the latest person whose title has that word.
+* "the general", "The mayor", a headline's "Security Council Secretary" ->
+  the person the article gives that title or role ("the mayor of Ashford,
+  Daniel Osei"), before the mention or, for a headline, after it;
+* "the spokesman for water, Ravi Chandran" -> the appositive name;
+* "the newspaper", "a report in The Kestrel Courier" -> the outlet named
+  there or last before, by the outlet's canonical display name.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from newsprism.model import Span, Speaker, SpeakerKind
@@ -29,6 +35,8 @@ if TYPE_CHECKING:
 _ORG_LABELS = ("ORG", "GPE", "NORP", "FAC", "LOC")
 _MAX_DESCRIPTION_WORDS = 10
 _PRONOUN_LOOKBACK_SENTENCES = 4
+_TITLE_CONTEXT_CHARS = 80
+_DETERMINERS = ("the", "a", "an", "this", "that", "these", "those")
 
 
 class SpeakerResolver:
@@ -37,6 +45,7 @@ class SpeakerResolver:
     def __init__(self, doc: "Doc", article: "Article") -> None:
         from newsprism.extract.entities import LABELS, clean_mentions
         from newsprism.extract.names import NameIndex
+        from newsprism.extract.outlets import outlet_identity
 
         self.doc = doc
         self.text = article.text
@@ -60,6 +69,8 @@ class SpeakerResolver:
             pass
         self.persons = [e for e in self.ents if e.label_ == "PERSON"]
         self.names = NameIndex([self.text[e.start_char : e.end_char] for e in self.persons])
+        self.own_outlet = outlet_identity(article.outlet)[1] if article.outlet else None
+        self.outlets = _outlet_mentions(self.text, article, {id(c): c for c in self.chunk_of.values()}.values())
 
     # ------------------------------------------------------------ public
 
@@ -67,6 +78,10 @@ class SpeakerResolver:
         if tok is None:
             return None
         mention = self.mention_span(tok)
+        appositive = self._appositive_person(tok)
+        if appositive is not None:
+            # "The head of the fund, Ana Berg, said": the span runs to the name, which is who speaks.
+            mention = Span(mention.start, max(mention.end, min(appositive.end_char, self._line(tok).end)))
         surface = self.text[mention.start : mention.end]
         name, kind = self._refer(tok, surface)
         return Speaker(start=mention.start, end=mention.end, text=surface, name=name, kind=kind)
@@ -97,6 +112,12 @@ class SpeakerResolver:
             return (person, "person") if person else (surface, "unknown")
         if low in L.GROUP_PRONOUNS:
             return surface, "unknown"
+        if low == "it":
+            body = self._previous_body(tok)
+            if body is None:
+                return surface, "unknown"
+            span = self.mention_span(body)
+            return self._refer(body, self.text[span.start : span.end])
         ent = self.ent_of.get(tok.i)
         if ent is not None and ent.label_ == "PERSON":
             return self._full_name(ent), "person"
@@ -105,11 +126,14 @@ class SpeakerResolver:
             person = self.names.resolve(surface)
             if person:
                 return person, "person"
+        appositive = self._appositive_person(tok)
+        if appositive is not None:
+            return self._full_name(appositive), "person"
         if _is_media(surface, tok):
-            return _strip_det(surface), "media"
+            return self._outlet_name(tok, surface), "media"
         if (tok.lemma_.lower() in L.ANONYMOUS_HEADS or _of_anonymous(tok)) and not self._names_person(tok):
             return self._anonymous(tok), "anonymous"
-        titled = self._title_reference(tok)
+        titled = self._title_reference(tok, surface) if _is_definite_singular(tok) else None
         if titled:
             return titled, "person"
         if ent is not None and ent.label_ in _ORG_LABELS:
@@ -129,17 +153,32 @@ class SpeakerResolver:
 
     def _previous_person(self, tok: "Token") -> str | None:
         """The latest person named before ``tok`` in the last few sentences, preferring subjects."""
-        window_start = tok.sent.start
-        for _ in range(_PRONOUN_LOOKBACK_SENTENCES):
-            if window_start == 0:
-                break
-            window_start = self.doc[window_start - 1].sent.start
+        window_start = self._window_start(tok)
         before = [e for e in self.ents if e.label_ == "PERSON" and e.end <= tok.i]
         candidates = [e for e in before if e.start >= window_start] or before
         if not candidates:
             return None
         subjects = [e for e in candidates if e.root.dep_ in ("nsubj", "nsubjpass") or e.root.head.dep_ in ("nsubj", "appos")]
         return self._full_name((subjects or candidates)[-1])
+
+    def _previous_body(self, tok: "Token") -> "Token | None":
+        """What a speaking "it" stands for: the latest organisation or outlet that was a subject shortly before."""
+        start = self._window_start(tok)
+        for t in reversed(self.doc[start : tok.i]):
+            if t.dep_ not in ("nsubj", "nsubjpass") or t.lower_ == "it":
+                continue
+            ent = self.ent_of.get(t.i)
+            if (ent is not None and ent.label_ == "ORG") or t.lower_ in L.ORGANISATION_HEADS or t.lower_ in L.MEDIA_WORDS:
+                return t
+        return None
+
+    def _window_start(self, tok: "Token") -> int:
+        start = tok.sent.start
+        for _ in range(_PRONOUN_LOOKBACK_SENTENCES):
+            if start == 0:
+                break
+            start = self.doc[start - 1].sent.start
+        return start
 
     def _anonymous(self, tok: "Token") -> str:
         """The description; "the official" -> the earlier "an Israeli official"."""
@@ -169,18 +208,71 @@ class SpeakerResolver:
         end = self.text.find("\n", tok.idx)
         return Span(start, len(self.text) if end < 0 else end)
 
-    def _title_reference(self, tok: "Token") -> str | None:
-        """"the general" -> the latest person whose printed title has that word."""
-        if tok.pos_ != "NOUN":
-            return None
-        word = tok.lower_
-        for span in reversed(self.persons):
-            if span.start_char >= tok.idx:
-                continue
-            titled = span.text.lower()
-            if word in titled.replace(".", " ").split() or (word[:3] + ".") in titled.split():
-                return self.names.resolve(span.text) or span.text
+    def _appositive_person(self, tok: "Token") -> "SpacySpan | None":
+        """ "The opposition spokesman for water, Ravi Chandran, said": the name set beside the role."""
+        for c in tok.children:
+            ent = self.ent_of.get(c.i)
+            if c.dep_ == "appos" and ent is not None and ent.label_ == "PERSON":
+                return ent
         return None
+
+    def _title_reference(self, tok: "Token", surface: str) -> str | None:
+        """The person the article gives this title or role: the latest before the mention, else the first after it."""
+        if tok.pos_ not in ("NOUN", "PROPN") or tok.lower_ in L.ORGANISATION_HEADS:
+            return None
+        words = _title_words(surface)
+        if not words:
+            return None
+        before = [p for p in self.persons if p.end_char <= tok.idx]
+        after = [p for p in self.persons if p.start_char > tok.idx + len(tok)]
+        for span in [*reversed(before), *after]:
+            if words <= self._title_context(span):
+                return self._full_name(span)
+        return None
+
+    def _title_context(self, person: "SpacySpan") -> set[str]:
+        """The words of the person's name and of what precedes it in its sentence ("The mayor of Ashford, Daniel Osei")."""
+        line = self._line(person[0])
+        start = max(line.start, person.sent.start_char, person.start_char - _TITLE_CONTEXT_CHARS)
+        return set(_title_words(self.text[start : person.end_char]))
+
+    def _outlet_name(self, tok: "Token", surface: str) -> str:
+        """The outlet's display name; for "the newspaper" or "a report in X", the outlet named there or last before."""
+        earlier = [name for start, _, name in self.outlets if start < tok.idx]
+        mention = self.mention_span(tok)
+        # The name right after the noun ("news site Axios") even where the parser hung it elsewhere.
+        named_next = Span(mention.end, mention.end + 2)
+        name = self._outlet_of_report(tok) or self._outlet_at(mention) or self._outlet_at(named_next)
+        if name is None and tok.pos_ != "PROPN":
+            # "the newspaper" is one the article quoted, not the article's own outlet in its byline;
+            # "Iranian media" is no earlier outlet.
+            anaphor = surface.split(" ", 1)[0].lower() in ("the", "that", "this")
+            others = [n for n in earlier if n != self.own_outlet] if anaphor else []
+            name = others[-1] if others else _strip_det(surface)
+        if name is None:
+            from newsprism.extract.outlets import outlet_identity
+
+            name = outlet_identity(_strip_lower_det(surface))[1]
+        # "the Courier" after "The Kestrel Courier": the fuller name the article gave.
+        fuller = [n for n in earlier if _title_words(name) < _title_words(n)]
+        return fuller[-1] if fuller else name
+
+    def _outlet_of_report(self, tok: "Token") -> str | None:
+        """ "a report in The Kestrel Courier", "news site Axios": the outlet named with the noun."""
+        for c in tok.children:
+            if c.dep_ == "prep" and c.lower_ in ("in", "by", "from", "on"):
+                objs = [obj for obj in c.children if obj.dep_ == "pobj"]
+            elif c.dep_ in ("appos", "npadvmod", "nmod", "compound") and c.i > tok.i:
+                objs = [c]
+            else:
+                continue
+            named = next((n for n in (self._outlet_at(self.mention_span(obj)) for obj in objs) if n), None)
+            if named:
+                return named
+        return None
+
+    def _outlet_at(self, span: Span) -> str | None:
+        return next((name for start, end, name in self.outlets if start < span.end and span.start < end), None)
 
 
 def _of_anonymous(tok: "Token") -> bool:
@@ -197,6 +289,48 @@ def _strip_det(s: str) -> str:
         if s.startswith(det):
             return s[len(det) :]
     return s
+
+
+def _strip_lower_det(s: str) -> str:
+    """ "the Times" -> "Times", while "The Kestrel Courier" keeps the article of its name."""
+    for det in ("the ", "a ", "an "):
+        if s.startswith(det):
+            return s[len(det) :]
+    return s
+
+
+def _title_words(s: str) -> set[str]:
+    words = {w.strip(".,;:'’\"()").lower().removesuffix("'s").removesuffix("’s") for w in s.split()}
+    return {w for w in words if w and w not in _DETERMINERS and w not in ("of", "for", "and")}
+
+
+def _is_definite_singular(tok: "Token") -> bool:
+    """ "the mayor", "Secretary": one particular holder of a role, not "an official" or "officials"."""
+    if tok.tag_ in ("NNS", "NNPS"):
+        return False
+    det = next((c for c in tok.children if c.dep_ in ("det", "poss") and c.i < tok.i), None)
+    return det is None or det.lower_ in ("the", "this", "that") or det.dep_ == "poss"
+
+
+def _outlet_mentions(text: str, article: "Article", chunks: Iterable["SpacySpan"]) -> list[tuple[int, int, str]]:
+    """Outlets named in the text, as (start, end, display name), in text order: the table's, the
+    article's own, and proper names that read as outlets ("The Kestrel Courier")."""
+    from newsprism.extract.outlets import find_outlet_mentions, outlet_identity, outlet_info
+
+    own = [article.outlet] if article.outlet else []
+    context = [article.outlet_id] if article.outlet_id else []
+    displays = {outlet_identity(o)[0]: outlet_identity(o)[1] for o in own}
+    found = []
+    for s, e, oid in find_outlet_mentions(text, outlets=own, context=context):
+        info = outlet_info(oid)
+        found.append((s, e, info.display if info else displays.get(oid) or outlet_identity(_strip_lower_det(text[s:e]))[1]))
+    for nc in chunks:
+        proper = [t for t in nc if t.pos_ == "PROPN"]
+        named = len(proper) >= 2 or nc.root.lower_ in L.MEDIA_WORDS  # "The Kestrel Courier", "the Courier"
+        if named and nc.root.pos_ == "PROPN" and _is_media(nc.text, nc.root) and "\n" not in nc.text:
+            if not any(s < nc.end_char and nc.start_char < e for s, e, _ in found):
+                found.append((nc.start_char, nc.end_char, outlet_identity(_strip_lower_det(nc.text))[1]))
+    return sorted(found)
 
 
 def _is_media(surface: str, tok: "Token") -> bool:
