@@ -20,6 +20,9 @@ from newsprism.quotes import QuoteExtractor, article_row, extract_quotes, group_
 from newsprism.quotes.attribution import MODEL_PATH, AttributionModel, LinearModel
 from newsprism.quotes.marks import find_quoted
 
+# One extractor for the module: the attribution model is read once, as in a real run.
+EXTRACTOR = QuoteExtractor()
+
 FIXTURES = ROOT / "tests" / "fixtures" / "quotes"
 
 
@@ -64,7 +67,7 @@ def test_marks_apostrophes_are_not_quotes() -> None:
 
 def test_direct_quote_split_by_cue_is_one_quote(nlp) -> None:
     a = _article("a1")
-    qs = extract_quotes(a, nlp)
+    qs = extract_quotes(a, nlp, EXTRACTOR)
     q = _by_content(a, qs, "We will not sail")
     assert q.direct
     assert "by barge until then" in a.text[q.content.start : q.content.end]
@@ -75,7 +78,7 @@ def test_direct_quote_split_by_cue_is_one_quote(nlp) -> None:
 
 def test_reported_speech_with_cue_and_speaker_spans(nlp) -> None:
     a = _article("a1")
-    q = _by_content(a, extract_quotes(a, nlp), "the ferry would stay in port")
+    q = _by_content(a, extract_quotes(a, nlp, EXTRACTOR), "the ferry would stay in port")
     assert not q.direct
     assert a.text[q.content.start : q.content.end].startswith("that the ferry")
     assert a.text[q.speaker.start : q.speaker.end] == q.speaker.text
@@ -84,7 +87,7 @@ def test_reported_speech_with_cue_and_speaker_spans(nlp) -> None:
 
 def test_anonymous_speaker_resolved_to_its_first_description(nlp) -> None:
     a = _article("a1")
-    q = _by_content(a, extract_quotes(a, nlp), "This could take all summer")
+    q = _by_content(a, extract_quotes(a, nlp, EXTRACTOR), "This could take all summer")
     assert q.speaker.text == "the engineer"
     assert q.speaker.kind == "anonymous"
     assert q.speaker.name == "An engineer with knowledge of the inspection"
@@ -92,7 +95,7 @@ def test_anonymous_speaker_resolved_to_its_first_description(nlp) -> None:
 
 def test_according_to(nlp) -> None:
     a = _article("a1")
-    q = _by_content(a, extract_quotes(a, nlp), "2 million crowns")
+    q = _by_content(a, extract_quotes(a, nlp, EXTRACTOR), "2 million crowns")
     assert a.text[q.cue.start : q.cue.end] == "According to"
     assert q.speaker.text == "the port authority" and q.speaker.kind == "organisation"
     assert "According" not in a.text[q.content.start : q.content.end]
@@ -100,7 +103,7 @@ def test_according_to(nlp) -> None:
 
 def test_pronoun_speaker_keeps_mention_span_and_resolves_name(nlp) -> None:
     a = _article("a2")
-    q = _by_content(a, extract_quotes(a, nlp), "won't sail one passenger")
+    q = _by_content(a, extract_quotes(a, nlp, EXTRACTOR), "won't sail one passenger")
     assert q.speaker.text == "she"
     assert a.text[q.speaker.start : q.speaker.end] == "she"
     assert q.speaker.name == "Ingrid Valtersen"
@@ -108,7 +111,7 @@ def test_pronoun_speaker_keeps_mention_span_and_resolves_name(nlp) -> None:
 
 def test_inverted_cue_and_double_apostrophe_quotes(nlp) -> None:
     a = _article("a3")
-    qs = extract_quotes(a, nlp)
+    qs = extract_quotes(a, nlp, EXTRACTOR)
     q = _by_content(a, qs, "It is a long wait")
     assert "safety comes first" in a.text[q.content.start : q.content.end]
     assert q.speaker.kind == "anonymous"
@@ -121,7 +124,7 @@ def test_split_quote_parts_leave_the_cue_out(nlp) -> None:
     text = ('"The bridge will reopen in May," said Ansel Corrow, the county engineer, on Tuesday. '
             '"We found no cracks in the main span."')
     a = Article(id="split", text=text)
-    (q,) = [q for q in extract_quotes(a, nlp) if "reopen" in text[q.content.start : q.content.end]]
+    (q,) = [q for q in extract_quotes(a, nlp, EXTRACTOR) if "reopen" in text[q.content.start : q.content.end]]
     assert len(q.parts) == 2
     assert [text[p.start : p.end] for p in q.parts] == ['"The bridge will reopen in May,"', '"We found no cracks in the main span."']
     assert article_row(a.id, [q])["quotes"][0]["content"]["spans"] == [[p.start, p.end] for p in q.parts]
@@ -130,7 +133,7 @@ def test_split_quote_parts_leave_the_cue_out(nlp) -> None:
 def test_headline_name_colon_is_an_attribution(nlp) -> None:
     text = "Corrow: No cracks found in the Vell bridge.\n\nRelated: Ten bridges to see this summer.\n\nThe county said the work is done."
     a = Article(id="colon", text=text)
-    qs = extract_quotes(a, nlp)
+    qs = extract_quotes(a, nlp, EXTRACTOR)
     q = _by_content(a, qs, "No cracks found")
     assert q.speaker is not None and q.speaker.text == "Corrow"
     assert not any("Ten bridges" in text[x.content.start : x.content.end] for x in qs)
@@ -143,7 +146,7 @@ def test_bad_input_gives_no_quotes(nlp) -> None:
 
 def test_jsonl_row_shape(nlp) -> None:
     a = _article("a2")
-    row = article_row(a.id, extract_quotes(a, nlp))
+    row = article_row(a.id, extract_quotes(a, nlp, EXTRACTOR))
     assert row["id"] == "a2"
     q = row["quotes"][0]
     assert set(q) == {"content", "speaker", "cue", "direct"}
@@ -156,7 +159,7 @@ def test_belief_and_stance_attributions(nlp) -> None:
     text = ("Mayor Ola Dahl believes the new bridge will cut traffic by half.\n\n"
             "A survey by the county found that most drivers avoid the old road.")
     a = Article(id="belief", text=text)
-    qs = extract_quotes(a, nlp)
+    qs = extract_quotes(a, nlp, EXTRACTOR)
     q = _by_content(a, qs, "will cut traffic by half")
     assert not q.direct and q.speaker is not None and "Dahl" in q.speaker.name
     assert text[q.cue.start : q.cue.end] == "believes"
@@ -167,7 +170,7 @@ def test_belief_and_stance_attributions(nlp) -> None:
 def test_quotation_before_a_cue_with_an_object(nlp) -> None:
     text = '"The locks will hold through the winter," the harbour master told the council on Monday.'
     a = Article(id="told", text=text)
-    (q,) = [q for q in extract_quotes(a, nlp) if q.direct]
+    (q,) = [q for q in extract_quotes(a, nlp, EXTRACTOR) if q.direct]
     assert text[q.content.start : q.content.end].startswith("The locks will hold through the winter")
     assert q.speaker is not None and q.speaker.text == "the harbour master"
 
@@ -178,7 +181,7 @@ def test_quote_over_a_wrapped_line_stays_in_its_paragraph(nlp) -> None:
             'until the new hull is ready and the harbour is dredged."\n\nThe harbour opens in May.')
     a = Article(id="wrap", text=text)
     a.paragraphs = [Paragraph(0, text.index("\n\n")), Paragraph(text.index("The harbour"), len(text))]
-    (q,) = [q for q in extract_quotes(a, nlp) if q.direct]
+    (q,) = [q for q in extract_quotes(a, nlp, EXTRACTOR) if q.direct]
     assert text[q.content.start : q.content.end].endswith("the harbour is dredged.")
     assert q.speaker is not None and q.speaker.name == "Ana Berg"
 
@@ -187,7 +190,7 @@ def test_headline_title_resolves_to_the_person_with_that_title(nlp) -> None:
     text = ('Finance Secretary: "We are ready to cut taxes this year."\n\n'
             "Finance Secretary Alana Torvik told lawmakers on Monday that the budget was balanced.")
     a = Article(id="title", text=text)
-    q = _by_content(a, extract_quotes(a, nlp), "ready to cut taxes")
+    q = _by_content(a, extract_quotes(a, nlp, EXTRACTOR), "ready to cut taxes")
     assert q.speaker is not None and q.speaker.text == "Finance Secretary"
     assert (q.speaker.name, q.speaker.kind) == ("Alana Torvik", "person")
 
@@ -195,7 +198,7 @@ def test_headline_title_resolves_to_the_person_with_that_title(nlp) -> None:
 def test_appositive_name_is_the_speaker(nlp) -> None:
     text = 'The opposition spokesman for transport, Mira Kell, said the minister had "ignored every warning for a decade."'
     a = Article(id="appos", text=text)
-    q = _by_content(a, extract_quotes(a, nlp), "ignored every warning")
+    q = _by_content(a, extract_quotes(a, nlp, EXTRACTOR), "ignored every warning")
     assert q.speaker is not None and (q.speaker.name, q.speaker.kind) == ("Mira Kell", "person")
     assert q.speaker.text == "The opposition spokesman for transport, Mira Kell"
 
@@ -203,7 +206,7 @@ def test_appositive_name_is_the_speaker(nlp) -> None:
 def test_role_noun_resolves_to_the_person_given_that_role(nlp) -> None:
     text = 'The mayor of Dunmore, Peter Vale, visited the site.\n\n"We had an hour to leave," the mayor said.'
     a = Article(id="role", text=text)
-    q = _by_content(a, extract_quotes(a, nlp), "We had an hour to leave")
+    q = _by_content(a, extract_quotes(a, nlp, EXTRACTOR), "We had an hour to leave")
     assert q.speaker is not None and q.speaker.text == "the mayor"
     assert (q.speaker.name, q.speaker.kind) == ("Peter Vale", "person")
 
@@ -214,7 +217,7 @@ def test_media_speakers_resolve_to_the_named_outlet(nlp) -> None:
             "The toll rose, according to a report in The Lantern Herald.\n\n"
             "The Herald said the bridge would reopen.")
     a = Article(id="media", text=text)
-    qs = extract_quotes(a, nlp)
+    qs = extract_quotes(a, nlp, EXTRACTOR)
     for needle in ("the bridge was closed", "the repairs will cost", "The toll rose", "would reopen"):
         q = _by_content(a, qs, needle)
         assert q.speaker is not None and (q.speaker.name, q.speaker.kind) == ("The Lantern Herald", "media"), needle
@@ -225,13 +228,13 @@ def test_media_speakers_resolve_to_the_named_outlet(nlp) -> None:
 
 def test_a_number_is_never_a_speaker(nlp) -> None:
     a = Article(id="num", text="Inspectors find rust in Orrin Bridge; 4,000 told to leave")
-    assert all(q.speaker is None or not q.speaker.text[0].isdigit() for q in extract_quotes(a, nlp))
+    assert all(q.speaker is None or not q.speaker.text[0].isdigit() for q in extract_quotes(a, nlp, EXTRACTOR))
 
 
 def test_citing_names_a_source_not_a_quote(nlp) -> None:
     text = "Moscow sent jets to the region, according to the Times, citing Iranian media."
     a = Article(id="citing", text=text)
-    qs = extract_quotes(a, nlp)
+    qs = extract_quotes(a, nlp, EXTRACTOR)
     assert not any("Iranian media" == text[q.content.start : q.content.end].strip(" .") for q in qs)
     q = _by_content(a, qs, "Moscow sent jets")
     assert q.speaker is not None and q.speaker.kind == "media"
@@ -242,7 +245,7 @@ def test_asked_is_agentless_and_it_can_speak(nlp) -> None:
     text = ("Asked whether the plant would close, Dara Lee said the board had not decided.\n\n"
             "The ferry company issued a statement. It said the boats would run on Sunday.")
     a = Article(id="asked", text=text)
-    qs = extract_quotes(a, nlp)
+    qs = extract_quotes(a, nlp, EXTRACTOR)
     asked = [q for q in qs if q.cue is not None and text[q.cue.start : q.cue.end] == "Asked"]
     assert asked and all(q.speaker is None for q in asked)
     q = _by_content(a, qs, "the boats would run")
@@ -253,7 +256,7 @@ def test_asked_is_agentless_and_it_can_speak(nlp) -> None:
 def test_dateline_is_neither_speaker_nor_statement(nlp) -> None:
     text = "WASHINGTON (AP) — Vice President Lara Dunn said on Monday that the talks had failed.\n\nOSLO — The ferry will run again, officials said."
     a = Article(id="dateline", text=text)
-    qs = extract_quotes(a, nlp)
+    qs = extract_quotes(a, nlp, EXTRACTOR)
     q = _by_content(a, qs, "the talks had failed")
     assert q.speaker is not None and q.speaker.name == "Lara Dunn"
     q = _by_content(a, qs, "The ferry will run again")
@@ -291,7 +294,7 @@ def test_linear_model_scores() -> None:
 
 def test_group_rewordings_across_articles(nlp) -> None:
     arts = [_article(n) for n in ("a1", "a2", "a3")]
-    quotes = {a.id: extract_quotes(a, nlp) for a in arts}
+    quotes = {a.id: extract_quotes(a, nlp, EXTRACTOR) for a in arts}
     entities = [Entity("e1", "Dr. Ingrid Valtersen", "PERSON", ["Ingrid Valtersen", "Valtersen"], ["a1", "a2", "a3"], 4)]
     groups = group_quotes(arts, quotes, entities)
     ship = next(g for g in groups if any("damaged ship" in v.text for v in g.variants))

@@ -31,14 +31,15 @@ def seeds():
     from newsprism.commands._common import read_articles
     from newsprism.extract.entities import extract_mentions, merge_entities
     from newsprism.nlp import NLP
-    from newsprism.quotes import extract_quotes, group_quotes
+    from newsprism.quotes import QuoteExtractor, extract_quotes, group_quotes
 
     arts = read_articles([str(shared_path("corpora", "seeds"))], strict=False, quiet=True)
     nlp = NLP()
     nlp.docs(arts)
     extract_mentions(arts, nlp)
     entities = merge_entities(arts)
-    quotes = {a.id: extract_quotes(a, nlp) for a in arts}
+    extractor = QuoteExtractor()
+    quotes = {a.id: extract_quotes(a, nlp, extractor) for a in arts}
     return {a.id: a for a in arts}, quotes, group_quotes(arts, quotes, entities)
 
 

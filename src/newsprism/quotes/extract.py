@@ -113,11 +113,6 @@ def extract_quotes(article: Article, nlp: "NLP", extractor: QuoteExtractor | Non
     return (extractor or QuoteExtractor()).extract(article, nlp)
 
 
-def quotes_from_doc(article: Article, doc: "Doc", extractor: QuoteExtractor | None = None) -> list[Quote]:
-    """As extract_quotes, on an existing parse."""
-    return (extractor or QuoteExtractor()).from_doc(article, doc)
-
-
 def _after_dateline(text: str, content: Span) -> Span:
     """A statement at the head of a paragraph starts after the dateline the parse ran into it."""
     if content.start > 0 and text[content.start - 1] != "\n":
