@@ -83,6 +83,21 @@ def test_state_round_trips_through_json():
     assert {a.id: restored.story_of(a.id) for a in arts} == {a.id: c.story_of(a.id) for a in arts}
 
 
+def test_an_earlier_article_learns_of_closer_neighbours_that_arrive_later():
+    arts = find_copies(fixture_articles())
+    c = StoryClusterer()
+    c.add([a for a in arts if a.id in ("a1", "c1")])
+    a1 = c._arts[c._by_id["a1"]]
+    before = a1.r
+    c.add([a for a in arts if a.id in ("a2", "a3")])
+    assert a1.r > before  # its own story's articles are closer than anything it met first
+    assert a1.r == pytest.approx(sum(a1.top) / len(a1.top)) and a1.top == sorted(a1.top, reverse=True)
+    story = c._stories[c._live(a1.story)]
+    assert story.r_sum == pytest.approx(sum(c._arts[m].r for m in story.members))
+    restored = StoryClusterer.from_dict(json.loads(json.dumps(c.to_dict())))
+    assert restored._arts[restored._by_id["a1"]].top == a1.top
+
+
 def test_merging_clusterers_records_absorbed_stories():
     arts = find_copies(fixture_articles())
     left, right = StoryClusterer(id_prefix="L"), StoryClusterer(id_prefix="R")

@@ -61,6 +61,9 @@ class _Art:
     dense: "np.ndarray | None"
     r: float
     day: int | None
+    # The R_NEIGHBOURS best similarities seen so far, best first: ``r`` is their
+    # mean, and it rises when a later article turns out closer than those.
+    top: list[float] = field(default_factory=list)
 
 
 @dataclass
@@ -134,6 +137,7 @@ class StoryClusterer:
         for i in batch_idx:
             self._post(i)
         edges = {i: self._neighbours(i) for i in batch_idx}
+        self._raise_hubness(edges, first)
         self._group(batch_idx, edges)
         for a in copies:
             self._add_copy(a)
@@ -208,9 +212,32 @@ class StoryClusterer:
                     sims[k] += self.params.dense_weight * float(art.dense @ other)
         scored = [(float(s), j) for s, j in zip(sims, cands) if s > 0]
         scored.sort(reverse=True)
-        top = [s for s, _ in scored[:R_NEIGHBOURS]]
-        art.r = sum(top) / R_NEIGHBOURS
+        art.top = [s for s, _ in scored[:R_NEIGHBOURS]]
+        art.r = sum(art.top) / R_NEIGHBOURS
         return [(j, s) for s, j in scored[:NEIGHBOURS]]
+
+    def _raise_hubness(self, edges: dict[int, list[tuple[int, float]]], first: int) -> None:
+        """Let earlier articles learn of closer neighbours that arrived after them.
+
+        An article's ``r`` is measured when it arrives, against what is there
+        then: in a stream of small batches the first articles of a topic meet
+        few of their kind, keep a low ``r`` and so a low bar, and pull later
+        articles of other events of the topic into their story. Articles of
+        the same batch have already seen each other (``first`` is the batch's
+        first index), so only older ones are updated. ``r`` only rises.
+        """
+        for i, near in edges.items():
+            for j, sim in near:
+                if j >= first:
+                    continue
+                art = self._arts[j]
+                if len(art.top) == R_NEIGHBOURS and sim <= art.top[-1]:
+                    continue
+                art.top = sorted([*art.top, sim], reverse=True)[:R_NEIGHBOURS]
+                r = sum(art.top) / R_NEIGHBOURS
+                if r > art.r:
+                    self._stories[self._live(art.story)].r_sum += r - art.r
+                    art.r = r
 
     # ------------------------------------------------------------ grouping
 
@@ -342,7 +369,7 @@ class StoryClusterer:
         for a in other._arts:
             vec = None if a.vec is None else _remap(a.vec, remap)
             self._by_id[a.id] = len(self._arts)
-            self._arts.append(_Art(a.id, a.story + offset_story, vec, a.dense, a.r, a.day))
+            self._arts.append(_Art(a.id, a.story + offset_story, vec, a.dense, a.r, a.day, list(a.top)))
         for st in other._stories:
             idx, val = _remap_arrays(st.idx, st.val, remap)
             self._stories.append(
@@ -373,9 +400,10 @@ class StoryClusterer:
 
         pairs: dict[tuple[int, int], float | None] = {}
         for i in new_idx:
-            r = self._arts[i].r  # keep the hubness measured where the article was clustered
+            art = self._arts[i]
+            r, top = art.r, art.top  # keep the hubness measured where the article was clustered
             near = self._neighbours(i)
-            self._arts[i].r = r
+            art.r, art.top = r, top
             for j, _ in near:
                 a, b = self._live(self._arts[i].story), self._live(self._arts[j].story)
                 if a != b:
@@ -426,6 +454,7 @@ def _art_to_dict(a: _Art) -> dict[str, Any]:
         "dense": None if a.dense is None else a.dense.tolist(),
         "r": a.r,
         "day": a.day,
+        "top": a.top,
     }
 
 
@@ -438,7 +467,9 @@ def _art_from_dict(d: dict[str, Any]) -> _Art:
             np.asarray(d["idx"], dtype=np.int64), np.asarray(d["val"], dtype=np.float32), list(d["keys"]), list(d.get("present") or [])
         )
     dense = None if d["dense"] is None else np.asarray(d["dense"], dtype=np.float32)
-    return _Art(d["id"], d["story"], vec, dense, d["r"], d["day"])
+    # States saved before "top" was kept: r stands for its neighbours' mean.
+    top = d.get("top") or ([d["r"]] * R_NEIGHBOURS if vec is not None else [])
+    return _Art(d["id"], d["story"], vec, dense, d["r"], d["day"], list(top))
 
 
 def _story_to_dict(s: _Story) -> dict[str, Any]:
