@@ -50,3 +50,31 @@ def test_bcubed_f1_gate(name):
     assert result.exit_code == 0, result.output
     metrics = json.loads(next(line for line in result.stdout.splitlines() if line.startswith("{")))
     assert metrics["bcubed_f1"] >= gate, metrics
+
+
+# A stream of small batches in random order decides with less in view than one
+# batch, and a story can merge but never split: measured on ECB+ in shuffled
+# batches of 100, seeds 1 and 2, 0.873 and 0.891 (one batch: 0.938).
+STREAM_GATE = 0.87
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", [1, 2])
+def test_bcubed_f1_gate_for_a_stream_of_small_shuffled_batches(seed):
+    import random
+
+    from newsprism.cluster import StoryClusterer
+    from newsprism.cluster.stream import group_corpus
+    from newsprism.dedup import CopyIndex
+    from newsprism.evaluation.clusters import read_labels, score_clusters
+    from newsprism.extract import prepare_articles
+    from newsprism.ingest import iter_inputs
+    from newsprism.model import Article
+
+    root = _eval_dir()
+    articles = prepare_articles([a for a in iter_inputs([str(root / "ecbplus/articles.jsonl")]) if isinstance(a, Article)])
+    random.Random(seed).shuffle(articles)
+    group_corpus(articles, CopyIndex(), StoryClusterer(), batch_size=100)
+    gold = read_labels(root / "ecbplus/gold_stories.jsonl")[0]
+    metrics = score_clusters(gold, {a.id: a.story for a in articles})
+    assert metrics["bcubed_f1"] >= STREAM_GATE, metrics
