@@ -98,6 +98,26 @@ def test_an_earlier_article_learns_of_closer_neighbours_that_arrive_later():
     assert restored._arts[restored._by_id["a1"]].top == a1.top
 
 
+def test_an_article_that_joined_the_wrong_story_moves_when_its_own_arrives():
+    arts = {a.id: a for a in find_copies(fixture_articles())}
+    c = StoryClusterer()
+    c.add([arts["c1"], arts["c2"]])  # another footbridge collapse, two years earlier
+    default = c.params
+    c.params = dataclasses.replace(default, threshold=-1.0)  # as if a1 had nothing better to join
+    c.add([arts["a1"]])
+    assert c.story_of("a1") == c.story_of("c1")
+    copy = dataclasses.replace(arts["a1"], id="a1-copy", duplicate_of="a1")
+    c.add([copy])
+    c.params = dataclasses.replace(default, threshold=0.3)  # a stricter bar keeps a2 and a3 out of s1
+    moved = c.add([arts["a2"], arts["a3"]])
+    assert c.story_of("a1") == c.story_of("a2") == c.story_of("a1-copy") != c.story_of("c1")
+    assert moved["a1"] == moved["a1-copy"] == c.story_of("a2")
+    left = next(s for s in c.stories() if s.id == c.story_of("c1"))
+    assert left.id == "s1" and sorted(left.articles) == ["c1", "c2"]  # the story keeps its id
+    restored = StoryClusterer.from_dict(json.loads(json.dumps(c.to_dict())))
+    assert restored._copies == c._copies
+
+
 def test_merging_clusterers_records_absorbed_stories():
     arts = find_copies(fixture_articles())
     left, right = StoryClusterer(id_prefix="L"), StoryClusterer(id_prefix="R")

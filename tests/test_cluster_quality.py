@@ -53,14 +53,17 @@ def test_bcubed_f1_gate(name):
 
 
 # A stream of small batches in random order decides with less in view than one
-# batch, and a story can merge but never split: measured on ECB+ in shuffled
-# batches of 100, seeds 1 and 2, 0.873 and 0.891 (one batch: 0.938).
-STREAM_GATE = 0.87
+# batch: the first article of an event often arrives before the others and joins
+# the nearest story of its topic, until its own event's articles arrive and it
+# moves to them. Measured in shuffled batches of 100 (seeds 1 and 2): ECB+
+# 0.895 and 0.914, NeuS val 0.832 and 0.822 (one batch: 0.938 and 0.877).
+STREAM_GATES = {"ecbplus": 0.89, "neus": 0.815}
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("seed", [1, 2])
-def test_bcubed_f1_gate_for_a_stream_of_small_shuffled_batches(seed):
+@pytest.mark.parametrize("name", sorted(STREAM_GATES))
+def test_bcubed_f1_gate_for_a_stream_of_small_shuffled_batches(name, seed):
     import random
 
     from newsprism.cluster import StoryClusterer
@@ -72,9 +75,9 @@ def test_bcubed_f1_gate_for_a_stream_of_small_shuffled_batches(seed):
     from newsprism.model import Article
 
     root = _eval_dir()
-    articles = prepare_articles([a for a in iter_inputs([str(root / "ecbplus/articles.jsonl")]) if isinstance(a, Article)])
+    articles_path, gold_path, _ = GATES[name]
+    articles = prepare_articles([a for a in iter_inputs([str(root / articles_path)]) if isinstance(a, Article)])
     random.Random(seed).shuffle(articles)
     group_corpus(articles, CopyIndex(), StoryClusterer(), batch_size=100)
-    gold = read_labels(root / "ecbplus/gold_stories.jsonl")[0]
-    metrics = score_clusters(gold, {a.id: a.story for a in articles})
-    assert metrics["bcubed_f1"] >= STREAM_GATE, metrics
+    metrics = score_clusters(read_labels(root / gold_path)[0], {a.id: a.story for a in articles})
+    assert metrics["bcubed_f1"] >= STREAM_GATES[name], metrics

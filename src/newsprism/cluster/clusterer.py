@@ -11,7 +11,13 @@ Articles arrive in batches, in any order. For each batch:
 4. average linkage over the batch's articles and the stories they touch
    (``linkage``: hubness correction, name-mismatch penalty, time cost, join
    bonus); a batch node that joins a story takes its id, two stories that
-   merge keep the older id and record the other as absorbed.
+   merge keep the older id and record the other as absorbed;
+5. second thoughts: an earlier article that a new one links to moves to the
+   new one's story when it fits there better than with the rest of its own
+   (``_reconsider``). In a stream, the first article of an event often
+   arrives before any other of that event and joins the nearest story of the
+   topic; once its own event's articles come, it moves to them. Stories keep
+   their ids; ``add`` reports the articles that moved.
 
 Copies (``Article.duplicate_of`` set by the dedup stage) join their
 original's story directly: they say nothing new about the story's wording.
@@ -25,7 +31,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from newsprism.cluster.features import Featurizer, SparseVector, raw_features
-from newsprism.cluster.linkage import LinkageParams, Node, agglomerate
+from newsprism.cluster.linkage import LinkageParams, Node, add_vectors, agglomerate, score, similarity_sum
 from newsprism.model import Article, Story
 
 if TYPE_CHECKING:
@@ -64,6 +70,7 @@ class _Art:
     # The R_NEIGHBOURS best similarities seen so far, best first: ``r`` is their
     # mean, and it rises when a later article turns out closer than those.
     top: list[float] = field(default_factory=list)
+    original: int | None = None  # for a copy, the index of the article it copies
 
 
 @dataclass
@@ -115,6 +122,7 @@ class StoryClusterer:
         # A term seen in only one article is no key yet; remember that article
         # so that it is posted the moment a second article shares the term.
         self._pending: dict[int, int] = {}
+        self._copies: dict[int, list[int]] = {}  # article index -> its copies' indices
 
     # ------------------------------------------------------------ adding
 
@@ -139,9 +147,11 @@ class StoryClusterer:
         edges = {i: self._neighbours(i) for i in batch_idx}
         self._raise_hubness(edges, first)
         self._group(batch_idx, edges)
+        moved = self._reconsider(edges, first)
         for a in copies:
             self._add_copy(a)
-        return {a.id: self.story_of(a.id) for a in batch if a.id in self._by_id}  # type: ignore[misc]
+        out = {a.id: self.story_of(a.id) for a in batch if a.id in self._by_id}
+        return {**out, **moved}  # type: ignore[dict-item]
 
     def _unique_new(self, batch: Sequence[Article]) -> list[Article]:
         seen: set[str] = set()
@@ -158,10 +168,12 @@ class StoryClusterer:
         return target is not None and target != a.id and (target in self._by_id or target in originals_here)
 
     def _add_copy(self, a: Article) -> None:
-        s = self._live(self._arts[self._by_id[a.duplicate_of]].story)  # type: ignore[index]
-        self._by_id[a.id] = len(self._arts)
-        self._arts.append(_Art(a.id, s, None, None, 0.0, _ordinal(a)))
-        self._stories[s].members.append(self._by_id[a.id])
+        original = self._by_id[a.duplicate_of]  # type: ignore[index]
+        s = self._live(self._arts[original].story)
+        i = self._by_id[a.id] = len(self._arts)
+        self._arts.append(_Art(a.id, s, None, None, 0.0, _ordinal(a), original=original))
+        self._copies.setdefault(original, []).append(i)
+        self._stories[s].members.append(i)
 
     def _embed(self, articles: list[Article]) -> "np.ndarray | None":
         if self.embedder is None or not articles:
@@ -311,6 +323,68 @@ class StoryClusterer:
             s = self._stories[s].merged_into  # type: ignore[assignment]
         return s
 
+    # ------------------------------------------------------------ second thoughts
+
+    def _reconsider(self, edges: dict[int, list[tuple[int, float]]], first: int) -> dict[str, str]:
+        """Move earlier articles that fit a new article's story better than their own.
+
+        Only articles the batch links to are looked at, so the cost follows the
+        batch. An article moves when its linkage score to the other story
+        reaches the threshold and beats its score to the rest of its own story;
+        its copies go with it, and a story it would leave empty keeps it.
+        Returns the moved articles and copies with their new story ids.
+        """
+        moved: dict[str, str] = {}
+        for i, near in edges.items():
+            for j, _ in near:
+                if j >= first:
+                    continue  # the batch's own articles were just grouped together
+                to, frm = self._live(self._arts[i].story), self._live(self._arts[j].story)
+                if to == frm or self._stories[frm].n < 2:
+                    continue
+                here = self._article_node(j)
+                gain = score(here, self._story_node(to), self.params)
+                if gain >= self.params.threshold and gain > self._stay_score(here, frm):
+                    self._move(j, frm, to)
+                    for m in (j, *self._copies.get(j, ())):
+                        moved[self._arts[m].id] = self._stories[to].id
+        return moved
+
+    def _stay_score(self, here: Node, s: int) -> float:
+        """Linkage score of an article to the rest of its story, without building the rest.
+
+        The rest's summed similarity is the story's less the article's own, and
+        its time span is taken as the story's: staying is never charged for time.
+        """
+        own = self._story_node(s)
+        rest = Node(own.members[1:], own.idx, own.val, own.dense, own.r_sum - here.r_sum, own.lo, own.hi, story=s, pen=own.pen)
+        sim = similarity_sum(here, own, self.params) - similarity_sum(here, here, self.params)
+        return score(here, rest, self.params, sim)
+
+    def _move(self, j: int, frm: int, to: int) -> None:
+        leaving = [j, *self._copies.get(j, ())]
+        src, dst, here = self._stories[frm], self._stories[to], self._article_node(j)
+        idx, val = add_vectors(src.idx, src.val, here.idx, -here.val)
+        keep = val != 0  # the article's own terms leave the story's sum
+        src.idx, src.val = idx[keep], val[keep]
+        src.dense = src.dense if src.dense is None or here.dense is None else src.dense - here.dense
+        src.pen = src.pen if src.pen is None or here.pen is None else src.pen - here.pen
+        src.r_sum -= here.r_sum
+        src.n -= 1
+        src.members = [m for m in src.members if m not in leaving]
+        days = [d for m in src.members if self._arts[m].vec is not None and (d := self._arts[m].day) is not None]
+        src.lo, src.hi = min(days, default=None), max(days, default=None)
+        dst.idx, dst.val = add_vectors(dst.idx, dst.val, here.idx, here.val)
+        dst.dense = None if dst.dense is None or here.dense is None else dst.dense + here.dense
+        dst.pen = here.pen if dst.pen is None else dst.pen if here.pen is None else dst.pen + here.pen
+        dst.r_sum += here.r_sum
+        dst.n += 1
+        dst.members = sorted(dst.members + leaving)
+        days = [d for d in (dst.lo, dst.hi, here.lo) if d is not None]
+        dst.lo, dst.hi = min(days, default=None), max(days, default=None)
+        for m in leaving:
+            self._arts[m].story = to
+
     # ------------------------------------------------------------ answers
 
     def story_of(self, article_id: str) -> str | None:
@@ -353,6 +427,8 @@ class StoryClusterer:
         for i, a in enumerate(c._arts):
             if a.vec is not None:
                 c._post(i)
+            elif a.original is not None:
+                c._copies.setdefault(a.original, []).append(i)
         return c
 
     def merge(self, other: "StoryClusterer") -> dict[str, str]:
@@ -369,7 +445,10 @@ class StoryClusterer:
         for a in other._arts:
             vec = None if a.vec is None else _remap(a.vec, remap)
             self._by_id[a.id] = len(self._arts)
-            self._arts.append(_Art(a.id, a.story + offset_story, vec, a.dense, a.r, a.day, list(a.top)))
+            original = None if a.original is None else a.original + offset_art
+            self._arts.append(_Art(a.id, a.story + offset_story, vec, a.dense, a.r, a.day, list(a.top), original))
+            if original is not None:
+                self._copies.setdefault(original, []).append(len(self._arts) - 1)
         for st in other._stories:
             idx, val = _remap_arrays(st.idx, st.val, remap)
             self._stories.append(
@@ -455,6 +534,7 @@ def _art_to_dict(a: _Art) -> dict[str, Any]:
         "r": a.r,
         "day": a.day,
         "top": a.top,
+        "original": a.original,
     }
 
 
@@ -469,7 +549,7 @@ def _art_from_dict(d: dict[str, Any]) -> _Art:
     dense = None if d["dense"] is None else np.asarray(d["dense"], dtype=np.float32)
     # States saved before "top" was kept: r stands for its neighbours' mean.
     top = d.get("top") or ([d["r"]] * R_NEIGHBOURS if vec is not None else [])
-    return _Art(d["id"], d["story"], vec, dense, d["r"], d["day"], list(top))
+    return _Art(d["id"], d["story"], vec, dense, d["r"], d["day"], list(top), d.get("original"))
 
 
 def _story_to_dict(s: _Story) -> dict[str, Any]:
