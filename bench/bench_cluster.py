@@ -109,7 +109,7 @@ def main() -> None:
     embedder = make_embedder(args.embedder)
     if embedder is not None:
         embedder.embed(["warm up the model before timing"])  # models load once, outside the timing
-    # Lazy imports (datasketch, numpy paths) happen here, outside the timing.
+    # Lazy imports (numpy paths, regexes) happen here, outside the timing.
     group_corpus(make_corpus(20, seed=1), CopyIndex(), StoryClusterer(embedder))
     copies, clusterer = CopyIndex(), StoryClusterer(embedder)
     t0, c0 = time.perf_counter(), time.process_time()

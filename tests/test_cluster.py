@@ -399,3 +399,37 @@ def test_a_different_figure_and_weekday_lower_the_similarity_a_shared_one_raises
     same_before, other_before = sims(without, {"E": DEFAULT_PENALTIES["E"]})
     same_after, other_after = sims(DEFAULT_WEIGHTS, DEFAULT_PENALTIES)
     assert same_after > same_before and other_after < other_before - 0.05
+
+
+def test_candidates_are_ranked_like_counter_most_common():
+    import random
+    from collections import Counter
+
+    from newsprism.cluster.clusterer import _most_common
+
+    rng = random.Random(3)
+    for _ in range(50):
+        counts = Counter(rng.randrange(300) for _ in range(rng.randrange(0, 900)))
+        for n in (1, 40, 1000):
+            assert _most_common(counts, n) == [k for k, _ in counts.most_common(n)]
+
+
+def test_dots_through_a_scratch_array_leave_it_zero_and_match_dot():
+    import numpy as np
+
+    from newsprism.cluster.features import SparseVector
+
+    rng = np.random.default_rng(2)
+
+    def vec(size: int) -> SparseVector:
+        return SparseVector(np.sort(rng.choice(60, size, replace=False)).astype(np.int64), rng.random(size).astype(np.float32))
+
+    me, others = vec(20), [vec(0), vec(15), vec(60), vec(1)]
+    scratch = np.zeros(64, dtype=np.float32)
+    sims = me.dots(others, scratch)
+    assert not scratch.any()
+    assert sims.tolist() == me.dots(others).tolist()
+    dense = np.zeros(60)
+    dense[me.idx] = me.val
+    for o, s in zip(others, sims):
+        assert s == pytest.approx(float(dense[o.idx] @ o.val), rel=1e-5)

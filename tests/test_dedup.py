@@ -159,3 +159,81 @@ def test_copy_precision_and_recall_on_real_articles(labelled):
     recall = true_pos / len(truth)
     assert precision >= 0.98, (precision, sorted(set(found.items()) - set(truth.items()))[:10])
     assert recall >= 0.98, (recall, sorted(set(truth.items()) - set(found.items()))[:10])
+
+
+# Fingerprints are saved in state files: any change in how they are computed
+# would silently stop new articles matching the ones already indexed.
+PINNED_TEXT = (
+    "The harbour board of Lakemont voted on Tuesday to close the old ferry pier, "
+    "citing cracked pilings and a repair bill of 4.2 million crowns; ferries will dock at the north quay from May."
+)
+
+
+def test_fingerprints_are_those_earlier_versions_saved():
+    import hashlib
+
+    from newsprism.dedup.index import _SEED, NUM_PERM
+    from newsprism.dedup.minhash import permutations, signature
+    from newsprism.dedup.shingles import shingle_hashes
+
+    sh = shingle_hashes(PINNED_TEXT)
+    assert len(sh) == 31 and sh[:4].tolist() == [371651409, 522367476, 525177712, 585530671]
+    assert hashlib.sha1(sh.tobytes()).hexdigest()[:16] == "7af97cbc26d5fff5"
+    sig = signature(sh, permutations(NUM_PERM, _SEED))
+    assert sig.dtype.name == "uint32" and sig[:4].tolist() == [145030060, 168356317, 78442196, 99657275]
+    assert hashlib.sha1(sig.tobytes()).hexdigest()[:16] == "009f07f60cfcf7ac"
+
+
+def test_signature_is_datasketch_affine32_minhash():
+    """Indexes saved when datasketch computed the signatures keep matching."""
+    np = pytest.importorskip("numpy")
+    datasketch = pytest.importorskip("datasketch")
+    from newsprism.dedup.minhash import permutations, signature
+
+    perms = datasketch.MinHash(num_perm=32, seed=1, scheme="affine32").permutations
+    assert (permutations(32, 1) == perms).all()
+    rng = np.random.default_rng(0)
+    for n in (0, 1, 7, 500):
+        values = np.unique(rng.integers(0, 2**32, n, dtype=np.uint64).astype(np.uint32))
+        m = datasketch.MinHash(num_perm=32, seed=1, hashfunc=int, permutations=perms, scheme="affine32")
+        if n:
+            m.update_batch(values.tolist())
+        assert signature(values, permutations(32, 1)).tolist() == np.asarray(m.hashvalues).tolist()
+
+
+def test_band_index_proposes_keys_sharing_any_band():
+    import numpy as np
+
+    from newsprism.dedup.minhash import BandIndex
+
+    index = BandIndex(4)
+    base = np.arange(8, dtype=np.uint32)
+    one_band = base.copy()
+    one_band[2:] += 100  # only the first band (values 0 and 1) is equal
+    index.insert("base", base)
+    index.insert("other", base + 1000)
+    assert index.query(one_band) == {"base"}
+    assert index.query(base + 5000) == set()
+
+
+def test_overlap_counts_shared_shingles_on_the_sampled_scale():
+    import numpy as np
+
+    from newsprism.dedup.shingles import SAMPLE_MOD, overlaps
+
+    rng = np.random.default_rng(1)
+
+    def some_set():
+        return np.unique(rng.integers(0, 400, rng.integers(0, 80)).astype(np.uint32))
+
+    for _ in range(100):
+        a, a_sampled = some_set(), bool(rng.integers(2))
+        others = [(some_set(), bool(rng.integers(2))) for _ in range(rng.integers(0, 6))]
+        shared, share = overlaps(a, a_sampled, others)
+        for (b, b_sampled), got_shared, got_share in zip(others, shared, share):
+            sa = a if a_sampled or not b_sampled else a[a % SAMPLE_MOD == 0]
+            sb = b if b_sampled or not a_sampled else b[b % SAMPLE_MOD == 0]
+            n = len(set(sa.tolist()) & set(sb.tolist()))
+            small = min(len(sa), len(sb))
+            scale = 1 / SAMPLE_MOD if not a_sampled and not b_sampled else 1.0
+            assert (got_shared, got_share) == ((0.0, 0.0) if small == 0 else (n * scale, n / small))

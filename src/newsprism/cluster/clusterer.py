@@ -28,6 +28,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import TYPE_CHECKING, Any
 
 from newsprism.cluster.features import Featurizer, SparseVector, raw_features
@@ -59,7 +60,7 @@ DENSE_WEIGHT = 1.0  # embedder cosine next to the lexical blocks, when an embedd
 DENSE_THRESHOLD_SHIFT = 0.3  # an embedder's cosine is high for any two news texts
 
 
-@dataclass
+@dataclass(slots=True)
 class _Art:
     id: str
     story: int  # index into StoryClusterer._stories (follows merges)
@@ -73,7 +74,7 @@ class _Art:
     original: int | None = None  # for a copy, the index of the article it copies
 
 
-@dataclass
+@dataclass(slots=True)
 class _Story:
     id: str
     members: list[int]  # article indices, in arrival order
@@ -123,6 +124,7 @@ class StoryClusterer:
         # so that it is posted the moment a second article shares the term.
         self._pending: dict[int, int] = {}
         self._copies: dict[int, list[int]] = {}  # article index -> its copies' indices
+        self._scratch: "np.ndarray | None" = None  # see SparseVector.dots; never saved
 
     # ------------------------------------------------------------ adding
 
@@ -134,11 +136,11 @@ class StoryClusterer:
         copy_ids = {a.id for a in copies}
         originals = [a for a in fresh if a.id not in copy_ids]
         feats = [raw_features(a) for a in originals]
-        self.featurizer.observe(feats)
+        ids = self.featurizer.observe(feats)
         dense = self._embed(originals)
         first = len(self._arts)
         for k, (a, f) in enumerate(zip(originals, feats)):
-            vec = self.featurizer.vectorize(f, KEYS)
+            vec = self.featurizer.vectorize(f, KEYS, ids[k])
             self._by_id[a.id] = len(self._arts)
             self._arts.append(_Art(a.id, -1, vec, None if dense is None else dense[k], 0.0, _ordinal(a)))
         batch_idx = list(range(first, len(self._arts)))
@@ -209,12 +211,12 @@ class StoryClusterer:
         art = self._arts[i]
         vec = art.vec
         assert vec is not None
-        counts: Counter[int] = Counter()
-        for key in [k for k in vec.keys if k in self._postings][:QUERY_KEYS]:
-            counts.update(self._postings[key][-POSTING_CAP:])
+        postings = self._postings
+        lists = [postings[k] for k in vec.keys if k in postings][:QUERY_KEYS]
+        counts: Counter[int] = Counter(chain.from_iterable(p[-POSTING_CAP:] for p in lists))
         counts.pop(i, None)
-        cands = [j for j, _ in counts.most_common(CANDIDATES)]
-        sims = vec.dots([self._arts[j].vec for j in cands])  # type: ignore[misc]
+        cands = _most_common(counts, CANDIDATES)
+        sims = vec.dots([self._arts[j].vec for j in cands], self._scratch_for_terms())  # type: ignore[misc]
         if cands and any(vec.present):
             sims -= np.asarray([self._arts[j].vec.present for j in cands]) @ vec.present  # type: ignore[union-attr]
         if self.params.dense_weight and art.dense is not None:
@@ -222,7 +224,7 @@ class StoryClusterer:
                 other = self._arts[j].dense
                 if other is not None:
                     sims[k] += self.params.dense_weight * float(art.dense @ other)
-        scored = [(float(s), j) for s, j in zip(sims, cands) if s > 0]
+        scored = [(s, j) for s, j in zip(sims.tolist(), cands) if s > 0]
         scored.sort(reverse=True)
         art.top = [s for s, _ in scored[:R_NEIGHBOURS]]
         art.r = sum(art.top) / R_NEIGHBOURS
@@ -251,6 +253,14 @@ class StoryClusterer:
                     self._stories[self._live(art.story)].r_sum += r - art.r
                     art.r = r
 
+    def _scratch_for_terms(self) -> "np.ndarray":
+        import numpy as np
+
+        n = self.featurizer.n_terms
+        if self._scratch is None or len(self._scratch) < n:
+            self._scratch = np.zeros(max(n, 2 * (0 if self._scratch is None else len(self._scratch))), dtype=np.float32)
+        return self._scratch
+
     # ------------------------------------------------------------ grouping
 
     def _group(self, batch_idx: list[int], edges: dict[int, list[tuple[int, float]]]) -> None:
@@ -278,7 +288,7 @@ class StoryClusterer:
         for keep, drop in merges:
             self._absorb(keep, drop)
         # New stories are numbered in the arrival order of their first article.
-        for node in sorted(survivors.values(), key=lambda nd: min(m for m in nd.members if m >= 0) if nd.story is None else -1):
+        for node in sorted(survivors.values(), key=lambda nd: min(nd.members) if nd.story is None else -1):
             self._commit(node)
 
     def _article_node(self, i: int) -> Node:
@@ -288,9 +298,8 @@ class StoryClusterer:
 
     def _story_node(self, s: int) -> Node:
         st = self._stories[s]
-        # Members as a placeholder list of the right size: only the count matters
-        # to the linkage, and the real list stays with the story.
-        return Node([-1] * st.n, st.idx, st.val, st.dense, st.r_sum, st.lo, st.hi, story=s, pen=st.pen)
+        # Only the count matters to the linkage; the real list stays with the story.
+        return Node([], st.idx, st.val, st.dense, st.r_sum, st.lo, st.hi, story=s, pen=st.pen, unlisted=st.n)
 
     def _absorb(self, keep: int, drop: int) -> None:
         k, d = self._stories[keep], self._stories[drop]
@@ -303,7 +312,7 @@ class StoryClusterer:
 
     def _commit(self, node: Node) -> None:
         """Write a surviving node back as a new story or into its story."""
-        new_members = [m for m in node.members if m >= 0]
+        new_members = node.members
         if node.story is None:
             s = len(self._stories)
             self._stories.append(
@@ -312,7 +321,8 @@ class StoryClusterer:
         else:
             s = node.story
         st = self._stories[s]
-        st.members = sorted(set(st.members) | set(new_members))
+        if new_members:  # a story's list is kept sorted: untouched, it needs no new sort
+            st.members = sorted(set(st.members) | set(new_members))
         st.idx, st.val, st.dense = node.idx, node.val, node.dense
         st.r_sum, st.n, st.lo, st.hi, st.pen = node.r_sum, node.n, node.lo, node.hi, node.pen
         for m in new_members:
@@ -357,7 +367,7 @@ class StoryClusterer:
         its time span is taken as the story's: staying is never charged for time.
         """
         own = self._story_node(s)
-        rest = Node(own.members[1:], own.idx, own.val, own.dense, own.r_sum - here.r_sum, own.lo, own.hi, story=s, pen=own.pen)
+        rest = Node([], own.idx, own.val, own.dense, own.r_sum - here.r_sum, own.lo, own.hi, story=s, pen=own.pen, unlisted=own.n - 1)
         sim = similarity_sum(here, own, self.params) - similarity_sum(here, here, self.params)
         return score(here, rest, self.params, sim)
 
@@ -501,6 +511,18 @@ def cluster_stories(articles: list[Article], embedder: "Embedder | None" = None)
 
 def embed_text(a: Article) -> str:
     return f"{a.title}\n{a.text}" if a.title else a.text
+
+
+def _most_common(counts: Counter[int], n: int) -> list[int]:
+    """The same keys, in the same order, as ``counts.most_common(n)`` (ties in
+    insertion order), by numpy's stable radix sort rather than a heap walked
+    in Python over thousands of candidates."""
+    import numpy as np
+
+    # A count is the number of query keys that list the article: at most QUERY_KEYS, so 16 bits hold it.
+    c = np.fromiter(counts.values(), dtype=np.int16, count=len(counts))
+    keys = list(counts)
+    return [keys[k] for k in np.argsort(-c, kind="stable")[:n].tolist()]
 
 
 def _pen(vec: SparseVector) -> "np.ndarray | None":

@@ -41,6 +41,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import chain, repeat
 from typing import TYPE_CHECKING, Any
 
 from newsprism.model import Article
@@ -100,10 +101,12 @@ def _words(text: str) -> Counter:
 def _capitalised(text: str) -> list[str]:
     """Names inside sentences, single words and adjacent pairs."""
     out = []
+    search_start = _SENTENCE_START.search
     for m in _CAPS.finditer(text):
-        before = text[max(0, m.start() - 3) : m.start()]
+        start = m.start()
         parts = m.group().lower().split()
-        if _SENTENCE_START.search(before):
+        # The three characters before the match, searched in place (no slice copied).
+        if search_start(text, max(0, start - 3), start):
             parts = parts[1:]  # the first word is capitalised because it starts a sentence
         parts = [p for p in parts if p not in _STOP]
         out.extend(parts)
@@ -130,8 +133,13 @@ def raw_features(article: Article) -> dict[str, Counter]:
     lead, rest = _words(text[:LEAD_CHARS]), _words(text[LEAD_CHARS:])
     title = _words(article.title or "")
     head = f"{article.title or ''}\n{text[:LEAD_CHARS]}"
+    # update() adds in place, where ``title + lead + rest`` copies twice; the
+    # counts and their order (title's terms first) are the same.
+    words = Counter(title)
+    words.update(lead)
+    words.update(rest)
     return {
-        "W": title + lead + rest,
+        "W": words,
         "L": lead,
         "T": title,
         "E": Counter(_capitalised(text)),
@@ -141,7 +149,7 @@ def raw_features(article: Article) -> dict[str, Counter]:
     }
 
 
-@dataclass
+@dataclass(slots=True)
 class SparseVector:
     """Sorted term ids and their weights."""
 
@@ -155,18 +163,25 @@ class SparseVector:
     def dot(self, other: "SparseVector") -> float:
         return float(self.dots([other])[0])
 
-    def dots(self, others: list["SparseVector"]) -> "np.ndarray":
-        """Dot products with many vectors in one vectorised pass."""
+    def dots(self, others: list["SparseVector"], scratch: "np.ndarray | None" = None) -> "np.ndarray":
+        """Dot products with many vectors in one vectorised pass.
+
+        This vector is spread over ``scratch`` (float32 zeros, longer than any
+        term id; zero again on return) so that the others' terms are looked
+        up in one gather rather than binary-searched. Callers that score
+        often keep one scratch; without it a fitting one is made.
+        """
         import numpy as np
 
         if not others or not len(self.idx):
             return np.zeros(len(others))
         idx = np.concatenate([o.idx for o in others])
         val = np.concatenate([o.val for o in others])
-        pos = np.searchsorted(self.idx, idx)
-        pos[pos == len(self.idx)] = 0
-        hit = self.idx[pos] == idx
-        prod = np.where(hit, self.val[pos] * val, 0.0)
+        if scratch is None:
+            scratch = np.zeros(int(max(self.idx[-1], idx.max(initial=0))) + 1, dtype=np.float32)
+        scratch[self.idx] = self.val
+        prod = scratch[idx] * val
+        scratch[self.idx] = 0.0
         sizes = np.fromiter((len(o.idx) for o in others), dtype=np.int64, count=len(others))
         out = np.zeros(len(others))
         nonempty = sizes > 0
@@ -187,25 +202,39 @@ class Featurizer:
         self.n_terms = 0
         self.n_docs = 0
 
-    def observe(self, features: list[dict[str, Counter]]) -> None:
-        """Count document frequencies (call before ``vectorize`` for the same batch)."""
+    def observe(self, features: list[dict[str, Counter]]) -> list[dict[str, "np.ndarray"]]:
+        """Count document frequencies (call before ``vectorize`` for the same batch).
+
+        Returns each article's term ids per block, in the order of its counts,
+        so that ``vectorize`` need not look the terms up a second time.
+        """
         import numpy as np
 
-        seen: list[int] = []
-        for f in features:
-            self.n_docs += 1
-            for block, counts in f.items():
-                if not self.weights.get(block):
-                    continue
-                vocab = self.vocab.setdefault(block, {})
-                for term in counts:
-                    tid = vocab.get(term)
-                    if tid is None:
-                        tid = vocab[term] = self.n_terms
-                        self.n_terms += 1
-                    seen.append(tid)
+        ids = [self._term_ids(f) for f in features]
+        self.n_docs += len(features)
         self._grow()
-        np.add.at(self.df, np.asarray(seen, dtype=np.int64), 1)
+        seen = [tids for per_block in ids for tids in per_block.values()]
+        if seen:
+            np.add.at(self.df, np.concatenate(seen), 1)
+        return ids
+
+    def _term_ids(self, f: dict[str, Counter]) -> dict[str, "np.ndarray"]:
+        """Ids of an article's terms per weighted block; new terms get the next ids, in order."""
+        import numpy as np
+
+        out = {}
+        for block, counts in f.items():
+            if not self.weights.get(block):
+                continue
+            vocab = self.vocab.setdefault(block, {})
+            tids = list(map(vocab.get, counts))
+            if None in tids:
+                for k, term in enumerate(counts):
+                    if tids[k] is None:
+                        tids[k] = vocab[term] = self.n_terms
+                        self.n_terms += 1
+            out[block] = np.array(tids, dtype=np.int64)
+        return out
 
     def _grow(self) -> None:
         if self.n_terms > len(self.df):
@@ -213,36 +242,51 @@ class Featurizer:
             bigger[: len(self.df)] = self.df
             self.df = bigger
 
-    def vectorize(self, f: dict[str, Counter], n_keys: int = 8) -> SparseVector:
+    def vectorize(self, f: dict[str, Counter], n_keys: int = 8, ids: dict[str, "np.ndarray"] | None = None) -> SparseVector:
+        """The article's vector; ``ids``, its term ids as ``observe`` returned them, saves the lookups."""
         import numpy as np
 
-        df = self.df
-        parts_idx, parts_val, key_idx, key_w = [], [], [], []
-        present = dict.fromkeys(self.penalties, 0.0)
+        used: list[tuple[str, float, Counter]] = []
+        tids_parts = []
         for block, counts in f.items():
             w = self.weights.get(block)
             vocab = self.vocab.get(block)
             if not w or not counts or vocab is None:
                 continue
-            get = vocab.get
-            tids = np.fromiter((get(t, -1) for t in counts), dtype=np.int64, count=len(counts))
-            tf = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
+            used.append((block, w, counts))
+            if ids is not None:
+                tids_parts.append(ids[block])
+            else:
+                tids_parts.append(np.fromiter(map(vocab.get, counts, repeat(-1, len(counts))), dtype=np.int64, count=len(counts)))
+        parts_idx, parts_val, key_idx, key_w = [], [], [], []
+        present = dict.fromkeys(self.penalties, 0.0)
+        if used:
+            # All blocks' weights in one pass (elementwise, so the same numbers
+            # as block by block: only the numpy calls are fewer); each block is
+            # normalised apart.
+            tids = np.concatenate(tids_parts)
+            tf = np.fromiter(chain.from_iterable(c.values() for _, _, c in used), dtype=np.float64, count=len(tids))
+            sizes = [len(t) for t in tids_parts]
             known = tids >= 0  # unseen terms carry no IDF yet
             if not known.all():
+                bounds = np.cumsum([0, *sizes])
+                sizes = [int(known[a:b].sum()) for a, b in zip(bounds[:-1], bounds[1:])]
                 tids, tf = tids[known], tf[known]
-            if not len(tids):
-                continue
-            tfidf = (1.0 + np.log(tf)) * self._idf(df[tids])
-            norm = float(np.sqrt(np.dot(tfidf, tfidf)))
-            if norm == 0:
-                continue
-            parts_idx.append(tids)
-            parts_val.append(tfidf * (math.sqrt(w) / norm))
-            if block in present:
-                present[block] = math.sqrt(self.penalties[block])
-            if block in KEY_BLOCKS:
-                key_idx.append(tids)
-                key_w.append(tfidf)
+            tfidf = (1.0 + np.log(tf)) * self._idf(self.df[tids])
+            end = 0
+            for (block, w, _), size in zip(used, sizes):
+                start, end = end, end + size
+                block_tfidf = tfidf[start:end]
+                norm = float(np.sqrt(np.dot(block_tfidf, block_tfidf)))
+                if norm == 0:  # also a block whose terms are all unseen
+                    continue
+                parts_idx.append(tids[start:end])
+                parts_val.append(block_tfidf * (math.sqrt(w) / norm))
+                if block in present:
+                    present[block] = math.sqrt(self.penalties[block])
+                if block in KEY_BLOCKS:
+                    key_idx.append(tids[start:end])
+                    key_w.append(block_tfidf)
         if not parts_idx:
             return SparseVector(np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float32), [], list(present.values()))
         idx = np.concatenate(parts_idx)

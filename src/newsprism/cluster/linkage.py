@@ -29,11 +29,11 @@ if TYPE_CHECKING:
     import numpy as np
 
 
-@dataclass
+@dataclass(slots=True)
 class Node:
     """A cluster: an existing story or articles of the batch being grouped."""
 
-    members: list[int]  # article indices
+    members: list[int]  # article indices (of the batch: an existing story's stay with it)
     idx: "np.ndarray"  # sum vector, sorted term ids
     val: "np.ndarray"
     dense: "np.ndarray | None"  # sum of embedder vectors, when an embedder is used
@@ -42,10 +42,13 @@ class Node:
     hi: int | None
     story: int | None = None  # index of the existing story it is, if any
     pen: "np.ndarray | None" = None  # sum of the members' mismatch-penalty vectors (``SparseVector.present``)
+    # Members counted but not listed: an existing story's, so that grouping a
+    # batch never copies the member lists of the (large) stories it touches.
+    unlisted: int = 0
 
     @property
     def n(self) -> int:
-        return len(self.members)
+        return len(self.members) + self.unlisted
 
 
 def add_vectors(a_idx: "np.ndarray", a_val: "np.ndarray", b_idx: "np.ndarray", b_val: "np.ndarray"):
@@ -101,6 +104,7 @@ def merge_nodes(a: Node, b: Node) -> Node:
         hi=_max(a.hi, b.hi),
         story=a.story,
         pen=_add(a.pen, b.pen),
+        unlisted=a.unlisted + b.unlisted,
     )
 
 
@@ -174,16 +178,17 @@ def agglomerate(
     """
     neighbours: dict[int, set[int]] = {k: set() for k in nodes}
     heap: list[tuple[float, int, int]] = []
-    known: dict[tuple[int, int], float] = {}
+    known: dict[tuple[int, int], float | None] = {}  # each linked pair once, (low, high)
     for (a, b), sim in edges.items():
         if a == b or a not in nodes or b not in nodes:
             continue
         neighbours[a].add(b)
         neighbours[b].add(a)
-        if sim is not None:
-            known[(min(a, b), max(a, b))] = sim
-    for a, b in {(min(a, b), max(a, b)) for a in neighbours for b in neighbours[a]}:
-        s = score(nodes[a], nodes[b], p, known.get((a, b)))
+        pair = (a, b) if a < b else (b, a)
+        if sim is not None or pair not in known:
+            known[pair] = sim
+    for (a, b), sim in known.items():
+        s = score(nodes[a], nodes[b], p, sim)
         if s >= p.threshold:
             heapq.heappush(heap, (-s, a, b))
     merges: list[tuple[int, int]] = []

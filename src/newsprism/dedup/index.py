@@ -13,21 +13,24 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from newsprism.dedup.shingles import body_text, overlap, sample, shingle_hashes
+from newsprism.dedup.minhash import BandIndex, permutations, signature
+from newsprism.dedup.shingles import body_text, overlaps, sample, shingle_hashes
 from newsprism.model import Article
 
 if TYPE_CHECKING:
     import numpy as np
 
 NUM_PERM = 32
-LSH_THRESHOLD = 0.2  # Jaccard at which candidates are proposed; containment decides
+# 16 bands of 2 values propose a pair at Jaccard 0.2 about half the time and
+# at 0.5 almost always (the banding datasketch chose for a 0.2 threshold);
+# containment decides.
+LSH_BANDS = 16
 CONTAINMENT = 0.6  # a copy keeps at least this share of its (sampled) shingles
 FULL_SLACK = 0.1
 # Sampled shingles two copies must share (about 4 x 4 = 16 shingles, some 20
 # words running): a shared byline, wire dateline or republication note is not
 # a copy, however short the texts around it.
 MIN_SHARED = 4
-_SCHEME = "affine32"
 _SEED = 1
 
 
@@ -86,8 +89,8 @@ class CopyIndex:
         self._parent: dict[str, str] = {}
         self._members: dict[str, list[str]] = {}  # root -> its group, for groups of 2+
         self._originals: dict[str, str] = {}  # root -> its group's original, until the group grows
-        self._lsh: Any = None
-        self._perms: Any = None
+        self._lsh = BandIndex(LSH_BANDS)
+        self._perms = permutations(NUM_PERM, _SEED)
 
     # ------------------------------------------------------------ building
 
@@ -112,22 +115,22 @@ class CopyIndex:
             seq=len(self._entries),
             shingles=kept,
             sampled=sampled,
-            minhash=self._minhash(sh),
+            minhash=signature(sh, self._perms),
             published=a.published,
             outlet_id=a.outlet_id,
             credits_other=bool(a.syndicated_from),
         )
 
     def _insert(self, aid: str, e: _Entry) -> None:
-        lsh = self._index()
         self._entries[aid] = e
         self._parent.setdefault(aid, aid)
         if len(e.shingles):
-            lean = self._lean(e.minhash)
             best, best_share = None, 0.0
-            for other in lsh.query(lean):
-                o = self._entries[other]
-                shared, share = overlap(e.shingles, e.sampled, o.shingles, o.sampled)
+            # In arrival order, so that of equal matches the earliest wins, in every process.
+            cands = sorted(self._lsh.query(e.minhash), key=lambda o: self._entries[o].seq)
+            found = [self._entries[c] for c in cands]
+            shared_all, share_all = overlaps(e.shingles, e.sampled, [(o.shingles, o.sampled) for o in found])
+            for other, o, shared, share in zip(cands, found, shared_all.tolist(), share_all.tolist()):
                 identical = not e.sampled and not o.sampled and share == 1.0 and len(e.shingles) == len(o.shingles)
                 if (identical or (shared >= MIN_SHARED and share >= self.containment_threshold)) and share > best_share:
                     best, best_share = other, share
@@ -135,7 +138,7 @@ class CopyIndex:
             # several others (a roundup) must not chain their groups together.
             if best is not None:
                 self._union(aid, best)
-            lsh.insert(aid, lean, check_duplication=False)
+            self._lsh.insert(aid, e.minhash)
 
     # ------------------------------------------------------------ answers
 
@@ -178,10 +181,9 @@ class CopyIndex:
     def from_dict(cls, d: dict[str, Any]) -> "CopyIndex":
         index = cls(d["containment_threshold"])
         entries = {aid: _Entry.from_dict(e) for aid, e in d["articles"].items()}
-        lsh = index._index()
         for aid, e in sorted(entries.items(), key=lambda kv: kv[1].seq):
             if len(e.shingles):
-                lsh.insert(aid, index._lean(e.minhash), check_duplication=False)
+                index._lsh.insert(aid, e.minhash)
         index._entries = entries
         index._parent = dict(d["parent"])
         for aid in entries:
@@ -239,33 +241,6 @@ class CopyIndex:
             ra, rb, group_a, group_b = rb, ra, group_b, group_a
         self._parent[rb] = ra
         self._members[ra] = group_a + group_b
-
-    def _index(self) -> Any:
-        if self._lsh is None:
-            try:
-                from datasketch import MinHashLSH
-            except ImportError as e:  # pragma: no cover - a core dependency
-                from newsprism.errors import MissingExtraError
-
-                raise MissingExtraError("datasketch", "all", "Copy detection") from e
-            self._lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
-        return self._lsh
-
-    def _minhash(self, shingles: "np.ndarray") -> "np.ndarray":
-        import numpy as np
-        from datasketch import MinHash
-
-        if self._perms is None:
-            self._perms = MinHash(num_perm=NUM_PERM, seed=_SEED, scheme=_SCHEME).permutations
-        m = MinHash(num_perm=NUM_PERM, seed=_SEED, hashfunc=int, permutations=self._perms, scheme=_SCHEME)
-        if len(shingles):
-            m.update_batch(shingles.tolist())
-        return np.asarray(m.hashvalues, dtype=np.uint32)
-
-    def _lean(self, hashvalues: "np.ndarray") -> Any:
-        from datasketch import LeanMinHash
-
-        return LeanMinHash(seed=_SEED, hashvalues=hashvalues, scheme=_SCHEME)
 
 
 def _renumber(e: _Entry, seq: int) -> _Entry:

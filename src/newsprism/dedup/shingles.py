@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import zlib
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from newsprism.model import Article
@@ -41,7 +42,7 @@ def word_hashes(text: str) -> "np.ndarray":
     words = _WORD.findall(text.lower())
     # Hash each distinct word once: a text repeats most of its words.
     table = {w: zlib.crc32(w.encode()) for w in set(words)}
-    return np.fromiter(map(table.__getitem__, words), dtype=np.uint64, count=len(words))
+    return np.fromiter(map(table.__getitem__, words), dtype=np.uint32, count=len(words))
 
 
 def shingle_hashes(text: str) -> "np.ndarray":
@@ -55,13 +56,20 @@ def shingle_hashes(text: str) -> "np.ndarray":
     if len(w) == 0:
         return np.empty(0, dtype=np.uint32)
     n = max(1, len(w) - SHINGLE + 1)
-    acc = np.zeros(n, dtype=np.uint64)
-    for k in range(min(SHINGLE, len(w))):
-        acc = (acc * np.uint64(_MIX[k]) + w[k : k + n]) & np.uint64(0xFFFFFFFF)
-    acc ^= acc >> np.uint64(15)
-    acc = (acc * np.uint64(0x2C1B3C6D)) & np.uint64(0xFFFFFFFF)
-    acc ^= acc >> np.uint64(12)
-    return np.unique(acc.astype(np.uint32))
+    # uint32 arithmetic wraps, which is the modulo 2^32 of the hash.
+    acc = w[:n].copy()
+    for k in range(1, min(SHINGLE, len(w))):
+        acc *= np.uint32(_MIX[k])
+        acc += w[k : k + n]
+    acc ^= acc >> np.uint32(15)
+    acc *= np.uint32(0x2C1B3C6D)
+    acc ^= acc >> np.uint32(12)
+    acc.sort()
+    # np.unique's own bookkeeping costs as much as the sort on texts this short.
+    first = np.empty(len(acc), dtype=bool)
+    first[0] = True
+    np.not_equal(acc[1:], acc[:-1], out=first[1:])
+    return acc[first]
 
 
 def sample(shingles: "np.ndarray") -> tuple["np.ndarray", bool]:
@@ -74,26 +82,45 @@ def sample(shingles: "np.ndarray") -> tuple["np.ndarray", bool]:
     """
     if len(shingles) < FULL_BELOW:
         return shingles, False
-    return shingles[shingles % SAMPLE_MOD == 0], True
+    return _sampled(shingles), True
 
 
-def overlap(a: "np.ndarray", a_sampled: bool, b: "np.ndarray", b_sampled: bool) -> tuple[float, float]:
-    """Shared shingles, and their share of the smaller text's.
+def overlaps(a: "np.ndarray", a_sampled: bool, others: "Sequence[tuple[np.ndarray, bool]]") -> tuple["np.ndarray", "np.ndarray"]:
+    """Shared shingles of ``a`` with each of many (set, sampled) pairs, and
+    their share of the smaller set's: (shared, share) arrays.
 
     Two full sets are compared exactly; otherwise the full one is sampled the
     same way first. The count is on the sampled scale either way, so one
-    absolute floor fits every pair.
+    absolute floor fits every pair. One binary search covers all the others'
+    shingles, where pair by pair each cost its own handful of numpy calls.
     """
     import numpy as np
 
-    scale = 1.0
-    if a_sampled != b_sampled:
-        a = a if a_sampled else a[a % SAMPLE_MOD == 0]
-        b = b if b_sampled else b[b % SAMPLE_MOD == 0]
-    elif not a_sampled:
-        scale = 1.0 / SAMPLE_MOD
-    small = min(len(a), len(b))
-    if small == 0:
-        return 0.0, 0.0
-    shared = len(np.intersect1d(a, b, assume_unique=True))
-    return shared * scale, shared / small
+    n = len(others)
+    counts = np.zeros(n, dtype=np.int64)
+    small = np.zeros(n, dtype=np.int64)
+    scale = np.ones(n)
+    for both_full in (True, False):
+        rows = [k for k, (_, b_sampled) in enumerate(others) if (not a_sampled and not b_sampled) == both_full]
+        if not rows:
+            continue
+        mine = a if both_full or a_sampled else _sampled(a)
+        theirs = [b if both_full or b_sampled else _sampled(b) for b, b_sampled in (others[k] for k in rows)]
+        sizes = np.fromiter(map(len, theirs), dtype=np.int64, count=len(rows))
+        small[rows] = np.minimum(sizes, len(mine))
+        if both_full:
+            scale[rows] = 1.0 / SAMPLE_MOD
+        if len(mine) and sizes.any():
+            flat = np.concatenate(theirs)
+            pos = np.searchsorted(mine, flat)
+            pos[pos == len(mine)] = 0
+            hit = mine[pos] == flat
+            counts[rows] = np.bincount(np.repeat(np.arange(len(rows)), sizes)[hit], minlength=len(rows))
+    some = small > 0
+    share = np.zeros(n)
+    share[some] = counts[some] / small[some]
+    return np.where(some, counts * scale, 0.0), share
+
+
+def _sampled(shingles: "np.ndarray") -> "np.ndarray":
+    return shingles[shingles % SAMPLE_MOD == 0]
