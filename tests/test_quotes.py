@@ -18,7 +18,7 @@ from newsprism.evaluation.quotes import score_quotes
 from newsprism.model import Article, Entity, Paragraph, Quote, Span, Speaker
 from newsprism.quotes import QuoteExtractor, article_row, extract_quotes, group_quotes, word_diff
 from newsprism.quotes.attribution import MODEL_PATH, AttributionModel, LinearModel
-from newsprism.quotes.marks import find_quoted
+from newsprism.quotes.marks import find_quoted, is_title
 
 # One extractor for the module: the attribution model is read once, as in a real run.
 EXTRACTOR = QuoteExtractor()
@@ -60,6 +60,26 @@ def test_marks_quote_running_over_paragraphs() -> None:
 
 def test_marks_apostrophes_are_not_quotes() -> None:
     assert find_quoted("It\u2019s the mayor\u2019s view, and rock \u2019n\u2019 roll.") == []
+
+
+
+def test_marks_quote_nested_in_curly_quote_closes_the_outer_one() -> None:
+    text = "\u201cI would rather live in what he calls \u201cthe swamp\u201d than move away.\u201d \u2015 Ada Ruiz"
+    (q,) = find_quoted(text)
+    assert text[q.span.start : q.span.end] == "I would rather live in what he calls \u201cthe swamp\u201d than move away."
+    text = '"Here is the question: \u201cDo you think so?\u201d Forty-three, yes."\n\u201cA,\u201d he said. \u201cB.\u201d'
+    assert [text[q.span.start : q.span.end] for q in find_quoted(text)] == [
+        "Here is the question: \u201cDo you think so?\u201d Forty-three, yes.", "A,", "B."]
+
+
+def test_titles_in_quotation_marks() -> None:
+    def titles(text: str) -> list[bool]:
+        return [is_title(text, q) for q in find_quoted(text)]
+
+    assert titles('She said so on KVLT\'s "Morning Harbor" on Sunday.') == [True]
+    assert titles("in his memoir, \u201cA Harbor Son,\u201d he wrote") == [True]
+    assert titles('an ad titled "Sunk."') == [True]
+    assert titles('The mayor\'s "plan" is "dead," he said.') == [False, False]
 
 
 # ---------------------------------------------------------------- extraction
@@ -387,3 +407,80 @@ def test_cli_eval_quotes_on_given_predictions(tmp_path: Path) -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["gold"] == 2
+
+
+# ---------------------------------------------------------------- quotation pass: attaching, joining, splitting
+
+
+def _quotes(nlp, text: str) -> list[tuple[str, str | None, list[str]]]:
+    """(content, speaker name, parts) of every quote of ``text``."""
+    qs = extract_quotes(Article(id="t", text=text), nlp, EXTRACTOR)
+    return [(text[q.content.start : q.content.end], q.speaker.name if q.speaker else None,
+             [text[p.start : p.end] for p in q.parts]) for q in qs]
+
+
+def test_signed_epigraph_quotes(nlp) -> None:
+    text = ("Readers on the ferry vote.\n\n\u201cThe river towns deserve better roads.\u201d \u2015 Mara Quillfeather\n"
+            "\u201cNobody asked us before the bridge closed.\u201d\u2015 Tobias R. Wendt.\n")
+    got = _quotes(nlp, text)
+    assert ("The river towns deserve better roads.", "Mara Quillfeather", []) in got
+    assert ("Nobody asked us before the bridge closed.", "Tobias R. Wendt", []) in got
+
+
+def test_quotation_before_a_speech_verb_is_what_it_says(nlp) -> None:
+    got = _quotes(nlp, '"Because the pilots are tired," Mr. Holt said in his first speech beside the mayor on Monday.')
+    assert [(c, s) for c, s, _ in got] == [("Because the pilots are tired", "Mr. Holt")]
+
+
+def test_second_half_with_its_own_cue_stays_apart(nlp) -> None:
+    got = _quotes(nlp, '"We need new roads," Mr. Holt said, adding later, "and the bridges need paint."')
+    contents = [c for c, _, _ in got]
+    assert "We need new roads" in contents
+    assert "and the bridges need paint." in contents
+
+
+def test_quotation_paragraph_after_a_closing_cue_joins_it(nlp) -> None:
+    text = '"The ferry will sail in June," Ms. Arvid said on Tuesday.\n\n"The crews have been paid."\n\nThe town was quiet.'
+    (q,) = [q for q in _quotes(nlp, text) if "ferry will sail" in q[0]]
+    assert q[2] == ['"The ferry will sail in June,"', '"The crews have been paid."']
+
+
+def test_quotation_after_a_colon_paragraph(nlp) -> None:
+    text = ("Councilman Reed released the following statement:\n\n"
+            "\u201cWe offer our condolences to the families of the flood victims.\u201d\n\n"
+            "Local student Jared Potts echoed:\n\n\u201cHe speaks his mind, and that is what the town needs.\u201d\n")
+    got = _quotes(nlp, text)
+    assert ("We offer our condolences to the families of the flood victims.", "Councilman Reed", []) in got
+    assert ("He speaks his mind, and that is what the town needs.", "Jared Potts", []) in got
+
+
+def test_clause_leading_into_a_quotation_is_part_of_it(nlp) -> None:
+    got = _quotes(nlp, "Governor Ann Holt said the new levy is \u201cdead on arrival.\u201d")
+    assert [c for c, _, _ in got] == ["the new levy is \u201cdead on arrival."]
+    got = _quotes(nlp, "He said on Tuesday, \u201cWe will win.\u201d")
+    assert [c for c, _, _ in got] == ["We will win."]
+
+
+def test_a_title_is_not_a_quote(nlp) -> None:
+    got = _quotes(nlp, 'The mayor spoke on KVLT\'s "Morning Harbor" and later said the ferry was late.')
+    assert all("Morning Harbor" not in c for c, _, _ in got)
+
+
+def test_cue_in_the_next_paragraph_does_not_take_a_quotation(nlp) -> None:
+    text = ('"There are many folks here who know the river," said Cornell Abbot, head of the guild. '
+            '"We need people of substance."\n\nPeople like Scott, he said.')
+    (q,) = [q for q in _quotes(nlp, text) if "many folks" in q[0]]
+    assert q[1] == "Cornell Abbot" and len(q[2]) == 2
+
+
+def test_content_running_over_a_later_cue_stops_before_it(nlp) -> None:
+    text = "Senator Reed also sent out a fundraising call after the vote, asking supporters to \u201cdonate $3 to our campaign now.\u201d"
+    got = {c: s for c, s, _ in _quotes(nlp, text)}
+    assert any(c.startswith("supporters to \u201cdonate") for c in got)
+    assert all("donate" not in c for c in got if not c.startswith("supporters"))
+
+
+def test_content_ends_with_its_quotation_before_a_new_clause(nlp) -> None:
+    text = "Mayor Holt is promising lower taxes and \u201cjobs, jobs, jobs,\u201d but he has also intensified the attacks on his rival."
+    got = [c for c, _, _ in _quotes(nlp, text)]
+    assert any(c.startswith("lower taxes") and c.endswith("jobs, jobs, jobs") for c in got)

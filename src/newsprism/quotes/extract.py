@@ -13,9 +13,15 @@ Two passes over the cached ``Doc``:
 2. Quotation marks. A quotation that overlaps a content found in pass 1
    widens it to the whole quotation (the parser often cuts a long quote into
    sentences). Others are attached to a cue verb left without a complement
-   ("he said." after the quote, "She said:" before it), to a "Name:" colon,
-   or join the previous quotation of the same speaker (`"A," he said. "B."`).
-   Quotations that find no speaker are scare quotes or titles, and dropped.
+   ("he said." after the quote, "She said:" before it), to a colon (`Pat
+   Caddell: "..."`, `He released the following statement:` and the next
+   paragraph), to a signature (`"..." ― Jane Doe`), to the verb of saying
+   right after them, or join the previous quotation of the same speaker
+   (`"A," he said. "B."`, also as the next paragraph) unless another cue
+   took the second part (`"A," he said, adding later, "B."`). Quotations
+   that find no speaker are scare quotes or titles, and dropped. Contents
+   that run over a later cue and its quotation, or past a quotation into a
+   new clause, are cut back.
 
 Cues inside a quotation are skipped: the speaker's own "I think" is part of
 what they said, not a new attribution. Paragraphs are the article's own
@@ -34,7 +40,7 @@ from newsprism.model import Article, Quote, Span
 from newsprism.quotes import attribution as A
 from newsprism.quotes import lexicon as L
 from newsprism.quotes.attribution import MODEL_PATH, AttributionModel
-from newsprism.quotes.marks import Quoted, find_quoted, has_double_quote
+from newsprism.quotes.marks import Quoted, find_quoted, has_double_quote, is_title
 from newsprism.quotes.speakers import SpeakerResolver
 
 if TYPE_CHECKING:
@@ -47,12 +53,20 @@ _MAX_CONTINUATION_GAP = 250
 # "WASHINGTON (AP) — ", "CAMBRIDGE, Mass., Dec. 11 (UPI) — ", "Paris (AFP) – " at a paragraph's start.
 _DATELINE = re.compile(r"(?:[A-Z]{3,}[A-Za-z .,'’-]{0,50}?|[A-Z][A-Za-z .,'’-]{0,50}?\([A-Za-z .]{2,30}\))\s*(?:—|–|--)\s*")
 _MAX_COLON_LEAD = 40
-_MAX_CUE_GAP = 40
+_MAX_NAME_TOKENS = 5  # `Rep. Trey Gowdy (R-S.C.):` is a name; a longer lead is a sentence
+_MAX_CUE_GAP = 110
 _MAX_INVERTED_SUBJECT = 6
 # "He seems unsure", "the plan appears doomed": the impression is the writer's, its subject is what it is
 # about (PolNeAR gives such cues no source three times in four, "he seemed to mock" included).
 _IMPRESSION_CUES = frozenset({"seem", "appear"})
 _DASHES = frozenset({"—", "–", "--"})
+# `"..." ― Jane Doe` closing a paragraph, or `- Jane Doe, in a tweet` as the next one: a quotation signed.
+_SIGNATURE = re.compile(r"[ \t\u00a0]*\n{0,2}[ \t\u00a0]*(?P<dash>\u2015|\u2014|\u2013|--?)[ \t\u00a0]*(?P<name>(?:[A-Z][\w.'’-]*[ \t\u00a0]+){0,4}[A-Z][\w'’-]+)\.?(?:,[^\n]*)?[ \t\u00a0]*(?:\n|$)")
+# `"We will," she said`: a quotation that a following cue completes ends with one of these.
+_QUOTE_END_PUNCT = frozenset(",?!")
+_NEXT_SENTENCE = re.compile(r"[a-z]{3}[.?!]\s+[A-Z\"\u201c]")  # not after "Gov." or "Mr."
+_CLAUSE_BREAKS = frozenset("\n.?!:;,(\u2014\u2013-\"\u201d\u201c")
+_CLAUSE_LINKS = frozenset("but while though although whereas".split())
 _COPULAS = frozenset("be seem appear look sound remain become".split())
 
 
@@ -61,6 +75,7 @@ class _Found:
     content: Span
     cue: Span | None
     speaker: "Token | None"  # the subject token; None for agentless
+    speech: bool = False  # the cue is a verb of saying, which says one thing
 
 
 class QuoteExtractor:
@@ -93,6 +108,8 @@ class QuoteExtractor:
         found, bare = _cue_attributions(doc, ctx, self.model)
         _clip_to_paragraphs(found, paragraphs)
         found = _attach_quotations(doc, quoted, found, bare)
+        _clip_at_inner_cues(text, found)
+        _clip_after_quotations(doc, quoted, found)
         found.extend(_headline_colons(doc, ctx.inside, paragraphs))
         found = _dedupe(found)
         resolver = SpeakerResolver(doc, article)
@@ -172,7 +189,7 @@ def _cue_attributions(doc: "Doc", ctx: A.DocContext, model: AttributionModel) ->
             source = _cue_source(tok)
             if source is not None and _count_told(source, tok):
                 continue
-            found.append(_Found(content=content, cue=_cue_span(tok), speaker=source))
+            found.append(_Found(content=content, cue=_cue_span(tok), speaker=source, speech=tok.lemma_.lower() in L.SPEECH))
     return found, bare
 
 
@@ -355,12 +372,15 @@ def _attach_quotations(doc: "Doc", quoted: list[Quoted], found: list[_Found], ba
     prev: _Found | None = None
     for q in quoted:
         owner = _overlapping(found, q)
+        if owner is not None and owner.content == q.span and owner.cue is not None:
+            owner.content = _lead_clause(doc, owner.cue.end, q)
         if owner is not None:
             owner.content = Span(min(owner.content.start, q.span.start), max(owner.content.end, q.span.end))
         else:
-            owner = _bare_cue(text, q, bare, used_bare) or _colon_cue(doc, text, q) or _cue_after(text, q, found)
-            if owner is not None and owner in found:
-                owner.content = Span(q.span.start, owner.content.end)
+            owner = None if is_title(text, q) else (
+                _bare_cue(text, q, bare, used_bare) or _colon_cue(doc, text, q, found) or _signature(doc, text, q)
+                or _cue_after(text, q, found))
+            if owner is not None and owner in found:  # its content already takes the quotation in
                 prev = owner
                 continue
             if owner is None and prev is not None and (_continues(text, q, prev) or _next_paragraph(text, q, prev)):
@@ -374,13 +394,33 @@ def _attach_quotations(doc: "Doc", quoted: list[Quoted], found: list[_Found], ba
 
 
 def _cue_after(text: str, q: Quoted, found: list[_Found]) -> _Found | None:
-    """`"A," Mr. Garin said, "B."`: the cue after the quotation took "B" as its complement; "A" is its first half."""
+    """The cue right after the quotation took a complement after it.
+
+    `"A," Mr. Garin said, "B."`: it took "B"; "A" is its first half.
+    `"A," Ms. Lee said in her first speech.`: a verb of saying took the phrase
+    after it, but what it says is "A" (the content becomes the quotation).
+    """
+    if not _opens_clause(text, q):
+        return None  # a title inside a sentence: `on ABC's "This Week," he said`
     for f in found:
         if f.cue is None or not (0 <= f.cue.start - q.outer.end <= _MAX_CUE_GAP) or f.content.start < f.cue.end:
             continue
-        if "\n" not in text[q.outer.end : f.content.start] and has_double_quote(text[f.cue.end : f.content.start + 1]):
+        if "\n" in text[q.outer.end : f.content.start]:
+            continue
+        if has_double_quote(text[f.cue.end : f.content.start + 1]):
+            f.content = q.span if _claimed(f, f.content, found) else Span(q.span.start, f.content.end)
+            return f
+        if f.speech and text[q.span.end - 1] in _QUOTE_END_PUNCT and not has_double_quote(text[f.content.start : f.content.end]):
+            f.content = q.span
             return f
     return None
+
+
+def _claimed(f: _Found, span: Span, found: list[_Found]) -> bool:
+    """Whether another cue took ``span`` as (part of) its own content: `"A," Trump said, adding
+    later, "B."` or `"A," she said. "B" to drive up the price, she added.`"""
+    return any(o is not f and o.cue is not None and o.content.overlaps(span) and not span.start <= o.cue.start < span.end
+               for o in found)
 
 
 def _overlapping(found: list[_Found], q: Quoted) -> _Found | None:
@@ -401,7 +441,7 @@ def _bare_cue(text: str, q: Quoted, bare: list["Token"], used: set[int]) -> _Fou
         if v.i in used:
             continue
         sent = v.sent
-        after = 0 <= v.idx - last < 60 and sent.start_char <= last + 2
+        after = 0 <= v.idx - last < 60 and sent.start_char <= last + 2 and "\n" not in text[last : v.idx]
         before = 0 <= first - (v.idx + len(v)) < 60 and (sent.end_char >= first - 2 or text[v.idx + len(v) : first].strip().startswith(":"))
         if after or before:
             best = v
@@ -409,23 +449,73 @@ def _bare_cue(text: str, q: Quoted, bare: list["Token"], used: set[int]) -> _Fou
     if best is None:
         return None
     used.add(best.i)
-    return _Found(content=q.span, cue=_cue_span(best), speaker=_subject(best))
+    return _Found(content=_lead_clause(best.doc, best.idx + len(best), q), cue=_cue_span(best), speaker=_subject(best))
 
 
-def _colon_cue(doc: "Doc", text: str, q: Quoted) -> _Found | None:
-    """`Pat Caddell: "..."` and headline forms: the name right before a colon."""
+def _lead_clause(doc: "Doc", cue_end: int, q: Quoted) -> Span:
+    """What a cue before a quotation says: the quotation, or where a clause leads into it
+    (`says the plan is "dead on arrival"`) that clause, from its "that" or its first word."""
+    text = doc.text
+    lead = text[cue_end : q.outer.start]
+    if cue_end > q.outer.start or "\n" in lead or lead.rstrip()[-1:] in (":", ","):
+        return q.span
+    words = doc.char_span(cue_end, q.outer.start, alignment_mode="contract")
+    if words is None or not any(t.pos_ in ("VERB", "AUX") for t in words):
+        return q.span  # `told reporters "..."`: no clause, only who was told
+    that = re.search(r"\bthat\b", lead)
+    return Span(cue_end + (that.start() if that else len(lead) - len(lead.lstrip())), q.span.end)
+
+
+def _colon_cue(doc: "Doc", text: str, q: Quoted, found: list[_Found]) -> _Found | None:
+    """A quotation after a colon, on its line or opening the next paragraph.
+
+    A cue before the colon says it: `He released the following statement: "..."`
+    (the quotation replaces the noun that announced it) or `He said the plan had
+    three parts: "..."` (it completes the clause). Without a cue, the name right
+    before the colon (`Pat Caddell: "..."`) or the subject of the colon's sentence speaks.
+    """
     i = q.outer.start - 1
-    while i >= 0 and text[i] == " ":
+    while i >= 0 and text[i] in " \t\u00a0\n":
         i -= 1
-    if i < 0 or text[i] != ":":
+    if i < 0 or text[i] != ":" or text.count("\n", i, q.outer.start) > 2:
         return None
     span = doc.char_span(i, i + 1, alignment_mode="expand")
     if span is None or span.start == 0:
         return None
+    sent = span.sent
+    before = [f for f in found if f.cue is not None and sent.start_char <= f.cue.start < i
+              and sent.start_char <= f.content.start and f.content.end <= i + 1]
+    if before:
+        owner = max(before, key=lambda f: f.content.start)
+        owner.content = q.span if _announces(doc, Span(owner.content.start, i)) else Span(owner.content.start, q.span.end)
+        return owner
     head = doc[span.start - 1]
+    lead = doc[sent.start : span.start]  # the parser may run the sentence on into the quotation
+    if (len(lead) > _MAX_NAME_TOKENS or head.pos_ == "VERB") and lead.root.pos_ in ("VERB", "AUX"):
+        head = _subject(lead.root) or head
     if head.pos_ not in ("PROPN", "NOUN", "PRON"):
         return None
     return _Found(content=q.span, cue=Span(i, i + 1), speaker=head)
+
+
+def _announces(doc: "Doc", lead: Span) -> bool:
+    """ "the following statement", "a new campaign message" before a colon: a noun phrase that
+    only announces the quotation after it."""
+    span = doc.char_span(lead.start, lead.end, alignment_mode="expand")
+    return span is not None and len(span) > 0 and span.root.pos_ in ("NOUN", "PROPN", "PRON")
+
+
+def _signature(doc: "Doc", text: str, q: Quoted) -> _Found | None:
+    """`"..." ― Jane Doe` as a paragraph of its own: the name after the dash signs the quotation."""
+    if q.outer.start > 0 and text[q.outer.start - 1] != "\n":
+        return None
+    m = _SIGNATURE.match(text, q.outer.end)
+    if m is None:
+        return None
+    name = doc.char_span(m.start("name"), m.end("name"), alignment_mode="contract")
+    if name is None or not len(name):
+        return None
+    return _Found(content=q.span, cue=Span(m.start("dash"), m.end("dash")), speaker=name[-1])
 
 
 def _continues(text: str, q: Quoted, owner: _Found) -> bool:
@@ -436,10 +526,27 @@ def _continues(text: str, q: Quoted, owner: _Found) -> bool:
     return owner.cue is not None and owner.content.start <= owner.cue.start < q.outer.start
 
 
+def _opens_clause(text: str, q: Quoted) -> bool:
+    """The quotation starts a sentence or a clause, as a quote does (`He paused. "Well," he said`)."""
+    i = q.outer.start - 1
+    while i >= 0 and text[i] in " \t\u00a0'`":  # '' and `` open with two characters
+        i -= 1
+    return i < 0 or text[i] in _CLAUSE_BREAKS
+
+
 def _next_paragraph(text: str, q: Quoted, owner: _Found) -> bool:
-    """A paragraph that is only a quotation, right after a quoted paragraph: the same voice goes on."""
+    """A paragraph opening with a quotation right after a quoted paragraph: the same voice goes on,
+    also after the cue that closed the previous one (`"A," she said.` then `"B."`)."""
     gap = text[owner.content.end : q.outer.start]
-    return gap.count("\n") >= 1 and len(gap.strip(" \n\t\"'\u201d\u201c.,")) == 0 and text[q.outer.start - 1] == "\n"
+    if "\n" not in gap or text[q.outer.start - 1] != "\n":
+        return False
+    if len(gap.strip(" \n\t\"'\u201d\u201c.,")) == 0:
+        return True
+    if owner.cue is None or not owner.content.start < owner.cue.start or owner.content.end > owner.cue.start:
+        return False
+    rest = text[owner.cue.end : q.outer.start].rstrip()
+    # Only the cue's own clause may stand between: not `He then asked the crowd.`
+    return "\n" not in gap.rstrip() and len(gap) <= _MAX_CONTINUATION_GAP and not _NEXT_SENTENCE.search(rest)
 
 
 def _headline_colons(doc: "Doc", inside: bytearray, paragraphs: list[Span]) -> list[_Found]:
@@ -463,6 +570,32 @@ def _headline_colons(doc: "Doc", inside: bytearray, paragraphs: list[Span]) -> l
 
 
 # ---------------------------------------------------------------- spans
+
+
+def _clip_at_inner_cues(text: str, found: list[_Found]) -> None:
+    """`sent out a call, asking supporters to "donate $3 now"`: a content that runs over a later cue
+    and its quotation ends before that cue, which says the quotation."""
+    for o in found:
+        inner = [f for f in found if f is not o and f.cue is not None and o.content.start < f.cue.start
+                 and f.cue.end <= f.content.start and f.content.end <= o.content.end + 2
+                 and has_double_quote(text[f.content.start - 1 : f.content.end + 1])]
+        if inner and (o.cue is None or o.cue.start < o.content.start):
+            cut = min(f.cue.start for f in inner)
+            o.content = A.trim(text, Span(o.content.start, cut)) or o.content
+
+
+def _clip_after_quotations(doc: "Doc", quoted: list[Quoted], found: list[_Found]) -> None:
+    """`is promising lower taxes and "jobs, jobs," but he has also ...`: a content that runs on past a
+    quotation into a new clause with its own subject ends with the quotation."""
+    for f in found:
+        for q in quoted:
+            if not (f.content.start < q.outer.start and q.outer.end < f.content.end):
+                continue
+            rest = doc.char_span(q.outer.end, f.content.end, alignment_mode="contract")
+            toks = [t for t in rest if not t.is_punct] if rest is not None else []
+            if len(toks) >= 2 and toks[0].lower_ in _CLAUSE_LINKS and toks[1].dep_ in ("nsubj", "nsubjpass"):
+                f.content = Span(f.content.start, q.outer.end)
+                break
 
 
 def _dedupe(found: list[_Found]) -> list[_Found]:

@@ -7,7 +7,9 @@ guillemet marks say their direction. Curly single quotes are accepted for
 headlines (‘We are ready ...’) but only where they cannot be an apostrophe.
 A quote left open at the end of a paragraph continues when the next
 paragraph opens with a quotation mark, the newspaper convention for long
-quotes.
+quotes. A curly quote inside a curly quote nests (`“he calls “hell” home”`);
+a nickname (`Marcia "Cia" Price`) is no quotation; ``is_title`` tells the
+names of works (`the book "X"`, `NBC's "Meet the Press"`) from quoted words.
 """
 
 from __future__ import annotations
@@ -76,6 +78,12 @@ def _scan_paragraph(text: str, para: Span) -> tuple[list[Span], int | None]:
             if c == OPEN_SINGLE and (open_kind == "double" or not _is_opener(text, i, para.start)):
                 i += 1
                 continue  # a single quote nested in a double one, or an apostrophe
+            nested_end = _nested_end(text, i, para) if open_kind == "double" and c in OPEN_DOUBLE else None
+            if nested_end is not None and open_at is not None:
+                found.append(Span(open_at, nested_end))
+                open_at, open_kind = None, ""
+                i = nested_end + 1
+                continue
             open_at, open_kind = i + width, "single" if c == OPEN_SINGLE else "double"
         elif pair == "''" or c in CLOSE_DOUBLE or c in STRAIGHT:
             if open_at is not None and open_kind == "double":
@@ -89,6 +97,17 @@ def _scan_paragraph(text: str, para: Span) -> tuple[list[Span], int | None]:
             open_at, open_kind = None, ""
         i += width
     return found, open_at if open_kind == "double" else None
+
+
+def _nested_end(text: str, i: int, para: Span) -> int | None:
+    """`“... what he calls “hell” than ...”`: a curly opener inside an open quote whose next two
+    marks both close nests; the second closes the outer quote (returned). None otherwise."""
+    marks = [j for j in range(i + 1, para.end) if text[j] in OPEN_DOUBLE + CLOSE_DOUBLE + STRAIGHT][:2]
+    if len(marks) == 2 and text[marks[0]] in CLOSE_DOUBLE and (
+        text[marks[1]] in CLOSE_DOUBLE or not _is_opener(text, marks[1], para.start)
+    ):
+        return marks[1]
+    return None
 
 
 def _trim(text: str, span: Span) -> Span | None:
@@ -130,6 +149,41 @@ def find_quoted(text: str, paragraphs: list[Span] | None = None) -> list[Quoted]
     cleaned = []
     for q in out:
         parts = tuple(p for p in (_trim(text, p) for p in q.parts) if p is not None)
-        if parts:
+        if parts and not _is_nickname(text, Quoted(parts)):
             cleaned.append(Quoted(parts))
     return cleaned
+
+
+def _is_nickname(text: str, q: Quoted) -> bool:
+    """`Marcia "Cia" Price`: one or two capitalized words between a first and a last name."""
+    words = text[q.span.start : q.span.end].split()
+    if not 1 <= len(words) <= 2 or not all(w[0].isupper() and w.strip(".").isalpha() for w in words):
+        return False
+    first = text[max(0, q.outer.start - 30) : q.outer.start].split(" ")[-2:]
+    after = text[q.outer.end : q.outer.end + 2]
+    return (len(first) == 2 and first[1] == "" and first[0].isalpha() and first[0][0].isupper()
+            and after[:1] == " " and after[1:].isupper())
+
+
+# Words that announce a title in quotation marks: `the book "Strangers No More"`, `titled "Scam."`.
+_TITLE_NOUNS = frozenset(
+    """book books memoir novel titled entitled show shows program programme series film films movie
+    documentary song songs album anthem play musical column op-ed essay poem painting slogan hashtag""".split()
+)
+_POSSESSIVE = ("'s", "\u2019s", "s'", "s\u2019")
+
+
+def is_title(text: str, q: Quoted) -> bool:
+    """The quotation names a work rather than quoting words: after a title noun
+    (`the book "X"`, `titled "X"`), or capitalized after a possessive (`NBC's "Meet the Press"`)."""
+    i = q.outer.start - 1
+    while i >= 0 and text[i] in " \t\u00a0,:'`":
+        i -= 1
+    j = i + 1
+    while i >= 0 and (text[i].isalpha() or text[i] in "'\u2019-"):
+        i -= 1
+    word = text[i + 1 : j]
+    if word.lower() in _TITLE_NOUNS:
+        return True
+    words = text[q.span.start : q.span.end].split()
+    return word.endswith(_POSSESSIVE) and bool(words) and words[0][0].isupper() and words[-1][0].isupper()

@@ -97,7 +97,10 @@ class SpeakerResolver:
             return Span(tok.idx, tok.idx + len(tok))
         # The parser may run a phrase over a paragraph break ("Iran\n\nRussian Security ..."): keep the token's line.
         line = self._line(tok)
-        return Span(max(span.start, line.start), min(span.end, line.end))
+        start, end = max(span.start, line.start), min(span.end, line.end)
+        while start < end - 1 and not self.text[start].isalnum():
+            start += 1  # a signature's dash ("- Sanders", "-President Obama") is no part of the name
+        return Span(start, end)
 
     # ------------------------------------------------------------ reference
 
