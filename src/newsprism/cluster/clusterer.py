@@ -345,13 +345,15 @@ class StoryClusterer:
         Returns the moved articles and copies with their new story ids.
         """
         moved: dict[str, str] = {}
+        checked: set[tuple[int, int]] = set()
         for i, near in edges.items():
             for j, _ in near:
                 if j >= first:
                     continue  # the batch's own articles were just grouped together
                 to, frm = self._live(self._arts[i].story), self._live(self._arts[j].story)
-                if to == frm or self._stories[frm].n < 2:
+                if to == frm or self._stories[frm].n < 2 or (j, to) in checked:
                     continue
+                checked.add((j, to))
                 here = self._article_node(j)
                 gain = score(here, self._story_node(to), self.params)
                 if gain >= self.params.threshold and gain > self._stay_score(here, frm):
