@@ -484,3 +484,16 @@ def test_content_ends_with_its_quotation_before_a_new_clause(nlp) -> None:
     text = "Mayor Holt is promising lower taxes and \u201cjobs, jobs, jobs,\u201d but he has also intensified the attacks on his rival."
     got = [c for c, _, _ in _quotes(nlp, text)]
     assert any(c.startswith("lower taxes") and c.endswith("jobs, jobs, jobs") for c in got)
+
+
+def test_a_content_cut_before_a_later_cue_leaves_its_conjunction_behind() -> None:
+    from newsprism.model import Span
+    from newsprism.quotes.extract import _clip_at_inner_cues, _Found
+
+    text = 'Falk offered to end the strike and said, "We have long backed the union."'
+    said = text.index("said")
+    quote = Span(text.index("We"), text.index('."') + 1)
+    offered = _Found(content=Span(text.index("to end"), len(text)), cue=Span(5, 12), speaker=None)
+    found = [offered, _Found(content=quote, cue=Span(said, said + 4), speaker=None)]
+    _clip_at_inner_cues(text, found)
+    assert text[offered.content.start : offered.content.end] == "to end the strike"

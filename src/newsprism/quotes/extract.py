@@ -67,6 +67,7 @@ _QUOTE_END_PUNCT = frozenset(",?!")
 _NEXT_SENTENCE = re.compile(r"[a-z]{3}[.?!]\s+[A-Z\"\u201c]")  # not after "Gov." or "Mr."
 _CLAUSE_BREAKS = frozenset("\n.?!:;,(\u2014\u2013-\"\u201d\u201c")
 _CLAUSE_LINKS = frozenset("but while though although whereas".split())
+_TRAILING_LINK = re.compile(r"(?:[\s,;]+(?:and|or|but|then))+[\s,;]*$")
 _COPULAS = frozenset("be seem appear look sound remain become".split())
 
 
@@ -581,7 +582,9 @@ def _clip_at_inner_cues(text: str, found: list[_Found]) -> None:
                  and has_double_quote(text[f.content.start - 1 : f.content.end + 1])]
         if inner and (o.cue is None or o.cue.start < o.content.start):
             cut = min(f.cue.start for f in inner)
-            o.content = A.trim(text, Span(o.content.start, cut)) or o.content
+            # `offered to resolve the war and said, "..."`: the conjunction before the cue goes with it
+            head = _TRAILING_LINK.sub("", text[o.content.start : cut])
+            o.content = A.trim(text, Span(o.content.start, o.content.start + len(head))) or o.content
 
 
 def _clip_after_quotations(doc: "Doc", quoted: list[Quoted], found: list[_Found]) -> None:

@@ -24,6 +24,14 @@ def _line(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+def _quoted(text: str) -> str:
+    """In quotation marks once: a quote that spans two quotations carries its own outer marks."""
+    return f"“{_line(text).strip(_MARKS)}”"
+
+
+_MARKS = "\"“”"
+
+
 def _n(count: int, one: str, many: str | None = None) -> str:
     return f"{count} {one if count == 1 else many or one + 's'}"
 
@@ -142,7 +150,7 @@ def render_brief(brief: Brief) -> list[str]:
         for q in brief.quotes[:MAX_ROWS]:
             spk = q.speaker.get("name") or "unknown speaker"
             kind = q.speaker.get("kind")
-            out.append(f"- **{_line(spk)}**{f' ({kind})' if kind and kind != 'person' else ''}: “{_line(q.text)}”")
+            out.append(f"- **{_line(spk)}**{f' ({kind})' if kind and kind != 'person' else ''}: {_quoted(q.text)}")
             if len(q.variants) > 1:
                 for v in q.variants:
                     mode = "direct" if v.direct else "reported"
