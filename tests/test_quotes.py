@@ -461,6 +461,40 @@ def test_clause_leading_into_a_quotation_is_part_of_it(nlp) -> None:
     assert [c for c, _, _ in got] == ["We will win."]
 
 
+def test_subject_or_object_before_a_quotation_is_part_of_it(nlp) -> None:
+    def contents(text: str) -> list[str]:
+        return [c for c, _, _ in _quotes(nlp, text)]
+
+    assert contents("Councilwoman Dana Ruiz said the harbor plan \u201cwill never pass.\u201d") == [
+        "the harbor plan \u201cwill never pass."]
+    assert contents("Mayor Holt called the proposal \u201ca gift to landlords.\u201d") == [
+        "the proposal \u201ca gift to landlords."]
+    # who was told and when it was said are not what was said
+    assert contents("Mayor Holt told reporters \u201cwe are done here.\u201d") == ["we are done here."]
+    assert contents("Dana Ruiz said Thursday \u201cthe vote is over.\u201d") == ["the vote is over."]
+
+
+def test_quotation_closing_mid_phrase_runs_on_to_its_end(nlp) -> None:
+    text = "Director Lia Moss said the network\u2019s reach \u201cis so much broader\u201d than its ratings."
+    assert [c for c, _, _ in _quotes(nlp, text)] == ["the network\u2019s reach \u201cis so much broader\u201d than its ratings"]
+    text = "While Mayor Holt has cautioned against ''a betrayal of our harbor'' in the way the town responds, he left."
+    assert "a betrayal of our harbor'' in the way the town responds" in [c for c, _, _ in _quotes(nlp, text)]
+    text = "Mayor Holt said she was \u201ca little surprised by it\u201d to be debating the levy again."
+    assert [c for c, _, _ in _quotes(nlp, text)] == ["she was \u201ca little surprised by it\u201d to be debating the levy again"]
+
+
+def test_content_closed_early_runs_on_into_a_quotation_in_its_sentence(nlp) -> None:
+    text = "Mayor Holt pledged to repair the pier, fix the town\u2019s \u201cbroken and tired ferry system\u201d and he left."
+    assert [c for c, _, _ in _quotes(nlp, text)] == ["to repair the pier, fix the town\u2019s \u201cbroken and tired ferry system"]
+
+
+def test_aside_after_a_quotation_is_not_part_of_the_content(nlp) -> None:
+    text = "Mayor Holt said the ferry levy \u201cshould be settled by spring,\u201d referring to the council vote in April."
+    assert "the ferry levy \u201cshould be settled by spring" in [c for c, _, _ in _quotes(nlp, text)]
+    text = "Mayor Holt said the ferry was \u201ca disgrace to the whole valley,\u201d which angered the council."
+    assert [c for c, _, _ in _quotes(nlp, text)] == ["the ferry was \u201ca disgrace to the whole valley"]
+
+
 def test_a_title_is_not_a_quote(nlp) -> None:
     got = _quotes(nlp, 'The mayor spoke on KVLT\'s "Morning Harbor" and later said the ferry was late.')
     assert all("Morning Harbor" not in c for c, _, _ in got)

@@ -68,6 +68,9 @@ _NEXT_SENTENCE = re.compile(r"[a-z]{3}[.?!]\s+[A-Z\"\u201c]")  # not after "Gov.
 _CLAUSE_BREAKS = frozenset("\n.?!:;,(\u2014\u2013-\"\u201d\u201c")
 _CLAUSE_LINKS = frozenset("but while though although whereas".split())
 _TRAILING_LINK = re.compile(r"(?:[\s,;]+(?:and|or|but|then))+[\s,;]*$")
+_ADDRESSEE_CUES = frozenset("tell ask inform remind assure warn urge advise email text message".split())
+_ADJUNCTS = frozenset("prep npadvmod advmod punct dative tmod cc".split())
+_MIN_PHRASE_WORDS = 2
 _COPULAS = frozenset("be seem appear look sound remain become".split())
 
 
@@ -111,6 +114,7 @@ class QuoteExtractor:
         found = _attach_quotations(doc, quoted, found, bare)
         _clip_at_inner_cues(text, found)
         _clip_after_quotations(doc, quoted, found)
+        _finish_phrases(doc, quoted, found)
         found.extend(_headline_colons(doc, ctx.inside, paragraphs))
         found = _dedupe(found)
         resolver = SpeakerResolver(doc, article)
@@ -380,7 +384,7 @@ def _attach_quotations(doc: "Doc", quoted: list[Quoted], found: list[_Found], ba
         else:
             owner = None if is_title(text, q) else (
                 _bare_cue(text, q, bare, used_bare) or _colon_cue(doc, text, q, found) or _signature(doc, text, q)
-                or _cue_after(text, q, found))
+                or _cue_after(text, q, found) or _runs_into(doc, q, found))
             if owner is not None and owner in found:  # its content already takes the quotation in
                 prev = owner
                 continue
@@ -415,6 +419,35 @@ def _cue_after(text: str, q: Quoted, found: list[_Found]) -> _Found | None:
             f.content = q.span
             return f
     return None
+
+
+def _runs_into(doc: "Doc", q: Quoted, found: list[_Found]) -> _Found | None:
+    """`described families in the park, and a city of "honesty and straight talk."`: a content the
+    parse closed early at a comma runs on into a quotation later in its sentence that nothing else says."""
+    text = doc.text
+    start = doc.char_span(q.outer.start, q.outer.start + 1, alignment_mode="expand")
+    if not start or len(text[q.span.start : q.span.end].split()) < _MIN_PHRASE_WORDS:
+        return None  # `what is called a "debate"`: a word in marks is a scare quote, not a statement
+    sent = start[0].sent
+    best = None
+    for f in found:
+        if (f.cue is None or not sent.start_char <= f.cue.start < f.cue.end <= f.content.start < f.content.end <= q.outer.start
+                or any(c in text[f.content.end : q.outer.start] for c in ".?!;:\n\u2014\u2013")
+                or _subordinates(doc, Span(f.content.end, q.outer.start))
+                or any(o.cue is not None and f.content.end <= o.cue.start < q.outer.start for o in found)):
+            continue
+        if best is None or f.content.end > best.content.end:
+            best = f
+    if best is not None:
+        best.content = Span(best.content.start, q.span.end)
+    return best
+
+
+def _subordinates(doc: "Doc", gap: Span) -> bool:
+    """`echo her concerns, in large part because ... "a lawful source"`: a subordinate clause between
+    a content and a quotation says something else."""
+    words = doc.char_span(gap.start, gap.end, alignment_mode="expand")
+    return words is not None and any(t.pos_ == "SCONJ" for t in words)
 
 
 def _claimed(f: _Found, span: Span, found: list[_Found]) -> bool:
@@ -461,10 +494,30 @@ def _lead_clause(doc: "Doc", cue_end: int, q: Quoted) -> Span:
     if cue_end > q.outer.start or "\n" in lead or lead.rstrip()[-1:] in (":", ","):
         return q.span
     words = doc.char_span(cue_end, q.outer.start, alignment_mode="contract")
-    if words is None or not any(t.pos_ in ("VERB", "AUX") for t in words):
-        return q.span  # `told reporters "..."`: no clause, only who was told
+    if words is None:
+        return q.span
+    if not any(t.pos_ in ("VERB", "AUX") for t in words):
+        # `said the plan "is dead"`: the quotation ends a clause whose subject stands before it
+        head = _argument_start(doc, cue_end, words)
+        return q.span if head is None else Span(head, q.span.end)
     that = re.search(r"\bthat\b", lead)
     return Span(cue_end + (that.start() if that else len(lead) - len(lead.lstrip())), q.span.end)
+
+
+def _argument_start(doc: "Doc", cue_end: int, words: "Doc | Span") -> int | None:
+    """Where the cue's own argument starts between it and a quotation, if one does: not who was
+    told (`told reporters "..."`) nor when or where it was said (`said Thursday on CNN "..."`)."""
+    cue = doc.char_span(cue_end - 1, cue_end, alignment_mode="expand")
+    if cue is None or cue[0].lemma_.lower() in _ADDRESSEE_CUES:
+        return None
+    if any(t.is_sent_end or t.text in (".", "?", "!") for t in words):
+        return None  # `he said Ryan. "I would say ..."`: the quotation starts a sentence of its own
+    for t in words:
+        scope = [t, *(a for a in t.ancestors if a.i >= words.start)]
+        if any(a.dep_ in _ADJUNCTS for a in scope):
+            continue
+        return t.idx if t.pos_ in ("NOUN", "PROPN", "PRON", "DET", "ADJ", "NUM") else None
+    return None
 
 
 def _colon_cue(doc: "Doc", text: str, q: Quoted, found: list[_Found]) -> _Found | None:
@@ -596,9 +649,49 @@ def _clip_after_quotations(doc: "Doc", quoted: list[Quoted], found: list[_Found]
                 continue
             rest = doc.char_span(q.outer.end, f.content.end, alignment_mode="contract")
             toks = [t for t in rest if not t.is_punct] if rest is not None else []
-            if len(toks) >= 2 and toks[0].lower_ in _CLAUSE_LINKS and toks[1].dep_ in ("nsubj", "nsubjpass"):
+            if _new_clause(toks) or _aside(rest, doc.text[q.span.end - 1] == ","):
                 f.content = Span(f.content.start, q.outer.end)
                 break
+
+
+def _new_clause(toks: list["Token"]) -> bool:
+    """`... "jobs, jobs," but he has also ...`: a link and a subject of its own."""
+    return len(toks) >= 2 and toks[0].lower_ in _CLAUSE_LINKS and toks[1].dep_ in ("nsubj", "nsubjpass")
+
+
+def _aside(rest: "Span | None", comma_inside: bool) -> bool:
+    """`... "should be wrapped up," referring to the convention`, `... "baby," which ...` or `... "racist,"
+    an extraordinary rebuke`: after a comma or dash, a participle, a relative clause or an apposition
+    comments on the statement; it is not part of it."""
+    if rest is None or len(rest) < 2 or has_double_quote(rest.text):
+        return False  # `called him a "nasty guy," an "anchor baby" and "sick"`: a list of quotations goes on
+    first = rest[0] if comma_inside else rest[1] if rest[0].text in (",", "\u2014", "\u2013", "--") else None
+    return first is not None and (first.tag_ == "VBG" or first.lower_ in ("which", "who")
+                                  or first.dep_ == "det" and first.head.dep_ == "appos")
+
+
+def _finish_phrases(doc: "Doc", quoted: list[Quoted], found: list[_Found]) -> None:
+    """`said CNN's business "is so much broader" than television ratings`: a quotation that closes
+    mid-phrase leaves the content open; it runs on to where the phrase ends."""
+    text = doc.text
+    ends = {q.span.end: q for q in quoted}
+    for f in found:
+        q = ends.get(f.content.end)
+        if q is None:
+            continue
+        close = q.outer.end + text.startswith(("'", "\u2019"), q.outer.end)  # the second mark of ''...''
+        if (not text[q.span.end - 1].isalnum() or len(text[q.span.start : q.span.end].split()) < _MIN_PHRASE_WORDS
+                or not re.match(r" [a-z]", text[close : close + 2])):
+            continue  # `said "CNN" five times`: one word in marks is no phrase left open
+        after = doc.char_span(close + 1, close + 2, alignment_mode="expand")
+        if not after:
+            continue
+        end = close
+        for t in doc[after.start : after[0].sent.end]:
+            if (t.is_punct and t.text != "-") or t.pos_ in ("SCONJ", "CCONJ") or t.dep_ in ("mark", "agent") or "\n" in t.whitespace_:
+                break
+            end = t.idx + len(t)
+        f.content = Span(f.content.start, end)
 
 
 def _dedupe(found: list[_Found]) -> list[_Found]:
