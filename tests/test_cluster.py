@@ -118,6 +118,21 @@ def test_an_article_that_joined_the_wrong_story_moves_when_its_own_arrives():
     assert restored._copies == c._copies
 
 
+def test_group_corpus_reports_earlier_articles_that_moved():
+    from newsprism.cluster.stream import group_corpus
+    from newsprism.dedup import CopyIndex
+
+    arts = {a.id: a for a in fixture_articles()}
+    copies, c = CopyIndex(), StoryClusterer()
+    group_corpus([arts["c1"], arts["c2"]], copies, c)
+    default = c.params
+    c.params = dataclasses.replace(default, threshold=-1.0)  # as if a1 had nothing better to join
+    assert group_corpus([arts["a1"]], copies, c) == {}
+    c.params = dataclasses.replace(default, threshold=0.3)
+    moved = group_corpus([arts["a2"], arts["a3"]], copies, c)
+    assert moved == {"a1": c.story_of("a2")}  # the run's own articles are not listed
+
+
 def test_merging_clusterers_records_absorbed_stories():
     arts = find_copies(fixture_articles())
     left, right = StoryClusterer(id_prefix="L"), StoryClusterer(id_prefix="R")

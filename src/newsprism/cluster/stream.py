@@ -24,23 +24,28 @@ def group_corpus(
     clusterer: StoryClusterer,
     batch_size: int = BATCH,
     on_batch: Callable[[int], None] | None = None,
-) -> None:
+) -> dict[str, str]:
     """Mark copies and assign stories, ``batch_size`` articles at a time.
 
     Copies are marked before each batch is clustered, so a copy joins its
     original's story; at the end copy links are refreshed for all articles,
-    since an original may arrive after its copies.
+    since an original may arrive after its copies. Returns the articles the
+    clusterer held from before (a saved state) that moved to another story,
+    with the story they are in now.
     """
+    moved: dict[str, str] = {}
     for start in range(0, len(articles), batch_size):
         batch = articles[start : start + batch_size]
         copies.add(batch)
         apply_copies(batch, copies)
-        clusterer.add(batch)
+        moved.update(clusterer.add(batch))
         if on_batch:
             on_batch(len(batch))
     apply_copies(articles, copies)
     for a in articles:
         a.story = clusterer.story_of(a.id)
+    given = {a.id for a in articles}
+    return {aid: clusterer.story_of(aid) for aid in moved if aid not in given}  # type: ignore[misc]
 
 
 def load_state(path: Path | None, embedder: "Embedder | None") -> tuple[CopyIndex, StoryClusterer]:

@@ -29,24 +29,29 @@ def cluster_command(
     """Group articles into stories and mark duplicates, syndicated and wire copies."""
     check_format(fmt, FORMATS)
     articles = read_articles(paths, strict=strict, quiet=quiet)
-    stories = cluster_articles(articles, embedder, state, quiet)
+    stories, moved = cluster_articles(articles, embedder, state, quiet)
     if fmt == "jsonl":
-        write_output(jsonl(article_row(a) for a in articles), output)
+        # Articles of earlier runs (--state) that this run moved to another story follow, marked "moved".
+        rows = [article_row(a) for a in articles] + [{"id": aid, "story": sid, "moved": True} for aid, sid in moved.items()]
+        write_output(jsonl(rows), output)
     else:
         write_output(json.dumps(to_jsonable(stories), ensure_ascii=False, indent=2), output)
 
 
-def cluster_articles(articles: list[Article], embedder: str, state: Path | None, quiet: bool) -> list[Story]:
-    """Run dedup and clustering over the articles (and any saved state)."""
+def cluster_articles(articles: list[Article], embedder: str, state: Path | None, quiet: bool) -> tuple[list[Story], dict[str, str]]:
+    """Run dedup and clustering over the articles (and any saved state).
+
+    Returns the stories and the earlier articles that moved to another story.
+    """
     from newsprism.cluster.stream import group_corpus, load_state, make_embedder, save_state
 
     copies, clusterer = load_state(state, make_embedder(embedder))
     with progress(quiet) as bar:
         task = bar.add_task("clustering", total=len(articles))
-        group_corpus(articles, copies, clusterer, on_batch=lambda n: bar.advance(task, n))
+        moved = group_corpus(articles, copies, clusterer, on_batch=lambda n: bar.advance(task, n))
     if state is not None:
         save_state(state, copies, clusterer)
-    return clusterer.stories()
+    return clusterer.stories(), moved
 
 
 def article_row(a: Article) -> dict:
