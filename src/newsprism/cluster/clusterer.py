@@ -32,7 +32,7 @@ from itertools import chain
 from typing import TYPE_CHECKING, Any
 
 from newsprism.cluster.features import Featurizer, SparseVector, raw_features
-from newsprism.cluster.linkage import LinkageParams, Node, add_vectors, agglomerate, score, similarity_sum
+from newsprism.cluster.linkage import LinkageParams, Node, add_vectors, agglomerate, merge_nodes, score, similarity_sum
 from newsprism.model import Article, Story
 
 if TYPE_CHECKING:
@@ -374,8 +374,8 @@ class StoryClusterer:
         return score(here, rest, self.params, sim)
 
     def _move(self, j: int, frm: int, to: int) -> None:
-        leaving = [j, *self._copies.get(j, ())]
-        src, dst, here = self._stories[frm], self._stories[to], self._article_node(j)
+        copies = self._copies.get(j, [])
+        src, here = self._stories[frm], self._article_node(j)
         idx, val = add_vectors(src.idx, src.val, here.idx, -here.val)
         keep = val != 0  # the article's own terms leave the story's sum
         src.idx, src.val = idx[keep], val[keep]
@@ -383,19 +383,15 @@ class StoryClusterer:
         src.pen = src.pen if src.pen is None or here.pen is None else src.pen - here.pen
         src.r_sum -= here.r_sum
         src.n -= 1
-        src.members = [m for m in src.members if m not in leaving]
+        src.members = [m for m in src.members if m != j and m not in copies]
         days = [d for m in src.members if self._arts[m].vec is not None and (d := self._arts[m].day) is not None]
         src.lo, src.hi = min(days, default=None), max(days, default=None)
-        dst.idx, dst.val = add_vectors(dst.idx, dst.val, here.idx, here.val)
-        dst.dense = None if dst.dense is None or here.dense is None else dst.dense + here.dense
-        dst.pen = here.pen if dst.pen is None else dst.pen if here.pen is None else dst.pen + here.pen
-        dst.r_sum += here.r_sum
-        dst.n += 1
-        dst.members = sorted(dst.members + leaving)
-        days = [d for d in (dst.lo, dst.hi, here.lo) if d is not None]
-        dst.lo, dst.hi = min(days, default=None), max(days, default=None)
-        for m in leaving:
-            self._arts[m].story = to
+        self._commit(merge_nodes(self._story_node(to), here))
+        if copies:
+            dst = self._stories[to]
+            dst.members = sorted(dst.members + copies)
+            for m in copies:
+                self._arts[m].story = to
 
     # ------------------------------------------------------------ answers
 

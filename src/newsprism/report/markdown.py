@@ -24,12 +24,12 @@ def _line(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+_MARKS = "\"“”"
+
+
 def _quoted(text: str) -> str:
     """In quotation marks once: a quote that spans two quotations carries its own outer marks."""
     return f"“{_line(text).strip(_MARKS)}”"
-
-
-_MARKS = "\"“”"
 
 
 def _n(count: int, one: str, many: str | None = None) -> str:
