@@ -54,3 +54,10 @@ def test_name_variants_are_merged(report: dict) -> None:
     assert bagheri and "Mohammad Bagheri" in bagheri[0]["name"]
     clarke = entities_with("Colin Clarke")
     assert clarke and clarke[0]["name"] == "Colin P. Clarke"
+
+
+def test_unnamed_outlets_stay_apart(report: dict) -> None:
+    # Four seeds name no outlet: each is listed by its own article id, never merged into one "unknown".
+    story = report["stories"][0]
+    unnamed = [o for o in story["outlets"] if o.startswith("unnamed outlet (")]
+    assert len(unnamed) == 4 and len(story["outlets"]) == 5

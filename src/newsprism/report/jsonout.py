@@ -26,7 +26,7 @@ def brief_to_dict(b: Brief) -> dict[str, Any]:
         "title": b.story.title,
         "articles": list(b.story.articles),
         "absorbed": list(b.story.absorbed),
-        "outlets": list(dict.fromkeys(by_id[i].outlet or "unknown" for i in b.story.articles)),
+        "outlets": list(dict.fromkeys(by_id[i].label for i in b.story.articles)),
         "summary": to_jsonable(b.summary),
         "claims": to_jsonable(b.claims),
         "quotes": to_jsonable(b.quotes),

@@ -55,7 +55,7 @@ class _Cites:
 
     def outlet(self, article_id: str) -> str:
         a = self.by_id.get(article_id)
-        return (a.outlet if a and a.outlet else None) or article_id
+        return a.label if a else article_id
 
 
 def _copy_note(a: Article, cites: _Cites) -> str:
@@ -129,7 +129,7 @@ def render_brief(brief: Brief) -> list[str]:
     for a in arts:
         rows.append([
             f"[{cites.num[a.id]}]",
-            a.outlet or "unknown",
+            a.label,
             (a.published or "")[:10],
             ", ".join(a.byline),
             a.title or "",
