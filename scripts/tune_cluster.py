@@ -9,7 +9,9 @@ newsprism.cluster (``clusterer.THRESHOLD=0.2``, ``features.DEFAULT_WEIGHTS={...}
 so a grid can be run without editing the code. ``--halves`` also scores ECB+ on
 the odd and even topics apart, as a guard against fitting one half; ``--pr``
 adds BCubed precision and recall; ``--errors SET`` lists that set's merged and
-split stories; ``--embedder`` mixes in a dense embedder. Delete the cache
+split stories; ``--embedder`` mixes in a dense embedder; ``--streams 1,2``
+also scores each set as a stream of shuffled batches of 100 with those seeds
+(as the stream gates of tests/test_cluster_quality.py do). Delete the cache
 after changing the extract stage.
 """
 
@@ -50,15 +52,18 @@ def load(name: str):
     return articles, read_labels(SHARED / "eval" / gold)[0], rows
 
 
-def run(articles, embedder=None) -> dict[str, str | None]:
+def run(articles, embedder=None, shuffle_seed: int | None = None, batch_size: int = 1000) -> dict[str, str | None]:
     import copy
+    import random
 
     from newsprism.cluster.clusterer import StoryClusterer
     from newsprism.cluster.stream import group_corpus
     from newsprism.dedup import CopyIndex
 
     articles = copy.deepcopy(articles)
-    group_corpus(articles, CopyIndex(), StoryClusterer(embedder))
+    if shuffle_seed is not None:
+        random.Random(shuffle_seed).shuffle(articles)
+    group_corpus(articles, CopyIndex(), StoryClusterer(embedder), batch_size=batch_size)
     return {a.id: a.story for a in articles}
 
 
@@ -79,6 +84,7 @@ def main() -> None:
     ap.add_argument("--pr", action="store_true", help="also print BCubed precision and recall")
     ap.add_argument("--errors", default="")
     ap.add_argument("--embedder", default="tfidf")
+    ap.add_argument("--streams", default="", help="seeds of shuffled streams in batches of 100, e.g. 1,2")
     args = ap.parse_args()
     for spec in args.set:
         override(spec)
@@ -101,6 +107,9 @@ def main() -> None:
                 keep = {r["id"] for r in rows if topics.index(r["topic"]) % 2 == half}
                 sub = {k: v for k, v in gold.items() if k in keep}
                 out[f"ecb_h{half}"] = round(score_clusters(sub, {k: pred[k] for k in sub})["bcubed_f1"], 4)
+        for seed in filter(None, args.streams.split(",")):
+            streamed = run(articles, embedder, shuffle_seed=int(seed), batch_size=100)
+            out[f"{name}_stream{seed}"] = round(score_clusters(gold, streamed)["bcubed_f1"], 4)
         if name == args.errors:
             dump_errors(articles, gold, pred)
     print(json.dumps(out))

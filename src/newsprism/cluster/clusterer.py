@@ -10,8 +10,9 @@ Articles arrive in batches, in any order. For each batch:
    neighbours, and its hubness ``r`` (mean of the top ``R_NEIGHBOURS``);
 4. average linkage over the batch's articles and the stories they touch
    (``linkage``: hubness correction, name-mismatch penalty, time cost, join
-   bonus); a batch node that joins a story takes its id, two stories that
-   merge keep the older id and record the other as absorbed;
+   bonus, cohesion rule for two groups); a batch node that joins a story
+   takes its id, two stories that merge keep the older id and record the
+   other as absorbed;
 5. second thoughts: an earlier article that a new one links to moves to the
    new one's story when it fits there better than with the rest of its own
    (``_reconsider``). In a stream, the first article of an event often
@@ -56,6 +57,7 @@ TIME_PENALTY = 0.03
 TIME_SCALE_DAYS = 10.0
 JOIN_BONUS = 0.06  # see LinkageParams.join_bonus
 JOIN_MIN = 8
+COHESION_RATIO = 0.65  # see LinkageParams.cohesion_ratio
 DENSE_WEIGHT = 1.0  # embedder cosine next to the lexical blocks, when an embedder is given
 DENSE_THRESHOLD_SHIFT = 0.3  # an embedder's cosine is high for any two news texts
 
@@ -88,6 +90,7 @@ class _Story:
     absorbed: list[str] = field(default_factory=list)
     merged_into: int | None = None
     pen: "np.ndarray | None" = None  # sum of the members' mismatch-penalty vectors
+    inner: float = 0.0  # see Node.inner
 
 
 class StoryClusterer:
@@ -113,6 +116,7 @@ class StoryClusterer:
             time_scale_days=TIME_SCALE_DAYS,
             join_bonus=JOIN_BONUS,
             join_min=JOIN_MIN,
+            cohesion_ratio=COHESION_RATIO,
         )
         self.id_prefix = id_prefix
         self.featurizer = featurizer or Featurizer()
@@ -299,7 +303,7 @@ class StoryClusterer:
     def _story_node(self, s: int) -> Node:
         st = self._stories[s]
         # Only the count matters to the linkage; the real list stays with the story.
-        return Node([], st.idx, st.val, st.dense, st.r_sum, st.lo, st.hi, story=s, pen=st.pen, unlisted=st.n)
+        return Node([], st.idx, st.val, st.dense, st.r_sum, st.lo, st.hi, story=s, pen=st.pen, unlisted=st.n, inner=st.inner)
 
     def _absorb(self, keep: int, drop: int) -> None:
         k, d = self._stories[keep], self._stories[drop]
@@ -324,7 +328,7 @@ class StoryClusterer:
         if new_members:  # a story's list is kept sorted: untouched, it needs no new sort
             st.members = sorted(set(st.members) | set(new_members))
         st.idx, st.val, st.dense = node.idx, node.val, node.dense
-        st.r_sum, st.n, st.lo, st.hi, st.pen = node.r_sum, node.n, node.lo, node.hi, node.pen
+        st.r_sum, st.n, st.lo, st.hi, st.pen, st.inner = node.r_sum, node.n, node.lo, node.hi, node.pen, node.inner
         for m in new_members:
             self._arts[m].story = s
 
@@ -369,13 +373,27 @@ class StoryClusterer:
         its time span is taken as the story's: staying is never charged for time.
         """
         own = self._story_node(s)
-        rest = Node([], own.idx, own.val, own.dense, own.r_sum - here.r_sum, own.lo, own.hi, story=s, pen=own.pen, unlisted=own.n - 1)
-        sim = similarity_sum(here, own, self.params) - similarity_sum(here, here, self.params)
+        sim = self._similarity_to_rest(here, own)
+        rest = Node(
+            [], own.idx, own.val, own.dense, own.r_sum - here.r_sum, own.lo, own.hi, story=s, pen=own.pen,
+            unlisted=own.n - 1, inner=own.inner - 2.0 * sim,
+        )
         return score(here, rest, self.params, sim)
+
+    def _inner(self, s: int) -> float:
+        """A story's summed similarity over ordered pairs of distinct members, from its sum vector."""
+        own = self._story_node(s)
+        members = [self._article_node(m) for m in self._stories[s].members if self._arts[m].vec is not None]
+        return similarity_sum(own, own, self.params) - sum(similarity_sum(x, x, self.params) for x in members)
+
+    def _similarity_to_rest(self, here: Node, own: Node) -> float:
+        """Summed similarity of a member to the other members of its story."""
+        return similarity_sum(here, own, self.params) - similarity_sum(here, here, self.params)
 
     def _move(self, j: int, frm: int, to: int) -> None:
         copies = self._copies.get(j, [])
         src, here = self._stories[frm], self._article_node(j)
+        src.inner -= 2.0 * self._similarity_to_rest(here, self._story_node(frm))
         idx, val = add_vectors(src.idx, src.val, here.idx, -here.val)
         keep = val != 0  # the article's own terms leave the story's sum
         src.idx, src.val = idx[keep], val[keep]
@@ -386,7 +404,8 @@ class StoryClusterer:
         src.members = [m for m in src.members if m != j and m not in copies]
         days = [d for m in src.members if self._arts[m].vec is not None and (d := self._arts[m].day) is not None]
         src.lo, src.hi = min(days, default=None), max(days, default=None)
-        self._commit(merge_nodes(self._story_node(to), here))
+        dst = self._story_node(to)
+        self._commit(merge_nodes(dst, here, similarity_sum(dst, here, self.params)))
         if copies:
             dst = self._stories[to]
             dst.members = sorted(dst.members + copies)
@@ -432,6 +451,9 @@ class StoryClusterer:
         c._arts = [_art_from_dict(a) for a in d["articles"]]
         c._by_id = {a.id: i for i, a in enumerate(c._arts)}
         c._stories = [_story_from_dict(s) for s in d["stories"]]
+        for s, st in enumerate(d["stories"]):
+            if "inner" not in st:  # saved before stories kept it
+                c._stories[s].inner = c._inner(s)
         for i, a in enumerate(c._arts):
             if a.vec is not None:
                 c._post(i)
@@ -465,6 +487,7 @@ class StoryClusterer:
                     st.lo, st.hi, list(st.absorbed),
                     None if st.merged_into is None else st.merged_into + offset_story,
                     st.pen,
+                    st.inner,
                 )
             )
         new_idx = [i for i in range(offset_art, len(self._arts)) if self._arts[i].vec is not None]
@@ -586,6 +609,7 @@ def _story_to_dict(s: _Story) -> dict[str, Any]:
         "absorbed": s.absorbed,
         "merged_into": s.merged_into,
         "pen": None if s.pen is None else s.pen.tolist(),
+        "inner": s.inner,
     }
 
 
@@ -597,6 +621,7 @@ def _story_from_dict(d: dict[str, Any]) -> _Story:
         None if d["dense"] is None else np.asarray(d["dense"], dtype=np.float32),
         d["r_sum"], d["n"], d["lo"], d["hi"], list(d["absorbed"]), d["merged_into"],
         None if d.get("pen") is None else np.asarray(d["pen"], dtype=np.float64),
+        d.get("inner", 0.0),
     )
 
 

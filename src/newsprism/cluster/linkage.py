@@ -16,6 +16,16 @@ Two more terms, both measured on the dev sets: a time cost that grows with
 the log of the gap between two clusters' publication dates (a hard window
 only far out, since one event's follow-ups come weeks or months later), and a
 bonus for a lone article joining an established story (``join_bonus``).
+
+And a cohesion rule for merging two groups: a node also carries ``inner``,
+its members' summed similarity over distinct pairs (additive too: a merge
+adds the two nodes' sums and twice their cross similarity), so its mean
+within-pair similarity is known without revisiting members. Two groups
+merge only when their cross similarity reaches ``cohesion_ratio`` times the
+looser group's. On the dev sets, nearly every merge of two groups of short
+NeuS excerpts joined two events of one topic (20 of 21), while ECB+'s group
+merges were nearly all right (137 of 144) and ran closer to their groups'
+cohesion; the rule stops topic chains growing in large corpora (NeuS train).
 """
 
 from __future__ import annotations
@@ -45,6 +55,13 @@ class Node:
     # Members counted but not listed: an existing story's, so that grouping a
     # batch never copies the member lists of the (large) stories it touches.
     unlisted: int = 0
+    inner: float = 0.0  # summed similarity over the ordered pairs of distinct members (see ``cohesion``)
+
+    @property
+    def cohesion(self) -> float:
+        """Mean similarity of two distinct members (0 for a single article: no pairs)."""
+        n = self.n
+        return self.inner / (n * (n - 1)) if n > 1 else 0.0
 
     @property
     def n(self) -> int:
@@ -91,7 +108,8 @@ def sparse_dot(a_idx: "np.ndarray", a_val: "np.ndarray", b_idx: "np.ndarray", b_
     return float(np.dot(a_val[hit].astype(np.float64), b_val[pos[hit]]))
 
 
-def merge_nodes(a: Node, b: Node) -> Node:
+def merge_nodes(a: Node, b: Node, similarity: float) -> Node:
+    """The union of two nodes; ``similarity`` is their summed pair similarity (``similarity_sum``)."""
     idx, val = add_vectors(a.idx, a.val, b.idx, b.val)
     dense = a.dense + b.dense if a.dense is not None and b.dense is not None else None
     return Node(
@@ -105,6 +123,7 @@ def merge_nodes(a: Node, b: Node) -> Node:
         story=a.story,
         pen=_add(a.pen, b.pen),
         unlisted=a.unlisted + b.unlisted,
+        inner=a.inner + b.inner + 2.0 * similarity,
     )
 
 
@@ -135,6 +154,13 @@ class LinkageParams:
     # follow-ups) runs lower than the article's match to the members nearest to it.
     join_bonus: float = 0.0
     join_min: int = 8
+    # Two groups (two articles or more each) merge only when their average pair
+    # similarity reaches this share of the looser group's ``Node.cohesion``: two
+    # tight groups that each found their own event (the court ruling on Monday,
+    # its reversal on Wednesday) stay apart even where their topic words carry
+    # the cross similarity over the threshold. The looser group sets the bar so
+    # that a pair of near-copies inside one group does not raise it.
+    cohesion_ratio: float = 0.0
 
 
 def score(a: Node, b: Node, p: LinkageParams, similarity: float | None = None) -> float:
@@ -148,7 +174,10 @@ def score(a: Node, b: Node, p: LinkageParams, similarity: float | None = None) -
     s = similarity if similarity is not None else similarity_sum(a, b, p)
     nn = a.n * b.n
     bonus = p.join_bonus if min(a.n, b.n) == 1 and max(a.n, b.n) >= p.join_min else 0.0
-    return s / nn - p.alpha * (a.r_sum / a.n + b.r_sum / b.n) / 2 - time_cost + bonus
+    cross = s / nn
+    if min(a.n, b.n) > 1 and cross < p.cohesion_ratio * min(a.cohesion, b.cohesion):
+        return float("-inf")
+    return cross - p.alpha * (a.r_sum / a.n + b.r_sum / b.n) / 2 - time_cost + bonus
 
 
 def similarity_sum(a: Node, b: Node, p: LinkageParams) -> float:
@@ -197,7 +226,7 @@ def agglomerate(
         if a not in nodes or b not in nodes:
             continue  # one side was merged away since this pair was scored
         keep, drop = _survivor(nodes, a, b)
-        merged = merge_nodes(nodes[keep], nodes[drop])
+        merged = merge_nodes(nodes[keep], nodes[drop], similarity_sum(nodes[keep], nodes[drop], p))
         merged.story = nodes[keep].story
         if nodes[keep].story is not None and nodes[drop].story is not None:
             merges.append((nodes[keep].story, nodes[drop].story))
