@@ -531,3 +531,55 @@ def test_a_content_cut_before_a_later_cue_leaves_its_conjunction_behind() -> Non
     found = [offered, _Found(content=quote, cue=Span(said, said + 4), speaker=None)]
     _clip_at_inner_cues(text, found)
     assert text[offered.content.start : offered.content.end] == "to end the strike"
+
+
+def test_marks_a_left_mark_misprinted_as_the_closing_one() -> None:
+    text = "Ms. Park made the following remark:\n\n\u201cOur town deserves better roads. The ferry is late.\u201c\n\nThe council agreed."
+    (q,) = find_quoted(text)
+    assert text[q.span.start : q.span.end] == "Our town deserves better roads. The ferry is late."
+
+
+def test_speaker_of_a_quotation_announced_by_a_short_sentence_and_a_colon(nlp) -> None:
+    text = "Ms. Park made the following remark:\n\n\u201cOur town deserves better roads. The ferry is late.\u201c\n\nThe council agreed."
+    assert ("Our town deserves better roads. The ferry is late.", "Ms. Park", []) in _quotes(nlp, text)
+
+
+def test_a_negation_inside_the_quotation_is_no_part_of_the_cue(nlp) -> None:
+    text = 'The governor was firm.\n\n"Absolutely not," he said of the idea of a second ferry levy.'
+    assert [(c, s) for c, s, _ in _quotes(nlp, text)] == [("Absolutely not", "he")]
+
+
+def test_a_quotation_run_on_over_its_own_cue_ends_before_the_cue(nlp) -> None:
+    text = ('The mayor denied it.\n\n"We never said that. We never said that," Mayor Lopez said, '
+            "after the council clerk said the mayor had promised a new ferry.")
+    got = [c for c, _, _ in _quotes(nlp, text)]
+    assert "We never said that. We never said that" in got
+    assert all("We never" not in c for c in got if c != "We never said that. We never said that")
+
+
+def test_what_follows_a_cue_after_a_comma_leaves_it_the_quotation(nlp) -> None:
+    text = ('Asked whether she would pick a running mate soon, the senator was brief.\n\n"Absolutely not. Absolutely not," '
+            'Ms. Grant responded, remarking that she is "looking for a team" and that the ferry comes first.')
+    got = {c: s for c, s, _ in _quotes(nlp, text)}
+    assert got.get("Absolutely not. Absolutely not") == "Ms. Grant"
+
+
+def test_a_verb_of_saying_after_a_quotation_tags_it(nlp) -> None:
+    text = ("Photo by the ferry office.\n\n\u201cWhat if the mayor had singing lessons?\u201d "
+            "the 43-year-old asked in the video\u2019s description.")
+    assert [c for c, _, _ in _quotes(nlp, text)] == ["What if the mayor had singing lessons?"]
+
+
+def test_a_link_word_between_two_quotations_keeps_them_in_one_content(nlp) -> None:
+    text = "Reyes says \u201cthe whole league has gone soft\u201d because \u201cthe owners care only about money.\u201d He left."
+    got = [c for c, _, _ in _quotes(nlp, text)]
+    assert any("gone soft" in c and "care only about money" in c for c in got)
+
+
+def test_as_someone_put_it_attributes_the_quotation_or_the_clause(nlp) -> None:
+    text = "Nobody in town saw him as a leader, as the Harbor Gazette put it in a long profile, \u201cthe operator.\u201d"
+    assert ("the operator.", "Harbor Gazette") in [(c, s) for c, s, _ in _quotes(nlp, text)]
+    text = 'The main rule for the ferry permit is a "lawful source of income," as a city memo put it.'
+    got = [(c, s) for c, s, _ in _quotes(nlp, text)]
+    assert [c for c, _ in got] == ['The main rule for the ferry permit is a "lawful source of income']
+    assert got[0][1] is not None

@@ -9,14 +9,16 @@ Two passes over the cached ``Doc``:
    label ("called him a liar"), the clause around an inserted "he said" or
    "according to X", or the quotation next to it. The subject (or the
    passive agent, or X of "according to X") is the speaker. Beliefs, polls
-   and labels are attributions in PolNeAR, so they are found too.
+   and labels are attributions in PolNeAR, so they are found too. The idiom
+   "as X put it" needs no model: it attributes the quotation it introduces,
+   or else the clause it is inserted in.
 2. Quotation marks. A quotation that overlaps a content found in pass 1
    widens it to the whole quotation (the parser often cuts a long quote into
    sentences). Others are attached to a cue verb left without a complement
    ("he said." after the quote, "She said:" before it), to a colon (`Pat
    Caddell: "..."`, `He released the following statement:` and the next
    paragraph), to a signature (`"..." ― Jane Doe`), to the verb of saying
-   right after them, or join the previous quotation of the same speaker
+   right after them (even one the model turned down), or join the previous quotation of the same speaker
    (`"A," he said. "B."`, also as the next paragraph) unless another cue
    took the second part (`"A," he said, adding later, "B."`). Quotations
    that find no speaker are scare quotes or titles, and dropped. Contents
@@ -55,6 +57,10 @@ _DATELINE = re.compile(r"(?:[A-Z]{3,}[A-Za-z .,'’-]{0,50}?|[A-Z][A-Za-z .,'’
 _MAX_COLON_LEAD = 40
 _MAX_NAME_TOKENS = 5  # `Rep. Trey Gowdy (R-S.C.):` is a name; a longer lead is a sentence
 _MAX_CUE_GAP = 110
+_MAX_TAG_GAP = 60
+# `"the whole game is screwed up" because "football has become soft"`: a link word between two quotations
+_MAX_LINK_WORDS = 2
+_NAME_GAP = re.compile(r"[\s\w.'’-]*")  # `" the 43-year-old asked`: words only, no clause break
 _MAX_INVERTED_SUBJECT = 6
 # "He seems unsure", "the plan appears doomed": the impression is the writer's, its subject is what it is
 # about (PolNeAR gives such cues no source three times in four, "he seemed to mock" included).
@@ -109,9 +115,9 @@ class QuoteExtractor:
         paragraphs = _paragraphs(article)
         quoted = find_quoted(text, paragraphs)
         ctx = A.DocContext.build(doc, quoted)
-        found, bare = _cue_attributions(doc, ctx, self.model)
+        found, bare, rejected = _cue_attributions(doc, ctx, self.model)
         _clip_to_paragraphs(found, paragraphs)
-        found = _attach_quotations(doc, quoted, found, bare)
+        found = _attach_quotations(doc, quoted, found, bare, rejected)
         _clip_at_inner_cues(text, found)
         _clip_after_quotations(doc, quoted, found)
         _finish_phrases(doc, quoted, found)
@@ -168,15 +174,24 @@ def _split_parts(text: str, content: Span, quoted: list[Quoted]) -> list[Span]:
 # ---------------------------------------------------------------- pass 1: cue words
 
 
-def _cue_attributions(doc: "Doc", ctx: A.DocContext, model: AttributionModel) -> tuple[list[_Found], list["Token"]]:
-    """Attributions led by a cue word the model accepts, and speech verbs that found no complement."""
+def _cue_attributions(doc: "Doc", ctx: A.DocContext, model: AttributionModel) -> tuple[list[_Found], list["Token"], list["Token"]]:
+    """Attributions led by a cue word the model accepts, speech verbs that found no complement,
+    and the speech verbs the model turned down (`"...?" the 43-year-old asked in the video's description`)."""
     found: list[_Found] = []
     bare: list[Token] = []
+    rejected: list[Token] = []
     dense = model.cue.dense_scores(doc)
     for tok in doc:
         if ctx.inside[tok.idx] or not A.is_cue_candidate(tok):
             continue
+        if _as_put_it(tok):
+            content = _put_it_content(tok, ctx)
+            if content is not None:
+                found.append(_Found(content=content, cue=_cue_span(tok), speaker=_subject(tok), speech=True))
+            continue
         if model.cue.prob(A.cue_features(tok, ctx), dense[tok.i]) < model.cue_threshold:
+            if tok.pos_ == "VERB" and tok.lemma_.lower() in L.SPEECH:
+                rejected.append(tok)
             continue
         if _cites_source(tok):
             continue
@@ -195,7 +210,27 @@ def _cue_attributions(doc: "Doc", ctx: A.DocContext, model: AttributionModel) ->
             if source is not None and _count_told(source, tok):
                 continue
             found.append(_Found(content=content, cue=_cue_span(tok), speaker=source, speech=tok.lemma_.lower() in L.SPEECH))
-    return found, bare
+    return found, bare, rejected
+
+
+def _as_put_it(tok: "Token") -> bool:
+    """ "as a Homeland Security memo put it": the idiom attributes the words next to it."""
+    return (tok.lemma_.lower() == "put" and any(c.dep_ == "dobj" and c.lower_ == "it" for c in tok.children)
+            and any(c.dep_ == "mark" and c.lower_ == "as" for c in tok.children))
+
+
+def _put_it_content(tok: "Token", ctx: A.DocContext) -> Span | None:
+    """The quotation the idiom introduces (`as the magazine put it, "the operator."`), or else the
+    clause it is inserted in (`the requirement is "a lawful source," as a memo put it`, `as he puts
+    it, "the best thing" is that ...`)."""
+    own = A.subtree_span(tok)
+    text = ctx.text
+    k = bisect.bisect_left(ctx.starts, tok.idx)
+    if k < len(ctx.quoted) and ctx.starts[k] < own.end + 3 and "\n" not in text[tok.idx : ctx.starts[k]]:
+        q = ctx.quoted[k]
+        if text[q.span.end - 1] in ".?!," or text[q.outer.end : q.outer.end + 2].strip()[:1] in ("", *_CLAUSE_BREAKS):
+            return q.span
+    return A.clause_without(tok.head, own) if tok.head is not tok else None
 
 
 def _cites_source(tok: "Token") -> bool:
@@ -352,8 +387,15 @@ def _count_told(subj: "Token", verb: "Token") -> bool:
 
 def _cue_span(verb: "Token") -> Span:
     """The cue with its particle and auxiliaries ("has said", "pointed out")."""
-    toks = [verb] + [c for c in verb.children if c.dep_ in ("prt", "aux", "auxpass", "neg")]
+    toks = [verb] + [c for c in verb.children if c.dep_ in ("prt", "aux", "auxpass", "neg") and _adjoins(c, verb)]
     return Span(min(t.idx for t in toks), max(t.idx + len(t) for t in toks))
+
+
+def _adjoins(part: "Token", verb: "Token") -> bool:
+    """ `"Absolutely not," he said`: a word the parse hangs on the verb from across a quotation mark
+    or a comma is no part of its cue."""
+    lo, hi = sorted((part.i, verb.i))
+    return not any(t.is_punct for t in verb.doc[lo + 1 : hi])
 
 
 def _clip_to_paragraphs(found: list[_Found], paragraphs: list[Span]) -> None:
@@ -371,7 +413,8 @@ def _clip_to_paragraphs(found: list[_Found], paragraphs: list[Span]) -> None:
 # ---------------------------------------------------------------- pass 2: quotation marks
 
 
-def _attach_quotations(doc: "Doc", quoted: list[Quoted], found: list[_Found], bare: list["Token"]) -> list[_Found]:
+def _attach_quotations(doc: "Doc", quoted: list[Quoted], found: list[_Found], bare: list["Token"],
+                       rejected: list["Token"]) -> list[_Found]:
     text = doc.text
     used_bare: set[int] = set()
     prev: _Found | None = None
@@ -379,6 +422,8 @@ def _attach_quotations(doc: "Doc", quoted: list[Quoted], found: list[_Found], ba
         owner = _overlapping(found, q)
         if owner is not None and owner.content == q.span and owner.cue is not None:
             owner.content = _lead_clause(doc, owner.cue.end, q)
+        elif owner is not None and _over_own_cue(text, q, owner):
+            owner.content = q.span
         if owner is not None:
             owner.content = Span(min(owner.content.start, q.span.start), max(owner.content.end, q.span.end))
         else:
@@ -391,8 +436,10 @@ def _attach_quotations(doc: "Doc", quoted: list[Quoted], found: list[_Found], ba
             if owner is None and prev is not None and (_continues(text, q, prev) or _next_paragraph(text, q, prev)):
                 owner = prev
                 owner.content = Span(owner.content.start, q.span.end)
-            elif owner is not None:
-                found.append(owner)
+            else:
+                owner = owner or _speech_tag(text, q, rejected, used_bare)
+                if owner is not None:
+                    found.append(owner)
         if owner is not None:
             prev = owner
     return found
@@ -415,10 +462,25 @@ def _cue_after(text: str, q: Quoted, found: list[_Found]) -> _Found | None:
         if has_double_quote(text[f.cue.end : f.content.start + 1]):
             f.content = q.span if _claimed(f, f.content, found) else Span(q.span.start, f.content.end)
             return f
-        if f.speech and text[q.span.end - 1] in _QUOTE_END_PUNCT and not has_double_quote(text[f.content.start : f.content.end]):
+        if f.speech and text[q.span.end - 1] in _QUOTE_END_PUNCT and (
+                not has_double_quote(text[f.content.start : f.content.end]) or _set_off(text, f)):
             f.content = q.span
             return f
     return None
+
+
+def _set_off(text: str, f: _Found) -> bool:
+    """`"A," Clinton responded, remarking that she is "looking for a team"`, `"B?" she said, but Kevin
+    ...`: what follows the cue after a comma is an aside or another attribution, not what was said."""
+    return text[f.cue.end : f.content.start + 1].lstrip()[:1] == ","
+
+
+def _over_own_cue(text: str, q: Quoted, f: _Found) -> bool:
+    """`"I never said that," Trump said, after Quick said ...`: the parse ran the quotation's last
+    sentence on over the verb of saying after it; what the verb says is the quotation."""
+    return (f.speech and f.cue is not None and q.span.start <= f.content.start < q.span.end
+            and 0 <= f.cue.start - q.outer.end <= _MAX_CUE_GAP and f.content.end > f.cue.end
+            and text[q.span.end - 1] in _QUOTE_END_PUNCT and "\n" not in text[q.outer.end : f.cue.start])
 
 
 def _runs_into(doc: "Doc", q: Quoted, found: list[_Found]) -> _Found | None:
@@ -433,7 +495,7 @@ def _runs_into(doc: "Doc", q: Quoted, found: list[_Found]) -> _Found | None:
     for f in found:
         if (f.cue is None or not sent.start_char <= f.cue.start < f.cue.end <= f.content.start < f.content.end <= q.outer.start
                 or any(c in text[f.content.end : q.outer.start] for c in ".?!;:\n\u2014\u2013")
-                or _subordinates(doc, Span(f.content.end, q.outer.start))
+                or (len(text[f.content.end : q.outer.start].split()) > _MAX_LINK_WORDS and _subordinates(doc, Span(f.content.end, q.outer.start)))
                 or any(o.cue is not None and f.content.end <= o.cue.start < q.outer.start for o in found)):
             continue
         if best is None or f.content.end > best.content.end:
@@ -484,6 +546,34 @@ def _bare_cue(text: str, q: Quoted, bare: list["Token"], used: set[int]) -> _Fou
         return None
     used.add(best.i)
     return _Found(content=_lead_clause(best.doc, best.idx + len(best), q), cue=_cue_span(best), speaker=_subject(best))
+
+
+def _speech_tag(text: str, q: Quoted, verbs: list["Token"], used: set[int]) -> _Found | None:
+    """`"What if he had lessons?" the 43-year-old asked in the video's description`: a quotation that
+    opens its clause and ends in a comma or a question, then its speaker and a verb of saying."""
+    if not _opens_clause(text, q) or text[q.span.end - 1] not in _QUOTE_END_PUNCT:
+        return None
+    for v in verbs:
+        if v.i in used or not 0 <= v.idx - q.outer.end < _MAX_TAG_GAP or not _NAME_GAP.fullmatch(text, q.outer.end, v.idx):
+            continue
+        gap = v.doc.char_span(q.outer.end, v.idx, alignment_mode="contract")
+        if gap is not None and any(t.pos_ in ("VERB", "AUX") for t in gap):
+            continue  # `"13 Hours," is based on a book co-written by`: the verb is not the quotation's tag
+        speaker = _subject(v) or _gap_name(gap)
+        if speaker is None:
+            continue
+        used.add(v.i)
+        return _Found(content=q.span, cue=_cue_span(v), speaker=speaker, speech=True)
+    return None
+
+
+def _gap_name(words: "Doc | Span | None") -> "Token | None":
+    """`" the 43-year-old asked`: the phrase between a quotation and its verb, when the parse did not
+    make it the verb's subject."""
+    if words is None or not len(words):
+        return None
+    root = words.root
+    return root if root.pos_ in ("PROPN", "NOUN", "PRON", "ADJ") else None
 
 
 def _lead_clause(doc: "Doc", cue_end: int, q: Quoted) -> Span:
@@ -545,7 +635,8 @@ def _colon_cue(doc: "Doc", text: str, q: Quoted, found: list[_Found]) -> _Found 
         return owner
     head = doc[span.start - 1]
     lead = doc[sent.start : span.start]  # the parser may run the sentence on into the quotation
-    if (len(lead) > _MAX_NAME_TOKENS or head.pos_ == "VERB") and lead.root.pos_ in ("VERB", "AUX"):
+    # `Sanders made the following comment:` is a sentence whose subject speaks, however short
+    if (len(lead) > _MAX_NAME_TOKENS or head.pos_ == "VERB" or head.dep_ == "dobj") and lead.root.pos_ in ("VERB", "AUX"):
         head = _subject(lead.root) or head
     if head.pos_ not in ("PROPN", "NOUN", "PRON"):
         return None

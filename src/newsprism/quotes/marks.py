@@ -84,6 +84,12 @@ def _scan_paragraph(text: str, para: Span) -> tuple[list[Span], int | None]:
                 open_at, open_kind = None, ""
                 i = nested_end + 1
                 continue
+            if open_kind == "double" and open_at is not None and c in OPEN_DOUBLE and not _is_opener(text, i, para.start):
+                # `... 36 percent.“` at the end of a quote: a left mark misprinted for the right one.
+                found.append(Span(open_at, i))
+                open_at, open_kind = None, ""
+                i += width
+                continue
             open_at, open_kind = i + width, "single" if c == OPEN_SINGLE else "double"
         elif pair == "''" or c in CLOSE_DOUBLE or c in STRAIGHT:
             if open_at is not None and open_kind == "double":
