@@ -19,6 +19,7 @@ from newsprism.model import Article, Entity, Paragraph, Quote, Span, Speaker
 from newsprism.quotes import QuoteExtractor, article_row, extract_quotes, group_quotes, word_diff
 from newsprism.quotes.attribution import MODEL_PATH, AttributionModel, LinearModel
 from newsprism.quotes.marks import find_quoted, is_title
+from newsprism.quotes.speakers import SpeakerResolver
 
 # One extractor for the module: the attribution model is read once, as in a real run.
 EXTRACTOR = QuoteExtractor()
@@ -583,3 +584,15 @@ def test_as_someone_put_it_attributes_the_quotation_or_the_clause(nlp) -> None:
     got = [(c, s) for c, s, _ in _quotes(nlp, text)]
     assert [c for c, _ in got] == ['The main rule for the ferry permit is a "lawful source of income']
     assert got[0][1] is not None
+
+
+def test_a_country_speaking_is_not_a_person_it_names(nlp) -> None:
+    # The country's name sits in the context of a general's and a prime minister's titles.
+    text = (
+        "Norway seeks patrol boats as tensions rise with Sweden\n\n"
+        "Senior envoy Karl Olsen met with Norway's new prime minister, Anton Brisk, and the army chief, General Ola Dahl."
+    )
+    a = Article(id="country", text=text)
+    doc = nlp.docs([a])[0]
+    speaker = SpeakerResolver(doc, a).resolve(doc[0])
+    assert speaker is not None and (speaker.name, speaker.kind) == ("Norway", "organisation")

@@ -32,7 +32,8 @@ if TYPE_CHECKING:
 
     from newsprism.model import Article
 
-_ORG_LABELS = ("ORG", "GPE", "NORP", "FAC", "LOC")
+_PLACE_LABELS = ("GPE", "NORP", "FAC", "LOC")
+_ORG_LABELS = ("ORG", *_PLACE_LABELS)
 _MAX_DESCRIPTION_WORDS = 10
 _PRONOUN_LOOKBACK_SENTENCES = 4
 _TITLE_CONTEXT_CHARS = 80
@@ -136,7 +137,10 @@ class SpeakerResolver:
             return self._outlet_name(tok, surface), "media"
         if (tok.lemma_.lower() in L.ANONYMOUS_HEADS or _of_anonymous(tok)) and not self._names_person(tok):
             return self._anonymous(tok), "anonymous"
-        titled = self._title_reference(tok, surface) if _is_definite_singular(tok) else None
+        # "Iran seeks aid" is the country, even where the article calls someone "Iran's new president"
+        # (an ORG may hold a title: "Russian Security Council Secretary").
+        place = ent is not None and ent.label_ in _PLACE_LABELS
+        titled = self._title_reference(tok, surface) if _is_definite_singular(tok) and not place else None
         if titled:
             return titled, "person"
         if ent is not None and ent.label_ in _ORG_LABELS:
