@@ -1,6 +1,6 @@
 """Speed and memory of copy detection + story clustering (`newsprism cluster`'s work).
 
-    python bench/bench_cluster.py [--n 1000] [--embedder tfidf|minilm|model2vec] [--batch 1000]
+    python bench/bench_cluster.py [--n 1000] [--embedder tfidf|minilm|model2vec[:PATH]] [--batch 1000]
 
 The corpus is made from the real dev articles under ../shared/eval (ECB+,
 BASIL, NewsWCL50, NeuS train+val, PolNeAR), sampled with replacement and

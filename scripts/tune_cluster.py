@@ -9,7 +9,10 @@ newsprism.cluster (``clusterer.THRESHOLD=0.2``, ``features.DEFAULT_WEIGHTS={...}
 so a grid can be run without editing the code. ``--halves`` also scores ECB+ on
 the odd and even topics apart, as a guard against fitting one half; ``--pr``
 adds BCubed precision and recall; ``--errors SET`` lists that set's merged and
-split stories; ``--embedder`` mixes in a dense embedder; ``--streams 1,2``
+split stories; ``--embedder minilm|model2vec[:PATH]`` mixes in a dense
+embedder (a model2vec PATH is a local static model), whose vectors are kept
+per text under ``--embed-cache`` so that a grid embeds each set once;
+``--streams 1,2``
 also scores each set as a stream of shuffled batches of 100 with those seeds
 (as the stream gates of tests/test_cluster_quality.py do). Delete the cache
 after changing the extract stage.
@@ -67,6 +70,38 @@ def run(articles, embedder=None, shuffle_seed: int | None = None, batch_size: in
     return {a.id: a.story for a in articles}
 
 
+class CachedEmbedder:
+    """An embedder whose vectors are remembered on disk by text, for grids over the same sets.
+
+    The model loads only when a text is missing from the cache.
+    """
+
+    def __init__(self, spec: str, directory: Path) -> None:
+        import hashlib
+
+        self.name = spec
+        self.spec = spec
+        self.path = directory / f"{hashlib.sha1(spec.encode()).hexdigest()[:12]}.pkl"
+        self._inner = None
+        self._vecs: dict[str, object] = pickle.loads(self.path.read_bytes()) if self.path.exists() else {}
+
+    def embed(self, texts):
+        import hashlib
+
+        import numpy as np
+
+        keys = [hashlib.sha1(t.encode()).hexdigest() for t in texts]
+        missing = {k: t for k, t in zip(keys, texts) if k not in self._vecs}
+        if missing:
+            from newsprism.cluster.stream import make_embedder
+
+            self._inner = self._inner or make_embedder(self.spec)
+            self._vecs.update(zip(missing, self._inner.embed(list(missing.values()))))
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.path.write_bytes(pickle.dumps(self._vecs))
+        return np.stack([self._vecs[k] for k in keys])
+
+
 def override(spec: str) -> None:
     import importlib
 
@@ -83,15 +118,15 @@ def main() -> None:
     ap.add_argument("--halves", action="store_true")
     ap.add_argument("--pr", action="store_true", help="also print BCubed precision and recall")
     ap.add_argument("--errors", default="")
-    ap.add_argument("--embedder", default="tfidf")
+    ap.add_argument("--embedder", default="tfidf", help="tfidf, minilm, model2vec, or minilm|model2vec:PATH")
+    ap.add_argument("--embed-cache", default="/tmp/newsprism-tune/embeddings", help="where vectors are kept per text")
     ap.add_argument("--streams", default="", help="seeds of shuffled streams in batches of 100, e.g. 1,2")
     args = ap.parse_args()
     for spec in args.set:
         override(spec)
-    from newsprism.cluster.stream import make_embedder
     from newsprism.evaluation.clusters import score_clusters
 
-    embedder = make_embedder(args.embedder)
+    embedder = None if args.embedder == "tfidf" else CachedEmbedder(args.embedder, Path(args.embed_cache))
 
     out = {}
     for name in args.sets.split(","):

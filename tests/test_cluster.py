@@ -498,3 +498,15 @@ def test_dots_through_a_scratch_array_leave_it_zero_and_match_dot():
     dense[me.idx] = me.val
     for o, s in zip(others, sims):
         assert s == pytest.approx(float(dense[o.idx] @ o.val), rel=1e-5)
+
+
+def test_embedder_spec_takes_a_local_model_directory(tmp_path) -> None:
+    from newsprism.cluster.embedders import Model2VecEmbedder
+    from newsprism.cluster.stream import make_embedder
+    from newsprism.errors import InputError
+
+    emb = make_embedder(f"model2vec:{tmp_path}")  # nothing loads until the first text
+    assert isinstance(emb, Model2VecEmbedder) and emb.model_path == tmp_path
+    assert make_embedder("tfidf") is None
+    with pytest.raises(InputError):
+        make_embedder("tfidf:/models")

@@ -66,15 +66,17 @@ def save_state(path: Path, copies: CopyIndex, clusterer: StoryClusterer) -> None
     tmp.replace(path)  # never leave a half-written state behind
 
 
-def make_embedder(name: str) -> "Embedder | None":
-    """The embedder a command-line name stands for; tfidf is the built-in default."""
+def make_embedder(spec: str) -> "Embedder | None":
+    """The embedder a command-line name stands for (tfidf is the built-in default);
+    ``minilm:DIR`` or ``model2vec:DIR`` loads that model from a local directory."""
     from newsprism.cluster import embedders
 
-    choices: dict[str, Callable[[], Embedder | None]] = {
-        "tfidf": lambda: None,
+    name, _, path = spec.partition(":")
+    choices: dict[str, Callable[..., Embedder | None]] = {
+        "tfidf": lambda **_: None,
         "minilm": embedders.MiniLMEmbedder,
         "model2vec": embedders.Model2VecEmbedder,
     }
-    if name not in choices:
-        raise InputError(f"unknown embedder {name!r}; choose one of {', '.join(choices)}")
-    return choices[name]()
+    if name not in choices or (path and name == "tfidf"):
+        raise InputError(f"unknown embedder {spec!r}; choose one of {', '.join(choices)} (minilm and model2vec take :DIR)")
+    return choices[name](model_path=path) if path else choices[name]()

@@ -11,7 +11,7 @@ from newsprism.commands._common import check_format, OUTPUT_OPT, PATHS_ARG, QUIE
 from newsprism.model import Article, Story, to_jsonable
 
 FORMATS = ("jsonl", "json")
-EMBEDDER_OPT = typer.Option("tfidf", "--embedder", help="Text representation: tfidf (fast, default), minilm or model2vec.")
+EMBEDDER_OPT = typer.Option("tfidf", "--embedder", help="Text representation: tfidf (fast, default), minilm or model2vec; minilm:DIR or model2vec:DIR loads a local model.")
 STATE_OPT = typer.Option(
     None, "--state", help="Load copies and stories from this JSON file if it exists, add the inputs, save it back."
 )
