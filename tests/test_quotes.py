@@ -160,6 +160,19 @@ def test_headline_name_colon_is_an_attribution(nlp) -> None:
     assert not any("Ten bridges" in text[x.content.start : x.content.end] for x in qs)
 
 
+def test_quoted_transcript_turns_are_attributed_to_their_speakers(nlp) -> None:
+    # A transcript quoted paragraph by paragraph: each turn opens with a mark that never closes.
+    text = ("The station released this exchange.\n\n\"HOST: Will the mayor close the ferry dock tomorrow?\n\n"
+            "\"MAYOR: The dock stays open until the inspectors finish their work.\n\n\"HOST: Thank you.\"")
+    a = Article(id="transcript", text=text)
+    qs = extract_quotes(a, nlp, EXTRACTOR)
+    q = _by_content(a, qs, "The dock stays open")
+    assert q.speaker is not None and q.speaker.text == "MAYOR"
+    assert text[q.content.start : q.content.end].startswith("The dock stays open")
+    host = _by_content(a, qs, "close the ferry dock")
+    assert host.speaker is not None and host.speaker.text == "HOST"
+
+
 def test_bad_input_gives_no_quotes(nlp) -> None:
     for text in ("", "   ", '"""', "\u201c\u201c\u201d", "said said said"):
         assert isinstance(extract_quotes(Article(id="x" + str(len(text)), text=text), nlp), list)
@@ -596,3 +609,12 @@ def test_a_country_speaking_is_not_a_person_it_names(nlp) -> None:
     doc = nlp.docs([a])[0]
     speaker = SpeakerResolver(doc, a).resolve(doc[0])
     assert speaker is not None and (speaker.name, speaker.kind) == ("Norway", "organisation")
+
+
+def test_a_named_source_vouches_for_a_doubtful_cue(nlp) -> None:
+    from newsprism.quotes.extract import _named_source
+
+    doc = nlp.doc(Article(id="named", text="Senator Maria Olvera backed the harbor plan. He backed it too."))
+    backed = [t for t in doc if t.text == "backed"]
+    assert _named_source(backed[0])
+    assert not _named_source(backed[1])

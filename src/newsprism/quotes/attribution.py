@@ -48,7 +48,7 @@ CUE_POS = frozenset({"VERB", "NOUN", "ADJ"})
 CONTENT_DEPS = frozenset({"ccomp", "xcomp", "dobj", "oprd", "advcl", "attr", "acomp", "acl", "relcl", "conj", "parataxis", "nsubj", "appos"})
 # Child labels worth crossing with the cue lemma.
 _CUE_CHILD_DEPS = frozenset({"ccomp", "xcomp", "dobj", "nsubj", "nsubjpass", "agent", "prep", "advcl", "oprd", "dative", "poss", "acl", "mark", "aux", "auxpass", "neg", "prt", "attr", "acomp", "parataxis"})
-_QUOTE_CHARS = frozenset('"\u201c\u201d\u201e\u00ab\u00bb')
+QUOTE_CHARS = frozenset('"\u201c\u201d\u201e\u00ab\u00bb')
 _MAX_CONTENT_TOKENS = 120
 _TAIL_DEPS = frozenset({"conj", "cc", "relcl", "acl", "appos", "advcl", "parataxis"})
 # Characters between a quotation and its cue: `"...," Jo Smith, director of a think tank in Ohio, told the Times`.
@@ -120,7 +120,7 @@ class DocContext:
     def build(cls, doc: "Doc", quoted: "list[Quoted]") -> "DocContext":
         flags = bytearray(len(doc))
         for sent in doc.sents:
-            if any(ch in _QUOTE_CHARS for ch in sent.text):
+            if any(ch in QUOTE_CHARS for ch in sent.text):
                 flags[sent.start : sent.end] = b"\x01" * (sent.end - sent.start)
         return cls(doc.text, quoted, inside_quote_mask(len(doc.text), quoted), flags,
                    [q.outer.start for q in quoted], [q.outer.end for q in quoted])
@@ -326,7 +326,7 @@ def content_features(tok: "Token", cand: Candidate, cands: list[Candidate], ctx:
     first = tok.doc.char_span(cand.span.start, cand.span.end, alignment_mode="expand")
     if first is not None and len(first):
         feats.append(f"k,first={kind},{first[0].lower_ if first[0].is_punct or first[0].pos_ in ('SCONJ', 'ADP', 'DET', 'PRON') else first[0].pos_}")
-        if any(ch in _QUOTE_CHARS for t in first for ch in t.text):
+        if any(ch in QUOTE_CHARS for t in first for ch in t.text):
             feats.append(f"k,q={kind}")
     return feats
 
