@@ -618,3 +618,10 @@ def test_a_named_source_vouches_for_a_doubtful_cue(nlp) -> None:
     backed = [t for t in doc if t.text == "backed"]
     assert _named_source(backed[0])
     assert not _named_source(backed[1])
+
+
+def test_a_source_alone_is_not_what_it_reported(nlp) -> None:
+    text = "Kestria has asked its neighbours for patrol boats, as reported by The Harbour Gazette."
+    a = Article(id="by-source", text=text)
+    contents = [text[q.content.start : q.content.end] for q in extract_quotes(a, nlp, EXTRACTOR)]
+    assert not any(c.startswith("by The Harbour Gazette") for c in contents)

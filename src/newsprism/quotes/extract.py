@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from newsprism.model import Article, Quote, Span
+from newsprism.model import Article, Quote, Span, Speaker
 from newsprism.quotes import attribution as A
 from newsprism.quotes import lexicon as L
 from newsprism.quotes.attribution import MODEL_PATH, AttributionModel
@@ -134,9 +134,20 @@ class QuoteExtractor:
                 continue
             speaker = resolver.resolve(f.speaker)
             direct = any(q.outer.overlaps(content) or content.overlaps(q.span) for q in quoted)
+            if not direct and _only_its_source(text, content, speaker):
+                continue
             parts = _split_parts(text, content, quoted) if direct else []
             quotes.append(Quote(content=content, speaker=speaker, cue=f.cue, direct=direct, article=article.id, parts=parts))
         return quotes
+
+
+def _only_its_source(text: str, content: Span, speaker: Speaker | None) -> bool:
+    """ "as reported by The New York Times": a reported content that is its own source and a word or
+    two says nothing. (A longer one may hold its source: `The plan, he said, is dead`.)"""
+    if speaker is None or speaker.start is None or not content.start <= speaker.start < speaker.end <= content.end:
+        return False
+    rest = text[content.start : speaker.start] + " " + text[speaker.end : content.end]
+    return sum(any(c.isalnum() for c in w) for w in rest.split()) <= _MIN_PHRASE_WORDS
 
 
 def extract_quotes(article: Article, nlp: "NLP", extractor: QuoteExtractor | None = None) -> list[Quote]:
