@@ -9,21 +9,24 @@ Two passes over the cached ``Doc``:
    label ("called him a liar"), the clause around an inserted "he said" or
    "according to X", or the quotation next to it. The subject (or the
    passive agent, or X of "according to X") is the speaker. Beliefs, polls
-   and labels are attributions in PolNeAR, so they are found too. The idiom
-   "as X put it" needs no model: it attributes the quotation it introduces,
-   or else the clause it is inserted in.
+   and labels are attributions in PolNeAR, so they are found too. A cue the
+   model doubts (just under its threshold) is kept when its source is named.
+   The idiom "as X put it" needs no model: it attributes the quotation it
+   introduces, or else the clause it is inserted in.
 2. Quotation marks. A quotation that overlaps a content found in pass 1
    widens it to the whole quotation (the parser often cuts a long quote into
    sentences). Others are attached to a cue verb left without a complement
    ("he said." after the quote, "She said:" before it), to a colon (`Pat
    Caddell: "..."`, `He released the following statement:` and the next
    paragraph), to a signature (`"..." ― Jane Doe`), to the verb of saying
-   right after them (even one the model turned down), or join the previous quotation of the same speaker
-   (`"A," he said. "B."`, also as the next paragraph) unless another cue
-   took the second part (`"A," he said, adding later, "B."`). Quotations
-   that find no speaker are scare quotes or titles, and dropped. Contents
-   that run over a later cue and its quotation, or past a quotation into a
-   new clause, are cut back.
+   right after them (even one the model turned down), or join the previous
+   quotation of the same speaker (`"A," he said. "B."`, also as the next
+   paragraph) unless another cue took the second part (`"A," he said,
+   adding later, "B."`). Quotations that find no speaker are scare quotes
+   or titles, and dropped. Contents that run over a later cue and its
+   quotation, or past a quotation into a new clause, are cut back; a
+   reported content that is only its own source ("by The New York Times")
+   is dropped.
 
 Cues inside a quotation are skipped: the speaker's own "I think" is part of
 what they said, not a new attribution. Paragraphs are the article's own
