@@ -160,6 +160,34 @@ def test_headline_name_colon_is_an_attribution(nlp) -> None:
     assert not any("Ten bridges" in text[x.content.start : x.content.end] for x in qs)
 
 
+@pytest.mark.parametrize("text,content", [
+    ("Mayor Jane Doe attacked the council in a statement on Tuesday.", "the council"),
+    ("Senator Ann Loft denied the claims during a hearing.", "the claims"),
+    ("Governor Tom Reyes wants to build 40 new bridges, focusing on rural roads.", "to build 40 new bridges"),
+    ("Senator Ann Loft accepted the findings of the audit, which makes her an outlier in her party.", "the findings of the audit"),
+    # Not circumstances: the reason for the criticism, and a relative clause inside the statement.
+    ("Mayor Jane Doe criticized the council for its slow response.", "the council for its slow response"),
+    ("Mayor Jane Doe said the bridge, which opened in May, will close.", "the bridge, which opened in May, will close"),
+    ("Mayor Jane Doe called the plan sound, although her deputy voted against it.", "the plan sound"),
+])
+def test_reported_content_ends_before_trailing_circumstances_and_comments(nlp, text: str, content: str) -> None:
+    a = Article(id="adjuncts", text=text)
+    (q,) = [q for q in extract_quotes(a, nlp, EXTRACTOR) if text[q.content.start : q.content.end].startswith(content[:10])]
+    assert text[q.content.start : q.content.end] == content
+
+
+@pytest.mark.parametrize("text,content,source", [
+    ("In a Vell Herald poll released Monday, Ms. Harlan led Mr. Tovey 56 percent to 32 percent.",
+     "Ms. Harlan led Mr. Tovey 56 percent to 32 percent.", "a Vell Herald poll"),
+    ("Mr. Tovey is ahead in the latest polls.", "Mr. Tovey is ahead", "the latest polls"),
+])
+def test_a_finding_is_attributed_to_its_poll(nlp, text: str, content: str, source: str) -> None:
+    a = Article(id="poll", text=text)
+    q = _by_content(a, extract_quotes(a, nlp, EXTRACTOR), content)
+    assert text[q.content.start : q.content.end] == content
+    assert q.speaker is not None and q.speaker.text == source
+
+
 def test_quoted_transcript_turns_are_attributed_to_their_speakers(nlp) -> None:
     # A transcript quoted paragraph by paragraph: each turn opens with a mark that never closes.
     text = ("The station released this exchange.\n\n\"HOST: Will the mayor close the ferry dock tomorrow?\n\n"

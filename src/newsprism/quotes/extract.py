@@ -127,7 +127,9 @@ class QuoteExtractor:
         _clip_at_inner_cues(text, found)
         _clip_after_quotations(doc, quoted, found)
         _finish_phrases(doc, quoted, found)
+        _cut_adjuncts(doc, found)
         found.extend(_headline_colons(doc, ctx.inside, paragraphs))
+        found.extend(_in_polls(doc, ctx.inside))
         found = _dedupe(found)
         resolver = SpeakerResolver(doc, article)
         quotes = []
@@ -742,6 +744,37 @@ def _headline_colons(doc: "Doc", inside: bytearray, paragraphs: list[Span]) -> l
     return out
 
 
+_POLLS = frozenset("poll survey study".split())
+
+
+def _in_polls(doc: "Doc", inside: bytearray) -> list[_Found]:
+    """`In a CBS News poll released Monday, she led by 24 points` and `Trump is ahead in the polls`:
+    a finding stated in a poll, survey or study is attributed to it, as a finding cited from a
+    report is."""
+    out: list[_Found] = []
+    text = doc.text
+    for tok in doc:
+        if tok.lower_ != "in" or tok.dep_ != "prep" or inside[tok.idx]:
+            continue
+        obj = next((c for c in tok.children if c.dep_ == "pobj"), None)
+        if obj is None or obj.lemma_.lower() not in _POLLS:
+            continue
+        sent, phrase = tok.sent, doc[tok.left_edge.i : tok.right_edge.i + 1]
+        words = [t for t in sent if not t.is_punct and not t.is_space]
+        if not words:
+            continue
+        if phrase.start <= words[0].i:  # the poll leads: the rest of the sentence is its finding
+            content = Span(doc[phrase.end].idx if phrase.end < sent.end else sent.end_char, sent.end_char)
+        elif phrase.end > words[-1].i:  # the poll closes the sentence: what comes before it
+            content = Span(sent.start_char, tok.idx)
+        else:
+            continue
+        content = A.trim(text, content)
+        if content is not None and len(text[content.start : content.end].split()) >= _MIN_PHRASE_WORDS:
+            out.append(_Found(content=content, cue=Span(tok.idx, tok.idx + len(tok)), speaker=obj))
+    return out
+
+
 # ---------------------------------------------------------------- spans
 
 
@@ -811,6 +844,91 @@ def _finish_phrases(doc: "Doc", quoted: list[Quoted], found: list[_Found]) -> No
                 break
             end = t.idx + len(t)
         f.content = Span(f.content.start, end)
+
+
+# Prepositions of a cue's circumstances: `for`, `as`, `with` and the like often belong to what was
+# said (`criticized him for ...`, `described himself as ...`), and `in`, `on`, `at` only say when
+# or where it was said with a date or a medium (`in a statement`, `on Friday`; not `in the race`).
+_CIRCUMSTANCE = frozenset("during since after before amid throughout".split())
+_ASIDE_MARKS = frozenset({",", ";", "\u2014", "\u2013", "--"})
+_WHEN_WHERE = frozenset("in on at".split())
+_MEDIA = frozenset("""statement interview tweet remark speech debate ruling letter email post appearance rally
+    forum hearing conference briefing television tv video show program book memoir article column report message
+    filing opinion decision testimony address broadcast podcast episode segment call""".split())
+
+
+def _cut_adjuncts(doc: "Doc", found: list[_Found]) -> None:
+    """`attacked Machado in early-morning tweets`, `wants to sign up 5 million people, focusing on
+    people under 30`, `the reality of climate change, which makes him an outlier`: a reported content
+    ends before a trailing phrase that says when or where the cue happened, or comments on
+    the content; the content is what was said, believed or wanted (PolNeAR's rule)."""
+    text = doc.text
+    for f in found:
+        if f.cue is None or f.cue.end > f.content.start or has_double_quote(text[max(0, f.content.start - 1) : f.content.end + 1]):
+            continue
+        cue = doc.char_span(f.cue.start, f.cue.end, alignment_mode="expand")
+        span = doc.char_span(f.content.start, f.content.end, alignment_mode="expand")
+        if cue is None or span is None or len(span) < 3:
+            continue
+        cut = _trailing_adjunct(span, cue.root)
+        if cut is not None:
+            f.content = A.trim(text, Span(f.content.start, cut)) or f.content
+
+
+def _trailing_adjunct(span: "Span", cue: "Token") -> int | None:
+    """Where the trailing adjuncts of ``span`` start (a character offset), if it has any."""
+    for k, t in enumerate(span[1:], start=1):
+        top = _child_of(t, cue)
+        if top is not None and top.i == t.i and (_circumstance(t) or t.dep_ == "cc"):
+            if all(x.is_punct or _adjunct_of(x, cue, t.i) for x in span[k:]):
+                return t.idx
+        elif t.text in _ASIDE_MARKS and k + 1 < len(span):
+            head = _comment(span[k + 1])
+            if head is not None and all(x.is_punct or x.i == head.i or head.is_ancestor(x) for x in span[k + 1 :]):
+                return t.idx
+            if _turns(span[k + 1 : k + 5]):
+                return t.idx
+    return None
+
+
+def _turns(toks: "Span") -> bool:
+    """`, although he again refused to ...`: a link and a subject of its own start a clause the
+    statement does not hold."""
+    return len(toks) >= 2 and toks[0].lower_ in _CLAUSE_LINKS and any(x.dep_ in ("nsubj", "nsubjpass") for x in toks[1:])
+
+
+def _child_of(t: "Token", cue: "Token") -> "Token | None":
+    while t.head.i != t.i and t.head.i != cue.i:
+        t = t.head
+    return t if t.head.i == cue.i else None
+
+
+def _adjunct_of(x: "Token", cue: "Token", start: int) -> bool:
+    """Whether x belongs to a circumstance of the cue, or to a predicate coordinated with the cue
+    (`declined that assignment and has since left the network`), from token ``start`` on."""
+    top = _child_of(x, cue)
+    return top is not None and (_circumstance(top) or top.dep_ in ("cc", "conj")) and top.i >= start
+
+
+def _circumstance(t: "Token") -> bool:
+    if t.dep_ != "prep":
+        return False
+    if t.lower_ in _CIRCUMSTANCE:
+        return True
+    obj = next((c for c in t.children if c.dep_ == "pobj"), None)
+    return t.lower_ in _WHEN_WHERE and obj is not None and (obj.ent_type_ in ("DATE", "TIME") or obj.lemma_.lower() in _MEDIA)
+
+
+def _comment(t: "Token") -> "Token | None":
+    """The head of a participle, relative clause or apposition that starts at t and comments on
+    what comes before it; None when t starts no such phrase."""
+    if t.tag_ == "VBG" and t.dep_ in ("advcl", "acl", "xcomp"):
+        return t
+    if t.lower_ in ("which", "who", "when") and t.head.dep_ in ("relcl", "advcl"):
+        return t.head
+    head = t if t.dep_ == "appos" else t.head if t.head.dep_ == "appos" and t.head.left_edge.i == t.i else None
+    # `tax fairness, the closure of loopholes and relief for ...` is a list the parse took for an apposition
+    return None if head is None or any(c.dep_ == "cc" for c in head.children) else head
 
 
 def _dedupe(found: list[_Found]) -> list[_Found]:
