@@ -176,6 +176,24 @@ def test_reported_content_ends_before_trailing_circumstances_and_comments(nlp, t
     assert text[q.content.start : q.content.end] == content
 
 
+def test_a_closing_according_to_is_no_part_of_the_content(nlp) -> None:
+    text = ("Two port officials confirmed that the ferry company made the request and the county has started "
+            "repairing the pier, according to the Vell Herald, citing local radio.")
+    a = Article(id="according", text=text)
+    qs = extract_quotes(a, nlp, EXTRACTOR)
+    confirmed = _by_content(a, qs, "the ferry company made the request")
+    assert text[confirmed.content.start : confirmed.content.end].endswith("repairing the pier")
+    herald = next(q for q in qs if q.cue is not None and text[q.cue.start : q.cue.end] == "according to")
+    assert text[herald.content.start : herald.content.end] == "the county has started repairing the pier"
+
+
+def test_same_content_keeps_the_cue_outside_it(nlp) -> None:
+    text = "The plan, according to the memo, would cost 5 million crowns, the mayor said."
+    a = Article(id="outside", text=text)
+    (q,) = extract_quotes(a, nlp, EXTRACTOR)
+    assert text[q.cue.start : q.cue.end] == "said" and q.speaker.text == "the mayor"
+
+
 @pytest.mark.parametrize("text,content,source", [
     ("In a Vell Herald poll released Monday, Ms. Harlan led Mr. Tovey 56 percent to 32 percent.",
      "Ms. Harlan led Mr. Tovey 56 percent to 32 percent.", "a Vell Herald poll"),

@@ -127,7 +127,7 @@ class QuoteExtractor:
         _clip_at_inner_cues(text, found)
         _clip_after_quotations(doc, quoted, found)
         _finish_phrases(doc, quoted, found)
-        _cut_adjuncts(doc, found)
+        _cut_adjuncts(doc, found, ctx.inside)
         found.extend(_headline_colons(doc, ctx.inside, paragraphs))
         found.extend(_in_polls(doc, ctx.inside))
         found = _dedupe(found)
@@ -224,13 +224,30 @@ def _cue_attributions(doc: "Doc", ctx: A.DocContext, model: AttributionModel) ->
             to = next((c for c in tok.children if c.lower_ == "to"), None)
             source = next((c for c in to.children if c.dep_ == "pobj"), None) if to is not None else None
             cue = Span(tok.idx, to.idx + len(to)) if to is not None else Span(tok.idx, tok.idx + len(tok))
-            found.append(_Found(content=content, cue=cue, speaker=source))
+            found.append(_Found(content=_with_subject(doc, content), cue=cue, speaker=source))
         else:
             source = _cue_source(tok)
             if source is not None and _count_told(source, tok):
                 continue
             found.append(_Found(content=content, cue=_cue_span(tok), speaker=source, speech=tok.lemma_.lower() in L.SPEECH))
     return found, bare, rejected
+
+
+def _with_subject(doc: "Doc", content: Span) -> Span:
+    """`ties were "deep" and would only expand ..., according to the Times`: what the Times reports
+    is the whole clause; a predicate without its subject starts back at the subject it shares."""
+    span = doc.char_span(content.start, content.end, alignment_mode="expand")
+    if span is None:
+        return content
+    verb = span.root
+    if verb.pos_ not in ("VERB", "AUX") or any(c.dep_ in ("nsubj", "nsubjpass", "expl") and c.i >= span.start for c in verb.children):
+        return content
+    while verb.dep_ == "conj" and verb.head.i < verb.i:
+        verb = verb.head
+    subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") and c.i < span.start), None)
+    if subj is None or subj.left_edge.i < span.sent.start:
+        return content
+    return Span(subj.left_edge.idx, content.end)
 
 
 def _named_source(tok: "Token") -> bool:
@@ -857,22 +874,38 @@ _MEDIA = frozenset("""statement interview tweet remark speech debate ruling lett
     filing opinion decision testimony address broadcast podcast episode segment call""".split())
 
 
-def _cut_adjuncts(doc: "Doc", found: list[_Found]) -> None:
+def _cut_adjuncts(doc: "Doc", found: list[_Found], inside: bytearray) -> None:
     """`attacked Machado in early-morning tweets`, `wants to sign up 5 million people, focusing on
     people under 30`, `the reality of climate change, which makes him an outlier`: a reported content
     ends before a trailing phrase that says when or where the cue happened, or comments on
-    the content; the content is what was said, believed or wanted (PolNeAR's rule)."""
+    the content; the content is what was said, believed or wanted (PolNeAR's rule). Any content,
+    a mixed quote's too, ends before a trailing `, according to X` outside the quotation marks:
+    that names who reported the statement, and is an attribution of its own."""
     text = doc.text
     for f in found:
-        if f.cue is None or f.cue.end > f.content.start or has_double_quote(text[max(0, f.content.start - 1) : f.content.end + 1]):
-            continue
-        cue = doc.char_span(f.cue.start, f.cue.end, alignment_mode="expand")
         span = doc.char_span(f.content.start, f.content.end, alignment_mode="expand")
-        if cue is None or span is None or len(span) < 3:
+        if span is None or len(span) < 3:
             continue
-        cut = _trailing_adjunct(span, cue.root)
+        cut = _according_tail(span, inside)
+        if cut is None and f.cue is not None and f.cue.end <= f.content.start and not has_double_quote(
+                text[max(0, f.content.start - 1) : f.content.end + 1]):
+            cue = doc.char_span(f.cue.start, f.cue.end, alignment_mode="expand")
+            cut = _trailing_adjunct(span, cue.root) if cue is not None else None
         if cut is not None:
             f.content = A.trim(text, Span(f.content.start, cut)) or f.content
+
+
+def _according_tail(span: "Span", inside: bytearray) -> int | None:
+    """Where a closing `, according to the Times, citing Iranian media` starts, if the span ends so."""
+    for k in range(2, len(span) - 2):
+        t = span[k]
+        if t.lower_ != "according" or span[k + 1].lower_ != "to" or span[k - 1].text not in _ASIDE_MARKS or inside[t.idx]:
+            continue
+        rest = [x for x in span[k:] if not x.is_punct]
+        heads = [t] + [x for x in rest if _comment(x) is x]
+        if all(any(h.i == x.i or h.is_ancestor(x) for h in heads) for x in rest):
+            return span[k - 1].idx
+    return None
 
 
 def _trailing_adjunct(span: "Span", cue: "Token") -> int | None:
@@ -932,9 +965,11 @@ def _comment(t: "Token") -> "Token | None":
 
 
 def _dedupe(found: list[_Found]) -> list[_Found]:
-    """One attribution per content: when contents nest or overlap, keep the outermost cue."""
+    """One attribution per content: when contents nest or overlap, keep the outermost cue; of two
+    with the same content, the one whose cue stands outside it (`The plan, according to the memo,
+    would cost $5m, the mayor said`: the mayor said it)."""
     out: list[_Found] = []
-    for f in sorted(found, key=lambda f: (f.content.start, -f.content.end)):
+    for f in sorted(found, key=lambda f: (f.content.start, -f.content.end, f.cue is not None and f.content.start <= f.cue.start < f.content.end)):
         dup = next((o for o in out if o.content.start <= f.content.start and f.content.end <= o.content.end
                     and (len(f.content) > 0.8 * len(o.content))), None)
         if dup is None:
