@@ -15,7 +15,7 @@ import pytest
 
 from conftest import ROOT
 from newsprism.evaluation.quotes import score_quotes
-from newsprism.model import Article, Entity, Paragraph, Quote, Span, Speaker
+from newsprism.model import Article, Entity, Paragraph, Quote, Sentence, Span, Speaker
 from newsprism.quotes import QuoteExtractor, article_row, extract_quotes, group_quotes, word_diff
 from newsprism.quotes.attribution import MODEL_PATH, AttributionModel, LinearModel
 from newsprism.quotes.marks import find_quoted, is_title
@@ -393,6 +393,19 @@ def test_group_never_holds_two_quotes_of_one_article() -> None:
     q2 = Quote(Span(text.index("We will rebuild the bridge soon"), text.index(' soon,"') + 5), spk, None, True, "x")
     groups = group_quotes([a], {"x": [q1, q2]}, [])
     assert len(groups) == 2
+
+
+def test_group_holds_both_halves_of_a_statement_one_article_split_in_one_sentence() -> None:
+    full = 'Ana Berg said the bridge is "old, weak and unsafe" and will close in May.'
+    split = 'Berg stressed the "old, weak, unsafe" state of the bridge, saying it will close in May.'
+    a, b = Article(id="a", text=full), Article(id="b", text=split)
+    b.sentences = [Sentence(0, len(split), 0)]
+    spk = Speaker(0, 0, "Ana Berg", "Ana Berg", "person")
+    q = Quote(Span(full.index("the bridge"), len(full) - 1), spk, None, True, "a")
+    first = Quote(Span(split.index("the "), split.index(", saying")), spk, None, True, "b")
+    second = Quote(Span(split.index("it will"), len(split) - 1), spk, None, False, "b")
+    (group,) = group_quotes([a, b], {"a": [q], "b": [first, second]}, [])
+    assert [v.article for v in group.variants].count("b") == 2
 
 
 def test_word_diff() -> None:

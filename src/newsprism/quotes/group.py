@@ -7,8 +7,9 @@ Shoigu", "Colin Clarke" = "Colin P. Clarke"). Inside a block, two quotes are
 the same statement when their content words overlap enough, words weighted
 by how rare they are in the story and compared by their first letters so
 that "cooperate"/"cooperation" and "ready"/"readiness" meet. Statements are
-joined best pair first; two quotes of one article never join, since an
-article does not print one statement twice.
+joined best pair first; two quotes of one article join only when they share
+a sentence (the article split one statement in two), since an article does
+not print one statement twice.
 
 Each variant carries a word diff against the group's representative wording
 (a direct quote when there is one: what the speaker said, not a paraphrase).
@@ -187,16 +188,33 @@ def _cluster(members: list[_Item], idf: dict[str, float]) -> list[list[_Item]]:
         reverse=True,
     )
     sets = UnionFind(len(members))
-    articles = [{it.article.id} for it in members]
+    held = [[i] for i in range(len(members))]  # by group root
     for sim, i, j in scored:
         if sim < SAME_STATEMENT:
             break
         gi, gj = sets.find(i), sets.find(j)
-        if gi == gj or articles[gi] & articles[gj]:
+        if gi == gj or not _may_join([members[k] for k in held[gi]], [members[k] for k in held[gj]]):
             continue
         sets.union(gi, gj)
-        articles[gi] |= articles[gj]
+        root = sets.find(gi)
+        held[root] = held[gi] + held[gj]
     return [[members[i] for i in g] for g in sets.groups()]
+
+
+def _may_join(a: list[_Item], b: list[_Item]) -> bool:
+    """Two groups join unless that puts two quotes of one article in one group; an article that
+    splits one statement over one sentence (`emphasised the "deep, long-term" nature of the ties,
+    suggesting that they are set to deepen`) is the exception: both halves are its wording."""
+    return all(x.article.id != y.article.id or _one_sentence(x, y) for x in a for y in b)
+
+
+def _one_sentence(x: _Item, y: _Item) -> bool:
+    """Two quotes side by side in one sentence (not one inside the other)."""
+    a, b = x.quote.content, y.quote.content
+    if a.overlaps(b):
+        return False
+    s = next((s for s in x.article.sentences if s.start <= a.start < s.end), None)
+    return s is not None and s.start <= b.start < s.end
 
 
 # ---------------------------------------------------------------- groups
