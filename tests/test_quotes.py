@@ -15,10 +15,11 @@ import pytest
 
 from conftest import ROOT
 from newsprism.evaluation.quotes import score_quotes
-from newsprism.model import Article, Entity, Paragraph, Quote, Sentence, Span, Speaker
+from newsprism.model import Article, Entity, Paragraph, Quote, QuoteGroup, QuoteVariant, Sentence, Span, Speaker
 from newsprism.quotes import QuoteExtractor, article_row, extract_quotes, group_quotes, word_diff
 from newsprism.quotes.attribution import MODEL_PATH, AttributionModel, LinearModel
 from newsprism.quotes.marks import find_quoted, is_title
+from newsprism.quotes.output import statement
 from newsprism.quotes.speakers import SpeakerResolver
 
 # One extractor for the module: the attribution model is read once, as in a real run.
@@ -406,6 +407,17 @@ def test_group_holds_both_halves_of_a_statement_one_article_split_in_one_sentenc
     second = Quote(Span(split.index("it will"), len(split) - 1), spk, None, False, "b")
     (group,) = group_quotes([a, b], {"a": [q], "b": [first, second]}, [])
     assert [v.article for v in group.variants].count("b") == 2
+
+
+@pytest.mark.parametrize("cue,cue_start,direct,text,shown", [
+    ("said", 5, False, "that the dam is safe", "the dam is safe"),
+    ("denied", 5, False, "that the dam leaks", "denied that the dam leaks"),
+    ("warned", 40, False, "The dam leaks", "The dam leaks (warned)"),
+    ("told", 5, True, "The dam is safe", "“The dam is safe”"),
+])
+def test_statement_keeps_a_cue_that_says_more_than_said(cue, cue_start, direct, text, shown) -> None:
+    v = QuoteVariant("a", None, text, direct, 20, 20 + len(text), cue=cue, cue_start=cue_start)
+    assert statement(QuoteGroup({"name": "Ana Berg", "kind": "person"}, text, [v])) == shown
 
 
 def test_word_diff() -> None:

@@ -191,6 +191,8 @@ class QuoteVariant:
     start: int
     end: int
     diff: list[tuple[str, str]] = field(default_factory=list)  # (op, words): op in "=", "+", "-"
+    cue: str | None = None  # the cue's words as printed ("said", "denied", "according to")
+    cue_start: int | None = None
 
 
 @dataclass

@@ -264,6 +264,8 @@ def _to_group(group: list[_Item], idf: dict[str, float]) -> QuoteGroup:
             start=it.quote.content.start,
             end=it.quote.content.end,
             diff=word_diff(rep.text, it.text),
+            cue=None if it.quote.cue is None else it.article.text[it.quote.cue.start : it.quote.cue.end],
+            cue_start=None if it.quote.cue is None else it.quote.cue.start,
         )
         for it in sorted(group, key=lambda it: (it is not rep, it.article.id, it.quote.content.start))
     ]

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit
 
 from newsprism.model import Article, Brief, ProvEdge, ProvNode
+from newsprism.quotes.output import statement
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -84,6 +85,7 @@ def environment() -> Environment:
     env.filters["safe_url"] = safe_url
     env.filters["short"] = short
     env.filters["plural"] = plural
+    env.filters["statement"] = statement
     return env
 
 

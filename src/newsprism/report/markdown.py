@@ -9,8 +9,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from newsprism.model import Article, Brief, Problem, QuoteGroup, QuoteVariant
+from newsprism.model import Article, Brief, Problem, QuoteVariant
 from newsprism.pipeline import Analysis
+from newsprism.quotes.output import statement
 
 MAX_ROWS = 25  # long sections are cut; the JSON carries everything
 
@@ -22,24 +23,6 @@ def _cell(text: str | None) -> str:
 
 def _line(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
-
-
-_MARKS = "\"“”"
-_THAT = re.compile(r"^that\s+", re.IGNORECASE)
-
-
-def _statement(group: QuoteGroup) -> str:
-    """A group's wording as a reader should take it: quotation marks only around words quoted verbatim,
-    and once (a quote that spans two quotations carries its own outer marks).
-
-    Reported speech and partial quotes (`that ties are "deep" and ...`) go without added marks, and
-    without the "that" that tied them to their verb.
-    """
-    rep = next((v for v in group.variants if v.text == group.text), None)
-    inner = _line(group.text).strip(_MARKS)
-    if rep is not None and rep.direct and not any(m in inner for m in _MARKS):
-        return f"“{inner}”"
-    return _THAT.sub("", _line(group.text))
 
 
 def _n(count: int, one: str, many: str | None = None) -> str:
@@ -160,7 +143,7 @@ def render_brief(brief: Brief) -> list[str]:
         for q in brief.quotes[:MAX_ROWS]:
             spk = q.speaker.get("name") or "unknown speaker"
             kind = q.speaker.get("kind")
-            out.append(f"- **{_line(spk)}**{f' ({kind})' if kind and kind != 'person' else ''}: {_statement(q)}")
+            out.append(f"- **{_line(spk)}**{f' ({kind})' if kind and kind != 'person' else ''}: {statement(q)}")
             if len(q.variants) > 1:
                 for v in q.variants:
                     mode = "direct" if v.direct else "reported"
