@@ -207,6 +207,10 @@ def test_a_finding_is_attributed_to_its_poll(nlp, text: str, content: str, sourc
     assert q.speaker is not None and q.speaker.text == source
 
 
+def test_taking_part_in_a_survey_is_no_finding_of_it(nlp) -> None:
+    assert extract_quotes(Article(id="survey", text="Ms. Harlan took part in a survey."), nlp, EXTRACTOR) == []
+
+
 def test_quoted_transcript_turns_are_attributed_to_their_speakers(nlp) -> None:
     # A transcript quoted paragraph by paragraph: each turn opens with a mark that never closes.
     text = ("The station released this exchange.\n\n\"HOST: Will the mayor close the ferry dock tomorrow?\n\n"

@@ -782,7 +782,7 @@ def _in_polls(doc: "Doc", inside: bytearray) -> list[_Found]:
             continue
         if phrase.start <= words[0].i:  # the poll leads: the rest of the sentence is its finding
             content = Span(doc[phrase.end].idx if phrase.end < sent.end else sent.end_char, sent.end_char)
-        elif phrase.end > words[-1].i:  # the poll closes the sentence: what comes before it
+        elif phrase.end > words[-1].i and _standing(doc[sent.start : tok.i]):  # `X is ahead in the polls`
             content = Span(sent.start_char, tok.idx)
         else:
             continue
@@ -790,6 +790,14 @@ def _in_polls(doc: "Doc", inside: bytearray) -> list[_Found]:
         if content is not None and len(text[content.start : content.end].split()) >= _MIN_PHRASE_WORDS:
             out.append(_Found(content=content, cue=Span(tok.idx, tok.idx + len(tok)), speaker=obj))
     return out
+
+
+_STANDINGS = frozenset("lead ahead behind trail win beat edge fare better worse gain fall drop rise top second third fourth percent point".split())
+
+
+def _standing(clause: "Span") -> bool:
+    """A finding a poll can make: a standing or a figure (`leads by 5 points`), not `took part in a survey`."""
+    return any(t.like_num or t.lemma_.lower() in _STANDINGS for t in clause)
 
 
 # ---------------------------------------------------------------- spans
