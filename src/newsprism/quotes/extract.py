@@ -910,7 +910,7 @@ def _according_tail(span: "Span", inside: bytearray) -> int | None:
         if t.lower_ != "according" or span[k + 1].lower_ != "to" or span[k - 1].text not in _ASIDE_MARKS or inside[t.idx]:
             continue
         rest = [x for x in span[k:] if not x.is_punct]
-        heads = [t] + [x for x in rest if _comment(x) is x]
+        heads = [t] + [x for x in rest if (c := _comment(x)) is not None and c.i == x.i]
         if all(any(h.i == x.i or h.is_ancestor(x) for h in heads) for x in rest):
             return span[k - 1].idx
     return None
