@@ -204,6 +204,10 @@ def agglomerate(
     story's id never changes. ``fresh_key`` is the first unused node key.
     ``edges`` maps each candidate pair to its summed similarity where the
     caller has it already (two articles scored as neighbours), else None.
+    Summed similarity is additive, so a merged node's sum with a neighbour
+    is the two parts' sums whenever both are known; only the rest is
+    computed from the sum vectors. With every pair given (a story grouped
+    afresh from its members) no sum vector is ever read.
     """
     neighbours: dict[int, set[int]] = {k: set() for k in nodes}
     heap: list[tuple[float, int, int]] = []
@@ -226,7 +230,8 @@ def agglomerate(
         if a not in nodes or b not in nodes:
             continue  # one side was merged away since this pair was scored
         keep, drop = _survivor(nodes, a, b)
-        merged = merge_nodes(nodes[keep], nodes[drop], similarity_sum(nodes[keep], nodes[drop], p))
+        sim = known.get((a, b) if a < b else (b, a))
+        merged = merge_nodes(nodes[keep], nodes[drop], similarity_sum(nodes[keep], nodes[drop], p) if sim is None else sim)
         merged.story = nodes[keep].story
         if nodes[keep].story is not None and nodes[drop].story is not None:
             merges.append((nodes[keep].story, nodes[drop].story))
@@ -240,7 +245,10 @@ def agglomerate(
         for c in near:
             neighbours[c] -= {a, b}
             neighbours[c].add(key)
-            s = score(merged, nodes[c], p)
+            sa, sb = known.get((a, c) if a < c else (c, a)), known.get((b, c) if b < c else (c, b))
+            sim = sa + sb if sa is not None and sb is not None else similarity_sum(merged, nodes[c], p)
+            known[(c, key)] = sim  # c < key: keys only grow
+            s = score(merged, nodes[c], p, sim)
             if s >= p.threshold:
                 heapq.heappush(heap, (-s, key, c))
     return nodes, merges
