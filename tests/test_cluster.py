@@ -118,6 +118,27 @@ def test_an_article_that_joined_the_wrong_story_moves_when_its_own_arrives():
     assert restored._copies == c._copies
 
 
+def test_a_story_a_stream_merged_wrongly_splits_once_its_members_tell_otherwise():
+    arts = {a.id: a for a in find_copies(fixture_articles())}
+    c = StoryClusterer()
+    default = c.params
+    c.params = dataclasses.replace(default, threshold=-1.0)  # as if the stream had seen too little to tell
+    assert c.add([arts["c1"], arts["a1"]]) == {"c1": "s1", "a1": "s1"}  # two footbridge collapses, two years apart
+    c.add([dataclasses.replace(arts["a1"], id="a1-copy", duplicate_of="a1")])
+    c.params = default
+    moved = c.add([arts["c2"]])  # c2 joins s1, and s1 grouped afresh keeps c1 and c2 only
+    assert moved == {"c2": "s1", "a1": "s2", "a1-copy": "s2"}
+    assert c.add([arts["a2"]]) == {"a2": "s2"}
+    assert partition({a: c.story_of(a) for a in ("a1", "a1-copy", "a2", "c1", "c2")}) == {
+        frozenset({"a1", "a1-copy", "a2"}), frozenset({"c1", "c2"})
+    }
+    for s, st in enumerate(c._stories):
+        assert st.inner == pytest.approx(_expected_inner(c, s), abs=1e-4)
+        assert st.n == sum(c._arts[m].vec is not None for m in st.members)
+    restored = StoryClusterer.from_dict(json.loads(json.dumps(c.to_dict())))
+    assert [s.articles for s in restored.stories()] == [s.articles for s in c.stories()]
+
+
 def _expected_inner(c: StoryClusterer, s: int) -> float:
     """Summed similarity over the ordered pairs of a story's distinct members, pair by pair."""
     from newsprism.cluster.linkage import similarity_sum

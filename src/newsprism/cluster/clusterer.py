@@ -18,7 +18,14 @@ Articles arrive in batches, in any order. For each batch:
    (``_reconsider``). In a stream, the first article of an event often
    arrives before any other of that event and joins the nearest story of the
    topic; once its own event's articles come, it moves to them. Stories keep
-   their ids; ``add`` reports the articles that moved.
+   their ids; ``add`` reports the articles that moved;
+6. refinement: each earlier story the batch touched (up to ``REFINE_MAX``
+   members) is grouped again from its own members, exactly as a batch is;
+   parts that no longer join split off as new stories (``_refine``). Merges
+   made on what a stream had seen so far (the first article of an event in
+   the nearest story of its topic, a bridge that later articles outweigh)
+   are undone once the members tell otherwise; the part holding most of
+   the story's earlier members keeps its id.
 
 Copies (``Article.duplicate_of`` set by the dedup stage) join their
 original's story directly: they say nothing new about the story's wording.
@@ -26,6 +33,7 @@ original's story directly: they say nothing new about the story's wording.
 
 from __future__ import annotations
 
+from bisect import insort
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -58,6 +66,9 @@ TIME_SCALE_DAYS = 10.0
 JOIN_BONUS = 0.06  # see LinkageParams.join_bonus
 JOIN_MIN = 8
 COHESION_RATIO = 0.65  # see LinkageParams.cohesion_ratio
+# Stories larger than this are not re-grouped after a batch (the cost grows with
+# the square of the members); the dev sets' stories are all smaller.
+REFINE_MAX = 64
 DENSE_WEIGHT = 1.0  # embedder cosine next to the lexical blocks, when an embedder is given
 DENSE_THRESHOLD_SHIFT = 0.3  # an embedder's cosine is high for any two news texts
 
@@ -152,12 +163,14 @@ class StoryClusterer:
             self._post(i)
         edges = {i: self._neighbours(i) for i in batch_idx}
         self._raise_hubness(edges, first)
+        n_stories = len(self._stories)
         self._group(batch_idx, edges)
         moved = self._reconsider(edges, first)
         for a in copies:
             self._add_copy(a)
+        moved.update(self._refine_touched(first, n_stories))
         out = {a.id: self.story_of(a.id) for a in batch if a.id in self._by_id}
-        return {**out, **moved}  # type: ignore[dict-item]
+        return {**out, **{aid: self.story_of(aid) for aid in moved}}  # type: ignore[dict-item]
 
     def _unique_new(self, batch: Sequence[Article]) -> list[Article]:
         seen: set[str] = set()
@@ -220,19 +233,29 @@ class StoryClusterer:
         counts: Counter[int] = Counter(chain.from_iterable(p[-POSTING_CAP:] for p in lists))
         counts.pop(i, None)
         cands = _most_common(counts, CANDIDATES)
-        sims = vec.dots([self._arts[j].vec for j in cands], self._scratch_for_terms())  # type: ignore[misc]
-        if cands and any(vec.present):
-            sims -= np.asarray([self._arts[j].vec.present for j in cands]) @ vec.present  # type: ignore[union-attr]
-        if self.params.dense_weight and art.dense is not None:
-            for k, j in enumerate(cands):
-                other = self._arts[j].dense
-                if other is not None:
-                    sims[k] += self.params.dense_weight * float(art.dense @ other)
+        sims = self._similarities(i, cands)
         scored = [(s, j) for s, j in zip(sims.tolist(), cands) if s > 0]
         scored.sort(reverse=True)
         art.top = [s for s, _ in scored[:R_NEIGHBOURS]]
         art.r = sum(art.top) / R_NEIGHBOURS
         return [(j, s) for s, j in scored[:NEIGHBOURS]]
+
+    def _similarities(self, i: int, others: list[int]) -> "np.ndarray":
+        """Pair similarities of article i with each of ``others`` (lexical, mismatch penalties, dense)."""
+        import numpy as np
+
+        art = self._arts[i]
+        vec = art.vec
+        assert vec is not None
+        sims = vec.dots([self._arts[j].vec for j in others], self._scratch_for_terms())  # type: ignore[misc]
+        if others and any(vec.present):
+            sims -= np.asarray([self._arts[j].vec.present for j in others]) @ vec.present  # type: ignore[union-attr]
+        if self.params.dense_weight and art.dense is not None:
+            for k, j in enumerate(others):
+                other = self._arts[j].dense
+                if other is not None:
+                    sims[k] += self.params.dense_weight * float(art.dense @ other)
+        return sims
 
     def _raise_hubness(self, edges: dict[int, list[tuple[int, float]]], first: int) -> None:
         """Let earlier articles learn of closer neighbours that arrived after them.
@@ -411,6 +434,95 @@ class StoryClusterer:
             dst.members = sorted(dst.members + copies)
             for m in copies:
                 self._arts[m].story = to
+
+    # ------------------------------------------------------------ refinement
+
+    def _refine_touched(self, first: int, n_stories: int) -> dict[str, str]:
+        """Re-group the earlier stories that this batch's articles are in (``first``: the batch's
+        first article index; ``n_stories``: stories before the batch). Stories made of the batch
+        alone were just grouped that way. Returns the earlier articles that split off."""
+        touched = {self._live(self._arts[i].story) for i in range(first, len(self._arts))}
+        moved: dict[str, str] = {}
+        for s in sorted(t for t in touched if t < n_stories):
+            for m in self._refine(s, first):
+                if m < first:
+                    moved[self._arts[m].id] = self._stories[self._arts[m].story].id
+        return moved
+
+    def _refine(self, s: int, first: int) -> list[int]:
+        """Group a story's members afresh; parts that do not join become new stories.
+
+        The part with most members from before the batch (``first``) keeps
+        the story, then the larger, then the one with the earliest member.
+        Copies follow their originals. Returns the articles that left.
+        """
+        import numpy as np
+
+        st = self._stories[s]
+        mem = [m for m in st.members if self._arts[m].vec is not None]
+        if not 2 <= len(mem) <= REFINE_MAX:
+            return []
+        # Every pair's similarity is given, so the linkage never reads a sum
+        # vector: the nodes go without, and only the parts of a split get theirs.
+        none_idx, none_val = np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float32)
+        nodes = {}
+        for k, m in enumerate(mem):
+            a = self._arts[m]
+            nodes[k] = Node([m], none_idx, none_val, None, a.r, a.day, a.day)
+        sims = self._pair_similarities(mem).tolist()
+        pairs: dict[tuple[int, int], float | None] = {(k, d): sims[k][d] for k in range(len(mem)) for d in range(k + 1, len(mem))}
+        survivors, _ = agglomerate(nodes, pairs, self.params, len(nodes))
+        if len(survivors) == 1:
+            return []
+        parts = sorted(survivors.values(), key=lambda nd: (-sum(m < first for m in nd.members), -nd.n, min(nd.members)))
+        for node in parts:
+            self._fill_sums(node)
+        copies = [m for m in st.members if self._arts[m].vec is None]
+        st.members = []
+        parts[0].story = s
+        for node in parts:  # the first writes the story back, the others become new stories
+            self._commit(node)
+        for c in copies:
+            t = self._arts[self._root(c)].story
+            self._arts[c].story = t
+            insort(self._stories[t].members, c)
+        return [m for m in (*mem, *copies) if self._arts[m].story != s]
+
+    def _pair_similarities(self, mem: list[int]) -> "np.ndarray":
+        """All pair similarities among the given articles, as ``_similarities`` scores them, in one product."""
+        import numpy as np
+
+        arts = [self._arts[m] for m in mem]
+        vecs = [a.vec for a in arts]
+        terms, cols = np.unique(np.concatenate([v.idx for v in vecs]), return_inverse=True)  # type: ignore[union-attr]
+        x = np.zeros((len(vecs), len(terms)), dtype=np.float32)
+        x[np.repeat(np.arange(len(vecs)), [len(v.idx) for v in vecs]), cols] = np.concatenate([v.val for v in vecs])  # type: ignore[union-attr]
+        sims = (x @ x.T).astype(np.float64)
+        if vecs[0].present:  # type: ignore[union-attr]
+            present = np.asarray([v.present for v in vecs])  # type: ignore[union-attr]
+            sims -= present @ present.T
+        if self.params.dense_weight and all(a.dense is not None for a in arts):
+            dense = np.stack([a.dense for a in arts])
+            sims += self.params.dense_weight * (dense @ dense.T)
+        return sims
+
+    def _fill_sums(self, node: Node) -> None:
+        """Give a node built without sum vectors the sums of its members' vectors."""
+        import numpy as np
+
+        arts = [self._arts[m] for m in node.members]
+        vecs = [a.vec for a in arts]
+        node.idx, node.val = add_vectors(np.concatenate([v.idx for v in vecs]), np.concatenate([v.val for v in vecs]), node.idx, node.val)  # type: ignore[union-attr]
+        pens = [p for v in vecs if (p := _pen(v)) is not None]  # type: ignore[arg-type]
+        node.pen = sum(pens[1:], pens[0]) if pens else None
+        if all(a.dense is not None for a in arts):
+            node.dense = np.sum([a.dense for a in arts], axis=0)
+
+    def _root(self, i: int) -> int:
+        """The original an article copies (itself when it is no copy)."""
+        while self._arts[i].vec is None and self._arts[i].original is not None:
+            i = self._arts[i].original  # type: ignore[assignment]
+        return i
 
     # ------------------------------------------------------------ answers
 
