@@ -168,7 +168,7 @@ class StoryClusterer:
         moved = self._reconsider(edges, first)
         for a in copies:
             self._add_copy(a)
-        moved.update(self._refine_touched(first, n_stories))
+        moved |= self._refine_touched(first, n_stories)
         out = {a.id: self.story_of(a.id) for a in batch if a.id in self._by_id}
         return {**out, **{aid: self.story_of(aid) for aid in moved}}  # type: ignore[dict-item]
 
@@ -362,16 +362,16 @@ class StoryClusterer:
 
     # ------------------------------------------------------------ second thoughts
 
-    def _reconsider(self, edges: dict[int, list[tuple[int, float]]], first: int) -> dict[str, str]:
+    def _reconsider(self, edges: dict[int, list[tuple[int, float]]], first: int) -> set[str]:
         """Move earlier articles that fit a new article's story better than their own.
 
         Only articles the batch links to are looked at, so the cost follows the
         batch. An article moves when its linkage score to the other story
         reaches the threshold and beats its score to the rest of its own story;
         its copies go with it, and a story it would leave empty keeps it.
-        Returns the moved articles and copies with their new story ids.
+        Returns the ids of the moved articles and copies.
         """
-        moved: dict[str, str] = {}
+        moved: set[str] = set()
         checked: set[tuple[int, int]] = set()
         for i, near in edges.items():
             for j, _ in near:
@@ -385,8 +385,7 @@ class StoryClusterer:
                 gain = score(here, self._story_node(to), self.params)
                 if gain >= self.params.threshold and gain > self._stay_score(here, frm):
                     self._move(j, frm, to)
-                    for m in (j, *self._copies.get(j, ())):
-                        moved[self._arts[m].id] = self._stories[to].id
+                    moved.update(self._arts[m].id for m in (j, *self._copies.get(j, ())))
         return moved
 
     def _stay_score(self, here: Node, s: int) -> float:
@@ -437,17 +436,15 @@ class StoryClusterer:
 
     # ------------------------------------------------------------ refinement
 
-    def _refine_touched(self, first: int, n_stories: int) -> dict[str, str]:
-        """Re-group the earlier stories that this batch's articles are in (``first``: the batch's
-        first article index; ``n_stories``: stories before the batch). Stories made of the batch
-        alone were just grouped that way. Returns the earlier articles that split off."""
+    def _refine_touched(self, first: int, n_stories: int) -> set[str]:
+        """Group afresh the earlier stories that the batch's articles are in; returns the ids of
+        the earlier articles that split off.
+
+        ``first`` is the batch's first article index, ``n_stories`` the number
+        of stories before it: a story made of the batch alone was just grouped.
+        """
         touched = {self._live(self._arts[i].story) for i in range(first, len(self._arts))}
-        moved: dict[str, str] = {}
-        for s in sorted(t for t in touched if t < n_stories):
-            for m in self._refine(s, first):
-                if m < first:
-                    moved[self._arts[m].id] = self._stories[self._arts[m].story].id
-        return moved
+        return {self._arts[m].id for s in sorted(t for t in touched if t < n_stories) for m in self._refine(s, first) if m < first}
 
     def _refine(self, s: int, first: int) -> list[int]:
         """Group a story's members afresh; parts that do not join become new stories.
