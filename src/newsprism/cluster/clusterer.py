@@ -68,7 +68,7 @@ JOIN_MIN = 8
 COHESION_RATIO = 0.65  # see LinkageParams.cohesion_ratio
 # Stories larger than this are not re-grouped after a batch (the cost grows with
 # the square of the members); the dev sets' stories are all smaller.
-REFINE_MAX = 64
+REFINE_MAX = 32
 DENSE_WEIGHT = 1.0  # embedder cosine next to the lexical blocks, when an embedder is given
 DENSE_THRESHOLD_SHIFT = 0.3  # an embedder's cosine is high for any two news texts
 
@@ -441,9 +441,10 @@ class StoryClusterer:
         the earlier articles that split off.
 
         ``first`` is the batch's first article index, ``n_stories`` the number
-        of stories before it: a story made of the batch alone was just grouped.
+        of stories before it: a story made of the batch alone was just grouped,
+        and one that gained only copies groups as before.
         """
-        touched = {self._live(self._arts[i].story) for i in range(first, len(self._arts))}
+        touched = {self._live(self._arts[i].story) for i in range(first, len(self._arts)) if self._arts[i].vec is not None}
         return {self._arts[m].id for s in sorted(t for t in touched if t < n_stories) for m in self._refine(s, first) if m < first}
 
     def _refine(self, s: int, first: int) -> list[int]:
@@ -466,8 +467,10 @@ class StoryClusterer:
         for k, m in enumerate(mem):
             a = self._arts[m]
             nodes[k] = Node([m], none_idx, none_val, None, a.r, a.day, a.day)
-        sims = self._pair_similarities(mem).tolist()
-        pairs: dict[tuple[int, int], float | None] = {(k, d): sims[k][d] for k in range(len(mem)) for d in range(k + 1, len(mem))}
+        pairs: dict[tuple[int, int], float | None] = {}
+        for k in range(len(mem) - 1):
+            for d, sim in enumerate(self._similarities(mem[k], mem[k + 1 :]).tolist(), start=k + 1):
+                pairs[(k, d)] = sim
         survivors, _ = agglomerate(nodes, pairs, self.params, len(nodes))
         if len(survivors) == 1:
             return []
@@ -484,24 +487,6 @@ class StoryClusterer:
             self._arts[c].story = t
             insort(self._stories[t].members, c)
         return [m for m in (*mem, *copies) if self._arts[m].story != s]
-
-    def _pair_similarities(self, mem: list[int]) -> "np.ndarray":
-        """All pair similarities among the given articles, as ``_similarities`` scores them, in one product."""
-        import numpy as np
-
-        arts = [self._arts[m] for m in mem]
-        vecs = [a.vec for a in arts]
-        terms, cols = np.unique(np.concatenate([v.idx for v in vecs]), return_inverse=True)  # type: ignore[union-attr]
-        x = np.zeros((len(vecs), len(terms)), dtype=np.float32)
-        x[np.repeat(np.arange(len(vecs)), [len(v.idx) for v in vecs]), cols] = np.concatenate([v.val for v in vecs])  # type: ignore[union-attr]
-        sims = (x @ x.T).astype(np.float64)
-        if vecs[0].present:  # type: ignore[union-attr]
-            present = np.asarray([v.present for v in vecs])  # type: ignore[union-attr]
-            sims -= present @ present.T
-        if self.params.dense_weight and all(a.dense is not None for a in arts):
-            dense = np.stack([a.dense for a in arts])
-            sims += self.params.dense_weight * (dense @ dense.T)
-        return sims
 
     def _fill_sums(self, node: Node) -> None:
         """Give a node built without sum vectors the sums of its members' vectors."""
