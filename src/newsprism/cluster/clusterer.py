@@ -19,13 +19,14 @@ Articles arrive in batches, in any order. For each batch:
    arrives before any other of that event and joins the nearest story of the
    topic; once its own event's articles come, it moves to them. Stories keep
    their ids; ``add`` reports the articles that moved;
-6. refinement: each earlier story the batch touched (up to ``REFINE_MAX``
-   members) is grouped again from its own members, exactly as a batch is;
-   parts that no longer join split off as new stories (``_refine``). Merges
-   made on what a stream had seen so far (the first article of an event in
-   the nearest story of its topic, a bridge that later articles outweigh)
-   are undone once the members tell otherwise; the part holding most of
-   the story's earlier members keeps its id.
+6. refinement: each earlier story the batch brought articles to is grouped
+   again from its own members, exactly as a batch is (up to ``REFINE_MAX``
+   members, larger ones less often); parts that no longer join split off as
+   new stories (``_refine``). Merges made on what a stream had seen so far
+   (the first article of an event in the nearest story of its topic, a
+   bridge that later articles outweigh) are undone once the members tell
+   otherwise; the part holding most of the story's earlier members keeps
+   its id.
 
 Copies (``Article.duplicate_of`` set by the dedup stage) join their
 original's story directly: they say nothing new about the story's wording.
@@ -66,9 +67,14 @@ TIME_SCALE_DAYS = 10.0
 JOIN_BONUS = 0.06  # see LinkageParams.join_bonus
 JOIN_MIN = 8
 COHESION_RATIO = 0.65  # see LinkageParams.cohesion_ratio
-# Stories larger than this are not re-grouped after a batch (the cost grows with
-# the square of the members); the dev sets' stories are all smaller.
+# Stories larger than this are not grouped again after a batch (the cost grows with
+# the square of the members); the dev sets' stories are all smaller. A story of up
+# to REFINE_ALWAYS members is grouped again whenever a batch brings it an article; a
+# larger one only when the batch brought one per REFINE_EVERY members beyond those:
+# one more article changes a large story little, and the cost per article stays flat.
 REFINE_MAX = 32
+REFINE_ALWAYS = 12
+REFINE_EVERY = 4
 DENSE_WEIGHT = 1.0  # embedder cosine next to the lexical blocks, when an embedder is given
 DENSE_THRESHOLD_SHIFT = 0.3  # an embedder's cosine is high for any two news texts
 
@@ -458,7 +464,7 @@ class StoryClusterer:
 
         st = self._stories[s]
         mem = [m for m in st.members if self._arts[m].vec is not None]
-        if not 2 <= len(mem) <= REFINE_MAX:
+        if not 2 <= len(mem) <= REFINE_MAX or sum(m >= first for m in mem) < (len(mem) - REFINE_ALWAYS) / REFINE_EVERY:
             return []
         # Every pair's similarity is given, so the linkage never reads a sum
         # vector: the nodes go without, and only the parts of a split get theirs.
