@@ -132,9 +132,17 @@ def test_a_story_a_stream_merged_wrongly_splits_once_its_members_tell_otherwise(
     assert partition({a: c.story_of(a) for a in ("a1", "a1-copy", "a2", "c1", "c2")}) == {
         frozenset({"a1", "a1-copy", "a2"}), frozenset({"c1", "c2"})
     }
+    from newsprism.cluster.linkage import add_vectors
+
     for s, st in enumerate(c._stories):
         assert st.inner == pytest.approx(_expected_inner(c, s), abs=1e-4)
         assert st.n == sum(c._arts[m].vec is not None for m in st.members)
+        vecs = [c._arts[m].vec for m in st.members if c._arts[m].vec is not None]
+        idx, val = vecs[0].idx, vecs[0].val
+        for v in vecs[1:]:
+            idx, val = add_vectors(idx, val, v.idx, v.val)
+        assert st.idx.tolist() == idx.tolist() and st.val.tolist() == pytest.approx(val.tolist(), abs=1e-5)
+        assert st.pen.tolist() == pytest.approx([sum(v.present[k] for v in vecs) for k in range(len(vecs[0].present))])
     restored = StoryClusterer.from_dict(json.loads(json.dumps(c.to_dict())))
     assert [s.articles for s in restored.stories()] == [s.articles for s in c.stories()]
 
