@@ -93,11 +93,14 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=1000)
     ap.add_argument("--embedder", default="tfidf")
     ap.add_argument("--batch", type=int, default=1000)
+    ap.add_argument("--workers", type=int, default=0, help="worker processes for the per-article work (0: all in this process)")
+    ap.add_argument("--assignments", type=Path, help="write article id -> story id here (to compare two runs)")
     args = ap.parse_args()
 
     from newsprism.cluster.stream import group_corpus, make_embedder
     from newsprism.cluster.clusterer import StoryClusterer
     from newsprism.dedup import CopyIndex
+    from newsprism.engine import ProcessEngine
     from newsprism.extract import prepare_articles
 
     articles = make_corpus(args.n)
@@ -112,20 +115,24 @@ def main() -> None:
     # Lazy imports (numpy paths, regexes) happen here, outside the timing.
     group_corpus(make_corpus(20, seed=1), CopyIndex(), StoryClusterer(embedder))
     copies, clusterer = CopyIndex(), StoryClusterer(embedder)
+    engine = ProcessEngine(args.workers) if args.workers else None
     t0, c0 = time.perf_counter(), time.process_time()
-    group_corpus(articles, copies, clusterer, batch_size=args.batch)
+    group_corpus(articles, copies, clusterer, batch_size=args.batch, engine=engine)
     t_group, c_group = time.perf_counter() - t0, time.process_time() - c0
+    if args.assignments:
+        args.assignments.write_text(json.dumps({a.id: [a.story, a.duplicate_of] for a in articles}), encoding="utf-8")
 
     n = len(articles)
     stories = len(clusterer.stories())
     n_copies = sum(1 for a in articles if a.duplicate_of)
-    print(f"articles={n} embedder={args.embedder} batch={args.batch} stories={stories} copies={n_copies}")
+    print(f"articles={n} embedder={args.embedder} batch={args.batch} workers={args.workers} stories={stories} copies={n_copies}")
     print(f"prepare (extract stage): {n / t_prepare:,.0f} articles/s")
     print(f"dedup + cluster:         {n / t_group:,.0f} articles/s  ({1e3 * t_group / n:.3f} ms/article)")
-    # CPU time tells the cost apart from other load on the machine.
+    # CPU time tells the cost apart from other load on the machine (this process only: not the workers').
     print(f"dedup + cluster, CPU:    {n / c_group:,.0f} articles/s  ({1e3 * c_group / n:.3f} ms/article)")
     print(f"both:                    {n / (t_prepare + t_group):,.0f} articles/s")
-    print(f"peak RSS: {peak_rss_mb():,.0f} MB (corpus alone {rss_corpus:,.0f} MB)")
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"peak RSS: {peak_rss_mb():,.0f} MB (corpus alone {rss_corpus:,.0f} MB)" + (f"; largest worker {workers:,.0f} MB" if args.workers else ""))
 
 
 if __name__ == "__main__":

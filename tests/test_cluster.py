@@ -428,14 +428,14 @@ def test_mismatch_penalty_time_cost_and_join_bonus_move_the_score():
 
 
 def test_featurizer_marks_the_penalised_blocks_an_article_has():
-    from newsprism.cluster.features import Featurizer, raw_features
+    from newsprism.cluster.features import Featurizer, count_terms
 
     f = Featurizer({"W": 1.0, "E": 0.2}, {"E": 0.04})
-    named = raw_features(Article(id="n", text="The mayor met Olwen Brask in Tarrow on Monday."))
-    nameless = raw_features(Article(id="x", text="the mayor met nobody on monday."))
-    f.observe([named, nameless])
-    assert f.vectorize(named).present == [pytest.approx(0.2)]
-    assert f.vectorize(nameless).present == [0.0]
+    named = Article(id="n", text="The mayor met Olwen Brask in Tarrow on Monday.")
+    nameless = Article(id="x", text="the mayor met nobody on monday.")
+    named_vec, nameless_vec = f.vectors(count_terms([named, nameless]))
+    assert named_vec.present == [pytest.approx(0.2)]
+    assert nameless_vec.present == [0.0]
     assert Featurizer.from_dict(f.to_dict()).penalties == {"E": 0.04}
 
 
@@ -472,7 +472,7 @@ def test_weekdays_months_and_figures_are_read_from_the_title_and_lead_only():
 def test_a_different_figure_and_weekday_lower_the_similarity_a_shared_one_raises():
     import numpy as np
 
-    from newsprism.cluster.features import DEFAULT_PENALTIES, DEFAULT_WEIGHTS, Featurizer, raw_features
+    from newsprism.cluster.features import DEFAULT_PENALTIES, DEFAULT_WEIGHTS, Featurizer, count_terms
 
     body = "Claims for benefits in Varnland {} last week, the Varn labour office said on {}."
     arts = [
@@ -482,10 +482,7 @@ def test_a_different_figure_and_weekday_lower_the_similarity_a_shared_one_raises
     ]
 
     def sims(weights: dict[str, float], penalties: dict[str, float]) -> tuple[float, float]:
-        f = Featurizer(weights, penalties)
-        feats = [raw_features(a) for a in arts]
-        f.observe(feats)
-        a, b, c = (f.vectorize(x) for x in feats)
+        a, b, c = Featurizer(weights, penalties).vectors(count_terms(arts))
         net = lambda x, y: x.dot(y) - float(np.dot(x.present, y.present))  # noqa: E731
         return net(a, b), net(a, c)
 
@@ -539,3 +536,43 @@ def test_embedder_spec_takes_a_local_model_directory(tmp_path) -> None:
     assert make_embedder("tfidf") is None
     with pytest.raises(InputError):
         make_embedder("tfidf:/models")
+
+
+def test_copies_and_stories_are_the_same_when_batches_are_prepared_in_worker_processes():
+    from newsprism.cluster.stream import group_corpus
+    from newsprism.dedup import CopyIndex
+    from newsprism.engine import ProcessEngine
+
+    def run(engine):
+        arts = fixture_articles()
+        copies, c = CopyIndex(), StoryClusterer()
+        group_corpus(arts, copies, c, batch_size=2, engine=engine)
+        return [(a.id, a.story, a.duplicate_of, a.syndicated_from) for a in arts], _document_frequencies(c.featurizer)
+
+    here, there = run(None), run(ProcessEngine(1))
+    assert here[0] == there[0]
+    assert any(dup for _, _, dup, _ in here[0])  # the fixture holds copies
+    # Terms of copies are counted in the workers but never enter the vocabulary.
+    assert here[1] == there[1]
+
+
+def _document_frequencies(f) -> dict[tuple[str, str], float]:
+    return {(block, term): float(f.df[tid]) for block, terms in f.vocab.items() for term, tid in terms.items()}
+
+
+def _by_term(f, vec) -> tuple[dict[tuple[str, str], float], list[tuple[str, str]]]:
+    """A vector's weights and blocking keys by (block, term): term ids depend on arrival order."""
+    names = {tid: (block, term) for block, terms in f.vocab.items() for term, tid in terms.items()}
+    return {names[i]: v for i, v in zip(vec.idx.tolist(), vec.val.tolist())}, [names[k] for k in vec.keys]
+
+
+def test_vectors_of_some_rows_of_a_batch_are_those_of_those_articles_alone():
+    from newsprism.cluster.features import Featurizer, count_terms
+
+    arts = fixture_articles()[:4]
+    f, g = Featurizer(), Featurizer()
+    some = f.vectors(count_terms(arts), rows=[3, 1])
+    alone = g.vectors(count_terms([arts[3], arts[1]]))
+    assert _document_frequencies(f) == _document_frequencies(g) and f.n_docs == g.n_docs == 2
+    for x, y in zip(some, alone, strict=True):
+        assert _by_term(f, x) == _by_term(g, y) and len(x.keys) == 8 and x.present == y.present

@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 from itertools import chain
 from typing import TYPE_CHECKING, Any
 
-from newsprism.cluster.features import Featurizer, SparseVector, raw_features
+from newsprism.cluster.features import Featurizer, SparseVector, TermBatch, count_terms
 from newsprism.cluster.linkage import LinkageParams, Node, add_vectors, agglomerate, merge_nodes, score, similarity_sum
 from newsprism.model import Article, Story
 
@@ -149,19 +149,27 @@ class StoryClusterer:
 
     # ------------------------------------------------------------ adding
 
-    def add(self, batch: Sequence[Article]) -> dict[str, str]:
-        """Cluster a batch; returns article id -> story id for its articles."""
+    def add(self, batch: Sequence[Article], terms: TermBatch | None = None) -> dict[str, str]:
+        """Cluster a batch; returns article id -> story id for its articles.
+
+        ``terms``, the batch's ``count_terms`` (computed elsewhere, e.g. in a
+        worker process), saves counting them here.
+        """
         fresh = self._unique_new(batch)
         originals_here = {a.id for a in fresh if a.duplicate_of is None}
         copies = [a for a in fresh if self._follows(a, originals_here)]
         copy_ids = {a.id for a in copies}
         originals = [a for a in fresh if a.id not in copy_ids]
-        feats = [raw_features(a) for a in originals]
-        ids = self.featurizer.observe(feats)
+        if terms is None:
+            vecs = self.featurizer.vectors(count_terms(originals), n_keys=KEYS)
+        else:
+            row: dict[str, int] = {}
+            for k, a in enumerate(batch):
+                row.setdefault(a.id, k)  # a repeated id is its first occurrence, as in ``fresh``
+            vecs = self.featurizer.vectors(terms, [row[a.id] for a in originals], n_keys=KEYS)
         dense = self._embed(originals)
         first = len(self._arts)
-        for k, (a, f) in enumerate(zip(originals, feats)):
-            vec = self.featurizer.vectorize(f, KEYS, ids[k])
+        for k, (a, vec) in enumerate(zip(originals, vecs)):
             self._by_id[a.id] = len(self._arts)
             self._arts.append(_Art(a.id, -1, vec, None if dense is None else dense[k], 0.0, _ordinal(a)))
         batch_idx = list(range(first, len(self._arts)))

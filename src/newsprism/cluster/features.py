@@ -41,10 +41,8 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from itertools import chain, repeat
-from typing import TYPE_CHECKING, Any
-
-from newsprism.model import Article
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     import numpy as np
@@ -58,6 +56,7 @@ FLAT_IDF = 2.0
 PREFIX = 6
 DEFAULT_WEIGHTS = {"W": 1.0, "L": 0.3, "T": 0.4, "E": 0.2, "N": 0.2, "F": 0.25, "D": 0.1}
 DEFAULT_PENALTIES = {"E": 0.05, "F": 0.2, "D": 0.06}  # see the module docstring
+BLOCKS = ("W", "L", "T", "E", "N", "F", "D")  # raw_features returns them in this order
 KEY_BLOCKS = ("W", "E")  # blocks whose rarest terms are used as blocking keys
 
 # Runs of two or more letters: "Shoigu's" gives "shoigu" (the "s" is too short),
@@ -127,8 +126,18 @@ def _figures(text: str) -> list[str]:
     return out
 
 
-def raw_features(article: Article) -> dict[str, Counter]:
-    """Term counts per block for one article."""
+class Texts(Protocol):
+    """What features are read from: an ``Article``, or the plain strings a worker process is sent."""
+
+    @property
+    def title(self) -> str | None: ...
+
+    @property
+    def text(self) -> str: ...
+
+
+def raw_features(article: Texts) -> dict[str, Counter]:
+    """Term counts per block (``BLOCKS``, in that order) for one article."""
     text = article.text
     lead, rest = _words(text[:LEAD_CHARS]), _words(text[LEAD_CHARS:])
     title = _words(article.title or "")
@@ -147,6 +156,58 @@ def raw_features(article: Article) -> dict[str, Counter]:
         "F": Counter(_figures(head)),
         "D": Counter(_WHEN.findall(head)),
     }
+
+
+@dataclass(slots=True)
+class TermBatch:
+    """The term counts of a batch of articles, packed: each distinct term once,
+    each article's counts as positions into them.
+
+    Packed so that it pickles in a few flat arrays (a worker process sends it
+    back) and so that the featurizer looks each distinct term up once per
+    batch, not once per article.
+    """
+
+    terms: list[str]  # distinct terms, first seen first
+    term_block: "np.ndarray"  # int8, per term: its block's position in BLOCKS
+    index: "np.ndarray"  # int32, per entry: a position in ``terms``
+    counts: "np.ndarray"  # float64, per entry
+    # Entries of article a, block b: index[bounds[a * len(BLOCKS) + b] : bounds[a * len(BLOCKS) + b + 1]].
+    bounds: "np.ndarray"
+
+    def __len__(self) -> int:
+        return (len(self.bounds) - 1) // len(BLOCKS)
+
+
+def count_terms(articles: Iterable[Texts]) -> TermBatch:
+    """``raw_features`` of each article, packed into one ``TermBatch`` (a pure function)."""
+    import numpy as np
+
+    seen: list[dict[str, int]] = [{} for _ in BLOCKS]
+    terms: list[str] = []
+    term_block: list[int] = []
+    index: list[int] = []
+    counts: list[int] = []
+    bounds = [0]
+    for a in articles:
+        for b, (local, block_counts) in enumerate(zip(seen, raw_features(a).values())):
+            pos = list(map(local.get, block_counts))
+            if None in pos:
+                for k, term in enumerate(block_counts):
+                    if pos[k] is None:
+                        pos[k] = local[term] = len(terms)
+                        terms.append(term)
+                        term_block.append(b)
+            index += pos
+            counts += block_counts.values()
+            bounds.append(len(index))
+    return TermBatch(
+        terms,
+        np.array(term_block, dtype=np.int8),
+        np.array(index, dtype=np.int32),
+        np.array(counts, dtype=np.float64),
+        np.array(bounds, dtype=np.int64),
+    )
 
 
 @dataclass(slots=True)
@@ -202,102 +263,85 @@ class Featurizer:
         self.n_terms = 0
         self.n_docs = 0
 
-    def observe(self, features: list[dict[str, Counter]]) -> list[dict[str, "np.ndarray"]]:
-        """Count document frequencies (call before ``vectorize`` for the same batch).
+    def vectors(self, batch: TermBatch, rows: Sequence[int] | None = None, n_keys: int = 8) -> list[SparseVector]:
+        """Count the document frequencies of a batch's articles (``rows`` of
+        it, default all), then return their vectors, in the order of ``rows``.
 
-        Returns each article's term ids per block, in the order of its counts,
-        so that ``vectorize`` need not look the terms up a second time.
+        New terms get the next ids in the order the batch first saw them.
         """
         import numpy as np
 
-        ids = [self._term_ids(f) for f in features]
-        self.n_docs += len(features)
-        self._grow()
-        seen = [tids for per_block in ids for tids in per_block.values()]
-        if seen:
-            np.add.at(self.df, np.concatenate(seen), 1)
-        return ids
+        nb = len(BLOCKS)
+        rows = np.arange(len(batch)) if rows is None else np.asarray(rows, dtype=np.int64)
+        # Every (article, block) segment of the rows, in order, then their entries.
+        seg = (rows[:, None] * nb + np.arange(nb)).ravel()
+        lo, hi = batch.bounds[seg], batch.bounds[seg + 1]
+        sizes = hi - lo
+        weights = np.array([self.weights.get(block, 0.0) for block in BLOCKS])
+        sizes[np.tile(weights == 0, len(rows))] = 0  # unweighted blocks are dropped
+        entry = np.repeat(lo - np.cumsum(sizes) + sizes, sizes) + np.arange(int(sizes.sum()))
+        pos = batch.index[entry]
+        ids = self._term_ids(batch, pos)
+        self.n_docs += len(rows)
+        # Each term is once per article and block, so every entry counts one document.
+        np.add.at(self.df, ids, 1)
+        tfidf = (1.0 + np.log(batch.counts[entry])) * self._idf(self.df[ids])
+        seg_of = np.repeat(np.arange(len(seg)), sizes)
+        norms = np.sqrt(np.bincount(seg_of, weights=tfidf * tfidf, minlength=len(seg)))
+        seg_block = np.tile(np.arange(nb), len(rows))
+        # A block whose terms weigh nothing (all in every document) is left out.
+        kept_seg = norms > 0
+        scale = np.zeros(len(seg))
+        scale[kept_seg] = np.sqrt(weights[seg_block[kept_seg]]) / norms[kept_seg]
+        val = (tfidf * scale[seg_of]).astype(np.float32)
+        kept = kept_seg[seg_of]
+        is_key = np.isin(seg_block, [BLOCKS.index(k) for k in KEY_BLOCKS])[seg_of] & kept
+        penalised = [(BLOCKS.index(block), math.sqrt(p)) for block, p in self.penalties.items()]
+        kept_by_row = kept_seg.reshape(len(rows), nb).tolist()
+        ends = np.cumsum(sizes.reshape(len(rows), nb).sum(axis=1)).tolist()
+        out = []
+        start = 0
+        for r, end in enumerate(ends):
+            present = [root if kept_by_row[r][b] else 0.0 for b, root in penalised]
+            sl = slice(start, end)
+            start = end
+            k = kept[sl]
+            idx = ids[sl][k]
+            if not len(idx):
+                out.append(SparseVector(np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float32), [], present))
+                continue
+            order = np.argsort(idx, kind="stable")
+            key_mask = is_key[sl]
+            kid, kw = ids[sl][key_mask], tfidf[sl][key_mask]
+            keys = kid[np.argsort(-kw, kind="stable")[:n_keys]].tolist()
+            out.append(SparseVector(idx=idx[order], val=val[sl][k][order], keys=keys, present=present))
+        return out
 
-    def _term_ids(self, f: dict[str, Counter]) -> dict[str, "np.ndarray"]:
-        """Ids of an article's terms per weighted block; new terms get the next ids, in order."""
+    def _term_ids(self, batch: TermBatch, pos: "np.ndarray") -> "np.ndarray":
+        """Our ids of the terms at these positions of the batch; new terms get the next ids, first seen first."""
         import numpy as np
 
-        out = {}
-        for block, counts in f.items():
-            if not self.weights.get(block):
-                continue
-            vocab = self.vocab.setdefault(block, {})
-            tids = list(map(vocab.get, counts))
-            if None in tids:
-                for k, term in enumerate(counts):
-                    if tids[k] is None:
-                        tids[k] = vocab[term] = self.n_terms
-                        self.n_terms += 1
-            out[block] = np.array(tids, dtype=np.int64)
-        return out
+        used = np.unique(pos)
+        vocabs = [self.vocab.setdefault(block, {}) for block in BLOCKS]
+        terms = batch.terms
+        found = []
+        for p, b in zip(used.tolist(), batch.term_block[used].tolist()):
+            vocab, term = vocabs[b], terms[p]
+            tid = vocab.get(term)
+            if tid is None:
+                tid = vocab[term] = self.n_terms
+                self.n_terms += 1
+            found.append(tid)
+        self._grow()
+        lookup = np.zeros(len(terms), dtype=np.int64)
+        lookup[used] = found
+        return lookup[pos]
 
     def _grow(self) -> None:
         if self.n_terms > len(self.df):
             bigger = _zeros(max(self.n_terms, 2 * len(self.df)))
             bigger[: len(self.df)] = self.df
             self.df = bigger
-
-    def vectorize(self, f: dict[str, Counter], n_keys: int = 8, ids: dict[str, "np.ndarray"] | None = None) -> SparseVector:
-        """The article's vector; ``ids``, its term ids as ``observe`` returned them, saves the lookups."""
-        import numpy as np
-
-        used: list[tuple[str, float, Counter]] = []
-        tids_parts = []
-        for block, counts in f.items():
-            w = self.weights.get(block)
-            vocab = self.vocab.get(block)
-            if not w or not counts or vocab is None:
-                continue
-            used.append((block, w, counts))
-            if ids is not None:
-                tids_parts.append(ids[block])
-            else:
-                tids_parts.append(np.fromiter(map(vocab.get, counts, repeat(-1, len(counts))), dtype=np.int64, count=len(counts)))
-        parts_idx, parts_val, key_idx, key_w = [], [], [], []
-        present = dict.fromkeys(self.penalties, 0.0)
-        if used:
-            # All blocks' weights in one pass (elementwise, so the same numbers
-            # as block by block: only the numpy calls are fewer); each block is
-            # normalised apart.
-            tids = np.concatenate(tids_parts)
-            tf = np.fromiter(chain.from_iterable(c.values() for _, _, c in used), dtype=np.float64, count=len(tids))
-            sizes = [len(t) for t in tids_parts]
-            known = tids >= 0  # unseen terms carry no IDF yet
-            if not known.all():
-                bounds = np.cumsum([0, *sizes])
-                sizes = [int(known[a:b].sum()) for a, b in zip(bounds[:-1], bounds[1:])]
-                tids, tf = tids[known], tf[known]
-            tfidf = (1.0 + np.log(tf)) * self._idf(self.df[tids])
-            end = 0
-            for (block, w, _), size in zip(used, sizes):
-                start, end = end, end + size
-                block_tfidf = tfidf[start:end]
-                norm = float(np.sqrt(np.dot(block_tfidf, block_tfidf)))
-                if norm == 0:  # also a block whose terms are all unseen
-                    continue
-                parts_idx.append(tids[start:end])
-                parts_val.append(block_tfidf * (math.sqrt(w) / norm))
-                if block in present:
-                    present[block] = math.sqrt(self.penalties[block])
-                if block in KEY_BLOCKS:
-                    key_idx.append(tids[start:end])
-                    key_w.append(block_tfidf)
-        if not parts_idx:
-            return SparseVector(np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float32), [], list(present.values()))
-        idx = np.concatenate(parts_idx)
-        order = np.argsort(idx, kind="stable")
-        keys: list[int] = []
-        if key_idx:
-            kid, kw = np.concatenate(key_idx), np.concatenate(key_w)
-            keys = kid[np.argsort(-kw, kind="stable")[:n_keys]].tolist()
-        return SparseVector(
-            idx=idx[order], val=np.concatenate(parts_val).astype(np.float32)[order], keys=keys, present=list(present.values())
-        )
 
     def _idf(self, df: "np.ndarray") -> "np.ndarray":
         """Running IDF, shrunk towards a flat weight while the corpus is small.

@@ -3,19 +3,47 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from newsprism.cluster.clusterer import StoryClusterer
+from newsprism.cluster.features import TermBatch, count_terms
 from newsprism.dedup import CopyIndex, apply_copies
+from newsprism.dedup.index import Fingerprint, fingerprint
+from newsprism.dedup.shingles import body_text
+from newsprism.engine import batched
 from newsprism.errors import InputError
 from newsprism.model import Article
 
 if TYPE_CHECKING:
     from newsprism.cluster.embedders import Embedder
+    from newsprism.engine import Engine
 
 BATCH = 1000
+
+
+@dataclass(slots=True)
+class Prepared:
+    """The per-article work of one batch, done before the stateful steps."""
+
+    prints: list[Fingerprint]
+    terms: TermBatch
+
+
+class _Texts(NamedTuple):
+    """What a worker is sent of an article: its strings, not the parsed article."""
+
+    title: str | None
+    text: str
+    body: str
+
+
+def prepare(texts: list[_Texts]) -> Prepared:
+    """Fingerprints and term counts of a batch: a pure function, run by the engine."""
+    return Prepared([fingerprint(t.body) for t in texts], count_terms(texts))
 
 
 def group_corpus(
@@ -24,6 +52,7 @@ def group_corpus(
     clusterer: StoryClusterer,
     batch_size: int = BATCH,
     on_batch: Callable[[int], None] | None = None,
+    engine: "Engine | None" = None,
 ) -> dict[str, str]:
     """Mark copies and assign stories, ``batch_size`` articles at a time.
 
@@ -32,13 +61,23 @@ def group_corpus(
     since an original may arrive after its copies. Returns the articles the
     clusterer held from before (a saved state) that moved to another story,
     with the story they are in now.
+
+    Without an engine, everything runs here and only the originals' terms
+    are counted; with one (``ProcessEngine``), the per-article work of each
+    batch after the first (``prepare``) runs on it, ahead of the copy index
+    and the clusterer, which take the same steps on its results.
     """
     moved: dict[str, str] = {}
-    for start in range(0, len(articles), batch_size):
-        batch = articles[start : start + batch_size]
-        copies.add(batch)
+    batches = list(batched(articles, batch_size))
+    prepared: Iterable[Prepared | None] = [None] * len(batches)
+    if engine is not None and len(batches) > 1:
+        # The first batch is done here while the engine starts on the next ones.
+        later = engine.map(prepare, ([_Texts(a.title, a.text, body_text(a)) for a in b] for b in batches[1:]))
+        prepared = chain([None], later)
+    for batch, prep in zip(batches, prepared):
+        copies.add(batch, prep.prints if prep else None)
         apply_copies(batch, copies)
-        moved.update(clusterer.add(batch))
+        moved.update(clusterer.add(batch, prep.terms if prep else None))
         if on_batch:
             on_batch(len(batch))
     apply_copies(articles, copies)

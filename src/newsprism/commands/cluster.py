@@ -12,6 +12,13 @@ from newsprism.model import Article, Story, to_jsonable
 
 FORMATS = ("jsonl", "json")
 EMBEDDER_OPT = typer.Option("tfidf", "--embedder", help="Text representation: tfidf (fast, default), minilm or model2vec; minilm:DIR or model2vec:DIR loads a local model.")
+WORKERS_OPT = typer.Option(
+    None,
+    "--workers",
+    min=0,
+    help="Worker processes that prepare the next batches (fingerprints, term counts) while this one clusters; "
+    "used when there is more than one batch. Default: one fewer than the cores; 0: none.",
+)
 STATE_OPT = typer.Option(
     None, "--state", help="Load copies and stories from this JSON file if it exists, add the inputs, save it back."
 )
@@ -22,6 +29,7 @@ def cluster_command(
     fmt: str = typer.Option("jsonl", "--format", "-f", help="jsonl (one line per article) or json (stories)."),
     embedder: str = EMBEDDER_OPT,
     state: Path | None = STATE_OPT,
+    workers: int | None = WORKERS_OPT,
     output: Path | None = OUTPUT_OPT,
     strict: bool = STRICT_OPT,
     quiet: bool = QUIET_OPT,
@@ -29,7 +37,7 @@ def cluster_command(
     """Group articles into stories and mark duplicates, syndicated and wire copies."""
     check_format(fmt, FORMATS)
     articles = read_articles(paths, strict=strict, quiet=quiet)
-    stories, moved = cluster_articles(articles, embedder, state, quiet)
+    stories, moved = cluster_articles(articles, embedder, state, quiet, workers)
     if fmt == "jsonl":
         # Articles of earlier runs (--state) that this run moved to another story follow, marked "moved".
         rows = [article_row(a) for a in articles] + [{"id": aid, "story": sid, "moved": True} for aid, sid in moved.items()]
@@ -38,17 +46,22 @@ def cluster_command(
         write_output(json.dumps(to_jsonable(stories), ensure_ascii=False, indent=2), output)
 
 
-def cluster_articles(articles: list[Article], embedder: str, state: Path | None, quiet: bool) -> tuple[list[Story], dict[str, str]]:
+def cluster_articles(
+    articles: list[Article], embedder: str, state: Path | None, quiet: bool, workers: int | None = None
+) -> tuple[list[Story], dict[str, str]]:
     """Run dedup and clustering over the articles (and any saved state).
 
     Returns the stories and the earlier articles that moved to another story.
     """
-    from newsprism.cluster.stream import group_corpus, load_state, make_embedder, save_state
+    from newsprism.cluster.stream import BATCH, group_corpus, load_state, make_embedder, save_state
+    from newsprism.engine import ProcessEngine, default_workers
 
     copies, clusterer = load_state(state, make_embedder(embedder))
+    workers = default_workers() if workers is None else workers
+    engine = ProcessEngine(workers) if workers and len(articles) > BATCH else None
     with progress(quiet) as bar:
         task = bar.add_task("clustering", total=len(articles))
-        moved = group_corpus(articles, copies, clusterer, on_batch=lambda n: bar.advance(task, n))
+        moved = group_corpus(articles, copies, clusterer, on_batch=lambda n: bar.advance(task, n), engine=engine)
     if state is not None:
         save_state(state, copies, clusterer)
     return clusterer.stories(), moved

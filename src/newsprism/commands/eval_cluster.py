@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from newsprism.commands._common import check_format, OUTPUT_OPT, QUIET_OPT, STRICT_OPT, jsonl, read_articles, write_output
-from newsprism.commands.cluster import EMBEDDER_OPT, article_row, cluster_articles
+from newsprism.commands.cluster import EMBEDDER_OPT, WORKERS_OPT, article_row, cluster_articles
 from newsprism.errors import InputError
 
 
@@ -18,6 +18,7 @@ def eval_cluster_command(
     save_pred: Path | None = typer.Option(None, "--save-pred", help="Also write the predictions made here."),
     fmt: str = typer.Option("text", "--format", "-f", help="text or json (one object, as score_clusters.py --json)."),
     embedder: str = EMBEDDER_OPT,
+    workers: int | None = WORKERS_OPT,
     output: Path | None = OUTPUT_OPT,
     strict: bool = STRICT_OPT,
     quiet: bool = QUIET_OPT,
@@ -37,7 +38,7 @@ def eval_cluster_command(
         if not paths:
             raise InputError("give the articles to cluster, or --pred with predictions")
         articles = read_articles(paths, strict=strict, quiet=quiet)
-        cluster_articles(articles, embedder, None, quiet)
+        cluster_articles(articles, embedder, None, quiet, workers)
         rows = [article_row(a) for a in articles]
         if save_pred is not None:
             write_output(jsonl(rows), save_pred)

@@ -35,6 +35,22 @@ _SEED = 1
 
 
 @dataclass(slots=True)
+class Fingerprint:
+    """What copy detection reads of an article's body."""
+
+    shingles: "np.ndarray"  # sorted shingle hashes (uint32), sampled for long texts
+    sampled: bool
+    minhash: "np.ndarray"  # uint32[NUM_PERM], over all the shingles
+
+
+def fingerprint(body: str) -> Fingerprint:
+    """The fingerprint of an article's body text (``body_text``): a pure function."""
+    sh = shingle_hashes(body)
+    kept, sampled = sample(sh)
+    return Fingerprint(kept, sampled, signature(sh, permutations(NUM_PERM, _SEED)))
+
+
+@dataclass(slots=True)
 class _Entry:
     """What the index keeps of one article: no text, only fingerprints and rank keys."""
 
@@ -90,15 +106,17 @@ class CopyIndex:
         self._members: dict[str, list[str]] = {}  # root -> its group, for groups of 2+
         self._originals: dict[str, str] = {}  # root -> its group's original, until the group grows
         self._lsh = BandIndex(LSH_BANDS)
-        self._perms = permutations(NUM_PERM, _SEED)
 
     # ------------------------------------------------------------ building
 
-    def add(self, articles: Iterable[Article]) -> None:
-        for a in articles:
+    def add(self, articles: Iterable[Article], prints: Iterable[Fingerprint] | None = None) -> None:
+        """Add articles; ``prints``, their ``fingerprint``s in the same order
+        (computed elsewhere, e.g. in a worker process), saves computing them here."""
+        pairs = zip(articles, prints, strict=True) if prints is not None else ((a, None) for a in articles)
+        for a, fp in pairs:
             if a.id in self._entries:
                 continue  # ids are unique in a corpus: a repeat is the same article
-            self._insert(a.id, self._entry(a))
+            self._insert(a.id, self._entry(a, fp or fingerprint(body_text(a))))
 
     def merge(self, other: "CopyIndex") -> None:
         """Add another index's articles (e.g. built on another worker)."""
@@ -106,16 +124,13 @@ class CopyIndex:
             if aid not in self._entries:
                 self._insert(aid, _renumber(e, len(self._entries)))
 
-    def _entry(self, a: Article) -> _Entry:
-        text = body_text(a)
-        sh = shingle_hashes(text)
-        kept, sampled = sample(sh)
+    def _entry(self, a: Article, fp: Fingerprint) -> _Entry:
         return _Entry(
             id=a.id,
             seq=len(self._entries),
-            shingles=kept,
-            sampled=sampled,
-            minhash=signature(sh, self._perms),
+            shingles=fp.shingles,
+            sampled=fp.sampled,
+            minhash=fp.minhash,
             published=a.published,
             outlet_id=a.outlet_id,
             credits_other=bool(a.syndicated_from),

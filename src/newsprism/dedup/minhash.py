@@ -9,6 +9,7 @@ the command datasketch's import (it pulls in scipy).
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -17,6 +18,7 @@ if TYPE_CHECKING:
 _EMPTY = 0xFFFFFFFF  # the signature of an empty set: no value has been seen
 
 
+@functools.cache  # drawn once per process; read-only, so every caller sees the same values
 def permutations(num_perm: int, seed: int) -> "np.ndarray":
     """The affine permutations (a odd, b) as datasketch draws them: uint32[2, num_perm]."""
     import numpy as np
@@ -24,7 +26,9 @@ def permutations(num_perm: int, seed: int) -> "np.ndarray":
     gen = np.random.RandomState(seed)
     a = gen.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
     b = gen.randint(0, 1 << 32, num_perm, dtype=np.uint32)
-    return np.array([a, b])
+    perms = np.array([a, b])
+    perms.setflags(write=False)
+    return perms
 
 
 def signature(values: "np.ndarray", perms: "np.ndarray") -> "np.ndarray":

@@ -1,14 +1,20 @@
 """Execution engines: how a stage's function is mapped over batches.
 
 Stages are pure functions ``fn(batch) -> result``; an engine only decides
-where they run. The local engine runs them in-process; a distributed engine
-(Ray) implements the same Protocol.
+where they run. The local engine runs them in-process; the process engine in
+a pool of worker processes on this machine, a few batches ahead of the
+caller, so that stateful work (the copy index, the clusterer) goes on in
+this process while the workers prepare what comes next; a distributed
+engine (Ray) implements the same Protocol.
 """
 
 from __future__ import annotations
 
+import os
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from typing import Protocol, TypeVar
+from itertools import islice
+from typing import Any, Protocol, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -26,6 +32,50 @@ class LocalEngine:
     def map(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
         for item in items:
             yield fn(item)
+
+
+class ProcessEngine:
+    """Runs ``fn`` in ``workers`` processes, at most ``ahead`` items in flight.
+
+    ``fn`` and the items must pickle (a module-level function, plain data).
+    Workers start fresh ("spawn"): nothing of this process's state, threads
+    or open files is inherited, so the result is the same as in-process.
+    Results come back in input order; an exception in a worker is raised
+    here, when its item's turn comes.
+    """
+
+    def __init__(self, workers: int, ahead: int | None = None) -> None:
+        if workers < 1:
+            raise ValueError("a process engine needs at least one worker")
+        self.workers = workers
+        self.ahead = ahead if ahead is not None else workers + 1
+
+    def map(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
+        """Starts the workers and submits the first items now, not at the first ``next``."""
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
+        todo = iter(items)
+        # Bounded: the workers run ahead of the caller, but not through a whole corpus.
+        pending = deque(pool.submit(fn, item) for item in islice(todo, self.ahead))
+        return self._results(pool, fn, todo, pending)
+
+    @staticmethod
+    def _results(pool: Any, fn: Callable[[T], R], todo: Iterator[T], pending: deque) -> Iterator[R]:
+        try:
+            while pending:
+                done = pending.popleft().result()
+                pending.extend(pool.submit(fn, item) for item in islice(todo, 1))
+                yield done
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+def default_workers() -> int:
+    """Worker processes that leave one core to the caller's own stateful work."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return max(1, cores - 1)
 
 
 def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:

@@ -1,0 +1,43 @@
+"""Engines map a stage's pure function over batches; where it runs must not change the result."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from newsprism.engine import LocalEngine, ProcessEngine, batched
+
+
+def test_the_process_engine_returns_results_in_input_order():
+    assert list(ProcessEngine(2).map(math.sqrt, [16.0, 1.0, 9.0, 4.0, 25.0])) == [4.0, 1.0, 3.0, 2.0, 5.0]
+    assert list(ProcessEngine(1).map(math.sqrt, [])) == []
+
+
+def test_a_failure_in_a_worker_is_raised_in_the_caller_at_its_turn():
+    results = ProcessEngine(1).map(math.sqrt, [4.0, -1.0, 9.0])
+    assert next(results) == 2.0
+    with pytest.raises(ValueError):
+        next(results)
+
+
+def test_the_process_engine_keeps_only_a_few_items_in_flight():
+    taken = []
+
+    def items():
+        for x in (1.0, 4.0, 9.0, 16.0, 25.0):
+            taken.append(x)
+            yield x
+
+    results = ProcessEngine(1, ahead=2).map(math.sqrt, items())
+    assert taken == [1.0, 4.0]  # submitted at once, before the first result is asked for
+    assert next(results) == 1.0 and taken == [1.0, 4.0, 9.0]
+    assert list(results) == [2.0, 3.0, 4.0, 5.0]
+
+
+def test_engines_agree_and_batches_keep_every_item():
+    items = [float(x) for x in range(7)]
+    assert list(LocalEngine().map(math.sqrt, items)) == list(ProcessEngine(2).map(math.sqrt, items))
+    assert list(batched(items, 3)) == [items[:3], items[3:6], items[6:]]
+    with pytest.raises(ValueError):
+        ProcessEngine(0)
