@@ -172,12 +172,13 @@ def score(a: Node, b: Node, p: LinkageParams, similarity: float | None = None) -
             return float("-inf")
         time_cost = p.time_penalty * math.log1p(max(gap, 0) / p.time_scale_days)
     s = similarity if similarity is not None else similarity_sum(a, b, p)
-    nn = a.n * b.n
-    bonus = p.join_bonus if min(a.n, b.n) == 1 and max(a.n, b.n) >= p.join_min else 0.0
-    cross = s / nn
-    if min(a.n, b.n) > 1 and cross < p.cohesion_ratio * min(a.cohesion, b.cohesion):
+    an, bn = a.n, b.n  # a property: read once, this is the linkage's innermost call
+    small, large = (an, bn) if an < bn else (bn, an)
+    bonus = p.join_bonus if small == 1 and large >= p.join_min else 0.0
+    cross = s / (an * bn)
+    if small > 1 and cross < p.cohesion_ratio * min(a.cohesion, b.cohesion):
         return float("-inf")
-    return cross - p.alpha * (a.r_sum / a.n + b.r_sum / b.n) / 2 - time_cost + bonus
+    return cross - p.alpha * (a.r_sum / an + b.r_sum / bn) / 2 - time_cost + bonus
 
 
 def similarity_sum(a: Node, b: Node, p: LinkageParams) -> float:
