@@ -1,6 +1,6 @@
 """Speed and memory of copy detection + story clustering (`newsprism cluster`'s work).
 
-    python bench/bench_cluster.py [--n 1000] [--embedder tfidf|minilm|model2vec[:PATH]] [--batch 1000]
+    python bench/bench_cluster.py [--n 1000] [--embedder tfidf|minilm|model2vec[:PATH]] [--batch 1000] [--workers 0]
 
 The corpus is made from the real dev articles under ../shared/eval (ECB+,
 BASIL, NewsWCL50, NeuS train+val, PolNeAR), sampled with replacement and
@@ -9,7 +9,9 @@ perturbed so that no two are identical: 30% of sentences are dropped,
 spread over two years. About one in ten is a syndicated-style copy of an
 earlier one (new byline, trimmed tail). Articles are segmented first
 (``prepare_articles``, timed apart), then dedup and clustering run batch by
-batch exactly as the command does. Run once per size (peak RSS is per process).
+batch exactly as the command does; ``--workers 1`` prepares each batch
+after the first in a worker process, as the command does by default on
+more than one batch. Run once per size (peak RSS is per process).
 """
 
 from __future__ import annotations
@@ -131,8 +133,9 @@ def main() -> None:
     # CPU time tells the cost apart from other load on the machine (this process only: not the workers').
     print(f"dedup + cluster, CPU:    {n / c_group:,.0f} articles/s  ({1e3 * c_group / n:.3f} ms/article)")
     print(f"both:                    {n / (t_prepare + t_group):,.0f} articles/s")
-    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    print(f"peak RSS: {peak_rss_mb():,.0f} MB (corpus alone {rss_corpus:,.0f} MB)" + (f"; largest worker {workers:,.0f} MB" if args.workers else ""))
+    # This process only. A worker's own peak is not read here: RUSAGE_CHILDREN counts
+    # the moment between fork and exec, when a child still maps all of this process.
+    print(f"peak RSS: {peak_rss_mb():,.0f} MB (corpus alone {rss_corpus:,.0f} MB)")
 
 
 if __name__ == "__main__":
