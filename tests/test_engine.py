@@ -41,3 +41,12 @@ def test_engines_agree_and_batches_keep_every_item():
     assert list(batched(items, 3)) == [items[:3], items[3:6], items[6:]]
     with pytest.raises(ValueError):
         ProcessEngine(0)
+
+
+def test_an_engine_used_as_a_context_keeps_one_pool_and_stops_it_at_the_end():
+    with ProcessEngine(1) as engine:
+        pool = engine._pool
+        assert list(engine.map(math.sqrt, [4.0])) == [2.0]
+        assert list(engine.map(math.sqrt, [9.0])) == [3.0] and engine._pool is pool
+        engine.map(math.sqrt, [1.0, 4.0, 9.0])  # left unread: the block's end still stops the pool
+    assert engine._pool is None and pool._processes is None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from pathlib import Path
 
@@ -59,7 +60,7 @@ def cluster_articles(
     copies, clusterer = load_state(state, make_embedder(embedder))
     workers = default_workers() if workers is None else workers
     engine = ProcessEngine(workers) if workers and len(articles) > BATCH else None
-    with progress(quiet) as bar:
+    with progress(quiet) as bar, engine or contextlib.nullcontext():
         task = bar.add_task("clustering", total=len(articles))
         moved = group_corpus(articles, copies, clusterer, on_batch=lambda n: bar.advance(task, n), engine=engine)
     if state is not None:

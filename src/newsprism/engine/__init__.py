@@ -41,7 +41,10 @@ class ProcessEngine:
     Workers start fresh ("spawn"): nothing of this process's state, threads
     or open files is inherited, so the result is the same as in-process.
     Results come back in input order; an exception in a worker is raised
-    here, when its item's turn comes.
+    here, when its item's turn comes. Used as a context manager, the engine
+    keeps one pool of workers until the block ends, whatever happens in it;
+    otherwise each ``map`` starts its own and stops it when its results are
+    all read.
     """
 
     def __init__(self, workers: int, ahead: int | None = None) -> None:
@@ -49,27 +52,42 @@ class ProcessEngine:
             raise ValueError("a process engine needs at least one worker")
         self.workers = workers
         self.ahead = ahead if ahead is not None else workers + 1
+        self._pool: Any = None
 
-    def map(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
-        """Starts the workers and submits the first items now, not at the first ``next``."""
+    def __enter__(self) -> "ProcessEngine":
+        self._pool = self._start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+        self._pool = None
+
+    def _start(self) -> Any:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
-        pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
+        return ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
+
+    def map(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
+        """Submits the first items now, not at the first ``next``."""
+        pool = self._pool or self._start()
         todo = iter(items)
         # Bounded: the workers run ahead of the caller, but not through a whole corpus.
         pending = deque(pool.submit(fn, item) for item in islice(todo, self.ahead))
-        return self._results(pool, fn, todo, pending)
+        return self._results(pool, fn, todo, pending, own_pool=pool is not self._pool)
 
     @staticmethod
-    def _results(pool: Any, fn: Callable[[T], R], todo: Iterator[T], pending: deque) -> Iterator[R]:
+    def _results(pool: Any, fn: Callable[[T], R], todo: Iterator[T], pending: deque, own_pool: bool) -> Iterator[R]:
         try:
             while pending:
                 done = pending.popleft().result()
                 pending.extend(pool.submit(fn, item) for item in islice(todo, 1))
                 yield done
         finally:
-            pool.shutdown(wait=True, cancel_futures=True)
+            for f in pending:
+                f.cancel()
+            if own_pool:
+                pool.shutdown(wait=True, cancel_futures=True)
 
 
 def default_workers() -> int:
