@@ -50,3 +50,12 @@ def test_an_engine_used_as_a_context_keeps_one_pool_and_stops_it_at_the_end():
         assert list(engine.map(math.sqrt, [9.0])) == [3.0] and engine._pool is pool
         engine.map(math.sqrt, [1.0, 4.0, 9.0])  # left unread: the block's end still stops the pool
     assert engine._pool is None and pool._processes is None
+
+
+def test_a_worker_that_dies_is_a_typed_error_not_a_hang():
+    import os
+
+    from newsprism.errors import EngineError
+
+    with pytest.raises(EngineError, match="worker process stopped"):
+        list(ProcessEngine(1).map(os._exit, [3]))

@@ -36,3 +36,7 @@ class ModelError(NewsprismError):
 
 class EvalError(NewsprismError):
     """Gold or prediction files for `newsprism eval` are inconsistent."""
+
+
+class EngineError(NewsprismError):
+    """A worker process of an execution engine stopped before its work was done."""

@@ -16,6 +16,8 @@ from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 from typing import Any, Protocol, TypeVar
 
+from newsprism.errors import EngineError
+
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -78,9 +80,17 @@ class ProcessEngine:
 
     @staticmethod
     def _results(pool: Any, fn: Callable[[T], R], todo: Iterator[T], pending: deque, own_pool: bool) -> Iterator[R]:
+        from concurrent.futures.process import BrokenProcessPool
+
         try:
             while pending:
-                done = pending.popleft().result()
+                try:
+                    done = pending.popleft().result()
+                except BrokenProcessPool as e:
+                    raise EngineError(
+                        "a worker process stopped before its work was done (out of memory, or killed); "
+                        "in-process work (--workers 0) does without workers"
+                    ) from e
                 pending.extend(pool.submit(fn, item) for item in islice(todo, 1))
                 yield done
         finally:
