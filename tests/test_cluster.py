@@ -576,3 +576,34 @@ def test_vectors_of_some_rows_of_a_batch_are_those_of_those_articles_alone():
     assert _document_frequencies(f) == _document_frequencies(g) and f.n_docs == g.n_docs == 2
     for x, y in zip(some, alone, strict=True):
         assert _by_term(f, x) == _by_term(g, y) and len(x.keys) == 8 and x.present == y.present
+
+
+def test_a_story_keeps_its_members_pair_similarities_and_scores_only_new_pairs():
+    arts = find_copies(fixture_articles())
+    c = StoryClusterer()
+    half = len(arts) // 2
+    c.add(arts[:half])
+    c.add(arts[half:])
+    stories = [st for st in c._stories if st.merged_into is None and len(st.known) > 2]
+    assert stories, "the fixture's stories are grouped again after the second batch"
+    for st in stories:
+        mem = sorted(st.known)
+        assert set(mem) <= set(st.members)
+        for k, hi in enumerate(mem):
+            # Scored from the later article's side, as a story reloaded without its cache scores them.
+            assert [st.sims[(lo, hi)] for lo in mem[:k]] == c._similarities(hi, mem[:k]).tolist()
+
+    calls = []
+    scorer = c._similarities
+    c._similarities = lambda i, others: calls.append((i, list(others))) or scorer(i, others)
+    st = stories[0]
+    mem = sorted(st.known)
+    c._member_pairs(st, mem)
+    assert calls == []  # every pair is known: nothing is scored again
+    st.known.discard(mem[-1])
+    c._member_pairs(st, mem)
+    assert calls == [(mem[-1], mem[:-1])]  # one pass: the newcomer against the others
+    calls.clear()
+    st.known.discard(mem[0])
+    c._member_pairs(st, mem)
+    assert calls == [(m, [mem[0]]) for m in mem[1:]]  # an earlier newcomer: each later member's side

@@ -108,6 +108,12 @@ class _Story:
     merged_into: int | None = None
     pen: "np.ndarray | None" = None  # sum of the members' mismatch-penalty vectors
     inner: float = 0.0  # see Node.inner
+    # Pair similarities of members by (lower, higher) article index, and the members
+    # whose pairs with each other are all in it. An article's vector never changes, so
+    # an entry never goes stale: ``_refine`` scores only the pairs of members new since
+    # the last time. Derived, never saved.
+    sims: dict[tuple[int, int], float] = field(default_factory=dict)
+    known: set[int] = field(default_factory=set)
 
 
 class StoryClusterer:
@@ -350,9 +356,10 @@ class StoryClusterer:
             self._arts[m].story = keep
         d.merged_into = keep
         d.members = []
+        d.sims, d.known = {}, set()  # the survivor scores the absorbed members as new ones
 
-    def _commit(self, node: Node) -> None:
-        """Write a surviving node back as a new story or into its story."""
+    def _commit(self, node: Node) -> int:
+        """Write a surviving node back as a new story or into its story; returns the story."""
         new_members = node.members
         if node.story is None:
             s = len(self._stories)
@@ -368,6 +375,7 @@ class StoryClusterer:
         st.r_sum, st.n, st.lo, st.hi, st.pen, st.inner = node.r_sum, node.n, node.lo, node.hi, node.pen, node.inner
         for m in new_members:
             self._arts[m].story = s
+        return s
 
     def _live(self, s: int) -> int:
         while self._stories[s].merged_into is not None:
@@ -472,6 +480,8 @@ class StoryClusterer:
 
         st = self._stories[s]
         mem = [m for m in st.members if self._arts[m].vec is not None]
+        if len(mem) > REFINE_MAX:
+            st.sims, st.known = {}, set()  # it is not grouped again: its pairs are not needed
         if not 2 <= len(mem) <= REFINE_MAX or sum(m >= first for m in mem) < (len(mem) - REFINE_ALWAYS) / REFINE_EVERY:
             return []
         # Every pair's similarity is given, so the linkage never reads a sum
@@ -481,10 +491,11 @@ class StoryClusterer:
         for k, m in enumerate(mem):
             a = self._arts[m]
             nodes[k] = Node([m], none_idx, none_val, None, a.r, a.day, a.day)
+        sims = self._member_pairs(st, mem)
         pairs: dict[tuple[int, int], float | None] = {}
         for k in range(len(mem) - 1):
-            for d, sim in enumerate(self._similarities(mem[k], mem[k + 1 :]).tolist(), start=k + 1):
-                pairs[(k, d)] = sim
+            for d in range(k + 1, len(mem)):
+                pairs[(k, d)] = sims[_pair(mem[k], mem[d])]
         survivors, _ = agglomerate(nodes, pairs, self.params, len(nodes))
         if len(survivors) == 1:
             return []
@@ -495,12 +506,33 @@ class StoryClusterer:
         st.members = []
         parts[0].story = s
         for node in parts:  # the first writes the story back, the others become new stories
-            self._commit(node)
+            part = self._stories[self._commit(node)]
+            inside = set(node.members)
+            part.sims = {p: v for p, v in sims.items() if p[0] in inside and p[1] in inside}
+            part.known = inside
         for c in copies:
             t = self._arts[self._root(c)].story
             self._arts[c].story = t
             insort(self._stories[t].members, c)
         return [m for m in (*mem, *copies) if self._arts[m].story != s]
+
+    def _member_pairs(self, st: _Story, mem: list[int]) -> dict[tuple[int, int], float]:
+        """Every pair similarity of these members, scoring only pairs the story has not seen.
+
+        A pair is always scored from its later article's side, as though the
+        story had none cached: float sums depend on the side, and a story
+        reloaded from a saved state (which keeps no cache) must score alike.
+        """
+        cache = st.sims
+        known = st.known & set(mem)  # members that left are no longer vouched for
+        ordered = sorted(mem)
+        for k, hi in enumerate(ordered):
+            lower = ordered[:k] if hi not in known else [lo for lo in ordered[:k] if lo not in known]
+            if lower:
+                for lo, sim in zip(lower, self._similarities(hi, lower).tolist()):
+                    cache[(lo, hi)] = sim
+        st.known = set(mem)
+        return cache
 
     def _fill_sums(self, node: Node) -> None:
         """Give a node built without sum vectors the sums of its members' vectors."""
@@ -731,6 +763,10 @@ def _story_from_dict(d: dict[str, Any]) -> _Story:
         None if d.get("pen") is None else np.asarray(d["pen"], dtype=np.float64),
         d.get("inner", 0.0),
     )
+
+
+def _pair(a: int, b: int) -> tuple[int, int]:
+    return (a, b) if a < b else (b, a)
 
 
 def _ordinal(a: Article) -> int | None:
