@@ -18,7 +18,7 @@ WORKERS_OPT = typer.Option(
     "--workers",
     min=0,
     help="Worker processes that prepare the next batches (fingerprints, term counts) while this one clusters; "
-    "used when there is more than one batch. Default: one fewer than the cores; 0: none.",
+    "used when there is more than one batch. Default: one fewer than the cores, at most 2; 0: none.",
 )
 STATE_OPT = typer.Option(
     None, "--state", help="Load copies and stories from this JSON file if it exists, add the inputs, save it back."
@@ -58,7 +58,9 @@ def cluster_articles(
     from newsprism.engine import ProcessEngine, default_workers
 
     copies, clusterer = load_state(state, make_embedder(embedder))
-    workers = default_workers() if workers is None else workers
+    # This process clusters more slowly than one worker prepares: a second worker only
+    # keeps up on slower cores, more would idle.
+    workers = min(default_workers(), 2) if workers is None else workers
     engine = ProcessEngine(workers) if workers and len(articles) > BATCH else None
     with progress(quiet) as bar, engine or contextlib.nullcontext():
         task = bar.add_task("clustering", total=len(articles))
