@@ -460,6 +460,22 @@ def test_salient_figures_are_rounded_and_years_are_not_figures():
     assert _figures("Some 948,311 and about 950,000 claims.") == ["9.5e+05", "9.5e+05"]
 
 
+def test_names_inside_sentences_count_a_sentences_first_word_does_not():
+    from newsprism.cluster.features import raw_features
+
+    text = "Police said Ana Lima left. “Storm Bert” hit Varn.  Then Olo Bay;   Kest Port flooded, the Mayor said"
+    feats = raw_features(Article(id="n", title="Title Words", text=text))
+    assert feats["E"] == {
+        "ana": 1, "lima": 1, "ana_lima": 1,  # "Police" starts the text
+        "bert": 1,  # "Storm" follows a quotation mark
+        "varn": 1,
+        "olo": 1, "bay": 1, "olo_bay": 1,  # "Then" follows a full stop and two spaces
+        "kest": 1, "port": 1, "kest_port": 1,  # three spaces are no sentence break
+        "mayor": 1,
+    }
+    assert feats["W"]["police"] == 1 and "the" not in feats["W"] and list(feats["W"])[:2] == ["title", "words"]
+
+
 def test_weekdays_months_and_figures_are_read_from_the_title_and_lead_only():
     from newsprism.cluster.features import LEAD_CHARS, raw_features
 

@@ -184,6 +184,25 @@ def test_fingerprints_are_those_earlier_versions_saved():
     assert hashlib.sha1(sig.tobytes()).hexdigest()[:16] == "009f07f60cfcf7ac"
 
 
+def test_a_batch_fingerprints_each_text_as_alone():
+    """Batches are hashed in one pass; no text's shingles may leak into its neighbour's."""
+    from newsprism.dedup.index import fingerprints
+    from newsprism.dedup.shingles import FULL_BELOW, shingle_hashes
+
+    long_text = " ".join(f"w{i} pier" for i in range(3 * FULL_BELOW))  # sampled
+    texts = ["", PINNED_TEXT, "Two words", "a b c d", "a b c d e", long_text, "", "One"]
+    batch = fingerprints(texts)
+    for text, fp in zip(texts, batch, strict=True):
+        (alone,) = fingerprints([text])
+        assert (fp.shingles.tolist(), fp.sampled, fp.minhash.tolist()) == (
+            alone.shingles.tolist(), alone.sampled, alone.minhash.tolist()
+        )
+    assert [fp.sampled for fp in batch] == [False] * 5 + [True, False, False]
+    assert len(batch[0].shingles) == 0 and len(batch[7].shingles) == 1  # a short text is one shingle
+    assert len(shingle_hashes("a b c d e")) == 1 and len(shingle_hashes("a b c d e f")) == 2
+    assert len(batch[5].shingles) < len(shingle_hashes(long_text)) / 2
+
+
 def test_signature_is_datasketch_affine32_minhash():
     """Indexes saved when datasketch computed the signatures keep matching."""
     np = pytest.importorskip("numpy")

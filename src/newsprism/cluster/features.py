@@ -42,6 +42,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
@@ -63,8 +64,9 @@ KEY_BLOCKS = ("W", "E")  # blocks whose rarest terms are used as blocking keys
 # "air-defence" gives "air" and "defence". Simple on purpose: this is the hot loop.
 _WORD = re.compile(r"[^\W\d_]{2,}")
 _NUMBER = re.compile(r"\d[\d,.]*\d|\d")
-# A capitalised word, optionally followed by more, not at a sentence start.
-_CAPS = re.compile(r"[A-Z][\w'’-]*[\w](?:\s+[A-Z][\w'’-]*[\w])*")
+# A capitalised word, optionally followed by more; the first group is the
+# punctuation (and up to two spaces) before it when it starts a sentence.
+_CAPS = re.compile(r"([.!?:;\"“”'‘’\n—–-]\s{0,2})?([A-Z][\w'’-]*[\w](?:\s+[A-Z][\w'’-]*[\w])*)")
 # Weekdays and months named in the title or lead: when the event happened.
 _WHEN = re.compile(
     r"\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|June|July|August"
@@ -76,7 +78,6 @@ _FIGURE = re.compile(
     r"(\d+(?:\.\d+)?)\s*(million|billion|trillion|[mbtk]\b|%|percent)|(\d{1,3}(?:,\d{3})+)(?![\d,])", re.IGNORECASE
 )
 _SCALE = {"million": 1e6, "m": 1e6, "billion": 1e9, "b": 1e9, "trillion": 1e12, "t": 1e12, "k": 1e3}
-_SENTENCE_START = re.compile(r"(?:^|[.!?:;\"“”'‘’\n—–-]\s*)$")
 _STOP = frozenset(
     """a about above after again against all also am an and any are as at be because been before being below
     between both but by can could did do does doing down during each few for from further had has have having he
@@ -88,28 +89,37 @@ _STOP = frozenset(
 )
 
 
-def _words(text: str) -> Counter:
-    out: Counter = Counter()
-    # Normalise each distinct word once: texts repeat their words a lot.
-    for w, c in Counter(_WORD.findall(text.lower())).items():
-        if w not in _STOP:
-            out[w[:PREFIX]] += c
+class _Terms(dict):
+    """Lower-cased word -> its term (cut to PREFIX letters), or "" for a stop
+    word; filled as words are met. One per batch: a batch's texts share most
+    of their words, so each is normalised once, and counting stays in C."""
+
+    def __missing__(self, word: str) -> str:
+        term = self[word] = "" if word in _STOP else word[:PREFIX]
+        return term
+
+
+def _words(text: str, terms: _Terms) -> list[str]:
+    """The text's word terms in order, stop words as ""."""
+    return list(map(terms.__getitem__, _WORD.findall(text.lower())))
+
+
+def _count(*words: list[str]) -> Counter:
+    out = Counter(chain(*words))
+    del out[""]  # the stop words
     return out
 
 
 def _capitalised(text: str) -> list[str]:
     """Names inside sentences, single words and adjacent pairs."""
-    out = []
-    search_start = _SENTENCE_START.search
-    for m in _CAPS.finditer(text):
-        start = m.start()
-        parts = m.group().lower().split()
-        # The three characters before the match, searched in place (no slice copied).
-        if search_start(text, max(0, start - 3), start):
-            parts = parts[1:]  # the first word is capitalised because it starts a sentence
-        parts = [p for p in parts if p not in _STOP]
-        out.extend(parts)
-        out.extend(f"{a}_{b}" for a, b in zip(parts, parts[1:]))
+    out: list[str] = []
+    # The text's start counts as a sentence start.
+    for start, name in _CAPS.findall("\n" + text):
+        # A sentence's first word is capitalised because it starts the sentence.
+        parts = [p for p in name.lower().split()[1 if start else 0 :] if p not in _STOP]
+        out += parts
+        if len(parts) > 1:
+            out += map("_".join, zip(parts, parts[1:]))
     return out
 
 
@@ -136,21 +146,18 @@ class Texts(Protocol):
     def text(self) -> str: ...
 
 
-def raw_features(article: Texts) -> dict[str, Counter]:
-    """Term counts per block (``BLOCKS``, in that order) for one article."""
+def raw_features(article: Texts, terms: _Terms | None = None) -> dict[str, Counter]:
+    """Term counts per block (``BLOCKS``, in that order) for one article;
+    ``terms``, the normalised words of the batch so far."""
+    terms = _Terms() if terms is None else terms
     text = article.text
-    lead, rest = _words(text[:LEAD_CHARS]), _words(text[LEAD_CHARS:])
-    title = _words(article.title or "")
+    lead, rest = _words(text[:LEAD_CHARS], terms), _words(text[LEAD_CHARS:], terms)
+    title = _words(article.title or "", terms)
     head = f"{article.title or ''}\n{text[:LEAD_CHARS]}"
-    # update() adds in place, where ``title + lead + rest`` copies twice; the
-    # counts and their order (title's terms first) are the same.
-    words = Counter(title)
-    words.update(lead)
-    words.update(rest)
     return {
-        "W": words,
-        "L": lead,
-        "T": title,
+        "W": _count(title, lead, rest),  # title's terms first
+        "L": _count(lead),
+        "T": _count(title),
         "E": Counter(_capitalised(text)),
         "N": Counter(n.replace(",", "") for n in _NUMBER.findall(text)),
         "F": Counter(_figures(head)),
@@ -179,26 +186,33 @@ class TermBatch:
         return (len(self.bounds) - 1) // len(BLOCKS)
 
 
+class _Positions(dict):
+    """One block's term -> its position in the batch's terms; a new term is appended."""
+
+    def __init__(self, block: int, terms: list[str], term_block: list[int]) -> None:
+        self.block, self.terms, self.term_block = block, terms, term_block
+
+    def __missing__(self, term: str) -> int:
+        pos = self[term] = len(self.terms)
+        self.terms.append(term)
+        self.term_block.append(self.block)
+        return pos
+
+
 def count_terms(articles: Iterable[Texts]) -> TermBatch:
     """``raw_features`` of each article, packed into one ``TermBatch`` (a pure function)."""
     import numpy as np
 
-    seen: list[dict[str, int]] = [{} for _ in BLOCKS]
     terms: list[str] = []
     term_block: list[int] = []
+    seen = [_Positions(b, terms, term_block) for b in range(len(BLOCKS))]
     index: list[int] = []
     counts: list[int] = []
     bounds = [0]
+    words = _Terms()
     for a in articles:
-        for b, (local, block_counts) in enumerate(zip(seen, raw_features(a).values())):
-            pos = list(map(local.get, block_counts))
-            if None in pos:
-                for k, term in enumerate(block_counts):
-                    if pos[k] is None:
-                        pos[k] = local[term] = len(terms)
-                        terms.append(term)
-                        term_block.append(b)
-            index += pos
+        for local, block_counts in zip(seen, raw_features(a, words).values()):
+            index += map(local.__getitem__, block_counts)
             counts += block_counts.values()
             bounds.append(len(index))
     return TermBatch(

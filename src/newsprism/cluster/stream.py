@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from newsprism.cluster.clusterer import StoryClusterer
 from newsprism.cluster.features import TermBatch, count_terms
 from newsprism.dedup import CopyIndex, apply_copies
-from newsprism.dedup.index import Fingerprint, fingerprint
+from newsprism.dedup.index import Fingerprint, fingerprints
 from newsprism.dedup.shingles import body_text
 from newsprism.engine import batched
 from newsprism.errors import InputError
@@ -43,7 +43,7 @@ class _Texts(NamedTuple):
 
 def prepare(texts: list[_Texts]) -> Prepared:
     """Fingerprints and term counts of a batch: a pure function, run by the engine."""
-    return Prepared([fingerprint(t.body) for t in texts], count_terms(texts))
+    return Prepared(fingerprints([t.body for t in texts]), count_terms(texts))
 
 
 def group_corpus(

@@ -9,12 +9,12 @@ text's shingles that the larger one also prints.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from newsprism.dedup.minhash import BandIndex, permutations, signature
-from newsprism.dedup.shingles import body_text, overlaps, sample, shingle_hashes
+from newsprism.dedup.minhash import BandIndex, permutations, signatures
+from newsprism.dedup.shingles import body_text, overlaps, sample_sets, shingle_sets
 from newsprism.model import Article
 
 if TYPE_CHECKING:
@@ -43,11 +43,14 @@ class Fingerprint:
     minhash: "np.ndarray"  # uint32[NUM_PERM], over all the shingles
 
 
-def fingerprint(body: str) -> Fingerprint:
-    """The fingerprint of an article's body text (``body_text``): a pure function."""
-    sh = shingle_hashes(body)
-    kept, sampled = sample(sh)
-    return Fingerprint(kept, sampled, signature(sh, permutations(NUM_PERM, _SEED)))
+def fingerprints(bodies: Sequence[str]) -> list[Fingerprint]:
+    """The fingerprints of articles' body texts (``body_text``), a batch at a time: a pure function."""
+    hashes, bounds = shingle_sets(bodies)
+    minhashes = signatures(hashes, bounds, permutations(NUM_PERM, _SEED))
+    kept, kept_bounds, sampled = sample_sets(hashes, bounds)
+    return [
+        Fingerprint(kept[kept_bounds[k] : kept_bounds[k + 1]], bool(sampled[k]), minhashes[k]) for k in range(len(bodies))
+    ]
 
 
 @dataclass(slots=True)
@@ -110,13 +113,15 @@ class CopyIndex:
     # ------------------------------------------------------------ building
 
     def add(self, articles: Iterable[Article], prints: Iterable[Fingerprint] | None = None) -> None:
-        """Add articles; ``prints``, their ``fingerprint``s in the same order
+        """Add articles; ``prints``, their ``fingerprints`` in the same order
         (computed elsewhere, e.g. in a worker process), saves computing them here."""
-        pairs = zip(articles, prints, strict=True) if prints is not None else ((a, None) for a in articles)
-        for a, fp in pairs:
+        articles = list(articles)
+        if prints is None:
+            prints = fingerprints([body_text(a) for a in articles])
+        for a, fp in zip(articles, prints, strict=True):
             if a.id in self._entries:
                 continue  # ids are unique in a corpus: a repeat is the same article
-            self._insert(a.id, self._entry(a, fp or fingerprint(body_text(a))))
+            self._insert(a.id, self._entry(a, fp))
 
     def merge(self, other: "CopyIndex") -> None:
         """Add another index's articles (e.g. built on another worker)."""

@@ -31,12 +31,16 @@ def permutations(num_perm: int, seed: int) -> "np.ndarray":
     return perms
 
 
-def signature(values: "np.ndarray", perms: "np.ndarray") -> "np.ndarray":
-    """MinHash of a set of uint32 values: the minimum of a * fmix32(v) + b mod 2^32 per permutation."""
+def signatures(values: "np.ndarray", bounds: "np.ndarray", perms: "np.ndarray") -> "np.ndarray":
+    """MinHash of many sets of uint32 values (set k is ``values[bounds[k]:bounds[k + 1]]``):
+    uint32[sets, num_perm], per permutation the minimum of a * fmix32(v) + b mod 2^32."""
     import numpy as np
 
-    if not len(values):
-        return np.full(perms.shape[1], _EMPTY, dtype=np.uint32)
+    sizes = np.diff(bounds)
+    out = np.full((len(sizes), perms.shape[1]), _EMPTY, dtype=np.uint32)
+    some = sizes > 0
+    if not some.any():
+        return out
     # MurmurHash3's finalizer spreads the inputs first; uint32 wraparound is the modulo.
     hv = values.astype(np.uint32)
     hv ^= hv >> np.uint32(16)
@@ -44,7 +48,16 @@ def signature(values: "np.ndarray", perms: "np.ndarray") -> "np.ndarray":
     hv ^= hv >> np.uint32(13)
     hv *= np.uint32(0xC2B2AE35)
     hv ^= hv >> np.uint32(16)
-    return (hv[:, None] * perms[0] + perms[1]).min(axis=0)
+    # Empty sets dropped, each start's segment runs to the next set's start.
+    starts = np.asarray(bounds[:-1])[some]
+    for j, (a, b) in enumerate(perms.T):
+        out[some, j] = np.minimum.reduceat(hv * a + b, starts)
+    return out
+
+
+def signature(values: "np.ndarray", perms: "np.ndarray") -> "np.ndarray":
+    """The MinHash of one set of uint32 values (see ``signatures``)."""
+    return signatures(values, [0, len(values)], perms)[0]
 
 
 class BandIndex:

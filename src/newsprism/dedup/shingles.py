@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import zlib
 from collections.abc import Sequence
+from itertools import chain
 from typing import TYPE_CHECKING
 
 from newsprism.model import Article
@@ -36,53 +37,69 @@ def body_text(article: Article) -> str:
     return "\n".join(body) if body else article.text
 
 
-def word_hashes(text: str) -> "np.ndarray":
-    import numpy as np
-
-    words = _WORD.findall(text.lower())
-    # Hash each distinct word once: a text repeats most of its words.
-    table = {w: zlib.crc32(w.encode()) for w in set(words)}
-    return np.fromiter(map(table.__getitem__, words), dtype=np.uint32, count=len(words))
-
-
-def shingle_hashes(text: str) -> "np.ndarray":
-    """Sorted unique 32-bit hashes of the text's overlapping word 5-grams.
+def shingle_sets(texts: Sequence[str]) -> tuple["np.ndarray", "np.ndarray"]:
+    """Sorted unique 32-bit hashes of each text's overlapping word 5-grams:
+    (all texts' hashes end to end, bounds); text k's are
+    ``hashes[bounds[k]:bounds[k + 1]]``.
 
     A text shorter than one shingle yields one shingle over all its words.
+    A batch of texts is hashed in one numpy pass: per text, the dozen small
+    numpy calls would cost more than the hashing.
     """
     import numpy as np
 
-    w = word_hashes(text)
-    if len(w) == 0:
-        return np.empty(0, dtype=np.uint32)
-    n = max(1, len(w) - SHINGLE + 1)
+    words = [_WORD.findall(t.lower()) for t in texts]
+    flat = list(chain.from_iterable(words))
+    # Hash each distinct word once: texts repeat most of their words, and each other's.
+    table = {w: zlib.crc32(w.encode()) for w in set(flat)}
+    w = np.fromiter(map(table.__getitem__, flat), dtype=np.uint32, count=len(flat))
+    lens = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
+    n = np.where(lens > 0, np.maximum(1, lens - SHINGLE + 1), 0)  # shingles per text
+    text_of = np.repeat(np.arange(len(texts), dtype=np.uint64), n)
+    first_shingle = np.cumsum(n) - n
+    pos = np.arange(len(text_of)) + np.repeat(np.cumsum(lens) - lens - first_shingle, n)
+    last = np.repeat(np.minimum(SHINGLE, lens) - 1, n)  # a short text's one shingle stops at its end
+    w = np.concatenate([w, np.zeros(SHINGLE, dtype=np.uint32)])
     # uint32 arithmetic wraps, which is the modulo 2^32 of the hash.
-    acc = w[:n].copy()
-    for k in range(1, min(SHINGLE, len(w))):
-        acc *= np.uint32(_MIX[k])
-        acc += w[k : k + n]
+    acc = w[pos]
+    for k in range(1, SHINGLE):
+        step = acc * np.uint32(_MIX[k]) + w[pos + k]
+        acc = np.where(last >= k, step, acc)
     acc ^= acc >> np.uint32(15)
     acc *= np.uint32(0x2C1B3C6D)
     acc ^= acc >> np.uint32(12)
-    acc.sort()
-    # np.unique's own bookkeeping costs as much as the sort on texts this short.
-    first = np.empty(len(acc), dtype=bool)
-    first[0] = True
-    np.not_equal(acc[1:], acc[:-1], out=first[1:])
-    return acc[first]
+    # One sort for the batch: each text's hashes, sorted, after the text's number.
+    keyed = np.sort((text_of << np.uint64(32)) | acc.astype(np.uint64))
+    first = np.empty(len(keyed), dtype=bool)
+    first[:1] = True
+    np.not_equal(keyed[1:], keyed[:-1], out=first[1:])
+    keyed = keyed[first]
+    counts = np.bincount((keyed >> np.uint64(32)).astype(np.int64), minlength=len(texts))
+    return keyed.astype(np.uint32), np.concatenate([[0], np.cumsum(counts)])
 
 
-def sample(shingles: "np.ndarray") -> tuple["np.ndarray", bool]:
-    """The fixed 1-in-SAMPLE_MOD sample used to measure containment, and
-    whether it is sampled (short texts keep every shingle).
+def shingle_hashes(text: str) -> "np.ndarray":
+    """``shingle_sets`` of one text."""
+    return shingle_sets([text])[0]
+
+
+def sample_sets(hashes: "np.ndarray", bounds: "np.ndarray") -> tuple["np.ndarray", "np.ndarray", "np.ndarray"]:
+    """The fixed 1-in-SAMPLE_MOD sample of each of many sets (``shingle_sets``)
+    used to measure containment: (kept hashes, their bounds, whether each set
+    is sampled). Short sets keep every shingle: a sample of a short text is
+    too noisy.
 
     A mod-sample keeps the same shingles whatever else the text holds, so
     |A ∩ B| / |A| on samples estimates containment without bias, where a
     MinHash signature would only estimate Jaccard.
     """
-    if len(shingles) < FULL_BELOW:
-        return shingles, False
-    return _sampled(shingles), True
+    import numpy as np
+
+    sizes = np.diff(bounds)
+    sampled = sizes >= FULL_BELOW
+    keep = ~np.repeat(sampled, sizes) | _in_sample(hashes)
+    kept_sizes = np.bincount(np.repeat(np.arange(len(sizes)), sizes)[keep], minlength=len(sizes))
+    return hashes[keep], np.concatenate([[0], np.cumsum(kept_sizes)]), sampled
 
 
 def overlaps(a: "np.ndarray", a_sampled: bool, others: "Sequence[tuple[np.ndarray, bool]]") -> tuple["np.ndarray", "np.ndarray"]:
@@ -122,5 +139,9 @@ def overlaps(a: "np.ndarray", a_sampled: bool, others: "Sequence[tuple[np.ndarra
     return np.where(some, counts * scale, 0.0), share
 
 
+def _in_sample(shingles: "np.ndarray") -> "np.ndarray":
+    return shingles % SAMPLE_MOD == 0
+
+
 def _sampled(shingles: "np.ndarray") -> "np.ndarray":
-    return shingles[shingles % SAMPLE_MOD == 0]
+    return shingles[_in_sample(shingles)]
