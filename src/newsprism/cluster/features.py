@@ -64,9 +64,11 @@ KEY_BLOCKS = ("W", "E")  # blocks whose rarest terms are used as blocking keys
 # "air-defence" gives "air" and "defence". Simple on purpose: this is the hot loop.
 _WORD = re.compile(r"[^\W\d_]{2,}")
 _NUMBER = re.compile(r"\d[\d,.]*\d|\d")
-# A capitalised word, optionally followed by more; the first group is the
-# punctuation (and up to two spaces) before it when it starts a sentence.
-_CAPS = re.compile(r"([.!?:;\"“”'‘’\n—–-]\s{0,2})?([A-Z][\w'’-]*[\w](?:\s+[A-Z][\w'’-]*[\w])*)")
+# A capitalised word, optionally followed by more; split() on it gives the
+# text between names too, and so what precedes each name.
+_CAPS = re.compile(r"([A-Z][\w'’-]*[\w](?:\s+[A-Z][\w'’-]*[\w])*)")
+# Punctuation and at most two spaces (of the three characters before a name): it starts a sentence.
+_SENTENCE_START = re.compile(r"[.!?:;\"“”'‘’\n—–-]\s*$")
 # Weekdays and months named in the title or lead: when the event happened.
 _WHEN = re.compile(
     r"\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|June|July|August"
@@ -113,10 +115,15 @@ def _count(*words: list[str]) -> Counter:
 def _capitalised(text: str) -> list[str]:
     """Names inside sentences, single words and adjacent pairs."""
     out: list[str] = []
-    # The text's start counts as a sentence start.
-    for start, name in _CAPS.findall("\n" + text):
-        # A sentence's first word is capitalised because it starts the sentence.
-        parts = [p for p in name.lower().split()[1 if start else 0 :] if p not in _STOP]
+    starts = _SENTENCE_START.search
+    pieces = _CAPS.split("\n" + text)  # the text's start is a sentence start
+    for before, name in zip(pieces[::2], pieces[1::2]):
+        parts = name.lower().split()
+        # Three characters before a name may reach into the name before it,
+        # which ends in a letter or digit and so starts no sentence.
+        if starts(before[-3:]):
+            del parts[0]  # capitalised because it starts the sentence
+        parts = [p for p in parts if p not in _STOP]
         out += parts
         if len(parts) > 1:
             out += map("_".join, zip(parts, parts[1:]))
