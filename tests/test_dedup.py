@@ -243,11 +243,13 @@ def test_overlap_counts_shared_shingles_on_the_sampled_scale():
     rng = np.random.default_rng(1)
 
     def some_set():
-        return np.unique(rng.integers(0, 400, rng.integers(0, 80)).astype(np.uint32))
+        values = np.unique(rng.integers(0, 400, rng.integers(0, 80)).astype(np.uint32))
+        sampled = bool(rng.integers(2))
+        return (values[values % SAMPLE_MOD == 0] if sampled else values), sampled  # a sample holds sampled hashes only
 
-    for _ in range(100):
-        a, a_sampled = some_set(), bool(rng.integers(2))
-        others = [(some_set(), bool(rng.integers(2))) for _ in range(rng.integers(0, 6))]
+    for _ in range(300):
+        a, a_sampled = some_set()
+        others = [some_set() for _ in range(rng.integers(0, 6))]
         shared, share = overlaps(a, a_sampled, others)
         for (b, b_sampled), got_shared, got_share in zip(others, shared, share):
             sa = a if a_sampled or not b_sampled else a[a % SAMPLE_MOD == 0]

@@ -114,25 +114,24 @@ def overlaps(a: "np.ndarray", a_sampled: bool, others: "Sequence[tuple[np.ndarra
     import numpy as np
 
     n = len(others)
+    sets = [b for b, _ in others]
+    sizes = np.fromiter(map(len, sets), dtype=np.int64, count=n)
+    b_sampled = np.fromiter((sampled for _, sampled in others), dtype=bool, count=n)
+    owner = np.repeat(np.arange(n), sizes)
+    flat = np.concatenate(sets) if n else np.empty(0, dtype=np.uint32)
     counts = np.zeros(n, dtype=np.int64)
-    small = np.zeros(n, dtype=np.int64)
-    scale = np.ones(n)
-    for both_full in (True, False):
-        rows = [k for k, (_, b_sampled) in enumerate(others) if (not a_sampled and not b_sampled) == both_full]
-        if not rows:
-            continue
-        mine = a if both_full or a_sampled else _sampled(a)
-        theirs = [b if both_full or b_sampled else _sampled(b) for b, b_sampled in (others[k] for k in rows)]
-        sizes = np.fromiter(map(len, theirs), dtype=np.int64, count=len(rows))
-        small[rows] = np.minimum(sizes, len(mine))
-        if both_full:
-            scale[rows] = 1.0 / SAMPLE_MOD
-        if len(mine) and sizes.any():
-            flat = np.concatenate(theirs)
-            pos = np.searchsorted(mine, flat)
-            pos[pos == len(mine)] = 0
-            hit = mine[pos] == flat
-            counts[rows] = np.bincount(np.repeat(np.arange(len(rows)), sizes)[hit], minlength=len(rows))
+    if len(a) and len(flat):
+        pos = np.searchsorted(a, flat)
+        pos[pos == len(a)] = 0
+        # A sample holds sampled hashes only, so a full set meets it in sampled
+        # hashes alone: the count is the same as after sampling the full one.
+        counts = np.bincount(owner[a[pos] == flat], minlength=n)
+    # The smaller set's size, each side as it is compared: sampled unless both are full.
+    if a_sampled:
+        small = np.minimum(len(a), np.where(b_sampled, sizes, np.bincount(owner[_in_sample(flat)], minlength=n)))
+    else:
+        small = np.minimum(sizes, np.where(b_sampled, np.count_nonzero(_in_sample(a)), len(a)))
+    scale = np.where(b_sampled | a_sampled, 1.0, 1.0 / SAMPLE_MOD)
     some = small > 0
     share = np.zeros(n)
     share[some] = counts[some] / small[some]
