@@ -59,3 +59,57 @@ def test_a_worker_that_dies_is_a_typed_error_not_a_hang():
 
     with pytest.raises(EngineError, match="worker process stopped"):
         list(ProcessEngine(1).map(os._exit, [3]))
+
+
+class Tally:
+    """A stateful stage object: what it has seen decides what it answers."""
+
+    def __init__(self, start: int) -> None:
+        self.total = start
+
+    def add(self, x: int) -> int:
+        if x < 0:
+            raise ValueError("negative")
+        self.total += x
+        return self.total
+
+    def exit(self, code: int) -> None:
+        import os
+
+        os._exit(code)
+
+
+@pytest.mark.parametrize("engine", [LocalEngine(), ProcessEngine(1)], ids=["local", "process"])
+def test_a_stage_answers_in_order_from_its_own_copy_of_the_state(engine) -> None:
+    tally = Tally(10)
+    with engine.stage(tally) as stage:
+        assert list(stage.calls("add", [1, 2])) == [11, 13]
+        assert list(stage.calls("add", [4])) == [17]  # the stage keeps its state from call to call
+        answers = stage.calls("add", [1, -1, 5])
+        assert next(answers) == 18
+        with pytest.raises(ValueError, match="negative"):
+            next(answers)
+        # The call after the failure gets its own answer: 18 + 100, plus 5 where it was
+        # already sent ahead (in a process), never the left-over answer for 5.
+        assert list(stage.calls("add", [100])) in ([118], [123])
+    assert tally.total == 10  # the caller's object is not the stage's
+
+
+def test_a_stage_keeps_only_a_few_calls_in_flight_and_a_dead_one_is_a_typed_error() -> None:
+    from newsprism.errors import EngineError
+
+    taken = []
+
+    def items():
+        for x in (1, 2, 3, 4):
+            taken.append(x)
+            yield x
+
+    with ProcessEngine(1, ahead=2).stage(Tally(0)) as stage:
+        answers = stage.calls("add", items())
+        assert taken == [1, 2]
+        assert next(answers) == 1 and taken == [1, 2, 3]
+        assert list(answers) == [3, 6, 10]
+        stage.calls("add", [1, 2, 3])  # left unread: the block still ends, and the process with it
+    with pytest.raises(EngineError, match="worker process stopped"), ProcessEngine(1).stage(Tally(0)) as stage:
+        list(stage.calls("exit", [3]))

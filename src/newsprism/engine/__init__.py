@@ -6,13 +6,23 @@ a pool of worker processes on this machine, a few batches ahead of the
 caller, so that stateful work (the copy index, the clusterer) goes on in
 this process while the workers prepare what comes next; a distributed
 engine (Ray) implements the same Protocol.
+
+A stateful step that must see every batch in order (the copy index) runs as
+a *stage*: an object that lives where the engine puts it (``Engine.stage``;
+an actor, in Ray's terms). Its methods are called on the batches in order,
+and its state is a copy of the caller's, taken when the stage starts.
 """
 
 from __future__ import annotations
 
+import contextlib
+import copy
 import os
+import pickle
+import queue
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from itertools import islice
 from typing import Any, Protocol, TypeVar
 
@@ -22,9 +32,19 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 
+class Stage(Protocol):
+    def calls(self, method: str, items: Iterable[Any]) -> Iterator[Any]:
+        """Call the stage object's ``method`` on every item, in order, yielding the results in order."""
+        ...
+
+
 class Engine(Protocol):
     def map(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
         """Apply ``fn`` to every item, yielding results in input order."""
+        ...
+
+    def stage(self, obj: Any) -> AbstractContextManager[Stage]:
+        """A stage running (a copy of) ``obj``, for the ``with`` block."""
         ...
 
 
@@ -34,6 +54,18 @@ class LocalEngine:
     def map(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
         for item in items:
             yield fn(item)
+
+    @contextmanager
+    def stage(self, obj: Any) -> Iterator[Stage]:
+        yield _LocalStage(copy.deepcopy(obj))  # a copy, as a stage elsewhere would hold
+
+
+class _LocalStage:
+    def __init__(self, obj: Any) -> None:
+        self.obj = obj
+
+    def calls(self, method: str, items: Iterable[Any]) -> Iterator[Any]:
+        return map(getattr(self.obj, method), items)
 
 
 class ProcessEngine:
@@ -87,10 +119,7 @@ class ProcessEngine:
                 try:
                     done = pending.popleft().result()
                 except BrokenProcessPool as e:
-                    raise EngineError(
-                        "a worker process stopped before its work was done (out of memory, or killed); "
-                        "in-process work (--workers 0) does without workers"
-                    ) from e
+                    raise EngineError(_DIED) from e
                 pending.extend(pool.submit(fn, item) for item in islice(todo, 1))
                 yield done
         finally:
@@ -98,6 +127,109 @@ class ProcessEngine:
                 f.cancel()
             if own_pool:
                 pool.shutdown(wait=True, cancel_futures=True)
+
+
+    def stage(self, obj: Any) -> "ProcessStage":
+        return ProcessStage(obj, ahead=self.ahead)
+
+
+_DIED = (
+    "a worker process stopped before its work was done (out of memory, or killed); "
+    "in-process work (--workers 0) does without workers"
+)
+
+
+class ProcessStage:
+    """A stage in a process of its own, started (``obj`` pickled to it) when the ``with`` block begins.
+
+    At most ``ahead`` calls are in flight; an exception raised there is
+    raised here, at its call's turn. The process starts fresh ("spawn"), as
+    the process engine's workers do.
+    """
+
+    def __init__(self, obj: Any, ahead: int = 2) -> None:
+        self.obj = obj
+        self.ahead = max(1, ahead)
+        self._proc: Any = None
+        self._in_flight = 0
+
+    def __enter__(self) -> "ProcessStage":
+        import multiprocessing
+
+        ctx = multiprocessing.get_context("spawn")
+        # Queues, not a pipe: their feeder threads send while this process works, so
+        # neither side can block the other with a large batch half sent.
+        self._tasks, self._results = ctx.Queue(), ctx.Queue()
+        self._proc = ctx.Process(target=_serve, args=(self.obj, self._tasks, self._results), daemon=True)
+        self._proc.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._tasks.put(None)
+        # Answers left unread would keep the process from ending: it waits until they are taken.
+        while self._in_flight and self._proc.is_alive():
+            with contextlib.suppress(queue.Empty):
+                self._results.get(timeout=1.0)
+                self._in_flight -= 1
+        self._proc.join(timeout=10)
+        if self._proc.is_alive():
+            self._proc.terminate()
+        self._proc = None
+        self._in_flight = 0
+
+    def calls(self, method: str, items: Iterable[Any]) -> Iterator[Any]:
+        """Sends the first items now, not at the first ``next``.
+
+        Calls still in flight from an earlier ``calls`` left unread (its
+        caller stopped, or an exception) are waited for and their answers
+        dropped first; their effect on the stage's state stays.
+        """
+        while self._in_flight:
+            self._in_flight -= 1
+            with contextlib.suppress(Exception):
+                self._answer()
+        todo = iter(items)
+        for item in islice(todo, self.ahead):
+            self._send(method, item)
+        return self._answers(method, todo)
+
+    def _send(self, method: str, item: Any) -> None:
+        self._tasks.put((method, item))
+        self._in_flight += 1
+
+    def _answers(self, method: str, todo: Iterator[Any]) -> Iterator[Any]:
+        while self._in_flight:
+            self._in_flight -= 1
+            answer = self._answer()
+            for item in islice(todo, 1):  # keep the stage busy while the caller works on this answer
+                self._send(method, item)
+            yield answer
+
+    def _answer(self) -> Any:
+        while True:
+            try:
+                ok, value = self._results.get(timeout=1.0)
+            except queue.Empty:
+                if not self._proc.is_alive():
+                    raise EngineError(_DIED) from None
+                continue
+            if not ok:
+                raise value
+            return value
+
+
+def _serve(obj: Any, tasks: Any, results: Any) -> None:
+    """The stage process: call ``obj``'s methods on what arrives, in order, until None."""
+    while (task := tasks.get()) is not None:
+        method, item = task
+        try:
+            results.put((True, getattr(obj, method)(item)))
+        except Exception as e:  # noqa: BLE001 - the caller raises it, at this call's turn
+            try:
+                pickle.dumps(e)
+            except Exception:  # noqa: BLE001 - one that cannot travel is sent as its message
+                e = EngineError(f"{type(e).__name__}: {e}")
+            results.put((False, e))
 
 
 def default_workers() -> int:
