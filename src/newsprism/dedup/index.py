@@ -32,6 +32,7 @@ FULL_SLACK = 0.1
 # a copy, however short the texts around it.
 MIN_SHARED = 4
 _SEED = 1
+_SEARCH = object()  # for _insert: no match given, find it
 
 
 @dataclass(slots=True)
@@ -109,19 +110,37 @@ class CopyIndex:
         self._members: dict[str, list[str]] = {}  # root -> its group, for groups of 2+
         self._originals: dict[str, str] = {}  # root -> its group's original, until the group grows
         self._lsh = BandIndex(LSH_BANDS)
+        self._unindexed: list[str] = []  # added with their matches given; see add()
 
     # ------------------------------------------------------------ building
 
-    def add(self, articles: Iterable[Article], prints: Iterable[Fingerprint] | None = None) -> None:
-        """Add articles; ``prints``, their ``fingerprints`` in the same order
-        (computed elsewhere, e.g. in a worker process), saves computing them here."""
+    def add(
+        self,
+        articles: Iterable[Article],
+        prints: Iterable[Fingerprint] | None = None,
+        matches: Iterable[str | None] | None = None,
+    ) -> list[str | None]:
+        """Add articles; returns, for each, the earlier article it was found to
+        copy (None: no copy, or an id added before, which is skipped).
+
+        ``prints``, their ``fingerprints`` in the same order (computed
+        elsewhere, e.g. in a worker process), saves computing them here.
+        ``matches``, what this method returned for them in an index that held
+        the same articles before (a stage running elsewhere): with it nothing
+        is searched here, and the articles join the LSH index only when this
+        index next searches.
+        """
         articles = list(articles)
         if prints is None:
             prints = fingerprints([body_text(a) for a in articles])
-        for a, fp in zip(articles, prints, strict=True):
+        given = [_SEARCH] * len(articles) if matches is None else matches
+        found: list[str | None] = []
+        for a, fp, match in zip(articles, prints, given, strict=True):
             if a.id in self._entries:
-                continue  # ids are unique in a corpus: a repeat is the same article
-            self._insert(a.id, self._entry(a, fp))
+                found.append(None)  # ids are unique in a corpus: a repeat is the same article
+            else:
+                found.append(self._insert(a.id, self._entry(a, fp), match))
+        return found
 
     def merge(self, other: "CopyIndex") -> None:
         """Add another index's articles (e.g. built on another worker)."""
@@ -141,24 +160,37 @@ class CopyIndex:
             credits_other=bool(a.syndicated_from),
         )
 
-    def _insert(self, aid: str, e: _Entry) -> None:
+    def _insert(self, aid: str, e: _Entry, match: "str | None | object" = _SEARCH) -> str | None:
         self._entries[aid] = e
         self._parent.setdefault(aid, aid)
-        if len(e.shingles):
-            best, best_share = None, 0.0
-            # In arrival order, so that of equal matches the earliest wins, in every process.
-            cands = sorted(self._lsh.query(e.minhash), key=lambda o: self._entries[o].seq)
-            found = [self._entries[c] for c in cands]
-            shared_all, share_all = overlaps(e.shingles, e.sampled, [(o.shingles, o.sampled) for o in found])
-            for other, o, shared, share in zip(cands, found, shared_all.tolist(), share_all.tolist()):
-                identical = not e.sampled and not o.sampled and share == 1.0 and len(e.shingles) == len(o.shingles)
-                if (identical or (shared >= MIN_SHARED and share >= self.containment_threshold)) and share > best_share:
-                    best, best_share = other, share
-            # Join the one closest match only: an article that holds pieces of
-            # several others (a roundup) must not chain their groups together.
-            if best is not None:
-                self._union(aid, best)
+        if not len(e.shingles):
+            return None
+        if match is _SEARCH:
+            match = self._closest(e)
             self._lsh.insert(aid, e.minhash)
+        else:
+            self._unindexed.append(aid)
+        if match is not None:
+            self._union(aid, match)  # type: ignore[arg-type]
+        return match  # type: ignore[return-value]
+
+    def _closest(self, e: _Entry) -> str | None:
+        """The earlier article that ``e`` copies most closely, if any."""
+        for aid in self._unindexed:
+            self._lsh.insert(aid, self._entries[aid].minhash)
+        self._unindexed.clear()
+        best, best_share = None, 0.0
+        # In arrival order, so that of equal matches the earliest wins, in every process.
+        cands = sorted(self._lsh.query(e.minhash), key=lambda o: self._entries[o].seq)
+        found = [self._entries[c] for c in cands]
+        shared_all, share_all = overlaps(e.shingles, e.sampled, [(o.shingles, o.sampled) for o in found])
+        for other, o, shared, share in zip(cands, found, shared_all.tolist(), share_all.tolist()):
+            identical = not e.sampled and not o.sampled and share == 1.0 and len(e.shingles) == len(o.shingles)
+            if (identical or (shared >= MIN_SHARED and share >= self.containment_threshold)) and share > best_share:
+                best, best_share = other, share
+        # The one closest match only: an article that holds pieces of several
+        # others (a roundup) must not chain their groups together.
+        return best
 
     # ------------------------------------------------------------ answers
 
