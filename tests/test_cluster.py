@@ -554,7 +554,7 @@ def test_embedder_spec_takes_a_local_model_directory(tmp_path) -> None:
         make_embedder("tfidf:/models")
 
 
-def test_copies_and_stories_are_the_same_when_batches_are_prepared_in_worker_processes():
+def test_copies_and_stories_are_the_same_when_a_worker_process_searches_the_copies():
     from newsprism.cluster.stream import group_corpus
     from newsprism.dedup import CopyIndex
     from newsprism.engine import ProcessEngine
@@ -568,7 +568,7 @@ def test_copies_and_stories_are_the_same_when_batches_are_prepared_in_worker_pro
     here, there = run(None), run(ProcessEngine(1))
     assert here[0] == there[0]
     assert any(dup for _, _, dup, _ in here[0])  # the fixture holds copies
-    # Terms of copies are counted in the workers but never enter the vocabulary.
+    # The same document frequencies: the worker counts the terms of the same articles, the originals.
     assert here[1] == there[1]
 
 

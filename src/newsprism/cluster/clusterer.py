@@ -155,11 +155,15 @@ class StoryClusterer:
 
     # ------------------------------------------------------------ adding
 
-    def add(self, batch: Sequence[Article], terms: TermBatch | None = None) -> dict[str, str]:
+    def add(
+        self, batch: Sequence[Article], terms: TermBatch | None = None, counted: Sequence[int] | None = None
+    ) -> dict[str, str]:
         """Cluster a batch; returns article id -> story id for its articles.
 
-        ``terms``, the batch's ``count_terms`` (computed elsewhere, e.g. in a
-        worker process), saves counting them here.
+        ``terms``, the ``count_terms`` of the batch's articles at positions
+        ``counted`` (default: all of them), computed elsewhere (e.g. in a
+        worker process), saves counting them here; it must hold every
+        article that is no copy (``duplicate_of`` None).
         """
         fresh = self._unique_new(batch)
         originals_here = {a.id for a in fresh if a.duplicate_of is None}
@@ -170,8 +174,8 @@ class StoryClusterer:
             vecs = self.featurizer.vectors(count_terms(originals), n_keys=KEYS)
         else:
             row: dict[str, int] = {}
-            for k, a in enumerate(batch):
-                row.setdefault(a.id, k)  # a repeated id is its first occurrence, as in ``fresh``
+            for r, k in enumerate(range(len(batch)) if counted is None else counted):
+                row.setdefault(batch[k].id, r)  # a repeated id is its first occurrence, as in ``fresh``
             vecs = self.featurizer.vectors(terms, [row[a.id] for a in originals], n_keys=KEYS)
         dense = self._embed(originals)
         first = len(self._arts)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -14,7 +13,6 @@ from newsprism.cluster.features import TermBatch, count_terms
 from newsprism.dedup import CopyIndex, apply_copies
 from newsprism.dedup.index import Fingerprint, fingerprints
 from newsprism.dedup.shingles import body_text
-from newsprism.engine import batched
 from newsprism.errors import InputError
 from newsprism.model import Article
 
@@ -26,24 +24,46 @@ BATCH = 1000
 
 
 @dataclass(slots=True)
-class Prepared:
-    """The per-article work of one batch, done before the stateful steps."""
+class Searched:
+    """The per-article work of one batch and the copies found in it, done by the copy stage."""
 
     prints: list[Fingerprint]
-    terms: TermBatch
+    matches: list[str | None]  # per article, as ``CopyIndex.add`` returns them
+    terms: TermBatch  # of the articles at positions ``counted``: those that are no copy
+    counted: list[int]
 
 
 class _Texts(NamedTuple):
-    """What a worker is sent of an article: its strings, not the parsed article."""
+    """What the copy stage is sent of an article: its strings and the fields the copy index keeps."""
 
+    id: str
     title: str | None
     text: str
     body: str
+    published: str | None
+    outlet_id: str | None
+    syndicated_from: str | None
 
 
-def prepare(texts: list[_Texts]) -> Prepared:
-    """Fingerprints and term counts of a batch: a pure function, run by the engine."""
-    return Prepared(fingerprints([t.body for t in texts]), count_terms(texts))
+class CopyStage:
+    """A copy index that searches each batch for copies, and does the batch's
+    per-article work (fingerprints, term counts) on the way: a stage, since
+    the index must see every batch, in order.
+    """
+
+    def __init__(self, copies: CopyIndex) -> None:
+        self.copies = copies
+
+    def search(self, batch: list[_Texts]) -> Searched:
+        prints = fingerprints([t.body for t in batch])
+        matches = self.copies.add(batch, prints)
+        # A copy joins its original's story, so only the others' terms are needed.
+        counted = [k for k, t in enumerate(batch) if self.copies.original_of(t.id) is None]
+        return Searched(prints, matches, count_terms([batch[k] for k in counted]), counted)
+
+
+def _texts(batch: list[Article]) -> list[_Texts]:
+    return [_Texts(a.id, a.title, a.text, body_text(a), a.published, a.outlet_id, a.syndicated_from) for a in batch]
 
 
 def group_corpus(
@@ -62,24 +82,37 @@ def group_corpus(
     clusterer held from before (a saved state) that moved to another story,
     with the story they are in now.
 
-    Without an engine, everything runs here and only the originals' terms
-    are counted; with one (``ProcessEngine``), the per-article work of each
-    batch after the first (``prepare``) runs on it, ahead of the copy index
-    and the clusterer, which take the same steps on its results.
+    Without an engine, everything runs here. With one (``ProcessEngine``), after the first batch a copy
+    of the copy index runs as a stage of the engine (``CopyStage``): it
+    searches each later batch for copies and counts its terms, a batch or
+    two ahead, while this process clusters; ``copies`` takes its answers
+    without searching again. Either way only the originals' terms are counted.
     """
     moved: dict[str, str] = {}
-    batches = list(batched(articles, batch_size))
-    prepared: Iterable[Prepared | None] = [None] * len(batches)
-    if engine is not None and len(batches) > 1:
-        # The first batch is done here while the engine starts on the next ones.
-        later = engine.map(prepare, ([_Texts(a.title, a.text, body_text(a)) for a in b] for b in batches[1:]))
-        prepared = chain([None], later)
-    for batch, prep in zip(batches, prepared):
-        copies.add(batch, prep.prints if prep else None)
+    starts = range(0, len(articles), batch_size)
+
+    def cluster(batch: list[Article], terms: TermBatch | None = None, counted: list[int] | None = None) -> None:
         apply_copies(batch, copies)
-        moved.update(clusterer.add(batch, prep.terms if prep else None))
+        moved.update(clusterer.add(batch, terms, counted))
         if on_batch:
             on_batch(len(batch))
+
+    if engine is None or len(starts) < 2:
+        for k in starts:
+            copies.add(articles[k : k + batch_size])
+            cluster(articles[k : k + batch_size])
+    else:
+        first = articles[:batch_size]
+        copies.add(first)
+        # The stage starts from the index as it is now, and searches the later
+        # batches while this process clusters the first.
+        with engine.stage(CopyStage(copies)) as stage:
+            later = stage.calls("search", (_texts(articles[k : k + batch_size]) for k in starts[1:]))
+            cluster(first)
+            for k, found in zip(starts[1:], later):
+                batch = articles[k : k + batch_size]
+                copies.add(batch, found.prints, found.matches)
+                cluster(batch, found.terms, found.counted)
     apply_copies(articles, copies)
     for a in articles:
         a.story = clusterer.story_of(a.id)

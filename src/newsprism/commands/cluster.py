@@ -17,8 +17,9 @@ WORKERS_OPT = typer.Option(
     None,
     "--workers",
     min=0,
-    help="Worker processes that prepare the next batches (fingerprints, term counts) while this one clusters; "
-    "used when there is more than one batch. Default: one fewer than the cores, at most 2; 0: none.",
+    help="Worker processes (0: none). With one, the copy search and the term counts of each batch after the first "
+    "run in a worker, a batch or two ahead, while this process clusters; used when there is more than one batch. "
+    "More than one is not used yet. Default: 1.",
 )
 STATE_OPT = typer.Option(
     None, "--state", help="Load copies and stories from this JSON file if it exists, add the inputs, save it back."
@@ -58,9 +59,8 @@ def cluster_articles(
     from newsprism.engine import ProcessEngine, default_workers
 
     copies, clusterer = load_state(state, make_embedder(embedder))
-    # This process clusters more slowly than one worker prepares: a second worker only
-    # keeps up on slower cores, more would idle.
-    workers = min(default_workers(), 2) if workers is None else workers
+    # One worker runs the copy stage (engine.Engine.stage); a second would idle.
+    workers = min(default_workers(), 1) if workers is None else workers
     engine = ProcessEngine(workers) if workers and len(articles) > BATCH else None
     with progress(quiet) as bar, engine or contextlib.nullcontext():
         task = bar.add_task("clustering", total=len(articles))
