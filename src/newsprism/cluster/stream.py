@@ -82,11 +82,12 @@ def group_corpus(
     clusterer held from before (a saved state) that moved to another story,
     with the story they are in now.
 
-    Without an engine, everything runs here. With one (``ProcessEngine``), after the first batch a copy
-    of the copy index runs as a stage of the engine (``CopyStage``): it
-    searches each later batch for copies and counts its terms, a batch or
-    two ahead, while this process clusters; ``copies`` takes its answers
-    without searching again. Either way only the originals' terms are counted.
+    Without an engine, everything runs here. With one (``ProcessEngine``),
+    after the first batch a copy of the copy index runs as a stage of the
+    engine (``CopyStage``): it searches each later batch for copies and
+    counts its terms, a batch or two ahead, while this process clusters;
+    ``copies`` takes its answers without searching again. Either way only
+    the originals' terms are counted.
     """
     moved: dict[str, str] = {}
     starts = range(0, len(articles), batch_size)

@@ -56,11 +56,11 @@ def cluster_articles(
     Returns the stories and the earlier articles that moved to another story.
     """
     from newsprism.cluster.stream import BATCH, group_corpus, load_state, make_embedder, save_state
-    from newsprism.engine import ProcessEngine, default_workers
+    from newsprism.engine import ProcessEngine
 
     copies, clusterer = load_state(state, make_embedder(embedder))
     # One worker runs the copy stage (engine.Engine.stage); a second would idle.
-    workers = min(default_workers(), 1) if workers is None else workers
+    workers = 1 if workers is None else workers
     engine = ProcessEngine(workers) if workers and len(articles) > BATCH else None
     with progress(quiet) as bar, engine or contextlib.nullcontext():
         task = bar.add_task("clustering", total=len(articles))

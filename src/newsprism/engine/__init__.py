@@ -15,14 +15,12 @@ and its state is a copy of the caller's, taken when the stage starts.
 
 from __future__ import annotations
 
-import contextlib
 import copy
-import os
 import pickle
 import queue
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager, contextmanager, suppress
 from itertools import islice
 from typing import Any, Protocol, TypeVar
 
@@ -168,7 +166,7 @@ class ProcessStage:
         self._tasks.put(None)
         # Answers left unread would keep the process from ending: it waits until they are taken.
         while self._in_flight and self._proc.is_alive():
-            with contextlib.suppress(queue.Empty):
+            with suppress(queue.Empty):
                 self._results.get(timeout=1.0)
                 self._in_flight -= 1
         self._proc.join(timeout=10)
@@ -186,7 +184,7 @@ class ProcessStage:
         """
         while self._in_flight:
             self._in_flight -= 1
-            with contextlib.suppress(Exception):
+            with suppress(Exception):
                 self._answer()
         todo = iter(items)
         for item in islice(todo, self.ahead):
@@ -230,12 +228,6 @@ def _serve(obj: Any, tasks: Any, results: Any) -> None:
             except Exception:  # noqa: BLE001 - one that cannot travel is sent as its message
                 e = EngineError(f"{type(e).__name__}: {e}")
             results.put((False, e))
-
-
-def default_workers() -> int:
-    """Worker processes that leave one core to the caller's own stateful work."""
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    return max(1, cores - 1)
 
 
 def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
