@@ -113,3 +113,29 @@ def test_a_stage_keeps_only_a_few_calls_in_flight_and_a_dead_one_is_a_typed_erro
         stage.calls("add", [1, 2, 3])  # left unread: the block still ends, and the process with it
     with pytest.raises(EngineError, match="worker process stopped"), ProcessEngine(1).stage(Tally(0)) as stage:
         list(stage.calls("exit", [3]))
+
+
+def test_a_caller_whose_stage_died_with_work_queued_still_exits(tmp_path) -> None:
+    """Items queued for a stage process that is gone must not hold the caller at exit (Ctrl-C hung it once)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = tmp_path / "caller.py"
+    script.write_text(
+        f"""import sys
+sys.path.insert(0, {str(Path(__file__).parent)!r})
+from test_engine import Tally
+from newsprism.engine import ProcessEngine
+from newsprism.errors import EngineError
+
+try:
+    with ProcessEngine(1, ahead=3).stage(Tally(0)) as stage:
+        list(stage.calls("exit", [3, b"x" * 20_000_000, b"y" * 20_000_000]))  # more than a pipe holds
+except EngineError:
+    print("stopped")
+""",
+        encoding="utf-8",
+    )
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and done.stdout.strip() == "stopped", done.stderr

@@ -162,16 +162,20 @@ class ProcessStage:
         self._proc.start()
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self._tasks.put(None)
-        # Answers left unread would keep the process from ending: it waits until they are taken.
-        while self._in_flight and self._proc.is_alive():
-            with suppress(queue.Empty):
-                self._results.get(timeout=1.0)
-                self._in_flight -= 1
-        self._proc.join(timeout=10)
-        if self._proc.is_alive():
+    def __exit__(self, exc_type: type[BaseException] | None, *exc: object) -> None:
+        if exc_type is None:
+            self._tasks.put(None)
+            # Answers left unread would keep the process from ending: it waits until they are taken.
+            while self._in_flight and self._proc.is_alive():
+                with suppress(queue.Empty):
+                    self._results.get(timeout=1.0)
+                    self._in_flight -= 1
+            self._proc.join(timeout=10)
+        if self._proc.is_alive():  # the block failed or was interrupted: its work is not wanted
             self._proc.terminate()
+            self._proc.join()
+        # Items still queued for the stopped process would keep this one from ever exiting.
+        self._tasks.cancel_join_thread()
         self._proc = None
         self._in_flight = 0
 
@@ -218,6 +222,10 @@ class ProcessStage:
 
 def _serve(obj: Any, tasks: Any, results: Any) -> None:
     """The stage process: call ``obj``'s methods on what arrives, in order, until None."""
+    import signal
+
+    # Ctrl-C reaches every process of the terminal's group: the caller decides, and stops this one.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     while (task := tasks.get()) is not None:
         method, item = task
         try:
