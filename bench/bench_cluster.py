@@ -17,7 +17,6 @@ copy stage), as the command does by default on more than one batch. Run once per
 from __future__ import annotations
 
 import argparse
-import contextlib
 import datetime as dt
 import json
 import random
@@ -120,9 +119,8 @@ def main() -> None:
     copies, clusterer = CopyIndex(), StoryClusterer(embedder)
     engine = ProcessEngine(args.workers) if args.workers else None
     t0, c0 = time.perf_counter(), time.process_time()
-    # The workers start inside the timing, as they do in the command.
-    with engine or contextlib.nullcontext():
-        group_corpus(articles, copies, clusterer, batch_size=args.batch, engine=engine)
+    # The worker starts inside the timing, as it does in the command.
+    group_corpus(articles, copies, clusterer, batch_size=args.batch, engine=engine)
     t_group, c_group = time.perf_counter() - t0, time.process_time() - c0
     if args.assignments:
         args.assignments.write_text(json.dumps({a.id: [a.story, a.duplicate_of] for a in articles}), encoding="utf-8")

@@ -100,8 +100,9 @@ def group_corpus(
 
     if engine is None or len(starts) < 2:
         for k in starts:
-            copies.add(articles[k : k + batch_size])
-            cluster(articles[k : k + batch_size])
+            batch = articles[k : k + batch_size]
+            copies.add(batch)
+            cluster(batch)
     else:
         first = articles[:batch_size]
         copies.add(first)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 from pathlib import Path
 
@@ -62,7 +61,7 @@ def cluster_articles(
     # One worker runs the copy stage (engine.Engine.stage); a second would idle.
     workers = 1 if workers is None else workers
     engine = ProcessEngine(workers) if workers and len(articles) > BATCH else None
-    with progress(quiet) as bar, engine or contextlib.nullcontext():
+    with progress(quiet) as bar:
         task = bar.add_task("clustering", total=len(articles))
         moved = group_corpus(articles, copies, clusterer, on_batch=lambda n: bar.advance(task, n), engine=engine)
     if state is not None:

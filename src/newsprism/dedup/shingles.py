@@ -141,6 +141,3 @@ def overlaps(a: "np.ndarray", a_sampled: bool, others: "Sequence[tuple[np.ndarra
 def _in_sample(shingles: "np.ndarray") -> "np.ndarray":
     return shingles % SAMPLE_MOD == 0
 
-
-def _sampled(shingles: "np.ndarray") -> "np.ndarray":
-    return shingles[_in_sample(shingles)]
