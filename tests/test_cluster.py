@@ -554,7 +554,8 @@ def test_embedder_spec_takes_a_local_model_directory(tmp_path) -> None:
         make_embedder("tfidf:/models")
 
 
-def test_copies_and_stories_are_the_same_when_a_worker_process_searches_the_copies():
+@pytest.mark.parametrize("resumed", [False, True])
+def test_copies_and_stories_are_the_same_when_a_worker_process_searches_copies_and_neighbours(resumed):
     from newsprism.cluster.stream import group_corpus
     from newsprism.dedup import CopyIndex
     from newsprism.engine import ProcessEngine
@@ -562,7 +563,10 @@ def test_copies_and_stories_are_the_same_when_a_worker_process_searches_the_copi
     def run(engine):
         arts = fixture_articles()
         copies, c = CopyIndex(), StoryClusterer()
-        group_corpus(arts, copies, c, batch_size=2, engine=engine)
+        if resumed:  # the stage starts from a saved state: its copy holds every earlier article
+            group_corpus(arts[:5], copies, c)
+            copies, c = CopyIndex.from_dict(copies.to_dict()), StoryClusterer.from_dict(json.loads(json.dumps(c.to_dict())))
+        group_corpus(arts[5 if resumed else 0 :], copies, c, batch_size=2, engine=engine)
         return [(a.id, a.story, a.duplicate_of, a.syndicated_from) for a in arts], _document_frequencies(c.featurizer)
 
     here, there = run(None), run(ProcessEngine(1))
@@ -570,6 +574,27 @@ def test_copies_and_stories_are_the_same_when_a_worker_process_searches_the_copi
     assert any(dup for _, _, dup, _ in here[0])  # the fixture holds copies
     # The same document frequencies: the worker counts the terms of the same articles, the originals.
     assert here[1] == there[1]
+
+
+def test_a_searcher_copy_finds_the_neighbours_that_add_would_find():
+    import copy
+
+    from newsprism.cluster.clusterer import Found
+
+    arts = find_copies(fixture_articles())
+    head, tail = arts[:6], arts[6:]
+    c, alone = StoryClusterer(), StoryClusterer()
+    c.add(head)
+    alone.add(head)
+    mirror = copy.deepcopy(c.searcher())
+    found = mirror.search(tail)
+    assert found.first == 6 and len(found.near) == sum(1 for a in tail if a.duplicate_of is None)
+    assert any(found.near) and all(j < len(arts) and 0 < s for near in found.near for j, s in near)
+    assert c.add(tail, found=found) == alone.add(tail)
+    assert [s.articles for s in c.stories()] == [s.articles for s in alone.stories()]
+    assert len(mirror) == len(c) and not mirror.stories()  # the copy took every article in, and keeps no story
+    with pytest.raises(ValueError, match="do not fit"):
+        StoryClusterer().add(tail, found=Found(6, found.near))
 
 
 def _document_frequencies(f) -> dict[tuple[str, str], float]:

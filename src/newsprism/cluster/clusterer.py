@@ -39,7 +39,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import chain
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from newsprism.cluster.features import Featurizer, SparseVector, TermBatch, count_terms
 from newsprism.cluster.linkage import LinkageParams, Node, add_vectors, agglomerate, merge_nodes, score, similarity_sum
@@ -77,6 +77,15 @@ REFINE_ALWAYS = 12
 REFINE_EVERY = 4
 DENSE_WEIGHT = 1.0  # embedder cosine next to the lexical blocks, when an embedder is given
 DENSE_THRESHOLD_SHIFT = 0.3  # an embedder's cosine is high for any two news texts
+
+
+class Found(NamedTuple):
+    """What ``StoryClusterer.search`` found for a batch: the index of its first
+    article that is no copy, and for each such article its nearest neighbours
+    (article index, similarity), best first."""
+
+    first: int
+    near: list[list[tuple[int, float]]]
 
 
 @dataclass(slots=True)
@@ -156,36 +165,33 @@ class StoryClusterer:
     # ------------------------------------------------------------ adding
 
     def add(
-        self, batch: Sequence[Article], terms: TermBatch | None = None, counted: Sequence[int] | None = None
+        self,
+        batch: Sequence[Article],
+        terms: TermBatch | None = None,
+        counted: Sequence[int] | None = None,
+        found: "Found | None" = None,
     ) -> dict[str, str]:
         """Cluster a batch; returns article id -> story id for its articles.
 
         ``terms``, the ``count_terms`` of the batch's articles at positions
         ``counted`` (default: all of them), computed elsewhere (e.g. in a
         worker process), saves counting them here; it must hold every
-        article that is no copy (``duplicate_of`` None).
+        article that is no copy (``duplicate_of`` None). ``found``, what
+        ``search`` returned for this batch on a copy of this clusterer as it
+        is now, saves the neighbour search.
         """
-        fresh = self._unique_new(batch)
-        originals_here = {a.id for a in fresh if a.duplicate_of is None}
-        copies = [a for a in fresh if self._follows(a, originals_here)]
-        copy_ids = {a.id for a in copies}
-        originals = [a for a in fresh if a.id not in copy_ids]
-        if terms is None:
-            vecs = self.featurizer.vectors(count_terms(originals), n_keys=KEYS)
-        else:
-            row: dict[str, int] = {}
-            for r, k in enumerate(range(len(batch)) if counted is None else counted):
-                row.setdefault(batch[k].id, r)  # a repeated id is its first occurrence, as in ``fresh``
-            vecs = self.featurizer.vectors(terms, [row[a.id] for a in originals], n_keys=KEYS)
-        dense = self._embed(originals)
-        first = len(self._arts)
-        for k, (a, vec) in enumerate(zip(originals, vecs)):
-            self._by_id[a.id] = len(self._arts)
-            self._arts.append(_Art(a.id, -1, vec, None if dense is None else dense[k], 0.0, _ordinal(a)))
+        originals, copies = self._split(batch)
+        first = self._admit(originals, self._vectors(batch, originals, terms, counted), [_ordinal(a) for a in originals], self._embed(originals))
         batch_idx = list(range(first, len(self._arts)))
-        for i in batch_idx:
-            self._post(i)
-        edges = {i: self._neighbours(i) for i in batch_idx}
+        if found is None:
+            near = [self._neighbours(i) for i in batch_idx]
+        elif found.first != first or len(found.near) != len(batch_idx):
+            raise ValueError(f"neighbours found for articles {found.first}.. do not fit this batch ({first}..)")
+        else:
+            near = found.near
+        edges = dict(zip(batch_idx, near))
+        for i, e in edges.items():
+            self._set_top(i, e)
         self._raise_hubness(edges, first)
         n_stories = len(self._stories)
         self._group(batch_idx, edges)
@@ -195,6 +201,64 @@ class StoryClusterer:
         moved |= self._refine_touched(first, n_stories)
         out = {a.id: self.story_of(a.id) for a in batch if a.id in self._by_id}
         return {**out, **{aid: self.story_of(aid) for aid in moved}}  # type: ignore[dict-item]
+
+    def search(self, batch: Sequence[Any], terms: TermBatch | None = None, counted: Sequence[int] | None = None) -> "Found":
+        """The neighbour search of ``add`` alone, for a copy of this clusterer
+        that runs ahead of it (in a worker process) and sees the same batches.
+
+        The batch's items need only ``id`` and ``duplicate_of``. The copy
+        takes the batch's articles in as ``add`` would (same indices, same
+        vectors and blocking keys), but keeps no stories.
+        """
+        taken = self.take(batch, terms, counted)
+        return Found(taken.start, [self._neighbours(i) for i in taken if self._arts[i].vec is not None])
+
+    def take(self, batch: Sequence[Any], terms: TermBatch | None = None, counted: Sequence[int] | None = None) -> range:
+        """Take a batch's articles in as ``search`` does, without searching; returns their indices."""
+        originals, copies = self._split(batch)
+        first = self._admit(originals, self._vectors(batch, originals, terms, counted), [None] * len(originals), None)
+        for a in copies:
+            self._by_id[a.id] = len(self._arts)
+            self._arts.append(_Art(a.id, -1, None, None, 0.0, None, original=self._by_id[a.duplicate_of]))
+        return range(first, len(self._arts))
+
+    def searcher(self) -> "StoryClusterer":
+        """A clusterer that shares this one's articles and blocking index but
+        holds no stories: what ``search`` needs. Copy it before use (as an
+        engine stage is copied): it shares this one's state."""
+        view = StoryClusterer(self.embedder, threshold=self.params.threshold, id_prefix=self.id_prefix, featurizer=self.featurizer)
+        view._arts, view._by_id, view._postings, view._pending = self._arts, self._by_id, self._postings, self._pending
+        return view
+
+    def _split(self, batch: Sequence[Any]) -> tuple[list[Any], list[Any]]:
+        """The batch's new articles: those clustered on their own, and copies that join their original's story."""
+        fresh = self._unique_new(batch)
+        originals_here = {a.id for a in fresh if a.duplicate_of is None}
+        copies = [a for a in fresh if self._follows(a, originals_here)]
+        copy_ids = {a.id for a in copies}
+        return [a for a in fresh if a.id not in copy_ids], copies
+
+    def _vectors(
+        self, batch: Sequence[Any], originals: list[Any], terms: TermBatch | None, counted: Sequence[int] | None
+    ) -> list[SparseVector]:
+        if terms is None:
+            return self.featurizer.vectors(count_terms(originals), n_keys=KEYS)
+        row: dict[str, int] = {}
+        for r, k in enumerate(range(len(batch)) if counted is None else counted):
+            row.setdefault(batch[k].id, r)  # a repeated id is its first occurrence, as in ``_unique_new``
+        return self.featurizer.vectors(terms, [row[a.id] for a in originals], n_keys=KEYS)
+
+    def _admit(
+        self, originals: list[Any], vecs: list[SparseVector], days: list[int | None], dense: "np.ndarray | None"
+    ) -> int:
+        """Register the articles and post them in the blocking index; returns the first one's index."""
+        first = len(self._arts)
+        for k, (a, vec) in enumerate(zip(originals, vecs)):
+            self._by_id[a.id] = len(self._arts)
+            self._arts.append(_Art(a.id, -1, vec, None if dense is None else dense[k], 0.0, days[k]))
+        for i in range(first, len(self._arts)):
+            self._post(i)
+        return first
 
     def _unique_new(self, batch: Sequence[Article]) -> list[Article]:
         seen: set[str] = set()
@@ -246,11 +310,8 @@ class StoryClusterer:
             del plist[:-POSTING_CAP]
 
     def _neighbours(self, i: int) -> list[tuple[int, float]]:
-        """Nearest neighbours of article i among the candidates, with similarities; sets its ``r``."""
-        import numpy as np
-
-        art = self._arts[i]
-        vec = art.vec
+        """Nearest neighbours of article i among the candidates, with similarities, best first."""
+        vec = self._arts[i].vec
         assert vec is not None
         postings = self._postings
         lists = [postings[k] for k in vec.keys if k in postings][:QUERY_KEYS]
@@ -260,9 +321,13 @@ class StoryClusterer:
         sims = self._similarities(i, cands)
         scored = [(s, j) for s, j in zip(sims.tolist(), cands) if s > 0]
         scored.sort(reverse=True)
-        art.top = [s for s, _ in scored[:R_NEIGHBOURS]]
-        art.r = sum(art.top) / R_NEIGHBOURS
         return [(j, s) for s, j in scored[:NEIGHBOURS]]
+
+    def _set_top(self, i: int, near: list[tuple[int, float]]) -> None:
+        """An article's hubness ``r`` from its nearest neighbours (NEIGHBOURS >= R_NEIGHBOURS of them when it has so many)."""
+        art = self._arts[i]
+        art.top = [s for _, s in near[:R_NEIGHBOURS]]
+        art.r = sum(art.top) / R_NEIGHBOURS
 
     def _similarities(self, i: int, others: list[int]) -> "np.ndarray":
         """Pair similarities of article i with each of ``others`` (lexical, mismatch penalties, dense)."""
@@ -654,11 +719,7 @@ class StoryClusterer:
 
         pairs: dict[tuple[int, int], float | None] = {}
         for i in new_idx:
-            art = self._arts[i]
-            r, top = art.r, art.top  # keep the hubness measured where the article was clustered
-            near = self._neighbours(i)
-            art.r, art.top = r, top
-            for j, _ in near:
+            for j, _ in self._neighbours(i):  # the hubness measured where it was clustered stays
                 a, b = self._live(self._arts[i].story), self._live(self._arts[j].story)
                 if a != b:
                     pairs[(key(a), key(b))] = None

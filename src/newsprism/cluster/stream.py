@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from newsprism.cluster.clusterer import StoryClusterer
+from newsprism.cluster.clusterer import Found, StoryClusterer
 from newsprism.cluster.features import TermBatch, count_terms
 from newsprism.dedup import CopyIndex, apply_copies
 from newsprism.dedup.index import Fingerprint, fingerprints
@@ -25,45 +26,74 @@ BATCH = 1000
 
 @dataclass(slots=True)
 class Searched:
-    """The per-article work of one batch and the copies found in it, done by the copy stage."""
+    """The per-article work of one batch and the copies found in it, done by the search stage."""
 
-    prints: list[Fingerprint]
     matches: list[str | None]  # per article, as ``CopyIndex.add`` returns them
     terms: TermBatch  # of the articles at positions ``counted``: those that are no copy
     counted: list[int]
+    found: Found | None  # the stories' neighbour search, when the stage runs one
 
 
 class _Texts(NamedTuple):
-    """What the copy stage is sent of an article: its strings and the fields the copy index keeps."""
+    """What the search stage is sent of an article: its strings, its copy
+    fingerprint (made here: the stage is the busier process) and the fields
+    the copy index keeps."""
 
     id: str
     title: str | None
     text: str
-    body: str
+    print: Fingerprint | None
     published: str | None
     outlet_id: str | None
     syndicated_from: str | None
 
 
-class CopyStage:
-    """A copy index that searches each batch for copies, and does the batch's
-    per-article work (fingerprints, term counts) on the way: a stage, since
-    the index must see every batch, in order.
+class _Ref(NamedTuple):
+    """What ``StoryClusterer.search`` reads of an article."""
+
+    id: str
+    duplicate_of: str | None
+
+
+class SearchStage:
+    """The searches of each batch that need only what earlier batches held,
+    never the stories: a copy of the copy index looks for copies, and a copy
+    of the clusterer's blocking index (``StoryClusterer.searcher``) finds each
+    new article's nearest neighbours; the per-article work (fingerprints,
+    term counts) is done on the way. A stage, since both indexes must see
+    every batch, in order.
     """
 
-    def __init__(self, copies: CopyIndex) -> None:
+    def __init__(self, copies: CopyIndex, neighbours: StoryClusterer | None = None, taken: list[_Texts] | None = None) -> None:
+        """``taken``: a batch the copy index holds already but ``neighbours``
+        does not yet (it is being clustered while the stage starts); it is
+        taken in before the first search."""
         self.copies = copies
+        self.neighbours = neighbours
+        self._backlog = taken or []
 
     def search(self, batch: list[_Texts]) -> Searched:
-        prints = fingerprints([t.body for t in batch])
-        matches = self.copies.add(batch, prints)
-        # A copy joins its original's story, so only the others' terms are needed.
-        counted = [k for k, t in enumerate(batch) if self.copies.original_of(t.id) is None]
-        return Searched(prints, matches, count_terms([batch[k] for k in counted]), counted)
+        if self._backlog and self.neighbours is not None:
+            self.neighbours.take(*self._originals(self._backlog))
+        self._backlog = []
+        matches = self.copies.add(batch, [t.print for t in batch])  # type: ignore[misc]
+        refs, terms, counted = self._originals(batch)
+        found = None if self.neighbours is None else self.neighbours.search(refs, terms, counted)
+        return Searched(matches, terms, counted, found)
+
+    def _originals(self, batch: list[_Texts]) -> tuple[list[_Ref], TermBatch, list[int]]:
+        """The batch as the clusterer reads it, and the term counts of the articles that are no copy:
+        a copy joins its original's story, so only the others' terms are needed."""
+        refs = [_Ref(t.id, self.copies.original_of(t.id)) for t in batch]
+        counted = [k for k, r in enumerate(refs) if r.duplicate_of is None]
+        return refs, count_terms([batch[k] for k in counted]), counted
 
 
-def _texts(batch: list[Article]) -> list[_Texts]:
-    return [_Texts(a.id, a.title, a.text, body_text(a), a.published, a.outlet_id, a.syndicated_from) for a in batch]
+def _texts(batch: list[Article], prints: list[Fingerprint] | None = None) -> list[_Texts]:
+    return [
+        _Texts(a.id, a.title, a.text, None if prints is None else prints[k], a.published, a.outlet_id, a.syndicated_from)
+        for k, a in enumerate(batch)
+    ]
 
 
 def group_corpus(
@@ -83,18 +113,24 @@ def group_corpus(
     with the story they are in now.
 
     Without an engine, everything runs here. With one (``ProcessEngine``),
-    after the first batch a copy of the copy index runs as a stage of the
-    engine (``CopyStage``): it searches each later batch for copies and
-    counts its terms, a batch or two ahead, while this process clusters;
-    ``copies`` takes its answers without searching again. Either way only
-    the originals' terms are counted.
+    after the first batch the searches run as a stage of the engine
+    (``SearchStage``), a batch or two ahead, while this process clusters:
+    a copy of the copy index searches each later batch for copies and counts
+    its terms, and (unless the clusterer has an embedder, whose model stays
+    in this process) a copy of the clusterer's blocking index finds the
+    batch's nearest neighbours. ``copies`` takes the matches without
+    searching again and ``clusterer`` the neighbours. Either way only the
+    originals' terms are counted, and the stories are the same.
     """
     moved: dict[str, str] = {}
     starts = range(0, len(articles), batch_size)
 
-    def cluster(batch: list[Article], terms: TermBatch | None = None, counted: list[int] | None = None) -> None:
+    def cluster(batch: list[Article], found: Searched | None = None) -> None:
         apply_copies(batch, copies)
-        moved.update(clusterer.add(batch, terms, counted))
+        if found is None:
+            moved.update(clusterer.add(batch))
+        else:
+            moved.update(clusterer.add(batch, found.terms, found.counted, found.found))
         if on_batch:
             on_batch(len(batch))
 
@@ -106,15 +142,24 @@ def group_corpus(
     else:
         first = articles[:batch_size]
         copies.add(first)
-        # The stage starts from the index as it is now, and searches the later
-        # batches while this process clusters the first.
-        with engine.stage(CopyStage(copies)) as stage:
-            later = stage.calls("search", (_texts(articles[k : k + batch_size]) for k in starts[1:]))
+        # The stage starts from the indexes as they are now, and searches the
+        # later batches while this process clusters the first.
+        neighbours = clusterer.searcher() if clusterer.embedder is None else None
+        sent: deque[list[Fingerprint]] = deque()
+
+        def later_batches() -> Iterator[list[_Texts]]:
+            for k in starts[1:]:
+                batch = articles[k : k + batch_size]
+                sent.append(fingerprints([body_text(a) for a in batch]))
+                yield _texts(batch, sent[-1])
+
+        with engine.stage(SearchStage(copies, neighbours, _texts(first))) as stage:
+            later = stage.calls("search", later_batches())
             cluster(first)
             for k, found in zip(starts[1:], later):
                 batch = articles[k : k + batch_size]
-                copies.add(batch, found.prints, found.matches)
-                cluster(batch, found.terms, found.counted)
+                copies.add(batch, sent.popleft(), found.matches)
+                cluster(batch, found)
     apply_copies(articles, copies)
     for a in articles:
         a.story = clusterer.story_of(a.id)
