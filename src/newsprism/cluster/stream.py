@@ -55,6 +55,15 @@ class _Ref(NamedTuple):
     duplicate_of: str | None
 
 
+class _Work(NamedTuple):
+    """One call of the search stage: a batch to search, and maybe one to take in first
+    (``StoryClusterer.take``'s arguments: the batch the copy index holds already, but
+    the stage's clusterer not yet, since this process clusters it while the stage starts)."""
+
+    texts: list[_Texts]
+    taken: tuple[list[_Ref], TermBatch, list[int]] | None = None
+
+
 class SearchStage:
     """The searches of each batch that need only what earlier batches held,
     never the stories: a copy of the copy index looks for copies, and a copy
@@ -64,18 +73,14 @@ class SearchStage:
     every batch, in order.
     """
 
-    def __init__(self, copies: CopyIndex, neighbours: StoryClusterer | None = None, taken: list[_Texts] | None = None) -> None:
-        """``taken``: a batch the copy index holds already but ``neighbours``
-        does not yet (it is being clustered while the stage starts); it is
-        taken in before the first search."""
+    def __init__(self, copies: CopyIndex, neighbours: StoryClusterer | None = None) -> None:
         self.copies = copies
         self.neighbours = neighbours
-        self._backlog = taken or []
 
-    def search(self, batch: list[_Texts]) -> Searched:
-        if self._backlog and self.neighbours is not None:
-            self.neighbours.take(*self._originals(self._backlog))
-        self._backlog = []
+    def search(self, work: "_Work") -> Searched:
+        if work.taken is not None and self.neighbours is not None:
+            self.neighbours.take(*work.taken)
+        batch = work.texts
         matches = self.copies.add(batch, [t.print for t in batch])  # type: ignore[misc]
         refs, terms, counted = self._originals(batch)
         found = None if self.neighbours is None else self.neighbours.search(refs, terms, counted)
@@ -125,12 +130,9 @@ def group_corpus(
     moved: dict[str, str] = {}
     starts = range(0, len(articles), batch_size)
 
-    def cluster(batch: list[Article], found: Searched | None = None) -> None:
+    def cluster(batch: list[Article], terms: TermBatch | None = None, counted: list[int] | None = None, found: Found | None = None) -> None:
         apply_copies(batch, copies)
-        if found is None:
-            moved.update(clusterer.add(batch))
-        else:
-            moved.update(clusterer.add(batch, found.terms, found.counted, found.found))
+        moved.update(clusterer.add(batch, terms, counted, found))
         if on_batch:
             on_batch(len(batch))
 
@@ -142,24 +144,31 @@ def group_corpus(
     else:
         first = articles[:batch_size]
         copies.add(first)
+        apply_copies(first, copies)
         # The stage starts from the indexes as they are now, and searches the
         # later batches while this process clusters the first.
         neighbours = clusterer.searcher() if clusterer.embedder is None else None
         sent: deque[list[Fingerprint]] = deque()
 
-        def later_batches() -> Iterator[list[_Texts]]:
+        def later_batches(taken: tuple[list[_Ref], TermBatch, list[int]] | None) -> Iterator[_Work]:
             for k in starts[1:]:
                 batch = articles[k : k + batch_size]
                 sent.append(fingerprints([body_text(a) for a in batch]))
-                yield _texts(batch, sent[-1])
+                yield _Work(_texts(batch, sent[-1]), taken)
+                taken = None
 
-        with engine.stage(SearchStage(copies, neighbours, _texts(first))) as stage:
-            later = stage.calls("search", later_batches())
-            cluster(first)
+        with engine.stage(SearchStage(copies, neighbours)) as stage:
+            # The first batch's terms are counted once, while the stage starts, for
+            # both this process and the stage's clusterer, which has to take it in.
+            counted = [k for k, a in enumerate(first) if a.duplicate_of is None]
+            terms = count_terms([first[k] for k in counted])
+            refs = [_Ref(a.id, a.duplicate_of) for a in first]
+            later = stage.calls("search", later_batches(None if neighbours is None else (refs, terms, counted)))
+            cluster(first, terms, counted)
             for k, found in zip(starts[1:], later):
                 batch = articles[k : k + batch_size]
                 copies.add(batch, sent.popleft(), found.matches)
-                cluster(batch, found)
+                cluster(batch, found.terms, found.counted, found.found)
     apply_copies(articles, copies)
     for a in articles:
         a.story = clusterer.story_of(a.id)
