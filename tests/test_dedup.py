@@ -170,7 +170,7 @@ PINNED_TEXT = (
 
 
 def test_an_index_given_another_index_s_matches_answers_as_it_and_searches_on(labelled):
-    """The copy stage searches; this process's index takes its matches and must agree, then and later."""
+    """The search stage searches; this process's index takes its matches and must agree, then and later."""
     arts = labelled  # originals, then copies
     searcher, follower = CopyIndex(), CopyIndex()
     found = []

@@ -58,7 +58,7 @@ def cluster_articles(
     from newsprism.engine import ProcessEngine
 
     copies, clusterer = load_state(state, make_embedder(embedder))
-    # One worker runs the copy stage (engine.Engine.stage); a second would idle.
+    # One worker runs the search stage (engine.Engine.stage); a second would idle.
     workers = 1 if workers is None else workers
     engine = ProcessEngine(workers) if workers and len(articles) > BATCH else None
     with progress(quiet) as bar:
