@@ -576,6 +576,28 @@ def test_copies_and_stories_are_the_same_when_a_worker_process_searches_copies_a
     assert here[1] == there[1]
 
 
+def test_with_an_embedder_the_stage_leaves_the_neighbour_search_here_and_stories_are_the_same():
+    from newsprism.cluster.stream import SearchStage, group_corpus
+    from newsprism.dedup import CopyIndex
+    from newsprism.engine import LocalEngine
+
+    seen: list[object] = []
+
+    class Watched(LocalEngine):
+        def stage(self, obj):
+            seen.append(obj)
+            return super().stage(obj)
+
+    def run(engine):
+        arts = fixture_articles()
+        group_corpus(arts, CopyIndex(), StoryClusterer(_Constant()), batch_size=2, engine=engine)
+        return [(a.id, a.story, a.duplicate_of) for a in arts]
+
+    assert run(None) == run(Watched())
+    (stage,) = seen
+    assert isinstance(stage, SearchStage) and stage.neighbours is None  # the model is not loaded a second time
+
+
 def test_a_searcher_copy_finds_the_neighbours_that_add_would_find():
     import copy
 
