@@ -181,7 +181,8 @@ class StoryClusterer:
         is now, saves the neighbour search.
         """
         originals, copies = self._split(batch)
-        first = self._admit(originals, self._vectors(batch, originals, terms, counted), [_ordinal(a) for a in originals], self._embed(originals))
+        vecs = self._vectors(batch, originals, terms, counted)
+        first = self._admit(originals, vecs, [_ordinal(a) for a in originals], self._embed(originals))
         batch_idx = list(range(first, len(self._arts)))
         if found is None:
             near = [self._neighbours(i) for i in batch_idx]
@@ -206,7 +207,8 @@ class StoryClusterer:
         """The neighbour search of ``add`` alone, for a copy of this clusterer
         that runs ahead of it (in a worker process) and sees the same batches.
 
-        The batch's items need only ``id`` and ``duplicate_of``. The copy
+        The batch's items need only ``id`` and ``duplicate_of`` (and
+        ``title`` and ``text`` when ``terms`` are not given). The copy
         takes the batch's articles in as ``add`` would (same indices, same
         vectors and blocking keys), but keeps no stories.
         """

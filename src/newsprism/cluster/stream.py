@@ -36,8 +36,8 @@ class Searched:
 
 class _Texts(NamedTuple):
     """What the search stage is sent of an article: its strings, its copy
-    fingerprint (made here: the stage is the busier process) and the fields
-    the copy index keeps."""
+    fingerprint (made in the sending process, since the stage is the busier
+    of the two) and the fields the copy index keeps."""
 
     id: str
     title: str | None
@@ -130,7 +130,9 @@ def group_corpus(
     moved: dict[str, str] = {}
     starts = range(0, len(articles), batch_size)
 
-    def cluster(batch: list[Article], terms: TermBatch | None = None, counted: list[int] | None = None, found: Found | None = None) -> None:
+    def cluster(
+        batch: list[Article], terms: TermBatch | None = None, counted: list[int] | None = None, found: Found | None = None
+    ) -> None:
         apply_copies(batch, copies)
         moved.update(clusterer.add(batch, terms, counted, found))
         if on_batch:
