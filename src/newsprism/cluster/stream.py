@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from newsprism.cluster.clusterer import Found, StoryClusterer
-from newsprism.cluster.features import TermBatch, count_terms
+from newsprism.cluster.features import TermBatch, Texts, count_terms
 from newsprism.dedup import CopyIndex, apply_copies
 from newsprism.dedup.index import Fingerprint, fingerprints
 from newsprism.dedup.shingles import body_text
@@ -87,11 +87,15 @@ class SearchStage:
         return Searched(matches, terms, counted, found)
 
     def _originals(self, batch: list[_Texts]) -> tuple[list[_Ref], TermBatch, list[int]]:
-        """The batch as the clusterer reads it, and the term counts of the articles that are no copy:
-        a copy joins its original's story, so only the others' terms are needed."""
-        refs = [_Ref(t.id, self.copies.original_of(t.id)) for t in batch]
-        counted = [k for k, r in enumerate(refs) if r.duplicate_of is None]
-        return refs, count_terms([batch[k] for k in counted]), counted
+        return _counted(batch, [_Ref(t.id, self.copies.original_of(t.id)) for t in batch])
+
+
+def _counted(batch: Sequence[Texts], refs: list[_Ref]) -> tuple[list[_Ref], TermBatch, list[int]]:
+    """The batch as the clusterer reads it (``refs``), and the term counts of the articles that
+    are no copy, with their positions: a copy joins its original's story, so only the others'
+    terms are needed."""
+    counted = [k for k, r in enumerate(refs) if r.duplicate_of is None]
+    return refs, count_terms([batch[k] for k in counted]), counted
 
 
 def _texts(batch: list[Article], prints: list[Fingerprint] | None = None) -> list[_Texts]:
@@ -162,9 +166,7 @@ def group_corpus(
         with engine.stage(SearchStage(copies, neighbours)) as stage:
             # The first batch's terms are counted once, while the stage starts, for
             # both this process and the stage's clusterer, which has to take it in.
-            counted = [k for k, a in enumerate(first) if a.duplicate_of is None]
-            terms = count_terms([first[k] for k in counted])
-            refs = [_Ref(a.id, a.duplicate_of) for a in first]
+            refs, terms, counted = _counted(first, [_Ref(a.id, a.duplicate_of) for a in first])
             later = stage.calls("search", later_batches(None if neighbours is None else (refs, terms, counted)))
             cluster(first, terms, counted)
             for k, found in zip(starts[1:], later):
