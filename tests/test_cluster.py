@@ -616,7 +616,7 @@ def test_a_searcher_copy_finds_the_neighbours_that_add_would_find():
     assert [s.articles for s in c.stories()] == [s.articles for s in alone.stories()]
     assert len(mirror) == len(c) and not mirror.stories()  # the copy took every article in, and keeps no story
     with pytest.raises(ValueError, match="do not fit"):
-        StoryClusterer().add(tail, found=Found(6, found.near))
+        StoryClusterer().add(tail, found=Found(6, found.near, found.vectors))
 
 
 def _document_frequencies(f) -> dict[tuple[str, str], float]:

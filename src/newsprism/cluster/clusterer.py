@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 from itertools import chain
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from newsprism.cluster.features import Featurizer, SparseVector, TermBatch, count_terms
+from newsprism.cluster.features import Featurizer, SparseVector, TermBatch, VectorBatch, count_terms
 from newsprism.cluster.linkage import LinkageParams, Node, add_vectors, agglomerate, merge_nodes, score, similarity_sum
 from newsprism.model import Article, Story
 
@@ -81,11 +81,12 @@ DENSE_THRESHOLD_SHIFT = 0.3  # an embedder's cosine is high for any two news tex
 
 class Found(NamedTuple):
     """What ``StoryClusterer.search`` found for a batch: the index of its first
-    article that is no copy, and for each such article its nearest neighbours
-    (article index, similarity), best first."""
+    article that is no copy, for each such article its nearest neighbours
+    (article index, similarity), best first, and their vectors."""
 
     first: int
     near: list[list[tuple[int, float]]]
+    vectors: VectorBatch
 
 
 @dataclass(slots=True)
@@ -160,6 +161,10 @@ class StoryClusterer:
         # so that it is posted the moment a second article shares the term.
         self._pending: dict[int, int] = {}
         self._copies: dict[int, list[int]] = {}  # article index -> its copies' indices
+        # Articles taken in with the neighbours found elsewhere (``add(found=)``) are
+        # posted only when this clusterer next searches itself: until then its
+        # blocking index is not read, and posting is a good part of taking one in.
+        self._unposted: list[int] = []
         self._scratch: "np.ndarray | None" = None  # see SparseVector.dots; never saved
 
     # ------------------------------------------------------------ adding
@@ -178,18 +183,20 @@ class StoryClusterer:
         worker process), saves counting them here; it must hold every
         article that is no copy (``duplicate_of`` None). ``found``, what
         ``search`` returned for this batch on a copy of this clusterer as it
-        is now, saves the neighbour search.
+        is now, saves the vectors and the neighbour search (``terms`` are
+        then not needed).
         """
         originals, copies = self._split(batch)
-        vecs = self._vectors(batch, originals, terms, counted)
-        first = self._admit(originals, vecs, [_ordinal(a) for a in originals], self._embed(originals))
-        batch_idx = list(range(first, len(self._arts)))
+        days, dense = [_ordinal(a) for a in originals], self._embed(originals)
         if found is None:
-            near = [self._neighbours(i) for i in batch_idx]
-        elif found.first != first or len(found.near) != len(batch_idx):
-            raise ValueError(f"neighbours found for articles {found.first}.. do not fit this batch ({first}..)")
+            first = self._admit(originals, self._vectors(batch, originals, terms, counted).unpack(), days, dense)
+            near = [self._neighbours(i) for i in range(first, len(self._arts))]
+        elif found.first != len(self._arts) or len(found.near) != len(originals):
+            raise ValueError(f"neighbours found for articles {found.first}.. do not fit this batch ({len(self._arts)}..)")
         else:
+            first = self._admit(originals, self.featurizer.take(found.vectors), days, dense, post=False)
             near = found.near
+        batch_idx = list(range(first, len(self._arts)))
         edges = dict(zip(batch_idx, near))
         for i, e in edges.items():
             self._set_top(i, e)
@@ -212,22 +219,27 @@ class StoryClusterer:
         takes the batch's articles in as ``add`` would (same indices, same
         vectors and blocking keys), but keeps no stories.
         """
-        taken = self.take(batch, terms, counted)
-        return Found(taken.start, [self._neighbours(i) for i in taken if self._arts[i].vec is not None])
+        taken, vectors = self._take(batch, terms, counted)
+        return Found(taken.start, [self._neighbours(i) for i in taken if self._arts[i].vec is not None], vectors)
 
     def take(self, batch: Sequence[Any], terms: TermBatch | None = None, counted: Sequence[int] | None = None) -> range:
         """Take a batch's articles in as ``search`` does, without searching; returns their indices."""
+        return self._take(batch, terms, counted)[0]
+
+    def _take(self, batch: Sequence[Any], terms: TermBatch | None, counted: Sequence[int] | None) -> tuple[range, VectorBatch]:
         originals, copies = self._split(batch)
-        first = self._admit(originals, self._vectors(batch, originals, terms, counted), [None] * len(originals), None)
+        vectors = self._vectors(batch, originals, terms, counted)
+        first = self._admit(originals, vectors.unpack(), [None] * len(originals), None)
         for a in copies:
             self._by_id[a.id] = len(self._arts)
             self._arts.append(_Art(a.id, -1, None, None, 0.0, None, original=self._by_id[a.duplicate_of]))
-        return range(first, len(self._arts))
+        return range(first, len(self._arts)), vectors
 
     def searcher(self) -> "StoryClusterer":
         """A clusterer that shares this one's articles and blocking index but
         holds no stories: what ``search`` needs. Copy it before use (as an
         engine stage is copied): it shares this one's state."""
+        self._post_taken()
         view = StoryClusterer(self.embedder, threshold=self.params.threshold, id_prefix=self.id_prefix, featurizer=self.featurizer)
         view._arts, view._by_id, view._postings, view._pending = self._arts, self._by_id, self._postings, self._pending
         return view
@@ -242,25 +254,38 @@ class StoryClusterer:
 
     def _vectors(
         self, batch: Sequence[Any], originals: list[Any], terms: TermBatch | None, counted: Sequence[int] | None
-    ) -> list[SparseVector]:
+    ) -> VectorBatch:
         if terms is None:
-            return self.featurizer.vectors(count_terms(originals), n_keys=KEYS)
+            return self.featurizer.vectorize(count_terms(originals), n_keys=KEYS)
         row: dict[str, int] = {}
         for r, k in enumerate(range(len(batch)) if counted is None else counted):
             row.setdefault(batch[k].id, r)  # a repeated id is its first occurrence, as in ``_unique_new``
-        return self.featurizer.vectors(terms, [row[a.id] for a in originals], n_keys=KEYS)
+        return self.featurizer.vectorize(terms, [row[a.id] for a in originals], n_keys=KEYS)
 
     def _admit(
-        self, originals: list[Any], vecs: list[SparseVector], days: list[int | None], dense: "np.ndarray | None"
+        self, originals: list[Any], vecs: list[SparseVector], days: list[int | None], dense: "np.ndarray | None",
+        post: bool = True,
     ) -> int:
-        """Register the articles and post them in the blocking index; returns the first one's index."""
+        """Register the articles and post them in the blocking index (or leave
+        that for later, see ``_unposted``); returns the first one's index."""
         first = len(self._arts)
         for k, (a, vec) in enumerate(zip(originals, vecs)):
             self._by_id[a.id] = len(self._arts)
             self._arts.append(_Art(a.id, -1, vec, None if dense is None else dense[k], 0.0, days[k]))
-        for i in range(first, len(self._arts)):
-            self._post(i)
+        if post:
+            self._post_taken()
+            for i in range(first, len(self._arts)):
+                self._post(i)
+        else:
+            self._unposted.extend(range(first, len(self._arts)))
         return first
+
+    def _post_taken(self) -> None:
+        """Post the articles taken in without posting, with the document
+        frequencies as they are now (as ``from_dict`` posts a saved state's)."""
+        for i in self._unposted:
+            self._post(i)
+        self._unposted.clear()
 
     def _unique_new(self, batch: Sequence[Article]) -> list[Article]:
         seen: set[str] = set()
@@ -681,6 +706,7 @@ class StoryClusterer:
         """
         if other.id_prefix == self.id_prefix:
             raise ValueError(f"both clusterers give story ids '{self.id_prefix}N': use distinct id_prefix values")
+        self._post_taken()
         remap = self.featurizer.absorb(other.featurizer)
         offset_art, offset_story = len(self._arts), len(self._stories)
         for a in other._arts:

@@ -42,7 +42,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from itertools import chain
+from itertools import chain, repeat
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
@@ -275,6 +275,34 @@ class SparseVector:
         return out
 
 
+@dataclass(slots=True)
+class VectorBatch:
+    """A batch's vectors, packed (a worker process sends them as a few flat
+    arrays), with what making them changed in the featurizer: a copy of it
+    takes them in (``Featurizer.take``) without counting the terms again."""
+
+    idx: "np.ndarray"  # the articles' term ids, article after article, each article's sorted
+    val: "np.ndarray"
+    ends: list[int]  # the r-th article's entries end at ends[r]
+    keys: list[int]
+    key_ends: list[int]
+    present: list[list[float]]
+    first_term: int  # the id the first new term got
+    new_terms: list[str]  # in id order
+    new_blocks: "np.ndarray"  # their blocks' positions in BLOCKS
+    df_ids: "np.ndarray"  # the terms whose document frequencies grew
+    df_add: "np.ndarray"  # by how much
+    n_docs: int  # articles counted
+
+    def unpack(self) -> list[SparseVector]:
+        out = []
+        start = key_first = 0
+        for end, key_end, present in zip(self.ends, self.key_ends, self.present):
+            out.append(SparseVector(self.idx[start:end], self.val[start:end], self.keys[key_first:key_end], present))
+            start, key_first = end, key_end
+        return out
+
+
 class Featurizer:
     """Vocabulary and running document frequencies; turns articles into vectors."""
 
@@ -292,6 +320,10 @@ class Featurizer:
 
         New terms get the next ids in the order the batch first saw them.
         """
+        return self.vectorize(batch, rows, n_keys).unpack()
+
+    def vectorize(self, batch: TermBatch, rows: Sequence[int] | None = None, n_keys: int = 8) -> VectorBatch:
+        """``vectors``, packed, with what they changed here."""
         import numpy as np
 
         nb = len(BLOCKS)
@@ -304,10 +336,9 @@ class Featurizer:
         sizes[np.tile(weights == 0, len(rows))] = 0  # unweighted blocks are dropped
         entry = np.repeat(lo - np.cumsum(sizes) + sizes, sizes) + np.arange(int(sizes.sum()))
         pos = batch.index[entry]
-        ids = self._term_ids(batch, pos)
+        first_term = self.n_terms
+        ids, df_ids, df_add, new_terms, new_blocks = self._term_ids(batch, pos)
         self.n_docs += len(rows)
-        # Each term is once per article and block, so every entry counts one document.
-        np.add.at(self.df, ids, 1)
         tfidf = (1.0 + np.log(batch.counts[entry])) * self._idf(self.df[ids])
         seg_of = np.repeat(np.arange(len(seg)), sizes)
         norms = np.sqrt(np.bincount(seg_of, weights=tfidf * tfidf, minlength=len(seg)))
@@ -318,47 +349,78 @@ class Featurizer:
         scale[kept_seg] = np.sqrt(weights[seg_block[kept_seg]]) / norms[kept_seg]
         val = (tfidf * scale[seg_of]).astype(np.float32)
         kept = kept_seg[seg_of]
+        row_of = seg_of // nb
+        # One sort for the whole batch instead of one per article: each article's
+        # kept entries by term id, and its key entries by weight, heaviest first
+        # (both stable: equal weights keep their order in the batch).
+        order = np.flatnonzero(kept)
+        order = order[np.argsort(row_of[order] << 40 | ids[order])]  # an article's ids are distinct: no ties
+        idx, vals, ends = ids[order], val[order], np.searchsorted(row_of[order], np.arange(1, len(rows) + 1)).tolist()
         is_key = np.isin(seg_block, [BLOCKS.index(k) for k in KEY_BLOCKS])[seg_of] & kept
-        penalised = [(BLOCKS.index(block), math.sqrt(p)) for block, p in self.penalties.items()]
-        kept_by_row = kept_seg.reshape(len(rows), nb).tolist()
-        ends = np.cumsum(sizes.reshape(len(rows), nb).sum(axis=1)).tolist()
-        out = []
-        start = 0
-        for r, end in enumerate(ends):
-            present = [root if kept_by_row[r][b] else 0.0 for b, root in penalised]
-            sl = slice(start, end)
-            start = end
-            k = kept[sl]
-            idx = ids[sl][k]
-            if not len(idx):
-                out.append(SparseVector(np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float32), [], present))
-                continue
-            order = np.argsort(idx, kind="stable")
-            key_mask = is_key[sl]
-            kid, kw = ids[sl][key_mask], tfidf[sl][key_mask]
-            keys = kid[np.argsort(-kw, kind="stable")[:n_keys]].tolist()
-            out.append(SparseVector(idx=idx[order], val=val[sl][k][order], keys=keys, present=present))
-        return out
+        key_at = np.flatnonzero(is_key)
+        key_at = key_at[np.argsort(-tfidf[key_at], kind="stable")]
+        key_at = key_at[np.argsort(row_of[key_at].astype(np.int16 if len(rows) < 2**15 else np.int64), kind="stable")]  # radix
+        key_row = row_of[key_at]
+        key_start = np.searchsorted(key_row, np.arange(len(rows)))
+        heaviest = np.arange(len(key_at)) - key_start[key_row] < n_keys
+        keys, key_ends = ids[key_at[heaviest]].tolist(), np.searchsorted(key_row[heaviest], np.arange(1, len(rows) + 1)).tolist()
+        penalised = [BLOCKS.index(block) for block in self.penalties]
+        roots = np.sqrt(np.array(list(self.penalties.values()), dtype=np.float64))
+        present = np.where(kept_seg.reshape(len(rows), nb)[:, penalised], roots, 0.0).tolist()
+        return VectorBatch(idx, vals, ends, keys, key_ends, present, first_term, new_terms, new_blocks, df_ids, df_add, len(rows))
 
-    def _term_ids(self, batch: TermBatch, pos: "np.ndarray") -> "np.ndarray":
-        """Our ids of the terms at these positions of the batch; new terms get the next ids, first seen first."""
+    def take(self, made: VectorBatch) -> list[SparseVector]:
+        """Vectors that a copy of this featurizer made (``vectorize``), taken in
+        as though made here: the same new terms with the same ids, the same counts."""
         import numpy as np
 
-        used = np.unique(pos)
+        if made.first_term != self.n_terms:
+            raise ValueError(f"vectors made after term {made.first_term} do not fit a featurizer of {self.n_terms} terms")
+        ids = np.arange(self.n_terms, self.n_terms + len(made.new_terms))
+        self._add_terms(made.new_terms, made.new_blocks, ids)
+        self.df[made.df_ids] += made.df_add
+        self.n_docs += made.n_docs
+        return made.unpack()
+
+    def _add_terms(self, terms: list[str], blocks: "np.ndarray", ids: "np.ndarray") -> None:
+        """New terms, with their blocks' positions and their ids (the next ones, in order)."""
+        import numpy as np
+
+        for b, block in enumerate(BLOCKS):
+            vocab = self.vocab.setdefault(block, {})
+            at = np.flatnonzero(blocks == b) if len(terms) else ()
+            if len(at):
+                vocab.update(zip(map(terms.__getitem__, at.tolist()), ids[at].tolist()))
+        self.n_terms += len(terms)
+        self._grow()
+
+    def _term_ids(self, batch: TermBatch, pos: "np.ndarray") -> tuple["np.ndarray", "np.ndarray", "np.ndarray", list[str], "np.ndarray"]:
+        """Our ids of the terms at these positions of the batch, each counted as one
+        more document; new terms get the next ids, first seen first. Also returns
+        the ids counted and by how much, and the new terms with their blocks."""
+        import numpy as np
+
         vocabs = [self.vocab.setdefault(block, {}) for block in BLOCKS]
         terms = batch.terms
-        found = []
-        for p, b in zip(used.tolist(), batch.term_block[used].tolist()):
-            vocab, term = vocabs[b], terms[p]
-            tid = vocab.get(term)
-            if tid is None:
-                tid = vocab[term] = self.n_terms
-                self.n_terms += 1
-            found.append(tid)
-        self._grow()
+        # Each term is once per article and block, so every entry counts one document.
+        docs = np.bincount(pos, minlength=len(terms))
+        used = np.flatnonzero(docs)
+        blocks = batch.term_block[used]
+        found = np.empty(len(used), dtype=np.int64)
+        # Looked up a block at a time, in C (map over dict.get): this runs over every distinct term of a batch.
+        for b, vocab in enumerate(vocabs):
+            at = np.flatnonzero(blocks == b)
+            if len(at):
+                found[at] = list(map(vocab.get, map(terms.__getitem__, used[at].tolist()), repeat(-1)))
+        new = np.flatnonzero(found < 0)  # in position order: first seen first
+        found[new] = np.arange(self.n_terms, self.n_terms + len(new))
+        new_terms, new_blocks = list(map(terms.__getitem__, used[new].tolist())), blocks[new]
+        self._add_terms(new_terms, new_blocks, found[new])
+        add = docs[used]
+        self.df[found] += add  # the ids are distinct: no np.add.at needed
         lookup = np.zeros(len(terms), dtype=np.int64)
         lookup[used] = found
-        return lookup[pos]
+        return lookup[pos], found, add, new_terms, new_blocks
 
     def _grow(self) -> None:
         if self.n_terms > len(self.df):

@@ -29,9 +29,12 @@ class Searched:
     """The per-article work of one batch and the copies found in it, done by the search stage."""
 
     matches: list[str | None]  # per article, as ``CopyIndex.add`` returns them
-    terms: TermBatch  # of the articles at positions ``counted``: those that are no copy
+    # Of the articles at positions ``counted``, those that are no copy: their term
+    # counts, or when the stage runs the stories' neighbour search, what it found
+    # (with their vectors, so the counts are not sent).
+    terms: TermBatch | None
     counted: list[int]
-    found: Found | None  # the stories' neighbour search, when the stage runs one
+    found: Found | None
 
 
 class _Texts(NamedTuple):
@@ -83,8 +86,9 @@ class SearchStage:
         batch = work.texts
         matches = self.copies.add(batch, [t.print for t in batch])  # type: ignore[misc]
         refs, terms, counted = self._originals(batch)
-        found = None if self.neighbours is None else self.neighbours.search(refs, terms, counted)
-        return Searched(matches, terms, counted, found)
+        if self.neighbours is None:
+            return Searched(matches, terms, counted, None)
+        return Searched(matches, None, counted, self.neighbours.search(refs, terms, counted))
 
     def _originals(self, batch: list[_Texts]) -> tuple[list[_Ref], TermBatch, list[int]]:
         return _counted(batch, [_Ref(t.id, self.copies.original_of(t.id)) for t in batch])
