@@ -169,25 +169,6 @@ PINNED_TEXT = (
 )
 
 
-def test_an_index_given_another_index_s_matches_answers_as_it_and_searches_on(labelled):
-    """The search stage searches; this process's index takes its matches and must agree, then and later."""
-    arts = labelled  # originals, then copies
-    searcher, follower = CopyIndex(), CopyIndex()
-    found = []
-    split = len(arts) - 100
-    for k in range(0, split, 200):
-        batch = arts[k : min(k + 200, split)]
-        matches = searcher.add(batch)
-        assert follower.add(batch, matches=matches) == matches
-        found += matches
-    assert any(found) and follower.groups() == searcher.groups()
-    # The follower indexes for search only when it next searches: then both find the same.
-    rest = arts[split:]
-    later = follower.add(rest)
-    assert any(later) and later == searcher.add(rest) and follower.groups() == searcher.groups()
-    assert [follower.original_of(a.id) for a in arts] == [searcher.original_of(a.id) for a in arts]
-
-
 def test_fingerprints_are_those_earlier_versions_saved():
     import hashlib
 

@@ -10,10 +10,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from newsprism.cluster.clusterer import Found, StoryClusterer
-from newsprism.cluster.features import TermBatch, Texts, count_terms
+from newsprism.cluster.features import TermBatch, count_terms
 from newsprism.dedup import CopyIndex, apply_copies
-from newsprism.dedup.index import Fingerprint, fingerprints
-from newsprism.dedup.shingles import body_text
 from newsprism.errors import InputError
 from newsprism.model import Article
 
@@ -26,29 +24,19 @@ BATCH = 1000
 
 @dataclass(slots=True)
 class Searched:
-    """The per-article work of one batch and the copies found in it, done by the search stage."""
+    """What the search stage did for the articles of a batch that are no copy:
+    their term counts, or when it runs the stories' neighbour search, what it
+    found (with their vectors, so the counts are not sent)."""
 
-    matches: list[str | None]  # per article, as ``CopyIndex.add`` returns them
-    # Of the articles at positions ``counted``, those that are no copy: their term
-    # counts, or when the stage runs the stories' neighbour search, what it found
-    # (with their vectors, so the counts are not sent).
     terms: TermBatch | None
-    counted: list[int]
     found: Found | None
 
 
 class _Texts(NamedTuple):
-    """What the search stage is sent of an article: its strings, its copy
-    fingerprint (made in the sending process, since the stage is the busier
-    of the two) and the fields the copy index keeps."""
+    """What the search stage reads of an article that is no copy: its strings."""
 
-    id: str
     title: str | None
     text: str
-    print: Fingerprint | None
-    published: str | None
-    outlet_id: str | None
-    syndicated_from: str | None
 
 
 class _Ref(NamedTuple):
@@ -59,54 +47,44 @@ class _Ref(NamedTuple):
 
 
 class _Work(NamedTuple):
-    """One call of the search stage: a batch to search, and maybe one to take in first
-    (``StoryClusterer.take``'s arguments: the batch the copy index holds already, but
-    the stage's clusterer not yet, since this process clusters it while the stage starts)."""
+    """One call of the search stage: a batch as the clusterer reads it, the strings
+    of its articles that are no copy, in order, and maybe a batch to take in first
+    (``StoryClusterer.take``'s arguments: the stage's clusterer starts before this
+    process has clustered the first batch)."""
 
+    refs: list[_Ref]
     texts: list[_Texts]
     taken: tuple[list[_Ref], TermBatch, list[int]] | None = None
 
 
 class SearchStage:
-    """The searches of each batch that need only what earlier batches held,
-    never the stories: a copy of the copy index looks for copies, and a copy
-    of the clusterer's blocking index (``StoryClusterer.searcher``) finds each
-    new article's nearest neighbours; the per-article work (fingerprints,
-    term counts) is done on the way. A stage, since both indexes must see
+    """The per-article work of each batch that needs only what earlier batches
+    held, never the stories: the term counts of the articles that are no copy,
+    and their nearest neighbours, found by a copy of the clusterer's blocking
+    index (``StoryClusterer.searcher``). A stage, since that index must see
     every batch, in order.
     """
 
-    def __init__(self, copies: CopyIndex, neighbours: StoryClusterer | None = None) -> None:
-        self.copies = copies
+    def __init__(self, neighbours: StoryClusterer | None = None) -> None:
         self.neighbours = neighbours
 
-    def search(self, work: "_Work") -> Searched:
-        if work.taken is not None and self.neighbours is not None:
-            self.neighbours.take(*work.taken)
-        batch = work.texts
-        matches = self.copies.add(batch, [t.print for t in batch])  # type: ignore[misc]
-        refs, terms, counted = self._originals(batch)
+    def search(self, work: _Work) -> Searched:
+        terms = count_terms(work.texts)
         if self.neighbours is None:
-            return Searched(matches, terms, counted, None)
-        return Searched(matches, None, counted, self.neighbours.search(refs, terms, counted))
-
-    def _originals(self, batch: list[_Texts]) -> tuple[list[_Ref], TermBatch, list[int]]:
-        return _counted(batch, [_Ref(t.id, self.copies.original_of(t.id)) for t in batch])
-
-
-def _counted(batch: Sequence[Texts], refs: list[_Ref]) -> tuple[list[_Ref], TermBatch, list[int]]:
-    """The batch as the clusterer reads it (``refs``), and the term counts of the articles that
-    are no copy, with their positions: a copy joins its original's story, so only the others'
-    terms are needed."""
-    counted = [k for k, r in enumerate(refs) if r.duplicate_of is None]
-    return refs, count_terms([batch[k] for k in counted]), counted
+            return Searched(terms, None)
+        if work.taken is not None:
+            self.neighbours.take(*work.taken)
+        return Searched(None, self.neighbours.search(work.refs, terms, _originals(work.refs)))
 
 
-def _texts(batch: list[Article], prints: list[Fingerprint] | None = None) -> list[_Texts]:
-    return [
-        _Texts(a.id, a.title, a.text, None if prints is None else prints[k], a.published, a.outlet_id, a.syndicated_from)
-        for k, a in enumerate(batch)
-    ]
+def _refs(batch: list[Article]) -> list[_Ref]:
+    return [_Ref(a.id, a.duplicate_of) for a in batch]
+
+
+def _originals(refs: Sequence[_Ref]) -> list[int]:
+    """Positions of the articles that are no copy: only their terms are counted, since a copy
+    joins its original's story."""
+    return [k for k, r in enumerate(refs) if r.duplicate_of is None]
 
 
 def group_corpus(
@@ -126,13 +104,13 @@ def group_corpus(
     with the story they are in now.
 
     Without an engine, everything runs here. With one (``ProcessEngine``),
-    after the first batch the searches run as a stage of the engine
-    (``SearchStage``), a batch or two ahead, while this process clusters:
-    a copy of the copy index searches each later batch for copies and counts
-    its terms, and (unless the clusterer has an embedder, whose model stays
-    in this process) a copy of the clusterer's blocking index finds the
-    batch's nearest neighbours. ``copies`` takes the matches without
-    searching again and ``clusterer`` the neighbours. Either way only the
+    after the first batch the per-article work that needs no stories runs
+    as a stage of the engine (``SearchStage``), a batch or two ahead, while
+    this process clusters: term counts and (unless the clusterer has an
+    embedder, whose model stays in this process) the neighbour search on a
+    copy of the clusterer's blocking index, whose vectors the clusterer
+    takes in. The copy search stays here, just before a batch is sent,
+    since the stage needs to know the copies. Either way only the
     originals' terms are counted, and the stories are the same.
     """
     moved: dict[str, str] = {}
@@ -141,42 +119,43 @@ def group_corpus(
     def cluster(
         batch: list[Article], terms: TermBatch | None = None, counted: list[int] | None = None, found: Found | None = None
     ) -> None:
-        apply_copies(batch, copies)
         moved.update(clusterer.add(batch, terms, counted, found))
         if on_batch:
             on_batch(len(batch))
 
+    def copies_of(batch: list[Article]) -> list[Article]:
+        copies.add(batch)
+        apply_copies(batch, copies)
+        return batch
+
     if engine is None or len(starts) < 2:
         for k in starts:
-            batch = articles[k : k + batch_size]
-            copies.add(batch)
-            cluster(batch)
+            cluster(copies_of(articles[k : k + batch_size]))
     else:
-        first = articles[:batch_size]
-        copies.add(first)
-        apply_copies(first, copies)
-        # The stage starts from the indexes as they are now, and searches the
+        first = copies_of(articles[:batch_size])
+        # The stage starts from the clusterer as it is now, and works on the
         # later batches while this process clusters the first.
         neighbours = clusterer.searcher() if clusterer.embedder is None else None
-        sent: deque[list[Fingerprint]] = deque()
+        counted_of: deque[list[int]] = deque()
 
         def later_batches(taken: tuple[list[_Ref], TermBatch, list[int]] | None) -> Iterator[_Work]:
             for k in starts[1:]:
-                batch = articles[k : k + batch_size]
-                sent.append(fingerprints([body_text(a) for a in batch]))
-                yield _Work(_texts(batch, sent[-1]), taken)
+                batch = copies_of(articles[k : k + batch_size])
+                refs = _refs(batch)
+                counted_of.append(_originals(refs))
+                yield _Work(refs, [_Texts(batch[i].title, batch[i].text) for i in counted_of[-1]], taken)
                 taken = None
 
-        with engine.stage(SearchStage(copies, neighbours)) as stage:
+        with engine.stage(SearchStage(neighbours)) as stage:
             # The first batch's terms are counted once, while the stage starts, for
             # both this process and the stage's clusterer, which has to take it in.
-            refs, terms, counted = _counted(first, [_Ref(a.id, a.duplicate_of) for a in first])
+            refs = _refs(first)
+            counted = _originals(refs)
+            terms = count_terms([first[i] for i in counted])
             later = stage.calls("search", later_batches(None if neighbours is None else (refs, terms, counted)))
             cluster(first, terms, counted)
-            for k, found in zip(starts[1:], later):
-                batch = articles[k : k + batch_size]
-                copies.add(batch, sent.popleft(), found.matches)
-                cluster(batch, found.terms, found.counted, found.found)
+            for k, done in zip(starts[1:], later):
+                cluster(articles[k : k + batch_size], done.terms, counted_of.popleft(), done.found)
     apply_copies(articles, copies)
     for a in articles:
         a.story = clusterer.story_of(a.id)

@@ -32,7 +32,6 @@ FULL_SLACK = 0.1
 # a copy, however short the texts around it.
 MIN_SHARED = 4
 _SEED = 1
-_SEARCH = object()  # for _insert: no match given, find it
 
 
 @dataclass(slots=True)
@@ -110,36 +109,19 @@ class CopyIndex:
         self._members: dict[str, list[str]] = {}  # root -> its group, for groups of 2+
         self._originals: dict[str, str] = {}  # root -> its group's original, until the group grows
         self._lsh = BandIndex(LSH_BANDS)
-        self._unindexed: list[str] = []  # added with their matches given; see add()
 
     # ------------------------------------------------------------ building
 
-    def add(
-        self,
-        articles: Iterable[Article],
-        prints: Iterable[Fingerprint] | None = None,
-        matches: Iterable[str | None] | None = None,
-    ) -> list[str | None]:
+    def add(self, articles: Iterable[Article]) -> list[str | None]:
         """Add articles; returns, for each, the earlier article it was found to
-        copy (None: no copy, or an id added before, which is skipped).
-
-        ``prints``, their ``fingerprints`` in the same order (computed
-        elsewhere, e.g. in a worker process), saves computing them here.
-        ``matches``, what this method returned for them in an index that held
-        the same articles before (a stage running elsewhere): with it nothing
-        is searched here, and the articles join the LSH index only when this
-        index next searches.
-        """
+        copy (None: no copy, or an id added before, which is skipped)."""
         articles = list(articles)
-        if prints is None:
-            prints = fingerprints([body_text(a) for a in articles])
-        given = [_SEARCH] * len(articles) if matches is None else matches
         found: list[str | None] = []
-        for a, fp, match in zip(articles, prints, given, strict=True):
+        for a, fp in zip(articles, fingerprints([body_text(a) for a in articles]), strict=True):
             if a.id in self._entries:
                 found.append(None)  # ids are unique in a corpus: a repeat is the same article
             else:
-                found.append(self._insert(a.id, self._entry(a, fp), match))
+                found.append(self._insert(a.id, self._entry(a, fp)))
         return found
 
     def merge(self, other: "CopyIndex") -> None:
@@ -160,25 +142,19 @@ class CopyIndex:
             credits_other=bool(a.syndicated_from),
         )
 
-    def _insert(self, aid: str, e: _Entry, match: "str | None | object" = _SEARCH) -> str | None:
+    def _insert(self, aid: str, e: _Entry) -> str | None:
         self._entries[aid] = e
         self._parent.setdefault(aid, aid)
         if not len(e.shingles):
             return None
-        if match is _SEARCH:
-            match = self._closest(e)
-            self._lsh.insert(aid, e.minhash)
-        else:
-            self._unindexed.append(aid)
+        match = self._closest(e)
+        self._lsh.insert(aid, e.minhash)
         if match is not None:
-            self._union(aid, match)  # type: ignore[arg-type]
-        return match  # type: ignore[return-value]
+            self._union(aid, match)
+        return match
 
     def _closest(self, e: _Entry) -> str | None:
         """The earlier article that ``e`` copies most closely, if any."""
-        for aid in self._unindexed:
-            self._lsh.insert(aid, self._entries[aid].minhash)
-        self._unindexed.clear()
         best, best_share = None, 0.0
         # In arrival order, so that of equal matches the earliest wins, in every process.
         cands = sorted(self._lsh.query(e.minhash), key=lambda o: self._entries[o].seq)
