@@ -576,6 +576,36 @@ def test_copies_and_stories_are_the_same_when_a_worker_process_searches_copies_a
     assert here[1] == there[1]
 
 
+def test_after_a_worker_run_the_clusterer_goes_on_alike_with_a_worker_or_without():
+    """Articles taken in with the stage's neighbours are posted only when the clusterer next searches."""
+    from newsprism.cluster.stream import group_corpus
+    from newsprism.dedup import CopyIndex
+    from newsprism.engine import ProcessEngine
+
+    def run(second):
+        arts = fixture_articles()
+        copies, c = CopyIndex(), StoryClusterer()
+        group_corpus(arts[:6], copies, c, batch_size=2, engine=ProcessEngine(1))
+        group_corpus(arts[6:], copies, c, batch_size=1, engine=second)
+        return [(a.id, a.story, a.duplicate_of) for a in arts], c.to_dict()
+
+    assert run(None) == run(ProcessEngine(1))
+
+
+def test_a_featurizer_copy_takes_in_the_vectors_made_by_another_as_its_own():
+    from newsprism.cluster.features import Featurizer, count_terms
+
+    arts = fixture_articles()
+    maker, taker, alone = Featurizer(), Featurizer(), Featurizer()
+    for batch in (arts[:4], arts[4:]):
+        made = maker.vectorize(count_terms(batch), n_keys=32)
+        for x, y in zip(taker.take(made), alone.vectors(count_terms(batch), n_keys=32), strict=True):
+            assert x.idx.tolist() == y.idx.tolist() and x.val.tolist() == y.val.tolist() and x.keys == y.keys
+    assert taker.to_dict() == alone.to_dict() == maker.to_dict()
+    with pytest.raises(ValueError, match="do not fit"):
+        Featurizer().take(made)  # made after the first batch's terms
+
+
 def test_with_an_embedder_the_stage_leaves_the_neighbour_search_here_and_stories_are_the_same():
     from newsprism.cluster.stream import SearchStage, group_corpus
     from newsprism.dedup import CopyIndex
