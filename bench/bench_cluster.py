@@ -9,8 +9,8 @@ perturbed so that no two are identical: 30% of sentences are dropped,
 spread over two years. About one in ten is a syndicated-style copy of an
 earlier one (new byline, trimmed tail). Articles are segmented first
 (``prepare_articles``, timed apart), then dedup and clustering run batch by
-batch exactly as the command does; ``--workers 1`` runs the copy search,
-term counts and neighbour search of each batch after the first in a worker
+batch exactly as the command does; ``--workers 1`` runs the term counts,
+vectors and neighbour search of each batch after the first in a worker
 process (the search stage), as the command does by default on more than one batch. Run once per size (peak RSS is per process).
 """
 

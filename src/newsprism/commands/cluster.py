@@ -16,8 +16,9 @@ WORKERS_OPT = typer.Option(
     None,
     "--workers",
     min=0,
-    help="Worker processes (0: none). With one, the copy search, the term counts and (with tfidf) the neighbour search "
-    "of each batch after the first run in a worker, a batch or two ahead, while this process groups; used when there is more than one batch. "
+    help="Worker processes (0: none). With one, the term counts, the vectors and (with tfidf) the neighbour search "
+    "of each batch after the first run in a worker, a batch or two ahead, while this process finds the copies and groups; "
+    "used when there is more than one batch. "
     "More than one is not used yet. Default: 1.",
 )
 STATE_OPT = typer.Option(
