@@ -37,7 +37,6 @@ clusters is the dot product of their sums: linear like the rest.
 
 from __future__ import annotations
 
-import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -388,7 +387,7 @@ class Featurizer:
 
         for b, block in enumerate(BLOCKS):
             vocab = self.vocab.setdefault(block, {})
-            at = np.flatnonzero(blocks == b) if len(terms) else ()
+            at = np.flatnonzero(blocks == b)
             if len(at):
                 vocab.update(zip(map(terms.__getitem__, at.tolist()), ids[at].tolist()))
         self.n_terms += len(terms)
