@@ -293,6 +293,20 @@ def test_cluster_command_prints_one_line_per_article():
     assert partition({r["id"]: r["story"] for r in rows}) == expected(STORY)
 
 
+def test_cluster_command_json_describes_each_story():
+    result = CliRunner().invoke(app, ["cluster", "-q", "--format", "json", str(ARTICLES)])
+    assert result.exit_code == 0, result.output
+    stories = {frozenset(s["articles"]): s for s in json.loads(result.stdout)}
+    assert set(stories) == expected(STORY)
+    mayor = stories[frozenset({"b1", "b2", "b3", "b1-copy"})]
+    # The copy's new headline is not the story's; the typical original one is.
+    assert mayor["title"] in {"Orla Brandt wins Dunmere mayoral race", "Brandt unseats Lute as Dunmere picks a new mayor"}
+    assert mayor["outlets"] == ["Dunmere Chronicle", "Harbour Herald", "Civic Ledger", "Westreach Times"]
+    assert (mayor["first_day"], mayor["last_day"]) == ("2031-05-12", "2031-05-13")
+    assert mayor["copies"] == {"b1-copy": "b1"}
+    assert stories[frozenset({"c1", "c2"})]["copies"] == {}
+
+
 def test_cluster_command_state_file_continues_a_corpus(tmp_path):
     state = tmp_path / "state.json"
     first, second = tmp_path / "first.jsonl", tmp_path / "second.jsonl"

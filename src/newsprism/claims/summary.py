@@ -24,6 +24,7 @@ REDUNDANT = 0.5
 LONG = 45
 # Weight of being near the top of the articles (tuned on NeuS val: ROUGE-2 0.173 -> 0.176).
 LEAD_WEIGHT = 3.0
+TITLE_HEADLINES = 200
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _QUOTE_OPEN = ("\"", "“", "‘", "'")
 
@@ -84,10 +85,13 @@ def summarize(claims: list[Claim], articles: list[Article]) -> list[SummarySente
 def story_title(articles: list[Article]) -> str:
     """The headline that shares most words with the other headlines (the most typical one).
 
-    Copies are left out: a republisher's new headline is not the story's.
+    Copies are left out: a republisher's new headline is not the story's. Only
+    the first TITLE_HEADLINES headlines are compared (all pairs of them): the
+    cost stays bounded in a story of thousands, and its title stops changing
+    once it has that many.
     """
     roots = copy_roots(articles)
-    titles = [a.title.strip() for a in articles if a.title and a.title.strip() and roots[a.id] == a.id]
+    titles = [a.title.strip() for a in articles if a.title and a.title.strip() and roots[a.id] == a.id][:TITLE_HEADLINES]
     if not titles:
         for a in articles:
             body = a.body_sentences()

@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from newsprism.commands._common import check_format, OUTPUT_OPT, PATHS_ARG, QUIET_OPT, STRICT_OPT, jsonl, progress, read_articles, write_output
-from newsprism.model import Article, Story, to_jsonable
+from newsprism.model import Article, Story
 
 FORMATS = ("jsonl", "json")
 EMBEDDER_OPT = typer.Option("tfidf", "--embedder", help="Text representation: tfidf (fast, default), minilm or model2vec; minilm:DIR or model2vec:DIR loads a local model.")
@@ -28,7 +28,9 @@ STATE_OPT = typer.Option(
 
 def cluster_command(
     paths: list[str] = PATHS_ARG,
-    fmt: str = typer.Option("jsonl", "--format", "-f", help="jsonl (one line per article) or json (stories)."),
+    fmt: str = typer.Option(
+        "jsonl", "--format", "-f", help="jsonl (one line per article) or json (stories: title, articles, outlets, days, copies)."
+    ),
     embedder: str = EMBEDDER_OPT,
     state: Path | None = STATE_OPT,
     workers: int | None = WORKERS_OPT,
@@ -45,7 +47,8 @@ def cluster_command(
         rows = [article_row(a) for a in articles] + [{"id": aid, "story": sid, "moved": True} for aid, sid in moved.items()]
         write_output(jsonl(rows), output)
     else:
-        write_output(json.dumps(to_jsonable(stories), ensure_ascii=False, indent=2), output)
+        by_id = {a.id: a for a in articles}
+        write_output(json.dumps([story_row(s, by_id) for s in stories], ensure_ascii=False, indent=2), output)
 
 
 def cluster_articles(
@@ -68,6 +71,19 @@ def cluster_articles(
     if state is not None:
         save_state(state, copies, clusterer)
     return clusterer.stories(), moved
+
+
+def story_row(story: Story, by_id: dict[str, Article]) -> dict:
+    """A story as ``--format json`` prints it: its head (as in the brief), its
+    title picked from the headlines of this run's articles, and its copies,
+    each mapped to the article it copies."""
+    from newsprism.claims.summary import story_title
+    from newsprism.report.jsonout import story_head
+
+    arts = [by_id[i] for i in story.articles if i in by_id]
+    if story.title is None and arts:
+        story.title = story_title(arts)
+    return {**story_head(story, by_id), "copies": {a.id: a.duplicate_of for a in arts if a.duplicate_of}}
 
 
 def article_row(a: Article) -> dict:

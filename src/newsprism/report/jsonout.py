@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from newsprism import __version__
-from newsprism.model import Article, Brief, Problem, to_jsonable
+from newsprism.model import Article, Brief, Problem, Story, to_jsonable
 from newsprism.pipeline import Analysis
 
 SCHEMA_VERSION = 1
@@ -19,14 +19,26 @@ def article_to_dict(a: Article) -> dict[str, Any]:
     return d
 
 
-def brief_to_dict(b: Brief) -> dict[str, Any]:
-    by_id = {a.id: a for a in b.articles}
+def story_head(story: Story, by_id: dict[str, Article]) -> dict[str, Any]:
+    """What a story is before what it says: id, title, articles, outlets and the
+    days it spans. Articles missing from ``by_id`` (known only to a saved state)
+    are listed but add no outlet or day."""
+    arts = [by_id[i] for i in story.articles if i in by_id]
+    days = sorted(d for d in (a.published_day for a in arts) if d is not None)
     return {
-        "id": b.story.id,
-        "title": b.story.title,
-        "articles": list(b.story.articles),
-        "absorbed": list(b.story.absorbed),
-        "outlets": list(dict.fromkeys(by_id[i].label for i in b.story.articles)),
+        "id": story.id,
+        "title": story.title,
+        "articles": list(story.articles),
+        "absorbed": list(story.absorbed),
+        "outlets": list(dict.fromkeys(a.label for a in arts)),
+        "first_day": days[0].isoformat() if days else None,
+        "last_day": days[-1].isoformat() if days else None,
+    }
+
+
+def brief_to_dict(b: Brief) -> dict[str, Any]:
+    return {
+        **story_head(b.story, {a.id: a for a in b.articles}),
         "summary": to_jsonable(b.summary),
         "claims": to_jsonable(b.claims),
         "quotes": to_jsonable(b.quotes),
