@@ -221,8 +221,26 @@ def test_merging_clusterers_records_absorbed_stories():
     assert left.story_of("b2") == left.story_of("b1")
     assert set(absorbed) == set(a_story.absorbed) | set(stories[left.story_of("b1")].absorbed)
     assert {absorbed[s] for s in absorbed} == {a_story.id, left.story_of("b1")}
+    # A story of the other's alone is still that story, under its own id.
+    assert left.story_of("c1") == left.story_of("c2") == right.story_of("c1")
+    assert partition({a.id: left.story_of(a.id) for a in arts if a.id != "b1-copy"}) == expected(STORY.keys() - {"b1-copy"})
     with pytest.raises(ValueError):
         left.merge(StoryClusterer(id_prefix="L"))
+
+
+def test_a_merge_keeps_articles_known_to_both_where_they_are_and_copies_with_their_originals():
+    arts = {a.id: a for a in find_copies(fixture_articles())}
+    left, right = StoryClusterer(id_prefix="L"), StoryClusterer(id_prefix="R")
+    left.add([arts["a1"], arts["b1"]])
+    right.add([arts[i] for i in ("a1", "a2", "b1", "b1-copy", "c1")])
+    left.merge(right)
+    assert len(left) == 5 and left._by_id["a1"] == 0 and left._by_id["b1"] == 1
+    assert left.story_of("a2") == left.story_of("a1") == "L1"
+    assert left.story_of("b1-copy") == left.story_of("b1") == "L2"
+    assert left._arts[left._by_id["b1-copy"]].original == left._by_id["b1"]
+    assert left.story_of("c1") == right.story_of("c1")
+    restored = StoryClusterer.from_dict(json.loads(json.dumps(left.to_dict())))
+    assert restored.stories() == left.stories()
 
 
 def test_distant_publication_dates_never_share_a_story():

@@ -50,6 +50,7 @@ if TYPE_CHECKING:
 
     from newsprism.cluster.embedders import Embedder
 
+BATCH = 1000  # articles grouped together: a corpus or stream is taken in this many at a time
 THRESHOLD = 0.14
 ALPHA = 0.3
 R_NEIGHBOURS = 3
@@ -196,6 +197,15 @@ class StoryClusterer:
         else:
             first = self._admit(originals, self.featurizer.take(found.vectors), days, dense, post=False)
             near = found.near
+        moved = self._settle(first, near, [(a.id, self._by_id[a.duplicate_of], _ordinal(a)) for a in copies])
+        out = {a.id: self.story_of(a.id) for a in batch if a.id in self._by_id}
+        return {**out, **{aid: self.story_of(aid) for aid in moved}}  # type: ignore[dict-item]
+
+    def _settle(self, first: int, near: list[list[tuple[int, float]]], copies: list[tuple[str, int, int | None]]) -> set[str]:
+        """Group the articles from ``first`` on, just taken in, as one batch
+        (steps 3 to 6 of the module docstring), given each one's nearest
+        neighbours; ``copies`` (id, index of the original, day) join their
+        originals' stories. Returns the ids of earlier articles that moved."""
         batch_idx = list(range(first, len(self._arts)))
         edges = dict(zip(batch_idx, near))
         for i, e in edges.items():
@@ -204,11 +214,9 @@ class StoryClusterer:
         n_stories = len(self._stories)
         self._group(batch_idx, edges)
         moved = self._reconsider(edges, first)
-        for a in copies:
-            self._add_copy(a)
-        moved |= self._refine_touched(first, n_stories)
-        out = {a.id: self.story_of(a.id) for a in batch if a.id in self._by_id}
-        return {**out, **{aid: self.story_of(aid) for aid in moved}}  # type: ignore[dict-item]
+        for copy in copies:
+            self._add_copy(*copy)
+        return moved | self._refine_touched(first, n_stories)
 
     def search(self, batch: Sequence[Any], terms: TermBatch | None = None, counted: Sequence[int] | None = None) -> "Found":
         """The neighbour search of ``add`` alone, for a copy of this clusterer
@@ -301,11 +309,10 @@ class StoryClusterer:
         target = a.duplicate_of
         return target is not None and target != a.id and (target in self._by_id or target in originals_here)
 
-    def _add_copy(self, a: Article) -> None:
-        original = self._by_id[a.duplicate_of]  # type: ignore[index]
+    def _add_copy(self, article_id: str, original: int, day: int | None) -> None:
         s = self._live(self._arts[original].story)
-        i = self._by_id[a.id] = len(self._arts)
-        self._arts.append(_Art(a.id, s, None, None, 0.0, _ordinal(a), original=original))
+        i = self._by_id[article_id] = len(self._arts)
+        self._arts.append(_Art(article_id, s, None, None, 0.0, day, original=original))
         self._copies.setdefault(original, []).append(i)
         self._stories[s].members.append(i)
 
@@ -700,59 +707,71 @@ class StoryClusterer:
     def merge(self, other: "StoryClusterer") -> dict[str, str]:
         """Fold in a clusterer that ran elsewhere (its prefix must differ).
 
-        Its vocabulary is mapped onto this one and its stories are grouped
-        with these exactly like a batch's articles. Returns the other's story
-        ids that were absorbed, mapped to the story that absorbed them.
+        Its articles are taken in here in the order they arrived there,
+        ``BATCH`` at a time, and each lot is grouped as ``add`` groups a
+        batch: with their vectors (mapped onto this vocabulary, not made
+        again) they are searched among all the articles here, grouped,
+        reconsidered and refined, so the result is what one clusterer that
+        saw both streams, this one's first, would give. An article known here
+        already keeps its place here.
+
+        Its stories keep their ids where they can: each maps to the story here
+        that holds most of its articles. A story the merge made takes the id
+        of the first of the other's stories to map to it; any other maps into
+        the story it maps to and is recorded there as absorbed, with the ids it
+        had absorbed itself. Returns those absorbed ids (of the other's live
+        stories), mapped to the story that absorbed them.
         """
         if other.id_prefix == self.id_prefix:
             raise ValueError(f"both clusterers give story ids '{self.id_prefix}N': use distinct id_prefix values")
         self._post_taken()
         remap = self.featurizer.absorb(other.featurizer)
-        offset_art, offset_story = len(self._arts), len(self._stories)
-        for a in other._arts:
-            vec = None if a.vec is None else _remap(a.vec, remap)
-            self._by_id[a.id] = len(self._arts)
-            original = None if a.original is None else a.original + offset_art
-            self._arts.append(_Art(a.id, a.story + offset_story, vec, a.dense, a.r, a.day, list(a.top), original))
-            if original is not None:
-                self._copies.setdefault(original, []).append(len(self._arts) - 1)
+        n_stories = len(self._stories)
+        here: dict[int, int] = {}  # the other's article index -> the index here
+        for start in range(0, len(other._arts), BATCH):
+            first = len(self._arts)
+            copies = []
+            for k in range(start, min(start + BATCH, len(other._arts))):
+                a = other._arts[k]
+                if a.id in self._by_id:
+                    here[k] = self._by_id[a.id]
+                elif a.vec is None:
+                    copies.append((k, a))
+                else:
+                    here[k] = self._by_id[a.id] = len(self._arts)
+                    self._arts.append(_Art(a.id, -1, _remap(a.vec, remap), a.dense, 0.0, a.day))
+                    self._post(here[k])
+            near = [self._neighbours(i) for i in range(first, len(self._arts))]
+            # A copy follows its original there, so the original has its index here by now.
+            rows = [(a.id, here[a.original], a.day) for _, a in copies]  # type: ignore[index]
+            for n, (k, _) in enumerate(copies):
+                here[k] = len(self._arts) + n
+            self._settle(first, near, rows)
+        return self._keep_ids(other, here, n_stories)
+
+    def _keep_ids(self, other: "StoryClusterer", here: dict[int, int], n_stories: int) -> dict[str, str]:
+        """Give the other's story ids to the stories ``merge`` made (``n_stories`` on); see ``merge``."""
+        made = {self._stories[s].id for s in range(n_stories, len(self._stories))}  # never given out
+        claimed: set[int] = set()
+        target: dict[str, int] = {}
         for st in other._stories:
-            idx, val = _remap_arrays(st.idx, st.val, remap)
-            self._stories.append(
-                _Story(
-                    st.id, [m + offset_art for m in st.members], idx, val, st.dense, st.r_sum, st.n,
-                    st.lo, st.hi, list(st.absorbed),
-                    None if st.merged_into is None else st.merged_into + offset_story,
-                    st.pen,
-                    st.inner,
-                )
-            )
-        new_idx = [i for i in range(offset_art, len(self._arts)) if self._arts[i].vec is not None]
-        for i in new_idx:
-            self._post(i)
-        before = {s: self._stories[s].id for s in range(offset_story, len(self._stories)) if self._stories[s].merged_into is None}
-        self._group_stories(new_idx)
-        return {sid: self._stories[self._live(s)].id for s, sid in before.items() if self._live(s) != s}
-
-    def _group_stories(self, new_idx: list[int]) -> None:
-        """Link the stories of the given articles to the stories their neighbours are in."""
-        nodes: dict[int, Node] = {}
-        key_of_story: dict[int, int] = {}
-
-        def key(s: int) -> int:
-            if s not in key_of_story:
-                key_of_story[s] = len(nodes)
-                nodes[len(nodes)] = self._story_node(s)
-            return key_of_story[s]
-
-        pairs: dict[tuple[int, int], float | None] = {}
-        for i in new_idx:
-            for j, _ in self._neighbours(i):  # the hubness measured where it was clustered stays
-                a, b = self._live(self._arts[i].story), self._live(self._arts[j].story)
-                if a != b:
-                    pairs[(key(a), key(b))] = None
-        self._link(nodes, pairs)
-
+            members = [here[m] for m in st.members if m in here]
+            if st.merged_into is not None or not members:
+                continue
+            votes = Counter(self._live(self._arts[m].story) for m in members)
+            t = min(votes, key=lambda s: (-votes[s], s))
+            dst = self._stories[t]
+            if t >= n_stories and t not in claimed:
+                claimed.add(t)
+                dst.id = st.id
+            else:
+                dst.absorbed.append(st.id)
+                target[st.id] = t
+            dst.absorbed.extend(st.absorbed)
+        for st in self._stories:  # a story the merge made and absorbed again leaves no trace
+            if st.absorbed and not made.isdisjoint(st.absorbed):
+                st.absorbed = [sid for sid in st.absorbed if sid not in made]
+        return {sid: self._stories[self._live(t)].id for sid, t in target.items()}
 
 def cluster_stories(articles: list[Article], embedder: "Embedder | None" = None) -> list[Story]:
     """Set ``Article.story`` on every article and return the stories."""
@@ -786,16 +805,12 @@ def _pen(vec: SparseVector) -> "np.ndarray | None":
 
 
 def _remap(vec: SparseVector, remap: "np.ndarray") -> SparseVector:
-    idx, val = _remap_arrays(vec.idx, vec.val, remap)
-    return SparseVector(idx, val, [int(remap[k]) for k in vec.keys], list(vec.present))
-
-
-def _remap_arrays(idx: "np.ndarray", val: "np.ndarray", remap: "np.ndarray"):
+    """A vector of another featurizer in this one's term ids (``Featurizer.absorb``)."""
     import numpy as np
 
-    new = remap[idx]
-    order = np.argsort(new)
-    return new[order], val[order]
+    idx = remap[vec.idx]
+    order = np.argsort(idx)
+    return SparseVector(idx[order], vec.val[order], [int(remap[k]) for k in vec.keys], list(vec.present))
 
 
 def _art_to_dict(a: _Art) -> dict[str, Any]:

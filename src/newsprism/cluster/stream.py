@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from newsprism.cluster.clusterer import Found, StoryClusterer
+from newsprism.cluster.clusterer import BATCH, Found, StoryClusterer
 from newsprism.cluster.features import TermBatch, count_terms
 from newsprism.dedup import CopyIndex, apply_copies
 from newsprism.errors import InputError
@@ -21,7 +21,6 @@ if TYPE_CHECKING:
     from newsprism.cluster.embedders import Embedder
     from newsprism.engine import Engine
 
-BATCH = 1000
 
 
 @dataclass(slots=True)
