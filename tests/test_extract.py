@@ -244,6 +244,24 @@ def test_wire_byline_on_another_outlet_is_syndication():
     assert a.outlet == "Tamsin Herald"
 
 
+@pytest.mark.parametrize("text", ["By VELA MORENO Associated Press", "By VELA MORENO\nAssociated Press"])
+def test_an_ap_byline_without_a_comma_names_the_agency(text):
+    a = prep(f"Storm closes port\n\n{text}\n\nThe port closed. Ships waited.", outlet="Tamsin Herald")
+    assert a.byline == ["VELA MORENO"] and a.syndicated_from == "The Associated Press"
+    assert "byline" in kinds(a) and "Associated" not in " ".join(a.text[s.start : s.end] for s in a.body_sentences())
+
+
+@pytest.mark.parametrize("signoff,wire", [("— AFP", "Agence France-Presse"), ("(Reuters)", "Reuters"), ("-- dpa", "Deutsche Presse-Agentur")])
+def test_an_agency_sign_off_is_syndication(signoff, wire):
+    a = prep(f"The port closed. Ships waited.\n\n{signoff}", outlet="Tamsin Herald")
+    assert a.syndicated_from == wire and kinds(a) == ["body", "note"]
+
+
+def test_a_closing_line_that_names_no_agency_stays_text():
+    a = prep("The port closed. Ships waited.\n\n— Staff", outlet="Tamsin Herald")
+    assert a.syndicated_from is None
+
+
 def test_reuters_footer_credits():
     a = prep("The port closed. Ships waited.\n\n(Reporting by Ilse Berg in Oslo and Tomas Rey; Editing by Ana Lutz)")
     assert a.byline == ["Ilse Berg", "Tomas Rey"]
@@ -335,6 +353,8 @@ def test_wire_dateline_on_a_newspaper_is_syndication():
         ("Distributed by Tribune Content Agency, LLC.", "Tribune Content Agency"),
         ("This story was first published by Brightwater Report, a nonprofit newsroom.", "Brightwater Report"),
         ("Editor's note: This piece first appeared on Fieldnotes Weekly.", "Fieldnotes Weekly"),
+        ("This article is republished from The Conversation under a Creative Commons license.", "The Conversation"),
+        ("This story has been reprinted with permission from the Quayside Echo.", "Quayside Echo"),
     ],
 )
 def test_syndication_notes(line, source):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from newsprism.extract.outlets import canonical_outlet, host_of
+from newsprism.extract.outlets import canonical_outlet, host_of, is_wire
 
 # ---------------------------------------------------------------- dates
 
@@ -226,7 +226,12 @@ def parse_byline(text: str) -> Byline | None:
     for s, e in _pieces(text, *pieces[0], _NAME_SEP):
         s, e = _trim(text, s, e)
         if tail or not looks_like_person(text[s:e]):
-            tail.append((s, e))
+            split = None if tail or result.org else _name_then_outlet(text, s, e)
+            if split is None:
+                tail.append((s, e))
+            else:
+                result.names.append(split[0])
+                result.org = split[1]
         else:
             result.names.append(Found(text[s:e], s, e))
     for s, e in [*tail, *pieces[1:]]:
@@ -244,6 +249,24 @@ def parse_byline(text: str) -> Byline | None:
     if not result.names and not (result.org and canonical_outlet(result.org.value)):
         return None
     return result
+
+
+def parse_outlet_line(text: str) -> Byline | None:
+    """A line that is only the name of an outlet we know ("Associated Press"), as a byline's organisation."""
+    s, e = _trim(text, 0, len(text))
+    if not 0 < len(text[s:e].split()) <= 5 or canonical_outlet(text[s:e]) is None:
+        return None
+    return Byline(org=Found(text[s:e], s, e))
+
+
+def _name_then_outlet(text: str, s: int, e: int) -> tuple[Found, Found] | None:
+    """ "JANE DOE Associated Press": a name, then an outlet we know, with no comma (as AP prints them)."""
+    words = [(s + m.start(), s + m.end()) for m in re.finditer(r"\S+", text[s:e])]
+    for k in range(1, min(4, len(words) - 2) + 1):
+        name_end, cut = words[-k - 1][1], words[-k][0]
+        if canonical_outlet(text[cut:e]) and looks_like_person(text[s:name_end]):
+            return Found(text[s:name_end], s, name_end), Found(text[cut:e], cut, e)
+    return None
 
 
 def _parse_role_line(text: str) -> Byline | None:
@@ -283,6 +306,9 @@ _SYNDICATION = re.compile(
             (?:was\s+|is\s+)?(?:originally|first)\s+(?:appeared|published|ran|posted|printed)(?:\s+(?:in|on|at|by))?
       | (?:originally|first)\s+(?:appeared|published|ran|posted)\s+(?:in|on|at|by)
       | (?:distributed|syndicated)\s+by
+      | (?:this|the)\s+(?:article|story|piece|post|report|column|essay|interview|op-ed|commentary)\s+
+            (?:is|was|has\s+been)\s+(?:republished|reprinted)\s+(?:here\s+)?
+            (?:with\s+(?:the\s+)?(?:kind\s+)?permission\s+)?(?:from|of|by)
     )\s+(?P<src>\S.*)""",
     re.I | re.X | re.S,
 )
@@ -330,6 +356,22 @@ def parse_copyright(text: str) -> Found | None:
     if m is None:
         return None
     return _source(text, len(text) - len(text.lstrip()) + m.start("src"))
+
+
+_SIGNOFF = re.compile(r"^[\s(\[]*(?:(?:--|[–—-])\s*)?(?P<src>[A-Za-z][\w.&'’ -]{0,40}?)[\s.)\]]*$")
+
+
+def parse_wire_signoff(text: str) -> Found | None:
+    """A closing line that is a news agency's name alone: "— AFP", "(Reuters)", "-- dpa".
+
+    Only agencies we know: a lone "— Staff" or "(Editing)" names no source."""
+    m = _SIGNOFF.match(text)
+    if m is None:
+        return None
+    known = canonical_outlet(m["src"])
+    if known is None or not is_wire(known[0]):
+        return None
+    return Found(m["src"], m.start("src"), m.end("src"))
 
 
 # ---------------------------------------------------------------- wire datelines

@@ -135,6 +135,8 @@ def _header(a: Article, paras: list[_Para]) -> int | None:
         if _words(line) > 20:
             continue
         byline = md.parse_byline(line)
+        if byline is None and i and paras[i - 1].kind == "byline":
+            byline = md.parse_outlet_line(line)  # "By JANE DOE" then "Associated Press" on a line of its own
         if byline:
             p.kind = "byline"
             _apply_byline(a, byline, p.start)
@@ -263,6 +265,9 @@ def _notes(a: Article, paras: list[_Para]) -> None:
                 _set_syndication(a, copyright_.value, s, e)
             elif not a.outlet:
                 _set_outlet(a, copyright_.value, s, e)
+        elif (signoff := md.parse_wire_signoff(line)) is not None:
+            p.kind = "note"
+            _set_syndication(a, signoff.value, p.start + signoff.start, p.start + signoff.end)
         elif md.is_boilerplate(line):
             p.kind = "note"
             credits = md.parse_credits(line)
