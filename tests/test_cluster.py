@@ -83,6 +83,20 @@ def test_state_round_trips_through_json():
     assert {a.id: restored.story_of(a.id) for a in arts} == {a.id: c.story_of(a.id) for a in arts}
 
 
+def test_a_state_saved_with_plain_lists_still_loads():
+    from newsprism.arrays import decode
+
+    c = StoryClusterer()
+    c.add(find_copies(fixture_articles()))
+    saved = json.loads(json.dumps(c.to_dict()))
+    dtypes = {"idx": "int64", "val": "float32", "dense": "float32", "pen": "float64"}
+    for row in saved["articles"] + saved["stories"]:
+        row.update({k: decode(row[k], dtype).tolist() for k, dtype in dtypes.items() if isinstance(row.get(k), str)})
+    saved["featurizer"]["df"] = decode(saved["featurizer"]["df"], "float64").tolist()
+    saved["version"] = 1  # as versions before arrays were packed wrote it
+    assert StoryClusterer.from_dict(saved).to_dict() == c.to_dict()
+
+
 def test_an_earlier_article_learns_of_closer_neighbours_that_arrive_later():
     arts = find_copies(fixture_articles())
     c = StoryClusterer()

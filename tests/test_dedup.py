@@ -87,6 +87,17 @@ def test_state_saves_loads_and_merges():
     assert index.groups() == [["b1", "b1-copy"]]
 
 
+def test_a_state_saved_with_plain_lists_still_loads():
+    from newsprism.arrays import decode
+
+    index = CopyIndex()
+    index.add(fixture_articles())
+    saved = json.loads(json.dumps(index.to_dict()))
+    for entry in saved["articles"].values():
+        entry["shingles"], entry["minhash"] = (decode(entry[k], "uint32").tolist() for k in ("shingles", "minhash"))
+    assert CopyIndex.from_dict(saved).to_dict() == index.to_dict()
+
+
 # ---------------------------------------------------------------- labelled set from real articles
 
 

@@ -41,6 +41,7 @@ from dataclasses import dataclass, field
 from itertools import chain
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from newsprism.arrays import decode, encode
 from newsprism.cluster.features import Featurizer, SparseVector, TermBatch, VectorBatch, count_terms
 from newsprism.cluster.linkage import LinkageParams, Node, add_vectors, agglomerate, merge_nodes, score, similarity_sum
 from newsprism.model import Article, Story
@@ -680,7 +681,7 @@ class StoryClusterer:
         The embedder itself is not saved: pass the same one to ``from_dict``.
         """
         return {
-            "version": 1,
+            "version": 2,  # 2: arrays as base64 (``newsprism.arrays``); 1 (lists) still loads
             "threshold": self.params.threshold,
             "id_prefix": self.id_prefix,
             "featurizer": self.featurizer.to_dict(),
@@ -817,11 +818,11 @@ def _art_to_dict(a: _Art) -> dict[str, Any]:
     return {
         "id": a.id,
         "story": a.story,
-        "idx": None if a.vec is None else a.vec.idx.tolist(),
-        "val": None if a.vec is None else a.vec.val.tolist(),
+        "idx": None if a.vec is None else encode(a.vec.idx, "int64"),
+        "val": None if a.vec is None else encode(a.vec.val, "float32"),
         "keys": None if a.vec is None else a.vec.keys,
         "present": None if a.vec is None else a.vec.present,
-        "dense": None if a.dense is None else a.dense.tolist(),
+        "dense": None if a.dense is None else encode(a.dense, "float32"),
         "r": a.r,
         "day": a.day,
         "top": a.top,
@@ -830,14 +831,10 @@ def _art_to_dict(a: _Art) -> dict[str, Any]:
 
 
 def _art_from_dict(d: dict[str, Any]) -> _Art:
-    import numpy as np
-
     vec = None
     if d["idx"] is not None:
-        vec = SparseVector(
-            np.asarray(d["idx"], dtype=np.int64), np.asarray(d["val"], dtype=np.float32), list(d["keys"]), list(d.get("present") or [])
-        )
-    dense = None if d["dense"] is None else np.asarray(d["dense"], dtype=np.float32)
+        vec = SparseVector(decode(d["idx"], "int64"), decode(d["val"], "float32"), list(d["keys"]), list(d.get("present") or []))
+    dense = None if d["dense"] is None else decode(d["dense"], "float32")
     # States saved before "top" was kept: r stands for its neighbours' mean.
     top = d.get("top") or ([d["r"]] * R_NEIGHBOURS if vec is not None else [])
     return _Art(d["id"], d["story"], vec, dense, d["r"], d["day"], list(top), d.get("original"))
@@ -847,28 +844,26 @@ def _story_to_dict(s: _Story) -> dict[str, Any]:
     return {
         "id": s.id,
         "members": s.members,
-        "idx": s.idx.tolist(),
-        "val": s.val.tolist(),
-        "dense": None if s.dense is None else s.dense.tolist(),
+        "idx": encode(s.idx, "int64"),
+        "val": encode(s.val, "float32"),
+        "dense": None if s.dense is None else encode(s.dense, "float32"),
         "r_sum": s.r_sum,
         "n": s.n,
         "lo": s.lo,
         "hi": s.hi,
         "absorbed": s.absorbed,
         "merged_into": s.merged_into,
-        "pen": None if s.pen is None else s.pen.tolist(),
+        "pen": None if s.pen is None else encode(s.pen, "float64"),
         "inner": s.inner,
     }
 
 
 def _story_from_dict(d: dict[str, Any]) -> _Story:
-    import numpy as np
-
     return _Story(
-        d["id"], list(d["members"]), np.asarray(d["idx"], dtype=np.int64), np.asarray(d["val"], dtype=np.float32),
-        None if d["dense"] is None else np.asarray(d["dense"], dtype=np.float32),
+        d["id"], list(d["members"]), decode(d["idx"], "int64"), decode(d["val"], "float32"),
+        None if d["dense"] is None else decode(d["dense"], "float32"),
         d["r_sum"], d["n"], d["lo"], d["hi"], list(d["absorbed"]), d["merged_into"],
-        None if d.get("pen") is None else np.asarray(d["pen"], dtype=np.float64),
+        None if d.get("pen") is None else decode(d["pen"], "float64"),
         d.get("inner", 0.0),
     )
 

@@ -44,6 +44,8 @@ from dataclasses import dataclass, field
 from itertools import chain, repeat
 from typing import TYPE_CHECKING, Any, Protocol
 
+from newsprism.arrays import decode, encode
+
 if TYPE_CHECKING:
     import numpy as np
 
@@ -459,15 +461,16 @@ class Featurizer:
         return remap
 
     def to_dict(self) -> dict[str, Any]:
-        return {"weights": self.weights, "penalties": self.penalties, "vocab": self.vocab, "df": self.df[: self.n_terms].tolist(), "n_docs": self.n_docs}
+        return {"weights": self.weights, "penalties": self.penalties, "vocab": self.vocab, "df": encode(self.df[: self.n_terms], "float64"), "n_docs": self.n_docs}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "Featurizer":
         f = cls(d["weights"], d.get("penalties", {}))
         f.vocab = {block: dict(terms) for block, terms in d["vocab"].items()}
-        f.n_terms, f.n_docs = len(d["df"]), d["n_docs"]
+        df = decode(d["df"], "float64")
+        f.n_terms, f.n_docs = len(df), d["n_docs"]
         f.df = _zeros(max(1024, f.n_terms))
-        f.df[: f.n_terms] = d["df"]
+        f.df[: f.n_terms] = df
         return f
 
 

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from newsprism.arrays import decode, encode
 from newsprism.dedup.minhash import BandIndex, permutations, signatures
 from newsprism.dedup.shingles import body_text, overlaps, sample_sets, shingle_sets
 from newsprism.model import Article
@@ -70,9 +71,9 @@ class _Entry:
         return {
             "id": self.id,
             "seq": self.seq,
-            "shingles": self.shingles.tolist(),
+            "shingles": encode(self.shingles, "uint32"),
             "sampled": self.sampled,
-            "minhash": self.minhash.tolist(),
+            "minhash": encode(self.minhash, "uint32"),
             "published": self.published,
             "outlet_id": self.outlet_id,
             "credits_other": self.credits_other,
@@ -80,14 +81,12 @@ class _Entry:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "_Entry":
-        import numpy as np
-
         return cls(
             id=d["id"],
             seq=d["seq"],
-            shingles=np.asarray(d["shingles"], dtype=np.uint32),
+            shingles=decode(d["shingles"], "uint32"),
             sampled=d["sampled"],
-            minhash=np.asarray(d["minhash"], dtype=np.uint32),
+            minhash=decode(d["minhash"], "uint32"),
             published=d["published"],
             outlet_id=d["outlet_id"],
             credits_other=d["credits_other"],
