@@ -1,6 +1,6 @@
 """Speed and memory of copy detection + story clustering (`newsprism cluster`'s work).
 
-    python bench/bench_cluster.py [--n 1000] [--embedder tfidf|minilm|model2vec[:PATH]] [--batch 1000] [--workers 0]
+    python bench/bench_cluster.py [--n 1000] [--embedder tfidf|minilm|model2vec[:PATH]] [--batch 1000] [--workers 0] [--state]
 
 The corpus is made from the real dev articles under ../shared/eval (ECB+,
 BASIL, NewsWCL50, NeuS train+val, PolNeAR), sampled with replacement and
@@ -11,7 +11,9 @@ earlier one (new byline, trimmed tail). Articles are segmented first
 (``prepare_articles``, timed apart), then dedup and clustering run batch by
 batch exactly as the command does; ``--workers 1`` runs the term counts,
 vectors and neighbour search of each batch after the first in a worker
-process (the search stage), as the command does by default on more than one batch. Run once per size (peak RSS is per process).
+process (the search stage), as the command does by default on more than one batch. ``--state`` then
+times an incremental run: the state saved and loaded, and the next 1,000
+articles added to it. Run once per size (peak RSS is per process).
 """
 
 from __future__ import annotations
@@ -97,6 +99,10 @@ def main() -> None:
     ap.add_argument("--batch", type=int, default=1000)
     ap.add_argument("--workers", type=int, default=0, help="worker processes for the per-article work (0: all in this process)")
     ap.add_argument("--assignments", type=Path, help="write article id -> story id here (to compare two runs)")
+    ap.add_argument(
+        "--state", action="store_true",
+        help="then save the state, load it and add the next 1,000 articles (an incremental run of `cluster --state`)",
+    )
     args = ap.parse_args()
 
     from newsprism.cluster.stream import group_corpus, make_embedder
@@ -137,6 +143,31 @@ def main() -> None:
     # This process only. A worker's own peak is not read here: RUSAGE_CHILDREN counts
     # the moment between fork and exec, when a child still maps all of this process.
     print(f"peak RSS: {peak_rss_mb():,.0f} MB (corpus alone {rss_corpus:,.0f} MB)")
+    if args.state:
+        incremental(args.n, copies, clusterer)
+
+
+def incremental(n: int, copies, clusterer) -> None:
+    """Save, load, then the next 1,000 articles of the same corpus, as a later `cluster --state` run does."""
+    import tempfile
+
+    from newsprism.cluster.stream import group_corpus, load_state, save_state
+    from newsprism.extract import prepare_articles
+
+    later = prepare_articles(make_corpus(n + 1000)[n:])
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "state.json"
+        t0 = time.perf_counter()
+        save_state(path, copies, clusterer)
+        t_save = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        copies, clusterer = load_state(path, clusterer.embedder)
+        t_load = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        group_corpus(later, copies, clusterer)
+        t_add = time.perf_counter() - t0
+        size = path.stat().st_size / 1e6
+    print(f"state of {n:,}: {size:,.0f} MB, saved in {t_save:.1f} s, loaded in {t_load:.1f} s; the next 1,000 articles: {t_add:.1f} s")
 
 
 if __name__ == "__main__":
