@@ -83,6 +83,22 @@ def test_state_round_trips_through_json():
     assert {a.id: restored.story_of(a.id) for a in arts} == {a.id: c.story_of(a.id) for a in arts}
 
 
+def test_a_loaded_state_posts_its_articles_as_one_by_one_posting_would(monkeypatch):
+    import newsprism.cluster.clusterer as clusterer_module
+
+    monkeypatch.setattr(clusterer_module, "POSTING_CAP", 1)  # lists of more than 2 get trimmed: some keys have 3
+    c = StoryClusterer()
+    c.add(find_copies(fixture_articles()))
+    loaded = StoryClusterer.from_dict(json.loads(json.dumps(c.to_dict())))
+    by_hand = StoryClusterer.from_dict(json.loads(json.dumps(c.to_dict())))
+    by_hand._postings, by_hand._pending = {}, {}
+    for i, a in enumerate(by_hand._arts):
+        if a.vec is not None:
+            by_hand._post(i)
+    assert loaded._postings == by_hand._postings
+    assert list(loaded._pending.items()) == list(by_hand._pending.items()) and loaded._pending
+
+
 def test_a_state_saved_with_plain_lists_still_loads():
     from newsprism.arrays import decode
 

@@ -338,6 +338,31 @@ class StoryClusterer:
             for key in list(self._pending)[: len(self._pending) - PENDING_CAP]:
                 del self._pending[key]  # the oldest hapaxes are the least likely to recur
 
+    def _post_loaded(self, indices: list[int]) -> None:
+        """Post a loaded state's articles at once, exactly as ``_post`` would one
+        by one into empty postings: the document frequencies do not change in
+        between, so a key only one article has waits in ``_pending`` and any
+        other gets every article that has it, in order, trimmed as ``_append``
+        trims. (Ten times faster than one by one.)"""
+        import numpy as np
+
+        keys_of = [self._arts[i].vec.keys for i in indices]  # type: ignore[union-attr]
+        sizes = np.fromiter(map(len, keys_of), dtype=np.int64, count=len(keys_of))
+        keys = np.fromiter(chain.from_iterable(keys_of), dtype=np.int64, count=int(sizes.sum()))
+        arts = np.repeat(np.asarray(indices, dtype=np.int64), sizes)
+        single = self.featurizer.df[keys] < 2
+        self._pending = dict(zip(keys[single][-PENDING_CAP:].tolist(), arts[single][-PENDING_CAP:].tolist()))
+        keys, arts = keys[~single], arts[~single]
+        order = np.argsort(keys, kind="stable")  # stable: each key's articles stay in arrival order
+        keys, arts = keys[order], arts[order]
+        starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if len(keys) else np.empty(0, dtype=np.int64)
+        ends = np.r_[starts[1:], len(keys)].astype(np.int64)
+        counts = ends - starts
+        # After c appends a list holds c, or once trimmed CAP plus what came since its last trim.
+        kept = np.where(counts <= 2 * POSTING_CAP, counts, POSTING_CAP + (counts - 2 * POSTING_CAP - 1) % (POSTING_CAP + 1))
+        listed = arts.tolist()
+        self._postings = {k: listed[e - n : e] for k, e, n in zip(keys[starts].tolist(), ends.tolist(), kept.tolist())}
+
     def _append(self, key: int, i: int) -> None:
         plist = self._postings.setdefault(key, [])
         plist.append(i)
@@ -699,10 +724,9 @@ class StoryClusterer:
             if "inner" not in st:  # saved before stories kept it
                 c._stories[s].inner = c._inner(s)
         for i, a in enumerate(c._arts):
-            if a.vec is not None:
-                c._post(i)
-            elif a.original is not None:
+            if a.vec is None and a.original is not None:
                 c._copies.setdefault(a.original, []).append(i)
+        c._post_loaded([i for i, a in enumerate(c._arts) if a.vec is not None])
         return c
 
     def merge(self, other: "StoryClusterer") -> dict[str, str]:
