@@ -87,6 +87,23 @@ def test_state_saves_loads_and_merges():
     assert index.groups() == [["b1", "b1-copy"]]
 
 
+def test_band_index_inserts_many_as_one_by_one():
+    import numpy as np
+
+    from newsprism.dedup.minhash import BandIndex
+
+    rng = np.random.default_rng(3)
+    sigs = rng.integers(0, 3, size=(40, 8), dtype=np.uint32)  # few values: buckets of one and of many
+    one_by_one, at_once = BandIndex(4), BandIndex(4)
+    keys = [f"k{i}" for i in range(40)]
+    for key, sig in zip(keys, sigs):
+        one_by_one.insert(key, sig)
+    at_once.insert(keys[0], sigs[0])  # into tables that already hold keys
+    at_once.insert_many(keys[1:], sigs[1:])
+    assert at_once._tables == one_by_one._tables
+    assert any(isinstance(v, list) for v in at_once._tables[0].values())
+
+
 def test_a_state_saved_with_plain_lists_still_loads():
     from newsprism.arrays import decode
 

@@ -8,6 +8,7 @@ load, and most of the file. A state saved with plain lists still loads.
 from __future__ import annotations
 
 import base64
+import binascii
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -25,5 +26,5 @@ def decode(value: "str | list", dtype: str) -> "np.ndarray":
     import numpy as np
 
     if isinstance(value, str):
-        return np.frombuffer(base64.b64decode(value), dtype=np.dtype(dtype).newbyteorder("<")).astype(dtype)
+        return np.frombuffer(binascii.a2b_base64(value), dtype=np.dtype(dtype).newbyteorder("<")).astype(dtype)
     return np.asarray(value, dtype=dtype)

@@ -206,11 +206,13 @@ class CopyIndex:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "CopyIndex":
+        import numpy as np
+
         index = cls(d["containment_threshold"])
         entries = {aid: _Entry.from_dict(e) for aid, e in d["articles"].items()}
-        for aid, e in sorted(entries.items(), key=lambda kv: kv[1].seq):
-            if len(e.shingles):
-                index._lsh.insert(aid, e.minhash)
+        indexed = [(aid, e) for aid, e in sorted(entries.items(), key=lambda kv: kv[1].seq) if len(e.shingles)]
+        if indexed:
+            index._lsh.insert_many([aid for aid, _ in indexed], np.stack([e.minhash for _, e in indexed]))
         index._entries = entries
         index._parent = dict(d["parent"])
         for aid in entries:

@@ -89,6 +89,29 @@ class BandIndex:
             else:
                 held.append(key)
 
+    def insert_many(self, keys: list[str], sigs: "np.ndarray") -> None:
+        """``insert`` of each key with its row of ``sigs``, in order, a table at a time."""
+        import numpy as np
+
+        bands = np.ascontiguousarray(sigs[:, : 2 * self.bands], dtype=np.uint32).view(np.uint64)
+        for b, table in enumerate(self._tables):
+            column = bands[:, b]
+            order = np.argsort(column, kind="stable")  # stable: a bucket's keys stay in insertion order
+            values = column[order]
+            starts = np.flatnonzero(np.r_[True, values[1:] != values[:-1]]) if len(values) else np.empty(0, dtype=np.int64)
+            ends = np.r_[starts[1:], len(values)]
+            ranked = [keys[k] for k in order.tolist()]
+            for band, s, e in zip(values[starts].tolist(), starts.tolist(), ends.tolist()):
+                held = table.get(band)
+                if held is None and e - s == 1:
+                    table[band] = ranked[s]
+                elif held is None:
+                    table[band] = ranked[s:e]
+                elif isinstance(held, str):
+                    table[band] = [held, *ranked[s:e]]
+                else:
+                    held.extend(ranked[s:e])
+
     def query(self, sig: "np.ndarray") -> set[str]:
         found: set[str] = set()
         for table, band in zip(self._tables, self._keys(sig)):
