@@ -339,6 +339,8 @@ def test_cluster_command_prints_one_line_per_article():
     copy = next(r for r in rows if r["id"] == "b1-copy")
     assert copy["duplicate_of"] == copy["syndicated_from"] == "b1"
     assert partition({r["id"]: r["story"] for r in rows}) == expected(STORY)
+    summary = CliRunner().invoke(app, ["cluster", str(ARTICLES)]).stderr.splitlines()[-1]
+    assert summary == "9 article(s) in 3 story(ies); 1 copy(ies) of another article, 1 syndicated"
 
 
 def test_cluster_command_json_describes_each_story():

@@ -81,7 +81,7 @@ def summarize(n_read: int, problems: Iterable[Problem]) -> None:
     line = f"read {n_read} article(s)"
     if skipped:
         line += f", skipped {skipped}: " + ", ".join(f"{n} {r}" for r, n in sorted(counts.items()))
-    err_console.print(line, highlight=False)
+    err_console.print(line, highlight=False, soft_wrap=True)
 
 
 def write_output(text: str, output: Path | None) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from newsprism.commands._common import check_format, OUTPUT_OPT, PATHS_ARG, QUIET_OPT, STRICT_OPT, jsonl, progress, read_articles, write_output
+from newsprism.commands._common import check_format, err_console, OUTPUT_OPT, PATHS_ARG, QUIET_OPT, STRICT_OPT, jsonl, progress, read_articles, write_output
 from newsprism.model import Article, Story
 
 FORMATS = ("jsonl", "json")
@@ -42,6 +42,8 @@ def cluster_command(
     check_format(fmt, FORMATS)
     articles = read_articles(paths, strict=strict, quiet=quiet)
     stories, moved = cluster_articles(articles, embedder, state, quiet, workers)
+    if not quiet:
+        err_console.print(cluster_summary(articles, stories, moved, state is not None), highlight=False, soft_wrap=True)
     if fmt == "jsonl":
         # Articles of earlier runs (--state) that this run moved to another story follow, marked "moved".
         rows = [article_row(a) for a in articles] + [{"id": aid, "story": sid, "moved": True} for aid, sid in moved.items()]
@@ -71,6 +73,18 @@ def cluster_articles(
     if state is not None:
         save_state(state, copies, clusterer)
     return clusterer.stories(), moved
+
+
+def cluster_summary(articles: list[Article], stories: list[Story], moved: dict[str, str], stateful: bool) -> str:
+    """One line for stderr: how many stories the articles fell into, and how many copy another."""
+    line = (
+        f"{len(articles)} article(s) in {len({a.story for a in articles})} story(ies); "
+        f"{sum(a.duplicate_of is not None for a in articles)} copy(ies) of another article, "
+        f"{sum(a.syndicated_from is not None for a in articles)} syndicated"
+    )
+    if stateful:
+        line += f"; {len(stories)} story(ies) in the state, {len(moved)} earlier article(s) moved"
+    return line
 
 
 def story_row(story: Story, by_id: dict[str, Article]) -> dict:
