@@ -185,13 +185,27 @@ def _thawed_after() -> Iterator[None]:
             gc.unfreeze()
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """A state being loaded is millions of new objects and no garbage: the
+    cyclic collector's scans of them would only slow the load."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def load_state(path: Path | None, embedder: "Embedder | None") -> tuple[CopyIndex, StoryClusterer]:
     """The copy index and clusterer saved at ``path``, or fresh ones."""
     if path is None or not path.exists():
         return CopyIndex(), StoryClusterer(embedder)
     try:
-        d: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-        return CopyIndex.from_dict(d["copies"]), StoryClusterer.from_dict(d["clusterer"], embedder)
+        with _collector_paused():
+            d: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+            return CopyIndex.from_dict(d["copies"]), StoryClusterer.from_dict(d["clusterer"], embedder)
     except (OSError, ValueError, KeyError, TypeError) as e:
         raise InputError(f"{path}: not a newsprism cluster state ({e})") from e
 
