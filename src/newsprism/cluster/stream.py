@@ -188,18 +188,22 @@ def _thawed_after() -> Iterator[None]:
 @contextmanager
 def _collector_paused() -> Iterator[None]:
     """A state being loaded is millions of new objects and no garbage: the
-    cyclic collector's scans of them would only slow the load."""
+    cyclic collector's scans of them would only slow the load, and once it
+    is loaded, every later scan (see ``_thawed_after``). They are frozen out
+    of the scans at the end, for good: ``gc.unfreeze()`` lets them back."""
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        gc.freeze()
         if enabled:
             gc.enable()
 
 
 def load_state(path: Path | None, embedder: "Embedder | None") -> tuple[CopyIndex, StoryClusterer]:
-    """The copy index and clusterer saved at ``path``, or fresh ones."""
+    """The copy index and clusterer saved at ``path``, or fresh ones (frozen
+    out of the garbage collector's scans, see ``_collector_paused``)."""
     if path is None or not path.exists():
         return CopyIndex(), StoryClusterer(embedder)
     try:
