@@ -34,6 +34,7 @@ original's story directly: they say nothing new about the story's wording.
 
 from __future__ import annotations
 
+from array import array
 from bisect import insort
 from collections import Counter
 from collections.abc import Sequence
@@ -835,16 +836,19 @@ def _remap(vec: SparseVector, remap: "np.ndarray") -> SparseVector:
 
     idx = remap[vec.idx]
     order = np.argsort(idx)
-    return SparseVector(idx[order], vec.val[order], [int(remap[k]) for k in vec.keys], list(vec.present))
+    keys = remap[np.asarray(vec.keys, dtype=np.int64)]
+    return SparseVector(idx[order], vec.val[order], array("q", keys.tobytes()), list(vec.present))
 
 
 def _art_to_dict(a: _Art) -> dict[str, Any]:
+    import numpy as np
+
     return {
         "id": a.id,
         "story": a.story,
         "idx": None if a.vec is None else encode(a.vec.idx, "int64"),
         "val": None if a.vec is None else encode(a.vec.val, "float32"),
-        "keys": None if a.vec is None else a.vec.keys,
+        "keys": None if a.vec is None else encode(np.asarray(a.vec.keys), "int32"),  # term ids fit: half the bytes
         "present": None if a.vec is None else a.vec.present,
         "dense": None if a.dense is None else encode(a.dense, "float32"),
         "r": a.r,
@@ -855,9 +859,12 @@ def _art_to_dict(a: _Art) -> dict[str, Any]:
 
 
 def _art_from_dict(d: dict[str, Any]) -> _Art:
+    import numpy as np
+
     vec = None
     if d["idx"] is not None:
-        vec = SparseVector(decode(d["idx"], "int64"), decode(d["val"], "float32"), list(d["keys"]), list(d.get("present") or []))
+        keys = array("q", decode(d["keys"], "int32").astype(np.int64).tobytes())
+        vec = SparseVector(decode(d["idx"], "int64"), decode(d["val"], "float32"), keys, list(d.get("present") or []))
     dense = None if d["dense"] is None else decode(d["dense"], "float32")
     # States saved before "top" was kept: r stands for its neighbours' mean.
     top = d.get("top") or ([d["r"]] * R_NEIGHBOURS if vec is not None else [])
