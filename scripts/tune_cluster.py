@@ -83,7 +83,7 @@ class CachedEmbedder:
     def __init__(self, spec: str, directory: Path) -> None:
         import hashlib
 
-        self.name = spec
+        self.name = spec.partition(":")[0]  # the clusterer's calibration goes by the model's name
         self.spec = spec
         self.path = directory / f"{hashlib.sha1(spec.encode()).hexdigest()[:12]}.pkl"
         self._inner = None

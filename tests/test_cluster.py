@@ -304,13 +304,28 @@ def test_an_embedder_is_mixed_into_the_similarity():
     arts = find_copies([dataclasses.replace(a, published=None) for a in fixture_articles()])
     c = StoryClusterer(_Constant(), threshold=0.4)
     # The cosine of 1 lifts pairs within a story as much as across: the
-    # cohesion rule would keep the two groups apart, and this test is about the cosine.
-    c.params = dataclasses.replace(c.params, cohesion_ratio=0.0)
+    # cohesion rule would keep the two groups apart, and this test is about the
+    # cosine (so at a weight and hubness correction of its own, not a model's).
+    c.params = dataclasses.replace(c.params, cohesion_ratio=0.0, dense_weight=1.0, alpha=0.3)
     c.add(arts)
     # A cosine of 1 between every candidate pair joins the two footbridge
     # events, which the lexical blocks alone keep apart.
     assert c.story_of("a1") == c.story_of("c1")
     assert StoryClusterer.from_dict(c.to_dict(), _Constant()).story_of("a1") == c.story_of("a1")
+
+
+def test_each_embedder_is_weighed_by_its_own_calibration():
+    from newsprism.cluster import clusterer
+
+    class Static(_Constant):
+        name = "model2vec"
+
+    plain = StoryClusterer().params
+    assert (plain.dense_weight, plain.threshold, plain.alpha) == (0.0, clusterer.THRESHOLD, clusterer.ALPHA)
+    for emb, (weight, shift, alpha) in [(Static(), clusterer.DENSE["model2vec"]), (_Constant(), clusterer.DENSE["minilm"])]:
+        p = StoryClusterer(emb).params  # a name not in DENSE (constant) gets MiniLM's
+        assert (p.dense_weight, p.threshold, p.alpha) == (weight, pytest.approx(clusterer.THRESHOLD + shift), alpha)
+    assert StoryClusterer(Static(), threshold=0.7).params.threshold == 0.7
 
 
 # ---------------------------------------------------------------- scorer

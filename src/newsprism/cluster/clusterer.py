@@ -78,8 +78,12 @@ COHESION_RATIO = 0.65  # see LinkageParams.cohesion_ratio
 REFINE_MAX = 32
 REFINE_ALWAYS = 12
 REFINE_EVERY = 4
-DENSE_WEIGHT = 1.0  # embedder cosine next to the lexical blocks, when an embedder is given
-DENSE_THRESHOLD_SHIFT = 0.3  # an embedder's cosine is high for any two news texts
+# With an embedder, by its name: the weight of its cosine next to the lexical
+# blocks, the threshold's shift (its cosine is high for any two news texts) and
+# the hubness correction's ALPHA (with the cosine in, an article's neighbourhood
+# says more). Each embedder's cosines run differently, so each is measured on
+# the dev sets (bench/README.md); an embedder not named here gets MiniLM's.
+DENSE = {"minilm": (1.2, 0.1, 0.55), "model2vec": (0.35, 0.1, 0.4)}
 
 
 class Found(NamedTuple):
@@ -141,12 +145,11 @@ class StoryClusterer:
         featurizer: Featurizer | None = None,
     ) -> None:
         self.embedder = embedder
-        if threshold is None:
-            threshold = THRESHOLD + (DENSE_THRESHOLD_SHIFT if embedder is not None else 0.0)
+        weight, shift, alpha = (0.0, 0.0, ALPHA) if embedder is None else DENSE.get(embedder.name, DENSE["minilm"])
         self.params = LinkageParams(
-            threshold=threshold,
-            alpha=ALPHA,
-            dense_weight=DENSE_WEIGHT if embedder is not None else 0.0,
+            threshold=THRESHOLD + shift if threshold is None else threshold,
+            alpha=alpha,
+            dense_weight=weight,
             window_days=WINDOW_DAYS,
             time_penalty=TIME_PENALTY,
             time_scale_days=TIME_SCALE_DAYS,

@@ -2,8 +2,9 @@
 
 The default representation needs none of these: it is the hashing-free,
 running-IDF TF-IDF of ``features``. An embedder adds its cosine to the
-lexical similarity (``clusterer.DENSE_WEIGHT``). Each loads its model on first
-use, from local files only; nothing here is loaded at import time.
+lexical similarity, weighed as ``clusterer.DENSE`` says for its name. Each
+loads its model on first use, from local files only; nothing here is loaded
+at import time.
 """
 
 from __future__ import annotations
