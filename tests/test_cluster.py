@@ -326,6 +326,11 @@ def test_each_embedder_is_weighed_by_its_own_calibration():
         p = StoryClusterer(emb).params  # a name not in DENSE (constant) gets MiniLM's
         assert (p.dense_weight, p.threshold, p.alpha) == (weight, pytest.approx(clusterer.THRESHOLD + shift), alpha)
     assert StoryClusterer(Static(), threshold=0.7).params.threshold == 0.7
+    # A saved state goes on with the calibration it was made with.
+    made = StoryClusterer(Static())
+    made.params = dataclasses.replace(made.params, alpha=0.9, dense_weight=2.0, threshold=0.5)
+    p = StoryClusterer.from_dict(made.to_dict(), Static()).params
+    assert (p.alpha, p.dense_weight, p.threshold) == (0.9, 2.0, 0.5)
 
 
 # ---------------------------------------------------------------- scorer

@@ -38,7 +38,7 @@ from array import array
 from bisect import insort
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import chain
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -711,7 +711,10 @@ class StoryClusterer:
         """
         return {
             "version": 2,  # 2: arrays as base64 (``newsprism.arrays``); 1 (lists) still loads
+            # The calibration goes with the state: a later run goes on as this one went.
             "threshold": self.params.threshold,
+            "alpha": self.params.alpha,
+            "dense_weight": self.params.dense_weight,
             "id_prefix": self.id_prefix,
             "featurizer": self.featurizer.to_dict(),
             "articles": [_art_to_dict(a) for a in self._arts],
@@ -721,6 +724,7 @@ class StoryClusterer:
     @classmethod
     def from_dict(cls, d: dict[str, Any], embedder: "Embedder | None" = None) -> "StoryClusterer":
         c = cls(embedder, threshold=d["threshold"], id_prefix=d["id_prefix"], featurizer=Featurizer.from_dict(d["featurizer"]))
+        c.params = replace(c.params, alpha=d.get("alpha", c.params.alpha), dense_weight=d.get("dense_weight", c.params.dense_weight))
         c._arts = [_art_from_dict(a) for a in d["articles"]]
         c._by_id = {a.id: i for i, a in enumerate(c._arts)}
         c._stories = [_story_from_dict(s) for s in d["stories"]]
