@@ -18,6 +18,7 @@ from newsprism.cluster import StoryClusterer, cluster_stories
 from newsprism.cluster.embedders import Embedder
 from newsprism.dedup import find_copies
 from newsprism.evaluation.clusters import score_clusters
+from newsprism.errors import InputError
 from newsprism.extract import prepare_articles
 from newsprism.model import Article
 
@@ -331,6 +332,12 @@ def test_each_embedder_is_weighed_by_its_own_calibration():
     made.params = dataclasses.replace(made.params, alpha=0.9, dense_weight=2.0, threshold=0.5)
     p = StoryClusterer.from_dict(made.to_dict(), Static()).params
     assert (p.alpha, p.dense_weight, p.threshold) == (0.9, 2.0, 0.5)
+    # Another embedder's vectors and calibration do not fit it: one clear error, not quiet nonsense.
+    for other in (None, _Constant()):
+        with pytest.raises(InputError, match="clustered with the model2vec embedder"):
+            StoryClusterer.from_dict(made.to_dict(), other)
+    with pytest.raises(ValueError, match="do not mix"):
+        made.merge(StoryClusterer(id_prefix="b"))
 
 
 # ---------------------------------------------------------------- scorer
@@ -389,6 +396,11 @@ def test_cluster_command_state_file_continues_a_corpus(tmp_path):
     assert one.exit_code == 0 and two.exit_code == 0, one.output + two.output
     rows = [json.loads(line) for out in (one, two) for line in out.stdout.splitlines() if line.startswith("{")]
     assert partition({r["id"]: r["story"] for r in rows}) == expected(STORY)
+    # Going on with another embedder than the state was made with is a typed error (one line from the CLI); the state is kept.
+    saved = state.read_bytes()
+    other = runner.invoke(app, ["cluster", "-q", "--embedder", "model2vec", "--state", str(state), str(second)])
+    assert isinstance(other.exception, InputError) and "clustered with the tfidf embedder" in str(other.exception)
+    assert state.read_bytes() == saved
 
 
 def test_unknown_format_or_embedder_is_one_clean_error():

@@ -45,6 +45,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from newsprism.arrays import decode, encode
 from newsprism.cluster.features import Featurizer, SparseVector, TermBatch, VectorBatch, count_terms
 from newsprism.cluster.linkage import LinkageParams, Node, add_vectors, agglomerate, merge_nodes, score, similarity_sum
+from newsprism.errors import InputError
 from newsprism.model import Article, Story
 
 if TYPE_CHECKING:
@@ -712,6 +713,7 @@ class StoryClusterer:
         return {
             "version": 2,  # 2: arrays as base64 (``newsprism.arrays``); 1 (lists) still loads
             # The calibration goes with the state: a later run goes on as this one went.
+            "embedder": _name(self.embedder),
             "threshold": self.params.threshold,
             "alpha": self.params.alpha,
             "dense_weight": self.params.dense_weight,
@@ -723,6 +725,11 @@ class StoryClusterer:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any], embedder: "Embedder | None" = None) -> "StoryClusterer":
+        """A clusterer saved by ``to_dict``; ``embedder`` must be of the kind it was made with
+        (the saved vectors and calibration are that embedder's)."""
+        if "embedder" in d and d["embedder"] != _name(embedder):  # states saved before 2026-12-02 do not say
+            made, now = d["embedder"] or "tfidf", _name(embedder) or "tfidf"
+            raise InputError(f"the state was clustered with the {made} embedder, not {now}: go on with --embedder {made}, or start a new state")
         c = cls(embedder, threshold=d["threshold"], id_prefix=d["id_prefix"], featurizer=Featurizer.from_dict(d["featurizer"]))
         c.params = replace(c.params, alpha=d.get("alpha", c.params.alpha), dense_weight=d.get("dense_weight", c.params.dense_weight))
         c._arts = [_art_from_dict(a) for a in d["articles"]]
@@ -757,6 +764,8 @@ class StoryClusterer:
         """
         if other.id_prefix == self.id_prefix:
             raise ValueError(f"both clusterers give story ids '{self.id_prefix}N': use distinct id_prefix values")
+        if _name(other.embedder) != _name(self.embedder):
+            raise ValueError(f"the clusterers embed with {_name(other.embedder)} and {_name(self.embedder)}: their similarities do not mix")
         self._post_taken()
         remap = self.featurizer.absorb(other.featurizer)
         n_stories = len(self._stories)
@@ -813,6 +822,10 @@ def cluster_stories(articles: list[Article], embedder: "Embedder | None" = None)
     for a in articles:
         a.story = clusterer.story_of(a.id)
     return clusterer.stories()
+
+
+def _name(embedder: "Embedder | None") -> str | None:
+    return None if embedder is None else embedder.name
 
 
 def embed_text(a: Article) -> str:
