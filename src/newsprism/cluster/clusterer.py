@@ -730,8 +730,9 @@ class StoryClusterer:
         if "embedder" in d and d["embedder"] != _name(embedder):  # states saved before 2026-12-02 do not say
             made, now = d["embedder"] or "tfidf", _name(embedder) or "tfidf"
             raise InputError(f"the state was clustered with the {made} embedder, not {now}: go on with --embedder {made}, or start a new state")
-        c = cls(embedder, threshold=d["threshold"], id_prefix=d["id_prefix"], featurizer=Featurizer.from_dict(d["featurizer"]))
-        c.params = replace(c.params, alpha=d.get("alpha", c.params.alpha), dense_weight=d.get("dense_weight", c.params.dense_weight))
+        c = cls(embedder, id_prefix=d["id_prefix"], featurizer=Featurizer.from_dict(d["featurizer"]))
+        saved = {k: d[k] for k in ("threshold", "alpha", "dense_weight") if k in d}  # older states saved the threshold only
+        c.params = replace(c.params, **saved)
         c._arts = [_art_from_dict(a) for a in d["articles"]]
         c._by_id = {a.id: i for i, a in enumerate(c._arts)}
         c._stories = [_story_from_dict(s) for s in d["stories"]]
