@@ -796,3 +796,17 @@ def test_a_story_keeps_its_members_pair_similarities_and_scores_only_new_pairs()
     st.known.discard(mem[0])
     c._member_pairs(st, mem)
     assert calls == [(m, [mem[0]]) for m in mem[1:]]  # an earlier newcomer: each later member's side
+
+
+@pytest.mark.slow
+def test_model2vec_is_distilled_once_quietly_into_its_cache(tmp_path, capfd) -> None:
+    pytest.importorskip("model2vec.distill")
+    from newsprism.cluster.embedders import Model2VecEmbedder
+
+    cache = tmp_path / "m2v"
+    vecs = Model2VecEmbedder(cache_dir=cache).embed(["Iran receives Russian radar", "Russia ships radar to Iran"])
+    assert vecs.shape[0] == 2 and float(vecs[0] @ vecs[1]) > 0.5
+    assert "Encoding tokens" not in capfd.readouterr().err  # distill's own bars stay off the terminal
+    assert (cache / "config.json").exists() and [p.name for p in tmp_path.iterdir()] == ["m2v"]  # no temp left
+    again = Model2VecEmbedder(cache_dir=cache)
+    assert again._distilled() == cache and again.embed(["Russia ships radar to Iran"]).tolist() == vecs[1:].tolist()

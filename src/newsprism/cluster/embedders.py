@@ -9,7 +9,11 @@ at import time.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
+import shutil
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
@@ -113,8 +117,20 @@ class Model2VecEmbedder:
             from model2vec.distill import distill
         except ImportError as e:
             raise MissingExtraError("model2vec[distill]", "embeddings", "Distilling a model2vec model") from e
-        model = distill(model_name=str(minilm_path()), pca_dims=256)
-        model.save_pretrained(str(self.cache_dir))
+        # distill draws its own progress bars on stderr, under the command's bar.
+        with contextlib.redirect_stderr(io.StringIO()):
+            model = distill(model_name=str(minilm_path()), pca_dims=256)
+        # Written beside the cache and renamed into place: a run killed half-way, or
+        # two runs distilling at once, never leave a cache that looks whole and is not.
+        self.cache_dir.parent.mkdir(parents=True, exist_ok=True)
+        tmp = tempfile.mkdtemp(prefix=".model2vec-", dir=self.cache_dir.parent)
+        try:
+            model.save_pretrained(tmp)
+            os.rename(tmp, self.cache_dir)
+        except OSError as e:
+            shutil.rmtree(tmp, ignore_errors=True)
+            if not (self.cache_dir / "config.json").exists():  # else another run's rename won
+                raise ModelError(f"cannot save the distilled model2vec model to {self.cache_dir}: {e}") from e
         return self.cache_dir
 
     def embed(self, texts: Sequence[str]) -> "np.ndarray":
