@@ -1,6 +1,6 @@
 """Speed and memory of copy detection + story clustering (`newsprism cluster`'s work).
 
-    python bench/bench_cluster.py [--n 1000] [--embedder tfidf|minilm|model2vec[:PATH]] [--batch 1000] [--workers 0] [--state]
+    python bench/bench_cluster.py [--n 1000] [--embedder tfidf|minilm|model2vec[:PATH]] [--batch 1000] [--workers 0] [--state] [--among ecbplus|neus]
 
 The corpus is made from the real dev articles under ../shared/eval (ECB+,
 BASIL, NewsWCL50, NeuS train+val, PolNeAR), sampled with replacement and
@@ -38,12 +38,18 @@ SOURCES = (
     "polnear/dev_articles.jsonl",
 )
 FILLERS = ("the", "also", "reportedly", "on", "new", "local")
+GOLD = {  # the sets --among can score: articles, gold stories
+    "ecbplus": ("ecbplus/articles.jsonl", "ecbplus/gold_stories.jsonl"),
+    "neus": ("neus/val_articles.jsonl", "neus/val_gold_stories.jsonl"),
+}
 
 
-def base_rows() -> list[dict]:
+def base_rows(exclude: str | None = None) -> list[dict]:
     rows = []
     for rel in SOURCES:
         path = SHARED / "eval" / rel
+        if exclude and rel == GOLD[exclude][0]:
+            continue
         if path.exists():
             rows += [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     rows = [r for r in rows if r.get("text")]
@@ -67,11 +73,11 @@ def perturb(text: str, other: str, rng: random.Random) -> str:
     return " ".join(words).replace(" \n ", "\n")
 
 
-def make_corpus(n: int, seed: int = 0):
+def make_corpus(n: int, seed: int = 0, exclude: str | None = None):
     from newsprism.model import Article
 
     rng = random.Random(seed)
-    rows = base_rows()
+    rows = base_rows(exclude)
     start = dt.date(2022, 1, 1).toordinal()
     out: list[Article] = []
     for i in range(n):
@@ -103,6 +109,7 @@ def main() -> None:
         "--state", action="store_true",
         help="then save the state, load it and add the next 1,000 articles (an incremental run of `cluster --state`)",
     )
+    ap.add_argument("--among", choices=sorted(GOLD), help="then add this dev set (left out of the corpus) and score its stories")
     args = ap.parse_args()
 
     from newsprism.cluster.stream import group_corpus, make_embedder
@@ -111,7 +118,7 @@ def main() -> None:
     from newsprism.engine import ProcessEngine
     from newsprism.extract import prepare_articles
 
-    articles = make_corpus(args.n)
+    articles = make_corpus(args.n, exclude=args.among)
     rss_corpus = peak_rss_mb()
     t0 = time.perf_counter()
     articles = prepare_articles(articles)
@@ -145,6 +152,24 @@ def main() -> None:
     print(f"peak RSS: {peak_rss_mb():,.0f} MB (corpus alone {rss_corpus:,.0f} MB)")
     if args.state:
         incremental(args.n, copies, clusterer)
+    if args.among:
+        score_among(args.among, copies, clusterer)
+
+
+def score_among(name: str, copies, clusterer) -> None:
+    """Add a dev set after the corpus and print BCubed over its articles (the corpus's do not count)."""
+    from newsprism.cluster.stream import group_corpus
+    from newsprism.evaluation.clusters import read_labels, score_clusters
+    from newsprism.extract import prepare_articles
+    from newsprism.ingest import iter_inputs
+    from newsprism.model import Article
+
+    rel, gold = GOLD[name]
+    labels = read_labels(SHARED / "eval" / gold)[0]
+    arts = prepare_articles([a for a in iter_inputs([str(SHARED / "eval" / rel)]) if isinstance(a, Article)])
+    group_corpus(arts, copies, clusterer)
+    m = score_clusters(labels, {a.id: a.story for a in arts})
+    print(f"{name} after {len(clusterer) - len(arts):,} articles: BCubed F1 {m['bcubed_f1']:.3f} (P {m['bcubed_p']:.3f}, R {m['bcubed_r']:.3f})")
 
 
 def incremental(n: int, copies, clusterer) -> None:

@@ -702,6 +702,50 @@ def test_a_featurizer_copy_takes_in_the_vectors_made_by_another_as_its_own():
         Featurizer().take(made)  # made after the first batch's terms
 
 
+def test_document_frequencies_fade_for_idf_over_later_batches_and_stay_whole_for_blocking(monkeypatch):
+    import math
+
+    import newsprism.cluster.features as features
+    from newsprism.cluster.features import Featurizer, count_terms
+
+    arts = fixture_articles()
+    head, tail = arts[:4], arts[4:6]
+    monkeypatch.setattr(features, "IDF_WINDOW_DOCS", 4)
+    f, first, second = Featurizer(), Featurizer(), Featurizer()
+    f.vectors(count_terms(head))
+    f.vectors(count_terms(tail))
+    first.vectors(count_terms(head))
+    second.vectors(count_terms(tail))
+    g = math.exp(-len(tail) / 4)
+    whole = _document_frequencies(f)
+    recent = {(b, t): float(f.recent[tid]) for b, terms in f.vocab.items() for t, tid in terms.items()}
+    before, after = _document_frequencies(first), _document_frequencies(second)
+    assert whole == {k: before.get(k, 0.0) + after.get(k, 0.0) for k in whole}
+    assert recent == pytest.approx({k: before.get(k, 0.0) * g + after.get(k, 0.0) for k in whole})
+    assert f.n_docs == 6 and f.recent_docs == pytest.approx(4 * g + 2)
+
+    # A batch does not fade its own counts: alone, the window changes nothing; after it, the weights.
+    def weights(featurizer, batch, window):
+        monkeypatch.setattr(features, "IDF_WINDOW_DOCS", window)
+        return [v.val.tolist() for v in featurizer.vectors(count_terms(batch))]
+
+    faded, unfaded = Featurizer(), Featurizer()
+    assert weights(faded, head, 4) == weights(unfaded, head, 1e18)
+    assert weights(faded, tail, 4) != weights(unfaded, tail, 1e18)
+
+
+def test_a_featurizer_saved_before_counts_faded_goes_on_from_its_whole_counts():
+    from newsprism.cluster.features import Featurizer, count_terms
+
+    f = Featurizer()
+    f.vectors(count_terms(fixture_articles()))
+    saved = json.loads(json.dumps(f.to_dict()))
+    assert Featurizer.from_dict(saved).to_dict() == f.to_dict()
+    del saved["recent"], saved["recent_docs"]
+    old = Featurizer.from_dict(saved)
+    assert old.recent[: old.n_terms].tolist() == old.df[: old.n_terms].tolist() and old.recent_docs == old.n_docs
+
+
 def test_with_an_embedder_the_stage_leaves_the_neighbour_search_here_and_stories_are_the_same():
     from newsprism.cluster.stream import SearchStage, group_corpus
     from newsprism.dedup import CopyIndex
