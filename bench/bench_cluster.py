@@ -181,7 +181,7 @@ def incremental(n: int, copies, clusterer) -> None:
     """Save, load, then the next 1,000 articles of the same corpus, as a later `cluster --state` run does."""
     import tempfile
 
-    from newsprism.cluster.stream import group_corpus, load_state, save_state
+    from newsprism.cluster.stream import group_corpus, open_state, save_state
     from newsprism.extract import prepare_articles
 
     later = prepare_articles(make_corpus(n + 1000)[n:])
@@ -191,11 +191,11 @@ def incremental(n: int, copies, clusterer) -> None:
         save_state(path, copies, clusterer)
         t_save = time.perf_counter() - t0
         t0 = time.perf_counter()
-        copies, clusterer = load_state(path, clusterer.embedder)
-        t_load = time.perf_counter() - t0
-        t0 = time.perf_counter()
-        group_corpus(later, copies, clusterer)
-        t_add = time.perf_counter() - t0
+        with open_state(path, clusterer.embedder) as (copies, clusterer):
+            t_load = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            group_corpus(later, copies, clusterer)
+            t_add = time.perf_counter() - t0
         size = path.stat().st_size / 1e6
     print(f"state of {n:,}: {size:,.0f} MB, saved in {t_save:.1f} s, loaded in {t_load:.1f} s; the next 1,000 articles: {t_add:.1f} s")
 

@@ -403,6 +403,30 @@ def test_cluster_command_state_file_continues_a_corpus(tmp_path):
     assert state.read_bytes() == saved
 
 
+def test_an_opened_state_is_kept_out_of_the_collectors_scans_only_while_it_is_open(tmp_path):
+    import gc
+
+    from newsprism.cluster.stream import group_corpus, load_state, open_state, save_state
+    from newsprism.dedup import CopyIndex
+
+    assert gc.get_freeze_count() == 0
+    path = tmp_path / "state.json"
+    copies, c = CopyIndex(), StoryClusterer()
+    group_corpus(fixture_articles(), copies, c)
+    save_state(path, copies, c)
+    assert gc.get_freeze_count() == 0  # a run freezes each batch's survivors until it ends
+    load_state(path, None)
+    assert gc.get_freeze_count() == 0
+    with open_state(path, None) as (_, loaded):
+        assert gc.get_freeze_count() > 0 and len(loaded) == len(c)
+    assert gc.get_freeze_count() == 0  # a process that opens states again and again keeps none of the old ones
+    path.write_text("{not json")
+    with pytest.raises(InputError, match="not a newsprism cluster state"):
+        with open_state(path, None):
+            pass
+    assert gc.get_freeze_count() == 0
+
+
 def test_unknown_format_or_embedder_is_one_clean_error():
     runner = CliRunner()
     assert runner.invoke(app, ["cluster", "-q", "--format", "xml", str(ARTICLES)]).exit_code != 0

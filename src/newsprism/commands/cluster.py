@@ -60,19 +60,18 @@ def cluster_articles(
 
     Returns the stories and the earlier articles that moved to another story.
     """
-    from newsprism.cluster.stream import BATCH, group_corpus, load_state, make_embedder, save_state
+    from newsprism.cluster.stream import BATCH, group_corpus, make_embedder, open_state, save_state
     from newsprism.engine import ProcessEngine
 
-    copies, clusterer = load_state(state, make_embedder(embedder))
     # One worker runs the search stage (engine.Engine.stage); a second would idle.
     workers = 1 if workers is None else workers
     engine = ProcessEngine(workers) if workers and len(articles) > BATCH else None
-    with progress(quiet) as bar:
+    with open_state(state, make_embedder(embedder)) as (copies, clusterer), progress(quiet) as bar:
         task = bar.add_task("clustering", total=len(articles))
         moved = group_corpus(articles, copies, clusterer, on_batch=lambda n: bar.advance(task, n), engine=engine)
-    if state is not None:
-        save_state(state, copies, clusterer)
-    return clusterer.stories(), moved
+        if state is not None:
+            save_state(state, copies, clusterer)
+        return clusterer.stories(), moved
 
 
 def cluster_summary(articles: list[Article], stories: list[Story], moved: dict[str, str], stateful: bool) -> str:
