@@ -59,7 +59,7 @@ def base_rows(exclude: str | None = None) -> list[dict]:
 
 
 def perturb(text: str, other: str, rng: random.Random) -> str:
-    """Most of one article's sentences, a tail of another's, a tenth of its words swapped.
+    """Most of one article's sentences, a tail of another's (if given), a tenth of its words swapped.
 
     The dev sets hold about 10,000 articles, so a large corpus draws each many
     times. The swapped words keep two draws of one source from being copies
@@ -70,7 +70,7 @@ def perturb(text: str, other: str, rng: random.Random) -> str:
     """
     sentences = text.replace("\n", " \n ").split(". ")
     kept = [s for s in sentences if rng.random() > 0.3] or sentences[:1]
-    tail = [s for s in other.replace("\n", " ").split(". ") if rng.random() < 0.4]
+    tail = [s for s in other.replace("\n", " ").split(". ") if rng.random() < 0.4] if other else []
     words = ". ".join(kept + tail).split(" ")
     for _ in range(max(1, len(words) // 10)):
         words[rng.randrange(len(words))] = rng.choice(FILLERS)

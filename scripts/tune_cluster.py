@@ -18,8 +18,11 @@ also scores each set as a stream of shuffled batches of 100 with those seeds
 also clusters each set in N parts of whole stories (in story order) and
 prints their mean and each part's F1: ``--sets neus_train --chunks 8`` gives
 eight sets the size of NeuS val, that no configuration was tuned on (their
-mean measured 0.899 when NeuS val measured 0.884). Delete the cache
-after changing the extract stage.
+mean measured 0.899 when NeuS val measured 0.884); ``--rewrites K`` also
+scores each set with K light rewrites of each article mixed in (shuffled, in
+batches of 1,000), made as bench/bench_cluster.py perturbs its corpus
+without another article's tail: near-copies that the copy finder mostly
+does not take for copies. Delete the cache after changing the extract stage.
 """
 
 from __future__ import annotations
@@ -126,6 +129,7 @@ def main() -> None:
     ap.add_argument("--embed-cache", default="/tmp/newsprism-tune/embeddings", help="where vectors are kept per text")
     ap.add_argument("--streams", default="", help="seeds of shuffled streams in batches of 100, e.g. 1,2")
     ap.add_argument("--chunks", type=int, default=0, help="also cluster each set in this many parts of whole stories")
+    ap.add_argument("--rewrites", type=int, default=0, help="also score each set with this many light rewrites of each article")
     args = ap.parse_args()
     for spec in args.set:
         override(spec)
@@ -153,9 +157,38 @@ def main() -> None:
         if args.chunks:
             parts = chunk_scores(articles, gold, embedder, args.chunks)
             out[f"{name}_chunks"] = (round(sum(parts) / len(parts), 4), parts)
+        if args.rewrites:
+            mixed, mixed_gold = with_rewrites(articles, gold, args.rewrites)
+            m = score_clusters(mixed_gold, run(mixed, embedder))
+            out[f"{name}_rewrites{args.rewrites}"] = round(m["bcubed_f1"], 4)
+            if args.pr:
+                out[f"{name}_rewrites{args.rewrites}_pr"] = (round(m["bcubed_p"], 3), round(m["bcubed_r"], 3))
         if name == args.errors:
             dump_errors(articles, gold, pred)
     print(json.dumps(out))
+
+
+def with_rewrites(articles, gold, k: int):
+    """The articles and k light rewrites of each (ids ``ID~J``, in the story of the
+    article rewritten), shuffled (seed 0); and the gold stories of them all."""
+    import importlib.util
+    import random
+
+    from newsprism.extract import prepare_articles
+    from newsprism.model import Article
+
+    spec = importlib.util.spec_from_file_location("bench_cluster", Path(__file__).resolve().parents[1] / "bench" / "bench_cluster.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    rng = random.Random(0)
+    made = [
+        Article(id=f"{a.id}~{j}", title=a.title, text=bench.perturb(a.text, "", rng), outlet=a.outlet, published=a.published)
+        for a in articles
+        for j in range(1, k + 1)
+    ]
+    mixed = articles + prepare_articles(made)
+    random.Random(0).shuffle(mixed)
+    return mixed, {**gold, **{a.id: gold.get(a.id.rpartition("~")[0]) for a in made}}
 
 
 def chunk_scores(articles, gold, embedder, n: int) -> list[float]:
