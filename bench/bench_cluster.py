@@ -77,6 +77,25 @@ def perturb(text: str, other: str, rng: random.Random) -> str:
     return " ".join(words).replace(" \n ", "\n")
 
 
+def with_rewrites(articles: list, gold: dict, k: int) -> tuple[list, dict]:
+    """The (prepared) articles and k light rewrites of each (``perturb`` without
+    another's tail; ids ``ID~J``, in the story of the article rewritten),
+    shuffled (seed 0); and the gold stories of them all. The copy finder
+    takes few of them for copies: they test how near-copies are grouped."""
+    from newsprism.extract import prepare_articles
+    from newsprism.model import Article
+
+    rng = random.Random(0)
+    made = [
+        Article(id=f"{a.id}~{j}", title=a.title, text=perturb(a.text, "", rng), outlet=a.outlet, published=a.published)
+        for a in articles
+        for j in range(1, k + 1)
+    ]
+    mixed = articles + prepare_articles(made)
+    random.Random(0).shuffle(mixed)
+    return mixed, {**gold, **{a.id: gold.get(a.id.rpartition("~")[0]) for a in made}}
+
+
 def make_corpus(n: int, seed: int = 0, exclude: str | None = None):
     from newsprism.model import Article
 

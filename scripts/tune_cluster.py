@@ -109,6 +109,16 @@ class CachedEmbedder:
         return np.stack([self._vecs[k] for k in keys])
 
 
+def bench():
+    """bench/bench_cluster.py, whose corpus maker makes the rewrites."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bench_cluster", Path(__file__).resolve().parents[1] / "bench" / "bench_cluster.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def override(spec: str) -> None:
     import importlib
 
@@ -158,7 +168,7 @@ def main() -> None:
             parts = chunk_scores(articles, gold, embedder, args.chunks)
             out[f"{name}_chunks"] = (round(sum(parts) / len(parts), 4), parts)
         if args.rewrites:
-            mixed, mixed_gold = with_rewrites(articles, gold, args.rewrites)
+            mixed, mixed_gold = bench().with_rewrites(articles, gold, args.rewrites)
             m = score_clusters(mixed_gold, run(mixed, embedder))
             out[f"{name}_rewrites{args.rewrites}"] = round(m["bcubed_f1"], 4)
             if args.pr:
@@ -166,29 +176,6 @@ def main() -> None:
         if name == args.errors:
             dump_errors(articles, gold, pred)
     print(json.dumps(out))
-
-
-def with_rewrites(articles, gold, k: int):
-    """The articles and k light rewrites of each (ids ``ID~J``, in the story of the
-    article rewritten), shuffled (seed 0); and the gold stories of them all."""
-    import importlib.util
-    import random
-
-    from newsprism.extract import prepare_articles
-    from newsprism.model import Article
-
-    spec = importlib.util.spec_from_file_location("bench_cluster", Path(__file__).resolve().parents[1] / "bench" / "bench_cluster.py")
-    bench = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(bench)
-    rng = random.Random(0)
-    made = [
-        Article(id=f"{a.id}~{j}", title=a.title, text=bench.perturb(a.text, "", rng), outlet=a.outlet, published=a.published)
-        for a in articles
-        for j in range(1, k + 1)
-    ]
-    mixed = articles + prepare_articles(made)
-    random.Random(0).shuffle(mixed)
-    return mixed, {**gold, **{a.id: gold.get(a.id.rpartition("~")[0]) for a in made}}
 
 
 def chunk_scores(articles, gold, embedder, n: int) -> list[float]:

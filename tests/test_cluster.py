@@ -274,6 +274,42 @@ def test_a_merge_keeps_articles_known_to_both_where_they_are_and_copies_with_the
     assert restored.stories() == left.stories()
 
 
+def _rewrite(a: Article) -> Article:
+    """A light rewrite of every sentence (every fifth word swapped): too changed for the copy finder."""
+    words = a.text.split(" ")
+    text = " ".join("also" if k % 5 == 2 else w for k, w in enumerate(words))
+    return Article(id=f"{a.id}-rewrite", text=text, title=a.title, outlet="Rewrite Daily", published=a.published)
+
+
+@pytest.mark.parametrize("order", ["one batch", "one by one, rewrites first"])
+def test_a_near_copy_follows_the_article_it_rewrites_and_stays_out_of_the_linkage(order):
+    originals = [a for a in fixture_articles() if a.id != "b1-copy"]
+    rewrites = prepare_articles([_rewrite(a) for a in originals])
+    arts = find_copies(originals + rewrites)
+    assert all(a.duplicate_of is None for a in arts)  # the dedup stage lets them through
+    c = StoryClusterer()
+    if order == "one batch":
+        c.add(arts)
+    else:
+        for a in rewrites + originals:
+            c.add([a])
+    assign = {a.id: c.story_of(a.id) for a in arts}
+    assert partition(assign) == partition({a.id: STORY[a.id.removesuffix("-rewrite")] for a in arts})
+    followers = [a for a in c._arts if a.original is not None]
+    # Of each pair, the later one follows the earlier.
+    assert len(followers) == len(originals)
+    for f in followers:
+        assert c._arts[f.original].id.removesuffix("-rewrite") == f.id.removesuffix("-rewrite")
+        assert f.vec is not None  # kept for the neighbour search
+    for st in c._stories:
+        if st.merged_into is None:
+            assert st.n == sum(c._arts[m].original is None for m in st.members)  # only the linked count
+    restored = StoryClusterer.from_dict(json.loads(json.dumps(c.to_dict())))
+    late = prepare_articles([dataclasses.replace(originals[0], id="a1-again", text=originals[0].text + " Repairs start in June.")])
+    assert restored.add(late) == c.add(late)
+    assert restored.stories() == c.stories()
+
+
 def test_distant_publication_dates_never_share_a_story():
     a = fixture_articles()[0]
     later = dataclasses.replace(a, id="a1-years-later", published="2033-03-05")
