@@ -30,7 +30,7 @@ of a large corpus, every rare word's IDF rises by about the log of the
 corpus size, a topic's words gain on the names and numbers that tell its
 events apart, and the threshold chosen on sets of a thousand articles merges
 more (ECB+ among 100,000 other articles: 0.921 against 0.932 alone; with the
-window 0.933; bench/README.md).
+window 0.929; bench/README.md).
 
 Mismatch penalties (``DEFAULT_PENALTIES``): two articles that both name
 people or places (a non-empty ``E`` block) lose a constant from their
