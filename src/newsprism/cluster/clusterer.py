@@ -342,7 +342,8 @@ class StoryClusterer:
             di, dj = self._arts[i].day, self._arts[j].day
             if di is not None and dj is not None and abs(di - dj) > WINDOW_DAYS:
                 continue  # the same text years apart (a republished piece) is another story's
-            if sim >= NEAR_COPY * math.sqrt(max(self._self_similarity(i) * self._self_similarity(j), 0.0)):
+            both = self._self_similarity(i) * self._self_similarity(j)
+            if both > 0 and sim >= NEAR_COPY * math.sqrt(both):
                 self._arts[i].original = self._root(j)
                 out.add(i)
         return out
