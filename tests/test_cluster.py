@@ -304,24 +304,10 @@ def test_a_near_copy_follows_the_article_it_rewrites_and_stays_out_of_the_linkag
     for st in c._stories:
         if st.merged_into is None:
             assert st.n == sum(c._arts[m].original is None for m in st.members)  # only the linked count
-    shown = {k: v for story in c.stories() for k, v in story.near_copies.items()}
-    assert shown == {f.id: c._arts[f.original].id for f in followers}
     restored = StoryClusterer.from_dict(json.loads(json.dumps(c.to_dict())))
     late = prepare_articles([dataclasses.replace(originals[0], id="a1-again", text=originals[0].text + " Repairs start in June.")])
     assert restored.add(late) == c.add(late)
     assert restored.stories() == c.stories()
-
-
-def test_cluster_command_lists_a_storys_near_copies(tmp_path):
-    b1 = next(a for a in fixture_articles() if a.id == "b1")
-    rewrite = _rewrite(b1)
-    path = tmp_path / "pair.jsonl"
-    rows = [{"id": a.id, "title": a.title, "text": a.text, "outlet": a.outlet, "published": a.published} for a in (b1, rewrite)]
-    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
-    result = CliRunner().invoke(app, ["cluster", "-q", "--format", "json", str(path)])
-    assert result.exit_code == 0, result.output
-    (story,) = json.loads(result.stdout)
-    assert story["copies"] == {} and story["near_copies"] == {"b1-rewrite": "b1"}
 
 
 def test_distant_publication_dates_never_share_a_story():

@@ -139,9 +139,6 @@ class Story:
     articles: list[str]  # article ids, in arrival order
     absorbed: list[str] = field(default_factory=list)  # story ids merged into this one
     title: str | None = None
-    # Near-copies the copy finder let through (a rewrite of every sentence), each
-    # mapped to the article it follows (see newsprism.cluster.clusterer).
-    near_copies: dict[str, str] = field(default_factory=dict)
 
 
 # ---------------------------------------------------------------- entities

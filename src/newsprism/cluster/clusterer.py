@@ -758,14 +758,8 @@ class StoryClusterer:
 
     def stories(self) -> list[Story]:
         """Live stories, in order of creation; articles in arrival order."""
-        arts = self._arts
         return [
-            Story(
-                id=st.id,
-                articles=[arts[m].id for m in st.members],
-                absorbed=list(st.absorbed),
-                near_copies={arts[m].id: arts[arts[m].original].id for m in st.members if arts[m].vec is not None and arts[m].original is not None},  # type: ignore[index]
-            )
+            Story(id=st.id, articles=[self._arts[m].id for m in st.members], absorbed=list(st.absorbed))
             for st in self._stories
             if st.merged_into is None
         ]

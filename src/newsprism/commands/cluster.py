@@ -88,20 +88,15 @@ def cluster_summary(articles: list[Article], stories: list[Story], moved: dict[s
 
 def story_row(story: Story, by_id: dict[str, Article]) -> dict:
     """A story as ``--format json`` prints it: its head (as in the brief), its
-    title picked from the headlines of this run's articles, its copies, each
-    mapped to the article it copies, and its near-copies, each mapped to the
-    article it follows."""
+    title picked from the headlines of this run's articles, and its copies,
+    each mapped to the article it copies."""
     from newsprism.claims.summary import story_title
     from newsprism.report.jsonout import story_head
 
     arts = [by_id[i] for i in story.articles if i in by_id]
     if story.title is None and arts:
         story.title = story_title(arts)
-    return {
-        **story_head(story, by_id),
-        "copies": {a.id: a.duplicate_of for a in arts if a.duplicate_of},
-        "near_copies": {k: v for k, v in story.near_copies.items() if k in by_id},
-    }
+    return {**story_head(story, by_id), "copies": {a.id: a.duplicate_of for a in arts if a.duplicate_of}}
 
 
 def article_row(a: Article) -> dict:
