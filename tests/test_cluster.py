@@ -8,6 +8,7 @@ import math
 import os
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -308,6 +309,28 @@ def test_a_near_copy_follows_the_article_it_rewrites_and_stays_out_of_the_linkag
     late = prepare_articles([dataclasses.replace(originals[0], id="a1-again", text=originals[0].text + " Repairs start in June.")])
     assert restored.add(late) == c.add(late)
     assert restored.stories() == c.stories()
+
+
+def test_versions_of_one_text_all_follow_one_of_them_whatever_their_order():
+    # Four rewrites of each article, each swapping other words: every version's
+    # nearest neighbour is as likely to come after it as before.
+    originals = [a for a in fixture_articles() if a.id != "b1-copy"]
+    versions = [
+        Article(id=f"{a.id}~{k}", text=" ".join("also" if n % 5 == k else w for n, w in enumerate(a.text.split(" "))),
+                title=a.title, outlet=f"Rewrite {k}", published=a.published)
+        for a in originals
+        for k in range(4)
+    ]
+    arts = find_copies(prepare_articles(versions) + originals)
+    assert all(a.duplicate_of is None for a in arts)
+    c = StoryClusterer()
+    c.add(arts)
+    text_of = {a.id: a.id.partition("~")[0] for a in arts}
+    assert partition({a.id: c.story_of(a.id) for a in arts}) == partition({a.id: STORY[text_of[a.id]] for a in arts})
+    linked = Counter(text_of[x.id] for x in c._arts if x.original is None)
+    assert linked == Counter({a.id: 1 for a in originals})
+    for x in c._arts:
+        assert text_of[c._arts[c._root(c._by_id[x.id])].id] == text_of[x.id]
 
 
 def test_distant_publication_dates_never_share_a_story():

@@ -187,25 +187,31 @@ def _bench():
     return bench
 
 
-# Each set with one light rewrite of every article mixed in (a tenth of the words
-# swapped, 30% of the sentences dropped: bench_cluster.with_rewrites), which the
-# copy finder mostly lets through. Near-copies follow the article they rewrite
-# (clusterer.NEAR_COPY); before they did, each pair made the other's nearest
-# neighbour and an event split into pairs. Measured 0.873 / 1.000 / 1.000 / 0.859
-# (before: 0.683 / 0.711 / 0.596 / 0.768).
-REWRITE_GATES = {"ecbplus": 0.86, "basil": 0.98, "newswcl50": 0.98, "neus": 0.85}
+# Each set with one or four light rewrites of every article mixed in (a tenth of
+# the words swapped, 30% of the sentences dropped: bench_cluster.with_rewrites),
+# which the copy finder mostly lets through. Near-copies follow an earlier
+# version (clusterer.NEAR_COPY); before they did, each pair made the other's
+# nearest neighbour and an event split into pairs. One rewrite: measured
+# 0.878 / 1.000 / 1.000 / 0.856 (before near-copies: 0.683 / 0.711 / 0.596 /
+# 0.768). Four: 0.766 / 0.944 / 0.848 / 0.834 (when only a version whose
+# nearest neighbour came before it could follow, and the versions of one text
+# took each other's places among its neighbours: 0.724 / 0.674 / 0.476 / 0.812).
+REWRITE_GATES = {
+    1: {"ecbplus": 0.86, "basil": 0.98, "newswcl50": 0.98, "neus": 0.85},
+    4: {"ecbplus": 0.75, "basil": 0.93, "newswcl50": 0.83, "neus": 0.82},
+}
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", sorted(REWRITE_GATES))
-def test_bcubed_f1_gate_with_a_light_rewrite_of_every_article(name):
+@pytest.mark.parametrize(("k", "name"), [(k, name) for k, gates in REWRITE_GATES.items() for name in sorted(gates)])
+def test_bcubed_f1_gate_with_light_rewrites_of_every_article(k, name):
     from newsprism.cluster import StoryClusterer
     from newsprism.cluster.stream import group_corpus
     from newsprism.dedup import CopyIndex
     from newsprism.evaluation.clusters import score_clusters
 
     articles, gold = _dev_set(name)
-    mixed, gold = _bench().with_rewrites(articles, gold, 1)
+    mixed, gold = _bench().with_rewrites(articles, gold, k)
     group_corpus(mixed, CopyIndex(), StoryClusterer())
     metrics = score_clusters(gold, {a.id: a.story for a in mixed})
-    assert metrics["bcubed_f1"] >= REWRITE_GATES[name], metrics
+    assert metrics["bcubed_f1"] >= REWRITE_GATES[k][name], metrics
