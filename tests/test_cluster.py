@@ -443,6 +443,28 @@ def test_cluster_command_json_describes_each_story():
     assert stories[frozenset({"c1", "c2"})]["copies"] == {}
 
 
+def test_cluster_command_md_lists_the_stories_largest_first_with_copies_under_their_originals(tmp_path):
+    result = CliRunner().invoke(app, ["cluster", "-q", "--format", "md", str(ARTICLES)])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0] == "# 9 articles in 3 stories"
+    table = [line for line in lines[2:7] if line.startswith("| `")]
+    assert [row.split(" | ")[1] for row in table] == ["4", "3", "2"]  # articles per story, largest first
+    assert "2031-05-12 to 2031-05-13" in table[0]
+    mayor = lines[lines.index(next(line for line in lines if line.startswith("## ") and "Dunmere" in line)):]
+    rows = [line for line in mayor if line.startswith("| [")][:4]
+    copy_row = next(r for r in rows if "`b1-copy`" in r)
+    # The copy sits right under its original and says which one it copies.
+    assert rows.index(copy_row) == next(k for k, r in enumerate(rows) if "`b1`" in r) + 1
+    assert copy_row.rstrip(" |").endswith("republished from [1]")  # syndicated_from names b1 too
+    # A pipe in a headline cannot break the table; an untitled article shows its opening words.
+    odd = tmp_path / "odd.jsonl"
+    odd.write_text(json.dumps({"id": "p", "title": "Left | right", "text": "Words here."}) + "\n"
+                   + json.dumps({"id": "q", "text": "Opening words of an untitled piece."}) + "\n")
+    out = CliRunner().invoke(app, ["cluster", "-q", "--format", "md", str(odd)]).stdout
+    assert "Left \\| right" in out and "*Opening words of an untitled piece.*" in out
+
+
 def test_cluster_command_state_file_continues_a_corpus(tmp_path):
     state = tmp_path / "state.json"
     first, second = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
@@ -455,6 +477,11 @@ def test_cluster_command_state_file_continues_a_corpus(tmp_path):
     assert one.exit_code == 0 and two.exit_code == 0, one.output + two.output
     rows = [json.loads(line) for out in (one, two) for line in out.stdout.splitlines() if line.startswith("{")]
     assert partition({r["id"]: r["story"] for r in rows}) == expected(STORY)
+    # As Markdown, a story's articles from earlier runs are counted, not listed (their texts are not in the state).
+    listed = runner.invoke(app, ["cluster", "-q", "--format", "md", "--state", str(tmp_path / "md-state.json"), str(first)])
+    again = runner.invoke(app, ["cluster", "-q", "--format", "md", "--state", str(tmp_path / "md-state.json"), str(second)])
+    assert listed.exit_code == 0 and again.exit_code == 0, listed.output + again.output
+    assert "from earlier runs." in again.stdout
     # Going on with another embedder than the state was made with is a typed error (one line from the CLI); the state is kept.
     saved = state.read_bytes()
     other = runner.invoke(app, ["cluster", "-q", "--embedder", "model2vec", "--state", str(state), str(second)])

@@ -10,7 +10,7 @@ import typer
 from newsprism.commands._common import check_format, err_console, OUTPUT_OPT, PATHS_ARG, QUIET_OPT, STRICT_OPT, jsonl, progress, read_articles, write_output
 from newsprism.model import Article, Story
 
-FORMATS = ("jsonl", "json")
+FORMATS = ("jsonl", "json", "md")
 EMBEDDER_OPT = typer.Option("tfidf", "--embedder", help="Text representation: tfidf (fast, default), minilm or model2vec; minilm:DIR or model2vec:DIR loads a local model.")
 WORKERS_OPT = typer.Option(
     None,
@@ -29,7 +29,9 @@ STATE_OPT = typer.Option(
 def cluster_command(
     paths: list[str] = PATHS_ARG,
     fmt: str = typer.Option(
-        "jsonl", "--format", "-f", help="jsonl (one line per article) or json (stories: title, articles, outlets, days, copies)."
+        "jsonl", "--format", "-f",
+        help="jsonl (one line per article), json (stories: title, articles, outlets, days, copies) "
+        "or md (the stories, largest first, and their articles, copies under their originals).",
     ),
     embedder: str = EMBEDDER_OPT,
     state: Path | None = STATE_OPT,
@@ -48,9 +50,14 @@ def cluster_command(
         # Articles of earlier runs (--state) that this run moved to another story follow, marked "moved".
         rows = [article_row(a) for a in articles] + [{"id": aid, "story": sid, "moved": True} for aid, sid in moved.items()]
         write_output(jsonl(rows), output)
-    else:
+    elif fmt == "json":
         by_id = {a.id: a for a in articles}
         write_output(json.dumps([story_row(s, by_id) for s in stories], ensure_ascii=False, indent=2), output)
+    else:
+        from newsprism.report.markdown import render_story_list
+
+        by_id = {a.id: a for a in articles}
+        write_output(render_story_list([titled(s, by_id) for s in stories], articles), output)
 
 
 def cluster_articles(
@@ -90,13 +97,20 @@ def story_row(story: Story, by_id: dict[str, Article]) -> dict:
     """A story as ``--format json`` prints it: its head (as in the brief), its
     title picked from the headlines of this run's articles, and its copies,
     each mapped to the article it copies."""
-    from newsprism.claims.summary import story_title
     from newsprism.report.jsonout import story_head
+
+    arts = [by_id[i] for i in titled(story, by_id).articles if i in by_id]
+    return {**story_head(story, by_id), "copies": {a.id: a.duplicate_of for a in arts if a.duplicate_of}}
+
+
+def titled(story: Story, by_id: dict[str, Article]) -> Story:
+    """The story, its title picked from the headlines of this run's articles if it has none."""
+    from newsprism.claims.summary import story_title
 
     arts = [by_id[i] for i in story.articles if i in by_id]
     if story.title is None and arts:
         story.title = story_title(arts)
-    return {**story_head(story, by_id), "copies": {a.id: a.duplicate_of for a in arts if a.duplicate_of}}
+    return story
 
 
 def article_row(a: Article) -> dict:

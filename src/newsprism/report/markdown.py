@@ -9,9 +9,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from newsprism.model import Article, Brief, Problem, QuoteVariant
+from newsprism.model import Article, Brief, Problem, QuoteVariant, Story
 from newsprism.pipeline import Analysis
 from newsprism.quotes.output import statement
+from newsprism.report.html import short
 
 MAX_ROWS = 25  # long sections are cut; the JSON carries everything
 
@@ -27,6 +28,10 @@ def _line(text: str) -> str:
 
 def _n(count: int, one: str, many: str | None = None) -> str:
     return f"{count} {one if count == 1 else many or one + 's'}"
+
+
+def _n_outlets(arts: Sequence[Article]) -> int:
+    return len({a.outlet_id or a.outlet or a.id for a in arts})  # an article without an outlet is its own
 
 
 def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
@@ -69,9 +74,8 @@ def _diff(v: QuoteVariant) -> str:
     return " ".join(marks.get(op, "{}").format(_line(words)) for op, words in v.diff if words.strip())
 
 
-def _ordered_articles(brief: Brief) -> list[Article]:
+def _ordered_articles(arts: list[Article]) -> list[Article]:
     """Originals first, each followed by its copies, so copies sit under their original."""
-    arts = brief.articles
     ids = {a.id for a in arts}
 
     def original(a: Article) -> str | None:
@@ -90,9 +94,8 @@ def _ordered_articles(brief: Brief) -> list[Article]:
 
 
 def _headline(brief: Brief) -> str:
-    outlets = {a.outlet_id or a.outlet or a.id for a in brief.articles}
     copies = sum(1 for a in brief.articles if a.duplicate_of or a.syndicated_from)
-    parts = [_n(len(brief.articles), "article"), _n(len(outlets), "outlet")]
+    parts = [_n(len(brief.articles), "article"), _n(_n_outlets(brief.articles), "outlet")]
     if copies:
         parts.append(f"{copies} syndicated or duplicate")
     for k in brief.key_sources[:3]:
@@ -106,8 +109,26 @@ def _headline(brief: Brief) -> str:
     return " · ".join(parts)
 
 
+def _sources(arts: list[Article], cites: _Cites, ids: bool = False) -> list[str]:
+    """The table of a story's articles, numbered as they are cited (with their ids: ``ids``).
+    An untitled article shows its opening words in italics, as the HTML page does."""
+    rows = [
+        [
+            f"[{cites.num[a.id]}]",
+            *([f"`{_cell(a.id)}`"] if ids else []),
+            a.label,
+            (a.published or "")[:10],
+            ", ".join(a.byline),
+            a.title or (f"*{_cell(short(a.text, 70)).replace('*', '')}*" if a.text.strip() else ""),
+            _copy_note(a, cites),
+        ]
+        for a in arts
+    ]
+    return _table(["#", *(["article"] if ids else []), "outlet", "date", "byline", "title", "copy"], rows) + [""]
+
+
 def render_brief(brief: Brief) -> list[str]:
-    arts = _ordered_articles(brief)
+    arts = _ordered_articles(brief.articles)
     cites = _Cites(arts)
     title = brief.story.title or (arts[0].title if arts else None) or brief.story.id
     out = [f"## {_line(title)}", "", f"*Story `{brief.story.id}`: {_headline(brief)}.*", ""]
@@ -118,17 +139,7 @@ def render_brief(brief: Brief) -> list[str]:
         out.append("")
 
     out += ["### Sources", ""]
-    rows = []
-    for a in arts:
-        rows.append([
-            f"[{cites.num[a.id]}]",
-            a.label,
-            (a.published or "")[:10],
-            ", ".join(a.byline),
-            a.title or "",
-            _copy_note(a, cites),
-        ])
-    out += _table(["#", "outlet", "date", "byline", "title", "copy"], rows) + [""]
+    out += _sources(arts, cites)
 
     if brief.claims:
         out += ["### Claims and independent sources", ""]
@@ -236,8 +247,37 @@ def render_brief(brief: Brief) -> list[str]:
     return out
 
 
+def render_story_list(stories: Sequence[Story], articles: Sequence[Article]) -> str:
+    """What ``newsprism cluster --format md`` prints: the stories, largest first,
+    in one table, then each story's articles with their copies under their
+    originals. Articles known only to a saved state are counted, not listed."""
+    by_id = {a.id: a for a in articles}
+    # A saved state may hold many more stories: only those this run's articles are in are listed.
+    touched = {a.story for a in articles}
+    ordered = sorted((s for s in stories if s.id in touched), key=lambda s: -len(s.articles))  # stable
+    out = [f"# {_n(len(articles), 'article')} in {_n(len(ordered), 'story', 'stories')}", ""]
+    if len(stories) > len(ordered):
+        out += [f"The state holds {_n(len(stories) - len(ordered), 'other story', 'other stories')}.", ""]
+    rows = []
+    for st in ordered:
+        arts = [by_id[i] for i in st.articles if i in by_id]
+        days = sorted(str(d) for d in (a.published_day for a in arts) if d is not None)
+        span = f"{days[0]} to {days[-1]}" if days and days[0] != days[-1] else (days[0] if days else "")
+        rows.append([f"`{st.id}`", str(len(st.articles)), str(_n_outlets(arts)), span, st.title or ""])
+    out += _table(["story", "articles", "outlets", "days", "title"], rows) + [""]
+    for st in ordered:
+        arts = _ordered_articles([by_id[i] for i in st.articles if i in by_id])
+        out += [f"## `{st.id}` {_line(st.title or '')}".rstrip(), ""]
+        if st.absorbed:
+            out += [f"Absorbed: {', '.join(f'`{i}`' for i in st.absorbed)}.", ""]
+        out += _sources(arts, _Cites(arts), ids=True)
+        if len(arts) < len(st.articles):
+            out += [f"and {_n(len(st.articles) - len(arts), 'article')} from earlier runs.", ""]
+    return "\n".join(out).rstrip() + "\n"
+
+
 def render_markdown(analysis: Analysis, problems: Sequence[Problem] = ()) -> str:
-    n_out = len({a.outlet_id or a.outlet or a.id for a in analysis.articles})
+    n_out = _n_outlets(analysis.articles)
     out = [
         "# newsprism brief",
         "",
