@@ -440,6 +440,7 @@ def test_cluster_command_json_describes_each_story():
     assert mayor["outlets"] == ["Dunmere Chronicle", "Harbour Herald", "Civic Ledger", "Westreach Times"]
     assert (mayor["first_day"], mayor["last_day"]) == ("2031-05-12", "2031-05-13")
     assert mayor["copies"] == {"b1-copy": "b1"}
+    assert mayor["names"][0] == "Orla Brandt"
     assert stories[frozenset({"c1", "c2"})]["copies"] == {}
 
 
@@ -457,12 +458,34 @@ def test_cluster_command_md_lists_the_stories_largest_first_with_copies_under_th
     # The copy sits right under its original and says which one it copies.
     assert rows.index(copy_row) == next(k for k, r in enumerate(rows) if "`b1`" in r) + 1
     assert copy_row.rstrip(" |").endswith("republished from [1]")  # syndicated_from names b1 too
+    assert next(line for line in mayor if line.startswith("Names: ")).startswith("Names: Orla Brandt, Dunmere")
     # A pipe in a headline cannot break the table; an untitled article shows its opening words.
     odd = tmp_path / "odd.jsonl"
     odd.write_text(json.dumps({"id": "p", "title": "Left | right", "text": "Words here."}) + "\n"
                    + json.dumps({"id": "q", "text": "Opening words of an untitled piece."}) + "\n")
     out = CliRunner().invoke(app, ["cluster", "-q", "--format", "md", str(odd)]).stdout
     assert "Left \\| right" in out and "*Opening words of an untitled piece.*" in out
+
+
+def test_a_storys_names_are_those_most_of_its_articles_share_in_their_fullest_form():
+    from newsprism.cluster.names import story_names
+
+    mayor = [a for a in fixture_articles() if STORY[a.id] == STORY["b1"]]
+    assert story_names(mayor)[:2] == ["Orla Brandt", "Dunmere"]
+    one = Article(
+        id="x",
+        title="Every Word Of This Headline Is Capitalised",
+        text="The Harbour Board met on Monday. Board chair Ines Calloway spoke for The Tessel Post.\n\n"
+        "Calloway said the Quay would reopen in May. Reporters from Tessel Post asked Calloway why.",
+    )
+    # Titles, a leading "The", weekdays and months are no names; a surname counts
+    # for the full name; a name never runs on across a paragraph break.
+    names = story_names([one], k=10)
+    assert names[:3] == ["Harbour Board", "Ines Calloway", "Tessel Post"]
+    assert not {"Every", "Headline", "Monday", "May", "Calloway", "Post Calloway"} & set(names)
+    # With two articles or more, only shared names count.
+    other = Article(id="y", text="Officials of the Harbour Board said nothing else.")
+    assert story_names([one, other]) == ["Harbour Board"]
 
 
 def test_cluster_command_state_file_continues_a_corpus(tmp_path):

@@ -125,18 +125,28 @@ def _count(*words: list[str]) -> Counter:
     return out
 
 
-def _capitalised(text: str) -> list[str]:
-    """Names inside sentences, single words and adjacent pairs."""
+def name_runs(text: str) -> list[str]:
+    """Runs of capitalised words inside sentences, as written (a run may span
+    a line break): a word capitalised only because it starts a sentence is
+    left out of its run."""
     out: list[str] = []
     starts = _SENTENCE_START.search
     pieces = _CAPS.split("\n" + text)  # the text's start is a sentence start
     for before, name in zip(pieces[::2], pieces[1::2]):
-        parts = name.lower().split()
         # Three characters before a name may reach into the name before it,
         # which ends in a letter or digit and so starts no sentence.
         if starts(before[-3:]):
-            del parts[0]  # capitalised because it starts the sentence
-        parts = [p for p in parts if p not in _STOP]
+            name = (name.split(None, 1) + [""])[1]
+        if name:
+            out.append(name)
+    return out
+
+
+def _capitalised(text: str) -> list[str]:
+    """Names inside sentences, single words and adjacent pairs."""
+    out: list[str] = []
+    for run in name_runs(text):
+        parts = [p for p in run.lower().split() if p not in _STOP]
         out += parts
         if len(parts) > 1:
             out += map("_".join, zip(parts, parts[1:]))

@@ -30,7 +30,7 @@ def cluster_command(
     paths: list[str] = PATHS_ARG,
     fmt: str = typer.Option(
         "jsonl", "--format", "-f",
-        help="jsonl (one line per article), json (stories: title, articles, outlets, days, copies) "
+        help="jsonl (one line per article), json (stories: title, articles, outlets, days, names, copies) "
         "or md (the stories, largest first, and their articles, copies under their originals).",
     ),
     embedder: str = EMBEDDER_OPT,
@@ -95,12 +95,17 @@ def cluster_summary(articles: list[Article], stories: list[Story], moved: dict[s
 
 def story_row(story: Story, by_id: dict[str, Article]) -> dict:
     """A story as ``--format json`` prints it: its head (as in the brief), its
-    title picked from the headlines of this run's articles, and its copies,
-    each mapped to the article it copies."""
+    title picked from the headlines of this run's articles, the names most of
+    them share, and its copies, each mapped to the article it copies."""
+    from newsprism.cluster.names import story_names
     from newsprism.report.jsonout import story_head
 
     arts = [by_id[i] for i in titled(story, by_id).articles if i in by_id]
-    return {**story_head(story, by_id), "copies": {a.id: a.duplicate_of for a in arts if a.duplicate_of}}
+    return {
+        **story_head(story, by_id),
+        "names": story_names(arts),
+        "copies": {a.id: a.duplicate_of for a in arts if a.duplicate_of},
+    }
 
 
 def titled(story: Story, by_id: dict[str, Article]) -> Story:

@@ -43,13 +43,13 @@ def is_title(token: str) -> bool:
     return _word(token) in TITLES
 
 
-def _possessive(name: str) -> str:
+def strip_possessive(name: str) -> str:
     return re.sub(r"['’]s?$", "", name.strip())
 
 
 def strip_titles(name: str) -> str:
     """ "Brig. Gen. Mohammad Bagheri" -> "Mohammad Bagheri"; never strips the last word."""
-    tokens = _possessive(name).split()
+    tokens = strip_possessive(name).split()
     while len(tokens) > 1 and is_title(tokens[0]):
         tokens.pop(0)
     while len(tokens) > 1 and _word(tokens[-1]) in _SUFFIXES | TITLES:
@@ -144,7 +144,7 @@ def same_person(a: str, b: str) -> bool:
 
 
 def _has_title(name: str) -> bool:
-    words = _possessive(name).split()
+    words = strip_possessive(name).split()
     return len(words) > 1 and _word(words[0]) in HONORIFICS
 
 
@@ -181,7 +181,7 @@ class NameIndex:
             self.add(n)
 
     def add(self, name: str) -> None:
-        name = _possessive(name)
+        name = strip_possessive(name)
         if name_parts(name) is None:
             return
         self._counts[name] += 1
@@ -202,7 +202,7 @@ class NameIndex:
         if surface in self._resolved:
             return self._resolved[surface]
         clusters = self._build()
-        name = _possessive(surface)
+        name = strip_possessive(surface)
         i = self._of.get(name)
         if i is None:
             i = self._place(name)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from newsprism.cluster.names import story_names
 from newsprism.model import Article, Brief, Problem, QuoteVariant, Story
 from newsprism.pipeline import Analysis
 from newsprism.quotes.output import statement
@@ -268,6 +269,8 @@ def render_story_list(stories: Sequence[Story], articles: Sequence[Article]) -> 
     for st in ordered:
         arts = _ordered_articles([by_id[i] for i in st.articles if i in by_id])
         out += [f"## `{st.id}` {_line(st.title or '')}".rstrip(), ""]
+        if names := story_names(arts):
+            out += [f"Names: {', '.join(_line(n) for n in names)}.", ""]
         if st.absorbed:
             out += [f"Absorbed: {', '.join(f'`{i}`' for i in st.absorbed)}.", ""]
         out += _sources(arts, _Cites(arts), ids=True)
