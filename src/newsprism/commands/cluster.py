@@ -31,7 +31,7 @@ def cluster_command(
     fmt: str = typer.Option(
         "jsonl", "--format", "-f",
         help="jsonl (one line per article), json (stories: title, articles, outlets, days, names, copies) "
-        "or md (the stories, largest first, and their articles, copies under their originals).",
+        "or md (the stories, largest first, with their names and articles, copies under their originals).",
     ),
     embedder: str = EMBEDDER_OPT,
     state: Path | None = STATE_OPT,
