@@ -486,6 +486,12 @@ def test_a_storys_names_are_those_most_of_its_articles_share_in_their_fullest_fo
     # With two articles or more, only shared names count.
     other = Article(id="y", text="Officials of the Harbour Board said nothing else.")
     assert story_names([one, other]) == ["Harbour Board"]
+    # A possessive ends a name; a surname two full names end with stands for the one listed.
+    gulf = [
+        Article(id="g1", text="Ships left Iran's Qeshm Island. Running back Reggie Bush watched, as did Ray Bush, whom Bush hugged."),
+        Article(id="g2", text="Near Qeshm Island, fans of Reggie Bush waved. They said Bush found Iran calm."),
+    ]
+    assert story_names(gulf) == ["Iran", "Qeshm Island", "Reggie Bush"]
 
 
 def test_cluster_command_state_file_continues_a_corpus(tmp_path):
