@@ -120,7 +120,7 @@ def _sources(arts: list[Article], cites: _Cites, ids: bool = False) -> list[str]
             a.label,
             (a.published or "")[:10],
             ", ".join(a.byline),
-            a.title or (f"*{_cell(short(a.text, 70)).replace('*', '')}*" if a.text.strip() else ""),
+            a.title or (f"*{short(a.text, 70).replace('*', '')}*" if a.text.strip() else ""),  # _table escapes the cell
             _copy_note(a, cites),
         ]
         for a in arts
