@@ -34,3 +34,51 @@ def seeds_dir() -> Path:
 @pytest.fixture
 def example_dir() -> Path:
     return EXAMPLE
+
+
+# ---------------------------------------------------------------- stores
+# The store suite runs on SQLite and on a throwaway PostgreSQL server
+# (tests/pgserver.py). Without a server the PostgreSQL half skips, but in CI
+# (CI set) it fails: .ci/run installs Debian's postgresql package.
+
+
+@pytest.fixture(scope="session")
+def pg_server():  # type: ignore[no-untyped-def]
+    import pgserver
+
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        if os.environ.get("CI"):
+            pytest.fail("psycopg is not installed; CI installs newsprism[dev], which has it")
+        pytest.skip("psycopg not installed (pip install 'newsprism[postgres]')")
+    try:
+        server = pgserver.start()
+    except RuntimeError as e:
+        if os.environ.get("CI"):
+            pytest.fail(f"PostgreSQL is needed in CI: {e}")
+        pytest.skip(str(e))
+    yield server
+    server.stop()
+
+
+_databases = iter(range(1, 1_000_000))
+
+
+@pytest.fixture
+def pg_url(pg_server) -> str:  # type: ignore[no-untyped-def]
+    """A fresh, empty database on the throwaway server."""
+    import psycopg
+
+    name = f"t{next(_databases)}"
+    with psycopg.connect(pg_server.url, autocommit=True) as db:
+        db.execute(f"CREATE DATABASE {name}")
+    return pg_server.database_url(name)
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def store_target(request, tmp_path: Path) -> str:  # type: ignore[no-untyped-def]
+    """Where a store test opens its store: a SQLite file, or a PostgreSQL URL."""
+    if request.param == "sqlite":
+        return str(tmp_path / "news.db")
+    return str(request.getfixturevalue("pg_url"))

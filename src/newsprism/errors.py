@@ -40,3 +40,11 @@ class EvalError(NewsprismError):
 
 class EngineError(NewsprismError):
     """A worker process of an execution engine stopped before its work was done."""
+
+
+class StoreError(NewsprismError):
+    """A database cannot be opened, read or written (foreign, damaged, newer, unreachable)."""
+
+
+class FetchError(NewsprismError):
+    """A watched source could not be fetched (recorded, never fatal to a watch)."""

@@ -1,43 +1,100 @@
-"""Where analysed articles and stories live between runs.
+"""Where articles, stories and briefs live between runs, and what a watch has fetched.
 
-The in-memory store is the default for one-shot CLI runs; a persistent
-embedded store implements the same Protocol.
+``open_store(target)`` opens (or creates) a store: a file path for the
+embedded SQLite store, a ``postgresql://`` URL for a PostgreSQL server. Both
+implement ``Store``; the pipeline is handed one and never knows which.
+
+What one database holds: articles as read and as prepared, their copy links
+and stories; each story's membership history (joined, moved, merged, with
+times); the clustering and copy-index state; every story's latest brief;
+the sources watched with their fetch log; the inputs skipped and why.
+A batch is written in one transaction (``Store.write``), so a run killed at
+any moment loses at most the batch in flight.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager
 from typing import Protocol
 
-from newsprism.model import Article, Story
+from newsprism.model import Article, Problem
+from newsprism.store.codec import content_id
+from newsprism.store.records import (
+    Batch,
+    EventKind,
+    FetchRecord,
+    Placement,
+    SourceKind,
+    SourceRecord,
+    StoredBrief,
+    StoryEvent,
+    StoryRecord,
+    StoryUpdate,
+)
+from newsprism.store.sql import normalize_time, now
+
+__all__ = [
+    "Batch", "EventKind", "FetchRecord", "Placement", "SourceKind", "SourceRecord", "Store", "StoredBrief",
+    "StoryEvent", "StoryRecord", "StoryUpdate", "content_id", "is_store_url", "normalize_time", "now", "open_store",
+]
 
 
 class Store(Protocol):
-    def put_articles(self, articles: Iterable[Article]) -> None: ...
-    def get_article(self, article_id: str) -> Article | None: ...
-    def articles(self) -> Iterator[Article]: ...
-    def put_stories(self, stories: Iterable[Story]) -> None: ...
-    def stories(self) -> Iterator[Story]: ...
+    """A newsprism database; see the module docstring."""
+
+    location: str  # what messages call it (a URL without its password)
+
+    # writing: one writer per database at a time, one transaction per call
+    def writer(self, on_wait: Callable[[str], None] | None = None) -> AbstractContextManager[None]: ...
+    def write(self, batch: Batch) -> None: ...
+    def put_briefs(self, briefs: Sequence[StoredBrief], titles: dict[str, str | None] | None = None) -> None: ...
+    def put_source(self, source: SourceRecord) -> None: ...
+    def record_fetches(self, records: Sequence[FetchRecord]) -> None: ...
+    def record_skipped(self, problems: Sequence[Problem]) -> None: ...
+
+    # reading
+    def known_contents(self, content_ids: Sequence[str]) -> set[str]: ...
+    def taken_ids(self, ids: Sequence[str]) -> set[str]: ...
+    def placements(self) -> dict[str, str | None]: ...
+    def generation(self) -> int: ...
+    def state(self) -> tuple[int, bytes | None]: ...
+    def count_articles(self) -> int: ...
+    def articles(self, ids: Sequence[str] | None = None) -> list[Article]: ...
+    def iter_articles(self, chunk: int = 1000) -> Iterator[Article]: ...
+    def article(self, article_id: str) -> Article | None: ...
+    def articles_as_read(self, ids: Sequence[str]) -> list[Article]: ...
+    def added_at(self, ids: Sequence[str]) -> dict[str, str]: ...
+    def story_articles(self, story_ids: Sequence[str]) -> dict[str, list[str]]: ...
+    def stories(
+        self, *, since: str | None = None, query: str | None = None, limit: int | None = None, offset: int = 0
+    ) -> list[StoryRecord]: ...
+    def count_stories(self) -> int: ...
+    def live_story(self, story_id: str) -> str | None: ...
+    def story(self, story_id: str) -> StoryRecord | None: ...
+    def events(self, story_id: str, since: str | None = None) -> list[StoryEvent]: ...
+    def stale_stories(self) -> list[str]: ...
+    def brief(self, story_id: str) -> StoredBrief | None: ...
+    def iter_briefs(self) -> Iterator[StoredBrief]: ...
+    def sources(self) -> list[SourceRecord]: ...
+    def source(self, source_id: str) -> SourceRecord | None: ...
+    def fetches(self, source: str | None = None, limit: int = 100) -> list[FetchRecord]: ...
+    def skipped(self, limit: int = 1000) -> list[tuple[str, Problem]]: ...
+    def check(self) -> list[str]: ...
+    def close(self) -> None: ...
 
 
-class MemoryStore:
-    def __init__(self) -> None:
-        self._articles: dict[str, Article] = {}
-        self._stories: dict[str, Story] = {}
+def is_store_url(target: str) -> bool:
+    return target.startswith(("postgresql://", "postgres://"))
 
-    def put_articles(self, articles: Iterable[Article]) -> None:
-        for a in articles:
-            self._articles[a.id] = a
 
-    def get_article(self, article_id: str) -> Article | None:
-        return self._articles.get(article_id)
+def open_store(target: str, *, create: bool = True) -> Store:
+    """The store at ``target``: a ``postgresql://`` URL, else a SQLite file path
+    (created when missing unless ``create`` is false)."""
+    if is_store_url(target):
+        from newsprism.store.postgres import PostgresStore
 
-    def articles(self) -> Iterator[Article]:
-        return iter(self._articles.values())
+        return PostgresStore(target)
+    from newsprism.store.sqlite import SQLiteStore
 
-    def put_stories(self, stories: Iterable[Story]) -> None:
-        for s in stories:
-            self._stories[s.id] = s
-
-    def stories(self) -> Iterator[Story]:
-        return iter(self._stories.values())
+    return SQLiteStore(target, create=create)

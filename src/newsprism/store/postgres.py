@@ -1,0 +1,142 @@
+"""The store on a PostgreSQL server (psycopg 3), for a team sharing one database.
+
+The tables live in their own schema (``newsprism``), so the database may hold
+others. Full-text search is a generated ``tsvector`` column with a GIN
+index. One process writes at a time: ``writer()`` holds a session-level
+advisory lock on a connection of its own, which the server lets go when
+that connection ends, however the process ends.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
+from typing import TYPE_CHECKING, Any
+
+from newsprism.errors import MissingExtraError, StoreError
+from newsprism.store.schema import APPLICATION
+from newsprism.store.sql import Row, SQLStore, translated
+
+if TYPE_CHECKING:
+    import psycopg
+
+SCHEMA = "newsprism"
+# A tsvector holds at most 1 MB: the index reads this much of a text (a few hundred pages).
+_FTS_CHARS = 200_000
+
+
+def _psycopg() -> Any:
+    try:
+        import psycopg
+    except ImportError as e:
+        raise MissingExtraError("psycopg", "postgres", "A PostgreSQL database") from e
+    return psycopg
+
+
+def redact(url: str) -> str:
+    """The URL without its password, to show in messages."""
+    return re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", url)
+
+
+class PostgresStore(SQLStore):
+    types = {"int": "BIGINT", "real": "DOUBLE PRECISION", "blob": "BYTEA", "serial": "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY"}
+
+    def __init__(self, url: str, *, schema: str = SCHEMA) -> None:
+        super().__init__()
+        self.url = url
+        self.schema = schema
+        self.location = redact(url)
+        self._lock_name = f"newsprism writer {schema}"  # one writer per store, not per server
+        self._pg = _psycopg()
+        self._errors: tuple[type[BaseException], ...] = (self._pg.Error,)
+        self._db = self._connect()
+        try:
+            self._open()
+        except BaseException:
+            self._db.close()
+            raise
+
+    def _connect(self) -> "psycopg.Connection[Any]":
+        try:
+            db: psycopg.Connection[Any] = self._pg.connect(self.url, autocommit=True, connect_timeout=10)
+        except self._pg.Error as e:
+            raise StoreError(f"{self.location}: cannot connect ({str(e).strip().splitlines()[0]})") from e
+        return db
+
+    def _open(self) -> None:
+        exists = self._rows("SELECT 1 FROM information_schema.schemata WHERE schema_name = ?", (self.schema,))
+        if exists:
+            tables = self._rows("SELECT table_name FROM information_schema.tables WHERE table_schema = ?", (self.schema,))
+            ours = ("meta",) in tables and self._rows(
+                f'SELECT value FROM "{self.schema}".meta WHERE key = ?', ("application",)
+            ) == [(APPLICATION,)]
+            if tables and not ours:
+                raise StoreError(f"{self.location}: schema {self.schema!r} holds tables that are not newsprism's; nothing was changed")
+        else:
+            self._run(f'CREATE SCHEMA IF NOT EXISTS "{self.schema}"')
+        self._run(f"SET search_path TO \"{self.schema}\"")
+        self._migrate()
+
+    # ------------------------------------------------------------ dialect
+
+    def _schema_version(self) -> int | None:
+        if self._rows("SELECT to_regclass(?)", (f'"{self.schema}".meta',)) == [(None,)]:
+            return None
+        value = self._meta("schema_version")
+        return None if value is None else int(value)
+
+    @staticmethod
+    def _sql(sql: str) -> str:
+        return sql.replace("?", "%s")
+
+    def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        with translated(self.location, self._errors):
+            return list(self._db.execute(self._sql(sql), params).fetchall())
+
+    def _run(self, sql: str, params: Sequence[Any] = ()) -> None:
+        with translated(self.location, self._errors):
+            self._db.execute(self._sql(sql), params)
+
+    def _run_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        with translated(self.location, self._errors), self._db.cursor() as cur:
+            cur.executemany(self._sql(sql), rows)
+
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        with translated(self.location, self._errors), self._db.transaction():
+            yield
+
+    def _fts_ddl(self) -> list[str]:
+        return [
+            "ALTER TABLE articles ADD COLUMN tsv tsvector GENERATED ALWAYS AS "
+            f"(to_tsvector('english', left(coalesce(title, '') || ' ' || text, {_FTS_CHARS}))) STORED",
+            "CREATE INDEX articles_tsv ON articles USING gin (tsv)",
+        ]
+
+    def _index_texts(self, first_seq: int) -> None:
+        """The generated column indexes each row as it is written."""
+
+    def _match(self, query: str) -> tuple[str, list[Any]]:
+        return "a.tsv @@ plainto_tsquery('english', ?)", [query]
+
+    @contextmanager
+    def _writer(self, on_wait: Callable[[str], None] | None) -> Iterator[None]:
+        lock = self._connect()
+        try:
+            with translated(self.location, self._errors):
+                got = lock.execute("SELECT pg_try_advisory_lock(hashtext(%s))", (self._lock_name,)).fetchone()
+                if not (got and got[0]):
+                    if on_wait is not None:
+                        on_wait(f"another newsprism process is writing to {self.location}; waiting for it to finish")
+                    lock.execute("SELECT pg_advisory_lock(hashtext(%s))", (self._lock_name,))
+            yield
+        finally:
+            lock.close()  # the session's advisory lock goes with it
+
+    def writer(self, on_wait: Callable[[str], None] | None = None) -> AbstractContextManager[None]:
+        return self._writer(on_wait)
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()

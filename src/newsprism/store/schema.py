@@ -1,0 +1,64 @@
+"""The store's tables, by schema version, for SQLite and PostgreSQL alike.
+
+``MIGRATIONS[n]`` takes a database from version ``n`` to ``n + 1``; a new
+database runs them all. Each is a list of statements in which ``{int}``,
+``{real}``, ``{blob}`` and ``{serial}`` stand for the dialect's types
+(``Dialect.types``); the full-text index is the dialect's own
+(``Dialect.fts_ddl``), created with version 1. Times are ISO 8601 strings in
+UTC with microseconds, so they sort as text in both databases.
+"""
+
+from __future__ import annotations
+
+SCHEMA_VERSION = 1
+APPLICATION = "newsprism"
+
+_V1 = [
+    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    # seq: arrival order, and the row id the SQLite full-text index points at.
+    """CREATE TABLE articles (
+        seq {int} PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        content_id TEXT NOT NULL UNIQUE,
+        added_at TEXT NOT NULL,
+        title TEXT, outlet TEXT, outlet_id TEXT, url TEXT, published TEXT,
+        story TEXT, duplicate_of TEXT, syndicated_from TEXT,
+        text TEXT NOT NULL,
+        read TEXT NOT NULL,
+        prepared TEXT NOT NULL)""",
+    "CREATE INDEX articles_story ON articles (story, seq)",
+    "CREATE INDEX articles_added ON articles (added_at)",
+    """CREATE TABLE stories (
+        id TEXT PRIMARY KEY,
+        title TEXT,
+        n_articles {int} NOT NULL,
+        first_seen TEXT NOT NULL,
+        last_updated TEXT NOT NULL,
+        first_day TEXT, last_day TEXT,
+        absorbed TEXT NOT NULL,
+        merged_into TEXT,
+        brief_stale {int} NOT NULL)""",
+    "CREATE INDEX stories_live ON stories (merged_into, last_updated)",
+    "CREATE INDEX stories_stale ON stories (brief_stale)",
+    """CREATE TABLE story_events (
+        seq {serial},
+        at TEXT NOT NULL, story TEXT NOT NULL, kind TEXT NOT NULL, article TEXT, other TEXT)""",
+    "CREATE INDEX story_events_story ON story_events (story, at)",
+    "CREATE TABLE briefs (story TEXT PRIMARY KEY, made_at TEXT NOT NULL, body TEXT NOT NULL)",
+    "CREATE TABLE state (name TEXT PRIMARY KEY, saved_at TEXT NOT NULL, body {blob} NOT NULL)",
+    """CREATE TABLE sources (
+        id TEXT PRIMARY KEY, kind TEXT NOT NULL, added_at TEXT NOT NULL,
+        etag TEXT, last_modified TEXT, last_checked TEXT, last_outcome TEXT, files TEXT NOT NULL)""",
+    """CREATE TABLE fetches (
+        seq {serial},
+        at TEXT NOT NULL, source TEXT NOT NULL, url TEXT NOT NULL, outcome TEXT NOT NULL,
+        status {int}, bytes {int} NOT NULL, elapsed {real} NOT NULL, message TEXT NOT NULL)""",
+    "CREATE INDEX fetches_source ON fetches (source, seq)",
+    """CREATE TABLE skipped (
+        seq {serial},
+        at TEXT NOT NULL, path TEXT NOT NULL, line {int}, reason TEXT NOT NULL, message TEXT NOT NULL)""",
+    "{fts}",
+]
+
+MIGRATIONS: list[list[str]] = [_V1]
+assert len(MIGRATIONS) == SCHEMA_VERSION

@@ -1,0 +1,130 @@
+"""The HTTP client against a local server (tests/newsserver.py); no network."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from newsprism.fetch import Fetcher, FetchSettings
+from newsserver import Site, serve
+
+FAST = FetchSettings(
+    connect_timeout=2, read_timeout=1.0, deadline=3.0, max_bytes=1_000_000, retries=2, backoff=0.01, per_host=0.0
+)
+
+
+@pytest.fixture
+def site() -> Iterator[tuple[str, Site]]:
+    with serve() as s:
+        yield s
+
+
+@pytest.fixture
+def fetcher() -> Iterator[Fetcher]:
+    with Fetcher(FAST) as f:
+        yield f
+
+
+def test_a_page_and_its_log(site: tuple[str, Site], fetcher: Fetcher) -> None:
+    base, _ = site
+    r = fetcher.get(f"{base}/news/1.html", source="src")
+    assert r.ok and r.status == 200 and b"update 1" in r.body
+    assert [rec.outcome for rec in r.records] == ["robots:ok", "ok"]
+    assert r.records[-1].bytes == len(r.body) and r.records[-1].source == "src"
+    r2 = fetcher.get(f"{base}/news/2.html", source="src")
+    assert [rec.outcome for rec in r2.records] == ["ok"]  # robots.txt is read once per host
+
+
+def test_conditional_requests(site: tuple[str, Site], fetcher: Fetcher) -> None:
+    base, s = site
+    first = fetcher.get(f"{base}/feed.xml", source="feed")
+    assert first.ok and first.etag and first.last_modified
+    again = fetcher.get(f"{base}/feed.xml", source="feed", etag=first.etag, last_modified=first.last_modified)
+    assert again.outcome == "not-modified" and again.body == b""
+    s.articles += 1  # the feed changes: a new ETag, a whole answer
+    changed = fetcher.get(f"{base}/feed.xml", source="feed", etag=first.etag)
+    assert changed.ok and changed.etag != first.etag
+
+
+def test_robots_txt_is_obeyed_on_every_hop(site: tuple[str, Site], fetcher: Fetcher) -> None:
+    base, s = site
+    assert fetcher.get(f"{base}/private/secret.html", source="x").outcome == "robots"
+    r = fetcher.get(f"{base}/to-private", source="x")
+    assert r.outcome == "robots"
+    assert s.hits["/private/secret.html"] == 0
+
+
+def test_robots_crawl_delay_spaces_requests_to_a_host() -> None:
+    slept: list[float] = []
+    clock = [0.0]
+    with serve(Site(robots="User-agent: *\nCrawl-delay: 5\n")) as (base, _):
+        with Fetcher(FAST, clock=lambda: clock[0], sleep=lambda s: (slept.append(s), clock.__setitem__(0, clock[0] + s))) as f:
+            f.get(f"{base}/news/1.html", source="x")
+            f.get(f"{base}/news/2.html", source="x")
+    assert slept and slept[-1] == pytest.approx(5.0)
+
+
+def test_per_host_rate_limit() -> None:
+    with serve() as (base, _), Fetcher(FetchSettings(per_host=0.3, backoff=0.01)) as f:
+        t = time.monotonic()
+        for n in (1, 2, 3):
+            assert f.get(f"{base}/news/{n}.html", source="x").ok
+        assert time.monotonic() - t >= 0.3 * 3 - 0.05  # robots.txt, then three pages
+
+
+def test_http_errors_retries_and_backoff(site: tuple[str, Site], fetcher: Fetcher) -> None:
+    base, s = site
+    r404 = fetcher.get(f"{base}/missing", source="x")
+    assert (r404.outcome, r404.status) == ("http-error", 404) and s.hits["/missing"] == 1  # not tried again
+    r500 = fetcher.get(f"{base}/broken", source="x")
+    assert (r500.outcome, r500.status) == ("http-error", 500) and s.hits["/broken"] == 3  # 1 + 2 retries
+    flaky = fetcher.get(f"{base}/flaky", source="x")
+    assert flaky.ok and s.hits["/flaky"] == 3
+
+
+def test_size_cap_on_declared_and_undeclared_and_compressed_bodies(site: tuple[str, Site], fetcher: Fetcher) -> None:
+    base, _ = site
+    for path in ("/huge", "/huge-undeclared", "/gzip-bomb"):
+        t = time.monotonic()
+        r = fetcher.get(f"{base}{path}", source="x")
+        assert r.outcome == "too-large", path
+        assert r.body == b"" and time.monotonic() - t < 5, path
+
+
+def test_a_dripping_body_and_a_silent_server_time_out(site: tuple[str, Site], fetcher: Fetcher) -> None:
+    base, s = site
+    t = time.monotonic()
+    slow = fetcher.get(f"{base}/slow", source="x")
+    assert slow.outcome == "timeout" and "3 s" in slow.message and s.hits["/slow"] == 1
+    hang = fetcher.get(f"{base}/hang", source="x")
+    assert hang.outcome == "timeout"
+    assert time.monotonic() - t < 15
+
+
+def test_redirects_within_limits(site: tuple[str, Site], fetcher: Fetcher) -> None:
+    base, _ = site
+    ok = fetcher.get(f"{base}/hop-3", source="x")
+    assert ok.ok and ok.url.endswith("/hop-0") and [r.outcome for r in ok.records][-4:] == ["redirect"] * 3 + ["ok"]
+    assert fetcher.get(f"{base}/hop-9", source="x").outcome == "redirects"
+    loop = fetcher.get(f"{base}/loop-a", source="x")
+    assert loop.outcome == "redirects" and "loop" in loop.message
+
+
+def test_unreachable_and_non_http(fetcher: Fetcher) -> None:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]  # nothing listens there once closed
+    r = fetcher.get(f"http://127.0.0.1:{port}/feed.xml", source="x")
+    assert r.outcome == "robots"  # robots.txt unreachable: RFC 9309 says assume disallowed
+    assert fetcher.get("file:///etc/passwd", source="x").outcome == "error"
+
+
+@pytest.mark.parametrize("status, allowed", [(404, True), (403, True), (200, True), (503, False)])
+def test_robots_4xx_allows_and_5xx_denies(status: int, allowed: bool) -> None:
+    with serve(Site(robots="", robots_status=status)) as (base, s), Fetcher(FAST) as f:
+        r = f.get(f"{base}/news/1.html", source="x")
+        assert r.ok is allowed and s.hits["/news/1.html"] == int(allowed)

@@ -1,0 +1,320 @@
+"""The store suite: every test runs on SQLite and on PostgreSQL (``store_target``)."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from newsprism.errors import StoreError
+from newsprism.extract import prepare_articles
+from newsprism.model import Article, Problem, SourceRef
+from newsprism.store import (
+    Batch,
+    FetchRecord,
+    Placement,
+    SourceRecord,
+    StoredBrief,
+    StoryEvent,
+    StoryUpdate,
+    content_id,
+    now,
+    open_store,
+)
+
+
+def _read(n: int, prefix: str = "a") -> list[Article]:
+    return [
+        Article(
+            id=f"{prefix}{k}",
+            title=f"Dam report number {k}" if k % 3 else f"Harbour strike day {k}",
+            text=f"KESTREL, May 13 (Wire) - Engineers found cracks in the spillway, report {prefix}{k} said.\n\n"
+            f"\"We will not gamble,\" the minister said on day {k}.",
+            outlet=f"Outlet {k % 4}",
+            url=f"https://outlet{k % 4}.example/news/{k}",
+            published=f"2024-05-{10 + k % 5:02d}",
+            extra={"section": "world", "n": k},
+            source=SourceRef(f"in/{prefix}{k}.json", k),
+        )
+        for k in range(n)
+    ]
+
+
+def _batch(read: list[Article], story: str = "s1") -> Batch:
+    prepared = prepare_articles(read)
+    for a in prepared:
+        a.story = story
+    ids = [a.id for a in prepared]
+    return Batch(
+        articles=list(zip(read, prepared)),
+        stories=[StoryUpdate(story, "Dam", ids, "2024-05-10", "2024-05-14", [])],
+        events=[StoryEvent(now(), story, "joined", aid) for aid in ids],
+        state=b"\x00state\xff" * 3,
+    )
+
+
+@pytest.fixture
+def store(store_target: str):  # type: ignore[no-untyped-def]
+    s = open_store(store_target)
+    yield s
+    s.close()
+
+
+def test_articles_round_trip_as_read_and_as_prepared(store) -> None:  # type: ignore[no-untyped-def]
+    read = _read(5)
+    batch = _batch(read)
+    store.write(batch)
+    got = store.articles()
+    assert [a.id for a in got] == [a.id for a in read]
+    for (r, p), g in zip(batch.articles, got):
+        assert (g.text, g.title, g.outlet, g.outlet_id, g.url, g.published, g.byline) == (
+            p.text, p.title, p.outlet, p.outlet_id, p.url, p.published, p.byline)
+        assert g.paragraphs == p.paragraphs and g.sentences == p.sentences and g.inferred == p.inferred
+        assert g.extra == p.extra and g.source == p.source and g.story == "s1"
+    as_read = {a.id: a for a in store.articles_as_read([a.id for a in read])}
+    assert as_read["a1"].outlet == read[1].outlet and as_read["a1"].byline == read[1].byline
+    assert store.article("a3") is not None and store.article("nope") is None
+    assert store.count_articles() == 5
+
+
+def test_content_ids_make_reruns_idempotent(store) -> None:  # type: ignore[no-untyped-def]
+    read = _read(4)
+    store.write(_batch(read))
+    again = _read(4)
+    for a in again:  # the same content from other files
+        a.id, a.source = "elsewhere/" + a.id, SourceRef("elsewhere")
+    assert store.known_contents([content_id(a) for a in again]) == {content_id(a) for a in read}
+    changed = _read(1)[0]
+    changed.text += " Updated."
+    assert store.known_contents([content_id(changed)]) == set()
+    assert store.taken_ids(["a0", "a2", "zz"]) == {"a0", "a2"}
+
+
+def test_a_failed_batch_leaves_nothing(store) -> None:  # type: ignore[no-untyped-def]
+    store.write(_batch(_read(2)))
+    bad = _batch(_read(3, "b"), story="s2")
+    bad.articles.append(bad.articles[0])  # the same id twice: the insert fails half-way
+    with pytest.raises(StoreError):
+        store.write(bad)
+    assert store.count_articles() == 2
+    assert [s.id for s in store.stories()] == ["s1"]
+    assert store.generation() == 1
+    store.write(_batch(_read(3, "b"), story="s2"))  # the store is still usable
+    assert store.count_articles() == 5
+
+
+def test_stories_by_latest_activity_since_and_search(store) -> None:  # type: ignore[no-untyped-def]
+    store.write(_batch(_read(3, "a"), story="s1"))
+    time.sleep(0.01)
+    middle = now()
+    store.write(_batch(_read(2, "b"), story="s2"))
+    listed = store.stories()
+    assert [s.id for s in listed] == ["s2", "s1"]
+    assert listed[1].articles == ["a0", "a1", "a2"] and listed[1].title == "Dam"
+    assert listed[0].first_seen <= listed[0].last_updated
+    assert [s.id for s in store.stories(since=middle)] == ["s2"]
+    assert [s.id for s in store.stories(since="2000-01-01")] == ["s2", "s1"]
+    assert [s.id for s in store.stories(limit=1)] == ["s2"]
+    assert [s.id for s in store.stories(limit=1, offset=1)] == ["s1"]
+    # Full text: words of titles and texts, stemmed ("strikes" finds "strike"), any case.
+    assert {s.id for s in store.stories(query="harbour strikes")} == {"s1", "s2"}
+    assert {s.id for s in store.stories(query="GAMBLE minister")} == {"s1", "s2"}
+    assert store.stories(query="nowhere-to-be-found") == []
+    assert store.stories(query='" OR * NEAR(') == []  # query syntax is never interpreted
+    with pytest.raises(StoreError):
+        store.stories(since="last tuesday")
+
+
+def test_moves_merges_and_history(store) -> None:  # type: ignore[no-untyped-def]
+    store.write(_batch(_read(2, "a"), story="s1"))
+    store.write(_batch(_read(2, "b"), story="s2"))
+    store.put_briefs([StoredBrief("s2", now(), {"id": "s2", "title": "B"})])
+    t = now()
+    store.write(
+        Batch(
+            placements=[Placement("b0", "s1", None, None), Placement("b1", "s1", "a0", "a0")],
+            stories=[
+                StoryUpdate("s1", None, ["a0", "a1", "b0", "b1"], "2024-05-10", "2024-05-14", ["s2"]),
+                StoryUpdate("s2", None, [], None, None, [], merged_into="s1"),
+            ],
+            events=[StoryEvent(t, "s1", "merged", None, "s2"), StoryEvent(t, "s1", "moved", "b0", "s2")],
+        )
+    )
+    assert [s.id for s in store.stories()] == ["s1"]
+    s1 = store.story("s2")  # an absorbed id leads to the story that absorbed it
+    assert s1 is not None and s1.id == "s1" and s1.absorbed == ["s2"] and s1.articles == ["a0", "a1", "b0", "b1"]
+    assert store.brief("s2") is None  # the absorbed story's brief is gone
+    assert [(e.kind, e.article, e.other) for e in store.events("s1", since=t)] == [("merged", None, "s2"), ("moved", "b0", "s2")]
+    assert [e.kind for e in store.events("s1")] == ["joined", "joined", "merged", "moved"]
+    b1 = store.article("b1")
+    assert b1 is not None and b1.duplicate_of == "a0" and b1.syndicated_from == "a0"
+    assert store.live_story("nope") is None and store.story("nope") is None
+
+
+def test_briefs_and_stale_marks(store) -> None:  # type: ignore[no-untyped-def]
+    store.write(_batch(_read(2, "a"), story="s1"))
+    store.write(_batch(_read(2, "b"), story="s2"))
+    assert store.stale_stories() == ["s1", "s2"]
+    body = {"id": "s1", "title": "Cracks in the dam", "claims": [{"text": "x", "articles": ["a0"]}]}
+    store.put_briefs([StoredBrief("s1", now(), body)], titles={"s1": "Cracks in the dam"})
+    assert store.stale_stories() == ["s2"]
+    got = store.brief("s1")
+    assert got is not None and got.body == body
+    assert store.story("s1").title == "Cracks in the dam"  # type: ignore[union-attr]
+    store.write(_batch(_read(1, "c"), story="s1"))  # a new article makes the brief stale again
+    assert store.stale_stories() == ["s1", "s2"]
+    assert [b.story for b in store.iter_briefs()] == ["s1"]
+
+
+def test_state_generation_sources_fetches_skipped(store) -> None:  # type: ignore[no-untyped-def]
+    assert store.state() == (0, None)
+    store.write(_batch(_read(1)))
+    blob = bytes(range(256)) * 100
+    store.write(Batch(state=blob, skipped=[Problem("bad.json", "bad-json", "not JSON", 3)]))
+    assert store.state() == (2, blob)
+    assert store.skipped()[0][1] == Problem("bad.json", "bad-json", "not JSON", 3)
+    src = SourceRecord("https://feed.example/rss", "feed", now(), etag='"v1"', last_modified="Mon, 13 May 2024 10:00:00 GMT")
+    store.put_source(src)
+    store.put_source(SourceRecord("/data/in", "folder", now(), files={"a.txt": [12.0, 1715.5]}))
+    assert store.source(src.id) == src
+    assert store.source("/data/in").files == {"a.txt": [12.0, 1715.5]}  # type: ignore[union-attr]
+    store.record_fetches([
+        FetchRecord(now(), src.id, src.id, "ok", 200, 1234, 0.05),
+        FetchRecord(now(), src.id, src.id + "/x", "http-error", 500, 0, 0.01, "server error"),
+    ])
+    assert [f.outcome for f in store.fetches(src.id)] == ["http-error", "ok"]
+    assert store.fetches(limit=1)[0].message == "server error"
+
+
+def test_iter_articles_in_chunks(store) -> None:  # type: ignore[no-untyped-def]
+    store.write(_batch(_read(7)))
+    assert [a.id for a in store.iter_articles(chunk=3)] == [f"a{k}" for k in range(7)]
+
+
+def test_second_writer_waits_with_a_message(store_target: str) -> None:
+    first, second = open_store(store_target), open_store(store_target)
+    heard: list[str] = []
+    landed = threading.Event()
+
+    def other() -> None:
+        with second.writer(on_wait=heard.append):
+            second.write(_batch(_read(1, "late"), story="s9"))
+            landed.set()
+
+    try:
+        with first.writer(on_wait=heard.append):
+            thread = threading.Thread(target=other)
+            thread.start()
+            time.sleep(0.5)
+            assert not landed.is_set()  # it waits while the first holds the writer's place
+            first.write(_batch(_read(1, "early")))
+        thread.join(10)
+        assert landed.is_set()
+        assert len(heard) == 1 and "another newsprism process is writing" in heard[0]
+        assert store_count(first) == 2
+    finally:
+        first.close()
+        second.close()
+
+
+def store_count(store) -> int:  # type: ignore[no-untyped-def]
+    return int(store.count_articles())
+
+
+def test_a_newer_schema_is_refused(store_target: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    open_store(store_target).close()
+    import newsprism.store.sql as sql
+
+    monkeypatch.setattr(sql, "SCHEMA_VERSION", 0)
+    with pytest.raises(StoreError, match="newer than this newsprism understands"):
+        open_store(store_target)
+
+
+def test_migrations_run_once_in_order(store_target: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    s = open_store(store_target)
+    s.write(_batch(_read(2)))
+    s.close()
+    import newsprism.store.sql as sql
+
+    monkeypatch.setattr(sql, "SCHEMA_VERSION", 2)
+    monkeypatch.setattr(sql, "MIGRATIONS", [*sql.MIGRATIONS, ["CREATE TABLE later (x TEXT)", "INSERT INTO later VALUES ('v2')"]])
+    s = open_store(store_target)
+    try:
+        assert s._rows("SELECT x FROM later") == [("v2",)]  # type: ignore[attr-defined]
+        assert s._meta("schema_version") == "2"  # type: ignore[attr-defined]
+        assert s.count_articles() == 2
+    finally:
+        s.close()
+    open_store(store_target).close()  # nothing runs twice
+
+
+# ---------------------------------------------------------------- SQLite files
+
+
+def test_sqlite_uses_wal_and_stays_sound(tmp_path: Path) -> None:
+    path = tmp_path / "news.db"
+    s = open_store(str(path))
+    s.write(_batch(_read(3)))
+    assert s.check() == []
+    s.close()
+    with sqlite3.connect(path) as db:
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"just some text, not a database at all" * 10, "not a SQLite file"),
+        (b"SQLite format 3\x00" + b"\x10\x00", "truncated"),
+    ],
+)
+def test_foreign_or_broken_files_are_refused_untouched(tmp_path: Path, content: bytes, message: str) -> None:
+    path = tmp_path / "news.db"
+    path.write_bytes(content)
+    with pytest.raises(StoreError, match=message):
+        open_store(str(path))
+    assert path.read_bytes() == content
+    assert not (tmp_path / "news.db-wal").exists()
+
+
+def test_another_programs_sqlite_database_is_refused_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "other.db"
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE accounts (name TEXT)")
+    before = path.read_bytes()
+    with pytest.raises(StoreError, match="not a newsprism database"):
+        open_store(str(path))
+    assert path.read_bytes() == before
+
+
+def test_a_truncated_newsprism_database_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "news.db"
+    s = open_store(str(path))
+    s.write(_batch(_read(40)))
+    s.close()
+    with sqlite3.connect(path) as db:
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    with pytest.raises(StoreError, match="truncated"):
+        open_store(str(path))
+    assert len(path.read_bytes()) == len(data) // 2
+
+
+def test_postgres_refuses_a_foreign_schema(pg_url: str) -> None:
+    import psycopg
+
+    with psycopg.connect(pg_url, autocommit=True) as db:
+        db.execute("CREATE SCHEMA newsprism")
+        db.execute("CREATE TABLE newsprism.accounts (name TEXT)")
+    with pytest.raises(StoreError, match="not newsprism's"):
+        open_store(pg_url)
+
+
+def test_postgres_unreachable_is_one_line(pg_server) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(StoreError, match="cannot connect") as e:
+        open_store(f"postgresql://postgres:secret@127.0.0.1:{pg_server.port + 1 if pg_server.port < 65535 else 1}/x")
+    assert "secret" not in str(e.value) and "\n" not in str(e.value)
