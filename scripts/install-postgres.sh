@@ -10,12 +10,6 @@ if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
     exit 0
 fi
 
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then
-    SUDO="sudo"
-fi
-
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update
-$SUDO apt-get install -y --no-install-recommends postgresql
+source "$(dirname "$0")/_apt.sh"
+apt_install postgresql
 ls -d /usr/lib/postgresql/*/bin/initdb
