@@ -611,14 +611,15 @@ def test_content_ends_with_its_quotation_before_a_new_clause(nlp) -> None:
 
 def test_a_content_cut_before_a_later_cue_leaves_its_conjunction_behind() -> None:
     from newsprism.model import Span
-    from newsprism.quotes.extract import _clip_at_inner_cues, _Found
+    from newsprism.quotes.found import Found
+    from newsprism.quotes.trimming import clip_at_inner_cues
 
     text = 'Falk offered to end the strike and said, "We have long backed the union."'
     said = text.index("said")
     quote = Span(text.index("We"), text.index('."') + 1)
-    offered = _Found(content=Span(text.index("to end"), len(text)), cue=Span(5, 12), speaker=None)
-    found = [offered, _Found(content=quote, cue=Span(said, said + 4), speaker=None)]
-    _clip_at_inner_cues(text, found)
+    offered = Found(content=Span(text.index("to end"), len(text)), cue=Span(5, 12), speaker=None)
+    found = [offered, Found(content=quote, cue=Span(said, said + 4), speaker=None)]
+    clip_at_inner_cues(text, found)
     assert text[offered.content.start : offered.content.end] == "to end the strike"
 
 
@@ -687,7 +688,7 @@ def test_a_country_speaking_is_not_a_person_it_names(nlp) -> None:
 
 
 def test_a_named_source_vouches_for_a_doubtful_cue(nlp) -> None:
-    from newsprism.quotes.extract import _named_source
+    from newsprism.quotes.cues import _named_source
 
     doc = nlp.doc(Article(id="named", text="Senator Maria Olvera backed the harbor plan. He backed it too."))
     backed = [t for t in doc if t.text == "backed"]
