@@ -27,11 +27,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from newsprism.claims.text import REPORTING_VERBS
 from newsprism.extract.names import fold, fullest_name, name_parts, same_person, strip_titles
 from newsprism.extract.outlets import canonical_outlet
 from newsprism.model import Article, Claim, Conflict, ConflictValue
 from newsprism.nlp import NLP
+from newsprism.verbs import RELAYS
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -42,8 +42,7 @@ _KIND = {"PERSON": "person", "ORG": "organisation", "GPE": "place", "LOC": "plac
 _ONE_DOER = frozenset("claim lead head command kill assassinate orchestrate mastermind carry perpetrate".split())
 # Prepositions and governors too vague to pin one fact on.
 _SKIP_PREP = frozenset("of with about than like as for against between among including".split())
-_SKIP_GOVERNOR = frozenset("be have say tell report include one part some many most all other".split())
-_SKIP_GOVERNOR |= frozenset(REPORTING_VERBS)
+_SKIP_GOVERNOR = frozenset("be have include one part some many most all other".split()) | RELAYS
 _ARTICLES = re.compile(r"^(?:the|a|an)\s+", re.I)
 
 

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from newsprism.claims.text import REPORTING_VERBS
 from newsprism.claims.values import DateValue, Quantity, find_dates, find_quantities
 from newsprism.model import Article
 from newsprism.nlp import NLP
+from newsprism.verbs import RELAYS
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -87,7 +87,7 @@ def sentence_values(article: Article, doc: "Doc", latest: date | None) -> Iterat
 
 def is_reporting(m: ValueMention) -> bool:
     """A date that only says when something was said or reported."""
-    return m.kind == "date" and m.verb in REPORTING_VERBS
+    return m.kind == "date" and m.verb in RELAYS
 
 
 def story_values(articles: list[Article], nlp: NLP) -> list[ValueMention]:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Protocol
 from newsprism.claims.values import find_quantities
 from newsprism.model import Article
 from newsprism.nlp import NLP
+from newsprism.verbs import RELAYS
 
 if TYPE_CHECKING:
     import numpy as np
@@ -30,9 +31,6 @@ STEM = 5
 # Similarities under FLOOR are treated as none (every alignment threshold is far above it).
 FLOOR = 0.1
 BLOCK = 1024
-REPORTING_VERBS = frozenset(
-    "say tell report add note highlight confirm claim state write cite announce insist explain quote".split()
-)
 _ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "PRODUCT", "LAW"})
 
 
@@ -64,7 +62,7 @@ def attribution_tokens(span: "Span") -> set[int]:
     """
     out: set[int] = set()
     for t in span:
-        if t.lemma_.casefold() in REPORTING_VERBS and (t.dep_ == "ROOT" or any(c.dep_ == "ccomp" for c in t.children)):
+        if t.lemma_.casefold() in RELAYS and (t.dep_ == "ROOT" or any(c.dep_ == "ccomp" for c in t.children)):
             out.add(t.i)
             for c in t.children:
                 if c.dep_ in ("nsubj", "nsubjpass", "agent", "dative", "aux", "advmod", "prep", "npadvmod"):

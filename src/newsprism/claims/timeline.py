@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import re
 
-from newsprism.claims.text import REPORTING_VERBS
 from newsprism.claims.mentions import ValueMention
 from newsprism.claims.values import DateValue
 from newsprism.model import Article, Evidence, TimelineEvent
-
+from newsprism.verbs import RELAYS
 
 # Word-set overlap above which two sentences of one day tell one event.
 SAME_WORDS = 0.4
@@ -56,7 +55,7 @@ def build_timeline(articles: list[Article], values: list[ValueMention]) -> list[
 
 def _same_event(x: ValueMention, y: ValueMention, texts: dict[tuple[str, int], set[str]]) -> bool:
     """Same day and the same action, or nearly the same words ("said" alone proves nothing)."""
-    if x.verb and x.verb == y.verb and x.verb not in REPORTING_VERBS:
+    if x.verb and x.verb == y.verb and x.verb not in RELAYS:
         return True
     a, b = texts[(x.article, x.sentence)], texts[(y.article, y.sentence)]
     return len(a & b) / max(len(a | b), 1) >= SAME_WORDS

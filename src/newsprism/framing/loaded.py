@@ -27,20 +27,24 @@ from typing import TYPE_CHECKING
 
 from newsprism.framing.lexicon import Lexicon
 from newsprism.model import Article, Span
+from newsprism.verbs import PLAIN, UNLOADED
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
 THRESHOLD = 0.6
 
-# Reporting and cognition verbs that carry no judgement of the speaker.
-NEUTRAL_VERBS = frozenset(
-    ["say", "tell", "add", "state", "note", "report", "announce", "ask", "write", "explain", "reply", "respond", "answer", "comment", "confirm", "describe", "mention", "indicate", "suggest", "testify", "acknowledge", "tweet", "post", "think", "believe", "know", "see", "hope", "expect", "want", "feel", "find", "show", "mean", "seem", "appear", "agree", "decide", "learn", "understand", "predict", "estimate", "conclude", "recall", "remember", "realize", "realise", "assume", "guess", "doubt", "wonder", "hear", "read", "argue", "plan", "try", "need", "like", "prefer", "consider", "intend", "expect", "remain", "continue", "begin", "start", "become", "make", "take", "give", "get", "go", "come", "say", "inform", "advise", "brief", "declare", "disclose", "reveal", "release", "publish", "propose", "request", "urge", "call", "cite", "quote", "emphasize", "emphasise", "stress", "point", "clarify"]
+# Verbs that carry no judgement of the speaker: the unloaded verbs of saying, thinking and
+# reporting (``newsprism.verbs``), and common verbs that say nothing of how words were said.
+NEUTRAL_VERBS = UNLOADED | frozenset(
+    "call remain continue begin start become make take give get go come try need like prefer mean".split()
 )
 NEUTRAL_ADVERBS = frozenset(
     ["also", "later", "again", "then", "previously", "earlier", "publicly", "privately", "separately", "recently", "first", "further", "already", "still", "once", "twice", "now", "today", "yesterday", "tomorrow", "here", "there", "not", "never", "n't", "however", "instead", "too", "so", "only", "just", "even", "meanwhile", "subsequently", "repeatedly", "directly", "initially", "originally", "officially", "formally", "briefly", "generally", "specifically", "immediately", "quickly", "soon", "swiftly", "promptly", "quietly", "yet", "ago", "back"]
 )
-SPEECH_VERBS = frozenset(["say", "tell", "reply", "respond", "answer", "add", "declare", "state", "ask"])
+# Verbs whose manner an adverb colours ("said angrily", "reported incorrectly"): the plain ones,
+# which say nothing of how by themselves (a loaded verb is flagged itself).
+_SPEECH_HEADS = PLAIN
 INTENSIFYING_ADVERBS = frozenset(["very", "so", "too", "most", "deeply", "extremely", "highly", "utterly", "really", "truly"])
 _WORD = re.compile(r"\w+")
 
@@ -135,7 +139,7 @@ def _speech_head(tok: Token, lexicon: Lexicon) -> bool:
         return False
     lemma = head.lemma_.lower()
     entry = lexicon.lookup(lemma)
-    return lemma in SPEECH_VERBS or (entry is not None and entry.category.startswith("speech"))
+    return lemma in _SPEECH_HEADS or (entry is not None and entry.category.startswith("speech"))
 
 
 def _token_score(tok: Token, lexicon: Lexicon) -> tuple[float, str, list[str]]:

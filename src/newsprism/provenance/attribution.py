@@ -20,10 +20,11 @@ from dataclasses import dataclass, field
 from newsprism.extract.outlets import find_outlet_mentions, outlet_identity
 from newsprism.model import Article, Quote, Speaker
 from newsprism.provenance.sources import Source, generic_source, group_source, media_source, speaker_source
+from newsprism.verbs import RELAYS, forms
 
+# A verb that passes a fact on from its source, or "according to", "quoted by".
 _CUE = re.compile(
-    r"\b(?:according to|reported|reports|report|citing|cited|quoted by|told|tells|said|says|highlighted|noted|"
-    r"notes|confirmed|wrote|writes|broadcast|broadcasted)\b",
+    r"\b(?:according to|quoted by|" + "|".join(sorted({f for v in RELAYS for f in forms(v)}, key=len, reverse=True)) + r")\b",
     re.I,
 )
 _GENERIC_MEDIA = re.compile(

@@ -28,6 +28,7 @@ from newsprism.quotes import attribution as A
 from newsprism.quotes import lexicon as L
 from newsprism.quotes.attribution import AttributionModel
 from newsprism.quotes.found import CLAUSE_BREAKS, MIN_PHRASE_WORDS, Found
+from newsprism.verbs import SAID
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -64,14 +65,14 @@ def cue_attributions(doc: "Doc", ctx: A.DocContext, model: AttributionModel) -> 
             continue
         prob = model.cue.prob(A.cue_features(tok, ctx), dense[tok.i])
         if prob < model.cue_threshold and not (prob >= model.cue_threshold - _NAMED_CUE_MARGIN and _named_source(tok)):
-            if tok.pos_ == "VERB" and tok.lemma_.lower() in L.SPEECH:
+            if tok.pos_ == "VERB" and tok.lemma_.lower() in SAID:
                 rejected.append(tok)
             continue
         if _cites_source(tok):
             continue
         content = _best_content(tok, ctx, model)
         if content is None:
-            if tok.lemma_.lower() in L.SPEECH:
+            if tok.lemma_.lower() in SAID:
                 bare.append(tok)
             continue
         if tok.lower_ == "according":
@@ -83,7 +84,7 @@ def cue_attributions(doc: "Doc", ctx: A.DocContext, model: AttributionModel) -> 
             source = _cue_source(tok)
             if source is not None and _count_told(source, tok):
                 continue
-            found.append(Found(content=content, cue=cue_span(tok), speaker=source, speech=tok.lemma_.lower() in L.SPEECH))
+            found.append(Found(content=content, cue=cue_span(tok), speaker=source, speech=tok.lemma_.lower() in SAID))
     return found, bare, rejected
 
 

@@ -1,23 +1,10 @@
-"""Word lists behind the speaker rules and the quotation pass.
+"""Word lists behind the speaker rules: who a speaker is (anonymous, an outlet, an organisation).
 
-Which words are cues is learned (``newsprism.quotes.attribution``); the verbs
-of saying below only let a cue with no complement of its own take an
-adjacent quotation (`"...," he said.`).
+The verbs of saying are in ``newsprism.verbs``, the one lexicon of speech and
+reporting verbs.
 """
 
 from __future__ import annotations
-
-# Verbs of saying, which may stand next to a quotation without a complement.
-SPEECH = frozenset(
-    """say tell add write note ask report announce explain argue claim tweet state insist
-    declare warn acknowledge admit recall reply respond suggest conclude testify comment
-    remark quip joke confirm deny predict assert allege contend maintain stress emphasize
-    emphasise observe complain concede promise pledge vow urge post exclaim reveal mention
-    indicate hint boast lament charge caution retort counter recount shout yell whisper
-    proclaim affirm reiterate repeat speculate assure inform advise recommend point
-    tout brag estimate agree disagree question wonder muse scoff tease continue
-    """.split()
-)
 
 # Nouns that make a speaker anonymous when no name comes with them.
 ANONYMOUS_HEADS = frozenset(

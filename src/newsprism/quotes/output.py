@@ -7,14 +7,14 @@ import re
 from typing import Any
 
 from newsprism.model import Quote, QuoteGroup
+from newsprism.verbs import PLAIN, forms
 
 _MARKS = "\"“”"
 _THAT = re.compile(r"^that\s+", re.IGNORECASE)
 # Verbs that only pass a statement on: the brief prints what was said without them. Any other
 # cue says what the source did with it, and a denial printed as a bare statement would assert
 # what the source denied: `denied that the dam leaks`, `seeks Russian missile aid`.
-_PLAIN_CUES = frozenset("""say says said saying tell tells told telling add adds added adding report reports reported
-    reporting according state states stated write writes wrote written note notes noted : -""".split())
+_PLAIN_CUES = frozenset({"according", ":", "-"}).union(*(forms(v) for v in PLAIN))
 
 
 def quote_to_dict(q: Quote) -> dict[str, Any]:
