@@ -26,7 +26,9 @@ app = typer.Typer(
 eval_app = typer.Typer(help="Score newsprism against human-labelled gold data.", no_args_is_help=True)
 app.add_typer(eval_app, name="eval")
 
-COMMAND_MODULES = ("analyze", "cluster", "quotes", "serve", "eval_cluster", "eval_quotes", "eval_summary")
+COMMAND_MODULES = (
+    "read", "analyze", "cluster", "quotes", "serve", "eval_cluster", "eval_quotes", "eval_summary", "eval_extraction",
+)
 
 
 def _version(value: bool) -> None:

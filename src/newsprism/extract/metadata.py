@@ -140,7 +140,10 @@ def parse_dateline(text: str) -> Dateline | None:
 
 # ---------------------------------------------------------------- bylines
 
-_BY = re.compile(r"^[\s*_•·\-–—]*(?:(?:Written|Words|Story|Text|Reported|Reporting|Report)\s+by|By|BY|by)\b[:\s]\s*")
+_BY = re.compile(
+    r"^[\s*_•·\-–—]*(?:(?:Written|Words|Story|Text|Reported|Reporting|Report|Analysis|Opinion|Commentary|Review"
+    r"|Interview|Posted|Compiled)\s+by|By|BY|by)\b[:\s]\s*"
+)
 _ROLE_WORDS = frozenset(
     """reporter correspondent writer editor staff contributor columnist chief journalist producer analyst
     intern desk bureau senior special political diplomatic foreign national deputy managing associate
@@ -154,6 +157,15 @@ _ORG_WORDS = frozenset(
 )
 _PARTICLES = frozenset("de da di du del della der den van von la le al el bin ibn bint ben abu y".split())
 _NAME_TOKEN = re.compile(r"^(?:[A-ZÀ-Þ][\w'’.-]*|[A-Z]\.|(?:al|el|bin|ibn)-[A-Z][\w'’-]*)$")
+_WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
+_MONTH_NAMES = frozenset(
+    "january february march april may june july august september october november december".split()
+)
+# Accounts a CMS signs pages with when no person is named.
+_HANDLES = frozenset(
+    "admin administrator webmaster editor editors staff team guest anonymous unknown user redaktion redazione"
+    " redaction redacción redaksi".split()
+)
 _PIECE_SEP = re.compile(r"\s*(?:\||\s[–—-]\s|\s/\s|•|·|\bfor\b|\(|\)|;)\s*")
 _NAME_SEP = re.compile(r"\s*,\s*|\s+(?:and|&)\s+")
 _ROLE_LINE = re.compile(r"^(?P<name>[^,]{3,50}),\s*(?P<role>[^,]{3,60})$")
@@ -170,12 +182,50 @@ def looks_like_person(name: str) -> bool:
     tokens = name.split()
     if not 2 <= len(tokens) <= 5 or len(name) > 50:
         return False
-    if any(t.lower().strip(".,") in _ORG_WORDS or t.lower() in _ROLE_WORDS for t in tokens):
+    if any(t.lower().strip(".,") in _ORG_WORDS or _ROLE_WORDS.intersection(t.lower().split("-")) for t in tokens):
         return False
     if canonical_outlet(name):
         return False
     names = [t for t in tokens if t.lower() not in _PARTICLES]
-    return len(names) >= 2 and all(_NAME_TOKEN.match(t) for t in names) and not any(c.isdigit() for c in name)
+    return len(names) >= 2 and all(_is_name_token(t) for t in names) and not any(c.isdigit() for c in name)
+
+
+def _is_name_token(token: str) -> bool:
+    """A capitalised word in any cased script ("Needleman", "Буслаева"), an initial or "al-Assad"."""
+    if _NAME_TOKEN.match(token):
+        return True
+    return token[:1].isupper() and all(c.isalpha() or c in "'’.-" for c in token)
+
+
+def _single_name(piece: str) -> bool:
+    """One capitalised given name, as blogs sign ("Catherine"), not initials, a date word or a CMS account."""
+    low = piece.lower()
+    return (
+        " " not in piece
+        and len(piece) >= 3
+        and _is_name_token(piece)
+        and not piece.isupper()
+        and "admin" not in low
+        and low not in _HANDLES | _WEEKDAYS | _MONTH_NAMES | _ROLE_WORDS | _ORG_WORDS
+        and canonical_outlet(piece) is None
+    )
+
+
+def _drop_weekday(text: str, s: int, e: int) -> int:
+    """The end of a name with a weekday glued on by a page's layout ("Jeff Foust Monday") cut off."""
+    m = re.search(r"\s+(\S+)$", text[s:e])
+    if m and m[1].lower().strip(".,") in _WEEKDAYS and len(text[s : s + m.start()].split()) >= 2:
+        return s + m.start()
+    return e
+
+
+def _wire_in_role(piece: str) -> str | None:
+    """The agency a role names ("AP Sports Writer"), when it is one we know."""
+    for word in piece.replace("-", " ").split():
+        known = canonical_outlet(word)
+        if known and is_wire(known[0]):
+            return word
+    return None
 
 
 def _is_role(piece: str) -> bool:
@@ -225,6 +275,7 @@ def parse_byline(text: str) -> Byline | None:
         return None
     for s, e in _pieces(text, *pieces[0], _NAME_SEP):
         s, e = _trim(text, s, e)
+        e = _drop_weekday(text, s, e)
         if tail or not looks_like_person(text[s:e]):
             split = None if tail or result.org else _name_then_outlet(text, s, e)
             if split is None:
@@ -248,6 +299,42 @@ def parse_byline(text: str) -> Byline | None:
             return None
     if not result.names and not (result.org and canonical_outlet(result.org.value)):
         return None
+    return result
+
+
+def parse_author_field(text: str) -> Byline:
+    """The people an author field of page or feed metadata names ("STEVE PEOPLES, AP National
+    Political Writer", "Condé Nast; Molly Wood", "Jeff Foust Monday").
+
+    The rule parse_byline applies to a byline line, made lenient: a piece that names
+    no person (a role, a date, a desk, credentials, a CMS account) is left out rather
+    than the whole field refused. An outlet or agency named is returned as ``org``,
+    also when a role names it ("Ap Auto Writer").
+    """
+    result = Byline()
+    m = _BY.match(text)
+    for ps, pe in _pieces(text, m.end() if m else 0, len(text), _PIECE_SEP):
+        for s, e in _pieces(text, ps, pe, _NAME_SEP):
+            s, e = _trim(text, s, e)
+            if (label := _BY.match(text, s)) is not None and label.end() < e:
+                s = label.end()
+            e = _drop_weekday(text, s, e)
+            piece = text[s:e]
+            if not piece or find_date(piece):
+                continue
+            split = _name_then_outlet(text, s, e)
+            if looks_like_person(piece) or _single_name(piece):
+                result.names.append(Found(piece, s, e))
+            elif split is not None:
+                result.names.append(split[0])
+                result.org = result.org or split[1]
+            elif _is_role(piece):
+                wire = _wire_in_role(piece)
+                if wire and result.org is None:
+                    start = s + piece.find(wire)
+                    result.org = Found(wire, start, start + len(wire))
+            elif canonical_outlet(piece) and result.org is None:
+                result.org = Found(piece, s, e)
     return result
 
 
@@ -421,11 +508,12 @@ _BOILERPLATE = re.compile(
     r"^[\s*_(\[]*(?:read\s+more\b|related\b|also\s+read\b|subscribe\b|sign\s+up\b|follow\s+(?:us|him|her|the)\b"
     r"|click\s+here\b|advertisement\b|share\s+this\b|(?:photo|image|video)\s*(?:credit)?\s*:|editing\s+by\b"
     r"|(?:additional\s+)?(?:reporting|writing)\s+by\b|contact\s+the\s+(?:author|writer|reporter)\b"
-    r"|all\s+rights\s+reserved\b)",
+    r"|all\s+rights\s+reserved\b"
+    r"|(?:we|this\s+(?:web)?site|our\s+(?:web)?site|this\s+page)\s+uses?\s+cookies\b|by\s+continuing\s+to\s+(?:use|browse)\b)",
     re.I,
 )
 
 
 def is_boilerplate(text: str) -> bool:
-    """Newsletter plugs, "Read more:", photo credits, wire credit lines."""
+    """Newsletter plugs, "Read more:", photo credits, wire credit lines, cookie notices."""
     return len(text.split()) <= 40 and bool(_BOILERPLATE.match(text))

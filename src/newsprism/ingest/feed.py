@@ -9,7 +9,7 @@ from typing import Any
 from newsprism.errors import MissingExtraError
 from newsprism.ingest.base import Skip, Source
 from newsprism.ingest.decode import clean_text
-from newsprism.ingest.fields import html_to_text, iso_date, names, one_line
+from newsprism.ingest.fields import author_names, html_to_text, iso_date, one_line
 from newsprism.model import Article, Problem, SourceRef
 
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -43,7 +43,7 @@ def read(src: Source, max_bytes: int) -> Iterator[Article | Problem]:
             outlet=outlet,
             url=one_line(entry.get("link")),
             published=_published(entry),
-            byline=names(entry.get("authors") or entry.get("author")),
+            byline=author_names(entry.get("authors") or entry.get("author")),
             extra={"guid": entry["id"]} if entry.get("id") else {},
             source=SourceRef(src.display, n),
         )

@@ -86,6 +86,15 @@ def names(value: Any) -> list[str]:
     return [part.strip() for part in re.split(r"[;|]", text) if part.strip()]
 
 
+def author_names(value: Any) -> list[str]:
+    """The people an author field of page or feed metadata names, each piece cleaned by the
+    byline rule (extract.metadata.parse_author_field): roles, outlets, dates and CMS accounts out."""
+    from newsprism.extract.metadata import parse_author_field
+
+    people = [n.value for raw in names(value) for n in parse_author_field(raw).names]
+    return list(dict.fromkeys(people))
+
+
 def looks_like_html(text: str) -> bool:
     return len(_HTML_TAG.findall(text[:5000])) >= 2
 

@@ -1,4 +1,11 @@
-"""Web pages: main text and metadata through trafilatura, boilerplate left out."""
+"""Web pages: main text through trafilatura, boilerplate left out, and the page's metadata.
+
+The text is read in precision mode. When that leaves only a scrap, or only
+boilerplate (a cookie notice, a reprint line), the page is read again in recall
+mode; a page that still yields nothing but boilerplate is skipped with a warning
+rather than analysed as an article. Title, byline, date and outlet come from
+``pagemeta``, which says where in the page it found each.
+"""
 
 from __future__ import annotations
 
@@ -7,22 +14,25 @@ from collections.abc import Iterator
 from typing import Any
 
 from newsprism.errors import MissingExtraError
+from newsprism.extract.metadata import is_boilerplate, parse_copyright, parse_syndication
 from newsprism.ingest.base import Skip, Source, read_whole
 from newsprism.ingest.decode import clean_text, decode_html
-from newsprism.ingest.fields import iso_date, names, one_line
+from newsprism.ingest.fields import one_line
+from newsprism.ingest.pagemeta import PAGE_EVIDENCE, page_facts
 from newsprism.model import Article, Problem, SourceRef
 
 # Elements of trafilatura's output tree that each make one paragraph.
 _PARAGRAPH_TAGS = {"p", "head", "quote", "item", "row", "code"}
-_DOMAIN = re.compile(r"^[\w-]+(\.[\w-]+)+$")
-# Publication-time metadata that carries a full timestamp; htmldate keeps only the day.
-_PUBLISHED_KEYS = {
-    "article:published_time", "og:published_time", "og:article:published_time", "datepublished",
-    "pubdate", "publishdate", "publish-date", "dc.date.issued", "parsely-pub-date", "sailthru.date",
-}
-_META_TAG = re.compile(r"<meta\b[^>]*>", re.I)
-_ATTR = re.compile(r"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
-_JSONLD_PUBLISHED = re.compile(r'"datePublished"\s*:\s*"([^"]+)"')
+# Elements that flow inside a paragraph; any other element starts a block of its own.
+_INLINE_TAGS = {"hi", "ref", "del", "lb", "graphic", "span", "sub", "sup"}
+# trafilatura's containers (its output is TEI-like XML, not HTML).
+_CONTAINERS = {"body", "div", "list", "quote", "item", "table", "cell", "section", "article", "main", "doc"}
+# A paragraph element holding one of these (a quote of several paragraphs) is read as a container.
+_BLOCK_CHILDREN = {"p", "head", "quote", "list", "table", "item", "row"}
+_LINE_BREAK = "\x00"  # a <br>, until _emit reads it as a space or, doubled, as a paragraph break
+_PARAGRAPH_BREAK = re.compile(_LINE_BREAK + r"\s*" + _LINE_BREAK + r"[\s" + _LINE_BREAK + "]*")
+# Fewer letters than this in precision mode is a scrap worth a second, recall-mode read.
+SCRAP_CHARS = 250
 _DATE_PARAMS = {
     "original_date": True,
     # Dates printed in the body are the extract stage's business, not page metadata.
@@ -38,37 +48,60 @@ def read(src: Source, max_bytes: int) -> Iterator[Article | Problem]:
 
 def page_article(page: str, *, key: str, ref: SourceRef, url: str | None = None, fetched: str | None = None) -> Article:
     """One article from an HTML page; ``url`` and ``fetched`` come from a crawl record, if any."""
-    doc = _extract(page, url)
-    text = _body_text(doc.body) if doc is not None and doc.body is not None else ""
-    if not text.strip():
+    tree = _parse(page)
+    if tree is None:
+        raise Skip("no-body", "no article text found in the page", ref.line)
+    doc = _extract(tree, url, favor="precision")
+    paragraphs = _paragraphs(doc)
+    if _scrap(paragraphs) or _boilerplate_only(paragraphs):
+        retry = _extract(tree, url, favor="recall")
+        again = _paragraphs(retry)
+        if _letters(again) > _letters(paragraphs) and not _boilerplate_only(again):
+            doc, paragraphs = retry, again
+        if _boilerplate_only(paragraphs):
+            raise Skip("boilerplate", "only cookie, subscription or reprint notices found in the page, no article", ref.line)
+    if not paragraphs:
         raise Skip("no-body", "no article text found in the page", ref.line)
     canonical = one_line(doc.url)
-    extra: dict[str, Any] = {}
+    facts = page_facts(tree, doc, url=url or canonical, fetched=fetched, body=paragraphs[:3])
+    extra: dict[str, Any] = {PAGE_EVIDENCE: facts.evidence}
     if url and canonical and canonical != url:
         extra["canonical_url"] = canonical
     return Article(
         id=key,
-        text=text,
-        title=one_line(doc.title),
-        outlet=_outlet(one_line(doc.sitename)),
+        text="\n\n".join(paragraphs),
+        title=facts.title,
+        outlet=facts.outlet,
         url=url or canonical,
-        published=_published(page, doc.date) or iso_date(fetched),
-        byline=names(doc.author),
+        published=facts.published,
+        byline=facts.byline,
+        syndicated_from=facts.syndicated_from,
         extra=extra,
         source=ref,
     )
 
 
-def _extract(page: str, url: str | None) -> Any:
+def _trafilatura() -> Any:
     try:
         import trafilatura
+        import trafilatura.utils
     except ImportError as e:  # pragma: no cover - a core dependency
         raise MissingExtraError("trafilatura", "all", "Reading HTML") from e
-    return trafilatura.bare_extraction(
-        page,
+    return trafilatura
+
+
+def _parse(page: str) -> Any:
+    """The page as an lxml tree, parsed once: trafilatura reads a copy of it, the metadata the rest."""
+    return _trafilatura().utils.load_html(page)
+
+
+def _extract(tree: Any, url: str | None, *, favor: str) -> Any:
+    return _trafilatura().bare_extraction(
+        tree,
         url=url,
         with_metadata=True,
-        favor_precision=True,
+        favor_precision=favor == "precision",
+        favor_recall=favor == "recall",
         include_comments=False,
         include_images=False,
         include_links=False,
@@ -76,61 +109,87 @@ def _extract(page: str, url: str | None) -> Any:
     )
 
 
-def _body_text(body: Any) -> str:
-    """Paragraphs of trafilatura's tree joined by blank lines; <br> inside one becomes a space."""
-    paragraphs: list[str] = []
-    _collect(body, paragraphs)
-    return "\n\n".join(paragraphs)
+def _paragraphs(doc: Any) -> list[str]:
+    out: list[str] = []
+    if doc is not None and doc.body is not None:
+        _collect(doc.body, out)
+    return out
+
+
+def _letters(paragraphs: list[str]) -> int:
+    return sum(1 for p in paragraphs for c in p if c.isalnum())
+
+
+def _scrap(paragraphs: list[str]) -> bool:
+    return _letters(paragraphs) < SCRAP_CHARS
+
+
+def _boilerplate_only(paragraphs: list[str]) -> bool:
+    """Text that is nothing but notices: cookies, subscriptions, a reprint or copyright line."""
+    notices = [p for p in paragraphs if p.strip()]
+    return bool(notices) and all(
+        is_boilerplate(p) or parse_syndication(p) is not None or parse_copyright(p) is not None for p in notices
+    )
 
 
 def _collect(el: Any, out: list[str]) -> None:
+    """Paragraphs of trafilatura's tree, in order; a <br> inside one is a space.
+
+    Blocks of a container in order; inline runs between them (its text, the tails)
+    are paragraphs too: dropping text that trafilatura leaves loose (right after a
+    heading, or between two blocks) loses whole opening paragraphs and crossheads.
+
+    Only trafilatura's own containers hold loose text worth reading: when it gives
+    up, it hands back a piece of the page as it was (a <nav>), whose loose text is
+    menus and labels.
+    """
+    loose = el.tag in _CONTAINERS
+    run: list[str] = [el.text or ""] if loose else []
     for child in el:
-        if not isinstance(child.tag, str):
-            continue
-        if child.tag in _PARAGRAPH_TAGS:
-            if child.tag == "row":
-                words = " | ".join("".join(_spaced_text(cell)) for cell in child if isinstance(cell.tag, str))
-            else:
-                words = "".join(_spaced_text(child))
-            text = " ".join(clean_text(words).split())
-            if text:
-                out.append(text)
+        tag = child.tag if isinstance(child.tag, str) else None
+        if tag == "lb":
+            run.append(_LINE_BREAK)
+        elif tag is None or tag in _INLINE_TAGS:
+            if tag is not None and loose:
+                run.extend(_spaced_text(child))
         else:
-            _collect(child, out)
+            _emit("".join(run), out)
+            run = []
+            if tag in _PARAGRAPH_TAGS and not any(
+                isinstance(c.tag, str) and c.tag in _BLOCK_CHILDREN for c in child.iter()
+                if c is not child
+            ):
+                _emit(_paragraph_words(child), out)
+            else:
+                _collect(child, out)
+        if loose:
+            run.append(child.tail or "")
+    _emit("".join(run), out)
+
+
+def _paragraph_words(el: Any) -> str:
+    if el.tag == "row":
+        cells = ("".join(_spaced_text(cell)).replace(_LINE_BREAK, " ") for cell in el if isinstance(cell.tag, str))
+        return " | ".join(cells)
+    return "".join(_spaced_text(el))
+
+
+def _emit(words: str, out: list[str]) -> None:
+    # Loose lines split by two <br> or more are paragraphs, as old-style pages lay them out.
+    for part in _PARAGRAPH_BREAK.split(words):
+        text = " ".join(clean_text(part.replace(_LINE_BREAK, " ")).split())
+        if text:
+            out.append(text)
 
 
 def _spaced_text(el: Any) -> Iterator[str]:
-    """itertext, with <lb/> (a <br>) read as a space so lines do not run together."""
+    """itertext, with <lb/> (a <br>) marked: a space, or a paragraph break when doubled (see _emit)."""
     if el.text:
         yield el.text
     for child in el:
         if child.tag == "lb":
-            yield " "
+            yield _LINE_BREAK
         elif isinstance(child.tag, str):
             yield from _spaced_text(child)
         if child.tail:
             yield child.tail
-
-
-def _outlet(sitename: str | None) -> str | None:
-    # trafilatura falls back to the host name; outlets from hosts are the extract stage's job.
-    if sitename is None or _DOMAIN.match(sitename):
-        return None
-    return sitename
-
-
-def _published(page: str, extracted: str | None) -> str | None:
-    """The page's own publication timestamp, else htmldate's day."""
-    head = page[:65536]
-    for tag in _META_TAG.findall(head):
-        attrs = {m[0].lower(): m[1] or m[2] or m[3] for m in _ATTR.findall(tag)}
-        key = (attrs.get("property") or attrs.get("name") or attrs.get("itemprop") or "").lower()
-        if key in _PUBLISHED_KEYS and (value := iso_date(attrs.get("content"))):
-            return value
-    m = _JSONLD_PUBLISHED.search(page)
-    if m and (value := iso_date(m.group(1))):
-        return value
-    value = iso_date(extracted)
-    if value and value.endswith("T00:00:00"):
-        return value[:10]  # htmldate pads a bare date with midnight
-    return value

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from newsprism.ingest.base import HEAD_BYTES, Source
-from newsprism.ingest.sniff import SUFFIX_FORMATS, sniff, split_suffix
+from newsprism.ingest.sniff import is_gzipped, is_gzipped_content, sniff, split_suffix, suffix_format
 from newsprism.model import Problem
 
 STDIN = "-"
@@ -96,7 +96,7 @@ def _walk(directory: Path, root: Path, seen: set[str]) -> Iterator[Source | Prob
 
 def _is_article_name(name: str) -> bool:
     stem, suffix = split_suffix(name)
-    return suffix in SUFFIX_FORMATS and stem.lower() not in _NOT_ARTICLES
+    return suffix_format(suffix) is not None and stem.lower() not in _NOT_ARTICLES
 
 
 def _once(source: Source | Problem, seen: set[str]) -> Iterator[Source | Problem]:
@@ -120,10 +120,21 @@ def _file_source(path: Path, root: Path, *, explicit: bool) -> Source | Problem:
     except OSError as e:
         return Problem(path=str(path), reason="unreadable", message=e.strerror or str(e))
     opener: Callable[[], BinaryIO] = partial(open, path, "rb")
-    fmt = SUFFIX_FORMATS.get(suffix)
-    if suffix in (".jsonl.gz", ".ndjson.gz"):
+    fmt = suffix_format(suffix)
+    if is_gzipped(suffix) or (fmt is None and explicit and size is not None and _starts_gzipped(path)):
+        # The readers see the decompressed bytes and cap them as they read (read_whole,
+        # the JSON Lines reader); the size on disk says nothing about them.
         opener, size = partial(gzip.open, path, "rb"), None
     return Source(display=str(path), key=key, fmt=fmt, explicit=explicit, opener=opener, size=size)
+
+
+def _starts_gzipped(path: Path) -> bool:
+    """A file named without a known extension that holds gzip (not a web archive)."""
+    try:
+        with open(path, "rb") as f:
+            return is_gzipped_content(f.read(HEAD_BYTES))
+    except OSError:
+        return False  # reported when the file is read
 
 
 def _stdin_source(stdin: BinaryIO | None) -> Source | Problem:
@@ -134,6 +145,14 @@ def _stdin_source(stdin: BinaryIO | None) -> Source | Problem:
     except (OSError, ValueError) as e:  # closed, or not readable (as under pytest)
         return Problem(path=STDIN_DISPLAY, reason="unreadable", message=f"cannot read standard input: {e}")
     stream = io.BufferedReader(_Prefixed(head, stdin))
+    if is_gzipped_content(head):
+        # A gzipped page or feed piped in: read what is inside (warcio takes a gzipped archive as it is).
+        inner = gzip.GzipFile(fileobj=stream, mode="rb")
+        try:
+            head = inner.read(HEAD_BYTES)
+        except (OSError, EOFError) as e:
+            return Problem(path=STDIN_DISPLAY, reason="unreadable", message=f"cannot decompress standard input: {e}")
+        stream = io.BufferedReader(_Prefixed(head, inner))  # type: ignore[arg-type]
     return Source(
         display=STDIN_DISPLAY,
         key="stdin",

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import io
 import re
-import zlib
 from collections.abc import Iterator
 from typing import Any
 
@@ -13,11 +12,11 @@ from newsprism.errors import MissingExtraError
 from newsprism.ingest.base import Skip, Source, read_head
 from newsprism.ingest.decode import decode_html
 from newsprism.ingest.htmlpage import page_article
+from newsprism.ingest.sniff import is_archive
 from newsprism.model import Article, Problem, SourceRef
 
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 _CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.I)
-_SIGNATURES = (b"WARC/", b"filedesc://")
 
 
 def read(src: Source, max_bytes: int) -> Iterator[Article | Problem]:
@@ -28,7 +27,7 @@ def read(src: Source, max_bytes: int) -> Iterator[Article | Problem]:
     head = read_head(src)
     if not head:
         raise Skip("empty", "empty file")
-    if not _is_archive(head):
+    if not is_archive(head):
         raise Skip("bad-warc", "not a WARC or ARC file (no WARC/ or filedesc:// header)")
     with src.opener() as stream:
         archive = ArchiveIterator(stream, arc2warc=True)
@@ -39,15 +38,6 @@ def read(src: Source, max_bytes: int) -> Iterator[Article | Problem]:
             _check_complete(record, n)  # after reading: a cut-off page must not become an article
             if item is not None:
                 yield item
-
-
-def _is_archive(head: bytes) -> bool:
-    if head.startswith(b"\x1f\x8b"):
-        try:
-            head = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(head, 64)
-        except zlib.error:
-            return False
-    return head.lstrip().startswith(_SIGNATURES)
 
 
 def _next_record(archive: Any, n: int) -> Any | None:

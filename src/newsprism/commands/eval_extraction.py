@@ -1,0 +1,70 @@
+"""`newsprism eval extraction`: body text and page metadata of real web pages, scored."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+
+from newsprism.commands._common import OUTPUT_OPT, QUIET_OPT, check_format, jsonl, write_output
+
+
+def eval_extraction_command(
+    bench: Path = typer.Argument(..., help="The article_extraction folder (ground_truth.json and html/ID.html.gz)."),
+    half: str = typer.Option("all", "--half", help="dev, other or all pages (sorted by id: dev is every other page from the first)."),
+    labels: Path | None = typer.Option(None, "--labels", help="Also score title, byline, date and outlet against these labels (JSONL)."),
+    pred: Path | None = typer.Option(None, "--pred", help="Score these articles (as `newsprism read` prints them) instead of reading the pages."),
+    save_pred: Path | None = typer.Option(None, "--save-pred", help="Also write the articles read here, as `newsprism read` prints them."),
+    fmt: str = typer.Option("text", "--format", "-f", help="text or json (one object; body figures as score_extraction.py --json)."),
+    output: Path | None = OUTPUT_OPT,
+    quiet: bool = QUIET_OPT,
+) -> None:
+    """Body precision, recall and F1 with the benchmark's own metric (the same figures as
+    eval/scorers/score_extraction.py on the same pages), and with --labels the accuracy of
+    title, byline, date and outlet (matching rules in newsprism.evaluation.extraction)."""
+    from newsprism.evaluation.extraction import format_report, load_bench, read_labels, score_bodies, score_metadata
+    from newsprism.evaluation.io import read_jsonl
+
+    check_format(fmt, ("text", "json"))
+    b = load_bench(bench)
+    ids = b.ids(half)
+    if pred is not None:
+        rows = {r["id"]: r for r in read_jsonl(pred) if isinstance(r, dict) and "id" in r}
+    else:
+        rows = _read_pages(b.pages, set(ids), quiet)
+        if save_pred is not None:
+            write_output(jsonl(rows.values()), save_pred)
+    body = score_bodies({i: b.truth[i] for i in ids}, {i: r.get("text") or "" for i, r in rows.items()})
+    meta = None
+    if labels is not None:
+        wanted = set(ids)
+        meta = score_metadata({k: v for k, v in read_labels(labels).items() if k in wanted}, rows)
+    if fmt == "json":
+        write_output(json.dumps({"half": half, **body, **({"metadata": meta} if meta else {})}), output)
+    else:
+        write_output(format_report(body, meta, half), output)
+
+
+def _read_pages(pages: Path, wanted: set[str], quiet: bool) -> dict[str, dict]:
+    """The pages of one half read as `newsprism read` reads them; a page it skips counts as empty."""
+    from newsprism.commands._common import progress, warn_problem
+    from newsprism.ingest.reading import article_record, read_articles
+    from newsprism.model import Problem
+
+    paths = sorted(str(p) for p in pages.glob("*") if p.name.split(".")[0] in wanted)
+    rows: dict[str, dict] = {}
+    with progress(quiet) as bar:
+        task = bar.add_task("reading pages", total=len(paths))
+        for item in read_articles(paths):
+            if isinstance(item, Problem):
+                if not quiet:
+                    warn_problem(item)
+            else:
+                rows[item.id] = article_record(item)
+            bar.advance(task)
+    return rows
+
+
+def register(app: typer.Typer, eval_app: typer.Typer) -> None:
+    eval_app.command("extraction")(eval_extraction_command)

@@ -1,0 +1,79 @@
+"""`newsprism read`: the articles as read, one per line, with no analysis."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import TextIO
+
+import typer
+
+from newsprism.commands._common import (
+    OUTPUT_OPT,
+    PATHS_ARG,
+    QUIET_OPT,
+    STRICT_OPT,
+    check_format,
+    err_console,
+    progress,
+    summarize,
+    warn_problem,
+)
+from newsprism.errors import StrictModeError
+from newsprism.model import Problem
+
+FORMATS = ("jsonl", "json")
+
+
+def read_command(
+    paths: list[str] = PATHS_ARG,
+    fmt: str = typer.Option("jsonl", "--format", "-f", help="jsonl (one article per line, as it is read) or json (one list)."),
+    output: Path | None = OUTPUT_OPT,
+    strict: bool = STRICT_OPT,
+    quiet: bool = QUIET_OPT,
+) -> None:
+    """Read pages, feeds, archives and files into clean articles: id, source, title, text,
+    outlet, byline, published, url, syndicated_from, and the evidence for each inferred field."""
+    from newsprism.ingest.reading import article_record, read_articles
+
+    check_format(fmt, FORMATS)
+    out = sys.stdout if output is None else _open(output)
+    problems: list[Problem] = []
+    rows = []
+    n = 0
+    try:
+        with progress(quiet) as bar:
+            task = bar.add_task("reading", total=None)
+            for item in read_articles(list(paths), stdin=sys.stdin.buffer):
+                if isinstance(item, Problem):
+                    problems.append(item)
+                    warn_problem(item)
+                    continue
+                n += 1
+                row = article_record(item)
+                if fmt == "jsonl":
+                    out.write(json.dumps(row, ensure_ascii=False) + "\n")
+                else:
+                    rows.append(row)
+                bar.advance(task)
+        if fmt == "json":
+            out.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+    finally:
+        if output is not None:
+            out.close()
+    if output is not None and not quiet:
+        err_console.print(f"wrote {output}", highlight=False)
+    if not quiet or problems:
+        summarize(n, problems)
+    if strict and problems:
+        raise StrictModeError(f"{len(problems)} input(s) skipped and --strict was given")
+
+
+def _open(path: Path) -> TextIO:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path.open("w", encoding="utf-8")
+
+
+def register(app: typer.Typer, eval_app: typer.Typer) -> None:
+    app.command("read")(read_command)
