@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 import typer
@@ -53,26 +53,34 @@ def read_articles(paths: Sequence[str], *, strict: bool, quiet: bool) -> list[Ar
 
 def read_inputs(paths: Sequence[str], *, strict: bool, quiet: bool) -> tuple[list[Article], list[Problem]]:
     """As read_articles, also returning what was skipped (for the report)."""
-    from newsprism.extract import prepare_articles
-    from newsprism.ingest import iter_inputs
-
-    articles: list[Article] = []
     problems: list[Problem] = []
+    articles = list(stream_inputs(paths, problems, quiet=quiet))
+    finish_reading(len(articles), problems, strict=strict, quiet=quiet)
+    return articles, problems
+
+
+def stream_inputs(paths: Sequence[str], problems: list[Problem], *, quiet: bool) -> Iterator[Article]:
+    """Each article read and prepared, in input order, under a progress bar; each input
+    skipped is warned about as it comes and added to ``problems``."""
+    from newsprism.ingest.reading import read_articles
+
     with progress(quiet) as bar:
         task = bar.add_task("reading", total=None)
-        for item in iter_inputs(list(paths), stdin=sys.stdin.buffer):
+        for item in read_articles(list(paths), stdin=sys.stdin.buffer):
             if isinstance(item, Problem):
                 problems.append(item)
                 warn_problem(item)
             else:
-                articles.append(item)
+                yield item
             bar.advance(task)
-    articles = prepare_articles(articles)
+
+
+def finish_reading(n_read: int, problems: Sequence[Problem], *, strict: bool, quiet: bool) -> None:
+    """The summary line, and --strict."""
     if not quiet or problems:
-        summarize(len(articles), problems)
+        summarize(n_read, problems)
     if strict and problems:
         raise StrictModeError(f"{len(problems)} input(s) skipped and --strict was given")
-    return articles, problems
 
 
 def summarize(n_read: int, problems: Iterable[Problem]) -> None:

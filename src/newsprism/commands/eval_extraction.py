@@ -48,22 +48,13 @@ def eval_extraction_command(
 
 def _read_pages(pages: Path, wanted: set[str], quiet: bool) -> dict[str, dict]:
     """The pages of one half read as `newsprism read` reads them; a page it skips counts as empty."""
-    from newsprism.commands._common import progress, warn_problem
-    from newsprism.ingest.reading import article_record, read_articles
+    from newsprism.commands._common import stream_inputs
+    from newsprism.ingest.reading import article_record
     from newsprism.model import Problem
 
     paths = sorted(str(p) for p in pages.glob("*") if p.name.split(".")[0] in wanted)
-    rows: dict[str, dict] = {}
-    with progress(quiet) as bar:
-        task = bar.add_task("reading pages", total=len(paths))
-        for item in read_articles(paths):
-            if isinstance(item, Problem):
-                if not quiet:
-                    warn_problem(item)
-            else:
-                rows[item.id] = article_record(item)
-            bar.advance(task)
-    return rows
+    skipped: list[Problem] = []
+    return {a.id: article_record(a) for a in stream_inputs(paths, skipped, quiet=quiet)}
 
 
 def register(app: typer.Typer, eval_app: typer.Typer) -> None:

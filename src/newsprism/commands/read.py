@@ -16,11 +16,9 @@ from newsprism.commands._common import (
     STRICT_OPT,
     check_format,
     err_console,
-    progress,
-    summarize,
-    warn_problem,
+    finish_reading,
+    stream_inputs,
 )
-from newsprism.errors import StrictModeError
 from newsprism.model import Problem
 
 FORMATS = ("jsonl", "json")
@@ -35,7 +33,7 @@ def read_command(
 ) -> None:
     """Read pages, feeds, archives and files into clean articles: id, source, title, text,
     outlet, byline, published, url, syndicated_from, and the evidence for each inferred field."""
-    from newsprism.ingest.reading import article_record, read_articles
+    from newsprism.ingest.reading import article_record
 
     check_format(fmt, FORMATS)
     out = sys.stdout if output is None else _open(output)
@@ -43,20 +41,13 @@ def read_command(
     rows = []
     n = 0
     try:
-        with progress(quiet) as bar:
-            task = bar.add_task("reading", total=None)
-            for item in read_articles(list(paths), stdin=sys.stdin.buffer):
-                if isinstance(item, Problem):
-                    problems.append(item)
-                    warn_problem(item)
-                    continue
-                n += 1
-                row = article_record(item)
-                if fmt == "jsonl":
-                    out.write(json.dumps(row, ensure_ascii=False) + "\n")
-                else:
-                    rows.append(row)
-                bar.advance(task)
+        for article in stream_inputs(paths, problems, quiet=quiet):
+            n += 1
+            row = article_record(article)
+            if fmt == "jsonl":
+                out.write(json.dumps(row, ensure_ascii=False) + "\n")  # streamed: a pile of any size
+            else:
+                rows.append(row)
         if fmt == "json":
             out.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
     finally:
@@ -64,10 +55,7 @@ def read_command(
             out.close()
     if output is not None and not quiet:
         err_console.print(f"wrote {output}", highlight=False)
-    if not quiet or problems:
-        summarize(n, problems)
-    if strict and problems:
-        raise StrictModeError(f"{len(problems)} input(s) skipped and --strict was given")
+    finish_reading(n, problems, strict=strict, quiet=quiet)
 
 
 def _open(path: Path) -> TextIO:
