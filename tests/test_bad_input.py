@@ -17,7 +17,7 @@ import pytest
 
 from conftest import ROOT
 from newsprism.errors import StrictModeError
-from newsprism.ingest import ingest, iter_inputs
+from newsprism.ingest import Limits, ingest, iter_inputs
 from newsprism.model import Article, Problem
 
 GOOD = "Harbour reopens\n\nFerry crews returned to work on Thursday.\n"
@@ -136,7 +136,7 @@ def test_single_article_over_max_bytes_is_too_large(tmp_path: Path) -> None:
     (tmp_path / "big.txt").write_text("Headline\n\n" + "word " * 400)
     (tmp_path / "big.html").write_text("<html><body><p>" + "word " * 400 + "</p></body></html>")
     (tmp_path / "big.json").write_text(json.dumps({"text": "word " * 400}))
-    result = ingest([str(tmp_path)], max_bytes=1000)
+    result = ingest([str(tmp_path)], limits=Limits(article_bytes=1000))
     assert [(Path(p.path).name, p.reason) for p in result.problems] == [
         ("big.html", "too-large"), ("big.json", "too-large"), ("big.txt", "too-large"),
     ]
@@ -148,7 +148,7 @@ def test_multi_record_files_are_streamed_not_refused_for_size(tmp_path: Path) ->
     path = tmp_path / "wire.jsonl"
     path.write_text("\n".join(lines) + "\n")
     assert path.stat().st_size > 5 * 1000
-    result = ingest([str(path)], max_bytes=1000)
+    result = ingest([str(path)], limits=Limits(article_bytes=1000))
     assert len(result.articles) == 100
     assert [(p.reason, p.line) for p in result.problems] == [("too-large", 51)]
     assert result.articles[50].source.line == 52  # line numbering continues past the long line

@@ -125,6 +125,7 @@ class Problem:
     reason: str  # short machine-friendly key: "empty", "binary", "bad-json", "no-body", ...
     message: str
     line: int | None = None
+    count: int = 1  # >1: this many inputs or records of one input, skipped for the same reason
 
     def where(self) -> str:
         return f"{self.path}:{self.line}" if self.line is not None else self.path

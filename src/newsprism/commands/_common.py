@@ -80,11 +80,13 @@ def finish_reading(n_read: int, problems: Sequence[Problem], *, strict: bool, qu
     if not quiet or problems:
         summarize(n_read, problems)
     if strict and problems:
-        raise StrictModeError(f"{len(problems)} input(s) skipped and --strict was given")
+        raise StrictModeError(f"{sum(p.count for p in problems)} input(s) skipped and --strict was given")
 
 
 def summarize(n_read: int, problems: Iterable[Problem]) -> None:
-    counts = Counter(p.reason for p in problems)
+    counts: Counter[str] = Counter()
+    for p in problems:
+        counts[p.reason] += p.count
     skipped = sum(counts.values())
     line = f"read {n_read} article(s)"
     if skipped:

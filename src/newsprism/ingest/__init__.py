@@ -7,20 +7,22 @@ and the rest of the batch goes on.
 
 from __future__ import annotations
 
+import gzip
+import zlib
+from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import BinaryIO
 
 from newsprism.ingest import feed, htmlpage, jsonrecords, text, warc
 from newsprism.ingest.base import Skip, Source, read_head
 from newsprism.ingest.ids import IdRegistry
 from newsprism.ingest.inputs import expand
+from newsprism.ingest.limits import Limits, capped
 from newsprism.ingest.sniff import sniff
 from newsprism.model import Article, Problem
 
-__all__ = ["IdRegistry", "IngestResult", "ingest", "iter_inputs"]
-
-DEFAULT_MAX_BYTES = 50_000_000
+__all__ = ["IdRegistry", "IngestResult", "Limits", "ingest", "iter_inputs"]
 
 Reader = Callable[[Source, int], Iterator[Article | Problem]]
 READERS: dict[str, Reader] = {
@@ -43,7 +45,7 @@ def iter_inputs(
     paths: list[str],
     *,
     stdin: BinaryIO | None = None,
-    max_bytes: int = DEFAULT_MAX_BYTES,
+    limits: Limits | None = None,
     ids: IdRegistry | None = None,
 ) -> Iterator[Article | Problem]:
     """Each article read, and a Problem for each input (or record) skipped, in input order.
@@ -51,12 +53,13 @@ def iter_inputs(
     ``ids`` carries the ids already taken (by an earlier batch); articles whose id
     is taken get a ``~2``, ``~3``... suffix and keep the old one in ``extra["original_id"]``.
     """
+    limits = limits or Limits()
     ids = ids if ids is not None else IdRegistry()
-    for src in expand(paths, stdin):
+    for src in expand(paths, stdin, limits):
         if isinstance(src, Problem):
             yield src
             continue
-        for item in _read(src, max_bytes):
+        for item in _capped_items(src, limits):
             if isinstance(item, Article):
                 unique = ids.claim(item.id)
                 if unique != item.id:
@@ -65,11 +68,39 @@ def iter_inputs(
             yield item
 
 
-def ingest(paths: list[str], *, stdin: BinaryIO | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> IngestResult:
+def ingest(paths: list[str], *, stdin: BinaryIO | None = None, limits: Limits | None = None) -> IngestResult:
     result = IngestResult()
-    for item in iter_inputs(paths, stdin=stdin, max_bytes=max_bytes):
+    for item in iter_inputs(paths, stdin=stdin, limits=limits):
         (result.problems if isinstance(item, Problem) else result.articles).append(item)  # type: ignore[arg-type]
     return result
+
+
+def _capped_items(src: Source, limits: Limits) -> Iterator[Article | Problem]:
+    """One source's items within the limits: at most ``limits.records`` of them, and the
+    first ``limits.warnings_per_reason`` Problems of each kind, the rest counted in one."""
+    opener = src.opener
+    items = _read(replace(src, opener=lambda: capped(opener(), limits)), limits.article_bytes)
+    counts: Counter[str] = Counter()
+    last_line: int | None = None
+    try:
+        for n, item in enumerate(items, start=1):
+            if n > limits.records:
+                where = f" after line {last_line}" if last_line is not None else ""
+                yield src.problem("too-many-records", f"over the {limits.records:,} records limit for one input, "
+                                  f"stopped reading{where}")
+                break
+            last_line = item.line if isinstance(item, Problem) else item.source.line if item.source else None
+            if isinstance(item, Problem):
+                counts[item.reason] += 1
+                if counts[item.reason] > limits.warnings_per_reason:
+                    continue
+            yield item
+    finally:
+        items.close()
+    for reason, n in counts.items():
+        more = n - limits.warnings_per_reason
+        if more > 0:
+            yield src.problem(reason, f"{more:,} more like the above in this input", count=more)
 
 
 def _read(src: Source, max_bytes: int) -> Iterator[Article | Problem]:
@@ -81,6 +112,8 @@ def _read(src: Source, max_bytes: int) -> Iterator[Article | Problem]:
         yield from READERS[fmt](src, max_bytes)
     except Skip as e:
         yield src.problem(e.reason, e.message, e.line)
+    except (EOFError, zlib.error, gzip.BadGzipFile) as e:
+        yield src.problem("bad-gzip", f"corrupt or truncated gzip data, stopped reading ({e})")
     except PermissionError:
         yield src.problem("unreadable", "permission denied")
     except OSError as e:

@@ -31,8 +31,8 @@ class Source:
     size: int | None = None  # bytes, when known without reading
     head: bytes | None = None  # the first bytes, when already read (stdin cannot be reopened)
 
-    def problem(self, reason: str, message: str, line: int | None = None) -> Problem:
-        return Problem(path=self.display, reason=reason, message=message, line=line)
+    def problem(self, reason: str, message: str, line: int | None = None, count: int = 1) -> Problem:
+        return Problem(path=self.display, reason=reason, message=message, line=line, count=count)
 
 
 HEAD_BYTES = 65536
@@ -46,18 +46,18 @@ def read_head(src: Source) -> bytes:
         return f.read(HEAD_BYTES)
 
 
-def _mb(n: int) -> str:
+def mb(n: int) -> str:
     return f"{n / 1_000_000:.1f} MB"
 
 
 def read_whole(src: Source, max_bytes: int) -> bytes:
     """The bytes of a single-article input, refusing ones over max_bytes without reading them."""
     if src.size is not None and src.size > max_bytes:
-        raise Skip("too-large", f"{_mb(src.size)}, over the {_mb(max_bytes)} limit for one article")
+        raise Skip("too-large", f"{mb(src.size)}, over the {mb(max_bytes)} limit for one article")
     with src.opener() as f:
         data = f.read(max_bytes + 1)
     if len(data) > max_bytes:
-        raise Skip("too-large", f"over the {_mb(max_bytes)} limit for one article")
+        raise Skip("too-large", f"over the {mb(max_bytes)} limit for one article")
     if not data:
         raise Skip("empty", "empty file")
     return data

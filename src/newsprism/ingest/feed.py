@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from newsprism.errors import MissingExtraError
-from newsprism.ingest.base import Skip, Source
+from newsprism.ingest.base import Skip, Source, mb
 from newsprism.ingest.decode import clean_text
 from newsprism.ingest.fields import author_names, html_to_text, iso_date, one_line
 from newsprism.model import Article, Problem, SourceRef
@@ -16,13 +16,15 @@ _HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 
 def read(src: Source, max_bytes: int) -> Iterator[Article | Problem]:
-    # feedparser needs the whole document; feeds are small, so max_bytes does not apply.
+    # feedparser needs the whole document: a feed may be as large as one article may.
     try:
         import feedparser
     except ImportError as e:  # pragma: no cover - a core dependency
         raise MissingExtraError("feedparser", "all", "Reading RSS/Atom feeds") from e
     with src.opener() as stream:
-        data = stream.read()
+        data = stream.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise Skip("too-large", f"a feed over the {mb(max_bytes)} limit")
     if not data.strip():
         raise Skip("empty", "empty file")
     parsed = feedparser.parse(data)

@@ -77,8 +77,8 @@ def names(value: Any) -> list[str]:
     """Author names from a string ("A; B"), a list, or objects with a "name"."""
     if isinstance(value, dict):
         value = value.get("name")
-    if isinstance(value, list):
-        return [n for item in value for n in names(item)]
+    if isinstance(value, list):  # of names or of objects; a list inside it is not a name
+        return [n for item in value if not isinstance(item, list) for n in names(item)]
     text = one_line(value)
     if text is None:
         return []

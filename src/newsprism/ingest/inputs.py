@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import glob
-import gzip
 import io
 import os
 from collections.abc import Callable, Iterator
@@ -11,8 +10,9 @@ from functools import partial
 from pathlib import Path
 from typing import BinaryIO
 
-from newsprism.ingest.base import HEAD_BYTES, Source
-from newsprism.ingest.sniff import is_gzipped, is_gzipped_content, sniff, split_suffix, suffix_format
+from newsprism.ingest.base import HEAD_BYTES, Skip, Source
+from newsprism.ingest.limits import Limits, is_fifo, maybe_gunzip, open_fifo, open_file
+from newsprism.ingest.sniff import sniff, split_suffix, suffix_format
 from newsprism.model import Problem
 
 STDIN = "-"
@@ -21,33 +21,36 @@ STDIN_DISPLAY = "<stdin>"
 _NOT_ARTICLES = {"readme", "license", "licence", "changelog", "contributing", "notice", "authors"}
 
 
-def expand(paths: list[str], stdin: BinaryIO | None) -> Iterator[Source | Problem]:
+def expand(paths: list[str], stdin: BinaryIO | None, limits: Limits | None = None) -> Iterator[Source | Problem]:
+    limits = limits or Limits()
     seen: set[str] = set()  # real paths already read, so "dir dir/a.txt" reads a.txt once
     for raw in paths:
         if raw == STDIN:
-            yield _stdin_source(stdin)
+            yield _stdin_source(stdin, limits)
             continue
         try:
-            yield from _expand_path(raw, seen)
+            yield from _expand_path(raw, seen, limits)
         except OSError as e:  # e.g. a path inside a directory we may not enter
             yield Problem(path=raw, reason="unreadable", message=f"cannot access: {e.strerror or e}")
 
 
-def _expand_path(raw: str, seen: set[str]) -> Iterator[Source | Problem]:
+def _expand_path(raw: str, seen: set[str], limits: Limits) -> Iterator[Source | Problem]:
     path = Path(os.path.expanduser(raw))
     if path.is_dir():
-        yield from _walk(path, path, seen)
+        yield from _walk(path, path, seen, limits)
+    elif is_fifo(path):
+        yield _fifo_source(path, limits)
     elif path.exists():
-        yield from _once(_file_source(path, path.parent, explicit=True), seen)
+        yield from _once(_file_source(path, path.parent, limits, explicit=True), seen)
     elif glob.has_magic(raw):
-        yield from _expand_glob(raw, seen)
+        yield from _expand_glob(raw, seen, limits)
     else:
         yield Problem(path=raw, reason="not-found", message="no such file or directory")
 
 
-def _expand_glob(pattern: str, seen: set[str]) -> Iterator[Source | Problem]:
+def _expand_glob(pattern: str, seen: set[str], limits: Limits) -> Iterator[Source | Problem]:
     expanded = os.path.expanduser(pattern)
-    matches = sorted(glob.glob(expanded, recursive=True))
+    matches = _glob(expanded)
     if not matches:
         yield Problem(path=pattern, reason="not-found", message="no file matches this pattern")
         return
@@ -58,9 +61,31 @@ def _expand_glob(pattern: str, seen: set[str]) -> Iterator[Source | Problem]:
     for match in matches:
         path = Path(match)
         if path.is_dir():
-            yield from _walk(path, root, seen)
+            yield from _walk(path, root, seen, limits)
         else:
-            yield from _once(_file_source(path, root, explicit=explicit), seen)
+            yield from _once(_file_source(path, root, limits, explicit=explicit), seen)
+
+
+def _glob(pattern: str) -> list[str]:
+    """The paths matching a pattern, sorted; "**" descends into real directories only.
+
+    glob.glob follows symlinked directories under "**", so a link back to a parent
+    (``loop -> ..``) makes ``loop/loop/loop/...`` until the path is too long, and two
+    such links make the search exponential. pathlib's "**" does not follow them, as
+    our directory walk does not. Hidden files and folders are left out, as glob.glob
+    and the walk leave them out, unless the pattern names them (".*").
+    """
+    root = _literal_prefix(Path(pattern))
+    rest = Path(pattern).relative_to(root).as_posix() if root != Path(".") or Path(pattern).is_absolute() else pattern
+    rest_parts = Path(rest).parts
+    out = []
+    for match in root.glob(rest):
+        rel = match.relative_to(root).parts
+        if any(part.startswith(".") and not (i < len(rest_parts) and rest_parts[i].startswith("."))
+               for i, part in enumerate(rel)):
+            continue
+        out.append(str(match))
+    return sorted(out)
 
 
 def _literal_prefix(pattern: Path) -> Path:
@@ -72,7 +97,7 @@ def _literal_prefix(pattern: Path) -> Path:
     return Path(*parts) if parts else Path(".")
 
 
-def _walk(directory: Path, root: Path, seen: set[str]) -> Iterator[Source | Problem]:
+def _walk(directory: Path, root: Path, seen: set[str], limits: Limits) -> Iterator[Source | Problem]:
     try:
         with os.scandir(directory) as it:
             entries = sorted(it, key=lambda e: e.name)
@@ -89,9 +114,9 @@ def _walk(directory: Path, root: Path, seen: set[str]) -> Iterator[Source | Prob
         except OSError:
             continue
         if is_dir:
-            yield from _walk(path, root, seen)
+            yield from _walk(path, root, seen, limits)
         elif is_file and _is_article_name(entry.name):
-            yield from _once(_file_source(path, root, explicit=False), seen)
+            yield from _once(_file_source(path, root, limits, explicit=False), seen)
 
 
 def _is_article_name(name: str) -> bool:
@@ -108,57 +133,61 @@ def _once(source: Source | Problem, seen: set[str]) -> Iterator[Source | Problem
     yield source
 
 
-def _file_source(path: Path, root: Path, *, explicit: bool) -> Source | Problem:
+def _file_source(path: Path, root: Path, limits: Limits, *, explicit: bool) -> Source | Problem:
     stem, suffix = split_suffix(path.name)
+    key = _key(path, root, stem)
+    try:
+        # A gzipped file's size says nothing of what it holds: its readers cap what comes out.
+        size = path.stat().st_size if path.is_file() and not suffix.endswith(".gz") else None
+    except OSError as e:
+        return Problem(path=str(path), reason="unreadable", message=e.strerror or str(e))
+    opener: Callable[[], BinaryIO] = partial(open_file, path, limits)
+    return Source(display=str(path), key=key, fmt=suffix_format(suffix), explicit=explicit, opener=opener, size=size)
+
+
+def _key(path: Path, root: Path, stem: str) -> str:
     try:
         rel = path.parent.relative_to(root)
     except ValueError:
         rel = Path()
-    key = (rel / stem).as_posix()
+    return (rel / stem).as_posix()
+
+
+def _fifo_source(path: Path, limits: Limits) -> Source | Problem:
+    """A named pipe given by name is read once, as stdin is, if a writer comes within the wait."""
     try:
-        size = path.stat().st_size if path.is_file() else None
+        stream = open_fifo(path, limits)
+    except Skip as e:
+        return Problem(path=str(path), reason=e.reason, message=e.message)
     except OSError as e:
-        return Problem(path=str(path), reason="unreadable", message=e.strerror or str(e))
-    opener: Callable[[], BinaryIO] = partial(open, path, "rb")
-    fmt = suffix_format(suffix)
-    if is_gzipped(suffix) or (fmt is None and explicit and size is not None and _starts_gzipped(path)):
-        # The readers see the decompressed bytes and cap them as they read (read_whole,
-        # the JSON Lines reader); the size on disk says nothing about them.
-        opener, size = partial(gzip.open, path, "rb"), None
-    return Source(display=str(path), key=key, fmt=fmt, explicit=explicit, opener=opener, size=size)
+        return Problem(path=str(path), reason="unreadable", message=f"cannot open: {e.strerror or e}")
+    stem, suffix = split_suffix(path.name)
+    return _stream_source(stream, display=str(path), key=_key(path, path.parent, stem), fmt=suffix_format(suffix))
 
 
-def _starts_gzipped(path: Path) -> bool:
-    """A file named without a known extension that holds gzip (not a web archive)."""
-    try:
-        with open(path, "rb") as f:
-            return is_gzipped_content(f.read(HEAD_BYTES))
-    except OSError:
-        return False  # reported when the file is read
-
-
-def _stdin_source(stdin: BinaryIO | None) -> Source | Problem:
+def _stdin_source(stdin: BinaryIO | None, limits: Limits) -> Source | Problem:
     if stdin is None:
         return Problem(path=STDIN_DISPLAY, reason="unreadable", message="no standard input to read")
     try:
-        head = stdin.read(HEAD_BYTES)
+        stream = maybe_gunzip(stdin, limits)
     except (OSError, ValueError) as e:  # closed, or not readable (as under pytest)
         return Problem(path=STDIN_DISPLAY, reason="unreadable", message=f"cannot read standard input: {e}")
-    stream = io.BufferedReader(_Prefixed(head, stdin))
-    if is_gzipped_content(head):
-        # A gzipped page or feed piped in: read what is inside (warcio takes a gzipped archive as it is).
-        inner = gzip.GzipFile(fileobj=stream, mode="rb")
-        try:
-            head = inner.read(HEAD_BYTES)
-        except (OSError, EOFError) as e:
-            return Problem(path=STDIN_DISPLAY, reason="unreadable", message=f"cannot decompress standard input: {e}")
-        stream = io.BufferedReader(_Prefixed(head, inner))  # type: ignore[arg-type]
+    return _stream_source(stream, display=STDIN_DISPLAY, key="stdin", fmt=None)
+
+
+def _stream_source(stream: BinaryIO, *, display: str, key: str, fmt: str | None) -> Source | Problem:
+    """A stream read once: its head is kept for sniffing and read again before the rest."""
+    try:
+        head = stream.read(HEAD_BYTES)
+    except (OSError, ValueError, EOFError) as e:  # closed, unreadable, or a broken gzip header
+        return Problem(path=display, reason="unreadable", message=f"cannot read: {e}")
+    prefixed = io.BufferedReader(_Prefixed(head, stream))
     return Source(
-        display=STDIN_DISPLAY,
-        key="stdin",
-        fmt=sniff(head),
+        display=display,
+        key=key,
+        fmt=fmt or sniff(head),
         explicit=True,
-        opener=lambda: stream,
+        opener=lambda: prefixed,
         head=head,
     )
 

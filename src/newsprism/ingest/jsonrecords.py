@@ -26,6 +26,11 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "byline": ("byline", "author", "authors", "creator"),
 }
 _LIST_KEYS = ("articles", "items", "data", "results", "documents", "docs", "entries", "records")
+# JSON that Python reads nests at most ~1,000 levels; writing it back out inside a report
+# (a few levels deeper, from a deeper call stack) may not. No real field nests this deep.
+MAX_FIELD_DEPTH = 64
+_TOO_DEEP = "invalid JSON: nested too deeply to read"
+_NOT_KEPT = f"(not kept: nested deeper than {MAX_FIELD_DEPTH} levels)"
 _UTF_FAMILY = {"utf-16-le": "utf-16", "utf-16-be": "utf-16", "utf-32-le": "utf-32", "utf-32-be": "utf-32"}
 
 
@@ -34,6 +39,8 @@ def read_json(src: Source, max_bytes: int) -> Iterator[Article | Problem]:
     text = decode_bytes(raw)
     try:
         data = json.loads(text)
+    except RecursionError as e:
+        raise Skip("bad-json", _TOO_DEEP) from e
     except json.JSONDecodeError as e:
         if e.msg == "Extra data" and text.lstrip().startswith("{"):
             # One object per line in a .json file: JSON Lines under another name.
@@ -70,6 +77,9 @@ def _records_from_lines(src: Source, stream: BinaryIO, max_bytes: int) -> Iterat
         except json.JSONDecodeError as e:
             yield src.problem("bad-json", f"invalid JSON: {e.msg} (column {e.colno})", n)
             continue
+        except RecursionError:
+            yield src.problem("bad-json", _TOO_DEEP, n)
+            continue
         yield _guarded_record(src, item, n, f"{src.key}#{n}")
     if not found:
         raise Skip("empty", "no JSON records in the file")
@@ -82,6 +92,8 @@ def _guarded_record(src: Source, item: Any, n: int, default_id: str) -> Article 
         return record_article(item, default_id=default_id, ref=SourceRef(src.display, n))
     except Skip as e:
         return src.problem(e.reason, e.message, n)
+    except RecursionError:
+        return src.problem("bad-json", _TOO_DEEP, n)
 
 
 def record_article(record: dict[str, Any], *, default_id: str, ref: SourceRef) -> Article:
@@ -101,7 +113,7 @@ def record_article(record: dict[str, Any], *, default_id: str, ref: SourceRef) -
         raise Skip("no-text", "no article text (expected a non-empty 'text', 'body' or 'content' field)", ref.line)
     raw_id, title, outlet = take("id"), take("title"), take("outlet")
     url, published, byline = take("url"), take("published"), take("byline")
-    extra = {k: v for k, v in record.items() if k.lower() not in used}
+    extra = {k: _shallow(v) for k, v in record.items() if k.lower() not in used}
     iso = iso_date(published)
     if iso is None and published not in (None, ""):
         extra["published_raw"] = published
@@ -116,6 +128,18 @@ def record_article(record: dict[str, Any], *, default_id: str, ref: SourceRef) -
         extra=extra,
         source=ref,
     )
+
+
+def _shallow(value: Any) -> Any:
+    """An unknown field as it came, or a note in its place when it nests too deeply to keep."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, (dict, list)):
+            if depth > MAX_FIELD_DEPTH:
+                return _NOT_KEPT
+            stack.extend((child, depth + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return value
 
 
 def _lowered(record: dict[str, Any]) -> dict[str, Any]:

@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import json
 import re
-import zlib
 
 from newsprism.ingest.decode import bom_encoding
 
-# Longest first, so ".warc.gz" wins over ".gz". Any other known extension may
-# also be gzipped (".html.gz", ".jsonl.gz"): see split_suffix.
+# Any of these may also be gzipped (".jsonl.gz", ".warc.gz", ".html.gz"): files are
+# decompressed when opened (ingest.limits.open_file), whatever their name.
 SUFFIX_FORMATS: dict[str, str] = {
-    ".warc.gz": "warc",
-    ".arc.gz": "warc",
     ".txt": "text",
     ".text": "text",
     ".md": "text",
@@ -32,23 +29,14 @@ _FEED = re.compile(r"<(?:rss|feed|rdf:RDF)[\s>]", re.I)
 _HTML = re.compile(r"<(?:!doctype\s+html|html|head|body|article|p|div)[\s>]", re.I)
 
 
-GZIP = ".gz"
-GZIP_MAGIC = b"\x1f\x8b"
-
-
 def split_suffix(name: str) -> tuple[str, str]:
-    """(name without its extension, lower-cased known extension or the last one).
-
-    A known extension followed by ".gz" is one extension: "a.html.gz" -> ("a", ".html.gz").
-    """
+    """(name without its extension, lower-cased known extension (with any ".gz") or the last one)."""
     lower = name.lower()
+    gz = ".gz" if lower.endswith(".gz") else ""
     for suffix in SUFFIX_FORMATS:
-        if lower.endswith(suffix) and len(name) > len(suffix):
-            return name[: -len(suffix)], suffix
-    if lower.endswith(GZIP):
-        stem, inner = split_suffix(name[: -len(GZIP)])
-        if inner in SUFFIX_FORMATS:
-            return stem, inner + GZIP
+        full = suffix + gz
+        if lower.endswith(full) and len(name) > len(full):
+            return name[: -len(full)], full
     dot = name.rfind(".")
     if dot <= 0:
         return name, ""
@@ -56,13 +44,8 @@ def split_suffix(name: str) -> tuple[str, str]:
 
 
 def suffix_format(suffix: str) -> str | None:
-    """The reader for a file extension from split_suffix, or None when it names no format we know."""
-    return SUFFIX_FORMATS.get(suffix) or SUFFIX_FORMATS.get(suffix.removesuffix(GZIP))
-
-
-def is_gzipped(suffix: str) -> bool:
-    """Content to decompress before reading; the archive readers take gzip as it is."""
-    return suffix.endswith(GZIP) and SUFFIX_FORMATS.get(suffix) != "warc"
+    """The format a file extension from split_suffix names, gzipped or not."""
+    return SUFFIX_FORMATS.get(suffix.removesuffix(".gz"))
 
 
 def sniff(head: bytes) -> str:
@@ -88,18 +71,8 @@ def sniff(head: bytes) -> str:
 
 
 def is_archive(head: bytes) -> bool:
-    """A WARC or ARC file, gzipped or not (warcio reads each gzip member of one as it is)."""
-    if head.startswith(GZIP_MAGIC):
-        try:
-            head = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(head, 64)
-        except zlib.error:
-            return False
+    """A WARC or ARC file (a gzipped one arrives decompressed: ingest.limits.open_file)."""
     return head.lstrip().startswith((b"WARC/", b"filedesc://"))
-
-
-def is_gzipped_content(head: bytes) -> bool:
-    """gzip bytes that are not a web archive: a page or feed to decompress before sniffing."""
-    return head.startswith(GZIP_MAGIC) and not is_archive(head)
 
 
 def _is_json_lines(start: str) -> bool:

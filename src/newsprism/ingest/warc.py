@@ -12,6 +12,7 @@ from newsprism.errors import MissingExtraError
 from newsprism.ingest.base import Skip, Source, read_head
 from newsprism.ingest.decode import decode_html
 from newsprism.ingest.htmlpage import page_article
+from newsprism.ingest.limits import InputCapReached
 from newsprism.ingest.sniff import is_archive
 from newsprism.model import Article, Problem, SourceRef
 
@@ -50,6 +51,8 @@ def _next_record(archive: Any, n: int) -> Any | None:
     try:
         with contextlib.redirect_stderr(noise):
             record = next(archive)
+    except Skip:
+        raise  # the input's cap (ingest.limits), reached while warcio read
     except StopIteration:
         # warcio ends quietly on a record cut short; bytes left after the last whole record tell.
         if archive.offset < archive.fh.tell():
@@ -103,6 +106,8 @@ def _record_article(src: Source, record: Any, n: int, max_bytes: int) -> Article
             url=record.rec_headers.get_header("WARC-Target-URI"),
             fetched=record.rec_headers.get_header("WARC-Date"),
         )
+    except InputCapReached:
+        raise
     except Skip as e:
         return src.problem(e.reason, e.message, n)
 
