@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from newsprism.extract.metadata import parse_author_field, parse_byline
-from newsprism.ingest import ingest, iter_inputs
+from newsprism.ingest import Limits, ingest, iter_inputs
 from newsprism.ingest.reading import article_record, read_articles
 from newsprism.model import Article, Problem
 
@@ -114,15 +114,19 @@ def test_gzipped_pages_are_read_in_a_folder_named_directly_and_from_stdin(tmp_pa
 def test_a_gzipped_page_is_capped_by_what_it_holds_not_its_size_on_disk(tmp_path: Path) -> None:
     path = tmp_path / "big.html.gz"
     path.write_bytes(gzip.compress(page(body="<p>" + "x " * 200_000 + "</p>").encode()))
-    result = ingest([str(path)], max_bytes=100_000)
+    result = ingest([str(path)], limits=Limits(article_bytes=100_000))
     assert [p.reason for p in result.problems] == ["too-large"]
 
 
-def test_a_file_that_is_not_gzip_says_so(tmp_path: Path) -> None:
-    path = tmp_path / "broken.html.gz"
-    path.write_bytes(b"<html>not compressed</html>")
-    (problem,) = ingest([str(path)]).problems
+def test_a_broken_gzip_says_so_and_a_plain_file_named_gz_is_read_as_what_it_holds(tmp_path: Path) -> None:
+    # gzip is recognised by its magic bytes, not the name (ingest.limits.open_file).
+    broken = tmp_path / "broken.html.gz"
+    broken.write_bytes(gzip.compress(page().encode())[:200])
+    (problem,) = ingest([str(broken)]).problems
     assert "WARC" not in problem.message and "gzip" in problem.message.lower()
+    plain = tmp_path / "plain.html.gz"
+    plain.write_bytes(page().encode())
+    assert [a.title for a in ingest([str(plain)]).articles] == [HEADLINE]
 
 
 # ---------------------------------------------------------------- dates

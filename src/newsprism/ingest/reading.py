@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 
-from newsprism.ingest import DEFAULT_MAX_BYTES, iter_inputs
+from newsprism.ingest import Limits, iter_inputs
 from newsprism.ingest.pagemeta import PAGE_EVIDENCE
 from newsprism.model import Article, Problem
 
@@ -19,13 +19,13 @@ RECORD_FIELDS = ("id", "source", "title", "text", "outlet", "byline", "published
 
 
 def read_articles(
-    paths: list[str], *, stdin: BinaryIO | None = None, max_bytes: int = DEFAULT_MAX_BYTES, batch: int = BATCH
+    paths: list[str], *, stdin: BinaryIO | None = None, limits: Limits | None = None, batch: int = BATCH
 ) -> Iterator[Article | Problem]:
     """Each article read and prepared, and a Problem for each input skipped, in input order."""
     from newsprism.extract import prepare_articles
 
     pending: list[Article] = []
-    for item in iter_inputs(paths, stdin=stdin, max_bytes=max_bytes):
+    for item in iter_inputs(paths, stdin=stdin, limits=limits):
         if isinstance(item, Problem):
             yield from prepare_articles(pending)
             pending = []
