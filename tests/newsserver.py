@@ -33,19 +33,27 @@ def article_page(n: int, title: str, body: str, outlet: str = "Valley Wire") -> 
 
 
 def story_text(n: int) -> tuple[str, str]:
-    """A title and body for article ``n``: a few stories, told in varied words."""
+    """A title and body for article ``n``: three stories, each told in its own words, varied by ``n``."""
     topics = [
-        ("Harlow Dam", "engineers found cracks in the spillway of the Harlow Dam and ordered an evacuation of Millbrook"),
-        ("Port strike", "dock workers at the Port of Ashford walked out over pay, halting container traffic"),
-        ("Library fire", "a fire gutted the old Eastbrook library overnight; firefighters saved the rare book room"),
+        ("Harlow Dam", "MILLBROOK", "Water Minister Elena Marsh",
+         "Engineers found deep cracks in the spillway of the Harlow Dam and the water authority ordered "
+         "the evacuation of Millbrook and Ashford. The reservoir level was lowered overnight.",
+         "We will not gamble with the safety of families in this valley"),
+        ("Ashford port strike", "ASHFORD", "union leader Tomas Brandt",
+         "Dock workers at the Port of Ashford walked out over pay, halting container traffic and leaving "
+         "ships anchored offshore. Shipping firms warned of shortages in supermarkets.",
+         "Our members have not had a raise in six years"),
+        ("Eastbrook library fire", "EASTBROOK", "fire chief Amara Collins",
+         "A fire gutted the old Eastbrook public library overnight; firefighters saved the rare book room "
+         "and the town archive. Investigators suspect faulty wiring in the reading hall.",
+         "The crews fought the blaze for six hours in freezing wind"),
     ]
-    name, what = topics[n % len(topics)]
-    title = f"{name}: update {n}"
+    name, place, speaker, what, quote = topics[n % len(topics)]
+    title = f"{name}: latest report {n}"
     body = (
-        f"EASTBROOK, May {10 + n % 18} - Officials said on Monday that {what}, in update number {n}.\n\n"
-        f"\"We are doing everything we can,\" said spokesperson Dana Reyes in statement {n}. "
-        f"Residents were told to follow the news for report {n}.\n\n"
-        f"The agency said {n * 10} people were affected and more details would follow."
+        f"{place}, May {10 + n % 18} - {what}\n\n"
+        f"\"{quote},\" said {speaker} in remarks number {n}.\n\n"
+        f"Officials counted {n * 10 + 7} people affected in update {n}."
     )
     return title, body
 

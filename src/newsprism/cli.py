@@ -27,7 +27,8 @@ eval_app = typer.Typer(help="Score newsprism against human-labelled gold data.",
 app.add_typer(eval_app, name="eval")
 
 COMMAND_MODULES = (
-    "read", "analyze", "cluster", "quotes", "serve", "eval_cluster", "eval_quotes", "eval_summary", "eval_extraction",
+    "read", "analyze", "cluster", "quotes", "serve", "add", "watch", "stories", "brief", "export",
+    "eval_cluster", "eval_quotes", "eval_summary", "eval_extraction",
 )
 
 

@@ -5,7 +5,9 @@ database runs them all. Each is a list of statements in which ``{int}``,
 ``{real}``, ``{blob}`` and ``{serial}`` stand for the dialect's types
 (``Dialect.types``); the full-text index is the dialect's own
 (``Dialect.fts_ddl``), created with version 1. Times are ISO 8601 strings in
-UTC with microseconds, so they sort as text in both databases.
+UTC with microseconds, so they sort as text in both databases. A story's
+articles are listed in its row (JSON, in the clusterer's order, the order
+its brief numbers them) and each article names its story.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ _V1 = [
     """CREATE TABLE stories (
         id TEXT PRIMARY KEY,
         title TEXT,
+        articles TEXT NOT NULL,
         n_articles {int} NOT NULL,
         first_seen TEXT NOT NULL,
         last_updated TEXT NOT NULL,

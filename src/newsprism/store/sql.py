@@ -30,7 +30,7 @@ from newsprism.store.schema import APPLICATION, MIGRATIONS, SCHEMA_VERSION
 
 Row = tuple[Any, ...]
 STATE = "clustering"
-_STORY_COLUMNS = "id, title, first_seen, last_updated, first_day, last_day, absorbed"
+_STORY_COLUMNS = "id, title, first_seen, last_updated, first_day, last_day, absorbed, articles"
 _ARTICLE_SELECT = ", ".join(ARTICLE_COLUMNS)
 _IN_CHUNK = 500  # ids per IN (...) list: SQLite allows 32,766 variables, but long lists plan slowly
 
@@ -154,13 +154,13 @@ class SQLStore(ABC):
                 )
             if batch.stories:
                 self._run_many(
-                    "INSERT INTO stories (id, title, n_articles, first_seen, last_updated, first_day, last_day, absorbed, merged_into, brief_stale) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1) ON CONFLICT (id) DO UPDATE SET "
-                    "title = coalesce(excluded.title, stories.title), n_articles = excluded.n_articles, "
+                    "INSERT INTO stories (id, title, articles, n_articles, first_seen, last_updated, first_day, last_day, absorbed, merged_into, brief_stale) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1) ON CONFLICT (id) DO UPDATE SET "
+                    "title = coalesce(excluded.title, stories.title), articles = excluded.articles, n_articles = excluded.n_articles, "
                     "last_updated = excluded.last_updated, first_day = excluded.first_day, last_day = excluded.last_day, "
                     "absorbed = excluded.absorbed, merged_into = excluded.merged_into, brief_stale = 1",
                     [
-                        (s.id, s.title, len(s.articles), at, at, s.first_day, s.last_day, dumps(s.absorbed), s.merged_into)
+                        (s.id, s.title, dumps(s.articles), len(s.articles), at, at, s.first_day, s.last_day, dumps(s.absorbed), s.merged_into)
                         for s in batch.stories
                     ],
                 )
@@ -248,10 +248,10 @@ class SQLStore(ABC):
         with self._lock:
             return {r[0] for r in self._select_in("SELECT id FROM articles WHERE id IN", list(ids))}
 
-    def placements(self) -> dict[str, str | None]:
-        """Every stored article's story."""
+    def placements(self) -> dict[str, tuple[str | None, str | None]]:
+        """Every stored article's story and publication date, in arrival order."""
         with self._lock:
-            return {r[0]: r[1] for r in self._rows("SELECT id, story FROM articles")}
+            return {r[0]: (r[1], r[2]) for r in self._rows("SELECT id, story, published FROM articles ORDER BY seq")}
 
     def generation(self) -> int:
         """How many batches changed the clustering state; another writer's batch changes it."""
@@ -304,12 +304,11 @@ class SQLStore(ABC):
             return {r[0]: r[1] for r in self._select_in("SELECT id, added_at FROM articles WHERE id IN", list(ids))}
 
     def story_articles(self, story_ids: Sequence[str]) -> dict[str, list[str]]:
-        """Each story's article ids, in arrival order."""
+        """Each story's article ids, in the clusterer's order (the order its brief numbers them)."""
         out: dict[str, list[str]] = {s: [] for s in story_ids}
         with self._lock:
-            rows = self._select_in("SELECT story, id, seq FROM articles WHERE story IN", list(story_ids))
-        for story, aid, _ in sorted(rows, key=lambda r: int(r[2])):
-            out[story].append(aid)
+            rows = self._select_in("SELECT id, articles FROM stories WHERE id IN", list(story_ids))
+        out.update({r[0]: json.loads(r[1]) for r in rows})
         return out
 
     def stories(
@@ -331,8 +330,7 @@ class SQLStore(ABC):
             params.extend((limit, offset))
         with self._lock:
             rows = self._rows(sql, params)
-        members = self.story_articles([r[0] for r in rows])
-        return [_story_record(r, members[r[0]]) for r in rows]
+        return [_story_record(r) for r in rows]
 
     def count_stories(self) -> int:
         with self._lock:
@@ -360,7 +358,7 @@ class SQLStore(ABC):
             return None
         with self._lock:
             rows = self._rows(f"SELECT {_STORY_COLUMNS} FROM stories WHERE id = ?", (live,))
-        return _story_record(rows[0], self.story_articles([live])[live])
+        return _story_record(rows[0])
 
     def events(self, story_id: str, since: str | None = None) -> list[StoryEvent]:
         """A story's membership history, oldest first (``since``: at or after it)."""
@@ -421,9 +419,9 @@ class SQLStore(ABC):
         return []
 
 
-def _story_record(row: Row, articles: list[str]) -> StoryRecord:
-    sid, title, first_seen, last_updated, first_day, last_day, absorbed = row
-    return StoryRecord(sid, title, articles, first_seen, last_updated, first_day, last_day, json.loads(absorbed))
+def _story_record(row: Row) -> StoryRecord:
+    sid, title, first_seen, last_updated, first_day, last_day, absorbed, articles = row
+    return StoryRecord(sid, title, json.loads(articles), first_seen, last_updated, first_day, last_day, json.loads(absorbed))
 
 
 @contextmanager

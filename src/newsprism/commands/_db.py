@@ -1,0 +1,52 @@
+"""What the database commands share: --db, opening the store, the updater's progress bars."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+import typer
+
+from newsprism.commands._common import err_console, progress
+
+if TYPE_CHECKING:
+    from newsprism.store import Store
+    from newsprism.updater import Progress
+
+DB_OPT = typer.Option(..., "--db", help="The database: a SQLite file (created if missing) or a postgresql:// URL.")
+BATCH_OPT = typer.Option(500, "--batch", min=1, help="Articles per transaction: a kill loses at most one batch.")
+
+
+@contextmanager
+def opened(target: str, *, create: bool = True) -> Iterator[Store]:
+    from newsprism.store import open_store
+
+    store = open_store(target, create=create)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+@contextmanager
+def updater_progress(quiet: bool) -> Iterator[Progress]:
+    """The updater's callbacks wired to two Rich bars (grouping, briefing) and a waiting note."""
+    from newsprism.updater import Progress
+
+    with progress(quiet) as bar:
+        tasks: dict[str, object] = {}
+
+        def start(n: int) -> None:
+            tasks["group"] = bar.add_task("grouping", total=n)
+
+        def briefs(n: int) -> None:
+            tasks["brief"] = bar.add_task("briefing stories", total=n)
+
+        yield Progress(
+            on_wait=lambda msg: err_console.print(f"[yellow]waiting:[/] {msg}", markup=True, highlight=False),
+            on_start=start,
+            on_batch=lambda n: bar.advance(tasks["group"], n),  # type: ignore[arg-type]
+            on_briefs=briefs,
+            on_brief=lambda _sid: bar.advance(tasks["brief"]),  # type: ignore[arg-type]
+        )

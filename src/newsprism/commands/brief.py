@@ -1,0 +1,72 @@
+"""`newsprism brief`: one story's latest brief from a database."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+
+from newsprism.commands._common import OUTPUT_OPT, check_format, err_console, write_output
+from newsprism.commands._db import DB_OPT, opened
+from newsprism.errors import InputError
+
+FORMATS = ("md", "json", "html")
+
+
+def brief_command(
+    story_id: str = typer.Argument(..., help="The story's id (an id it absorbed leads to it too)."),
+    db: str = DB_OPT,
+    fmt: str = typer.Option("md", "--format", "-f", help="md, json or html."),
+    since: str | None = typer.Option(None, "--since", help="Also say what is new in the story since this ISO 8601 date or time."),
+    output: Path | None = OUTPUT_OPT,
+) -> None:
+    """Print a story's latest brief."""
+    from newsprism.store import normalize_time
+    from newsprism.store.codec import brief_from_dict
+
+    check_format(fmt, FORMATS)
+    with opened(db, create=False) as store:
+        record = store.story(story_id)
+        stored = store.brief(story_id)
+        if record is None:
+            raise InputError(f"no story {story_id!r} in {store.location}")
+        if stored is None:
+            raise InputError(f"story {record.id} has no brief yet: run newsprism add on {store.location} to make it")
+        if stored.made_at < record.last_updated:
+            err_console.print(f"[yellow]warning:[/] the brief of {record.id} predates its latest articles; newsprism add makes it again", markup=True)
+        articles = {a.id: a for a in store.articles(stored.body["articles"])}
+        new = None
+        if since is not None:
+            t = normalize_time(since)
+            added_at = store.added_at(record.articles)
+            fresh = [a for a in store.articles([i for i in record.articles if added_at.get(i, "") >= t])]
+            new = (t, fresh, store.events(record.id, since=t))
+    if fmt == "json":
+        body = dict(stored.body)
+        if new is not None:
+            t, fresh, events = new
+            body["new_since"] = {
+                "since": t,
+                "articles": [a.id for a in fresh],
+                "events": [{"at": e.at, "kind": e.kind, "article": e.article, "other": e.other} for e in events],
+            }
+        write_output(json.dumps(body, ensure_ascii=False, indent=2), output)
+        return
+    brief = brief_from_dict(stored.body, articles)
+    if fmt == "md":
+        from newsprism.report.markdown import render_brief
+        from newsprism.report.stored import render_news_since
+
+        lines = render_brief(brief)
+        if new is not None:
+            lines[4:4] = render_news_since(*new)  # after the heading and the story line
+        write_output("\n".join(lines).rstrip() + "\n", output)
+    else:
+        from newsprism.report.html import render_html
+
+        write_output(render_html([brief]), output)
+
+
+def register(app: typer.Typer, eval_app: typer.Typer) -> None:
+    app.command("brief")(brief_command)

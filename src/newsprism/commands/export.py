@@ -1,0 +1,60 @@
+"""`newsprism export`: a database's articles, stories and briefs as JSON Lines."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, TextIO
+
+import typer
+
+from newsprism.commands._common import OUTPUT_OPT, check_format, err_console
+from newsprism.commands._db import DB_OPT, opened
+
+FORMATS = ("jsonl",)
+
+
+def export_command(
+    db: str = DB_OPT,
+    fmt: str = typer.Option("jsonl", "--format", "-f", help="jsonl: one object a line, its \"type\" article, story or brief."),
+    output: Path | None = OUTPUT_OPT,
+) -> None:
+    """Export everything a database holds: articles (as in analyze's JSON), stories with their times, and briefs."""
+    check_format(fmt, FORMATS)
+    with opened(db, create=False) as store:
+        if output is None:
+            n = _write(store, sys.stdout)
+        else:
+            output.parent.mkdir(parents=True, exist_ok=True)
+            with output.open("w", encoding="utf-8") as f:
+                n = _write(store, f)
+            err_console.print(f"wrote {n:,} lines to {output}", highlight=False)
+
+
+def _write(store: Any, out: TextIO) -> int:
+    n = 0
+    for row in _rows(store):
+        out.write(json.dumps(row, ensure_ascii=False) + "\n")
+        n += 1
+    return n
+
+
+def _rows(store: Any) -> Iterator[dict[str, Any]]:
+    """Streamed: an export of a large database never holds it all in memory."""
+    from newsprism.report.jsonout import article_to_dict
+
+    for a in store.iter_articles():
+        yield {"type": "article", **article_to_dict(a)}
+    for s in store.stories():
+        yield {
+            "type": "story", "id": s.id, "title": s.title, "articles": s.articles, "absorbed": s.absorbed,
+            "first_seen": s.first_seen, "last_updated": s.last_updated, "first_day": s.first_day, "last_day": s.last_day,
+        }
+    for b in store.iter_briefs():
+        yield {"type": "brief", "made_at": b.made_at, **b.body}
+
+
+def register(app: typer.Typer, eval_app: typer.Typer) -> None:
+    app.command("export")(export_command)

@@ -1,0 +1,42 @@
+"""`newsprism stories`: a database's stories, by latest activity."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+
+from newsprism.commands._common import OUTPUT_OPT, check_format, write_output
+from newsprism.commands._db import DB_OPT, opened
+
+FORMATS = ("jsonl", "md")
+
+
+def stories_command(
+    db: str = DB_OPT,
+    since: str | None = typer.Option(None, "--since", help="Only stories updated at or after this ISO 8601 date or time (UTC unless it says)."),
+    query: str | None = typer.Option(None, "--query", help="Only stories with an article whose title or text has all these words (full-text index)."),
+    limit: int | None = typer.Option(None, "--limit", min=1, help="At most this many stories."),
+    fmt: str = typer.Option("jsonl", "--format", "-f", help="jsonl (one story a line) or md (a table)."),
+    output: Path | None = OUTPUT_OPT,
+) -> None:
+    """List the stories of a database, latest activity first."""
+    check_format(fmt, FORMATS)
+    with opened(db, create=False) as store:
+        stories = store.stories(since=since, query=query, limit=limit)
+    if fmt == "jsonl":
+        rows = [
+            {"id": s.id, "title": s.title, "articles": s.articles, "first_seen": s.first_seen, "last_updated": s.last_updated}
+            for s in stories
+        ]
+        if rows or output is not None:  # no stories: no line at all
+            write_output("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), output)
+        return
+    from newsprism.report.stored import render_stored_stories
+
+    write_output(render_stored_stories(stories), output)
+
+
+def register(app: typer.Typer, eval_app: typer.Typer) -> None:
+    app.command("stories")(stories_command)

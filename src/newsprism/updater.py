@@ -1,0 +1,354 @@
+"""Keeping a database up to date: the pipeline's stages over new articles only.
+
+``Updater(store, options).add(items)`` takes articles as read (and the
+Problems met reading them) and runs, holding the store's one writer place:
+
+1. identity: an article whose content the store holds already is passed
+   over (``store.content_id``: the same input added twice changes nothing);
+   a new article whose id is taken gets a ``~N`` suffix;
+2. preparation (stage 2), for the new articles only;
+3. in batches of ``batch_size``: copies (stage 3) and stories (stage 4),
+   with the copy index and clusterer state loaded from the store, then one
+   transaction writes the batch's articles, the stories it changed (their
+   briefs marked stale), their history (joined, moved, merged), the stored
+   articles it moved or whose copy links changed, and the state;
+4. briefs (stages 5 to 11) for the stale stories only, each stored with its
+   stale mark cleared, a few stories per transaction.
+
+A kill at any moment loses at most the batch in flight: a batch is in the
+store whole or not at all, and the next run finds the stale stories of
+any batch whose briefs were not written and briefs them first.
+"""
+
+from __future__ import annotations
+
+import json
+import zlib
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from newsprism.errors import StoreError
+from newsprism.model import Article, Problem, Story
+from newsprism.store import (
+    Batch,
+    Placement,
+    Store,
+    StoredBrief,
+    StoryEvent,
+    StoryUpdate,
+    content_id,
+    now,
+)
+
+if TYPE_CHECKING:
+    from newsprism.cluster.clusterer import StoryClusterer
+    from newsprism.dedup import CopyIndex
+    from newsprism.nlp import NLP
+    from newsprism.pipeline import Options
+
+BATCH = 500  # articles per transaction
+BRIEFS_PER_TRANSACTION = 20
+_STATE_MAGIC = b"NPS1"  # zlib-compressed JSON of the copy index and clusterer
+
+
+@dataclass
+class AddSummary:
+    """What one ``add`` did, for its summary line."""
+
+    added: int = 0
+    copies: int = 0
+    new_stories: int = 0
+    updated_stories: int = 0
+    skipped: int = 0
+    unchanged: int = 0  # already in the store
+    briefs: int = 0
+    skipped_reasons: Counter[str] = field(default_factory=Counter)
+
+    def line(self) -> str:
+        def n(k: int, one: str, many: str) -> str:
+            return f"{k:,} {one if k == 1 else many}"
+
+        parts = [
+            f"added {n(self.added, 'article', 'articles')} ({n(self.copies, 'copy', 'copies')})",
+            n(self.new_stories, "new story", "new stories"),
+            n(self.updated_stories, "updated story", "updated stories"),
+            f"skipped {self.skipped:,}" + (
+                " (" + ", ".join(f"{k} {r}" for r, k in sorted(self.skipped_reasons.items())) + ")" if self.skipped else ""
+            ),
+        ]
+        if self.unchanged:
+            parts.append(f"{self.unchanged:,} already in the database")
+        return ", ".join(parts)
+
+
+@dataclass
+class Progress:
+    """Callbacks a command wires to its progress bars; all optional."""
+
+    on_wait: Callable[[str], None] | None = None
+    on_start: Callable[[int], None] | None = None  # new articles to group
+    on_batch: Callable[[int], None] | None = None  # articles grouped
+    on_briefs: Callable[[int], None] | None = None  # stories to brief
+    on_brief: Callable[[str], None] | None = None  # a story briefed
+
+
+class Updater:
+    """Adds articles to a store and keeps its stories and briefs current; see the module docstring."""
+
+    def __init__(
+        self,
+        store: Store,
+        options: "Options | None" = None,
+        *,
+        nlp: "NLP | None" = None,
+        batch_size: int = BATCH,
+        progress: Progress | None = None,
+    ) -> None:
+        from newsprism.pipeline import Options
+
+        self.store = store
+        self.options = options or Options()
+        self._nlp = nlp
+        self.batch_size = batch_size
+        self.progress = progress or Progress()
+
+    @property
+    def nlp(self) -> "NLP":
+        if self._nlp is None:
+            from newsprism.nlp import NLP
+
+            self._nlp = NLP()
+        return self._nlp
+
+    # ------------------------------------------------------------ add
+
+    def add(self, items: Iterable[Article | Problem], *, extra_batch: Batch | None = None) -> AddSummary:
+        """Add what was read; ``extra_batch`` (sources, say) lands with the first batch."""
+        summary = AddSummary()
+        read: list[Article] = []
+        problems: list[Problem] = []
+        for item in items:
+            (problems if isinstance(item, Problem) else read).append(item)  # type: ignore[arg-type]
+        summary.skipped = len(problems)
+        summary.skipped_reasons.update(p.reason for p in problems)
+        with self.store.writer(self.progress.on_wait):
+            fresh = self._fresh(read, summary)
+            self._group(fresh, problems, summary, extra_batch)
+            self.brief_stale(summary)
+        return summary
+
+    def _fresh(self, read: list[Article], summary: AddSummary) -> list[Article]:
+        """The articles the store does not hold yet, first of each content, with ids it has not given out."""
+        cids = [content_id(a) for a in read]
+        known = self.store.known_contents(list(dict.fromkeys(cids)))
+        seen: set[str] = set()
+        fresh: list[Article] = []
+        for a, cid in zip(read, cids, strict=True):
+            if cid in known or cid in seen:
+                summary.unchanged += 1
+                continue
+            seen.add(cid)
+            fresh.append(a)
+        self._unique_ids(fresh)
+        return fresh
+
+    def _unique_ids(self, articles: list[Article]) -> None:
+        """An id the store holds for other content gets the first free ``~N`` suffix."""
+        taken = self.store.taken_ids([a.id for a in articles])
+        used = {a.id for a in articles if a.id not in taken}
+        for a in articles:
+            if a.id not in taken:
+                continue
+            n = 2
+            while True:
+                candidate = f"{a.id}~{n}"
+                if candidate not in used and not self.store.taken_ids([candidate]):
+                    break
+                n += 1
+            a.extra.setdefault("original_id", a.id)
+            a.id = candidate
+            used.add(candidate)
+
+    def _group(self, read: list[Article], problems: list[Problem], summary: AddSummary, extra: Batch | None) -> None:
+        from newsprism.dedup import apply_copies
+        from newsprism.extract import prepare_articles
+
+        if not read:
+            if problems or (extra is not None and extra.sources):
+                self.store.write(Batch(skipped=problems, sources=extra.sources if extra is not None else []))
+            return
+        placed = self.store.placements()  # id -> (story, published), kept current below
+        stories_before = {s for s, _ in placed.values() if s is not None}
+        copies, clusterer = self._load_state()
+        if self.progress.on_start:
+            self.progress.on_start(len(read))
+        created: set[str] = set()
+        touched: set[str] = set()
+        for k in range(0, len(read), self.batch_size):
+            raw = read[k : k + self.batch_size]
+            batch = prepare_articles(raw)
+            copies.add(batch)
+            apply_copies(batch, copies)
+            clusterer.add(batch)
+            for a in batch:
+                a.story = clusterer.story_of(a.id)
+            out = self._diff(batch, placed, clusterer, copies)
+            out.articles = list(zip(raw, batch, strict=True))
+            out.state = save_state(copies, clusterer)
+            if k == 0:
+                out.skipped = problems
+                if extra is not None:
+                    out.sources = extra.sources
+            self.store.write(out)
+            for a in batch:
+                placed[a.id] = (a.story, a.published)
+            for s in out.stories:
+                (touched if s.id in stories_before else created).add(s.id)
+            summary.added += len(batch)
+            summary.copies += sum(a.duplicate_of is not None for a in batch)
+            if self.progress.on_batch:
+                self.progress.on_batch(len(batch))
+        live = {s for s, _ in placed.values()}
+        summary.new_stories += len(created & live)
+        summary.updated_stories += len((touched - created) & live)
+
+    def _diff(
+        self, batch: list[Article], placed: dict[str, tuple[str | None, str | None]], clusterer: "StoryClusterer", copies: "CopyIndex"
+    ) -> Batch:
+        """What changed in the stories, as rows and events; ``placed`` is updated for stored articles."""
+        at = now()
+        out = Batch()
+        live = {s.id: s for s in clusterer.stories()}
+        touched: set[str] = set()
+        for a in batch:
+            assert a.story is not None
+            touched.add(a.story)
+            out.events.append(StoryEvent(at, a.story, "joined", a.id))
+        merged: dict[str, str] = {}
+        moved: dict[str, str] = {}  # stored article -> its new story
+        for s in live.values():
+            for aid in s.articles:
+                old = placed.get(aid)
+                if old is None or old[0] == s.id:
+                    continue
+                moved[aid] = s.id
+                touched.update(x for x in (s.id, old[0]) if x is not None)
+                if old[0] is not None and old[0] not in live:
+                    merged.setdefault(old[0], s.id)
+                else:
+                    out.events.append(StoryEvent(at, s.id, "moved", aid, old[0]))
+        for gone, into in sorted(merged.items()):
+            out.events.append(StoryEvent(at, into, "merged", None, gone))
+        refreshed = self._copy_links(batch, copies)
+        for aid in sorted(set(moved) | set(refreshed)):
+            story = moved.get(aid, placed[aid][0])
+            dup, synd = refreshed.get(aid, (None, None)) if aid in refreshed else self._links(aid)
+            out.placements.append(Placement(aid, story, dup, synd))
+            placed[aid] = (story, placed[aid][1])
+        published = {a.id: a.published for a in batch}
+        for sid in sorted(touched):
+            if sid in live:
+                s = live[sid]
+                days = sorted(d[:10] for d in (published.get(i) or placed.get(i, (None, None))[1] for i in s.articles) if d)
+                title = _provisional_title(s, batch)
+                out.stories.append(StoryUpdate(sid, title, list(s.articles), days[0] if days else None, days[-1] if days else None, list(s.absorbed)))
+            else:
+                out.stories.append(StoryUpdate(sid, None, [], None, None, [], merged_into=merged.get(sid) or _home(sid, moved, placed)))
+        return out
+
+    def _links(self, aid: str) -> tuple[str | None, str | None]:
+        a = self.store.article(aid)
+        return (None, None) if a is None else (a.duplicate_of, a.syndicated_from)
+
+    def _copy_links(self, batch: list[Article], copies: "CopyIndex") -> dict[str, tuple[str | None, str | None]]:
+        """Stored articles whose copy links change now that the batch is in (an original that came after its copies)."""
+        from newsprism.dedup import apply_copies
+
+        ids = {a.id for a in batch}
+        groups = [g for g in copies.groups() if not ids.isdisjoint(g)]
+        stored = [aid for g in groups for aid in g if aid not in ids]
+        if not stored:
+            return {}
+        articles = self.store.articles(stored)
+        before = {a.id: (a.duplicate_of, a.syndicated_from) for a in articles}
+        apply_copies(articles, copies)
+        return {a.id: (a.duplicate_of, a.syndicated_from) for a in articles if (a.duplicate_of, a.syndicated_from) != before[a.id]}
+
+    def _load_state(self) -> tuple["CopyIndex", "StoryClusterer"]:
+        _generation, blob = self.store.state()
+        return load_state(blob, self.options.embedder, self.store.location)
+
+    # ------------------------------------------------------------ briefs
+
+    def brief_stale(self, summary: AddSummary | None = None) -> int:
+        """Brief every story whose brief is missing or stale; returns how many."""
+        from newsprism.pipeline import build_brief
+        from newsprism.report.jsonout import brief_to_dict
+
+        stale = self.store.stale_stories()
+        if self.progress.on_briefs:
+            self.progress.on_briefs(len(stale))
+        members = self.store.story_articles(stale)
+        done: list[StoredBrief] = []
+        titles: dict[str, str | None] = {}
+        for sid in stale:
+            by_id = {a.id: a for a in self.store.articles(members[sid])}
+            arts = [by_id[i] for i in members[sid] if i in by_id]
+            if not arts:
+                continue
+            story = Story(id=sid, articles=[a.id for a in arts])
+            record = self.store.story(sid)
+            story.absorbed = list(record.absorbed) if record else []
+            brief = build_brief(story, {a.id: a for a in arts}, self.nlp, self.options)
+            done.append(StoredBrief(sid, now(), brief_to_dict(brief)))
+            titles[sid] = story.title
+            if self.progress.on_brief:
+                self.progress.on_brief(sid)
+            if len(done) >= BRIEFS_PER_TRANSACTION:
+                self.store.put_briefs(done, titles)
+                done, titles = [], {}
+        if done:
+            self.store.put_briefs(done, titles)
+        if summary is not None:
+            summary.briefs += len(stale)
+        return len(stale)
+
+
+def _provisional_title(story: Story, batch: Sequence[Article]) -> str | None:
+    """A new story's title until its brief names it: from the batch's headlines."""
+    from newsprism.claims.summary import story_title
+
+    mine = [a for a in batch if a.story == story.id]
+    return story_title(mine) if mine and len(mine) == len(story.articles) else None
+
+
+def _home(sid: str, moved: dict[str, str], placed: dict[str, tuple[str | None, str | None]]) -> str | None:
+    """Where most of a vanished story's articles went."""
+    went = Counter(to for aid, to in moved.items() if placed.get(aid, (None, None))[0] == sid)
+    return went.most_common(1)[0][0] if went else None
+
+
+# ------------------------------------------------------------------ state
+
+
+def save_state(copies: "CopyIndex", clusterer: "StoryClusterer") -> bytes:
+    """The copy index and clusterer as one blob for ``Store.write``."""
+    data = json.dumps({"copies": copies.to_dict(), "clusterer": clusterer.to_dict()}, separators=(",", ":"))
+    return _STATE_MAGIC + zlib.compress(data.encode("utf-8"), 1)
+
+
+def load_state(blob: bytes | None, embedder: Any, location: str) -> tuple["CopyIndex", "StoryClusterer"]:
+    from newsprism.cluster.clusterer import StoryClusterer
+    from newsprism.dedup import CopyIndex
+
+    if blob is None:
+        return CopyIndex(), StoryClusterer(embedder)
+    try:
+        if not blob.startswith(_STATE_MAGIC):
+            raise ValueError("unknown state format")
+        d = json.loads(zlib.decompress(blob[len(_STATE_MAGIC) :]))
+        return CopyIndex.from_dict(d["copies"]), StoryClusterer.from_dict(d["clusterer"], embedder)
+    except (ValueError, KeyError, TypeError, zlib.error) as e:
+        raise StoreError(f"{location}: the saved clustering state cannot be read ({e})") from e

@@ -1,0 +1,102 @@
+"""The database commands as a user runs them: add, stories, brief, export, and their errors."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import EXAMPLE, ROOT
+
+GOLDEN = ROOT / "tests" / "golden" / "harlow-dam.md"
+
+
+def _run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "newsprism", *args], cwd=ROOT, capture_output=True, text=True, timeout=300)
+
+
+@pytest.fixture(scope="module")
+def example_db(tmp_path_factory: pytest.TempPathFactory) -> str:
+    db = str(tmp_path_factory.mktemp("db") / "news.db")
+    proc = _run("add", str(EXAMPLE), "--db", db)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr.strip().splitlines()[-1] == "added 6 articles (1 copy), 1 new story, 0 updated stories, skipped 0"
+    return db
+
+
+def test_stored_brief_is_the_brief_analyze_writes(example_db: str) -> None:
+    proc = _run("brief", "s1", "--db", example_db)
+    assert proc.returncode == 0, proc.stderr
+    golden = GOLDEN.read_text(encoding="utf-8")
+    assert proc.stdout == golden[golden.index("## ") :]  # the one story's section, byte for byte
+    as_json = json.loads(_run("brief", "s1", "--db", example_db, "--format", "json").stdout)
+    assert as_json["id"] == "s1" and len(as_json["articles"]) == 6 and as_json["claims"]
+    html = _run("brief", "s1", "--db", example_db, "--format", "html").stdout
+    assert html.startswith("<!DOCTYPE html>") and "Harlow Dam" in html
+
+
+def test_stories_jsonl_md_query_since(example_db: str) -> None:
+    (line,) = _run("stories", "--db", example_db).stdout.splitlines()
+    row = json.loads(line)
+    assert list(row) == ["id", "title", "articles", "first_seen", "last_updated"]
+    assert row["id"] == "s1" and len(row["articles"]) == 6 and row["title"].startswith("Harlow Dam")
+    assert _run("stories", "--db", example_db, "--query", "spillway cracks").stdout.strip()
+    assert _run("stories", "--db", example_db, "--query", "volcano").stdout == ""
+    assert _run("stories", "--db", example_db, "--since", "2999-01-01").stdout == ""
+    md = _run("stories", "--db", example_db, "--format", "md").stdout
+    assert "| Harlow Dam cracks force mass evacuation in Kestrel Valley | 6 |" in md
+
+
+def test_brief_says_what_is_new_since(example_db: str) -> None:
+    out = _run("brief", "s1", "--db", example_db, "--since", "2000-01-01").stdout
+    assert "### New since 2000-01-01 00:00:00 UTC" in out and "`02-northern-ledger` Northern Ledger" in out
+    later = json.loads(_run("brief", "s1", "--db", example_db, "--since", "2999-01-01", "-f", "json").stdout)
+    assert later["new_since"]["articles"] == [] and later["new_since"]["events"] == []
+
+
+def test_export_jsonl(example_db: str) -> None:
+    rows = [json.loads(line) for line in _run("export", "--db", example_db, "--format", "jsonl").stdout.splitlines()]
+    kinds = [r["type"] for r in rows]
+    assert kinds == ["article"] * 6 + ["story", "brief"]
+    assert rows[0]["text"] and rows[6]["first_seen"] and rows[7]["claims"]
+
+
+def test_unknown_story_and_missing_database(example_db: str, tmp_path: Path) -> None:
+    proc = _run("brief", "s99", "--db", example_db)
+    assert proc.returncode == 1 and "no story 's99'" in proc.stderr
+    missing = tmp_path / "none.db"
+    proc = _run("stories", "--db", str(missing))
+    assert proc.returncode == 1 and "no such database" in proc.stderr and not missing.exists()
+
+
+@pytest.mark.parametrize("kind", ["foreign", "truncated", "newer", "text"])
+def test_damaged_foreign_or_newer_databases_one_line_exit_1_untouched(example_db: str, tmp_path: Path, kind: str) -> None:
+    path = tmp_path / "news.db"
+    if kind == "foreign":
+        with sqlite3.connect(path) as db:
+            db.execute("CREATE TABLE accounts (name TEXT)")
+    elif kind == "text":
+        path.write_text("hello, I am a shopping list\n" * 50)
+    else:
+        src, db = sqlite3.connect(example_db), sqlite3.connect(path)
+        src.backup(db)
+        src.close()
+        if kind == "newer":
+            db.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
+            db.commit()
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        db.close()
+        if kind == "truncated":
+            path.write_bytes(path.read_bytes()[:8192])
+        for extra in ("-wal", "-shm"):
+            Path(str(path) + extra).unlink(missing_ok=True)
+    before = path.read_bytes()
+    proc = _run("add", str(EXAMPLE), "--db", str(path), "-q")
+    assert proc.returncode == 1, proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ") and str(path) in lines[0]
+    assert path.read_bytes() == before

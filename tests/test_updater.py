@@ -1,0 +1,121 @@
+"""Adding to a database: idempotent, incremental, stable story ids; on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from fixtures.brief.stories import shared_nlp
+from newsprism.ingest import iter_inputs
+from newsprism.model import Article, Problem
+from newsprism.pipeline import Options
+from newsprism.store import open_store
+from newsprism.updater import Updater
+
+CLUSTER = ROOT / "tests" / "fixtures" / "cluster" / "articles.jsonl"
+GOLD = {json.loads(line)["id"]: json.loads(line)["story"] for line in (CLUSTER.parent / "gold.jsonl").read_text().splitlines()}
+
+
+def _write(tmp_path: Path, ids: list[str], name: str) -> Path:
+    rows = {json.loads(line)["id"]: line for line in CLUSTER.read_text().splitlines()}
+    path = tmp_path / name
+    path.write_text("".join(rows[i] + "\n" for i in ids), encoding="utf-8")
+    return path
+
+
+def _read(path: Path) -> list[Article | Problem]:
+    return list(iter_inputs([str(path)]))
+
+
+@pytest.fixture
+def store(store_target: str):  # type: ignore[no-untyped-def]
+    s = open_store(store_target)
+    yield s
+    s.close()
+
+
+def _updater(store, **kw):  # type: ignore[no-untyped-def]
+    return Updater(store, Options(framing=False), nlp=shared_nlp(), **kw)
+
+
+def _partition(store) -> set[frozenset[str]]:  # type: ignore[no-untyped-def]
+    return {frozenset(s.articles) for s in store.stories()}
+
+
+def test_add_groups_briefs_and_a_rerun_changes_nothing(store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = _write(tmp_path, list(GOLD), "all.jsonl")
+    summary = _updater(store).add(_read(path))
+    assert (summary.added, summary.copies, summary.new_stories, summary.updated_stories, summary.skipped) == (9, 1, 3, 0, 0)
+    assert summary.line() == "added 9 articles (1 copy), 3 new stories, 0 updated stories, skipped 0"
+    gold: dict[str, set[str]] = {}
+    for aid, s in GOLD.items():
+        gold.setdefault(s, set()).add(aid)
+    assert _partition(store) == {frozenset(g) for g in gold.values()}
+    assert store.stale_stories() == []
+    briefs = {b.story: b for b in store.iter_briefs()}
+    assert set(briefs) == {s.id for s in store.stories()}
+    copy = store.article("b1-copy")
+    assert copy.duplicate_of == "b1" and copy.story == store.article("b1").story
+    generation = store.generation()
+
+    again = _updater(store).add(_read(path))
+    assert (again.added, again.unchanged, again.new_stories, again.updated_stories) == (0, 9, 0, 0)
+    assert again.line().endswith("9 already in the database")
+    assert store.generation() == generation
+    assert {b.story: b.made_at for b in store.iter_briefs()} == {k: b.made_at for k, b in briefs.items()}
+
+
+def test_adding_rebriefs_only_the_stories_touched_and_ids_stay(store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    _updater(store).add(_read(_write(tmp_path, ["a1", "a2", "b1", "b2", "c1", "c2"], "first.jsonl")))
+    before = {s.id: set(s.articles) for s in store.stories()}
+    made = {b.story: b.made_at for b in store.iter_briefs()}
+    story_of = {aid: store.article(aid).story for aid in ("a1", "b1", "c1")}
+
+    summary = _updater(store).add(_read(_write(tmp_path, ["a3", "b3", "b1-copy"], "second.jsonl")))
+    assert (summary.added, summary.new_stories, summary.updated_stories) == (3, 0, 2)
+    assert {aid: store.article(aid).story for aid in story_of} == story_of  # ids are stable
+    after = {b.story: b.made_at for b in store.iter_briefs()}
+    untouched = story_of["c1"]
+    assert after[untouched] == made[untouched]  # not briefed again
+    for aid in ("a1", "b1"):
+        sid = story_of[aid]
+        assert after[sid] > made[sid]
+        assert set(store.story(sid).articles) > before[sid]
+    a3 = store.article("a3")
+    events = store.events(a3.story)
+    assert [(e.kind, e.article) for e in events if e.article == "a3"] == [("joined", "a3")]
+
+
+def test_an_id_taken_by_other_content_gets_a_suffix(store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    _updater(store).add(_read(_write(tmp_path, ["a1"], "one.jsonl")))
+    other = tmp_path / "other.jsonl"
+    row = json.loads(CLUSTER.read_text().splitlines()[3])  # b1's content, under a1's id
+    row["id"] = "a1"
+    other.write_text(json.dumps(row) + "\n")
+    summary = _updater(store).add(_read(other))
+    assert summary.added == 1
+    moved = store.article("a1~2")
+    assert moved is not None and moved.extra["original_id"] == "a1" and moved.title == row["title"]
+
+
+def test_skipped_inputs_are_recorded(store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json")
+    summary = _updater(store).add(_read(bad))
+    assert summary.skipped == 1 and summary.added == 0
+    assert [p.path for _, p in store.skipped()] == [str(bad)]
+
+
+def test_small_batches_give_the_same_briefs_as_one(tmp_path: Path) -> None:
+    """One transaction per batch changes what is written when, not what it says."""
+    path = _write(tmp_path, list(GOLD), "all.jsonl")
+    bodies = []
+    for batch in (100, 2):
+        s = open_store(str(tmp_path / f"b{batch}.db"))
+        _updater(s, batch_size=batch).add(_read(path))
+        bodies.append({frozenset(b.body["articles"]) for b in s.iter_briefs()})
+        s.close()
+    assert bodies[0] == bodies[1]
