@@ -91,6 +91,7 @@ def test_content_ids_make_reruns_idempotent(store) -> None:  # type: ignore[no-u
     changed.text += " Updated."
     assert store.known_contents([content_id(changed)]) == set()
     assert store.taken_ids(["a0", "a2", "zz"]) == {"a0", "a2"}
+    assert store.known_urls([read[1].url, "https://elsewhere.example/"]) == {read[1].url}
 
 
 def test_a_failed_batch_leaves_nothing(store) -> None:  # type: ignore[no-untyped-def]

@@ -113,6 +113,9 @@ class Updater:
         self._nlp = nlp
         self.batch_size = batch_size
         self.progress = progress or Progress()
+        # The state as this updater last wrote it, with the store's generation then:
+        # a long watch loads it once, and again only when another process wrote.
+        self._state: tuple[int, CopyIndex, StoryClusterer] | None = None
 
     @property
     def nlp(self) -> "NLP":
@@ -135,7 +138,11 @@ class Updater:
         summary.skipped_reasons.update(p.reason for p in problems)
         with self.store.writer(self.progress.on_wait):
             fresh = self._fresh(read, summary)
-            self._group(fresh, problems, summary, extra_batch)
+            try:
+                self._group(fresh, problems, summary, extra_batch)
+            except BaseException:
+                self._state = None  # the objects held may have taken in a batch that did not land
+                raise
             self.brief_stale(summary)
         return summary
 
@@ -202,6 +209,7 @@ class Updater:
                 if extra is not None:
                     out.sources = extra.sources
             self.store.write(out)
+            self._state = (self.store.generation(), copies, clusterer)
             for a in batch:
                 placed[a.id] = (a.story, a.published)
             for s in out.stories:
@@ -277,6 +285,9 @@ class Updater:
         return {a.id: (a.duplicate_of, a.syndicated_from) for a in articles if (a.duplicate_of, a.syndicated_from) != before[a.id]}
 
     def _load_state(self) -> tuple["CopyIndex", "StoryClusterer"]:
+        if self._state is not None and self._state[0] == self.store.generation():
+            return self._state[1], self._state[2]
+        self._state = None  # another process wrote: what is held here is out of date
         _generation, blob = self.store.state()
         return load_state(blob, self.options.embedder, self.store.location)
 

@@ -22,7 +22,7 @@ from newsprism.ingest.limits import Limits, capped
 from newsprism.ingest.sniff import sniff
 from newsprism.model import Article, Problem
 
-__all__ = ["IdRegistry", "IngestResult", "Limits", "ingest", "iter_inputs"]
+__all__ = ["IdRegistry", "IngestResult", "Limits", "ingest", "iter_inputs", "read_source"]
 
 Reader = Callable[[Source, int], Iterator[Article | Problem]]
 READERS: dict[str, Reader] = {
@@ -101,6 +101,13 @@ def _capped_items(src: Source, limits: Limits) -> Iterator[Article | Problem]:
         more = n - limits.warnings_per_reason
         if more > 0:
             yield src.problem(reason, f"{more:,} more like the above in this input", count=more)
+
+
+def read_source(src: Source, limits: Limits | None = None) -> Iterator[Article | Problem]:
+    """One source's articles and Problems, within the limits, for a caller that picks
+    its sources (``newsprism watch`` reads only a folder's new or changed files and
+    the pages it fetched)."""
+    return _capped_items(src, limits or Limits())
 
 
 def _read(src: Source, max_bytes: int) -> Iterator[Article | Problem]:

@@ -30,6 +30,7 @@ _V1 = [
         prepared TEXT NOT NULL)""",
     "CREATE INDEX articles_story ON articles (story, seq)",
     "CREATE INDEX articles_added ON articles (added_at)",
+    "CREATE INDEX articles_url ON articles (url)",
     """CREATE TABLE stories (
         id TEXT PRIMARY KEY,
         title TEXT,

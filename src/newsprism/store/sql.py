@@ -243,6 +243,11 @@ class SQLStore(ABC):
         with self._lock:
             return {r[0] for r in self._select_in("SELECT content_id FROM articles WHERE content_id IN", list(content_ids))}
 
+    def known_urls(self, urls: Sequence[str]) -> set[str]:
+        """Those of ``urls`` that a stored article has (a watch does not fetch them again)."""
+        with self._lock:
+            return {r[0] for r in self._select_in("SELECT url FROM articles WHERE url IN", list(urls))}
+
     def taken_ids(self, ids: Sequence[str]) -> set[str]:
         """Those of ``ids`` already held by a stored article, or with a ``~N`` suffix taken."""
         with self._lock:

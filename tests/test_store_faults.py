@@ -1,0 +1,179 @@
+"""Faults, as tests: add killed with SIGKILL at random moments, two adds at once.
+
+Slow: each test runs `newsprism add` as a process many times.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+import zlib
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import ROOT
+
+pytestmark = pytest.mark.slow
+CLUSTER = ROOT / "tests" / "fixtures" / "cluster" / "articles.jsonl"
+
+
+def make_corpus(path: Path, n: int, seed: int = 0) -> Path:
+    """``n`` articles drawn from the cluster fixture's nine, each with a third of its
+    sentences dropped and a tenth of its words swapped (so few are copies)."""
+    rng = random.Random(seed)
+    base = [json.loads(line) for line in CLUSTER.read_text(encoding="utf-8").splitlines()]
+    fillers = ("also", "reportedly", "local", "new", "the", "on")
+    with path.open("w", encoding="utf-8") as f:
+        for i in range(n):
+            src = base[i % len(base)]
+            sentences = src["text"].split(". ")
+            kept = [s for s in sentences if rng.random() > 0.3] or sentences[:1]
+            words = ". ".join(kept).split(" ")
+            for _ in range(max(1, len(words) // 10)):
+                words[rng.randrange(len(words))] = rng.choice(fillers)
+            row = {**src, "id": f"{src['id']}-{i}", "text": " ".join(words), "outlet": f"{src['outlet']} {i % 7}"}
+            f.write(json.dumps(row) + "\n")
+    return path
+
+
+def _add(corpus: Path, db: str, batch: int = 10) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "newsprism", "add", str(corpus), "--db", db, "--batch", str(batch), "--no-framing", "-q"],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+
+
+def _finish(proc: subprocess.Popen[str]) -> tuple[int, str]:
+    _out, err = proc.communicate(timeout=600)
+    return proc.returncode, err
+
+
+def snapshot(db: str) -> dict[str, Any]:
+    """Everything a run decides, without the clock's times."""
+    with sqlite3.connect(db) as c:
+        state = c.execute("SELECT body FROM state").fetchone()
+        return {
+            "articles": c.execute(
+                "SELECT seq, id, content_id, story, duplicate_of, syndicated_from, title, prepared FROM articles ORDER BY seq"
+            ).fetchall(),
+            "stories": c.execute(
+                "SELECT id, title, articles, n_articles, first_day, last_day, absorbed, merged_into, brief_stale FROM stories ORDER BY id"
+            ).fetchall(),
+            "events": c.execute("SELECT story, kind, article, other FROM story_events ORDER BY seq").fetchall(),
+            "briefs": c.execute("SELECT story, body FROM briefs ORDER BY story").fetchall(),
+            "state": json.loads(zlib.decompress(state[0][4:])) if state else None,
+        }
+
+
+def _sound(db: str) -> None:
+    with sqlite3.connect(db) as c:
+        assert c.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        n, distinct = c.execute("SELECT count(*), count(DISTINCT content_id) FROM articles").fetchone()
+        assert n == distinct  # no article twice
+        assert c.execute("SELECT count(*) FROM articles WHERE story IS NULL").fetchone() == (0,)
+        stored = {r[0] for r in c.execute("SELECT id FROM articles")}
+        listed = [a for (arts,) in c.execute("SELECT articles FROM stories WHERE merged_into IS NULL") for a in json.loads(arts)]
+        assert sorted(listed) == sorted(stored)  # every article in exactly one live story, none missing
+
+
+def test_kill_9_at_twenty_random_moments(tmp_path: Path) -> None:
+    corpus = make_corpus(tmp_path / "corpus.jsonl", 150)
+    clean_db = str(tmp_path / "clean.db")
+    t = time.monotonic()
+    code, err = _finish(_add(corpus, clean_db))
+    took = time.monotonic() - t
+    assert code == 0, err
+    clean = snapshot(clean_db)
+    assert len(clean["articles"]) == 150 and clean["briefs"]
+    rng = random.Random(26)
+    killed_while_writing = 0
+    for k in range(20):
+        db = str(tmp_path / f"k{k}.db")
+        proc = _add(corpus, db)
+        time.sleep(rng.uniform(0.2, 1.0) * took)
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGKILL)
+            proc.wait()
+            killed_while_writing += Path(db).exists()
+        else:
+            proc.communicate()
+        if Path(db).exists():
+            _sound(db)  # after the kill: sound, no duplicate, every article placed
+        code, err = _finish(_add(corpus, db))  # the rerun finishes the job
+        assert code == 0, err
+        _sound(db)
+        assert snapshot(db) == clean, f"kill {k}: the state differs from one clean run"
+    assert killed_while_writing >= 10  # most kills landed while the database was being written
+
+
+def _holds_flock(path: str) -> bool:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return False
+    except OSError:
+        return True
+    finally:
+        os.close(fd)
+
+
+def test_two_adds_at_once_both_land_the_second_waits(tmp_path: Path) -> None:
+    first = make_corpus(tmp_path / "first.jsonl", 60, seed=1)
+    second = make_corpus(tmp_path / "second.jsonl", 60, seed=2)
+    db = str(tmp_path / "news.db")
+    a = _add(first, db)
+    deadline = time.monotonic() + 300
+    while not (Path(db).exists() and _holds_flock(db)):  # until the first holds the writer's place
+        assert a.poll() is None and time.monotonic() < deadline
+        time.sleep(0.05)
+    b = _add(second, db)
+    (code_a, err_a), (code_b, err_b) = _finish(a), _finish(b)
+    assert code_a == 0 and code_b == 0, err_a + err_b
+    assert "waiting: another newsprism process is writing to" in err_b
+    _sound(db)
+    # No lost update: the state holds both runs' articles, as when they run one after the other.
+    both = snapshot(db)
+    assert len(both["articles"]) == 120
+    assert len(both["state"]["clusterer"]["articles"]) == 120
+    serial = str(tmp_path / "serial.db")
+    for corpus in (first, second):
+        assert _finish(_add(corpus, serial))[0] == 0
+    assert snapshot(serial) == both
+
+
+def test_two_adds_on_postgres_both_land(tmp_path: Path, pg_url: str) -> None:
+    import psycopg
+
+    first = make_corpus(tmp_path / "first.jsonl", 40, seed=3)
+    second = make_corpus(tmp_path / "second.jsonl", 40, seed=4)
+    a = _add(first, pg_url)
+    deadline = time.monotonic() + 300
+    with psycopg.connect(pg_url, autocommit=True) as c:
+        while not c.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted").fetchone()[0]:
+            assert a.poll() is None and time.monotonic() < deadline
+            time.sleep(0.05)
+    b = _add(second, pg_url)
+    (code_a, err_a), (code_b, err_b) = _finish(a), _finish(b)
+    assert code_a == 0 and code_b == 0, err_a + err_b
+    assert "waiting: another newsprism process is writing" in err_b
+    from newsprism.store import open_store
+    from newsprism.updater import load_state
+
+    s = open_store(pg_url)
+    try:
+        assert s.count_articles() == 80
+        _gen, blob = s.state()
+        copies, clusterer = load_state(blob, None, s.location)
+        assert len(clusterer) == 80 and len(copies) == 80
+        assert sorted(a for st in s.stories() for a in st.articles) == sorted(a.id for a in s.articles())
+    finally:
+        s.close()

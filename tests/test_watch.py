@@ -1,0 +1,126 @@
+"""newsprism watch against a local news site (tests/newsserver.py): feeds, pages, folders, bad sources."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from fixtures.brief.stories import shared_nlp
+from newsprism.errors import InputError
+from newsprism.fetch import Fetcher, FetchSettings
+from newsprism.model import Problem
+from newsprism.pipeline import Options
+from newsprism.store import Store, open_store
+from newsprism.updater import Updater
+from newsprism.watch import Watcher, parse_every
+from newsserver import Site, serve, story_text
+
+FAST = FetchSettings(connect_timeout=2, read_timeout=1.0, deadline=2.0, max_bytes=2_000_000, retries=1, backoff=0.01, per_host=0.0)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    s = open_store(str(tmp_path / "news.db"))
+    yield s
+    s.close()
+
+
+def _watcher(sources: list[str], store: Store, problems: list[Problem] | None = None) -> Watcher:
+    updater = Updater(store, Options(framing=False), nlp=shared_nlp())
+    return Watcher(sources, store, updater, Fetcher(FAST), on_problem=None if problems is None else problems.append)
+
+
+def test_a_feed_its_pages_and_only_what_is_new(store: Store) -> None:
+    with serve() as (base, site):
+        w = _watcher([f"{base}/feed.xml"], store)
+        first = w.poll_once()
+        assert first.summary.added == 6 and not first.failed
+        a = store.article(f"127.0.0.1:{base.rsplit(':', 1)[1]}/news/3.html")
+        assert a is not None and a.url == f"{base}/news/3.html"
+        assert "Officials counted 37 people" in a.text  # the page's text, not the feed's summary
+        assert a.outlet == "Valley Wire" and a.published and a.published.startswith("2024-05-13")
+        assert {s.id: s.kind for s in store.sources()} == {f"{base}/feed.xml": "feed"}
+        assert store.source(f"{base}/feed.xml").etag  # type: ignore[union-attr]
+
+        second = w.poll_once()
+        assert second.summary.added == 0
+        assert [f.outcome for f in store.fetches(f"{base}/feed.xml", limit=1)] == ["not-modified"]
+
+        site.articles = 8
+        third = w.poll_once()
+        assert third.summary.added == 2
+        assert all(site.hits[f"/news/{n}.html"] == 1 for n in range(1, 9))  # no page fetched twice
+        assert store.count_articles() == 8
+        w.fetcher.close()
+
+
+def test_pages_robots_refuses_fall_back_to_the_entry(store: Store) -> None:
+    with serve(Site(robots="User-agent: *\nDisallow: /news/\n", articles=2)) as (base, site):
+        w = _watcher([f"{base}/feed.xml"], store)
+        w.poll_once()
+        stored = store.articles()
+        assert len(stored) == 2 and site.hits["/news/1.html"] == 0
+        assert stored[0].text.startswith("Summary of") and stored[0].extra["page"].startswith("robots")
+        w.fetcher.close()
+
+
+def test_an_article_url_is_fetched_again_only_when_it_changed(store: Store) -> None:
+    with serve() as (base, site):
+        w = _watcher([f"{base}/news/2.html"], store)
+        assert w.poll_once().summary.added == 1
+        assert w.poll_once().summary.added == 0
+        assert store.sources()[0].kind == "page"
+        w.fetcher.close()
+
+
+def test_a_folder_new_and_changed_files(store: Store, tmp_path: Path) -> None:
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    for n in (1, 2):
+        title, body = story_text(n)
+        (folder / f"a{n}.txt").write_text(f"{title}\n\n{body}\n")
+    w = _watcher([str(folder)], store)
+    assert w.poll_once().summary.added == 2
+    assert w.poll_once().summary.added == 0
+    title, body = story_text(3)
+    (folder / "a3.txt").write_text(f"{title}\n\n{body}\n")
+    time.sleep(0.01)
+    (folder / "a1.txt").write_text(f"{story_text(1)[0]}\n\n{story_text(1)[1]}\n\nA correction was added.\n")
+    third = w.poll_once()
+    assert third.summary.added == 2  # the new file, and the new version of a1
+    assert store.article("a1~2") is not None
+
+
+def test_bad_sources_warn_are_recorded_and_the_watch_goes_on(store: Store) -> None:
+    bad = ["/missing", "/broken", "/hang", "/huge", "/huge-undeclared", "/gzip-bomb", "/entity-bomb.xml", "/loop-a", "/malformed.xml", "/not-a-page"]
+    problems: list[Problem] = []
+    with serve() as (base, _):
+        w = _watcher([f"{base}{p}" for p in bad] + [f"{base}/feed.xml"], store, problems)
+        t = time.monotonic()
+        r = w.poll_once()
+        assert time.monotonic() - t < 60
+        assert r.summary.added == 6  # the good feed's pages
+        w.fetcher.close()
+    by_source = {p.path.removeprefix(base): p.reason for p in problems}
+    assert by_source["/missing"] == by_source["/broken"] == "fetch-http-error"
+    assert by_source["/hang"] == "fetch-timeout"
+    assert by_source["/huge"] == by_source["/huge-undeclared"] == by_source["/gzip-bomb"] == "fetch-too-large"
+    assert by_source["/entity-bomb.xml"] == "bad-feed"
+    assert by_source["/loop-a"] == "fetch-redirects"
+    assert by_source["/not-a-page"] == "binary"  # the HTML reader refuses it, as it would a file
+    assert "/malformed.xml" in by_source or "/malformed.xml:1" in by_source
+    outcomes = {s.id.removeprefix(base): s.last_outcome for s in store.sources()}
+    assert outcomes["/broken"] == "http-error" and outcomes["/gzip-bomb"] == "too-large" and outcomes["/feed.xml"] == "ok"
+    logged = {f.url.removeprefix(base) for f in store.fetches(limit=1000)}
+    assert {"/broken", "/hang", "/gzip-bomb", "/loop-b"} <= logged
+    assert len(store.skipped()) == len(problems)
+
+
+def test_run_rounds_and_every() -> None:
+    assert parse_every("10m") == 600 and parse_every("30s") == 30 and parse_every("1.5h") == 5400 and parse_every("90") == 90
+    for bad in ("soon", "0", "-5m", "10x"):
+        with pytest.raises(InputError):
+            parse_every(bad)
