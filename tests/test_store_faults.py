@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 import zlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -126,19 +127,25 @@ def _holds_flock(path: str) -> bool:
         os.close(fd)
 
 
-def test_two_adds_at_once_both_land_the_second_waits(tmp_path: Path) -> None:
-    first = make_corpus(tmp_path / "first.jsonl", 60, seed=1)
-    second = make_corpus(tmp_path / "second.jsonl", 60, seed=2)
-    db = str(tmp_path / "news.db")
+def _race(first: Path, second: Path, db: str, holding: Callable[[], bool]) -> None:
+    """Start an add of ``first``; once it holds the writer's place, one of ``second``:
+    both must land, and the second must say that it waits."""
     a = _add(first, db)
     deadline = time.monotonic() + 300
-    while not (Path(db).exists() and _holds_flock(db)):  # until the first holds the writer's place
+    while not holding():
         assert a.poll() is None and time.monotonic() < deadline
         time.sleep(0.05)
     b = _add(second, db)
     (code_a, err_a), (code_b, err_b) = _finish(a), _finish(b)
     assert code_a == 0 and code_b == 0, err_a + err_b
     assert "waiting: another newsprism process is writing to" in err_b
+
+
+def test_two_adds_at_once_both_land_the_second_waits(tmp_path: Path) -> None:
+    first = make_corpus(tmp_path / "first.jsonl", 60, seed=1)
+    second = make_corpus(tmp_path / "second.jsonl", 60, seed=2)
+    db = str(tmp_path / "news.db")
+    _race(first, second, db, lambda: Path(db).exists() and _holds_flock(db))
     _sound(db)
     # No lost update: the state holds both runs' articles, as when they run one after the other.
     both = snapshot(db)
@@ -155,16 +162,9 @@ def test_two_adds_on_postgres_both_land(tmp_path: Path, pg_url: str) -> None:
 
     first = make_corpus(tmp_path / "first.jsonl", 40, seed=3)
     second = make_corpus(tmp_path / "second.jsonl", 40, seed=4)
-    a = _add(first, pg_url)
-    deadline = time.monotonic() + 300
     with psycopg.connect(pg_url, autocommit=True) as c:
-        while not c.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted").fetchone()[0]:
-            assert a.poll() is None and time.monotonic() < deadline
-            time.sleep(0.05)
-    b = _add(second, pg_url)
-    (code_a, err_a), (code_b, err_b) = _finish(a), _finish(b)
-    assert code_a == 0 and code_b == 0, err_a + err_b
-    assert "waiting: another newsprism process is writing" in err_b
+        query = "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted"
+        _race(first, second, pg_url, lambda: bool(c.execute(query).fetchone()[0]))  # type: ignore[index]
     from newsprism.store import open_store
     from newsprism.updater import load_state
 
