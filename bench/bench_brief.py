@@ -65,13 +65,13 @@ def workloads() -> dict[str, list[list[dict]]]:
     return {"story50": [pooled], "corpus1000": [corpus[i : i + 10] for i in range(0, len(corpus), 10)]}
 
 
-def _brief_stages(arts, nlp, options) -> float:
+def _brief_stages(arts, nlp, quotes_extractor) -> float:
     """Seconds spent in this package's stages alone (claims, provenance, compare, summary)."""
     from newsprism import claims as C
     from newsprism.provenance import build_provenance
     from newsprism.quotes import extract_quotes
 
-    quotes = {a.id: extract_quotes(a, nlp, options.quotes) for a in arts}
+    quotes = {a.id: extract_quotes(a, nlp, quotes_extractor) for a in arts}
     t = time.perf_counter()
     claims = C.align_claims(arts, nlp)
     prov = build_provenance(arts, quotes, nlp)
@@ -87,20 +87,20 @@ def _brief_stages(arts, nlp, options) -> float:
 
 def run(name: str, stories: list[list[dict]]) -> dict:
     from newsprism.nlp import NLP
-    from newsprism.pipeline import Options, analyze
+    from newsprism.pipeline import Pipeline, Settings
 
     nlp = NLP()
     _ = nlp.language  # load spaCy outside the timed region
-    options = Options(single_story=True)
+    pipeline = Pipeline(Settings(single_story=True), nlp=nlp)
     total = brief_only = 0.0
     n_articles = 0
     for rows in stories:
         arts = _articles(rows)
         n_articles += len(arts)
         t = time.perf_counter()
-        analyze(arts, nlp=nlp, options=options)
+        pipeline.analyze(arts)
         total += time.perf_counter() - t
-        brief_only += _brief_stages(arts, nlp, options)
+        brief_only += _brief_stages(arts, nlp, pipeline.briefer.quotes)
         nlp.forget(a.id for a in arts)
     return {
         "workload": name,

@@ -1,6 +1,6 @@
 """Bad input: each bad file or record is one Problem and the rest of the batch goes on.
 
-Checked through ``iter_inputs`` and end to end through the CLI's ``read_articles``.
+Checked through ``iter_inputs``, the pipeline's ``read`` and end to end through the CLI.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import os
 import random
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pytest
@@ -19,6 +19,7 @@ from conftest import ROOT
 from newsprism.errors import StrictModeError
 from newsprism.ingest import Limits, ingest, iter_inputs
 from newsprism.model import Article, Problem
+from newsprism.pipeline import Observer, Pipeline, Settings
 
 GOOD = "Harbour reopens\n\nFerry crews returned to work on Thursday.\n"
 WARC_PAGE = (ROOT / "tests" / "fixtures" / "ingest" / "site" / "02-sorrel-times.html").read_bytes()
@@ -201,24 +202,51 @@ def messy(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def test_read_articles_warns_per_file_and_counts_skips(messy: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from newsprism.commands._common import read_articles
+class _Seen(Observer):
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+        self.read_counts: list[tuple[int, int]] = []
 
-    articles = read_articles([str(messy)], strict=False, quiet=True)
+    def problem(self, problem: Problem) -> None:
+        self.problems.append(problem)
+
+    def read(self, articles: int, problems: Sequence[Problem]) -> None:
+        self.read_counts.append((articles, len(problems)))
+
+
+def test_reading_reports_each_skipped_input_to_the_observer_and_goes_on(messy: Path) -> None:
+    seen = _Seen()
+    articles, skipped = Pipeline(observer=seen).read([str(messy)])
     assert len(articles) == 3
-    err = capsys.readouterr().err
+    assert seen.problems == skipped
+    assert [(p.where(), p.reason) for p in skipped] == [
+        (str(messy / "02-empty.txt"), "empty"),
+        (str(messy / "03-photo.txt"), "binary"),
+        (f"{messy / '04-wire.jsonl'}:2", "bad-json"),
+    ]
+    assert seen.read_counts == [(3, 3)]
+
+
+def test_a_strict_run_stops_once_every_input_was_read(messy: Path) -> None:
+    seen = _Seen()
+    with pytest.raises(StrictModeError, match="3 input") as e:
+        Pipeline(Settings(strict=True), observer=seen).read([str(messy)])
+    assert "--strict" not in str(e.value)  # a library error names no flag
+    assert len(seen.problems) == 3 and seen.read_counts == [(3, 3)]
+
+
+def test_cli_warns_per_file_and_counts_skips(messy: Path) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "newsprism", "cluster", str(messy)],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    err = proc.stderr
     assert f"warning: {messy / '02-empty.txt'}: empty file (skipped)" in err
     assert f"{messy / '03-photo.txt'}: binary file" in err
     assert f"warning: {messy / '04-wire.jsonl'}:2: invalid JSON" in err
     assert "read 3 article(s), skipped 3: 1 bad-json, 1 binary, 1 empty" in err
     assert "Traceback" not in err
-
-
-def test_read_articles_strict_raises(messy: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from newsprism.commands._common import read_articles
-
-    with pytest.raises(StrictModeError, match="3 input"):
-        read_articles([str(messy)], strict=True, quiet=True)
 
 
 def test_cli_strict_exit_is_one_line_without_traceback(messy: Path) -> None:

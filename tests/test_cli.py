@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
+
+import pytest
 
 from conftest import ROOT
 
@@ -59,3 +62,119 @@ def test_stdin_jsonl() -> None:
     proc = _run("analyze", "-", "--format", "json", "--quiet", stdin=line)
     assert proc.returncode == 0, proc.stderr
     assert '"a1"' in proc.stdout
+
+
+# ---------------------------------------------------------------- conventions: exit codes, usage, help
+
+
+FIXTURES = ROOT / "tests" / "fixtures"
+
+
+def _main(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    """``newsprism ARGS`` in this process: (exit code, stdout, stderr)."""
+    from newsprism.cli import main
+
+    saved = sys.argv
+    sys.argv = ["newsprism", *args]
+    try:
+        main()
+        code = 0
+    except SystemExit as e:
+        code = e.code if isinstance(e.code, int) else 1
+    finally:
+        sys.argv = saved
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.mark.parametrize("args", [(), ("analyze",), ("analyze", "--bogus"), ("eval",), ("eval", "cluster")])
+def test_a_usage_error_prints_the_usage_line_and_exits_2(capsys: pytest.CaptureFixture[str], args: tuple[str, ...]) -> None:
+    code, out, err = _main(capsys, *args)
+    assert code == 2, err
+    # A command left without its arguments shows its help (on stdout, as typer does); a wrong one, the usage line on stderr.
+    assert "Usage: newsprism" in (out if args in ((), ("eval",)) else err)
+    assert "internal error" not in err and "Traceback" not in err
+
+
+def test_usage_errors_exit_2_from_the_installed_entry_point() -> None:
+    for args in ((), ("analyze",), ("analyze", "--bogus")):
+        proc = _run(*args)
+        assert proc.returncode == 2, (args, proc.stderr)
+        assert "Usage: newsprism" in proc.stdout + proc.stderr
+
+
+def test_an_unknown_option_is_named(capsys: pytest.CaptureFixture[str]) -> None:
+    _, _, err = _main(capsys, "analyze", "--bogus")
+    assert "No such option: --bogus" in err
+    assert "Usage: newsprism analyze [OPTIONS] PATHS..." in err
+
+
+def test_a_value_outside_its_choices_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = _main(capsys, "cluster", "examples/harlow-dam", "--format", "pdf")
+    assert code == 2
+    assert "'pdf'" in err and "Usage:" in err
+
+
+def test_settings_that_do_not_go_together_are_a_usage_error(capsys: pytest.CaptureFixture[str], tmp_path) -> None:
+    code, _, err = _main(capsys, "analyze", "examples/harlow-dam", "--single-story", "--state", str(tmp_path / "s.json"), "-q")
+    assert code == 2
+    assert err.startswith("error: ") and err.count("\n") == 1
+
+
+def test_a_bug_is_one_line_and_exit_70(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    from newsprism import pipeline
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr(pipeline.Pipeline, "run", broken)
+    monkeypatch.delenv("NEWSPRISM_DEBUG", raising=False)
+    code, _, err = _main(capsys, "analyze", "examples/harlow-dam", "-q")
+    assert code == 70
+    assert err.startswith("internal error: ZeroDivisionError: division by zero")
+    assert err.count("\n") == 1 and "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    "command",
+    [("read",), ("analyze",), ("cluster",), ("quotes",), ("serve",), ("eval", "cluster"), ("eval", "quotes"), ("eval", "summary")],
+)
+def test_help_shows_flags_as_flags(capsys: pytest.CaptureFixture[str], command: tuple[str, ...]) -> None:
+    code, out, _ = _main(capsys, *command, "--help")
+    assert code == 0
+    for typed in ("<bool>", "<list[str]>", "{paths}", "<str>", "<path>", "<int>", "<float>"):
+        assert typed not in out, f"{' '.join(command)} --help shows {typed}"
+    assert "--quiet" in out and "--help" in out
+    assert "PATHS..." in out
+
+
+def test_root_help_shows_its_flags_as_flags(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _main(capsys, "--help")
+    assert code == 0 and "--version" in out and "<bool>" not in out
+
+
+def test_every_eval_command_prints_json_with_format_json(capsys: pytest.CaptureFixture[str], tmp_path) -> None:
+    arts = FIXTURES / "cluster" / "articles.jsonl"
+    gold = FIXTURES / "cluster" / "gold.jsonl"
+    code, out, err = _main(capsys, "eval", "cluster", "--gold", str(gold), str(arts), "--format", "json", "-q")
+    assert code == 0, err
+    assert "bcubed_f1" in json.loads(out)
+
+    docs = tmp_path / "docs.jsonl"
+    docs.write_text(json.dumps({"id": "d1", "text": '"We are ready," said Ana Lobo.'}) + "\n")
+    gold_q = tmp_path / "gold.jsonl"
+    gold_q.write_text(json.dumps({"id": "d1", "annotator": "x", "attributions": [
+        {"source": {"text": "Ana Lobo", "spans": [[21, 29]]}, "cue": {"text": "said", "spans": [[16, 20]]},
+         "content": {"text": "We are ready,", "spans": [[1, 14]]}}]}) + "\n")
+    code, as_format, err = _main(capsys, "eval", "quotes", str(docs), "--gold", str(gold_q), "--format", "json", "-q")
+    assert code == 0, err
+    _, as_alias, _ = _main(capsys, "eval", "quotes", str(docs), "--gold", str(gold_q), "--json", "-q")
+    assert json.loads(as_format) == json.loads(as_alias)
+    assert json.loads(as_format)["gold"] == 1
+
+    code, out, err = _main(
+        capsys, "eval", "summary", str(FIXTURES / "brief" / "ferry.jsonl"), "--gold", str(FIXTURES / "brief" / "ferry_gold.jsonl"),
+        "--references", str(FIXTURES / "brief" / "ferry_references.jsonl"), "--format", "json", "-q",
+    )
+    assert code == 0, err
+    assert json.loads(out)["stories"] == 1

@@ -28,12 +28,13 @@ GATES = {"direct_f1": 0.897, "indirect_f1": 0.62, "speaker_acc": 0.935, "e2e_f1"
 
 @pytest.fixture(scope="module")
 def seeds():
-    from newsprism.commands._common import read_articles
     from newsprism.extract.entities import extract_mentions, merge_entities
     from newsprism.nlp import NLP
     from newsprism.quotes import QuoteExtractor, extract_quotes, group_quotes
 
-    arts = read_articles([str(shared_path("corpora", "seeds"))], strict=False, quiet=True)
+    from newsprism.pipeline import Pipeline
+
+    arts = Pipeline().read([str(shared_path("corpora", "seeds"))]).articles
     nlp = NLP()
     nlp.docs(arts)
     extract_mentions(arts, nlp)

@@ -7,7 +7,7 @@ import re
 import pytest
 from fixtures.framing.sample import make_brief
 
-from newsprism.pipeline import Analysis
+from newsprism.model import Analysis
 
 fastapi = pytest.importorskip("fastapi")
 from fastapi.testclient import TestClient

@@ -2,7 +2,15 @@
 
 Each command lives in its own module under ``newsprism.commands`` and adds
 itself to ``app`` (or ``eval_app``) through a ``register`` function, so a
-stage's owner can change its command without touching the others.
+stage's owner can change its command without touching the others. Commands
+never import one another: the options they share are in
+``newsprism.commands._options``, the way they show a run in
+``newsprism.commands._common``.
+
+Exit codes: 0 done; 1 an input or model error (one line on stderr); 2 a
+usage error (the usage line and what was wrong); 3 an input skipped with
+``--strict``; 4 an optional extra missing; 70 a bug (one line; the
+traceback with ``NEWSPRISM_DEBUG=1``); 130 interrupted.
 """
 
 from __future__ import annotations
@@ -14,22 +22,26 @@ import sys
 import typer
 
 from newsprism import __version__
+from newsprism.commands._options import Group
 from newsprism.errors import NewsprismError
 
 app = typer.Typer(
     name="newsprism",
     help="Group news articles into stories and build evidence-backed briefs.",
+    cls=Group,
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-eval_app = typer.Typer(help="Score newsprism against human-labelled gold data.", no_args_is_help=True)
+eval_app = typer.Typer(help="Score newsprism against human-labelled gold data.", cls=Group, no_args_is_help=True)
 app.add_typer(eval_app, name="eval")
 
 COMMAND_MODULES = (
     "read", "analyze", "cluster", "quotes", "serve", "add", "watch", "stories", "brief", "export",
     "eval_cluster", "eval_quotes", "eval_summary", "eval_extraction",
 )
+
+EXIT_BUG = 70
 
 
 def _version(value: bool) -> None:
@@ -57,23 +69,13 @@ for _name in COMMAND_MODULES:
 
 def main() -> None:
     try:
-        app(standalone_mode=False)
+        # Typer answers a usage error itself (the usage line, what was wrong, exit 2),
+        # as it does --help, a bare command (its help, exit 2) and Ctrl+C (exit 130).
+        app(prog_name="newsprism", standalone_mode=True)
     except NewsprismError as e:
         typer.secho(f"error: {e}", err=True, fg=typer.colors.RED)
         sys.exit(e.exit_code)
-    except KeyboardInterrupt:
-        typer.secho("interrupted", err=True)
-        sys.exit(130)
-    except typer.Exit as e:
-        sys.exit(e.exit_code)
-    except typer.Abort:
-        sys.exit(1)
     except Exception as e:
-        import click
-
-        if isinstance(e, click.ClickException):
-            e.show()
-            sys.exit(e.exit_code)
         if os.environ.get("NEWSPRISM_DEBUG"):
             raise
         # A bug, not bad input: one line for the user, the traceback on request.
@@ -81,4 +83,4 @@ def main() -> None:
             f"internal error: {type(e).__name__}: {e} (set NEWSPRISM_DEBUG=1 for the traceback)",
             err=True, fg=typer.colors.RED,
         )
-        sys.exit(70)
+        sys.exit(EXIT_BUG)

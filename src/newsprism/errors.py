@@ -11,8 +11,14 @@ class InputError(NewsprismError):
     """An input could not be read (missing path, bad format, ...)."""
 
 
+class SettingsError(NewsprismError):
+    """The settings of a run do not go together (a usage error)."""
+
+    exit_code = 2
+
+
 class StrictModeError(NewsprismError):
-    """--strict was given and at least one input was skipped."""
+    """The run is strict and at least one input was skipped."""
 
     exit_code = 3
 

@@ -330,6 +330,19 @@ class Brief:
     framing: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass
+class Analysis:
+    """One run's result: the articles read (in input order), their stories, one
+    brief per story that holds any of them, and the inputs skipped."""
+
+    articles: list[Article]
+    stories: list[Story]
+    briefs: list[Brief] = field(default_factory=list)
+    skipped: list[Problem] = field(default_factory=list)
+    # Articles of earlier runs (a saved state) that this run moved to another story: id -> story id.
+    moved: dict[str, str] = field(default_factory=dict)
+
+
 def to_jsonable(obj: Any) -> Any:
     """Dataclasses to plain JSON values, skipping fields marked json=False."""
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):

@@ -1,12 +1,13 @@
-"""The orchestrator: from read articles to one brief per story.
+"""The orchestrator: one run, from paths to one brief per story.
 
 Stages, in order (each a function over a batch, in its own subpackage):
 
 1. ingest      ``ingest.iter_inputs``            files, dirs, globs, stdin -> Article | Problem
 2. extract     ``extract.prepare_articles``      paragraphs, sentences, byline, dateline,
                                                  syndication note, canonical outlet
-3. dedup       ``dedup.find_copies``             exact, near-duplicate and syndicated copies
-4. cluster     ``cluster.cluster_stories``       incremental story clustering
+3. dedup       ``dedup.CopyIndex``               exact, near-duplicate and syndicated copies
+4. cluster     ``cluster.stream.group_corpus``   incremental story clustering, batch by batch,
+                                                 with the state kept (copies and stories)
 5. entities    ``extract.entities``              NER, names merged across a story
 6. quotes      ``quotes.extract_quotes``         direct and reported speech, resolved speakers;
                ``quotes.group_quotes``           the same statement across outlets
@@ -20,116 +21,371 @@ Stages, in order (each a function over a batch, in its own subpackage):
 11. framing    ``framing.compare_framing``       wording differences per outlet
 12. report     ``report``                        Markdown, JSON, HTML (done by the caller)
 
-Swappable parts (the NLP pipeline, the embedder, the engine) are passed in.
+A run is a :class:`Pipeline`: one frozen :class:`Settings` (every option a
+command takes that changes what the run does) passes through every stage;
+the swappable parts (the NLP pipeline, the embedder, the engine) are passed
+in or made from the settings; what the run does as it goes is reported to an
+:class:`Observer` (commands wire it to progress bars and warnings). Stages
+1-2 are :meth:`Pipeline.read`, 3-4 :meth:`Pipeline.group` (the one batched,
+stateful path: ``newsprism analyze`` and ``newsprism cluster`` group alike),
+5-11 :meth:`Pipeline.briefs`, one story at a time through ``Engine.map``
+with :class:`Briefer`, a picklable function of a story's articles and the
+settings.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, NamedTuple
 
 from newsprism.engine import Engine, LocalEngine
-from newsprism.model import Article, Brief, Story
-from newsprism.nlp import NLP
+from newsprism.errors import InputError, SettingsError, StrictModeError
+from newsprism.model import Analysis, Article, Brief, Problem, Story
 
 if TYPE_CHECKING:
     from newsprism.cluster.embedders import Embedder
+    from newsprism.nlp import NLP
     from newsprism.quotes import QuoteExtractor
 
+__all__ = ["Briefer", "Grouping", "Observer", "Pipeline", "Read", "Settings", "StoryWork", "title_stories"]
 
-def _quote_extractor() -> "QuoteExtractor":
-    from newsprism.quotes import QuoteExtractor
-
-    return QuoteExtractor()  # cheap: its model is read on first use
+QUOTE_BATCH = 64  # articles parsed at once when finding quotes alone: memory stays flat
 
 
-@dataclass
-class Options:
-    """Knobs of one analysis run."""
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """What a run does: every option a command takes that changes the result, in one typed object.
 
-    embedder: "Embedder | None" = None  # None: the built-in TF-IDF representation
-    single_story: bool = False  # treat all inputs as one story (skip clustering)
-    framing: bool = True
-    # One extractor per run, so the attribution model is read once, not once per article.
-    quotes: "QuoteExtractor" = field(default_factory=_quote_extractor)
+    Commands turn their options into one ``Settings``; the pipeline passes it
+    through every stage (and to every worker process, so it must pickle).
+    """
+
+    embedder: str = "tfidf"  # tfidf (built in), minilm or model2vec; "minilm:DIR" loads a local model
+    single_story: bool = False  # every input is one story: no clustering
+    framing: bool = True  # compare the outlets' wording (stage 11)
+    strict: bool = False  # a skipped input fails the run (StrictModeError), after every input is read
+    state: Path | None = None  # copies and stories kept across runs, loaded and saved here
+    workers: int = 1  # worker processes for the grouping's search stage; 0: all in this process
+    batch_size: int | None = None  # articles grouped at a time; None: the clusterer's own batch
+
+    def __post_init__(self) -> None:
+        if self.workers < 0:
+            raise SettingsError(f"workers must be 0 or more, not {self.workers}")
+        if self.batch_size is not None and self.batch_size < 1:
+            raise SettingsError(f"batch_size must be 1 or more, not {self.batch_size}")
+        if self.single_story and self.state is not None:
+            raise SettingsError("a single story is not clustered, so it keeps no state: give single_story or state, not both")
 
 
-@dataclass
-class Analysis:
+class Observer:
+    """What a run reports as it goes. Every method does nothing here; a caller
+    overrides the ones it shows (``newsprism.commands`` draws progress bars).
+
+    Stages: ``"reading"`` (total unknown), ``"grouping"`` (articles),
+    ``"briefs"`` (stories), ``"quotes"`` (articles).
+    """
+
+    def start(self, stage: str, total: int | None) -> None:
+        """A stage begins, with the number of items it will advance by (None: unknown)."""
+
+    def advance(self, stage: str, n: int = 1) -> None:
+        """``n`` more items of the stage are done."""
+
+    def done(self, stage: str) -> None:
+        """The stage is over."""
+
+    def problem(self, problem: Problem) -> None:
+        """An input (or one record of it) was skipped; it is also listed in the run's ``skipped``."""
+
+    def read(self, articles: int, problems: Sequence[Problem]) -> None:
+        """Reading is over: how many articles were read, and what was skipped."""
+
+
+class Read(NamedTuple):
+    """Stages 1 and 2: the articles read and prepared, and the inputs skipped."""
+
     articles: list[Article]
+    skipped: list[Problem]
+
+
+class Grouping(NamedTuple):
+    """Stages 3 and 4: the stories (with a state, every story it holds), and the
+    articles of earlier runs that moved to another story (id -> story id)."""
+
     stories: list[Story]
-    briefs: list[Brief] = field(default_factory=list)
+    moved: dict[str, str]
 
 
-def group_stories(articles: list[Article], options: Options) -> tuple[list[Article], list[Story]]:
-    """Stages 3 and 4: mark copies, then group into stories."""
-    from newsprism.cluster import cluster_stories
-    from newsprism.dedup import find_copies
+class StoryWork(NamedTuple):
+    """One story to brief: the story and those of its articles this run holds."""
 
-    articles = find_copies(articles)
-    if options.single_story or len(articles) <= 1:
-        story = Story(id="s1", articles=[a.id for a in articles])
-        for a in articles:
-            a.story = story.id
-        return articles, [story] if articles else []
-    stories = cluster_stories(articles, embedder=options.embedder)
-    return articles, stories
+    story: Story
+    articles: list[Article]
 
 
-def build_brief(story: Story, by_id: dict[str, Article], nlp: NLP, options: Options) -> Brief:
-    """Stages 5 to 11 for one story."""
-    from newsprism import claims as C
-    from newsprism.claims.shared import shared_sentences
-    from newsprism.extract.entities import extract_mentions, merge_entities
-    from newsprism.provenance import build_provenance, key_sources
-    from newsprism.quotes import extract_quotes, group_quotes
+class Briefer:
+    """Stages 5 to 11 for one story: ``briefer(StoryWork) -> Brief``.
 
-    arts = [by_id[i] for i in story.articles]
-    nlp.docs(arts)  # one batched parse per story; the stages below reuse it
-    extract_mentions(arts, nlp)
-    entities = merge_entities(arts)
-    quotes = {a.id: extract_quotes(a, nlp, options.quotes) for a in arts}
-    brief = Brief(story=story, articles=arts, entities=entities)
-    brief.shared_sentences = shared_sentences(arts)
-    brief.quotes = group_quotes(arts, quotes, entities)
-    brief.claims = C.align_claims(arts, nlp, embedder=options.embedder)
-    brief.provenance = build_provenance(arts, quotes, nlp)
-    brief.key_sources = key_sources(brief.provenance, arts)
-    C.assign_independence(brief.claims, arts, brief.provenance)
-    brief.coverage = C.coverage(brief.claims, arts)
-    values = C.story_values(arts, nlp)
-    brief.conflicts = C.find_conflicts(arts, brief.claims, values, nlp)
-    brief.timeline = C.build_timeline(arts, values)
-    brief.summary = C.summarize(brief.claims, arts)
-    if options.framing:
-        from newsprism.framing import compare_framing
+    The brief is a function of the story's articles and the settings alone,
+    so an engine may run it anywhere: a briefer pickles as its settings, and
+    in another process makes its own parts (spaCy, the quote model, the
+    embedder named by the settings) on first use. In this process it uses
+    the parts it was given, so a run loads each model once.
+    """
 
-        brief.framing = compare_framing(arts, brief.claims, entities, nlp)
-    if story.title is None:
-        story.title = C.story_title(arts)
-    # The brief holds plain data only: drop the parses so memory stays flat over many stories.
-    nlp.forget(story.articles)
-    return brief
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        nlp: NLP | None = None,
+        quotes: QuoteExtractor | None = None,
+        embedder: Embedder | None = None,
+    ) -> None:
+        self.settings = settings
+        self._nlp = nlp
+        self._quotes = quotes
+        self._embedder = embedder
+        self._embedder_made = embedder is not None
+
+    def __getstate__(self) -> dict[str, Settings]:
+        return {"settings": self.settings}
+
+    def __setstate__(self, state: dict[str, Settings]) -> None:
+        self.__init__(state["settings"])  # type: ignore[misc]
+
+    @property
+    def nlp(self) -> NLP:
+        if self._nlp is None:
+            from newsprism.nlp import NLP
+
+            self._nlp = NLP()
+        return self._nlp
+
+    @property
+    def quotes(self) -> QuoteExtractor:
+        if self._quotes is None:
+            from newsprism.quotes import QuoteExtractor
+
+            # One extractor per run, so the attribution model is read once, not once per article.
+            self._quotes = QuoteExtractor()
+        return self._quotes
+
+    @property
+    def embedder(self) -> Embedder | None:
+        if not self._embedder_made:
+            from newsprism.cluster.stream import make_embedder
+
+            self._embedder = make_embedder(self.settings.embedder)
+            self._embedder_made = True
+        return self._embedder
+
+    def __call__(self, work: StoryWork) -> Brief:
+        from newsprism import claims as C
+        from newsprism.claims.shared import shared_sentences
+        from newsprism.extract.entities import extract_mentions, merge_entities
+        from newsprism.provenance import build_provenance, key_sources
+        from newsprism.quotes import extract_quotes, group_quotes
+
+        story, arts, nlp = work.story, work.articles, self.nlp
+        nlp.docs(arts)  # one batched parse per story; the stages below reuse it
+        extract_mentions(arts, nlp)
+        entities = merge_entities(arts)
+        quotes = {a.id: extract_quotes(a, nlp, self.quotes) for a in arts}
+        brief = Brief(story=story, articles=arts, entities=entities)
+        brief.shared_sentences = shared_sentences(arts)
+        brief.quotes = group_quotes(arts, quotes, entities)
+        brief.claims = C.align_claims(arts, nlp, embedder=self.embedder)
+        brief.provenance = build_provenance(arts, quotes, nlp)
+        brief.key_sources = key_sources(brief.provenance, arts)
+        C.assign_independence(brief.claims, arts, brief.provenance)
+        brief.coverage = C.coverage(brief.claims, arts)
+        values = C.story_values(arts, nlp)
+        brief.conflicts = C.find_conflicts(arts, brief.claims, values, nlp)
+        brief.timeline = C.build_timeline(arts, values)
+        brief.summary = C.summarize(brief.claims, arts)
+        if self.settings.framing:
+            from newsprism.framing import compare_framing
+
+            brief.framing = compare_framing(arts, brief.claims, entities, nlp)
+        if story.title is None:
+            story.title = C.story_title(arts)
+        # The brief holds plain data only: drop the parses so memory stays flat over many stories.
+        nlp.forget(a.id for a in arts)
+        return brief
 
 
-def analyze(
-    articles: list[Article],
-    *,
-    nlp: NLP | None = None,
-    engine: Engine | None = None,
-    options: Options | None = None,
-    on_story: Callable[[Brief], None] | None = None,
-) -> Analysis:
-    """Run stages 3 to 11 over prepared articles (stages 1-2 are the caller's)."""
-    options = options or Options()
-    nlp = nlp or NLP()
-    engine = engine or LocalEngine()
-    articles, stories = group_stories(articles, options)
+class Pipeline:
+    """One run: read and prepare the inputs, group them into stories, brief each story.
+
+    ``nlp``, ``embedder`` and ``engine`` are the swappable parts; any not
+    given is made from the settings on first use (the embedder from
+    ``settings.embedder``; the engine is ``LocalEngine``, which briefs the
+    stories one after another in this process). The engine runs the
+    per-story work (``Engine.map`` over :class:`Briefer`); the grouping's
+    search stage runs in a worker process of its own when
+    ``settings.workers`` allows and the corpus is more than one batch.
+    """
+
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        *,
+        nlp: NLP | None = None,
+        embedder: Embedder | None = None,
+        engine: Engine | None = None,
+        observer: Observer | None = None,
+    ) -> None:
+        self.settings = settings or Settings()
+        self.engine: Engine = engine or LocalEngine()
+        self.observer = observer or Observer()
+        self.briefer = Briefer(self.settings, nlp=nlp, embedder=embedder)
+
+    @property
+    def nlp(self) -> NLP:
+        return self.briefer.nlp
+
+    @property
+    def embedder(self) -> Embedder | None:
+        return self.briefer.embedder
+
+    # ------------------------------------------------------------ stages
+
+    def read(self, paths: Sequence[str], *, stdin: IO[bytes] | None = None) -> Read:
+        """Stages 1 and 2: every input read and prepared; a bad one is skipped and
+        reported (``Observer.problem``), never fatal, unless the settings are
+        strict, when the run stops (``StrictModeError``) once all were read."""
+        skipped: list[Problem] = []
+        articles = list(self.read_stream(paths, skipped, stdin=stdin))
+        self.read_done(len(articles), skipped)
+        return Read(articles, skipped)
+
+    def read_stream(
+        self, paths: Sequence[str], skipped: list[Problem], *, stdin: IO[bytes] | None = None
+    ) -> Iterator[Article]:
+        """Stages 1 and 2 as a stream, for a pile of any size: each article read and
+        prepared, in input order; each input skipped is reported as it comes and
+        added to ``skipped``. Call :meth:`read_done` after the last."""
+        from newsprism.ingest.reading import read_articles
+
+        self.observer.start("reading", None)
+        for item in read_articles(list(paths), stdin=stdin):
+            if isinstance(item, Problem):
+                skipped.append(item)
+                self.observer.problem(item)
+            else:
+                yield item
+            self.observer.advance("reading")
+        self.observer.done("reading")
+
+    def read_done(self, n_read: int, skipped: Sequence[Problem]) -> None:
+        """Reading is over: tell the observer, and stop a strict run that skipped an input."""
+        self.observer.read(n_read, skipped)
+        if self.settings.strict and skipped:
+            raise StrictModeError(f"{sum(p.count for p in skipped)} input(s) skipped, and the run is strict")
+
+    def group(self, articles: list[Article]) -> Grouping:
+        """Stages 3 and 4: mark copies and group into stories, a batch at a time
+        (``cluster.stream.group_corpus``), from and into the saved state if the
+        settings name one. Sets ``duplicate_of``, ``syndicated_from`` and
+        ``story`` on every article."""
+        settings = self.settings
+        if settings.single_story or (settings.state is None and len(articles) <= 1):
+            from newsprism.dedup import find_copies
+
+            find_copies(articles)
+            story = Story(id="s1", articles=[a.id for a in articles])
+            for a in articles:
+                a.story = story.id
+            return Grouping([story] if articles else [], {})
+
+        from newsprism.cluster.stream import BATCH, group_corpus, open_state, save_state
+        from newsprism.engine import ProcessEngine
+
+        batch = settings.batch_size or BATCH
+        # One worker runs the search stage (Engine.stage); a second would idle.
+        stage = ProcessEngine(settings.workers) if settings.workers and len(articles) > batch else None
+        self.observer.start("grouping", len(articles))
+        with open_state(settings.state, self.embedder) as (copies, clusterer):
+            moved = group_corpus(
+                articles, copies, clusterer, batch_size=batch, engine=stage,
+                on_batch=lambda n: self.observer.advance("grouping", n),
+            )
+            if settings.state is not None:
+                save_state(settings.state, copies, clusterer)
+            stories = clusterer.stories()
+        self.observer.done("grouping")
+        return Grouping(stories, moved)
+
+    def briefs(self, articles: list[Article], stories: list[Story]) -> Iterator[Brief]:
+        """Stages 5 to 11: one brief per story that holds any of ``articles``,
+        in story order, each over those of its articles this run holds (a
+        saved state keeps no text). Runs through the engine."""
+        by_id = {a.id: a for a in articles}
+        work = [StoryWork(s, [by_id[i] for i in s.articles if i in by_id]) for s in stories]
+        work = [w for w in work if w.articles]
+        self.observer.start("briefs", len(work))
+        for brief in self.engine.map(self.briefer, work):
+            self.observer.advance("briefs")
+            yield brief
+        self.observer.done("briefs")
+
+    # ------------------------------------------------------------ runs
+
+    def run(self, paths: Sequence[str], *, stdin: IO[bytes] | None = None) -> Analysis:
+        """The whole run: read, group, brief."""
+        articles, skipped = self.read(paths, stdin=stdin)
+        if not articles:
+            raise InputError("no readable articles in the input")
+        return self.analyze(articles, skipped)
+
+    def analyze(self, articles: list[Article], skipped: Sequence[Problem] = ()) -> Analysis:
+        """Stages 3 to 11 over articles already read and prepared."""
+        stories, moved = self.group(articles)
+        result = Analysis(articles=articles, stories=stories, skipped=list(skipped), moved=moved)
+        result.briefs = list(self.briefs(articles, stories))
+        _adopt(result)
+        return result
+
+    def quote_rows(self, articles: Sequence[Article]) -> list[dict[str, object]]:
+        """Stage 6 alone: one ``{"id", "quotes"}`` row per article (``quotes.article_row``),
+        parsing ``QUOTE_BATCH`` articles at a time to keep memory flat."""
+        from newsprism.quotes import article_row
+
+        nlp, extractor = self.nlp, self.briefer.quotes
+        rows = []
+        self.observer.start("quotes", len(articles))
+        for start in range(0, len(articles), QUOTE_BATCH):
+            batch = list(articles[start : start + QUOTE_BATCH])
+            nlp.docs(batch)
+            for a in batch:
+                rows.append(article_row(a.id, extractor.extract(a, nlp)))
+                self.observer.advance("quotes")
+            nlp.forget(a.id for a in batch)
+        self.observer.done("quotes")
+        return rows
+
+
+def _adopt(result: Analysis) -> None:
+    """A brief made in another process holds copies of its story and articles
+    (titled, with their mentions): the result takes those, so it is the same
+    whichever engine made the briefs."""
+    stories = {b.story.id: b.story for b in result.briefs}
+    articles = {a.id: a for b in result.briefs for a in b.articles}
+    if all(result.articles[k] is articles.get(a.id, a) for k, a in enumerate(result.articles)):
+        return
+    result.stories = [stories.get(s.id, s) for s in result.stories]
+    result.articles = [articles.get(a.id, a) for a in result.articles]
+
+
+def title_stories(stories: Sequence[Story], articles: Sequence[Article]) -> None:
+    """Give each untitled story a title picked from the headlines of its articles
+    among ``articles`` (a saved state keeps none of an earlier run's)."""
+    from newsprism.claims.summary import story_title
+
     by_id = {a.id: a for a in articles}
-    result = Analysis(articles=articles, stories=stories)
-    for brief in engine.map(lambda s: build_brief(s, by_id, nlp, options), stories):
-        result.briefs.append(brief)
-        if on_story:
-            on_story(brief)
-    return result
+    for story in stories:
+        arts = [by_id[i] for i in story.articles if i in by_id]
+        if story.title is None and arts:
+            story.title = story_title(arts)

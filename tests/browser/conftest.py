@@ -90,11 +90,9 @@ class LiveServer:
 
 @pytest.fixture(scope="session")
 def example_analysis():  # type: ignore[no-untyped-def]
-    from newsprism.commands._common import read_articles
-    from newsprism.pipeline import analyze
+    from newsprism.pipeline import Pipeline, Settings
 
-    articles = read_articles([str(ROOT / "examples" / "harlow-dam")], strict=True, quiet=True)
-    return analyze(articles)
+    return Pipeline(Settings(strict=True)).run([str(ROOT / "examples" / "harlow-dam")])
 
 
 @pytest.fixture(scope="session")
@@ -109,7 +107,7 @@ def example_server(example_analysis) -> Iterator[LiveServer]:  # type: ignore[no
 def hostile_server() -> Iterator[LiveServer]:
     from fixtures.framing.sample import make_brief
 
-    from newsprism.pipeline import Analysis
+    from newsprism.model import Analysis
     from newsprism.serve import create_app
 
     brief = make_brief()

@@ -1,4 +1,4 @@
-"""What every command shares: reading inputs with warnings, --strict, output."""
+"""What every command shares to show a run: progress bars and warnings on stderr, output."""
 
 from __future__ import annotations
 
@@ -6,26 +6,20 @@ import json
 import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
-import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
 
-from newsprism.errors import InputError, StrictModeError
-from newsprism.model import Article, Problem
+from newsprism.model import Problem
+from newsprism.pipeline import Observer
 
 err_console = Console(stderr=True, highlight=False)
 
-PATHS_ARG = typer.Argument(..., help="Files, directories (read recursively), globs, or - for stdin.")
-STRICT_OPT = typer.Option(False, "--strict", help="Exit non-zero if any input had to be skipped.")
-OUTPUT_OPT = typer.Option(None, "-o", "--output", help="Write here instead of standard output.")
-QUIET_OPT = typer.Option(False, "-q", "--quiet", help="No progress bar or summary on stderr.")
-
-
-def check_format(fmt: str, choices: Sequence[str]) -> None:
-    if fmt not in choices:
-        raise InputError(f"unknown --format {fmt!r}; choose one of {', '.join(choices)}")
+# What each stage of a run is called on its progress bar.
+STAGE_LABELS = {"reading": "reading", "grouping": "clustering", "briefs": "analysing stories", "quotes": "finding quotes", "summaries": "summarising"}
 
 
 def progress(quiet: bool = False) -> Progress:
@@ -42,45 +36,44 @@ def progress(quiet: bool = False) -> Progress:
     )
 
 
+class ConsoleObserver(Observer):
+    """Shows a run on stderr: a progress bar per stage, one warning line per
+    skipped input, and what was read (always when something was skipped)."""
+
+    def __init__(self, bar: Progress, quiet: bool) -> None:
+        self.bar = bar
+        self.quiet = quiet
+        self.tasks: dict[str, TaskID] = {}
+
+    def start(self, stage: str, total: int | None) -> None:
+        self.tasks[stage] = self.bar.add_task(STAGE_LABELS.get(stage, stage), total=total)
+
+    def advance(self, stage: str, n: int = 1) -> None:
+        if stage in self.tasks:
+            self.bar.advance(self.tasks[stage], n)
+
+    def done(self, stage: str) -> None:
+        task = self.tasks.pop(stage, None)
+        if task is not None:
+            self.bar.remove_task(task)
+
+    def problem(self, problem: Problem) -> None:
+        warn_problem(problem)
+
+    def read(self, articles: int, problems: Sequence[Problem]) -> None:
+        if not self.quiet or problems:
+            summarize(articles, problems)
+
+
+@contextmanager
+def observing(quiet: bool) -> Iterator[ConsoleObserver]:
+    """A ``ConsoleObserver`` whose progress bars show for the ``with`` block."""
+    with progress(quiet) as bar:
+        yield ConsoleObserver(bar, quiet)
+
+
 def warn_problem(p: Problem) -> None:
     err_console.print(f"[yellow]warning:[/] {p.where()}: {p.message} (skipped)", markup=True, soft_wrap=True)
-
-
-def read_articles(paths: Sequence[str], *, strict: bool, quiet: bool) -> list[Article]:
-    """Ingest and prepare the inputs; warn once per bad input; honour --strict."""
-    return read_inputs(paths, strict=strict, quiet=quiet)[0]
-
-
-def read_inputs(paths: Sequence[str], *, strict: bool, quiet: bool) -> tuple[list[Article], list[Problem]]:
-    """As read_articles, also returning what was skipped (for the report)."""
-    problems: list[Problem] = []
-    articles = list(stream_inputs(paths, problems, quiet=quiet))
-    finish_reading(len(articles), problems, strict=strict, quiet=quiet)
-    return articles, problems
-
-
-def stream_inputs(paths: Sequence[str], problems: list[Problem], *, quiet: bool) -> Iterator[Article]:
-    """Each article read and prepared, in input order, under a progress bar; each input
-    skipped is warned about as it comes and added to ``problems``."""
-    from newsprism.ingest.reading import read_articles
-
-    with progress(quiet) as bar:
-        task = bar.add_task("reading", total=None)
-        for item in read_articles(list(paths), stdin=sys.stdin.buffer):
-            if isinstance(item, Problem):
-                problems.append(item)
-                warn_problem(item)
-            else:
-                yield item
-            bar.advance(task)
-
-
-def finish_reading(n_read: int, problems: Sequence[Problem], *, strict: bool, quiet: bool) -> None:
-    """The summary line, and --strict."""
-    if not quiet or problems:
-        summarize(n_read, problems)
-    if strict and problems:
-        raise StrictModeError(f"{sum(p.count for p in problems)} input(s) skipped and --strict was given")
 
 
 def summarize(n_read: int, problems: Iterable[Problem]) -> None:
@@ -105,5 +98,5 @@ def write_output(text: str, output: Path | None) -> None:
         err_console.print(f"wrote {output}", highlight=False)
 
 
-def jsonl(rows: Iterable[dict]) -> str:
+def jsonl(rows: Iterable[dict[str, Any]]) -> str:
     return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)

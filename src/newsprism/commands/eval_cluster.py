@@ -2,23 +2,25 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
+from typing import Literal
 
 import typer
 
-from newsprism.commands._common import check_format, OUTPUT_OPT, QUIET_OPT, STRICT_OPT, jsonl, read_articles, write_output
-from newsprism.commands.cluster import EMBEDDER_OPT, WORKERS_OPT, article_row, cluster_articles
+from newsprism.commands._common import jsonl, observing, write_output
+from newsprism.commands._options import EMBEDDER_OPT, OUTPUT_OPT, QUIET_OPT, STRICT_OPT, WORKERS_OPT, Command
 from newsprism.errors import InputError
 
 
 def eval_cluster_command(
-    paths: list[str] = typer.Argument(None, help="Articles to cluster (files, directories, globs)."),
-    gold: Path = typer.Option(..., "--gold", help="Gold JSONL, one {\"id\", \"story\"} per line."),
-    pred: Path | None = typer.Option(None, "--pred", help="Score these predictions ({\"id\", \"story\"} lines) instead of clustering."),
-    save_pred: Path | None = typer.Option(None, "--save-pred", help="Also write the predictions made here."),
-    fmt: str = typer.Option("text", "--format", "-f", help="text or json (one object, as score_clusters.py --json)."),
+    paths: list[str] = typer.Argument(None, help="Articles to cluster (files, directories, globs).", show_default=False),
+    gold: Path = typer.Option(..., "--gold", metavar="FILE", help="Gold JSONL, one {\"id\", \"story\"} per line."),
+    pred: Path | None = typer.Option(None, "--pred", metavar="FILE", help="Score these predictions ({\"id\", \"story\"} lines) instead of clustering."),
+    save_pred: Path | None = typer.Option(None, "--save-pred", metavar="FILE", help="Also write the predictions made here."),
+    fmt: Literal["text", "json"] = typer.Option("text", "--format", "-f", help="text or json (one object, as score_clusters.py --json)."),
     embedder: str = EMBEDDER_OPT,
-    workers: int | None = WORKERS_OPT,
+    workers: int = WORKERS_OPT,
     output: Path | None = OUTPUT_OPT,
     strict: bool = STRICT_OPT,
     quiet: bool = QUIET_OPT,
@@ -29,17 +31,20 @@ def eval_cluster_command(
     gold ids; a gold id left unpredicted is a singleton; extra ids are ignored.
     """
     from newsprism.evaluation.clusters import as_json, format_report, labels_from_rows, read_labels, score_clusters
+    from newsprism.pipeline import Pipeline, Settings
+    from newsprism.report.jsonout import grouping_row
 
-    check_format(fmt, ("text", "json"))
     gold_labels, gold_dups = read_labels(gold)
     if pred is not None:
         pred_labels, pred_dups = read_labels(pred)
     else:
         if not paths:
             raise InputError("give the articles to cluster, or --pred with predictions")
-        articles = read_articles(paths, strict=strict, quiet=quiet)
-        cluster_articles(articles, embedder, None, quiet, workers)
-        rows = [article_row(a) for a in articles]
+        with observing(quiet) as observer:
+            pipeline = Pipeline(Settings(embedder=embedder, workers=workers, strict=strict), observer=observer)
+            articles = pipeline.read(paths, stdin=sys.stdin.buffer).articles
+            pipeline.group(articles)
+        rows = [grouping_row(a) for a in articles]
         if save_pred is not None:
             write_output(jsonl(rows), save_pred)
         pred_labels, pred_dups = labels_from_rows(rows)
@@ -49,4 +54,4 @@ def eval_cluster_command(
 
 
 def register(app: typer.Typer, eval_app: typer.Typer) -> None:
-    eval_app.command("cluster")(eval_cluster_command)
+    eval_app.command("cluster", cls=Command)(eval_cluster_command)

@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any, Literal
 
 import typer
 
-from newsprism.commands._common import OUTPUT_OPT, QUIET_OPT, check_format, jsonl, write_output
+from newsprism.commands._common import jsonl, observing, write_output
+from newsprism.commands._options import OUTPUT_OPT, QUIET_OPT, Command
 
 
 def eval_extraction_command(
-    bench: Path = typer.Argument(..., help="The article_extraction folder (ground_truth.json and html/ID.html.gz)."),
-    half: str = typer.Option("all", "--half", help="dev, other or all pages (sorted by id: dev is every other page from the first)."),
-    labels: Path | None = typer.Option(None, "--labels", help="Also score title, byline, date and outlet against these labels (JSONL)."),
-    pred: Path | None = typer.Option(None, "--pred", help="Score these articles (as `newsprism read` prints them) instead of reading the pages."),
-    save_pred: Path | None = typer.Option(None, "--save-pred", help="Also write the articles read here, as `newsprism read` prints them."),
-    fmt: str = typer.Option("text", "--format", "-f", help="text or json (one object; body figures as score_extraction.py --json)."),
+    bench: Path = typer.Argument(..., help="The article_extraction folder (ground_truth.json and html/ID.html.gz).", show_default=False),
+    half: Literal["dev", "other", "all"] = typer.Option("all", "--half", help="dev, other or all pages (sorted by id: dev is every other page from the first)."),
+    labels: Path | None = typer.Option(None, "--labels", metavar="FILE", help="Also score title, byline, date and outlet against these labels (JSONL)."),
+    pred: Path | None = typer.Option(None, "--pred", metavar="FILE", help="Score these articles (as `newsprism read` prints them) instead of reading the pages."),
+    save_pred: Path | None = typer.Option(None, "--save-pred", metavar="FILE", help="Also write the articles read here, as `newsprism read` prints them."),
+    fmt: Literal["text", "json"] = typer.Option("text", "--format", "-f", help="text or json (one object; body figures as score_extraction.py --json)."),
     output: Path | None = OUTPUT_OPT,
     quiet: bool = QUIET_OPT,
 ) -> None:
@@ -26,7 +28,6 @@ def eval_extraction_command(
     from newsprism.evaluation.extraction import format_report, load_bench, read_labels, score_bodies, score_metadata
     from newsprism.evaluation.io import read_jsonl
 
-    check_format(fmt, ("text", "json"))
     b = load_bench(bench)
     ids = b.ids(half)
     if pred is not None:
@@ -46,16 +47,17 @@ def eval_extraction_command(
         write_output(format_report(body, meta, half), output)
 
 
-def _read_pages(pages: Path, wanted: set[str], quiet: bool) -> dict[str, dict]:
+def _read_pages(pages: Path, wanted: set[str], quiet: bool) -> dict[str, dict[str, Any]]:
     """The pages of one half read as `newsprism read` reads them; a page it skips counts as empty."""
-    from newsprism.commands._common import stream_inputs
     from newsprism.ingest.reading import article_record
     from newsprism.model import Problem
+    from newsprism.pipeline import Pipeline
 
     paths = sorted(str(p) for p in pages.glob("*") if p.name.split(".")[0] in wanted)
     skipped: list[Problem] = []
-    return {a.id: article_record(a) for a in stream_inputs(paths, skipped, quiet=quiet)}
+    with observing(quiet) as observer:
+        return {a.id: article_record(a) for a in Pipeline(observer=observer).read_stream(paths, skipped)}
 
 
 def register(app: typer.Typer, eval_app: typer.Typer) -> None:
-    eval_app.command("extraction")(eval_extraction_command)
+    eval_app.command("extraction", cls=Command)(eval_extraction_command)

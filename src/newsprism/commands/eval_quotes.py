@@ -4,20 +4,23 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Literal
 
 import typer
 
-from newsprism.commands._common import OUTPUT_OPT, QUIET_OPT, write_output
-from newsprism.errors import EvalError, InputError
+from newsprism.commands._common import jsonl, observing, write_output
+from newsprism.commands._options import OUTPUT_OPT, QUIET_OPT, Command
+from newsprism.errors import InputError
 
 
 def eval_quotes_command(
-    paths: list[str] = typer.Argument(..., help="Article JSONL file(s) with the gold documents' texts."),
-    gold: Path = typer.Option(..., "--gold", help="Gold attributions JSONL (PolNeAR format)."),
-    pred: Path | None = typer.Option(None, "--pred", help="Score these predictions (as `newsprism quotes` prints) instead of extracting."),
-    save_pred: Path | None = typer.Option(None, "--save-pred", help="Also write the predictions made here."),
-    threshold: float = typer.Option(0.5, "--threshold", help="Minimum Jaccard of alphanumeric characters for a content match."),
-    as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+    paths: list[str] = typer.Argument(..., help="Article JSONL file(s) with the gold documents' texts.", show_default=False),
+    gold: Path = typer.Option(..., "--gold", metavar="FILE", help="Gold attributions JSONL (PolNeAR format)."),
+    pred: Path | None = typer.Option(None, "--pred", metavar="FILE", help="Score these predictions (as `newsprism quotes` prints) instead of extracting."),
+    save_pred: Path | None = typer.Option(None, "--save-pred", metavar="FILE", help="Also write the predictions made here."),
+    threshold: float = typer.Option(0.5, "--threshold", metavar="J", help="Minimum Jaccard of alphanumeric characters for a content match."),
+    fmt: Literal["text", "json"] = typer.Option("text", "--format", "-f", help="text or json (one object, as score_quotes.py --json)."),
+    as_json: bool = typer.Option(False, "--json", help="The same as --format json."),
     output: Path | None = OUTPUT_OPT,
     quiet: bool = QUIET_OPT,
 ) -> None:
@@ -28,42 +31,24 @@ def eval_quotes_command(
     annotator per document; speaker right when its span overlaps the gold
     source or its words are a run of the gold source's words.
     """
-    from newsprism.commands._common import jsonl
-    from newsprism.evaluation.quotes import format_report, score_quotes
+    from newsprism.evaluation.io import read_records
+    from newsprism.evaluation.quotes import format_report, raw_articles, score_quotes
+    from newsprism.pipeline import Pipeline
 
-    articles = [r for p in paths for r in _read(Path(p))]
+    articles = [r for p in paths for r in read_records(Path(p))]
     if not articles:
         raise InputError("no articles in the input")
-    gold_rows = list(_read(gold))
+    gold_rows = read_records(gold)
     if pred is not None:
-        predictions = list(_read(pred))
+        predictions = read_records(pred)
     else:
-        predictions = _predict(articles, {g["id"] for g in gold_rows}, quiet)
+        with observing(quiet) as observer:
+            predictions = Pipeline(observer=observer).quote_rows(raw_articles(articles, {g["id"] for g in gold_rows}))
         if save_pred is not None:
             write_output(jsonl(predictions), save_pred)
     result = score_quotes(articles, gold_rows, predictions, threshold)
-    write_output(json.dumps(result) if as_json else format_report(result), output)
-
-
-def _read(path: Path) -> list[dict]:
-    from newsprism.evaluation.io import read_jsonl
-
-    if not path.exists():
-        raise InputError(f"{path}: no such file")
-    rows = list(read_jsonl(path))
-    for n, r in enumerate(rows, 1):
-        if not isinstance(r, dict) or "id" not in r:
-            raise EvalError(f"{path}: record {n} has no id")
-    return rows
-
-
-def _predict(rows: list[dict], wanted: set[str], quiet: bool) -> list[dict]:
-    """Extract quotes from the raw article texts: gold offsets refer to them, unprepared."""
-    from newsprism.commands.quotes import quote_rows
-    from newsprism.model import Article
-
-    return quote_rows([Article(id=r["id"], text=r.get("text") or "") for r in rows if r["id"] in wanted], quiet)
+    write_output(json.dumps(result) if as_json or fmt == "json" else format_report(result), output)
 
 
 def register(app: typer.Typer, eval_app: typer.Typer) -> None:
-    eval_app.command("quotes")(eval_quotes_command)
+    eval_app.command("quotes", cls=Command)(eval_quotes_command)

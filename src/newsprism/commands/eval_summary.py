@@ -3,21 +3,23 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import typer
 
-from newsprism.commands._common import check_format, OUTPUT_OPT, PATHS_ARG, QUIET_OPT, STRICT_OPT, jsonl, progress, read_articles, write_output
+from newsprism.commands._common import jsonl, observing, write_output
+from newsprism.commands._options import OUTPUT_OPT, PATHS_ARG, QUIET_OPT, STRICT_OPT, Command
 from newsprism.errors import InputError
 
 
 def eval_summary_command(
     paths: list[str] = PATHS_ARG,
-    references: Path = typer.Option(..., "--references", help="Reference summaries JSONL: {\"story\", \"reference\"}."),
-    gold: Path = typer.Option(..., "--gold", help="Gold stories JSONL: {\"id\", \"story\"}."),
-    fmt: str = typer.Option("text", "--format", help="text or json."),
-    summaries: Path | None = typer.Option(None, "--summaries", help="Also write each story's summary and lead (JSONL)."),
+    references: Path = typer.Option(..., "--references", metavar="FILE", help="Reference summaries JSONL: {\"story\", \"reference\"}."),
+    gold: Path = typer.Option(..., "--gold", metavar="FILE", help="Gold stories JSONL: {\"id\", \"story\"}."),
+    fmt: Literal["text", "json"] = typer.Option("text", "--format", "-f", help="text or json."),
+    summaries: Path | None = typer.Option(None, "--summaries", metavar="FILE", help="Also write each story's summary and lead (JSONL)."),
     output: Path | None = OUTPUT_OPT,
     strict: bool = STRICT_OPT,
     quiet: bool = QUIET_OPT,
@@ -29,28 +31,26 @@ def eval_summary_command(
     """
     from newsprism.evaluation.io import read_jsonl
     from newsprism.evaluation.summary import format_report, group_by_story, score_stories
-    from newsprism.nlp import NLP
+    from newsprism.model import Article, to_jsonable
+    from newsprism.pipeline import Pipeline, Settings
 
-    check_format(fmt, ("text", "json"))
     for p in (references, gold):
         if not p.exists():
             raise InputError(f"{p}: no such file")
     refs = {str(r["story"]): r["reference"] for r in read_jsonl(references) if "story" in r and "reference" in r}
-    articles = read_articles(paths, strict=strict, quiet=quiet)
-    stories = group_by_story(articles, list(read_jsonl(gold)))
-    nlp = NLP()
+    with observing(quiet) as observer:
+        articles = Pipeline(Settings(strict=strict), observer=observer).read(paths, stdin=sys.stdin.buffer).articles
+        stories = group_by_story(articles, list(read_jsonl(gold)))
+        # Each gold story is briefed alone, as one story, without the framing the summary does not read.
+        pipeline = Pipeline(Settings(single_story=True, framing=False))
 
-    def summarize(arts: list) -> list[dict[str, Any]]:
-        from newsprism.model import to_jsonable
-        from newsprism.pipeline import Options, analyze
+        def summarize(arts: list[Article]) -> list[dict[str, Any]]:
+            return [to_jsonable(s) for b in pipeline.analyze(arts).briefs for s in b.summary]
 
-        result = analyze(arts, nlp=nlp, options=Options(single_story=True, framing=False))
-        nlp.forget(a.id for a in arts)
-        return [to_jsonable(s) for b in result.briefs for s in b.summary]
-
-    with progress(quiet) as bar:
-        task = bar.add_task("summarising", total=sum(1 for s in stories if s in refs))
-        report, results = score_stories(stories, refs, summarize, on_story=lambda: bar.advance(task))
+        total = sum(1 for s in stories if s in refs)
+        observer.start("summaries", total)
+        report, results = score_stories(stories, refs, summarize, on_story=lambda: observer.advance("summaries"))
+        observer.done("summaries")
     if summaries is not None:
         rows = [
             {"story": r.story, "articles": r.articles, "summary": r.summary, "lead": r.lead,
@@ -62,4 +62,4 @@ def eval_summary_command(
 
 
 def register(app: typer.Typer, eval_app: typer.Typer) -> None:
-    eval_app.command("summary")(eval_summary_command)
+    eval_app.command("summary", cls=Command)(eval_summary_command)

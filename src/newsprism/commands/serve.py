@@ -3,18 +3,13 @@
 from __future__ import annotations
 
 import ipaddress
+import sys
 
 import typer
 
-from newsprism.commands._common import (
-    PATHS_ARG,
-    QUIET_OPT,
-    STRICT_OPT,
-    err_console,
-    progress,
-    read_articles,
-)
-from newsprism.errors import InputError, MissingExtraError
+from newsprism.commands._common import err_console, observing
+from newsprism.commands._options import PATHS_ARG, QUIET_OPT, SINGLE_STORY_OPT, STRICT_OPT, Command
+from newsprism.errors import MissingExtraError
 
 
 def _is_loopback(host: str) -> bool:
@@ -28,26 +23,24 @@ def _is_loopback(host: str) -> bool:
 
 def serve_command(
     paths: list[str] = PATHS_ARG,
-    host: str = typer.Option("127.0.0.1", "--host", help="Address to bind; loopback by default (the app has no login)."),
-    port: int = typer.Option(8000, "--port", min=1, max=65535, help="Port to listen on."),
+    host: str = typer.Option("127.0.0.1", "--host", metavar="ADDRESS", help="Address to bind; loopback by default (the app has no login)."),
+    port: int = typer.Option(8000, "--port", min=1, max=65535, metavar="PORT", help="Port to listen on."),
     strict: bool = STRICT_OPT,
     quiet: bool = QUIET_OPT,
-    single_story: bool = typer.Option(False, "--single-story", help="Treat all inputs as one story."),
+    single_story: bool = SINGLE_STORY_OPT,
 ) -> None:
     """Analyse the inputs and serve the story list, briefs, articles and JSON API."""
     try:
         import uvicorn
     except ImportError as e:
         raise MissingExtraError("uvicorn", "serve", "newsprism serve") from e
-    from newsprism.pipeline import Options, analyze
+    from newsprism.pipeline import Pipeline, Settings
     from newsprism.serve import create_app
 
-    articles = read_articles(paths, strict=strict, quiet=quiet)
-    if not articles:
-        raise InputError("no readable articles in the input")
-    with progress(quiet) as bar:
-        task = bar.add_task("analysing stories", total=None)
-        result = analyze(articles, options=Options(single_story=single_story), on_story=lambda _b: bar.advance(task))
+    with observing(quiet) as observer:
+        result = Pipeline(Settings(single_story=single_story, strict=strict), observer=observer).run(
+            paths, stdin=sys.stdin.buffer
+        )
     if not _is_loopback(host):
         err_console.print(f"[yellow]warning:[/] serving on {host}: anyone who can reach it can read the corpus", markup=True)
     n = len(result.briefs)
@@ -56,4 +49,4 @@ def serve_command(
 
 
 def register(app: typer.Typer, eval_app: typer.Typer) -> None:
-    app.command("serve")(serve_command)
+    app.command("serve", cls=Command)(serve_command)

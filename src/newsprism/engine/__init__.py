@@ -133,7 +133,7 @@ class ProcessEngine:
 
 _DIED = (
     "a worker process stopped before its work was done (out of memory, or killed); "
-    "in-process work (--workers 0) does without workers"
+    "work in this one process (no workers) does without them"
 )
 
 

@@ -23,3 +23,12 @@ def read_jsonl(path: str | Path) -> Iterator[dict[str, Any]]:
                 yield json.loads(line)
             except json.JSONDecodeError as e:
                 raise EvalError(f"{path}:{n}: not JSON ({e.msg})") from e
+
+
+def read_records(path: Path) -> list[dict[str, Any]]:
+    """Rows of a JSONL file of documents or predictions, each of which must carry an id."""
+    rows = list(read_jsonl(path))
+    for n, r in enumerate(rows, 1):
+        if not isinstance(r, dict) or "id" not in r:
+            raise EvalError(f"{path}: record {n} has no id")
+    return rows

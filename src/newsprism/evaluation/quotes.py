@@ -35,6 +35,7 @@ from typing import Any
 
 from newsprism.errors import EvalError
 from newsprism.evaluation.io import read_jsonl
+from newsprism.model import Article
 
 # Gold cues of reported speech (verbs of saying, speech tags, a bare colon), for the
 # recall breakdown only. Kept identical to the reference scorer's list.
@@ -54,6 +55,11 @@ PRONOUNS = frozenset({"he", "she", "they", "i", "we", "you", "it", "who", "which
 # Double quotation marks that make a content "direct" (single quotes collide with apostrophes).
 _DQ = frozenset('"\u201c\u201d\u201e\u201f\u00ab\u00bb\u2033\uff02')
 _DROP = frozenset({"the", "a", "an", "mr", "mrs", "ms", "miss", "dr"})
+
+
+def raw_articles(rows: Iterable[dict[str, Any]], wanted: set[str]) -> list[Article]:
+    """The documents to extract from, as read: gold offsets refer to the raw texts, unprepared."""
+    return [Article(id=r["id"], text=r.get("text") or "") for r in rows if r["id"] in wanted]
 
 
 def has_double_quote(s: str) -> bool:

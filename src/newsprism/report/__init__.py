@@ -2,23 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
-from newsprism.model import Problem
-from newsprism.pipeline import Analysis
+from newsprism.model import Analysis
 
 FORMATS = ("md", "json", "html")
 
 
-def render(analysis: Analysis, fmt: str, problems: Sequence[Problem] = ()) -> str:
+def render(analysis: Analysis, fmt: str) -> str:
     if fmt == "md":
         from newsprism.report.markdown import render_markdown
 
-        return render_markdown(analysis, problems)
+        return render_markdown(analysis)
     if fmt == "json":
         from newsprism.report.jsonout import render_json
 
-        return render_json(analysis, problems)
+        return render_json(analysis)
     if fmt == "html":
         from newsprism.report.html import render_html
 

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from typing import Any
 
 from newsprism import __version__
-from newsprism.model import Article, Brief, Problem, Story, to_jsonable
-from newsprism.pipeline import Analysis
+from newsprism.model import Analysis, Article, Brief, Story, to_jsonable
 
 SCHEMA_VERSION = 1
 
@@ -53,15 +51,35 @@ def brief_to_dict(b: Brief) -> dict[str, Any]:
     }
 
 
-def analysis_to_dict(analysis: Analysis, problems: Sequence[Problem] = ()) -> dict[str, Any]:
+def analysis_to_dict(analysis: Analysis) -> dict[str, Any]:
     return {
         "version": SCHEMA_VERSION,
         "generator": f"newsprism {__version__}",
         "articles": [article_to_dict(a) for a in analysis.articles],
         "stories": [brief_to_dict(b) for b in analysis.briefs],
-        "skipped": [to_jsonable(p) for p in problems],
+        "skipped": [to_jsonable(p) for p in analysis.skipped],
     }
 
 
-def render_json(analysis: Analysis, problems: Sequence[Problem] = ()) -> str:
-    return json.dumps(analysis_to_dict(analysis, problems), ensure_ascii=False, indent=2)
+def render_json(analysis: Analysis) -> str:
+    return json.dumps(analysis_to_dict(analysis), ensure_ascii=False, indent=2)
+
+
+def grouping_row(a: Article) -> dict[str, Any]:
+    """An article as ``newsprism cluster`` prints it: its story and what it copies."""
+    return {"id": a.id, "story": a.story, "duplicate_of": a.duplicate_of, "syndicated_from": a.syndicated_from}
+
+
+def story_row(story: Story, by_id: dict[str, Article]) -> dict[str, Any]:
+    """A story as ``newsprism cluster --format json`` prints it: its head (as in
+    the brief), the names most of its articles share, and its copies, each
+    mapped to the article it copies. Only the articles in ``by_id`` (this
+    run's) are read."""
+    from newsprism.cluster.names import story_names
+
+    arts = [by_id[i] for i in story.articles if i in by_id]
+    return {
+        **story_head(story, by_id),
+        "names": story_names(arts),
+        "copies": {a.id: a.duplicate_of for a in arts if a.duplicate_of},
+    }

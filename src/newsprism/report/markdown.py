@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Any
 
 from newsprism.cluster.names import story_names
-from newsprism.model import Article, Brief, Problem, QuoteVariant, Story
-from newsprism.pipeline import Analysis
+from newsprism.model import Analysis, Article, Brief, QuoteVariant, Story
 from newsprism.quotes.output import statement
 from newsprism.report.html import short
 
@@ -279,7 +279,7 @@ def render_story_list(stories: Sequence[Story], articles: Sequence[Article]) -> 
     return "\n".join(out).rstrip() + "\n"
 
 
-def render_markdown(analysis: Analysis, problems: Sequence[Problem] = ()) -> str:
+def render_markdown(analysis: Analysis) -> str:
     n_out = _n_outlets(analysis.articles)
     out = [
         "# newsprism brief",
@@ -289,8 +289,24 @@ def render_markdown(analysis: Analysis, problems: Sequence[Problem] = ()) -> str
     ]
     for b in analysis.briefs:
         out += render_brief(b)
-    if problems:
+    if analysis.skipped:
         out += ["## Skipped inputs", ""]
-        out += [f"- `{p.where()}`: {_line(p.message)}" for p in problems]
+        out += [f"- `{p.where()}`: {_line(p.message)}" for p in analysis.skipped]
         out.append("")
     return "\n".join(out).rstrip() + "\n"
+
+
+def render_quote_list(rows: Sequence[dict[str, Any]], articles: Sequence[Article]) -> str:
+    """What ``newsprism quotes --format md`` prints: each article's quotes, speaker first."""
+    by_id = {a.id: a for a in articles}
+    out = []
+    for row in rows:
+        text = by_id[row["id"]].text
+        out += [f"## {row['id']}", ""]
+        for q in row["quotes"]:
+            spk = q["speaker"]
+            who = f"{spk['name']} ({spk['kind']})" if spk else "unknown speaker"
+            content = " ".join(text[q["content"]["start"] : q["content"]["end"]].split())
+            out.append(f"- **{who}** {'“' + content + '”' if q['direct'] else content}")
+        out.append("")
+    return "\n".join(out)

@@ -19,8 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from newsprism.errors import MissingExtraError
-from newsprism.model import Article, Brief
-from newsprism.pipeline import Analysis
+from newsprism.model import Analysis, Article, Brief
 
 if TYPE_CHECKING:
     from fastapi import FastAPI

@@ -1,0 +1,87 @@
+"""The options several commands share, and how ``--help`` shows them.
+
+Every command that takes one of these takes it from here, so a flag reads
+and behaves the same everywhere. The options that change what a run does
+become one ``pipeline.Settings`` in the command; the rest (format, output,
+quiet) only change how it is shown.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import typer
+from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
+
+PATHS_ARG = typer.Argument(..., help="Files, directories (read recursively), globs, or - for stdin.", show_default=False)
+STRICT_OPT = typer.Option(False, "--strict", help="Exit with code 3 if any input had to be skipped.")
+OUTPUT_OPT = typer.Option(None, "-o", "--output", metavar="FILE", help="Write here instead of standard output.")
+QUIET_OPT = typer.Option(False, "-q", "--quiet", help="No progress bar or summary on stderr.")
+EMBEDDER_OPT = typer.Option(
+    "tfidf", "--embedder", metavar="NAME",
+    help="Text representation: tfidf (fast, default), minilm or model2vec; minilm:DIR or model2vec:DIR loads a local model.",
+)
+WORKERS_OPT = typer.Option(
+    1,
+    "--workers",
+    min=0,
+    metavar="N",
+    help="Worker processes (0: none). With one, the term counts, the vectors and (with tfidf) the neighbour search "
+    "of each batch after the first run in a worker, a batch or two ahead, while this process finds the copies and groups; "
+    "used when there is more than one batch. "
+    "More than one is not used yet.",
+)
+STATE_OPT = typer.Option(
+    None, "--state", metavar="FILE",
+    help="Load copies and stories from this JSON file if it exists, add the inputs, save it back.",
+)
+SINGLE_STORY_OPT = typer.Option(False, "--single-story", help="Treat all inputs as one story.")
+
+
+# ------------------------------------------------------------------ help
+
+
+class _Flag(TyperOption):
+    """An option that takes no value: its help shows no type (typer would print ``--quiet <bool>``)."""
+
+    def display_type_rich(self, ctx: Any) -> str | None:
+        return None
+
+
+class _Argument(TyperArgument):
+    """A positional argument, shown by its name in capitals (``PATHS...``), with no type
+    (typer would print ``{paths}...`` and ``<list[str]>``)."""
+
+    @property
+    def display_name_raw(self) -> str:
+        return (self.metavar or self.name or "").upper()
+
+    def display_type_rich(self, ctx: Any) -> str | None:
+        return None
+
+    def _usage_display_name(self) -> str:
+        name = self.display_name_raw + ("..." if self.nargs != 1 else "")
+        return name if self.required else f"[{name}]"
+
+
+def _plain(params: list[Any]) -> list[Any]:
+    for p in params:
+        if type(p) is TyperOption and p.is_flag:
+            p.__class__ = _Flag
+        elif type(p) is TyperArgument:
+            p.__class__ = _Argument
+    return params
+
+
+class Command(TyperCommand):
+    """A command whose ``--help`` shows a flag as a flag and an argument by its name."""
+
+    def get_params(self, ctx: Any) -> list[Any]:
+        return _plain(super().get_params(ctx))
+
+
+class Group(TyperGroup):
+    """A group of commands whose ``--help`` shows a flag as a flag."""
+
+    def get_params(self, ctx: Any) -> list[Any]:
+        return _plain(super().get_params(ctx))
