@@ -143,11 +143,13 @@ def test_record_cap_stops_an_input_and_names_the_line(tmp_path: Path) -> None:
 
 
 def test_repeated_warnings_collapse_through_the_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from newsprism.commands._common import read_articles
+    from newsprism.commands._common import observing
+    from newsprism.pipeline import Pipeline
 
     path = tmp_path / "junk.jsonl"
     path.write_text("{oops}\n" * 5000 + json.dumps({"text": "the last good one"}) + "\n")
-    articles = read_articles([str(path), str(_good_dir(tmp_path))], strict=False, quiet=True)
+    with observing(quiet=True) as observer:  # what the commands show of a run
+        articles = Pipeline(observer=observer).read([str(path), str(_good_dir(tmp_path))]).articles
     assert len(articles) == 3
     err = capsys.readouterr().err.splitlines()
     warnings = [line for line in err if line.startswith("warning:")]
