@@ -135,17 +135,36 @@ def test_a_bug_is_one_line_and_exit_70(capsys: pytest.CaptureFixture[str], monke
     assert err.count("\n") == 1 and "Traceback" not in err
 
 
-@pytest.mark.parametrize(
-    "command",
-    [("read",), ("analyze",), ("cluster",), ("quotes",), ("serve",), ("eval", "cluster"), ("eval", "quotes"), ("eval", "summary")],
-)
+def _commands() -> list[tuple[str, ...]]:
+    import typer
+
+    from newsprism.cli import app
+
+    root = typer.main.get_command(app)
+    out: list[tuple[str, ...]] = []
+    for name, cmd in root.commands.items():  # type: ignore[attr-defined]
+        subs = getattr(cmd, "commands", None)
+        out += [(name, sub) for sub in subs] if subs else [(name,)]
+    return out
+
+
+def test_every_command_is_listed_for_the_help_test() -> None:
+    assert {"read", "analyze", "cluster", "quotes", "serve", "add", "eval"} <= {c[0] for c in _commands()}
+
+
+@pytest.mark.parametrize("command", _commands())
 def test_help_shows_flags_as_flags(capsys: pytest.CaptureFixture[str], command: tuple[str, ...]) -> None:
     code, out, _ = _main(capsys, *command, "--help")
     assert code == 0
-    for typed in ("<bool>", "<list[str]>", "{paths}", "<str>", "<path>", "<int>", "<float>"):
+    for typed in ("<bool>", "<list[str]>", "<str>", "<path>", "<int>", "<float>", "{paths}", "{sources}", "{story_id}", "{bench}"):
         assert typed not in out, f"{' '.join(command)} --help shows {typed}"
-    assert "--quiet" in out and "--help" in out
-    assert "PATHS..." in out
+    assert "--help" in out
+
+
+@pytest.mark.parametrize("command", [("read",), ("analyze",), ("cluster",), ("quotes",), ("serve",), ("add",), ("eval", "summary")])
+def test_help_names_the_paths_argument(capsys: pytest.CaptureFixture[str], command: tuple[str, ...]) -> None:
+    code, out, _ = _main(capsys, *command, "--help")
+    assert code == 0 and "PATHS..." in out and "--quiet" in out
 
 
 def test_root_help_shows_its_flags_as_flags(capsys: pytest.CaptureFixture[str]) -> None:

@@ -11,7 +11,7 @@ from conftest import ROOT
 from fixtures.brief.stories import shared_nlp
 from newsprism.ingest import iter_inputs
 from newsprism.model import Article, Problem
-from newsprism.pipeline import Options
+from newsprism.pipeline import Settings
 from newsprism.store import open_store
 from newsprism.updater import Updater
 
@@ -38,7 +38,7 @@ def store(store_target: str):  # type: ignore[no-untyped-def]
 
 
 def _updater(store, **kw):  # type: ignore[no-untyped-def]
-    return Updater(store, Options(framing=False), nlp=shared_nlp(), **kw)
+    return Updater(store, Settings(framing=False), nlp=shared_nlp(), **kw)
 
 
 def _partition(store) -> set[frozenset[str]]:  # type: ignore[no-untyped-def]

@@ -12,7 +12,7 @@ from fixtures.brief.stories import shared_nlp
 from newsprism.errors import InputError
 from newsprism.fetch import Fetcher, FetchSettings
 from newsprism.model import Problem
-from newsprism.pipeline import Options
+from newsprism.pipeline import Settings
 from newsprism.store import Store, open_store
 from newsprism.updater import Updater
 from newsprism.watch import Watcher, parse_every
@@ -29,7 +29,7 @@ def store(tmp_path: Path) -> Iterator[Store]:
 
 
 def _watcher(sources: list[str], store: Store, problems: list[Problem] | None = None) -> Watcher:
-    updater = Updater(store, Options(framing=False), nlp=shared_nlp())
+    updater = Updater(store, Settings(framing=False), nlp=shared_nlp())
     return Watcher(sources, store, updater, Fetcher(FAST), on_problem=None if problems is None else problems.append)
 
 

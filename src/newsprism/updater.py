@@ -1,6 +1,6 @@
 """Keeping a database up to date: the pipeline's stages over new articles only.
 
-``Updater(store, options).add(items)`` takes articles as read (and the
+``Updater(store, settings).add(items)`` takes articles as read (and the
 Problems met reading them) and runs, holding the store's one writer place:
 
 1. identity: an article whose content the store holds already is passed
@@ -46,7 +46,7 @@ if TYPE_CHECKING:
     from newsprism.cluster.clusterer import StoryClusterer
     from newsprism.dedup import CopyIndex
     from newsprism.nlp import NLP
-    from newsprism.pipeline import Options
+    from newsprism.pipeline import Briefer, Settings
 
 BATCH = 500  # articles per transaction
 BRIEFS_PER_TRANSACTION = 20
@@ -100,17 +100,18 @@ class Updater:
     def __init__(
         self,
         store: Store,
-        options: "Options | None" = None,
+        settings: "Settings | None" = None,
         *,
         nlp: "NLP | None" = None,
         batch_size: int = BATCH,
         progress: Progress | None = None,
     ) -> None:
-        from newsprism.pipeline import Options
+        from newsprism.pipeline import Briefer, Settings
 
         self.store = store
-        self.options = options or Options()
-        self._nlp = nlp
+        self.settings = settings or Settings()
+        # The pipeline's own per-story work (stages 5 to 11), so a stored brief is analyze's.
+        self.briefer: Briefer = Briefer(self.settings, nlp=nlp)
         self.batch_size = batch_size
         self.progress = progress or Progress()
         # The state as this updater last wrote it, with the store's generation then:
@@ -119,11 +120,7 @@ class Updater:
 
     @property
     def nlp(self) -> "NLP":
-        if self._nlp is None:
-            from newsprism.nlp import NLP
-
-            self._nlp = NLP()
-        return self._nlp
+        return self.briefer.nlp
 
     # ------------------------------------------------------------ add
 
@@ -289,13 +286,13 @@ class Updater:
             return self._state[1], self._state[2]
         self._state = None  # another process wrote: what is held here is out of date
         _generation, blob = self.store.state()
-        return load_state(blob, self.options.embedder, self.store.location)
+        return load_state(blob, self.briefer.embedder, self.store.location)
 
     # ------------------------------------------------------------ briefs
 
     def brief_stale(self, summary: AddSummary | None = None) -> int:
         """Brief every story whose brief is missing or stale; returns how many."""
-        from newsprism.pipeline import build_brief
+        from newsprism.pipeline import StoryWork
         from newsprism.report.jsonout import brief_to_dict
 
         stale = self.store.stale_stories()
@@ -312,7 +309,7 @@ class Updater:
             story = Story(id=sid, articles=[a.id for a in arts])
             record = self.store.story(sid)
             story.absorbed = list(record.absorbed) if record else []
-            brief = build_brief(story, {a.id: a for a in arts}, self.nlp, self.options)
+            brief = self.briefer(StoryWork(story, arts))
             done.append(StoredBrief(sid, now(), brief_to_dict(brief)))
             titles[sid] = story.title
             if self.progress.on_brief:

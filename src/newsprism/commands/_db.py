@@ -14,8 +14,8 @@ if TYPE_CHECKING:
     from newsprism.store import Store
     from newsprism.updater import Progress
 
-DB_OPT = typer.Option(..., "--db", help="The database: a SQLite file (created if missing) or a postgresql:// URL.")
-BATCH_OPT = typer.Option(500, "--batch", min=1, help="Articles per transaction: a kill loses at most one batch.")
+DB_OPT = typer.Option(..., "--db", metavar="FILE|URL", help="The database: a SQLite file (created if missing) or a postgresql:// URL.")
+BATCH_OPT = typer.Option(500, "--batch", min=1, metavar="N", help="Articles per transaction: a kill loses at most one batch.")
 
 
 @contextmanager

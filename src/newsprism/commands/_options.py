@@ -36,6 +36,7 @@ STATE_OPT = typer.Option(
     help="Load copies and stories from this JSON file if it exists, add the inputs, save it back.",
 )
 SINGLE_STORY_OPT = typer.Option(False, "--single-story", help="Treat all inputs as one story.")
+FRAMING_OPT = typer.Option(True, "--framing/--no-framing", help="Compare the outlets' wording in the briefs (on by default).")
 
 
 # ------------------------------------------------------------------ help

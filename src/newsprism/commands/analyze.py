@@ -11,6 +11,7 @@ import typer
 from newsprism.commands._common import err_console, observing, write_output
 from newsprism.commands._options import (
     EMBEDDER_OPT,
+    FRAMING_OPT,
     OUTPUT_OPT,
     PATHS_ARG,
     QUIET_OPT,
@@ -29,7 +30,7 @@ def analyze_command(
     strict: bool = STRICT_OPT,
     quiet: bool = QUIET_OPT,
     single_story: bool = SINGLE_STORY_OPT,
-    framing: bool = typer.Option(True, "--framing/--no-framing", help="Compare the outlets' wording (on by default)."),
+    framing: bool = FRAMING_OPT,
     embedder: str = EMBEDDER_OPT,
     state: Path | None = STATE_OPT,
     workers: int = WORKERS_OPT,

@@ -4,28 +4,27 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Literal
 
 import typer
 
-from newsprism.commands._common import OUTPUT_OPT, check_format, err_console, write_output
+from newsprism.commands._common import err_console, write_output
 from newsprism.commands._db import DB_OPT, opened
+from newsprism.commands._options import OUTPUT_OPT, Command
 from newsprism.errors import InputError
-
-FORMATS = ("md", "json", "html")
 
 
 def brief_command(
-    story_id: str = typer.Argument(..., help="The story's id (an id it absorbed leads to it too)."),
+    story_id: str = typer.Argument(..., help="The story's id (an id it absorbed leads to it too).", show_default=False),
     db: str = DB_OPT,
-    fmt: str = typer.Option("md", "--format", "-f", help="md, json or html."),
-    since: str | None = typer.Option(None, "--since", help="Also say what is new in the story since this ISO 8601 date or time."),
+    fmt: Literal["md", "json", "html"] = typer.Option("md", "--format", "-f", help="md, json or html."),
+    since: str | None = typer.Option(None, "--since", metavar="TIME", help="Also say what is new in the story since this ISO 8601 date or time."),
     output: Path | None = OUTPUT_OPT,
 ) -> None:
     """Print a story's latest brief."""
     from newsprism.store import normalize_time
     from newsprism.store.codec import brief_from_dict
 
-    check_format(fmt, FORMATS)
     with opened(db, create=False) as store:
         record = store.story(story_id)
         stored = store.brief(story_id)
@@ -69,4 +68,4 @@ def brief_command(
 
 
 def register(app: typer.Typer, eval_app: typer.Typer) -> None:
-    app.command("brief")(brief_command)
+    app.command("brief", cls=Command)(brief_command)

@@ -6,23 +6,21 @@ import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, Literal, TextIO
 
 import typer
 
-from newsprism.commands._common import OUTPUT_OPT, check_format, err_console
+from newsprism.commands._common import err_console
 from newsprism.commands._db import DB_OPT, opened
-
-FORMATS = ("jsonl",)
+from newsprism.commands._options import OUTPUT_OPT, Command
 
 
 def export_command(
     db: str = DB_OPT,
-    fmt: str = typer.Option("jsonl", "--format", "-f", help="jsonl: one object a line, its \"type\" article, story or brief."),
+    fmt: Literal["jsonl"] = typer.Option("jsonl", "--format", "-f", help="jsonl: one object a line, its \"type\" article, story or brief."),
     output: Path | None = OUTPUT_OPT,
 ) -> None:
     """Export everything a database holds: articles (as in analyze's JSON), stories with their times, and briefs."""
-    check_format(fmt, FORMATS)
     with opened(db, create=False) as store:
         if output is None:
             n = _write(store, sys.stdout)
@@ -57,4 +55,4 @@ def _rows(store: Any) -> Iterator[dict[str, Any]]:
 
 
 def register(app: typer.Typer, eval_app: typer.Typer) -> None:
-    app.command("export")(export_command)
+    app.command("export", cls=Command)(export_command)

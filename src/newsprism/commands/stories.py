@@ -4,25 +4,24 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Literal
 
 import typer
 
-from newsprism.commands._common import OUTPUT_OPT, check_format, write_output
+from newsprism.commands._common import write_output
 from newsprism.commands._db import DB_OPT, opened
-
-FORMATS = ("jsonl", "md")
+from newsprism.commands._options import OUTPUT_OPT, Command
 
 
 def stories_command(
     db: str = DB_OPT,
-    since: str | None = typer.Option(None, "--since", help="Only stories updated at or after this ISO 8601 date or time (UTC unless it says)."),
-    query: str | None = typer.Option(None, "--query", help="Only stories with an article whose title or text has all these words (full-text index)."),
-    limit: int | None = typer.Option(None, "--limit", min=1, help="At most this many stories."),
-    fmt: str = typer.Option("jsonl", "--format", "-f", help="jsonl (one story a line) or md (a table)."),
+    since: str | None = typer.Option(None, "--since", metavar="TIME", help="Only stories updated at or after this ISO 8601 date or time (UTC unless it says)."),
+    query: str | None = typer.Option(None, "--query", metavar="WORDS", help="Only stories with an article whose title or text has all these words (full-text index)."),
+    limit: int | None = typer.Option(None, "--limit", min=1, metavar="N", help="At most this many stories."),
+    fmt: Literal["jsonl", "md"] = typer.Option("jsonl", "--format", "-f", help="jsonl (one story a line) or md (a table)."),
     output: Path | None = OUTPUT_OPT,
 ) -> None:
     """List the stories of a database, latest activity first."""
-    check_format(fmt, FORMATS)
     with opened(db, create=False) as store:
         stories = store.stories(since=since, query=query, limit=limit)
     if fmt == "jsonl":
@@ -39,4 +38,4 @@ def stories_command(
 
 
 def register(app: typer.Typer, eval_app: typer.Typer) -> None:
-    app.command("stories")(stories_command)
+    app.command("stories", cls=Command)(stories_command)

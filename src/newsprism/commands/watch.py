@@ -4,38 +4,37 @@ from __future__ import annotations
 
 import typer
 
-from newsprism.commands._common import QUIET_OPT, err_console, warn_problem
+from newsprism.commands._common import err_console, warn_problem
 from newsprism.commands._db import BATCH_OPT, DB_OPT, opened
-from newsprism.commands.cluster import EMBEDDER_OPT
+from newsprism.commands._options import EMBEDDER_OPT, FRAMING_OPT, QUIET_OPT, Command
 
 
 def watch_command(
-    sources: list[str] = typer.Argument(..., help="Folders (new or changed files), RSS/Atom feed URLs, article URLs."),
+    sources: list[str] = typer.Argument(..., help="Folders (new or changed files), RSS/Atom feed URLs, article URLs.", show_default=False),
     db: str = DB_OPT,
-    every: str = typer.Option("10m", "--every", help="Time between two rounds of polling: 30s, 10m, 1h ..."),
+    every: str = typer.Option("10m", "--every", metavar="TIME", help="Time between two rounds of polling: 30s, 10m, 1h ..."),
     once: bool = typer.Option(False, "--once", help="Poll every source once, add what is new, and stop."),
-    max_pages: int = typer.Option(50, "--max-pages", min=0, help="Pages fetched per feed and round (the newest entries first)."),
-    timeout: float = typer.Option(60.0, "--timeout", min=1, help="Seconds a whole response may take."),
-    max_mb: float = typer.Option(10.0, "--max-mb", min=0.1, help="Largest response read, in MB (decompressed)."),
-    delay: float = typer.Option(1.0, "--delay", min=0.0, help="Seconds between two requests to one host (a robots.txt Crawl-delay may ask for more)."),
+    max_pages: int = typer.Option(50, "--max-pages", min=0, metavar="N", help="Pages fetched per feed and round (the newest entries first)."),
+    timeout: float = typer.Option(60.0, "--timeout", min=1, metavar="SECONDS", help="Seconds a whole response may take."),
+    max_mb: float = typer.Option(10.0, "--max-mb", min=0.1, metavar="MB", help="Largest response read, in MB (decompressed)."),
+    delay: float = typer.Option(1.0, "--delay", min=0.0, metavar="SECONDS", help="Seconds between two requests to one host (a robots.txt Crawl-delay may ask for more)."),
     embedder: str = EMBEDDER_OPT,
-    no_framing: bool = typer.Option(False, "--no-framing", help="Skip the framing comparison in the briefs."),
+    framing: bool = FRAMING_OPT,
     batch: int = BATCH_OPT,
     quiet: bool = QUIET_OPT,
 ) -> None:
     """Poll sources and add what is new to a database, every --every, until Ctrl+C (or --once)."""
-    from newsprism.cluster.stream import make_embedder
     from newsprism.fetch import Fetcher, FetchSettings
-    from newsprism.pipeline import Options
+    from newsprism.pipeline import Settings
     from newsprism.updater import Progress, Updater
     from newsprism.watch import Watcher, parse_every
 
     seconds = parse_every(every)
-    settings = FetchSettings(deadline=timeout, max_bytes=int(max_mb * 1_000_000), per_host=delay)
-    options = Options(embedder=make_embedder(embedder), framing=not no_framing)
+    fetching = FetchSettings(deadline=timeout, max_bytes=int(max_mb * 1_000_000), per_host=delay)
+    settings = Settings(embedder=embedder, framing=framing)
     waiting = Progress(on_wait=lambda msg: err_console.print(f"[yellow]waiting:[/] {msg}", markup=True, highlight=False))
-    with opened(db) as store, Fetcher(settings) as fetcher:
-        updater = Updater(store, options, batch_size=batch, progress=waiting)
+    with opened(db) as store, Fetcher(fetching) as fetcher:
+        updater = Updater(store, settings, batch_size=batch, progress=waiting)
         watcher = Watcher(sources, store, updater, fetcher, max_pages=max_pages, on_problem=warn_problem)
         if not quiet and not once:
             err_console.print(f"watching {len(watcher.sources)} source(s) every {every} into {store.location} (Ctrl+C to stop)", highlight=False)
@@ -46,4 +45,4 @@ def watch_command(
 
 
 def register(app: typer.Typer, eval_app: typer.Typer) -> None:
-    app.command("watch")(watch_command)
+    app.command("watch", cls=Command)(watch_command)
