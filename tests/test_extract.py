@@ -335,7 +335,8 @@ def test_wire_story_fixture():
 def test_wire_dateline_on_a_newspaper_is_syndication():
     a = prep("Stocks fall\n\nLONDON, May 3 (Reuters) - Shares fell on Friday. Bonds rose.", outlet="Tamsin Herald")
     assert a.syndicated_from == "Reuters"
-    assert a.text[a.inferred["syndicated_from"].start : a.inferred["syndicated_from"].end] == "Reuters"
+    # The evidence is the whole mark the agency printed, not only its name.
+    assert a.text[a.inferred["syndicated_from"].start : a.inferred["syndicated_from"].end] == "LONDON, May 3 (Reuters) -"
 
 
 # ---------------------------------------------------------------- syndication notes

@@ -44,12 +44,12 @@ _TIME = re.compile(
         (?:\s*\(?(?-i:(?P<tz>[A-Z]{1,4}))\)?(?!\w))?""",
     re.X | re.I,
 )
-_WEEKDAY = r"(?:Mon|Tues?|Wed(?:nes)?|Thu(?:rs?)?|Fri|Sat(?:ur)?|Sun)(?:day)?\.?"
+WEEKDAY = r"(?:Mon|Tues?|Wed(?:nes)?|Thu(?:rs?)?|Fri|Sat(?:ur)?|Sun)(?:day)?\.?"
 _DATE_LABEL = (
     r"(?:(?:first|originally|last)\s+)?(?:published|updated|posted|modified|created|date|dated)(?:\s+(?:on|at))?"
 )
 # What may surround a date on a line that is only a date (a dateline paragraph).
-_DATE_NOISE = re.compile(rf"(?:{_DATE_LABEL}|{_WEEKDAY}|\bat\b|\bon\b|[\s,|·•/:()\-–—])+", re.I)
+_DATE_NOISE = re.compile(rf"(?:{_DATE_LABEL}|{WEEKDAY}|\bat\b|\bon\b|[\s,|·•/:()\-–—])+", re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,7 +144,7 @@ _BY = re.compile(
     r"^[\s*_•·\-–—]*(?:(?:Written|Words|Story|Text|Reported|Reporting|Report|Analysis|Opinion|Commentary|Review"
     r"|Interview|Posted|Compiled)\s+by|By|BY|by)\b[:\s]\s*"
 )
-_ROLE_WORDS = frozenset(
+ROLE_WORDS = frozenset(
     """reporter correspondent writer editor staff contributor columnist chief journalist producer analyst
     intern desk bureau senior special political diplomatic foreign national deputy managing associate
     agencies agency wires contributing freelance photographer""".split()
@@ -161,8 +161,6 @@ _WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday"
 _MONTH_NAMES = frozenset(
     "january february march april may june july august september october november december".split()
 )
-# Short forms of dates that are no one's name ("Nov", "Thu"); "Jan" and "May" are names too.
-_DATE_ABBREVIATIONS = frozenset("feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thur thurs fri sat sun".split())
 # Accounts a CMS signs pages with when no person is named.
 _HANDLES = frozenset(
     "admin administrator webmaster editor editors staff team guest anonymous unknown user redaktion redazione"
@@ -184,7 +182,7 @@ def looks_like_person(name: str) -> bool:
     tokens = name.split()
     if not 2 <= len(tokens) <= 5 or len(name) > 50:
         return False
-    if any(t.lower().strip(".,") in _ORG_WORDS or _ROLE_WORDS.intersection(t.lower().split("-")) for t in tokens):
+    if any(t.lower().strip(".,") in _ORG_WORDS or ROLE_WORDS.intersection(t.lower().split("-")) for t in tokens):
         return False
     if canonical_outlet(name):
         return False
@@ -208,7 +206,7 @@ def _single_name(piece: str) -> bool:
         and _is_name_token(piece)
         and not piece.isupper()
         and "admin" not in low
-        and low.rstrip(".") not in _HANDLES | _WEEKDAYS | _MONTH_NAMES | _DATE_ABBREVIATIONS | _ROLE_WORDS | _ORG_WORDS
+        and low not in _HANDLES | _WEEKDAYS | _MONTH_NAMES | ROLE_WORDS | _ORG_WORDS
         and canonical_outlet(piece) is None
     )
 
@@ -232,7 +230,7 @@ def _wire_in_role(piece: str) -> str | None:
 
 def _is_role(piece: str) -> bool:
     words = piece.lower().replace("-", " ").split()
-    return 0 < len(words) <= 6 and any(w.strip(".,") in _ROLE_WORDS for w in words)
+    return 0 < len(words) <= 6 and any(w.strip(".,") in ROLE_WORDS for w in words)
 
 
 def _looks_like_org(piece: str) -> bool:
@@ -447,30 +445,26 @@ def parse_copyright(text: str) -> Found | None:
     return _source(text, len(text) - len(text.lstrip()) + m.start("src"))
 
 
-_SIGNOFF = re.compile(r"^[\s(\[]*(?:(?:--|[–—-])\s*)?(?P<src>[A-Za-z][\w.&'’ -]{0,40}?)[\s.)\]]*$")
-
-
-def parse_wire_signoff(text: str) -> Found | None:
-    """A closing line that is a news agency's name alone: "— AFP", "(Reuters)", "-- dpa".
-
-    Only agencies we know: a lone "— Staff" or "(Editing)" names no source."""
-    m = _SIGNOFF.match(text)
-    if m is None:
-        return None
-    known = canonical_outlet(m["src"])
-    if known is None or not is_wire(known[0]):
-        return None
-    return Found(m["src"], m.start("src"), m.end("src"))
-
-
 # ---------------------------------------------------------------- wire datelines
 
+# The pieces of a dateline, shared with the agency marks (``newsprism.extract.agencies``):
+# a place ("WASHINGTON", "Mexico City", "LONDON/NEW YORK") and region (", Iowa", " [India]"),
+# a date (", Nov. 19", " 5 Jan", ", January 5.", ", Jul 13, 2009 / 02:00 pm") and a
+# dash of any kind (EFE prints ".-", ANI ":", TASS ".").
+_PLACE_NAME = r"[A-ZÀ-Þ][\w.'’-]{0,30}+(?:[ \t]+[A-ZÀ-Þ][\w.'’-]{0,30}+){0,3}"
+DATELINE_PLACE = rf"{_PLACE_NAME}(?:/{_PLACE_NAME}){{0,3}}"  # Reuters joins places: "LONDON/NEW YORK"
+DATELINE_REGION = r",[ \t]*[A-Z][\w.'’-]{0,30}+(?:[ \t]+[A-Z][\w.'’-]{0,30}+){0,2}|[ \t]*\[[A-Z][\w .'’-]{0,30}\]"
+DATELINE_DATE = (
+    rf"[ \t]*[,.]?[ \t]*(?:{MONTH}[ \t]+\d{{1,2}}|\d{{1,2}}(?:st|nd|rd|th)?[ \t]+{MONTH})(?:,?[ \t]+\d{{4}})?\.?"
+    r"(?:[ \t]*/[ \t]*\d{1,2}[:.]\d{2}[ \t]*(?:[AaPp]\.?[Mm]\.?)?)?"
+)
+DASHES = r"[ \t]*(?:\.?[ \t]*(?:--?|[‐‑‒–—―−]{1,2})|:|\.)"
+
 _WIRE_DATELINE = re.compile(
-    rf"""^(?P<place>[A-Z][A-Z.'’-]+(?:\s+[A-Z][A-Z.'’-]+){{0,3}})
-        (?P<region>,\s*[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){{0,2}})?
-        (?P<date>,\s*{MONTH}\s+\d{{1,2}}(?:,?\s+\d{{4}})?)?
-        \s*(?:\((?P<wire>[A-Za-z][\w.&' -]{{1,40}})\))?
-        \s*(?P<dash>--|[-–—:])\s+""",
+    rf"""^(?P<place>{DATELINE_PLACE})(?P<region>{DATELINE_REGION})?
+        (?P<date>{DATELINE_DATE})?
+        [ \t]*(?:\((?P<wire>[A-Za-z][\w.&'/ -]{{1,40}})\))?
+        (?P<dash>{DASHES})[ \t]+(?=[\"“‘'(]?[A-Z0-9À-Þ])""",
     re.X,
 )
 
@@ -488,11 +482,14 @@ def parse_wire_dateline(text: str) -> WireDateline | None:
     m = _WIRE_DATELINE.match(text)
     if m is None or sum(c.isalpha() for c in m["place"]) < 3:
         return None
+    # Without an agency's bracket only a capitalised place is a dateline ("TEHRAN, Iran —", not "Meanwhile —").
+    if not m["wire"] and not m["place"].isupper():
+        return None
     wire = None
     if m["wire"] and canonical_outlet(m["wire"]):
         wire = Found(m["wire"], m.start("wire"), m.end("wire"))
     # A lone capitalised word and a hyphen is too weak ("NATO - the alliance").
-    if not (wire or m["region"] or m["date"] or m["dash"] in ("—", "–", "--")):
+    if not (wire or m["region"] or m["date"] or m["dash"].strip() in ("—", "–", "--")):
         return None
     if m["wire"] and not wire:
         return None

@@ -52,6 +52,20 @@ sputnik | Sputnik | outlet | Sputnik News;Sputnik | sputniknews.com;sputnikglobe
 wafa | WAFA | wire | WAFA | wafa.ps;english.wafa.ps |
 conversation | The Conversation | wire | The Conversation | theconversation.com |
 kff | KFF Health News | wire | KFF Health News;Kaiser Health News | kffhealthnews.org;khn.org |
+pa | PA Media | wire | PA Media;Press Association | pamediagroup.com;pa.media |
+cna | Central News Agency | wire | Central News Agency;Focus Taiwan | focustaiwan.tw;cna.com.tw |
+catholicnewsagency | Catholic News Agency | wire | Catholic News Agency | catholicnewsagency.com |
+bernama | Bernama | wire | Bernama | bernama.com |
+antara | Antara | wire | Antara News Agency;Antara News | antaranews.com |
+kuna | Kuwait News Agency | wire | Kuwait News Agency | kuna.net.kw |
+wam | Emirates News Agency | wire | Emirates News Agency | wam.ae |
+qna | Qatar News Agency | wire | Qatar News Agency | qna.org.qa |
+mena | Middle East News Agency | wire | Middle East News Agency | mena.org.eg |
+app | Associated Press of Pakistan | wire | Associated Press of Pakistan | app.com.pk |
+bss | Bangladesh Sangbad Sangstha | wire | Bangladesh Sangbad Sangstha | bssnews.net |
+prensalatina | Prensa Latina | wire | Prensa Latina | prensa-latina.cu;plenglish.com |
+cp | The Canadian Press | wire | Canadian Press | thecanadianpress.com |
+aap | Australian Associated Press | wire | Australian Associated Press | aap.com.au |
 nytimes | The New York Times | outlet | New York Times;NYT;N.Y. Times;NY Times;nytimes.com | nytimes.com;nyti.ms | Times
 wsj | The Wall Street Journal | outlet | Wall Street Journal;WSJ;wsj.com | wsj.com | Journal
 wapo | The Washington Post | outlet | Washington Post;WaPo;washingtonpost.com | washingtonpost.com | Post
@@ -309,7 +323,7 @@ def outlet_identity(name_or_host_or_url: str) -> tuple[str, str]:
 # ---------------------------------------------------------------- running text
 
 
-def _trie_regex(words: Iterable[str]) -> str:
+def trie_regex(words: Iterable[str]) -> str:
     """A regex matching any of ``words``, factored as a character trie (longest first)."""
     trie: dict = {}
     for w in words:
@@ -390,8 +404,8 @@ def _matcher(extra: frozenset[tuple[str, str, str]]) -> _Matcher:
         full.setdefault(bare, oid)
         if last:
             short.setdefault(last, set()).add(oid)
-    names = _trie_regex(full)
-    shorts = _trie_regex(short)
+    names = trie_regex(full)
+    shorts = trie_regex(short)
     # The first-character lookahead lets the regex engine skip most positions cheaply.
     first = "[" + re.escape("".join(sorted({a[0] for a in full} | {"T", "t"}))) + "]"
     # Group 1: a full name, optionally preceded by "the". Group 2: "the" + a short form.

@@ -13,7 +13,8 @@ import re
 from dataclasses import dataclass
 
 from newsprism.extract import metadata as md
-from newsprism.extract.outlets import canonical_outlet, host_of, is_wire, outlet_identity
+from newsprism.extract.agencies import AgencyMark, find_agency_marks
+from newsprism.extract.outlets import canonical_outlet, host_of, is_wire, outlet_identity, outlet_info
 from newsprism.extract.segment import split_paragraphs, split_sentences
 from newsprism.model import Article, Paragraph, ParagraphKind, Sentence, Span
 
@@ -110,6 +111,21 @@ def _set_syndication(a: Article, name: str, start: int, end: int) -> None:
     _infer(a, "syndicated_from", display if canonical_outlet(name) else name, start, end)
 
 
+def _apply_agency(a: Article, marks: list[AgencyMark]) -> None:
+    """The agency whose marks the text carries: the host stays the outlet, the agency is
+    ``syndicated_from``; with no host known, the agency is the outlet (its own story)."""
+    if not marks:
+        return
+    mark = marks[0]
+    info = outlet_info(mark.agency)
+    display = info.display if info else mark.agency
+    if not a.outlet:
+        a.outlet_id = mark.agency
+        _infer(a, "outlet", display, mark.start, mark.end)
+    else:
+        _set_syndication(a, display, mark.start, mark.end)
+
+
 # ---------------------------------------------------------------- layout
 
 
@@ -119,17 +135,24 @@ def _words(text: str) -> int:
 
 def _classify(a: Article, paras: list[_Para]) -> None:
     text = a.text
-    first_meta = _header(a, paras)
+    spans = [(p.start, p.end) for p in paras]
+    host = a.outlet_id
+    marks = find_agency_marks(text, spans, host=host)
+    first_meta = _header(a, paras, marks)
     _title_and_deck(a, paras, first_meta)
-    _wire_dateline(a, paras)
-    _notes(a, paras)
+    _wire_dateline(a, paras, marks)
+    _notes(a, paras, marks)
     _crossheads(text, paras)
     _outlet_from_url_fallback(a)
+    if a.outlet_id != host:  # the text named the host: its own name is no agency mark
+        marks = find_agency_marks(text, spans, host=a.outlet_id)
+    _apply_agency(a, marks)
 
 
-def _header(a: Article, paras: list[_Para]) -> int | None:
+def _header(a: Article, paras: list[_Para], marks: list[AgencyMark]) -> int | None:
     """Bylines and dateline paragraphs near the top; index of the first one."""
     first_meta = None
+    agency_bylines = {m.start for m in marks if m.kind == "byline"}
     for i, p in enumerate(paras[:HEADER_PARAS]):
         line = a.text[p.start : p.end]
         if _words(line) > 20:
@@ -142,27 +165,32 @@ def _header(a: Article, paras: list[_Para]) -> int | None:
             _apply_byline(a, byline, p.start)
         else:
             dateline = md.parse_dateline(line)
-            if dateline is None:
+            if dateline is not None:
+                p.kind = "dateline"
+                date = dateline.date
+                _infer(a, "published", date.value, p.start + date.start, p.start + date.end)
+                if dateline.source and not _is_agency(dateline.source.value):
+                    src = dateline.source
+                    _set_syndication(a, src.value, p.start + src.start, p.start + src.end)
+            elif p.start in agency_bylines:
+                p.kind = "byline"  # an agency's name alone on a line of the header
+            else:
                 continue
-            p.kind = "dateline"
-            date = dateline.date
-            _infer(a, "published", date.value, p.start + date.start, p.start + date.end)
-            if dateline.source:
-                src = dateline.source
-                _set_syndication(a, src.value, p.start + src.start, p.start + src.end)
         first_meta = i if first_meta is None else first_meta
     return first_meta
+
+
+def _is_agency(name: str) -> bool:
+    """Agencies are told by their marks (``agencies``), not by the layout parsers here."""
+    known = canonical_outlet(name)
+    return known is not None and is_wire(known[0])
 
 
 def _apply_byline(a: Article, b: md.Byline, offset: int) -> None:
     if b.names:
         _infer(a, "byline", [n.value for n in b.names], offset + b.names[0].start, offset + b.names[-1].end)
-    if b.org:
-        known = canonical_outlet(b.org.value)
-        if known and is_wire(known[0]) and a.outlet and known[0] != a.outlet_id:
-            _set_syndication(a, b.org.value, offset + b.org.start, offset + b.org.end)
-        else:
-            _set_outlet(a, b.org.value, offset + b.org.start, offset + b.org.end)
+    if b.org and not _is_agency(b.org.value):
+        _set_outlet(a, b.org.value, offset + b.org.start, offset + b.org.end)
     if b.date:
         _infer(a, "published", b.date.value, offset + b.date.start, offset + b.date.end)
 
@@ -205,32 +233,43 @@ def _title_and_deck(a: Article, paras: list[_Para], first_meta: int | None) -> N
         p1.kind = "subtitle"
 
 
-def _wire_dateline(a: Article, paras: list[_Para]) -> None:
+def _wire_dateline(a: Article, paras: list[_Para], marks: list[AgencyMark]) -> None:
     """ "LONDON, May 3 (AP) — ..." opens the lede: split it off as a dateline paragraph."""
-    hit = _find_wire_dateline(a.text, paras)
+    hit = _find_wire_dateline(a.text, paras, marks)
     if hit is None:
         return
-    i, found = hit
+    i, end, found = hit
     p = paras[i]
     # What comes before the lede's dateline is a deck or pull quote, not story text.
     for q in paras[:i]:
         if q.kind == "body" and _words(a.text[q.start : q.end]) <= SUBTITLE_MAX_WORDS:
             q.kind = "subtitle"
-    paras[i : i + 1] = [_Para(p.start, p.start + found.end, "dateline"), _Para(p.start + found.end, p.end)]
+    paras[i : i + 1] = [_Para(p.start, end, "dateline"), _Para(end, p.end)]
     _trim_para(a.text, paras[i])
+    if found is None:
+        return
     a.inferred.setdefault("dateline", Span(p.start + found.place.start, p.start + found.place.end))
-    if found.wire:
-        _set_syndication(a, found.wire.value, p.start + found.wire.start, p.start + found.wire.end)
     if found.date:
         _infer(a, "published", found.date.value, p.start + found.date.start, p.start + found.date.end)
 
 
-def _find_wire_dateline(text: str, paras: list[_Para]) -> tuple[int, md.WireDateline] | None:
+def _find_wire_dateline(
+    text: str, paras: list[_Para], marks: list[AgencyMark]
+) -> tuple[int, int, md.WireDateline | None] | None:
+    """(paragraph index, where the story starts, the parsed place and date if any) of the lede's dateline."""
+    agency = {m.start: m.end for m in marks if m.kind == "dateline"}
     for i, p in enumerate(paras[:HEADER_PARAS]):
-        if p.kind == "body":
-            found = md.parse_wire_dateline(text[p.start : p.end])
-            if found is not None and found.end < p.end - p.start:
-                return i, found
+        if p.kind != "body":
+            continue
+        found = md.parse_wire_dateline(text[p.start : p.end])
+        end = p.start + found.end if found is not None else agency.get(p.start)
+        if end is None:
+            continue
+        end = max(end, agency.get(p.start, end))
+        while end < p.end and text[end].isspace():
+            end += 1
+        if end < p.end:
+            return i, end, found
     return None
 
 
@@ -239,9 +278,13 @@ def _trim_para(text: str, p: _Para) -> None:
         p.end -= 1
 
 
-def _notes(a: Article, paras: list[_Para]) -> None:
+_CLOSING_MARKS = frozenset({"closing", "copyright", "signoff"})
+
+
+def _notes(a: Article, paras: list[_Para], marks: list[AgencyMark]) -> None:
     n = len(paras)
     candidates = sorted(set(range(min(3, n))) | set(range(max(0, n - FOOTER_PARAS), n)))
+    closing = [m for m in marks if m.kind in _CLOSING_MARKS]
     for i in reversed(candidates):  # reversed: splitting a paragraph shifts later indices
         p = paras[i]
         if p.kind not in ("body", "subtitle"):
@@ -255,24 +298,29 @@ def _notes(a: Article, paras: list[_Para]) -> None:
             _set_syndication(a, hit.value, p.start + hit.start, p.start + hit.end)
             _mark_note(a.text, paras, i, p.start + cut)
             continue
+        mark = next((m for m in closing if p.start <= m.start < p.end), None)
+        if mark is not None:
+            _mark_note(a.text, paras, i, mark.start)  # an agency's credit, copyright or sign-off
+            if md.is_boilerplate(a.text[mark.start : p.end]):
+                _credits(a, a.text[mark.start : p.end], mark.start)
+            continue
         if _words(line) > NOTE_MAX_WORDS:
             continue
         copyright_ = md.parse_copyright(line)
         if copyright_:
             p.kind = "note"
             s, e = p.start + copyright_.start, p.start + copyright_.end
-            if is_wire(outlet_identity(copyright_.value)[0]):
-                _set_syndication(a, copyright_.value, s, e)
-            elif not a.outlet:
+            if not a.outlet and not _is_agency(copyright_.value):
                 _set_outlet(a, copyright_.value, s, e)
-        elif (signoff := md.parse_wire_signoff(line)) is not None:
-            p.kind = "note"
-            _set_syndication(a, signoff.value, p.start + signoff.start, p.start + signoff.end)
         elif md.is_boilerplate(line):
             p.kind = "note"
-            credits = md.parse_credits(line)
-            if credits:
-                _infer(a, "byline", [c.value for c in credits], p.start + credits[0].start, p.start + credits[-1].end)
+            _credits(a, line, p.start)
+
+
+def _credits(a: Article, line: str, offset: int) -> None:
+    credits = md.parse_credits(line)
+    if credits:
+        _infer(a, "byline", [c.value for c in credits], offset + credits[0].start, offset + credits[-1].end)
 
 
 def _note_start(line: str, hit_start: int) -> int | None:
