@@ -249,6 +249,15 @@ def test_an_outlet_is_never_syndicated_from_itself(tmp_path: Path) -> None:
     assert (a.outlet, a.syndicated_from) == ("Tamsin Science", None)
 
 
+def test_a_site_known_only_by_its_address_is_not_syndicated_from_itself(tmp_path: Path) -> None:
+    body = (
+        f"<article><h1>{HEADLINE}</h1>" + "".join(f"<p>{p}</p>" for p in P)
+        + "<p>This article was originally published on Tamsin Science.</p></article>"
+    )
+    a = read_page(tmp_path, page(head=meta("og:url", "https://www.tamsinscience.example/pilots"), body=body))
+    assert a.syndicated_from is None
+
+
 def test_the_logo_names_a_site_that_gives_no_site_name(tmp_path: Path) -> None:
     body = '<header><a href="/"><img src="/img/t1.png" alt="Tamsin Bay Chronicle"></a></header>' + page().split("<body>")[1].split("</body>")[0]
     assert read_page(tmp_path, page(body=body)).outlet == "Tamsin Bay Chronicle"

@@ -106,8 +106,10 @@ def _set_outlet(a: Article, name: str, start: int, end: int) -> None:
 
 def _set_syndication(a: Article, name: str, start: int, end: int) -> None:
     oid, display = outlet_identity(name)
-    if oid == a.outlet_id:
-        return  # an outlet's own copyright or dateline is not syndication
+    if oid == a.outlet_id or (a.url and host_of(a.url) and outlet_identity(a.url)[0] == oid):
+        # An outlet's own copyright, dateline or "first published on" note is not syndication,
+        # also before its name is known from anything but its address.
+        return
     _infer(a, "syndicated_from", display if canonical_outlet(name) else name, start, end)
 
 
