@@ -161,6 +161,8 @@ _WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday"
 _MONTH_NAMES = frozenset(
     "january february march april may june july august september october november december".split()
 )
+# Short forms of dates that are no one's name ("Nov", "Thu"); "Jan" and "May" are names too.
+_DATE_ABBREVIATIONS = frozenset("feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thur thurs fri sat sun".split())
 # Accounts a CMS signs pages with when no person is named.
 _HANDLES = frozenset(
     "admin administrator webmaster editor editors staff team guest anonymous unknown user redaktion redazione"
@@ -206,7 +208,7 @@ def _single_name(piece: str) -> bool:
         and _is_name_token(piece)
         and not piece.isupper()
         and "admin" not in low
-        and low not in _HANDLES | _WEEKDAYS | _MONTH_NAMES | ROLE_WORDS | _ORG_WORDS
+        and low.rstrip(".") not in _HANDLES | _WEEKDAYS | _MONTH_NAMES | _DATE_ABBREVIATIONS | ROLE_WORDS | _ORG_WORDS
         and canonical_outlet(piece) is None
     )
 

@@ -33,12 +33,6 @@ _LINE_BREAK = "\x00"  # a <br>, until _emit reads it as a space or, doubled, as 
 _PARAGRAPH_BREAK = re.compile(_LINE_BREAK + r"\s*" + _LINE_BREAK + r"[\s" + _LINE_BREAK + "]*")
 # Fewer letters than this in precision mode is a scrap worth a second, recall-mode read.
 SCRAP_CHARS = 250
-_DATE_PARAMS = {
-    "original_date": True,
-    # Dates printed in the body are the extract stage's business, not page metadata.
-    "extensive_search": False,
-    "outputformat": "%Y-%m-%dT%H:%M:%S%z",
-}
 
 
 def read(src: Source, max_bytes: int) -> Iterator[Article | Problem]:
@@ -62,8 +56,8 @@ def page_article(page: str, *, key: str, ref: SourceRef, url: str | None = None,
             raise Skip("boilerplate", "only cookie, subscription or reprint notices found in the page, no article", ref.line)
     if not paragraphs:
         raise Skip("no-body", "no article text found in the page", ref.line)
-    canonical = one_line(doc.url)
-    facts = page_facts(tree, doc, url=url or canonical, fetched=fetched, body=paragraphs[:3])
+    facts = page_facts(tree, url=url, fetched=fetched, body=paragraphs[:3])
+    canonical = facts.url
     extra: dict[str, Any] = {PAGE_EVIDENCE: facts.evidence}
     if url and canonical and canonical != url:
         extra["canonical_url"] = canonical
@@ -99,13 +93,12 @@ def _extract(tree: Any, url: str | None, *, favor: str) -> Any:
     return _trafilatura().bare_extraction(
         tree,
         url=url,
-        with_metadata=True,
+        with_metadata=False,  # pagemeta reads the page's own; trafilatura's is asked for only when needed
         favor_precision=favor == "precision",
         favor_recall=favor == "recall",
         include_comments=False,
         include_images=False,
         include_links=False,
-        date_extraction_params=_DATE_PARAMS,
     )
 
 

@@ -42,7 +42,16 @@ PUBLISHED_KEYS = (
     "pubdate", "publishdate", "publish-date", "dc.date.issued", "dcterms.created", "parsely-pub-date",
     "sailthru.date", "date",
 )  # fmt: skip
-AUTHOR_KEYS = ("author", "article:author", "sailthru.author", "parsely-author", "dc.creator", "byl")
+DATE_SEARCH = {
+    "original_date": True,
+    # Dates printed in the body are the extract stage's business, not page metadata.
+    "extensive_search": False,
+    "outputformat": "%Y-%m-%dT%H:%M:%S%z",
+}
+AUTHOR_KEYS = (
+    "author", "article:author", "authors", "byl", "citation_author", "creator", "dc.creator", "dc:creator",
+    "dcterms.creator", "parsely-author", "sailthru.author", "shareaholic:article_author_name",
+)  # fmt: skip
 ARTICLE_TYPES = frozenset(
     """Article NewsArticle BlogPosting ReportageNewsArticle AnalysisNewsArticle OpinionNewsArticle
     BackgroundNewsArticle ReviewNewsArticle AskPublicNewsArticle SatiricalArticle Report TechArticle
@@ -52,8 +61,6 @@ _SEPARATORS = re.compile(r"\s+(?:[|–—\-·•:»]|::)\s+")
 _LOGO_WORDS = re.compile(r"[\s_-]*\b(?:logo|logotype|header|footer|print|image|img|icon|svg|png|jpg)\b[\s_-]*", re.I)
 _URLISH = re.compile(r"^(?:https?:|www\.)|/", re.I)
 _JUNK_OUTLET = re.compile(r"©|\bcopyright\b|\ball rights\b|^\W*\d{4}\b", re.I)
-_SKIP_TAGS = ("script", "style", "noscript", "template", "svg", "head")
-_H1_MARK = "\ue000"  # a private-use character, never in a page, marks where each <h1> starts
 
 
 @dataclass
@@ -63,25 +70,64 @@ class PageFacts:
     published: str | None = None
     outlet: str | None = None
     syndicated_from: str | None = None
+    url: str | None = None  # the page's own (canonical) address
     evidence: dict[str, str] = field(default_factory=dict)  # field -> where in the page it was read
 
 
-def page_facts(tree: Any, doc: Any, *, url: str | None, fetched: str | None, body: list[str]) -> PageFacts:
-    """The page's metadata. ``tree`` is the parsed page (changed here: scripts go),
-    ``doc`` trafilatura's document, ``body`` the article's first paragraphs."""
+def page_facts(tree: Any, *, url: str | None, fetched: str | None, body: list[str]) -> PageFacts:
+    """The page's metadata. ``tree`` is the parsed page (left as it is), ``body`` the
+    article's first paragraphs (to find where the story starts in the page)."""
     meta = _meta_tags(tree)
     ld = list(_json_ld(tree))
     article = [o for o in ld if _types(o) & ARTICLE_TYPES] or [o for o in ld if any(t.endswith("WebPage") for t in _types(o))]
-    facts = PageFacts()
-    host = host_of(url or "") or host_of(one_line(doc.url) or "")
+    facts = PageFacts(url=_canonical(tree, meta))
+    host = host_of(url or "") or host_of(facts.url or "")
+    doc = _Searches(tree, url or facts.url)  # htmldate reads a date in the address too
     _outlet(facts, meta, article, ld, doc, tree, host)
-    sites = [n for n in (facts.outlet, facts.syndicated_from, one_line(doc.sitename)) if n]
+    sites = [n for n in (facts.outlet, facts.syndicated_from, *meta.get("og:site_name", [])) if n]
     if host:
         sites.append(readable_host_name(host))
     _title(facts, meta, article, doc, tree, body, sites)
-    _byline(facts, meta, article, doc, sites)
+    _byline(facts, meta, article, ld, doc, sites)
     _published(facts, meta, article, doc, tree, fetched)
     return facts
+
+
+class _Searches:
+    """trafilatura's and htmldate's searches of the page itself, each run only when the
+    page's marked-up metadata leave its field empty (htmldate's is the slow one)."""
+
+    def __init__(self, tree: Any, url: str | None):
+        self._tree, self._url = tree, url
+
+    def title(self) -> str | None:
+        from trafilatura.metadata import extract_title
+
+        return one_line(extract_title(self._tree))
+
+    def author(self) -> str | None:
+        from trafilatura.metadata import extract_author
+
+        return one_line(extract_author(self._tree))
+
+    def sitename(self) -> str | None:
+        from trafilatura.metadata import extract_sitename
+
+        return one_line(extract_sitename(self._tree))
+
+    def date(self) -> str | None:
+        from htmldate import find_date
+
+        value = iso_date(find_date(self._tree, url=self._url, **DATE_SEARCH))
+        return value[:10] if value and value.endswith("T00:00:00") else value  # htmldate pads a day with midnight
+
+
+def _canonical(tree: Any, meta: dict[str, list[str]]) -> str | None:
+    for link in tree.iter("link"):
+        if "canonical" in (link.get("rel") or "").lower().split() and host_of(link.get("href") or ""):
+            return one_line(link.get("href"))
+    url = (meta.get("og:url") or [None])[0]
+    return url if url and host_of(url) else None
 
 
 # ---------------------------------------------------------------- sources
@@ -175,16 +221,19 @@ def _logo_alt(tree: Any, host: str | None) -> str | None:
 
 def _outlet(
     facts: PageFacts, meta: dict[str, list[str]], article: list[dict[str, Any]], ld: list[dict[str, Any]],
-    doc: Any, tree: Any, host: str | None,
+    doc: _Searches, tree: Any, host: str | None,
 ) -> None:
     publishers = [p.get("name") if isinstance(p, dict) else p for p in _ld_values(article or ld, "publisher")]
     candidates: list[tuple[str | None, str]] = [(v, "og:site_name") for v in meta.get("og:site_name", [])]
     candidates += [(p, "json-ld publisher") for p in publishers if isinstance(p, str)]
-    sitename = one_line(doc.sitename)
-    if sitename and not (host and host_of(sitename) == host):  # trafilatura's fallback to the host name
-        candidates.append((sitename, "site name"))
-    candidates.append((_logo_alt(tree, host), "logo"))
     cleaned = [(name, source) for raw, source in candidates if (name := _clean_outlet(raw))]
+    plain = [n for n, _ in cleaned if not _is_wire_elsewhere(n, host)]
+    if not plain or host_of(plain[0]):
+        sitename = doc.sitename()
+        if sitename and not (host and host_of(sitename) == host):  # trafilatura's fallback to the host name
+            candidates.append((sitename, "site name"))
+        candidates.append((_logo_alt(tree, host), "logo"))
+        cleaned = [(name, source) for raw, source in candidates if (name := _clean_outlet(raw))]
     for i, (name, source) in enumerate(cleaned):
         if host_of(name):
             # "Spokesman.com": the same brand written out ("The Spokesman-Review") reads better.
@@ -192,13 +241,18 @@ def _outlet(
             spelled = [(n, s) for n, s in cleaned[i + 1 :] if not host_of(n) and label and _norm(n).replace(" ", "").removeprefix("the").startswith(label)]
             if spelled:
                 name, source = spelled[0]
-        known = canonical_outlet(name)
-        if known and is_wire(known[0]) and not (host and canonical_outlet(host) == known):
+        if _is_wire_elsewhere(name, host):
             # An agency's copy on another site: the site stays the outlet.
             if facts.syndicated_from is None:
-                facts.syndicated_from, facts.evidence["syndicated_from"] = known[1], source
+                facts.syndicated_from, facts.evidence["syndicated_from"] = (canonical_outlet(name) or (name, name))[1], source
         elif facts.outlet is None:
             facts.outlet, facts.evidence["outlet"] = name, source
+
+
+def _is_wire_elsewhere(name: str, host: str | None) -> bool:
+    """A news agency named on a site that is not the agency's own."""
+    known = canonical_outlet(name)
+    return bool(known and is_wire(known[0]) and not (host and canonical_outlet(host) == known))
 
 
 # ---------------------------------------------------------------- headline
@@ -239,43 +293,53 @@ def _strip_site(title: str, sites: list[str]) -> str:
     return title
 
 
-def _visible_text_with_h1s(tree: Any) -> tuple[str, list[tuple[int, str, bool]]]:
-    """The page's text with whitespace collapsed, and each <h1> in it: (offset, text, marked headline)."""
-    for el in list(tree.iter(*_SKIP_TAGS)):
-        if el.getparent() is not None:
-            el.drop_tree()
-    headings: list[tuple[str, bool]] = []
-    for h in tree.iter("h1"):
-        text = " ".join("".join(h.itertext()).split())
-        if text:
-            headings.append((text, "headline" in (h.get("itemprop") or "").split()))
-            h.text = f"{_H1_MARK}{len(headings) - 1}{_H1_MARK}" + (h.text or "")
-    raw = " ".join("".join(tree.itertext()).split())
-    out: list[str] = []
-    found: list[tuple[int, str, bool]] = []
-    pos = 0
-    for i, piece in enumerate(raw.split(_H1_MARK)):
-        if i % 2 == 1:
-            found.append((pos, *headings[int(piece)]))
-        else:
-            out.append(piece)
-            pos += len(piece)
-    return "".join(out), found
+_HIDDEN = "ancestor::script or ancestor::style or ancestor::noscript or ancestor::template or ancestor::head"
+
+
+def _story_start(tree: Any, body: list[str]) -> tuple[Any, dict[Any, int]] | None:
+    """The first element, in page order, whose own text begins one of the story's opening paragraphs.
+
+    A probe of a paragraph's first words, or (when it opens with a bold dateline or a
+    link, which splits the text) of words from its middle, is looked for in the
+    page's visible text nodes; scripts are left out (JSON-LD repeats the story).
+    """
+    order: dict[Any, int] | None = None
+    best: tuple[int, Any] | None = None
+    for para in body[:3]:
+        text = " ".join(para.split())
+        for probe in (text[:24], text[len(text) // 2 : len(text) // 2 + 24]):
+            if len(probe) < 12 or '"' in probe and "'" in probe:
+                continue
+            quote = "'" if '"' in probe else '"'
+            nodes = tree.xpath(f"//body//text()[contains(normalize-space(.), {quote}{probe.strip()}{quote})][not({_HIDDEN})]")
+            if not nodes:
+                continue
+            order = order if order is not None else {el: i for i, el in enumerate(tree.iter())}
+            el = nodes[0].getparent()
+            i = order.get(el, len(order))
+            if best is None or i < best[0]:
+                best = (i, el)
+            break
+    if best is None or order is None:
+        return None
+    return best[1], order
 
 
 def _headline_h1(tree: Any, body: list[str], sites: list[str]) -> str | None:
     """The last visible <h1> before the article text starts, unless it is the site's name."""
-    text, h1s = _visible_text_with_h1s(tree)
+    h1s = tree.xpath(f"//h1[not({_HIDDEN})]")
     if not h1s:
         return None
-    start = -1
-    for para in body[:3]:
-        probe = " ".join(para.split())[:40]
-        if len(probe) >= 12 and (start := text.find(probe)) >= 0:
-            break
-    if start < 0:
+    found = _story_start(tree, body)
+    if found is None:
         return None
-    before = [(h, marked) for pos, h, marked in h1s if pos <= start]
+    start, order = found
+    limit = order.get(start, len(order))
+    before = []
+    for h in h1s:
+        text = " ".join("".join(h.itertext()).split())
+        if text and order.get(h, limit + 1) < limit or (text and h is start):
+            before.append((text, "headline" in (h.get("itemprop") or "").split()))
     if not before:
         return None
     # schema.org's headline mark beats position (an in-article "More on ..." box can sit between).
@@ -287,7 +351,7 @@ def _headline_h1(tree: Any, body: list[str], sites: list[str]) -> str | None:
 
 
 def _title(
-    facts: PageFacts, meta: dict[str, list[str]], article: list[dict[str, Any]], doc: Any, tree: Any,
+    facts: PageFacts, meta: dict[str, list[str]], article: list[dict[str, Any]], doc: _Searches, tree: Any,
     body: list[str], sites: list[str],
 ) -> None:
     heading = _headline_h1(tree, body, sites)
@@ -297,8 +361,9 @@ def _title(
     candidates: list[tuple[Any, str]] = [(v, "og:title") for v in meta.get("og:title", [])]
     candidates += [(h, "json-ld headline") for h in _ld_values(article, "headline")]
     candidates += [(v, "twitter:title") for v in meta.get("twitter:title", [])]
-    candidates.append((doc.title, "title"))
-    for raw, source in candidates:
+    for raw, source in [*candidates, (None, "title")]:
+        if source == "title":
+            raw = doc.title()  # trafilatura's: <title>, then headings
         title = one_line(raw)
         if title and not _is_site_name(title, sites):
             facts.title, facts.evidence["title"] = _strip_site(title, sites), source
@@ -308,10 +373,13 @@ def _title(
 # ---------------------------------------------------------------- byline
 
 
-def _person_names(value: Any) -> list[str]:
-    """Names of the people in a JSON-LD author value (Organization authors are not people)."""
+def _person_names(value: Any, by_id: dict[str, dict[str, Any]]) -> list[str]:
+    """Names of the people in a JSON-LD author value (Organization authors are not people);
+    a reference ({"@id": ...}, as Yoast's graphs give) is looked up in the page's objects."""
     out: list[str] = []
     for item in value if isinstance(value, list) else [value]:
+        if isinstance(item, dict) and "name" not in item and isinstance(item.get("@id"), str):
+            item = by_id.get(item["@id"], item)
         if isinstance(item, dict):
             if _types(item) & {"Organization", "NewsMediaOrganization", "Corporation"}:
                 continue
@@ -321,12 +389,23 @@ def _person_names(value: Any) -> list[str]:
     return out
 
 
-def _byline(facts: PageFacts, meta: dict[str, list[str]], article: list[dict[str, Any]], doc: Any, sites: list[str]) -> None:
-    candidates: list[tuple[list[str], str]] = [(_person_names(a), "json-ld author") for a in _ld_values(article, "author")]
+def _byline(
+    facts: PageFacts, meta: dict[str, list[str]], article: list[dict[str, Any]], ld: list[dict[str, Any]], doc: _Searches,
+    sites: list[str],
+) -> None:
+    by_id = {o["@id"]: o for o in ld if isinstance(o.get("@id"), str)}
+    candidates: list[tuple[list[str], str]] = [(_person_names(a, by_id), "json-ld author") for a in _ld_values(article, "author")]
     for key in AUTHOR_KEYS:
-        candidates += [(names(v), key) for v in meta.get(key, []) if not host_of(v)]  # article:author is often a URL
-    candidates.append((names(doc.author), "author"))
-    for raw, source in candidates:
+        # article:author is often a URL
+        candidates += [(names(v), "meta " + key if key == "author" else key) for v in meta.get(key, []) if not host_of(v)]
+    # An author field naming an agency or a desk says who wrote it; one holding the site's
+    # name or a CMS account ("gto", "admin") is a placeholder, and the page is searched.
+    stated = any(not _placeholder(v, sites) for raw, _ in candidates for v in raw)
+    for raw, source in [*candidates, ([], "byline element")]:
+        if source == "byline element":
+            if stated:
+                return
+            raw = names(doc.author())  # trafilatura's search of the page for a byline
         people: list[str] = []
         for value in raw:
             parsed = parse_author_field(value)
@@ -341,6 +420,12 @@ def _byline(facts: PageFacts, meta: dict[str, list[str]], article: list[dict[str
         if people:
             facts.byline, facts.evidence["byline"] = _dedupe_case(people), source
             return
+
+
+def _placeholder(value: str, sites: list[str]) -> bool:
+    word = value.strip()
+    one_word = " " not in word
+    return _is_site_name(word, sites) or _in_site_name(word, sites) or (one_word and (word.islower() or "admin" in word.lower()))
 
 
 def _in_site_name(name: str, sites: list[str]) -> bool:
@@ -385,7 +470,9 @@ def _zoned(value: str, tree_times: list[str]) -> str:
     return value
 
 
-def _published(facts: PageFacts, meta: dict[str, list[str]], article: list[dict[str, Any]], doc: Any, tree: Any, fetched: str | None) -> None:
+def _published(
+    facts: PageFacts, meta: dict[str, list[str]], article: list[dict[str, Any]], doc: _Searches, tree: Any, fetched: str | None
+) -> None:
     latest = datetime.now(UTC) + timedelta(days=1)
     fetch = iso_date(fetched)
     if fetch and _plausible(fetch, latest):
@@ -399,13 +486,11 @@ def _published(facts: PageFacts, meta: dict[str, list[str]], article: list[dict[
         candidates += [(v, key) for v in meta.get(key, [])]
     for key in ("datePublished", "dateCreated"):
         candidates += [(v, f"json-ld {key}") for v in _ld_values(article, key)]
-    htmldate = iso_date(doc.date)
-    if htmldate and htmldate.endswith("T00:00:00"):
-        htmldate = htmldate[:10]  # htmldate pads a bare day with midnight
-    candidates.append((htmldate, "htmldate"))
     times = [t for t in (iso_date(el.get("datetime")) for el in tree.iter("time")) if t]
     times += [t for t in (iso_date(v) for v, _ in candidates) if t]
-    for raw, source in candidates:
+    for raw, source in [*candidates, (None, "htmldate")]:
+        if source == "htmldate":
+            raw = doc.date()
         value = iso_date(raw)
         if value and _plausible(value, latest):
             facts.published, facts.evidence["published"] = _zoned(value, times), source
