@@ -1,4 +1,4 @@
-"""`newsprism serve`: analyse the inputs, then browse the briefs in a local web app."""
+"""`newsprism serve`: browse the briefs in a local web app: of inputs analysed once, or of a database as it grows."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import sys
 import typer
 
 from newsprism.commands._common import err_console, observing
-from newsprism.commands._options import PATHS_ARG, QUIET_OPT, SINGLE_STORY_OPT, STRICT_OPT, Command
+from newsprism.commands._options import QUIET_OPT, SINGLE_STORY_OPT, STRICT_OPT, Command
 from newsprism.errors import MissingExtraError
 
 
@@ -22,30 +22,64 @@ def _is_loopback(host: str) -> bool:
 
 
 def serve_command(
-    paths: list[str] = PATHS_ARG,
+    paths: list[str] | None = typer.Argument(
+        None, help="Files, directories (read recursively), globs, or - for stdin: analysed once, then served.", show_default=False
+    ),
+    db: str | None = typer.Option(
+        None, "--db", metavar="FILE|URL", help="Serve this database (a SQLite file or a postgresql:// URL) as it grows, instead of PATHs."
+    ),
     host: str = typer.Option("127.0.0.1", "--host", metavar="ADDRESS", help="Address to bind; loopback by default (the app has no login)."),
     port: int = typer.Option(8000, "--port", min=1, max=65535, metavar="PORT", help="Port to listen on."),
     strict: bool = STRICT_OPT,
     quiet: bool = QUIET_OPT,
     single_story: bool = SINGLE_STORY_OPT,
 ) -> None:
-    """Analyse the inputs and serve the story list, briefs, articles and JSON API."""
+    """Serve the story list, briefs, articles and JSON API: of the inputs, analysed once, or of a database as it grows."""
     try:
         import uvicorn
     except ImportError as e:
         raise MissingExtraError("uvicorn", "serve", "newsprism serve") from e
+    if bool(paths) == bool(db):
+        raise typer.BadParameter("give PATHs to analyse, or --db to serve a database (not both)")
+    if db is not None:
+        _serve_db(db, host, port, quiet)
+        return
     from newsprism.pipeline import Pipeline, Settings
     from newsprism.serve import create_app
 
     with observing(quiet) as observer:
         result = Pipeline(Settings(single_story=single_story, strict=strict), observer=observer).run(
-            paths, stdin=sys.stdin.buffer
+            paths or [], stdin=sys.stdin.buffer
         )
-    if not _is_loopback(host):
-        err_console.print(f"[yellow]warning:[/] serving on {host}: anyone who can reach it can read the corpus", markup=True)
+    _warn_if_open(host)
     n = len(result.briefs)
     err_console.print(f"{n} {'story' if n == 1 else 'stories'} at http://{host}:{port}/  (Ctrl+C to stop)", highlight=False)
     uvicorn.run(create_app(result), host=host, port=port, log_level="warning" if quiet else "info")
+
+
+def _serve_db(db: str, host: str, port: int, quiet: bool) -> None:
+    import uvicorn
+
+    from newsprism.serve import create_app
+    from newsprism.serve.stored import StoredCorpus
+    from newsprism.store import open_store
+
+    store = open_store(db, create=False)
+    try:
+        _warn_if_open(host)
+        err_console.print(
+            f"{store.count_stories():,} stories from {store.count_articles():,} articles in {store.location}, "
+            f"served as they grow at http://{host}:{port}/  (Ctrl+C to stop)",
+            highlight=False,
+        )
+        uvicorn.run(create_app(StoredCorpus(store)), host=host, port=port, log_level="warning" if quiet else "info")
+    finally:
+        store.close()
+
+
+def _warn_if_open(host: str) -> None:
+    if not _is_loopback(host):
+        err_console.print(f"[yellow]warning:[/] serving on {host}: anyone who can reach it can read the corpus", markup=True)
 
 
 def register(app: typer.Typer, eval_app: typer.Typer) -> None:

@@ -16,20 +16,21 @@ JSON API (also described by ``/openapi.json``), the same dicts as
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
-from newsprism.errors import MissingExtraError
+from newsprism.errors import MissingExtraError, NewsprismError
 from newsprism.model import Analysis, Article, Brief
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
 
-__all__ = ["CSP", "create_app"]
+__all__ = ["CSP", "Corpus", "MemoryCorpus", "create_app"]
 
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
+PAGE = 50  # stories on one page of the list
 SECURITY_HEADERS = {
     "Content-Security-Policy": CSP,
     "X-Content-Type-Options": "nosniff",
@@ -39,11 +40,36 @@ SECURITY_HEADERS = {
 }
 
 
+class Corpus(Protocol):
+    """What the app reads: an analysis held in memory (``MemoryCorpus``) or a
+    database read at every request (``serve.stored.StoredCorpus``), so a
+    database's new stories show without a restart."""
+
+    def rows(self, q: str, limit: int | None = None, offset: int = 0) -> tuple[list[dict[str, Any]], int]:
+        """Story rows (``story_row``) matching ``q`` (all when empty), and how many match."""
+        ...
+
+    def totals(self) -> tuple[int, int]:
+        """Stories and articles held."""
+        ...
+
+    def brief(self, story_id: str) -> Brief | None: ...
+    def article(self, article_id: str) -> Article | None: ...
+    def briefs_of(self, article_id: str) -> list[Brief]: ...
+    def analysis(self) -> dict[str, Any] | None:
+        """The whole report, as ``analyze --format json`` prints it; None when too large to send whole."""
+        ...
+
+    def news(self, story_id: str, since: str) -> dict[str, Any] | None:
+        """What is new in a story since ``since`` (articles added, moves, merges); None if not known."""
+        ...
+
+
 @dataclass
-class Corpus:
+class MemoryCorpus:
     """Lookups over one analysis, built once when the app starts."""
 
-    analysis: Analysis
+    result: Analysis
     briefs: dict[str, Brief]
     articles: dict[str, Article]
     story_of: dict[str, list[Brief]]
@@ -51,7 +77,7 @@ class Corpus:
     haystacks: list[tuple[Brief, str]]
 
     @classmethod
-    def of(cls, analysis: Analysis) -> Corpus:
+    def of(cls, analysis: Analysis) -> MemoryCorpus:
         story_of: dict[str, list[Brief]] = {}
         for b in analysis.briefs:
             for a in b.articles:
@@ -65,8 +91,33 @@ class Corpus:
         """Stories whose title, or an article's title, outlet or text, contains ``q`` (any case)."""
         q = q.strip().casefold()
         if not q:
-            return list(self.analysis.briefs)
+            return list(self.result.briefs)
         return [b for b, text in self.haystacks if q in text]
+
+    def rows(self, q: str, limit: int | None = None, offset: int = 0) -> tuple[list[dict[str, Any]], int]:
+        found = self.search(q)
+        end = None if limit is None else offset + limit
+        return [story_row(b) for b in found[offset:end]], len(found)
+
+    def totals(self) -> tuple[int, int]:
+        return len(self.briefs), len(self.articles)
+
+    def brief(self, story_id: str) -> Brief | None:
+        return self.briefs.get(story_id)
+
+    def article(self, article_id: str) -> Article | None:
+        return self.articles.get(article_id)
+
+    def briefs_of(self, article_id: str) -> list[Brief]:
+        return self.story_of.get(article_id, [])
+
+    def analysis(self) -> dict[str, Any] | None:
+        from newsprism.report.jsonout import analysis_to_dict
+
+        return analysis_to_dict(self.result)
+
+    def news(self, story_id: str, since: str) -> dict[str, Any] | None:
+        return None
 
 
 def _haystack(b: Brief) -> str:
@@ -128,8 +179,9 @@ def article_evidence(article: Article, briefs: list[Brief]) -> list[dict[str, An
     return rows
 
 
-def create_app(analysis: Analysis) -> FastAPI:
-    """A FastAPI app over an analysed corpus. Bind it to loopback: it has no authentication."""
+def create_app(source: Analysis | Corpus) -> FastAPI:
+    """A FastAPI app over an analysis, or a ``Corpus`` (a database: ``serve.stored``).
+    Bind it to loopback: it has no authentication."""
     try:
         from fastapi import FastAPI, HTTPException, Query, Request
         from fastapi.responses import (
@@ -141,13 +193,9 @@ def create_app(analysis: Analysis) -> FastAPI:
     except ImportError as e:
         raise MissingExtraError("fastapi", "serve", "The web app") from e
     from newsprism.report.html import AppLinks, brief_view, render_page, static_text
-    from newsprism.report.jsonout import (
-        analysis_to_dict,
-        article_to_dict,
-        brief_to_dict,
-    )
+    from newsprism.report.jsonout import article_to_dict, brief_to_dict
 
-    corpus = Corpus.of(analysis)
+    corpus: Corpus = MemoryCorpus.of(source) if isinstance(source, Analysis) else source
     links = AppLinks()
     app = FastAPI(
         title="newsprism",
@@ -175,13 +223,13 @@ def create_app(analysis: Analysis) -> FastAPI:
         return HTMLResponse(render_page(template, inline=False, links=links, **context), status_code=status)
 
     def brief_or_404(story_id: str) -> Brief:
-        b = corpus.briefs.get(story_id)
+        b = corpus.brief(story_id)
         if b is None:
             raise HTTPException(404, f"no story {story_id!r}")
         return b
 
     def article_or_404(article_id: str) -> Article:
-        a = corpus.articles.get(article_id)
+        a = corpus.article(article_id)
         if a is None:
             raise HTTPException(404, f"no article {article_id!r}")
         return a
@@ -193,21 +241,26 @@ def create_app(analysis: Analysis) -> FastAPI:
         return page("app_error.html", status=exc.status_code, title="Not found", message=str(exc.detail))
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def index(q: str = "") -> HTMLResponse:
-        rows = [story_row(b) for b in corpus.search(q)]
-        return page("app_index.html", title="newsprism stories", stories=rows, q=q, total=len(corpus.briefs),
-                    n_articles=len(corpus.articles))
+    def index(q: str = "", page_no: int = Query(1, alias="page", ge=1)) -> HTMLResponse:
+        rows, matched = corpus.rows(q, PAGE, (page_no - 1) * PAGE)
+        total, n_articles = corpus.totals()
+        return page("app_index.html", title="newsprism stories", stories=rows, q=q, total=total, matched=matched,
+                    n_articles=n_articles, page_no=page_no, pages=max(1, -(-matched // PAGE)))
 
     @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
-    def story(story_id: str) -> HTMLResponse:
+    def story(story_id: str, since: str | None = None) -> HTMLResponse:
         v = brief_view(brief_or_404(story_id))
-        return page("app_story.html", title=v["title"], v=v)
+        try:
+            news = corpus.news(v["id"], since) if since else None
+        except NewsprismError as e:
+            raise HTTPException(400, str(e)) from e
+        return page("app_story.html", title=v["title"], v=v, news=news)
 
     @app.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
     def article(article_id: str, hl: str | None = None) -> HTMLResponse:
         a = article_or_404(article_id)
         span = parse_highlight(hl, a.text)
-        briefs = corpus.story_of.get(a.id, [])
+        briefs = corpus.briefs_of(a.id)
         return page(
             "app_article.html", title=a.title or a.id, a=a, span=span, paragraphs=article_paragraphs(a),
             stories=[story_row(b) for b in briefs], evidence=article_evidence(a, briefs),
@@ -220,13 +273,21 @@ def create_app(analysis: Analysis) -> FastAPI:
 
     @app.get("/api/analysis", summary="The whole report")
     def api_analysis() -> dict[str, Any]:
-        """The same object as `newsprism analyze --format json`: version, articles, stories."""
-        return analysis_to_dict(analysis)
+        """The same object as `newsprism analyze --format json`: version, articles, stories
+        (over a database, 404: `newsprism export` writes it whole)."""
+        whole = corpus.analysis()
+        if whole is None:
+            raise HTTPException(404, "a database is not sent whole: use newsprism export")
+        return whole
 
     @app.get("/api/stories", summary="Stories, with counts")
-    def api_stories(q: str = Query("", description="Only stories whose title or articles contain this text.")) -> list[dict[str, Any]]:
+    def api_stories(
+        q: str = Query("", description="Only stories whose title or articles contain this text."),
+        limit: int | None = Query(None, ge=1, description="At most this many (latest activity first over a database)."),
+        offset: int = Query(0, ge=0),
+    ) -> list[dict[str, Any]]:
         """One row per story: id, title and the counts of articles, outlets, claims, quotes and conflicts."""
-        return [story_row(b) for b in corpus.search(q)]
+        return corpus.rows(q, limit, offset)[0]
 
     @app.get("/api/stories/{story_id}", summary="One story's brief")
     def api_story(story_id: str) -> dict[str, Any]:

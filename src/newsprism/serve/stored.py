@@ -1,0 +1,88 @@
+"""The web app over a database: every request reads the store, so new articles
+and stories show without a restart. The story list is one indexed query for
+a page of stories (latest activity first) and their briefs; a search uses the
+store's full-text index; a story page reads one brief and its articles."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from typing import Any
+
+from newsprism.model import Article, Brief
+from newsprism.store import Store, normalize_time
+from newsprism.store.codec import brief_from_dict
+
+_CACHE = 64  # briefs kept decoded, by (story, made_at): a newer brief is a new key
+
+
+class StoredCorpus:
+    """``serve.Corpus`` over a ``Store``."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._briefs: OrderedDict[tuple[str, str], Brief] = OrderedDict()
+
+    def rows(self, q: str, limit: int | None = None, offset: int = 0) -> tuple[list[dict[str, Any]], int]:
+        query = q.strip() or None
+        records = self.store.stories(query=query, limit=limit, offset=offset)
+        matched = self.store.count_stories() if query is None else len(self.store.stories(query=query))
+        out = []
+        for r in records:
+            stored = self.store.brief(r.id)
+            body = stored.body if stored else {}
+            out.append({
+                "id": r.id,
+                "title": r.title or r.id,
+                "articles": len(r.articles),
+                "outlets": len(body.get("outlets", [])),
+                "claims": len(body.get("claims", [])),
+                "quotes": len(body.get("quotes", [])),
+                "conflicts": len(body.get("conflicts", [])),
+                "last_updated": r.last_updated,
+            })
+        return out, matched
+
+    def totals(self) -> tuple[int, int]:
+        return self.store.count_stories(), self.store.count_articles()
+
+    def brief(self, story_id: str) -> Brief | None:
+        stored = self.store.brief(story_id)
+        if stored is None:
+            return None
+        key = (stored.story, stored.made_at)
+        if key not in self._briefs:
+            articles = {a.id: a for a in self.store.articles(stored.body["articles"])}
+            self._briefs[key] = brief_from_dict(stored.body, articles)
+            while len(self._briefs) > _CACHE:
+                self._briefs.popitem(last=False)
+        self._briefs.move_to_end(key)
+        return self._briefs[key]
+
+    def article(self, article_id: str) -> Article | None:
+        return self.store.article(article_id)
+
+    def briefs_of(self, article_id: str) -> list[Brief]:
+        a = self.store.article(article_id)
+        b = self.brief(a.story) if a is not None and a.story else None
+        return [b] if b is not None else []
+
+    def analysis(self) -> dict[str, Any] | None:
+        return None
+
+    def news(self, story_id: str, since: str) -> dict[str, Any] | None:
+        record = self.store.story(story_id)
+        if record is None:
+            return None
+        t = normalize_time(since)
+        added = self.store.added_at(record.articles)
+        fresh = [a for a in self.store.articles([i for i in record.articles if added.get(i, "") >= t])]
+        return {
+            "since": t,
+            "articles": [{"id": a.id, "title": a.title, "outlet": a.label, "added": added[a.id]} for a in fresh],
+            "events": [
+                {"at": e.at, "kind": e.kind, "article": e.article, "other": e.other}
+                for e in self.store.events(record.id, since=t)
+                if e.kind != "joined"  # the articles above
+            ],
+        }
+
