@@ -124,6 +124,7 @@ def test_stories_by_latest_activity_since_and_search(store) -> None:  # type: ig
     assert {s.id for s in store.stories(query="harbour strikes")} == {"s1", "s2"}
     assert {s.id for s in store.stories(query="GAMBLE minister")} == {"s1", "s2"}
     assert store.stories(query="nowhere-to-be-found") == []
+    assert (store.count_stories(), store.count_stories(query="GAMBLE"), store.count_stories(since=middle)) == (2, 2, 1)
     assert store.stories(query='" OR * NEAR(') == []  # query syntax is never interpreted
     with pytest.raises(StoreError):
         store.stories(since="last tuesday")

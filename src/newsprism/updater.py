@@ -247,10 +247,10 @@ class Updater:
         for gone, into in sorted(merged.items()):
             out.events.append(StoryEvent(at, into, "merged", None, gone))
         refreshed = self._copy_links(batch, copies)
-        for aid in sorted(set(moved) | set(refreshed)):
+        links = {**self._links([aid for aid in moved if aid not in refreshed]), **refreshed}
+        for aid in sorted(links):
             story = moved.get(aid, placed[aid][0])
-            dup, synd = refreshed.get(aid, (None, None)) if aid in refreshed else self._links(aid)
-            out.placements.append(Placement(aid, story, dup, synd))
+            out.placements.append(Placement(aid, story, *links[aid]))
             placed[aid] = (story, placed[aid][1])
         published = {a.id: a.published for a in batch}
         for sid in sorted(touched):
@@ -263,9 +263,9 @@ class Updater:
                 out.stories.append(StoryUpdate(sid, None, [], None, None, [], merged_into=merged.get(sid) or _home(sid, moved, placed)))
         return out
 
-    def _links(self, aid: str) -> tuple[str | None, str | None]:
-        a = self.store.article(aid)
-        return (None, None) if a is None else (a.duplicate_of, a.syndicated_from)
+    def _links(self, ids: list[str]) -> dict[str, tuple[str | None, str | None]]:
+        """The stored copy links of these articles (a moved article keeps its own)."""
+        return {a.id: (a.duplicate_of, a.syndicated_from) for a in self.store.articles(ids)} if ids else {}
 
     def _copy_links(self, batch: list[Article], copies: "CopyIndex") -> dict[str, tuple[str | None, str | None]]:
         """Stored articles whose copy links change now that the batch is in (an original that came after its copies)."""

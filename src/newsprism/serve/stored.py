@@ -25,7 +25,7 @@ class StoredCorpus:
     def rows(self, q: str, limit: int | None = None, offset: int = 0) -> tuple[list[dict[str, Any]], int]:
         query = q.strip() or None
         records = self.store.stories(query=query, limit=limit, offset=offset)
-        matched = self.store.count_stories() if query is None else len(self.store.stories(query=query))
+        matched = self.store.count_stories(query=query)
         out = []
         for r in records:
             stored = self.store.brief(r.id)

@@ -316,11 +316,7 @@ class SQLStore(ABC):
         out.update({r[0]: json.loads(r[1]) for r in rows})
         return out
 
-    def stories(
-        self, *, since: str | None = None, query: str | None = None, limit: int | None = None, offset: int = 0
-    ) -> list[StoryRecord]:
-        """Live stories by latest activity, newest first; ``since``: updated at or after it;
-        ``query``: with an article whose title or text matches (full-text index)."""
+    def _story_filter(self, since: str | None, query: str | None) -> tuple[str, list[Any]]:
         where, params = ["merged_into IS NULL"], list[Any]()
         if since is not None:
             where.append("last_updated >= ?")
@@ -329,7 +325,15 @@ class SQLStore(ABC):
             cond, qparams = self._match(query)
             where.append(f"id IN (SELECT a.story FROM articles a WHERE {cond})")
             params.extend(qparams)
-        sql = f"SELECT {_STORY_COLUMNS} FROM stories WHERE {' AND '.join(where)} ORDER BY last_updated DESC, id"
+        return " AND ".join(where), params
+
+    def stories(
+        self, *, since: str | None = None, query: str | None = None, limit: int | None = None, offset: int = 0
+    ) -> list[StoryRecord]:
+        """Live stories by latest activity, newest first; ``since``: updated at or after it;
+        ``query``: with an article whose title or text matches (full-text index)."""
+        where, params = self._story_filter(since, query)
+        sql = f"SELECT {_STORY_COLUMNS} FROM stories WHERE {where} ORDER BY last_updated DESC, id"
         if limit is not None:
             sql += " LIMIT ? OFFSET ?"
             params.extend((limit, offset))
@@ -337,9 +341,11 @@ class SQLStore(ABC):
             rows = self._rows(sql, params)
         return [_story_record(r) for r in rows]
 
-    def count_stories(self) -> int:
+    def count_stories(self, *, since: str | None = None, query: str | None = None) -> int:
+        """How many stories ``stories`` would list with these filters."""
+        where, params = self._story_filter(since, query)
         with self._lock:
-            return int(self._rows("SELECT count(*) FROM stories WHERE merged_into IS NULL")[0][0])
+            return int(self._rows(f"SELECT count(*) FROM stories WHERE {where}", params)[0][0])
 
     def live_story(self, story_id: str) -> str | None:
         """The live story that ``story_id`` is, or was merged into; None if unknown."""
