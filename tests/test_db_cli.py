@@ -100,3 +100,15 @@ def test_damaged_foreign_or_newer_databases_one_line_exit_1_untouched(example_db
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: ") and str(path) in lines[0]
     assert path.read_bytes() == before
+
+
+def test_the_commands_on_postgresql(pg_url: str) -> None:
+    proc = _run("add", str(EXAMPLE), "--db", pg_url)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr.strip().splitlines()[-1] == "added 6 articles (1 copy), 1 new story, 0 updated stories, skipped 0"
+    (row,) = [json.loads(line) for line in _run("stories", "--db", pg_url, "--query", "spillway").stdout.splitlines()]
+    golden = GOLDEN.read_text(encoding="utf-8")
+    assert _run("brief", row["id"], "--db", pg_url).stdout == golden[golden.index("## ") :]
+    assert len(_run("export", "--db", pg_url, "--format", "jsonl").stdout.splitlines()) == 8
+    again = _run("add", str(EXAMPLE), "--db", pg_url, "-q")
+    assert again.returncode == 0 and again.stderr == ""
