@@ -9,7 +9,7 @@ import pytest
 
 from fixtures.brief.stories import shared_nlp
 from newsprism.ingest import iter_inputs
-from newsprism.pipeline import Options
+from newsprism.pipeline import Settings
 from newsprism.store import Batch, StoredBrief, StoryUpdate, now, open_store
 from newsprism.updater import Updater
 
@@ -29,7 +29,7 @@ def _add(target: str, ids: list[str], tmp_path: Path) -> None:
     path.write_text("".join(rows[i] + "\n" for i in ids))
     writer = open_store(target)  # another connection, as another process would have
     try:
-        Updater(writer, Options(framing=False), nlp=shared_nlp()).add(list(iter_inputs([str(path)])))
+        Updater(writer, Settings(framing=False), nlp=shared_nlp()).add(list(iter_inputs([str(path)])))
     finally:
         writer.close()
 

@@ -169,6 +169,7 @@ def test_briefs_and_stale_marks(store) -> None:  # type: ignore[no-untyped-def]
     store.write(_batch(_read(1, "c"), story="s1"))  # a new article makes the brief stale again
     assert store.stale_stories() == ["s1", "s2"]
     assert [b.story for b in store.iter_briefs()] == ["s1"]
+    assert list(store.briefs(["s1", "s2", "nope"])) == ["s1"]
 
 
 def test_state_generation_sources_fetches_skipped(store) -> None:  # type: ignore[no-untyped-def]

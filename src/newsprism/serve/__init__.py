@@ -283,7 +283,9 @@ def create_app(source: Analysis | Corpus) -> FastAPI:
     @app.get("/api/stories", summary="Stories, with counts")
     def api_stories(
         q: str = Query("", description="Only stories whose title or articles contain this text."),
-        limit: int | None = Query(None, ge=1, description="At most this many (latest activity first over a database)."),
+        limit: int | None = Query(
+            None, ge=1, description="At most this many; over a database, latest activity first, 50 unless given, 1,000 at most."
+        ),
         offset: int = Query(0, ge=0),
     ) -> list[dict[str, Any]]:
         """One row per story: id, title and the counts of articles, outlets, claims, quotes and conflicts."""

@@ -9,10 +9,12 @@ from collections import OrderedDict
 from typing import Any
 
 from newsprism.model import Article, Brief
+from newsprism.serve import PAGE
 from newsprism.store import Store, normalize_time
 from newsprism.store.codec import brief_from_dict
 
 _CACHE = 64  # briefs kept decoded, by (story, made_at): a newer brief is a new key
+MAX_ROWS = 1000  # stories listed at most by one request
 
 
 class StoredCorpus:
@@ -23,12 +25,15 @@ class StoredCorpus:
         self._briefs: OrderedDict[tuple[str, str], Brief] = OrderedDict()
 
     def rows(self, q: str, limit: int | None = None, offset: int = 0) -> tuple[list[dict[str, Any]], int]:
+        """A page of stories (``PAGE`` when no limit is given, at most ``MAX_ROWS``): a database may hold many."""
         query = q.strip() or None
+        limit = min(limit or PAGE, MAX_ROWS)
         records = self.store.stories(query=query, limit=limit, offset=offset)
         matched = self.store.count_stories(query=query)
+        briefs = self.store.briefs([r.id for r in records])
         out = []
         for r in records:
-            stored = self.store.brief(r.id)
+            stored = briefs.get(r.id)
             body = stored.body if stored else {}
             out.append({
                 "id": r.id,

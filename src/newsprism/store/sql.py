@@ -391,6 +391,12 @@ class SQLStore(ABC):
             rows = self._rows("SELECT story, made_at, body FROM briefs WHERE story = ?", (live,))
         return StoredBrief(rows[0][0], rows[0][1], json.loads(rows[0][2])) if rows else None
 
+    def briefs(self, story_ids: Sequence[str]) -> dict[str, StoredBrief]:
+        """The latest briefs of these (live) stories, in one query per 500."""
+        with self._lock:
+            rows = self._select_in("SELECT story, made_at, body FROM briefs WHERE story IN", list(story_ids))
+        return {r[0]: StoredBrief(r[0], r[1], json.loads(r[2])) for r in rows}
+
     def iter_briefs(self) -> Iterator[StoredBrief]:
         with self._lock:
             ids = [r[0] for r in self._rows("SELECT story FROM briefs ORDER BY story")]
