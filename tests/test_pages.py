@@ -150,6 +150,15 @@ def test_no_date_before_1990_or_after_the_fetch(tmp_path: Path) -> None:
     assert old.published is None or old.published >= "1990"
 
 
+def test_broken_or_bottomless_json_ld_is_passed_over(tmp_path: Path) -> None:
+    head = (
+        '<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": </script>'
+        + '<script type="application/ld+json">' + "[" * 100_000 + "]" * 100_000 + "</script>"
+        + meta("article:published_time", "2024-03-04T09:30:00+01:00")
+    )
+    assert read_page(tmp_path, page(head=head)).published == "2024-03-04T09:30:00+01:00"
+
+
 def test_a_time_without_an_offset_takes_the_offset_the_page_gives_elsewhere(tmp_path: Path) -> None:
     head = '<meta itemprop="datePublished" content="2024-03-04 02:24:00">'
     body = f'<article><h1>{HEADLINE}</h1><time datetime="2024-03-04 02:24:00 UTC">Mar 3</time>' + "".join(f"<p>{p}</p>" for p in P) + "</article>"

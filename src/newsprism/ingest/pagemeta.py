@@ -150,7 +150,7 @@ def _json_ld(tree: Any) -> Iterator[dict[str, Any]]:
             continue
         try:
             data = json.loads(script.text.strip().removeprefix("<!--").removesuffix("-->"), strict=False)
-        except ValueError:
+        except (ValueError, RecursionError):  # broken, or nested deeper than the parser goes
             continue
         yield from _flatten(data)
 
