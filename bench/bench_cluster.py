@@ -135,8 +135,8 @@ def main() -> None:
     ap.add_argument("--among", choices=sorted(GOLD), help="then add this dev set (left out of the corpus) and score its stories")
     args = ap.parse_args()
 
-    from newsprism.cluster.stream import group_corpus, make_embedder
     from newsprism.cluster.clusterer import StoryClusterer
+    from newsprism.cluster.stream import group_corpus, make_embedder
     from newsprism.dedup import CopyIndex
     from newsprism.engine import ProcessEngine
     from newsprism.extract import prepare_articles

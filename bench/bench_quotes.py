@@ -42,9 +42,9 @@ def main() -> None:
 
     articles = load(args.n)
     nlp = NLP()
-    nlp.language  # load the models outside the timings
+    _ = nlp.language  # load the models outside the timings
     extractor = QuoteExtractor()
-    extractor.model
+    _ = extractor.model
     parse_s = extract_s = 0.0
     n_quotes = 0
     for start in range(0, len(articles), args.batch):

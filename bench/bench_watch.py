@@ -16,6 +16,7 @@ the database, resident MB) and the first and last tenth's mean RSS.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import html
 import sqlite3
 import subprocess
@@ -122,11 +123,8 @@ def main() -> None:
                 sys.exit(f"the watch stopped: see {tmp / 'watch.log'}")
             n = 0
             if db.exists():
-                with sqlite3.connect(db) as c:
-                    try:
-                        n = c.execute("SELECT count(*) FROM articles").fetchone()[0]
-                    except sqlite3.Error:
-                        pass
+                with sqlite3.connect(db) as c, contextlib.suppress(sqlite3.Error):
+                    n = c.execute("SELECT count(*) FROM articles").fetchone()[0]
             m = (time.monotonic() - started) / 60
             samples.append((m, n, rss_mb(proc.pid)))
             print(f"{m:7.1f}  {n:8,d}  {samples[-1][2]:6.0f}", flush=True)

@@ -15,11 +15,12 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
 from newsprism.errors import StrictModeError
 from newsprism.ingest import Limits, ingest, iter_inputs
 from newsprism.model import Article, Problem
 from newsprism.pipeline import Observer, Pipeline, Settings
+
+from conftest import ROOT
 
 GOOD = "Harbour reopens\n\nFerry crews returned to work on Thursday.\n"
 WARC_PAGE = (ROOT / "tests" / "fixtures" / "ingest" / "site" / "02-sorrel-times.html").read_bytes()

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from fixtures.brief.stories import FERRY, brief, load, shared_nlp
 from newsprism.claims import align_claims, assign_independence, coverage, story_title
-from newsprism.model import Claim, Provenance, ProvEdge, ProvNode
+from newsprism.model import Claim, ProvEdge, Provenance, ProvNode
+
+from fixtures.brief.stories import FERRY, brief, load, shared_nlp
 
 
 def _claim(b, *words: str) -> Claim:

@@ -18,8 +18,8 @@ from newsprism.cli import app
 from newsprism.cluster import StoryClusterer, cluster_stories
 from newsprism.cluster.embedders import Embedder
 from newsprism.dedup import find_copies
-from newsprism.evaluation.clusters import score_clusters
 from newsprism.errors import InputError
+from newsprism.evaluation.clusters import score_clusters
 from newsprism.extract import prepare_articles
 from newsprism.model import Article
 
@@ -536,9 +536,8 @@ def test_an_opened_state_is_kept_out_of_the_collectors_scans_only_while_it_is_op
         assert gc.get_freeze_count() > 0 and len(loaded) == len(c)
     assert gc.get_freeze_count() == 0  # a process that opens states again and again keeps none of the old ones
     path.write_text("{not json")
-    with pytest.raises(InputError, match="not a newsprism cluster state"):
-        with open_state(path, None):
-            pass
+    with pytest.raises(InputError, match="not a newsprism cluster state"), open_state(path, None):
+        pass
     assert gc.get_freeze_count() == 0
 
 
@@ -920,7 +919,7 @@ def test_a_searcher_copy_finds_the_neighbours_that_add_would_find():
     mirror = copy.deepcopy(c.searcher())
     found = mirror.search(tail)
     assert found.first == 6 and len(found.near) == sum(1 for a in tail if a.duplicate_of is None)
-    assert any(found.near) and all(j < len(arts) and 0 < s for near in found.near for j, s in near)
+    assert any(found.near) and all(j < len(arts) and s > 0 for near in found.near for j, s in near)
     assert c.add(tail, found=found) == alone.add(tail)
     assert [s.articles for s in c.stories()] == [s.articles for s in alone.stories()]
     assert len(mirror) == len(c) and not mirror.stories()  # the copy took every article in, and keeps no story

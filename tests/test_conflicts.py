@@ -6,8 +6,9 @@ from datetime import date
 
 import pytest
 
-from fixtures.brief.stories import FERRY, brief
 from newsprism.claims.values import find_dates, find_quantities
+
+from fixtures.brief.stories import FERRY, brief
 
 TUE_6_AUG = date(2024, 8, 6)
 
@@ -124,10 +125,11 @@ def test_example_timeline(example_dir) -> None:
 
 def _fact_conflicts(*texts: str):
     """Fact conflicts among articles whose first sentences are aligned as one claim."""
-    from fixtures.brief.stories import shared_nlp
     from newsprism.claims.facts import find_fact_conflicts
     from newsprism.extract import prepare_articles
     from newsprism.model import Article, Claim, Evidence
+
+    from fixtures.brief.stories import shared_nlp
 
     arts = prepare_articles([Article(id=f"a{i}", text=t, outlet=f"Outlet {i}") for i, t in enumerate(texts)])
     evidence = []

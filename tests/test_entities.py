@@ -5,13 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
 
 from newsprism.extract import prepare_articles
 from newsprism.extract.entities import clean_mentions, extract_mentions, merge_entities
 from newsprism.extract.names import NameIndex, fullest_name, person_key, same_person, strip_titles
 from newsprism.model import Article
 from newsprism.nlp import NLP
+
+from conftest import ROOT
 
 FIXTURES = ROOT / "tests" / "fixtures" / "extract"
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
 
 from newsprism.extract import canonical_outlet, find_outlet_mentions, outlet_identity, prepare_articles
 from newsprism.extract.metadata import (
@@ -18,6 +17,8 @@ from newsprism.extract.metadata import (
 )
 from newsprism.extract.segment import split_paragraphs, split_sentences
 from newsprism.model import Article
+
+from conftest import ROOT
 
 FIXTURES = ROOT / "tests" / "fixtures" / "extract"
 

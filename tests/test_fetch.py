@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from newsprism.fetch import Fetcher, FetchSettings
+
 from newsserver import Site, serve
 
 FAST = FetchSettings(
@@ -59,10 +60,12 @@ def test_robots_txt_is_obeyed_on_every_hop(site: tuple[str, Site], fetcher: Fetc
 def test_robots_crawl_delay_spaces_requests_to_a_host() -> None:
     slept: list[float] = []
     clock = [0.0]
-    with serve(Site(robots="User-agent: *\nCrawl-delay: 5\n")) as (base, _):
-        with Fetcher(FAST, clock=lambda: clock[0], sleep=lambda s: (slept.append(s), clock.__setitem__(0, clock[0] + s))) as f:
-            f.get(f"{base}/news/1.html", source="x")
-            f.get(f"{base}/news/2.html", source="x")
+    with (
+        serve(Site(robots="User-agent: *\nCrawl-delay: 5\n")) as (base, _),
+        Fetcher(FAST, clock=lambda: clock[0], sleep=lambda s: (slept.append(s), clock.__setitem__(0, clock[0] + s))) as f,
+    ):
+        f.get(f"{base}/news/1.html", source="x")
+        f.get(f"{base}/news/2.html", source="x")
     assert slept and slept[-1] == pytest.approx(5.0)
 
 

@@ -11,8 +11,6 @@ import json
 from collections import defaultdict
 
 import pytest
-from conftest import shared_path
-from fixtures.framing.sample import make_brief
 
 from newsprism.framing import compare_framing
 from newsprism.framing.lexicon import Lexicon, parse_lexicon, seed_lexicon
@@ -20,6 +18,9 @@ from newsprism.framing.loaded import find_loaded, quoted_spans
 from newsprism.framing.naming import normalize_name
 from newsprism.model import Article
 from newsprism.nlp import NLP
+
+from conftest import shared_path
+from fixtures.framing.sample import make_brief
 
 
 @pytest.fixture(scope="module")
@@ -134,8 +135,8 @@ def _basil_flags(nlp: NLP) -> tuple[dict, dict, list[dict]]:
     for line in (base / "articles.jsonl").open(encoding="utf-8"):
         d = json.loads(line)
         arts[d["id"]] = Article(id=d["id"], text=d["text"], title=d["title"], outlet=d["outlet"])
-    story = {json.loads(l)["id"]: json.loads(l)["story"] for l in (base / "gold_stories.jsonl").open()}
-    gold = {json.loads(l)["id"]: json.loads(l)["spans"] for l in (base / "gold_bias_spans.jsonl").open()}
+    story = {json.loads(line)["id"]: json.loads(line)["story"] for line in (base / "gold_stories.jsonl").open()}
+    gold = {json.loads(line)["id"]: json.loads(line)["spans"] for line in (base / "gold_bias_spans.jsonl").open()}
     groups = defaultdict(list)
     for i, a in arts.items():
         groups[story[i]].append(a)

@@ -9,7 +9,6 @@ through.
 from __future__ import annotations
 
 import gzip
-import io
 import json
 import os
 import threading

@@ -7,10 +7,10 @@ import hashlib
 import html as htmllib
 import re
 
-from fixtures.framing.sample import make_brief
-
 from newsprism.model import Article, Brief, Story
 from newsprism.report.html import highlight, provenance_svg_model, render_html, safe_url
+
+from fixtures.framing.sample import make_brief
 
 
 def _sha(text: str) -> str:

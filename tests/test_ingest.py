@@ -10,12 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
 from newsprism.ingest import IdRegistry, IngestResult, ingest, iter_inputs
 from newsprism.ingest.decode import decode_html
 from newsprism.ingest.fields import html_to_text, iso_date
 from newsprism.ingest.text import headline
 from newsprism.model import Article, Problem, SourceRef
+
+from conftest import ROOT
 
 FIXTURES = ROOT / "tests" / "fixtures" / "ingest"
 SITE = FIXTURES / "site"

@@ -10,11 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, shared_path
-from fixtures.brief.stories import shared_nlp
 from newsprism.errors import SettingsError
 from newsprism.model import Article
 from newsprism.pipeline import Briefer, Observer, Pipeline, Settings, StoryWork
+
+from conftest import ROOT, shared_path
+from fixtures.brief.stories import shared_nlp
 
 CLUSTER_FIXTURE = ROOT / "tests" / "fixtures" / "cluster" / "articles.jsonl"
 

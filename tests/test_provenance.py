@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from fixtures.brief.stories import FERRY, brief
 from newsprism.model import Article
 from newsprism.provenance import build_provenance
 from newsprism.provenance.sources import group_source, person_key
+
+from fixtures.brief.stories import FERRY, brief
 
 
 def _edges(b, source: str) -> set[tuple[str, str]]:

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
 from newsprism.evaluation.quotes import score_quotes
 from newsprism.model import Article, Entity, Paragraph, Quote, QuoteGroup, QuoteVariant, Sentence, Span, Speaker
 from newsprism.quotes import QuoteExtractor, article_row, extract_quotes, group_quotes, word_diff
@@ -21,6 +20,8 @@ from newsprism.quotes.attribution import MODEL_PATH, AttributionModel, LinearMod
 from newsprism.quotes.marks import find_quoted, is_title
 from newsprism.quotes.output import statement
 from newsprism.quotes.speakers import SpeakerResolver
+
+from conftest import ROOT
 
 # One extractor for the module: the attribution model is read once, as in a real run.
 EXTRACTOR = QuoteExtractor()
@@ -320,7 +321,7 @@ def test_citing_names_a_source_not_a_quote(nlp) -> None:
     text = "Moscow sent jets to the region, according to the Times, citing Iranian media."
     a = Article(id="citing", text=text)
     qs = extract_quotes(a, nlp, EXTRACTOR)
-    assert not any("Iranian media" == text[q.content.start : q.content.end].strip(" .") for q in qs)
+    assert not any(text[q.content.start : q.content.end].strip(" .") == "Iranian media" for q in qs)
     q = _by_content(a, qs, "Moscow sent jets")
     assert q.speaker is not None and q.speaker.kind == "media"
 

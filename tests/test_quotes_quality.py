@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, shared_path
 from newsprism.evaluation.quotes import score_files
+
+from conftest import ROOT, shared_path
 
 # Quality floors on PolNeAR dev (first annotator, content matched at Jaccard >= 0.5)
 # with the learned attribution model (scripts/train_quotes.py, trained on train only)
@@ -30,9 +31,8 @@ GATES = {"direct_f1": 0.897, "indirect_f1": 0.62, "speaker_acc": 0.935, "e2e_f1"
 def seeds():
     from newsprism.extract.entities import extract_mentions, merge_entities
     from newsprism.nlp import NLP
-    from newsprism.quotes import QuoteExtractor, extract_quotes, group_quotes
-
     from newsprism.pipeline import Pipeline
+    from newsprism.quotes import QuoteExtractor, extract_quotes, group_quotes
 
     arts = Pipeline().read([str(shared_path("corpora", "seeds"))]).articles
     nlp = NLP()

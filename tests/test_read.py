@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
 from newsprism.evaluation.extraction import field_matches, half_ids, norm_outlet, score_bodies, score_metadata
 from newsprism.ingest.reading import RECORD_FIELDS
+
+from conftest import ROOT
 
 PAGE = (ROOT / "tests" / "fixtures" / "ingest" / "site" / "02-sorrel-times.html").read_text(encoding="utf-8")
 BODY = [

@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from fixtures.framing.sample import make_brief
 
 from newsprism.model import Analysis
+
+from fixtures.framing.sample import make_brief
 
 fastapi = pytest.importorskip("fastapi")
 from fastapi.testclient import TestClient
@@ -148,6 +149,7 @@ def test_serve_command_end_to_end() -> None:
     import time
 
     import httpx
+
     from conftest import EXAMPLE
 
     with socket.socket() as s:

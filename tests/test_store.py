@@ -69,7 +69,7 @@ def test_articles_round_trip_as_read_and_as_prepared(store) -> None:  # type: ig
     store.write(batch)
     got = store.articles()
     assert [a.id for a in got] == [a.id for a in read]
-    for (r, p), g in zip(batch.articles, got):
+    for (_raw, p), g in zip(batch.articles, got):
         assert (g.text, g.title, g.outlet, g.outlet_id, g.url, g.published, g.byline) == (
             p.text, p.title, p.outlet, p.outlet_id, p.url, p.published, p.byline)
         assert g.paragraphs == p.paragraphs and g.sentences == p.sentences and g.inferred == p.inferred

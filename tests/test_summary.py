@@ -8,10 +8,11 @@ import sys
 
 import pytest
 
-from conftest import ROOT, shared_path
-from fixtures.brief.stories import FERRY, HERE, brief
 from newsprism.claims import summarize
 from newsprism.evaluation.summary import reference_text
+
+from conftest import ROOT, shared_path
+from fixtures.brief.stories import FERRY, HERE, brief
 
 
 def test_every_summary_sentence_is_cited() -> None:

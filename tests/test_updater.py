@@ -7,13 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
-from fixtures.brief.stories import shared_nlp
 from newsprism.ingest import iter_inputs
 from newsprism.model import Article, Problem
 from newsprism.pipeline import Settings
 from newsprism.store import open_store
 from newsprism.updater import Updater
+
+from conftest import ROOT
+from fixtures.brief.stories import shared_nlp
 
 CLUSTER = ROOT / "tests" / "fixtures" / "cluster" / "articles.jsonl"
 GOLD = {json.loads(line)["id"]: json.loads(line)["story"] for line in (CLUSTER.parent / "gold.jsonl").read_text().splitlines()}

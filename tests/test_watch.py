@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from fixtures.brief.stories import shared_nlp
 from newsprism.errors import InputError
 from newsprism.fetch import Fetcher, FetchSettings
 from newsprism.model import Problem
@@ -16,6 +15,8 @@ from newsprism.pipeline import Settings
 from newsprism.store import Store, open_store
 from newsprism.updater import Updater
 from newsprism.watch import Watcher, parse_every
+
+from fixtures.brief.stories import shared_nlp
 from newsserver import Site, serve, story_text
 
 FAST = FetchSettings(connect_timeout=2, read_timeout=1.0, deadline=2.0, max_bytes=2_000_000, retries=1, backoff=0.01, per_host=0.0)
@@ -68,7 +69,7 @@ def test_pages_robots_refuses_fall_back_to_the_entry(store: Store) -> None:
 
 
 def test_an_article_url_is_fetched_again_only_when_it_changed(store: Store) -> None:
-    with serve() as (base, site):
+    with serve() as (base, _site):
         w = _watcher([f"{base}/news/2.html"], store)
         assert w.poll_once().summary.added == 1
         assert w.poll_once().summary.added == 0

@@ -38,7 +38,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, BinaryIO, NamedTuple
 
 from newsprism.engine import Engine, LocalEngine
 from newsprism.errors import InputError, SettingsError, StrictModeError
@@ -252,7 +252,7 @@ class Pipeline:
 
     # ------------------------------------------------------------ stages
 
-    def read(self, paths: Sequence[str], *, stdin: IO[bytes] | None = None) -> Read:
+    def read(self, paths: Sequence[str], *, stdin: BinaryIO | None = None) -> Read:
         """Stages 1 and 2: every input read and prepared; a bad one is skipped and
         reported (``Observer.problem``), never fatal, unless the settings are
         strict, when the run stops (``StrictModeError``) once all were read."""
@@ -262,7 +262,7 @@ class Pipeline:
         return Read(articles, skipped)
 
     def read_stream(
-        self, paths: Sequence[str], skipped: list[Problem], *, stdin: IO[bytes] | None = None
+        self, paths: Sequence[str], skipped: list[Problem], *, stdin: BinaryIO | None = None
     ) -> Iterator[Article]:
         """Stages 1 and 2 as a stream, for a pile of any size: each article read and
         prepared, in input order; each input skipped is reported as it comes and
@@ -333,7 +333,7 @@ class Pipeline:
 
     # ------------------------------------------------------------ runs
 
-    def run(self, paths: Sequence[str], *, stdin: IO[bytes] | None = None) -> Analysis:
+    def run(self, paths: Sequence[str], *, stdin: BinaryIO | None = None) -> Analysis:
         """The whole run: read, group, brief."""
         articles, skipped = self.read(paths, stdin=stdin)
         if not articles:

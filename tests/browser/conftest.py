@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Self
 
 import pytest
+
 from conftest import ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -105,10 +106,10 @@ def example_server(example_analysis) -> Iterator[LiveServer]:  # type: ignore[no
 
 @pytest.fixture(scope="session")
 def hostile_server() -> Iterator[LiveServer]:
-    from fixtures.framing.sample import make_brief
-
     from newsprism.model import Analysis
     from newsprism.serve import create_app
+
+    from fixtures.framing.sample import make_brief
 
     brief = make_brief()
     with LiveServer(create_app(Analysis(articles=brief.articles, stories=[brief.story], briefs=[brief]))) as server:

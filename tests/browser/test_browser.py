@@ -11,7 +11,6 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 
-
 pytestmark = pytest.mark.slow
 
 
@@ -110,9 +109,9 @@ def test_hostile_article_renders_inert(page, hostile_server, artifacts) -> None:
 
 
 def test_saved_brief_works_offline_with_its_pinned_css_and_js(page, artifacts, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from fixtures.framing.sample import make_brief
-
     from newsprism.report.html import render_html
+
+    from fixtures.framing.sample import make_brief
 
     path = tmp_path / "brief.html"
     path.write_text(render_html([make_brief()]), encoding="utf-8")

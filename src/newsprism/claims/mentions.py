@@ -59,9 +59,7 @@ def _anchor(doc: "Doc", start: int, end: int) -> tuple[str, str]:
         return "", ""
     head = span.root
     noun = ""
-    if head.dep_ in ("nummod", "quantmod", "compound") and head.head.pos_ in ("NOUN", "PROPN"):
-        noun = head.head.lemma_.casefold()
-    elif head.pos_ == "NUM" and head.head.pos_ in ("NOUN", "PROPN") and head.head.i > head.i:
+    if (head.dep_ in ("nummod", "quantmod", "compound") and head.head.pos_ in ("NOUN", "PROPN")) or (head.pos_ == "NUM" and head.head.pos_ in ("NOUN", "PROPN") and head.head.i > head.i):
         noun = head.head.lemma_.casefold()
     verb = _verb(head.head if noun else head)
     return noun, verb.lemma_.casefold() if verb else ""

@@ -508,7 +508,7 @@ class StoryClusterer:
         the same batch have already seen each other (``first`` is the batch's
         first index), so only older ones are updated. ``r`` only rises.
         """
-        for i, near in edges.items():
+        for near in edges.values():
             for j, sim in near:
                 if j >= first:
                     continue

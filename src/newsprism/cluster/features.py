@@ -50,7 +50,7 @@ from array import array
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from itertools import chain, repeat
+from itertools import chain, pairwise, repeat
 from typing import TYPE_CHECKING, Any, Protocol
 
 from newsprism.arrays import decode, encode
@@ -149,7 +149,7 @@ def _capitalised(text: str) -> list[str]:
         parts = [p for p in run.lower().split() if p not in _STOP]
         out += parts
         if len(parts) > 1:
-            out += map("_".join, zip(parts, parts[1:]))
+            out += map("_".join, pairwise(parts))
     return out
 
 

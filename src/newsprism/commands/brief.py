@@ -39,7 +39,7 @@ def brief_command(
         if since is not None:
             t = normalize_time(since)
             added_at = store.added_at(record.articles)
-            fresh = [a for a in store.articles([i for i in record.articles if added_at.get(i, "") >= t])]
+            fresh = list(store.articles([i for i in record.articles if added_at.get(i, "") >= t]))
             new = (t, fresh, store.events(record.id, since=t))
     if fmt == "json":
         body = dict(stored.body)

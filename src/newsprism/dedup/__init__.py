@@ -6,7 +6,7 @@ from __future__ import annotations
 from newsprism.dedup.index import CopyIndex
 from newsprism.model import Article
 
-__all__ = ["CopyIndex", "find_copies", "apply_copies"]
+__all__ = ["CopyIndex", "apply_copies", "find_copies"]
 
 
 def find_copies(articles: list[Article]) -> list[Article]:

@@ -40,7 +40,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -202,7 +202,7 @@ def _date_matches(shown: str, predicted: Any) -> bool:
     if moment.tzinfo is None:
         return moment.date() == day
     try:
-        utc = moment.astimezone(timezone.utc).replace(tzinfo=None)
+        utc = moment.astimezone(UTC).replace(tzinfo=None)
         return (utc - timedelta(hours=12)).date() <= day <= (utc + timedelta(hours=14)).date()
     except OverflowError:  # year 1 or 9999: no real day
         return False

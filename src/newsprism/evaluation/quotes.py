@@ -103,7 +103,7 @@ def pred_spans(content: dict[str, Any] | None) -> list[tuple[int, int]]:
 def speaker_ok(text: str, pred: dict[str, Any] | None, gold_source: dict[str, Any] | None) -> bool:
     gspans = (gold_source or {}).get("spans") or []
     gtext = (gold_source or {}).get("text") or " ".join(text[s:e] for s, e in gspans)
-    has_span = bool(pred) and pred.get("start") is not None and pred.get("end") is not None
+    has_span = pred is not None and pred.get("start") is not None and pred.get("end") is not None
     pred_null = not pred or (not (pred.get("text") or "").strip() and not has_span)
     if not gspans and not (gtext or "").strip():
         return pred_null

@@ -9,6 +9,7 @@ close after the full stop, and elisions ("we will ... continue").
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 # A line this long is a paragraph of its own: the file puts one paragraph per
 # line rather than hard-wrapping at a fixed width.
@@ -70,7 +71,7 @@ def _block_paragraphs(text: str, start: int, end: int) -> list[tuple[int, int]]:
     # when the next line carries on in lower case.
     out: list[tuple[int, int]] = []
     cur_start, cur_end = lines[0]
-    for (s, e), (ns, ne) in zip(lines, lines[1:], strict=False):
+    for (s, e), (ns, ne) in pairwise(lines):
         wrapped = hard_wrapped and (e - s) >= 0.6 * wrap and text[e - 1] not in ".!?:\"”’'"
         if wrapped or text[ns].islower():
             cur_end = ne
@@ -131,7 +132,7 @@ def _ends_sentence(text: str, m: re.Match[str], floor: int) -> bool:
     if "." in word or low in _MAYBE_END:
         # "U.S.", "a.m.", "Inc.": only before a word that typically opens a sentence.
         nxt = _NEXT_WORD.match(text, m.end())
-        return bool(nxt) and nxt.group(1).lower() in _OPENERS
+        return nxt is not None and nxt.group(1).lower() in _OPENERS
     return True
 
 

@@ -175,7 +175,7 @@ class Fetcher:
             self._wait_turn(url)
             started = self._clock()
             got = self._once(url, headers, cap, started)
-            retry = got.response.status in RETRIED or got.response.outcome in ("timeout", "error") and got.transient
+            retry = got.response.status in RETRIED or (got.response.outcome in ("timeout", "error") and got.transient)
             if not retry or attempt == s.retries:
                 return got
             self._sleep(min(max(wait, got.retry_after or 0.0), s.max_retry_after))

@@ -105,5 +105,5 @@ def _unique_bonus(articles: list[Article], docs: dict, outlet_of: Callable[[Arti
     for a in articles:
         mine = outlet_of(a)
         others = set().union(*(s for o, s in lemmas_by_outlet.items() if o != mine))
-        out[a.id] = {l: (UNIQUE_BONUS, "only-this-outlet") for l in lemmas_by_outlet[mine] - others}
+        out[a.id] = dict.fromkeys(lemmas_by_outlet[mine] - others, (UNIQUE_BONUS, "only-this-outlet"))
     return out

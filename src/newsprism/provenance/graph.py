@@ -16,7 +16,7 @@ claim's supporting sentence back through the graph:
 
 from __future__ import annotations
 
-from newsprism.model import Article, KeySource, Provenance, ProvEdge, ProvNode, Quote
+from newsprism.model import Article, KeySource, ProvEdge, Provenance, ProvNode, Quote
 from newsprism.nlp import NLP
 from newsprism.provenance.attribution import attribute_article
 from newsprism.provenance.sources import Source, media_source

@@ -306,7 +306,7 @@ def headline_colons(doc: "Doc", inside: bytearray, paragraphs: list[Span]) -> li
         # A transcript quoted paragraph by paragraph: `"WALLACE: ...` opens each turn with a mark.
         start = line.start + (text[line.start : line.start + 1] in A.QUOTE_CHARS)
         colon = text.find(":", start, min(line.end, start + _MAX_COLON_LEAD))
-        if colon < 0 or colon + 2 >= line.end or inside[colon] and not (start > line.start and text[start:colon].isupper()):
+        if colon < 0 or colon + 2 >= line.end or (inside[colon] and not (start > line.start and text[start:colon].isupper())):
             continue
         lead = doc.char_span(start, colon, alignment_mode="contract")
         if lead is None or not len(lead) or len(lead) > 5 or not text[start].isupper():

@@ -26,7 +26,17 @@ from newsprism.quotes.cues import cue_attributions, headline_colons, in_polls
 from newsprism.quotes.marks import find_quoted
 from newsprism.quotes.quotations import attach_quotations
 from newsprism.quotes.speakers import SpeakerResolver
-from newsprism.quotes.trimming import after_dateline, clip_after_quotations, clip_at_inner_cues, clip_to_paragraphs, cut_adjuncts, dedupe, finish_phrases, only_its_source, split_parts
+from newsprism.quotes.trimming import (
+    after_dateline,
+    clip_after_quotations,
+    clip_at_inner_cues,
+    clip_to_paragraphs,
+    cut_adjuncts,
+    dedupe,
+    finish_phrases,
+    only_its_source,
+    split_parts,
+)
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc

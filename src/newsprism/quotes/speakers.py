@@ -334,9 +334,11 @@ def _outlet_mentions(text: str, article: "Article", chunks: Iterable["SpacySpan"
     for nc in chunks:
         proper = [t for t in nc if t.pos_ == "PROPN"]
         named = len(proper) >= 2 or nc.root.lower_ in L.MEDIA_WORDS  # "The Kestrel Courier", "the Courier"
-        if named and nc.root.pos_ == "PROPN" and _is_media(nc.text, nc.root) and "\n" not in nc.text:
-            if not any(s < nc.end_char and nc.start_char < e for s, e, _ in found):
-                found.append((nc.start_char, nc.end_char, outlet_identity(_strip_lower_det(nc.text))[1]))
+        if (
+            named and nc.root.pos_ == "PROPN" and _is_media(nc.text, nc.root) and "\n" not in nc.text
+            and not any(s < nc.end_char and nc.start_char < e for s, e, _ in found)
+        ):
+            found.append((nc.start_char, nc.end_char, outlet_identity(_strip_lower_det(nc.text))[1]))
     return sorted(found)
 
 

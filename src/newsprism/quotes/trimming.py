@@ -50,7 +50,7 @@ def clip_to_paragraphs(found: list[Found], paragraphs: list[Span]) -> None:
         if k < 0:
             continue
         para = paragraphs[k]
-        f.content = Span(max(f.content.start, para.start), max(min(f.content.end, para.end), max(f.content.start, para.start)))
+        f.content = Span(max(f.content.start, para.start), max(min(f.content.end, para.end), f.content.start, para.start))
 
 
 def after_dateline(text: str, content: Span) -> Span:
@@ -124,7 +124,7 @@ def _aside(rest: "SpacySpan | None", comma_inside: bool) -> bool:
         return False  # `called him a "nasty guy," an "anchor baby" and "sick"`: a list of quotations goes on
     first = rest[0] if comma_inside else rest[1] if rest[0].text in (",", "\u2014", "\u2013", "--") else None
     return first is not None and (first.tag_ == "VBG" or first.lower_ in ("which", "who")
-                                  or first.dep_ == "det" and first.head.dep_ == "appos")
+                                  or (first.dep_ == "det" and first.head.dep_ == "appos"))
 
 
 def finish_phrases(doc: "Doc", quoted: list[Quoted], found: list[Found]) -> None:

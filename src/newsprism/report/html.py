@@ -13,7 +13,7 @@ import hashlib
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit
 
@@ -89,7 +89,7 @@ def environment() -> Environment:
     return env
 
 
-@lru_cache(maxsize=None)
+@cache
 def static_text(name: str) -> str:
     from importlib import resources
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from newsprism.errors import MissingExtraError, StoreError
 from newsprism.store.schema import APPLICATION
@@ -40,7 +40,7 @@ def redact(url: str) -> str:
 
 
 class PostgresStore(SQLStore):
-    types = {"int": "BIGINT", "real": "DOUBLE PRECISION", "blob": "BYTEA", "serial": "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY"}
+    types: ClassVar[dict[str, str]] = {"int": "BIGINT", "real": "DOUBLE PRECISION", "blob": "BYTEA", "serial": "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY"}
 
     def __init__(self, url: str, *, schema: str = SCHEMA) -> None:
         super().__init__()

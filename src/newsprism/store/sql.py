@@ -13,7 +13,7 @@ import threading
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
-from typing import Any
+from typing import Any, ClassVar
 
 from newsprism.errors import StoreError
 from newsprism.model import Article, Problem
@@ -55,7 +55,7 @@ class SQLStore(ABC):
     """The ``Store`` protocol over a SQL connection (see ``newsprism.store``)."""
 
     location: str
-    types: dict[str, str]
+    types: ClassVar[dict[str, str]]
 
     def __init__(self) -> None:
         # One connection per store, used by one thread at a time (the web app's

@@ -18,7 +18,7 @@ import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from newsprism.errors import StoreError
 from newsprism.store.sql import Row, SQLStore, translated
@@ -29,7 +29,7 @@ _ERRORS = (sqlite3.Error,)
 
 
 class SQLiteStore(SQLStore):
-    types = {"int": "INTEGER", "real": "REAL", "blob": "BLOB", "serial": "INTEGER PRIMARY KEY"}
+    types: ClassVar[dict[str, str]] = {"int": "INTEGER", "real": "REAL", "blob": "BLOB", "serial": "INTEGER PRIMARY KEY"}
 
     def __init__(self, path: str | Path, *, create: bool = True, busy_timeout: float = 60.0) -> None:
         super().__init__()
