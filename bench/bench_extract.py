@@ -12,6 +12,7 @@ then the agency-mark matcher alone, and peak memory.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import resource
 import time
@@ -73,10 +74,8 @@ def main() -> None:
     words = sum(len(a.text.split()) for a in arts) / len(arts)
     stage, floor = _rate(prepare_articles, arts, args.rounds), _rate(_segment, arts, args.rounds)
     print(f"articles={len(arts)} words/article={words:.0f} articles/s={stage:,.0f} segmentation_only={floor:,.0f} ratio={stage / floor:.3f}")
-    try:
+    with contextlib.suppress(ImportError):  # a checkout from before the agency matcher, timed for comparison
         print(f"agency_marks_only articles/s={_rate(_agency_marks, arts, args.rounds):,.0f}")
-    except ImportError:  # a checkout from before the agency matcher, timed for comparison
-        pass
     print(f"peak_rss_mb={resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f}")
 
 

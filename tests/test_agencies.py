@@ -5,7 +5,6 @@ from __future__ import annotations
 import time
 
 import pytest
-from conftest import shared_path
 
 from newsprism.evaluation.agencies import gold_agency, predicted_agency, score_agencies
 from newsprism.evaluation.io import read_jsonl
@@ -13,6 +12,8 @@ from newsprism.extract import prepare_articles
 from newsprism.extract.agencies import AGENCIES, _compiled, agency_short_name, find_agency_marks
 from newsprism.extract.outlets import is_wire, outlet_info
 from newsprism.model import Article
+
+from conftest import shared_path
 
 STORY = "The port closed on Friday after a storm. Ships waited outside the harbour for two days."
 

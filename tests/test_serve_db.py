@@ -7,18 +7,20 @@ from pathlib import Path
 
 import pytest
 
-from fixtures.brief.stories import shared_nlp
 from newsprism.ingest import iter_inputs
 from newsprism.pipeline import Settings
 from newsprism.store import Batch, StoredBrief, StoryUpdate, now, open_store
 from newsprism.updater import Updater
 
+from fixtures.brief.stories import shared_nlp
+
 fastapi = pytest.importorskip("fastapi")
 from fastapi.testclient import TestClient  # noqa: E402
 
-from conftest import ROOT  # noqa: E402
 from newsprism.serve import create_app  # noqa: E402
 from newsprism.serve.stored import StoredCorpus  # noqa: E402
+
+from conftest import ROOT  # noqa: E402
 
 CLUSTER = ROOT / "tests" / "fixtures" / "cluster" / "articles.jsonl"
 

@@ -17,7 +17,6 @@ from newsprism.errors import MissingExtraError
 from newsprism.extract.metadata import is_boilerplate, parse_copyright, parse_syndication
 from newsprism.ingest.base import Skip, Source, read_whole
 from newsprism.ingest.decode import clean_text, decode_html
-from newsprism.ingest.fields import one_line
 from newsprism.ingest.pagemeta import PAGE_EVIDENCE, page_facts
 from newsprism.model import Article, Problem, SourceRef
 

@@ -308,7 +308,7 @@ def _story_start(tree: Any, body: list[str]) -> tuple[Any, dict[Any, int]] | Non
     for para in body[:3]:
         text = " ".join(para.split())
         for probe in (text[:24], text[len(text) // 2 : len(text) // 2 + 24]):
-            if len(probe) < 12 or '"' in probe and "'" in probe:
+            if len(probe) < 12 or ('"' in probe and "'" in probe):
                 continue
             quote = "'" if '"' in probe else '"'
             nodes = tree.xpath(f"//body//text()[contains(normalize-space(.), {quote}{probe.strip()}{quote})][not({_HIDDEN})]")
@@ -338,7 +338,7 @@ def _headline_h1(tree: Any, body: list[str], sites: list[str]) -> str | None:
     before = []
     for h in h1s:
         text = " ".join("".join(h.itertext()).split())
-        if text and order.get(h, limit + 1) < limit or (text and h is start):
+        if (text and order.get(h, limit + 1) < limit) or (text and h is start):
             before.append((text, "headline" in (h.get("itemprop") or "").split()))
     if not before:
         return None

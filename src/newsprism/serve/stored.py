@@ -80,7 +80,7 @@ class StoredCorpus:
             return None
         t = normalize_time(since)
         added = self.store.added_at(record.articles)
-        fresh = [a for a in self.store.articles([i for i in record.articles if added.get(i, "") >= t])]
+        fresh = list(self.store.articles([i for i in record.articles if added.get(i, "") >= t]))
         return {
             "since": t,
             "articles": [{"id": a.id, "title": a.title, "outlet": a.label, "added": added[a.id]} for a in fresh],
