@@ -309,3 +309,23 @@ def test_unlabelled_sets_flag_only_the_hand_checked_agency_copies():
         arts = prepare_articles([Article(id=d["id"], text=d["text"], title=d.get("title"), outlet=d.get("outlet")) for d in rows])
         flagged.update({a.id: p for a in arts if (p := predicted_agency(a))})
     assert flagged == checked
+
+
+# ---------------------------------------------------------------- agency copy across a story
+
+
+def test_agency_copies_follow_the_copy_links():
+    from newsprism.extract.agencies import agency_copies, agency_printers
+
+    arts = [
+        Article(id="a", text="x", outlet="Tamsin Herald", outlet_id="tamsinherald", syndicated_from="Agence France-Presse"),
+        Article(id="b", text="x", outlet="Northern Ledger", outlet_id="northernledger", duplicate_of="a", syndicated_from="a"),
+        Article(id="c", text="x", outlet="Kestrel Courier", outlet_id="kestrelcourier"),
+        Article(id="d", text="x", outlet="Reuters", outlet_id="reuters"),
+        Article(id="e", text="x", outlet="Quay Post", outlet_id="quaypost", duplicate_of="d", syndicated_from="d"),
+        # Two agencies named in one copy group: whose it is cannot be told.
+        Article(id="f", text="x", outlet="Pier Times", outlet_id="piertimes", syndicated_from="Reuters"),
+        Article(id="g", text="x", outlet="Dock News", outlet_id="docknews", duplicate_of="f", syndicated_from="AFP"),
+    ]
+    assert agency_copies(arts) == {"a": "afp", "b": "afp", "d": "reuters", "e": "reuters"}
+    assert [(ag, [a.id for a in printed]) for ag, printed in agency_printers(arts)] == [("afp", ["a", "b"]), ("reuters", ["e"])]

@@ -14,7 +14,8 @@ Each supporting sentence is traced to an origin through the provenance graph:
    there is one, else on the outlet that printed it.
 
 Copies count as their original's outlet (or the syndicate's), so a
-republished article never adds a source. Two supporting sentences are
+republished article never adds a source; agency copy counts as the agency,
+whichever papers printed it. Two supporting sentences are
 independent when they trace to different outlets: everything the Times
 reported counts once, however many outlets repeat it.
 """
@@ -25,6 +26,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from newsprism.claims.align import copy_roots
+from newsprism.extract.agencies import agency_copies
 from newsprism.extract.outlets import outlet_identity
 from newsprism.model import Article, Claim, Origin, Provenance, ProvNode
 from newsprism.provenance import article_node
@@ -69,6 +71,7 @@ class _Tracer:
                     att.informants.append(node)
             self.attributions[art][(start, end)] = att
         self.dominant = {a.id: self._dominant(a.id) for a in articles}
+        self.agencies = agency_copies(articles)
 
     def _dominant(self, article_id: str) -> ProvNode | None:
         counts = Counter(att.reporter.id for att in self.attributions[article_id].values() if att.reporter)
@@ -80,9 +83,13 @@ class _Tracer:
         return None
 
     def carrier(self, article_id: str) -> tuple[str, str, str]:
-        """(key, name, kind) of whoever printed the article; copies resolve to their original."""
+        """(key, name, kind) of whoever printed the article: agency copy is the agency's, whichever
+        paper printed it; other copies resolve to their original, or to the syndicate its note names."""
+        agency = self.agencies.get(article_id)
+        if agency is not None:
+            return f"media:{agency}", outlet_identity(agency)[1], "syndicate"
         a = self.by_id[self.roots[article_id]]
-        if a.id == article_id and a.syndicated_from and a.syndicated_from not in self.by_id:
+        if a.syndicated_from and a.syndicated_from not in self.by_id:
             oid, name = outlet_identity(a.syndicated_from)
             return f"media:{oid}", name, "syndicate"
         if a.outlet_id or a.outlet:

@@ -50,6 +50,8 @@ from newsprism.extract.metadata import (
 )
 from newsprism.extract.outlets import canonical_outlet, is_wire, outlet_info, trie_regex
 from newsprism.extract.segment import split_paragraphs
+from newsprism.model import Article
+from newsprism.unionfind import UnionFind
 
 HEAD_PARAS = 6  # datelines and bylines sit in the first paragraphs, after the headline and deck
 TAIL_PARAS = 4  # credits, sign-offs and copyright lines in the last ones
@@ -382,3 +384,52 @@ def agency_short_name(agency_id: str) -> str:
             return ag.tags[0]
     info = outlet_info(agency_id)
     return info.display if info else agency_id
+
+
+# ---------------------------------------------------------------- agency copy across a story
+
+
+def agency_copies(articles: Sequence[Article]) -> dict[str, str]:
+    """Article id -> the agency (outlets id) whose copy it is, for a story's articles.
+
+    A copy group (articles the copy finder linked through ``duplicate_of`` or
+    ``syndicated_from``) is one agency's copy when its members name exactly one
+    agency, in their marks (``syndicated_from``) or as their outlet: a paper's
+    trimmed print of an AFP story is AFP's copy even when only another print
+    kept the dateline. Articles whose outlet is the agency are its own stories;
+    they are listed too, and tell who the printers are not.
+    """
+    by_id = {a.id: a for a in articles}
+    ids = list(by_id)
+    index = {aid: i for i, aid in enumerate(ids)}
+    groups = UnionFind(len(ids))
+    for a in articles:
+        for ref in (a.duplicate_of, a.syndicated_from):
+            if ref in by_id and ref != a.id:
+                groups.union(index[a.id], index[ref])
+    out: dict[str, str] = {}
+    for members in groups.groups():
+        named = {agency for k in members if (agency := _agency_named(by_id[ids[k]], by_id))}
+        if len(named) == 1:
+            agency = named.pop()
+            out.update((ids[k], agency) for k in members)
+    return out
+
+
+def _agency_named(a: Article, by_id: dict[str, Article]) -> str | None:
+    if a.syndicated_from and a.syndicated_from not in by_id:
+        known = canonical_outlet(a.syndicated_from)
+        if known and is_wire(known[0]):
+            return known[0]
+    return a.outlet_id if a.outlet_id and is_wire(a.outlet_id) else None
+
+
+def agency_printers(articles: Sequence[Article]) -> list[tuple[str, list[Article]]]:
+    """(agency id, the articles other outlets printed of its copy), in story order: "AFP copy, printed by ..."."""
+    of = agency_copies(articles)
+    out = []
+    for agency in dict.fromkeys(of[a.id] for a in articles if a.id in of):
+        printed = [a for a in articles if of.get(a.id) == agency and a.outlet_id != agency]
+        if printed:
+            out.append((agency, printed))
+    return out

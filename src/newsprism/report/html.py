@@ -17,6 +17,7 @@ from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit
 
+from newsprism.extract.agencies import agency_copies, agency_printers, agency_short_name
 from newsprism.model import Article, Brief, ProvEdge, ProvNode
 from newsprism.quotes.output import statement
 
@@ -157,15 +158,19 @@ class Source:
     outlet: str
     copy_of: int | None  # number of the article this one copies, when in the story
     syndicated_from: str | None
+    agency: str | None = None  # "AFP" when the article is another outlet's print of an agency's copy
 
 
 def _sources(brief: Brief) -> list[Source]:
     numbers = {a.id: i for i, a in enumerate(brief.articles, 1)}
+    agencies = agency_copies(brief.articles)
     out = []
     for i, a in enumerate(brief.articles, 1):
         copy_of = numbers.get(a.duplicate_of or "") or numbers.get(a.syndicated_from or "")
         synd = a.syndicated_from if a.syndicated_from and a.syndicated_from not in numbers else None
-        out.append(Source(i, a, a.label, copy_of, synd))
+        agency = agencies.get(a.id)
+        shown = agency_short_name(agency) if agency and agency != a.outlet_id else None
+        out.append(Source(i, a, a.label, copy_of, synd, shown))
     return out
 
 
@@ -327,6 +332,7 @@ def brief_view(brief: Brief) -> dict[str, Any]:
         "title": brief.story.title or (brief.articles[0].title if brief.articles else None) or brief.story.id,
         "sources": sources,
         "numbers": numbers,
+        "printed": [(agency_short_name(agency), [(numbers[a.id], a.label) for a in arts]) for agency, arts in agency_printers(brief.articles)],
         "counts": {
             "articles": len(sources),
             "outlets": len(outlets),

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from newsprism.cluster.names import story_names
+from newsprism.extract.agencies import agency_copies, agency_printers, agency_short_name
 from newsprism.model import Analysis, Article, Brief, QuoteVariant, Story
 from newsprism.quotes.output import statement
 from newsprism.report.html import short
@@ -57,7 +58,10 @@ class _Cites:
         return a.label if a else article_id
 
 
-def _copy_note(a: Article, cites: _Cites) -> str:
+def _copy_note(a: Article, cites: _Cites, agency: str | None = None) -> str:
+    if agency is not None and a.outlet_id != agency:
+        same = next((r for r in (a.duplicate_of, a.syndicated_from) if r in cites.num), None)
+        return f"{agency_short_name(agency)} copy" + (f", as {cites([same])}" if same else "")
     if a.syndicated_from in cites.num:
         return f"republished from {cites([a.syndicated_from])}"
     if a.duplicate_of:
@@ -112,7 +116,9 @@ def _headline(brief: Brief) -> str:
 
 def _sources(arts: list[Article], cites: _Cites, ids: bool = False) -> list[str]:
     """The table of a story's articles, numbered as they are cited (with their ids: ``ids``).
-    An untitled article shows its opening words in italics, as the HTML page does."""
+    An untitled article shows its opening words in italics, as the HTML page does.
+    Then which papers printed each agency's copy: one source, however many print it."""
+    agencies = agency_copies(arts)
     rows = [
         [
             f"[{cites.num[a.id]}]",
@@ -121,11 +127,23 @@ def _sources(arts: list[Article], cites: _Cites, ids: bool = False) -> list[str]
             (a.published or "")[:10],
             ", ".join(a.byline),
             a.title or (f"*{short(a.text, 70).replace('*', '')}*" if a.text.strip() else ""),  # _table escapes the cell
-            _copy_note(a, cites),
+            _copy_note(a, cites, agencies.get(a.id)),
         ]
         for a in arts
     ]
-    return _table(["#", *(["article"] if ids else []), "outlet", "date", "byline", "title", "copy"], rows) + [""]
+    printed = [
+        f"- {agency_short_name(agency)} copy, printed by "
+        + _and([f"{_line(a.label)} {cites([a.id])}" for a in copies])
+        + ": one source, however many print it."
+        for agency, copies in agency_printers(arts)
+    ]
+    return _table(["#", *(["article"] if ids else []), "outlet", "date", "byline", "title", "copy"], rows) + [""] + (
+        [*printed, ""] if printed else []
+    )
+
+
+def _and(items: Sequence[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def render_brief(brief: Brief) -> list[str]:
