@@ -1,12 +1,14 @@
 """Measure story clustering on the dev sets in one process (for tuning).
 
-    python scripts/tune_cluster.py [--sets ecbplus,basil,newswcl50,neus,neus_train] [--set NAME=VALUE ...]
+    python scripts/tune_cluster.py [--sets ecbplus,basil,newswcl50,neus,neus_train] [--set FIELD=VALUE ...]
 
 Reads ../shared/eval at run time, prepares each set once (cached under
 /tmp/newsprism-tune), then runs dedup + clustering as ``newsprism eval cluster``
-does and prints BCubed F1 per set. ``--set`` overrides a module constant of
-newsprism.cluster (``clusterer.THRESHOLD=0.2``, ``features.DEFAULT_WEIGHTS={...}``)
-so a grid can be run without editing the code. ``--halves`` also scores ECB+ on
+does and prints BCubed F1 per set. ``--set`` changes a setting of the
+clusterer's configuration (``newsprism.cluster.ClusterConfig``, made with
+``dataclasses.replace``): ``--set threshold=0.2``, ``--set
+features.weights={...}`` for a setting of its ``FeatureConfig``; so a grid can
+be run without editing the code. ``--halves`` also scores ECB+ on
 the odd and even topics apart, as a guard against fitting one half; ``--pr``
 adds BCubed precision and recall; ``--errors SET`` lists that set's merged and
 split stories; ``--embedder minilm|model2vec[:PATH]`` mixes in a dense
@@ -29,9 +31,11 @@ from __future__ import annotations
 
 import argparse
 import ast
+import dataclasses
 import json
 import pickle
 from pathlib import Path
+from typing import Any
 
 SHARED = Path(__file__).resolve().parents[1] / ".." / "shared"
 CACHE = Path("/tmp/newsprism-tune")
@@ -62,18 +66,18 @@ def load(name: str):
     return articles, read_labels(SHARED / "eval" / gold)[0], rows
 
 
-def run(articles, embedder=None, shuffle_seed: int | None = None, batch_size: int = 1000) -> dict[str, str | None]:
+def run(articles, config, embedder=None, shuffle_seed: int | None = None, batch_size: int = 1000) -> dict[str, str | None]:
     import copy
     import random
 
-    from newsprism.cluster.clusterer import StoryClusterer
+    from newsprism.cluster import StoryClusterer
     from newsprism.cluster.stream import group_corpus
     from newsprism.dedup import CopyIndex
 
     articles = copy.deepcopy(articles)
     if shuffle_seed is not None:
         random.Random(shuffle_seed).shuffle(articles)
-    group_corpus(articles, CopyIndex(), StoryClusterer(embedder), batch_size=batch_size)
+    group_corpus(articles, CopyIndex(), StoryClusterer(embedder, config=config), batch_size=batch_size)
     return {a.id: a.story for a in articles}
 
 
@@ -86,7 +90,10 @@ class CachedEmbedder:
     def __init__(self, spec: str, directory: Path) -> None:
         import hashlib
 
-        self.name = spec.partition(":")[0]  # the clusterer's calibration goes by the model's name
+        from newsprism.embedders import make_embedder
+
+        model = make_embedder(spec)  # nothing loads until the first text
+        self.name, self.calibration = model.name, model.calibration
         self.spec = spec
         self.path = directory / f"{hashlib.sha1(spec.encode()).hexdigest()[:12]}.pkl"
         self._inner = None
@@ -100,7 +107,7 @@ class CachedEmbedder:
         keys = [hashlib.sha1(t.encode()).hexdigest() for t in texts]
         missing = {k: t for k, t in zip(keys, texts) if k not in self._vecs}
         if missing:
-            from newsprism.cluster.stream import make_embedder
+            from newsprism.embedders import make_embedder
 
             self._inner = self._inner or make_embedder(self.spec)
             self._vecs.update(zip(missing, self._inner.embed(list(missing.values()))))
@@ -119,19 +126,31 @@ def bench():
     return module
 
 
-def override(spec: str) -> None:
-    import importlib
+def configure(specs: list[str]) -> Any:
+    """The default ``ClusterConfig`` with each ``FIELD=VALUE`` (``features.FIELD=VALUE``
+    for a feature setting) replaced; values are Python literals."""
+    from newsprism.cluster import ClusterConfig
 
-    target, value = spec.split("=", 1)
-    module, attr = target.rsplit(".", 1)
-    mod = importlib.import_module(f"newsprism.cluster.{module}")
-    setattr(mod, attr, ast.literal_eval(value))
+    config = ClusterConfig()
+    for spec in specs:
+        target, _, value = spec.partition("=")
+        section, _, name = target.rpartition(".")
+        if section not in ("", "features"):
+            raise SystemExit(f"--set {spec}: a setting is FIELD or features.FIELD")
+        try:
+            if section:
+                config = dataclasses.replace(config, features=dataclasses.replace(config.features, **{name: ast.literal_eval(value)}))
+            else:
+                config = dataclasses.replace(config, **{name: ast.literal_eval(value)})
+        except (TypeError, ValueError, SyntaxError) as e:
+            raise SystemExit(f"--set {spec}: {e}") from e
+    return config
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--sets", default="ecbplus,basil,newswcl50,neus,neus_train")
-    ap.add_argument("--set", action="append", default=[])
+    ap.add_argument("--set", action="append", default=[], help="FIELD=VALUE of the configuration (repeatable)")
     ap.add_argument("--halves", action="store_true")
     ap.add_argument("--pr", action="store_true", help="also print BCubed precision and recall")
     ap.add_argument("--errors", default="")
@@ -141,8 +160,7 @@ def main() -> None:
     ap.add_argument("--chunks", type=int, default=0, help="also cluster each set in this many parts of whole stories")
     ap.add_argument("--rewrites", type=int, default=0, help="also score each set with this many light rewrites of each article")
     args = ap.parse_args()
-    for spec in args.set:
-        override(spec)
+    config = configure(args.set)
     from newsprism.evaluation.clusters import score_clusters
 
     embedder = None if args.embedder == "tfidf" else CachedEmbedder(args.embedder, Path(args.embed_cache))
@@ -150,7 +168,7 @@ def main() -> None:
     out = {}
     for name in args.sets.split(","):
         articles, gold, rows = load(name)
-        pred = run(articles, embedder)
+        pred = run(articles, config, embedder)
         m = score_clusters(gold, pred)
         out[name] = round(m["bcubed_f1"], 4)
         if args.pr:
@@ -162,14 +180,14 @@ def main() -> None:
                 sub = {k: v for k, v in gold.items() if k in keep}
                 out[f"ecb_h{half}"] = round(score_clusters(sub, {k: pred[k] for k in sub})["bcubed_f1"], 4)
         for seed in filter(None, args.streams.split(",")):
-            streamed = run(articles, embedder, shuffle_seed=int(seed), batch_size=100)
+            streamed = run(articles, config, embedder, shuffle_seed=int(seed), batch_size=100)
             out[f"{name}_stream{seed}"] = round(score_clusters(gold, streamed)["bcubed_f1"], 4)
         if args.chunks:
-            parts = chunk_scores(articles, gold, embedder, args.chunks)
+            parts = chunk_scores(articles, gold, config, embedder, args.chunks)
             out[f"{name}_chunks"] = (round(sum(parts) / len(parts), 4), parts)
         if args.rewrites:
             mixed, mixed_gold = bench().with_rewrites(articles, gold, args.rewrites)
-            m = score_clusters(mixed_gold, run(mixed, embedder))
+            m = score_clusters(mixed_gold, run(mixed, config, embedder))
             out[f"{name}_rewrites{args.rewrites}"] = round(m["bcubed_f1"], 4)
             if args.pr:
                 out[f"{name}_rewrites{args.rewrites}_pr"] = (round(m["bcubed_p"], 3), round(m["bcubed_r"], 3))
@@ -178,7 +196,7 @@ def main() -> None:
     print(json.dumps(out))
 
 
-def chunk_scores(articles, gold, embedder, n: int) -> list[float]:
+def chunk_scores(articles, gold, config, embedder, n: int) -> list[float]:
     """BCubed F1 of each of n parts of whole stories, taken in story order, clustered apart."""
     from newsprism.evaluation.clusters import score_clusters
 
@@ -188,7 +206,7 @@ def chunk_scores(articles, gold, embedder, n: int) -> list[float]:
     for k in range(n):
         keep = set(stories[k * size : (k + 1) * size])
         part = [a for a in articles if gold.get(a.id) in keep]
-        pred = run(part, embedder)
+        pred = run(part, config, embedder)
         out.append(round(score_clusters({a.id: gold[a.id] for a in part}, pred)["bcubed_f1"], 4))
     return out
 

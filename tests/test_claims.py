@@ -161,7 +161,7 @@ def test_seed_drone_figure_cites_the_journal(seeds_dir) -> None:
 
 @pytest.mark.slow
 def test_embedder_alignment_keeps_the_core_claim(seeds_dir) -> None:
-    from newsprism.cluster.embedders import MiniLMEmbedder
+    from newsprism.embedders import MiniLMEmbedder
 
     arts = load(seeds_dir)
     claims = align_claims(arts, shared_nlp(), embedder=MiniLMEmbedder())

@@ -15,8 +15,8 @@ import pytest
 from typer.testing import CliRunner
 
 from newsprism.cli import app
-from newsprism.cluster import StoryClusterer, cluster_stories
-from newsprism.cluster.embedders import Embedder
+from newsprism.cluster import ClusterConfig, FeatureConfig, StoryClusterer, cluster_stories
+from newsprism.embedders import Calibration, Embedder
 from newsprism.dedup import find_copies
 from newsprism.errors import InputError
 from newsprism.evaluation.clusters import score_clusters
@@ -85,11 +85,8 @@ def test_state_round_trips_through_json():
     assert {a.id: restored.story_of(a.id) for a in arts} == {a.id: c.story_of(a.id) for a in arts}
 
 
-def test_a_loaded_state_posts_its_articles_as_one_by_one_posting_would(monkeypatch):
-    import newsprism.cluster.clusterer as clusterer_module
-
-    monkeypatch.setattr(clusterer_module, "POSTING_CAP", 1)  # lists of more than 2 get trimmed: some keys have 3
-    c = StoryClusterer()
+def test_a_loaded_state_posts_its_articles_as_one_by_one_posting_would():
+    c = StoryClusterer(config=ClusterConfig(posting_cap=1))  # lists of more than 2 get trimmed: some keys have 3
     c.add(find_copies(fixture_articles()))
     loaded = StoryClusterer.from_dict(json.loads(json.dumps(c.to_dict())))
     by_hand = StoryClusterer.from_dict(json.loads(json.dumps(c.to_dict())))
@@ -111,8 +108,55 @@ def test_a_state_saved_with_plain_lists_still_loads():
     for row in saved["articles"] + saved["stories"]:
         row.update({k: decode(row[k], dtype).tolist() for k, dtype in dtypes.items() if isinstance(row.get(k), str)})
     saved["featurizer"]["df"] = decode(saved["featurizer"]["df"], "float64").tolist()
+    saved = _as_saved_before_v3(saved, c)
     saved["version"] = 1  # as versions before arrays were packed wrote it
     assert StoryClusterer.from_dict(saved).to_dict() == c.to_dict()
+
+
+def _as_saved_before_v3(saved: dict, c: StoryClusterer) -> dict:
+    """A clusterer's ``to_dict`` as versions before 3 wrote it: the linkage's
+    threshold, alpha and dense weight, and the featurizer's weights and penalties,
+    where version 3 saves the configuration and calibration whole."""
+    old = {k: v for k, v in saved.items() if k not in ("config", "calibration")}
+    old.update(version=2, threshold=c.params.threshold, alpha=c.params.alpha, dense_weight=c.params.dense_weight)
+    old["featurizer"] = {**saved["featurizer"], "weights": dict(c.config.features.weights), "penalties": dict(c.config.features.penalties)}
+    return old
+
+
+@pytest.mark.parametrize("embedder", [None, "model2vec"])
+def test_a_state_saved_before_the_configuration_was_saved_goes_on_with_its_settings(embedder):
+    class Static(_Constant):
+        name = "model2vec"
+        calibration = Calibration(dense_weight=0.35, threshold_shift=0.1, alpha=0.4)
+
+    emb = None if embedder is None else Static()
+    arts = find_copies(fixture_articles())
+    c = StoryClusterer(emb)
+    c.add(arts[:5])
+    old = StoryClusterer.from_dict(_as_saved_before_v3(json.loads(json.dumps(c.to_dict())), c), emb)
+    # With an embedder, the saved threshold holds its shift: the same linkage, told apart.
+    assert old.params == c.params and old.featurizer.config == c.featurizer.config
+    old.add(arts[5:])
+    c.add(arts[5:])
+    same = lambda d: {k: v for k, v in d.items() if k not in ("config", "calibration")}  # noqa: E731
+    assert same(old.to_dict()) == same(c.to_dict())
+
+
+def test_a_state_file_of_an_earlier_version_loads_and_goes_on():
+    """``state-v2.json``: the fixture articles but the last two, saved by ``cluster --state``
+    before version 3 (the commit before the configuration was saved)."""
+    from newsprism.cluster.stream import group_corpus, load_state
+
+    arts = fixture_articles()
+    copies, old = load_state(FIXTURES / "state-v2.json", None)
+    assert old.config == ClusterConfig() and old.params == ClusterConfig().linkage()
+    group_corpus(arts[-2:], copies, old)
+    fresh = fixture_articles()
+    again_copies, again = load_state(None, None)
+    group_corpus(fresh[:-2], again_copies, again)
+    group_corpus(fresh[-2:], again_copies, again)
+    assert {a.id: old.story_of(a.id) for a in arts} == {a.id: again.story_of(a.id) for a in arts}
+    assert old.to_dict() == again.to_dict()
 
 
 def test_an_earlier_article_learns_of_closer_neighbours_that_arrive_later():
@@ -351,6 +395,7 @@ class _Constant:
     """An embedder that says every text means the same: tests the dense path."""
 
     name = "constant"
+    calibration = Calibration(dense_weight=1.0, threshold_shift=0.0, alpha=0.3)
 
     def embed(self, texts):
         import numpy as np
@@ -362,11 +407,11 @@ def test_an_embedder_is_mixed_into_the_similarity():
     assert isinstance(_Constant(), Embedder)
     # Undated, so that only similarity decides (the events are two years apart).
     arts = find_copies([dataclasses.replace(a, published=None) for a in fixture_articles()])
-    c = StoryClusterer(_Constant(), threshold=0.4)
     # The cosine of 1 lifts pairs within a story as much as across: the
     # cohesion rule would keep the two groups apart, and this test is about the
-    # cosine (so at a weight and hubness correction of its own, not a model's).
-    c.params = dataclasses.replace(c.params, cohesion_ratio=0.0, dense_weight=1.0, alpha=0.3)
+    # cosine (weighed by _Constant's own calibration, not a model's).
+    c = StoryClusterer(_Constant(), config=ClusterConfig(threshold=0.4, cohesion_ratio=0.0))
+    assert (c.params.dense_weight, c.params.alpha, c.params.threshold) == (1.0, 0.3, 0.4)
     c.add(arts)
     # A cosine of 1 between every candidate pair joins the two footbridge
     # events, which the lexical blocks alone keep apart.
@@ -375,22 +420,27 @@ def test_an_embedder_is_mixed_into_the_similarity():
 
 
 def test_each_embedder_is_weighed_by_its_own_calibration():
-    from newsprism.cluster import clusterer
+    from newsprism.embedders import MiniLMEmbedder, Model2VecEmbedder
 
     class Static(_Constant):
         name = "model2vec"
+        calibration = Calibration(dense_weight=2.0, threshold_shift=0.2, alpha=0.9)
 
+    class Recalibrated(Static):  # the same model, measured again since
+        calibration = Calibration(dense_weight=0.5, threshold_shift=0.0, alpha=0.1)
+
+    config = ClusterConfig()
     plain = StoryClusterer().params
-    assert (plain.dense_weight, plain.threshold, plain.alpha) == (0.0, clusterer.THRESHOLD, clusterer.ALPHA)
-    for emb, (weight, shift, alpha) in [(Static(), clusterer.DENSE["model2vec"]), (_Constant(), clusterer.DENSE["minilm"])]:
-        p = StoryClusterer(emb).params  # a name not in DENSE (constant) gets MiniLM's
-        assert (p.dense_weight, p.threshold, p.alpha) == (weight, pytest.approx(clusterer.THRESHOLD + shift), alpha)
-    assert StoryClusterer(Static(), threshold=0.7).params.threshold == 0.7
-    # A saved state goes on with the calibration it was made with.
-    made = StoryClusterer(Static())
-    made.params = dataclasses.replace(made.params, alpha=0.9, dense_weight=2.0, threshold=0.5)
-    p = StoryClusterer.from_dict(made.to_dict(), Static()).params
-    assert (p.alpha, p.dense_weight, p.threshold) == (0.9, 2.0, 0.5)
+    assert (plain.dense_weight, plain.threshold, plain.alpha) == (0.0, config.threshold, config.alpha)
+    for emb in (Static(), _Constant(), MiniLMEmbedder(), Model2VecEmbedder()):
+        p, cal = StoryClusterer(emb).params, emb.calibration
+        assert (p.dense_weight, p.threshold, p.alpha) == (cal.dense_weight, config.threshold + cal.threshold_shift, cal.alpha)
+    assert MiniLMEmbedder.calibration != Model2VecEmbedder.calibration
+    assert StoryClusterer(Static(), config=ClusterConfig(threshold=0.5)).params.threshold == 0.5 + 0.2
+    # A saved state goes on with the configuration and calibration it was made with.
+    made = StoryClusterer(Static(), config=ClusterConfig(threshold=0.3, window_days=30))
+    loaded = StoryClusterer.from_dict(json.loads(json.dumps(made.to_dict())), Recalibrated())
+    assert loaded.params == made.params and loaded.config == made.config
     # Another embedder's vectors and calibration do not fit it: one clear error, not quiet nonsense.
     for other in (None, _Constant()):
         with pytest.raises(InputError, match="clustered with the model2vec embedder"):
@@ -664,13 +714,13 @@ def test_mismatch_penalty_time_cost_and_join_bonus_move_the_score():
 def test_featurizer_marks_the_penalised_blocks_an_article_has():
     from newsprism.cluster.features import Featurizer, count_terms
 
-    f = Featurizer({"W": 1.0, "E": 0.2}, {"E": 0.04})
+    f = Featurizer(FeatureConfig(weights={"W": 1.0, "E": 0.2}, penalties={"E": 0.04}))
     named = Article(id="n", text="The mayor met Olwen Brask in Tarrow on Monday.")
     nameless = Article(id="x", text="the mayor met nobody on monday.")
     named_vec, nameless_vec = f.vectors(count_terms([named, nameless]))
     assert named_vec.present == [pytest.approx(0.2)]
     assert nameless_vec.present == [0.0]
-    assert Featurizer.from_dict(f.to_dict()).penalties == {"E": 0.04}
+    assert Featurizer.from_dict(f.to_dict(), f.config).penalties == {"E": 0.04}
 
 
 def test_add_vectors_sums_shared_terms_and_keeps_ids_sorted():
@@ -722,7 +772,7 @@ def test_weekdays_months_and_figures_are_read_from_the_title_and_lead_only():
 def test_a_different_figure_and_weekday_lower_the_similarity_a_shared_one_raises():
     import numpy as np
 
-    from newsprism.cluster.features import DEFAULT_PENALTIES, DEFAULT_WEIGHTS, Featurizer, count_terms
+    from newsprism.cluster.features import Featurizer, count_terms
 
     body = "Claims for benefits in Varnland {} last week, the Varn labour office said on {}."
     arts = [
@@ -732,13 +782,14 @@ def test_a_different_figure_and_weekday_lower_the_similarity_a_shared_one_raises
     ]
 
     def sims(weights: dict[str, float], penalties: dict[str, float]) -> tuple[float, float]:
-        a, b, c = Featurizer(weights, penalties).vectors(count_terms(arts))
+        a, b, c = Featurizer(FeatureConfig(weights=weights, penalties=penalties)).vectors(count_terms(arts))
         net = lambda x, y: x.dot(y) - float(np.dot(x.present, y.present))  # noqa: E731
         return net(a, b), net(a, c)
 
-    without = {k: v for k, v in DEFAULT_WEIGHTS.items() if k not in "FD"}
-    same_before, other_before = sims(without, {"E": DEFAULT_PENALTIES["E"]})
-    same_after, other_after = sims(DEFAULT_WEIGHTS, DEFAULT_PENALTIES)
+    default = FeatureConfig()
+    without = {k: v for k, v in default.weights.items() if k not in "FD"}
+    same_before, other_before = sims(without, {"E": default.penalties["E"]})
+    same_after, other_after = sims(dict(default.weights), dict(default.penalties))
     assert same_after > same_before and other_after < other_before - 0.05
 
 
@@ -777,8 +828,7 @@ def test_dots_through_a_scratch_array_leave_it_zero_and_match_dot():
 
 
 def test_embedder_spec_takes_a_local_model_directory(tmp_path) -> None:
-    from newsprism.cluster.embedders import Model2VecEmbedder
-    from newsprism.cluster.stream import make_embedder
+    from newsprism.embedders import Model2VecEmbedder, make_embedder
     from newsprism.errors import InputError
 
     emb = make_embedder(f"model2vec:{tmp_path}")  # nothing loads until the first text
@@ -840,16 +890,15 @@ def test_a_featurizer_copy_takes_in_the_vectors_made_by_another_as_its_own():
         Featurizer().take(made)  # made after the first batch's terms
 
 
-def test_document_frequencies_fade_for_idf_over_later_batches_and_stay_whole_for_blocking(monkeypatch):
+def test_document_frequencies_fade_for_idf_over_later_batches_and_stay_whole_for_blocking():
     import math
 
-    import newsprism.cluster.features as features
     from newsprism.cluster.features import Featurizer, count_terms
 
     arts = fixture_articles()
     head, tail = arts[:4], arts[4:6]
-    monkeypatch.setattr(features, "IDF_WINDOW_DOCS", 4)
-    f, first, second = Featurizer(), Featurizer(), Featurizer()
+    window = FeatureConfig(idf_window_docs=4)
+    f, first, second = Featurizer(window), Featurizer(window), Featurizer(window)
     f.vectors(count_terms(head))
     f.vectors(count_terms(tail))
     first.vectors(count_terms(head))
@@ -863,13 +912,12 @@ def test_document_frequencies_fade_for_idf_over_later_batches_and_stay_whole_for
     assert f.n_docs == 6 and f.recent_docs == pytest.approx(4 * g + 2)
 
     # A batch does not fade its own counts: alone, the window changes nothing; after it, the weights.
-    def weights(featurizer, batch, window):
-        monkeypatch.setattr(features, "IDF_WINDOW_DOCS", window)
+    def weights(featurizer, batch):
         return [v.val.tolist() for v in featurizer.vectors(count_terms(batch))]
 
-    faded, unfaded = Featurizer(), Featurizer()
-    assert weights(faded, head, 4) == weights(unfaded, head, 1e18)
-    assert weights(faded, tail, 4) != weights(unfaded, tail, 1e18)
+    faded, unfaded = Featurizer(window), Featurizer(FeatureConfig(idf_window_docs=10**18))
+    assert weights(faded, head) == weights(unfaded, head)
+    assert weights(faded, tail) != weights(unfaded, tail)
 
 
 def test_a_featurizer_saved_before_counts_faded_goes_on_from_its_whole_counts():
@@ -983,7 +1031,7 @@ def test_a_story_keeps_its_members_pair_similarities_and_scores_only_new_pairs()
 @pytest.mark.slow
 def test_model2vec_is_distilled_once_quietly_into_its_cache(tmp_path, capfd) -> None:
     pytest.importorskip("model2vec.distill")
-    from newsprism.cluster.embedders import Model2VecEmbedder
+    from newsprism.embedders import Model2VecEmbedder
 
     cache = tmp_path / "m2v"
     vecs = Model2VecEmbedder(cache_dir=cache).embed(["Iran receives Russian radar", "Russia ships radar to Iran"])

@@ -45,7 +45,7 @@ from newsprism.errors import InputError, SettingsError, StrictModeError
 from newsprism.model import Analysis, Article, Brief, Problem, Story
 
 if TYPE_CHECKING:
-    from newsprism.cluster.embedders import Embedder
+    from newsprism.embedders import Embedder
     from newsprism.nlp import NLP
     from newsprism.quotes import QuoteExtractor
 
@@ -175,7 +175,7 @@ class Briefer:
     @property
     def embedder(self) -> Embedder | None:
         if not self._embedder_made:
-            from newsprism.cluster.stream import make_embedder
+            from newsprism.embedders import make_embedder
 
             self._embedder = make_embedder(self.settings.embedder)
             self._embedder_made = True
@@ -300,16 +300,16 @@ class Pipeline:
                 a.story = story.id
             return Grouping([story] if articles else [], {})
 
-        from newsprism.cluster.stream import BATCH, group_corpus, open_state, save_state
+        from newsprism.cluster.stream import group_corpus, open_state, save_state
         from newsprism.engine import ProcessEngine
 
-        batch = settings.batch_size or BATCH
-        # One worker runs the search stage (Engine.stage); a second would idle.
-        stage = ProcessEngine(settings.workers) if settings.workers and len(articles) > batch else None
+        # One worker runs the search stage (Engine.stage); a second would idle. It
+        # starts only when there is more than one batch (``group_corpus``).
+        stage = ProcessEngine(settings.workers) if settings.workers else None
         self.observer.start("grouping", len(articles))
         with open_state(settings.state, self.embedder) as (copies, clusterer):
             moved = group_corpus(
-                articles, copies, clusterer, batch_size=batch, engine=stage,
+                articles, copies, clusterer, batch_size=settings.batch_size, engine=stage,
                 on_batch=lambda n: self.observer.advance("grouping", n),
             )
             if settings.state is not None:

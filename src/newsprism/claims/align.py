@@ -15,12 +15,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from newsprism.claims.text import Embedder, SentenceItem, sentence_items, similarity
+from newsprism.claims.text import SentenceItem, sentence_items, similarity
 from newsprism.model import Article, Claim, Evidence
 from newsprism.nlp import NLP
 
 if TYPE_CHECKING:
     from scipy import sparse
+
+    from newsprism.embedders import Embedder
 
 # Tuned on the bundled example and the seed articles (see tests/test_claims.py).
 THRESHOLD_LEXICAL = 0.30
@@ -88,7 +90,7 @@ def copy_roots(articles: list[Article]) -> dict[str, str]:
     return {a.id: _copy_root(a, by_id) for a in articles}
 
 
-def align_claims(articles: list[Article], nlp: NLP, embedder: Embedder | None = None) -> list[Claim]:
+def align_claims(articles: list[Article], nlp: NLP, embedder: "Embedder | None" = None) -> list[Claim]:
     """Claims of a story, best supported first (independence is filled in later)."""
     items = sentence_items(articles, nlp)
     if not items:

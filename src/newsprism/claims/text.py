@@ -3,8 +3,8 @@
 The default representation needs no model: TF-IDF over content lemmas cut to
 their first five letters ("delivery"/"delivering", "defence"/"defense" meet),
 with the words that only say who reported the fact left out ("X reported
-that", "according to X"). A sentence embedder passed in by the caller (the
-``newsprism.cluster.embedders`` protocol) is blended in when available; it
+that", "according to X"). A sentence embedder passed in by the caller
+(``newsprism.embedders.Embedder``) is blended in when available; it
 catches more paraphrase. Either way the overlap of named entities and
 figures is blended in too, since paraphrase keeps those when every other
 word changes.
@@ -13,7 +13,7 @@ word changes.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 from newsprism.claims.values import find_quantities
 from newsprism.model import Article
@@ -25,6 +25,8 @@ if TYPE_CHECKING:
     from scipy import sparse
     from spacy.tokens import Span
 
+    from newsprism.embedders import Embedder
+
 # Fewer content words than this and a "sentence" is a heading or a fragment.
 MIN_CONTENT_WORDS = 3
 STEM = 5
@@ -32,12 +34,6 @@ STEM = 5
 FLOOR = 0.1
 BLOCK = 1024
 _ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "PRODUCT", "LAW"})
-
-
-class Embedder(Protocol):
-    """The protocol of ``newsprism.cluster.embedders``: L2-normalised rows, one per text."""
-
-    def embed(self, texts: list[str]) -> "np.ndarray": ...
 
 
 @dataclass
@@ -126,7 +122,7 @@ def _stem(lemma: str) -> str:
     return lemma[:STEM]
 
 
-def similarity(items: list[SentenceItem], embedder: Embedder | None = None) -> "sparse.csr_matrix":
+def similarity(items: list[SentenceItem], embedder: "Embedder | None" = None) -> "sparse.csr_matrix":
     """Pairwise similarity in [0, 1] between sentence items, as a sparse matrix.
 
     Pairs under ``FLOOR`` are dropped: they are far below any alignment

@@ -3,6 +3,6 @@
 from __future__ import annotations
 
 from newsprism.cluster.clusterer import StoryClusterer, cluster_stories
-from newsprism.cluster.embedders import Embedder
+from newsprism.cluster.config import ClusterConfig, FeatureConfig
 
-__all__ = ["Embedder", "StoryClusterer", "cluster_stories"]
+__all__ = ["ClusterConfig", "FeatureConfig", "StoryClusterer", "cluster_stories"]

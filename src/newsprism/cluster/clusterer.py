@@ -4,10 +4,10 @@ Articles arrive in batches, in any order. For each batch:
 
 1. features, running document frequencies, TF-IDF vectors (``features``);
 2. candidates by blocking: each article's rarest heavy terms are keys of an
-   inverted index whose posting lists keep the latest ``POSTING_CAP``
+   inverted index whose posting lists keep the latest ``posting_cap``
    articles, so a query costs the same at 1,000 and at 1,000,000 articles;
 3. exact similarity to the best candidates, kept as the article's nearest
-   neighbours, and its hubness ``r`` (mean of the top ``R_NEIGHBOURS``);
+   neighbours, and its hubness ``r`` (mean of the top ``r_neighbours``);
 4. average linkage over the batch's articles and the stories they touch
    (``linkage``: hubness correction, name-mismatch penalty, time cost, join
    bonus, cohesion rule for two groups); a batch node that joins a story
@@ -20,7 +20,7 @@ Articles arrive in batches, in any order. For each batch:
    topic; once its own event's articles come, it moves to them. Stories keep
    their ids; ``add`` reports the articles that moved;
 6. refinement: each earlier story the batch brought articles to is grouped
-   again from its own members, exactly as a batch is (up to ``REFINE_MAX``
+   again from its own members, exactly as a batch is (up to ``refine_max``
    members, larger ones less often); parts that no longer join split off as
    new stories (``_refine``). Merges made on what a stream had seen so far
    (the first article of an event in the nearest story of its topic, a
@@ -32,7 +32,7 @@ Copies (``Article.duplicate_of`` set by the dedup stage) join their
 original's story directly: they say nothing new about the story's wording.
 So do near-copies the dedup stage let through (a rewrite of every sentence,
 an updated version of a report): an article with an earlier neighbour that
-scores ``NEAR_COPY`` of what the two score with themselves follows the one
+scores ``near_copy`` of what the two score with themselves follows the one
 that scores most so (``_Art.original``), keeps its vector for the neighbour
 search, and stays out of the linkage. Left in, a pair of near-copies makes
 each other's nearest neighbour: both get a high ``r`` and their group a high
@@ -53,57 +53,22 @@ from array import array
 from bisect import insort
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from itertools import chain
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from newsprism.arrays import decode, encode
+from newsprism.cluster.config import ClusterConfig, FeatureConfig
 from newsprism.cluster.features import Featurizer, SparseVector, TermBatch, VectorBatch, count_terms
-from newsprism.cluster.linkage import LinkageParams, Node, add_vectors, agglomerate, merge_nodes, score, similarity_sum
+from newsprism.cluster.linkage import Node, add_vectors, agglomerate, merge_nodes, score, similarity_sum
+from newsprism.embedders import Calibration
 from newsprism.errors import InputError
 from newsprism.model import Article, Story
 
 if TYPE_CHECKING:
     import numpy as np
 
-    from newsprism.cluster.embedders import Embedder
-
-BATCH = 1000  # articles grouped together: a corpus or stream is taken in this many at a time
-THRESHOLD = 0.14
-ALPHA = 0.3
-R_NEIGHBOURS = 3
-NEIGHBOURS = 4  # edges kept per article (10 scored the same on the dev sets, at 20% more time)
-SEARCHED = 12  # neighbours the search keeps: the article's own near-copies may fill the first NEIGHBOURS
-CANDIDATES = 40  # candidates scored exactly per article
-POSTING_CAP = 200  # latest articles kept per blocking key
-KEYS = 32  # heaviest terms of an article that may serve as its blocking keys
-QUERY_KEYS = 16  # of those, how many (shared with some other article) are looked up
-PENDING_CAP = 2_000_000  # terms seen in one article only, remembered to post it later
-# Stories two years apart never merge; closer gaps cost TIME_PENALTY * log(1 + gap / TIME_SCALE_DAYS):
-# follow-ups of one event (charges, trial, sentence) come weeks, months, even a year or more later.
-WINDOW_DAYS = 730
-TIME_PENALTY = 0.03
-TIME_SCALE_DAYS = 10.0
-JOIN_BONUS = 0.06  # see LinkageParams.join_bonus
-JOIN_MIN = 8
-COHESION_RATIO = 0.65  # see LinkageParams.cohesion_ratio
-NEAR_COPY = 0.7  # see the module docstring: similarity over the geometric mean of the two self-similarities
-# Stories larger than this are not grouped again after a batch (the cost grows with
-# the square of the members); the dev sets' stories are all smaller. A story of up
-# to REFINE_ALWAYS members is grouped again whenever a batch brings it an article; a
-# larger one only when the batch brought one per REFINE_EVERY members beyond those:
-# one more article changes a large story little, and the cost per article stays flat.
-REFINE_MAX = 32
-REFINE_ALWAYS = 12
-REFINE_EVERY = 4
-# With an embedder, by its name: the weight of its cosine next to the lexical
-# blocks, the threshold's shift (its cosine is high for any two news texts) and
-# the hubness correction's ALPHA (with the cosine in, an article's neighbourhood
-# says more). Each embedder's cosines run differently, so each is measured on
-# the dev sets (bench/README.md); an embedder not named here gets MiniLM's.
-DENSE = {"minilm": (1.2, 0.1, 0.55), "model2vec": (0.35, 0.1, 0.4)}
-
-
+    from newsprism.embedders import Embedder
 class Found(NamedTuple):
     """What ``StoryClusterer.search`` found for a batch: the index of its first
     article that is no copy, for each such article its nearest neighbours
@@ -122,7 +87,7 @@ class _Art:
     dense: "np.ndarray | None"
     r: float
     day: int | None
-    # The R_NEIGHBOURS best similarities seen so far, best first: ``r`` is their
+    # The ``r_neighbours`` best similarities seen so far, best first: ``r`` is their
     # mean, and it rises when a later article turns out closer than those.
     top: list[float] = field(default_factory=list)
     # For a copy, the index of the article it copies; for a near-copy (which keeps
@@ -160,25 +125,17 @@ class StoryClusterer:
         self,
         embedder: "Embedder | None" = None,
         *,
-        threshold: float | None = None,
+        config: ClusterConfig | None = None,
         id_prefix: str = "s",
         featurizer: Featurizer | None = None,
     ) -> None:
         self.embedder = embedder
-        weight, shift, alpha = (0.0, 0.0, ALPHA) if embedder is None else DENSE.get(embedder.name, DENSE["minilm"])
-        self.params = LinkageParams(
-            threshold=THRESHOLD + shift if threshold is None else threshold,
-            alpha=alpha,
-            dense_weight=weight,
-            window_days=WINDOW_DAYS,
-            time_penalty=TIME_PENALTY,
-            time_scale_days=TIME_SCALE_DAYS,
-            join_bonus=JOIN_BONUS,
-            join_min=JOIN_MIN,
-            cohesion_ratio=COHESION_RATIO,
-        )
+        self.config = config or ClusterConfig()
+        # The embedder's calibration as this clusterer took it (a loaded state keeps its own).
+        self.calibration: Calibration | None = None if embedder is None else embedder.calibration
+        self.params = self.config.linkage(self.calibration)
         self.id_prefix = id_prefix
-        self.featurizer = featurizer or Featurizer()
+        self.featurizer = featurizer or Featurizer(self.config.features)
         self._arts: list[_Art] = []
         self._by_id: dict[str, int] = {}
         self._stories: list[_Story] = []
@@ -236,11 +193,11 @@ class StoryClusterer:
         edges = {}
         for i, e in zip(batch_idx, near):
             if i not in followers:
-                # ``r`` reads the NEIGHBOURS nearest places, where a near-copy's
+                # ``r`` reads the ``neighbours`` nearest places, where a near-copy's
                 # counts nothing. Filled from farther down instead, it rose on
                 # corpora of rewrites and cost recall (ECB+ with one rewrite of
                 # each article: 0.878 -> 0.854).
-                self._set_top(i, e[:NEIGHBOURS])
+                self._set_top(i, e[:self.config.neighbours])
                 edges[i] = self._edges(i, e)
         self._raise_hubness(edges, first)
         n_stories = len(self._stories)
@@ -282,7 +239,8 @@ class StoryClusterer:
         holds no stories: what ``search`` needs. Copy it before use (as an
         engine stage is copied): it shares this one's state."""
         self._post_taken()
-        view = StoryClusterer(self.embedder, threshold=self.params.threshold, id_prefix=self.id_prefix, featurizer=self.featurizer)
+        view = StoryClusterer(self.embedder, config=self.config, id_prefix=self.id_prefix, featurizer=self.featurizer)
+        view.calibration, view.params = self.calibration, self.params
         view._arts, view._by_id, view._postings, view._pending = self._arts, self._by_id, self._postings, self._pending
         return view
 
@@ -298,11 +256,11 @@ class StoryClusterer:
         self, batch: Sequence[Any], originals: list[Any], terms: TermBatch | None, counted: Sequence[int] | None
     ) -> VectorBatch:
         if terms is None:
-            return self.featurizer.vectorize(count_terms(originals), n_keys=KEYS)
+            return self.featurizer.vectorize(count_terms(originals), n_keys=self.config.keys)
         row: dict[str, int] = {}
         for r, k in enumerate(range(len(batch)) if counted is None else counted):
             row.setdefault(batch[k].id, r)  # a repeated id is its first occurrence, as in ``_unique_new``
-        return self.featurizer.vectorize(terms, [row[a.id] for a in originals], n_keys=KEYS)
+        return self.featurizer.vectorize(terms, [row[a.id] for a in originals], n_keys=self.config.keys)
 
     def _admit(
         self, originals: list[Any], vecs: list[SparseVector], days: list[int | None], dense: "np.ndarray | None",
@@ -360,13 +318,13 @@ class StoryClusterer:
             # Only earlier neighbours can be followed (so no cycle), but not only
             # the nearest: of five versions of one text, each one's nearest is as
             # likely to come after it as before, and half of them stayed apart.
-            best, best_ratio = None, NEAR_COPY
+            best, best_ratio = None, self.config.near_copy
             di = self._arts[i].day
             for j, sim in e:
                 if j >= i:
                     continue
                 dj = self._arts[j].day
-                if di is not None and dj is not None and abs(di - dj) > WINDOW_DAYS:
+                if di is not None and dj is not None and abs(di - dj) > self.config.window_days:
                     continue  # the same text years apart (a republished piece) is another story's
                 both = self_similarity(i) * self_similarity(j)
                 if both > 0 and (ratio := sim / math.sqrt(both)) >= best_ratio:
@@ -410,8 +368,8 @@ class StoryClusterer:
             if earlier is not None and earlier != i:
                 self._append(key, earlier)
             self._append(key, i)
-        if len(self._pending) > PENDING_CAP:
-            for key in list(self._pending)[: len(self._pending) - PENDING_CAP]:
+        if len(self._pending) > self.config.pending_cap:
+            for key in list(self._pending)[: len(self._pending) - self.config.pending_cap]:
                 del self._pending[key]  # the oldest hapaxes are the least likely to recur
 
     def _post_loaded(self, indices: list[int]) -> None:
@@ -427,7 +385,7 @@ class StoryClusterer:
         keys = np.fromiter(chain.from_iterable(keys_of), dtype=np.int64, count=int(sizes.sum()))
         arts = np.repeat(np.asarray(indices, dtype=np.int64), sizes)
         single = self.featurizer.df[keys] < 2
-        self._pending = dict(zip(keys[single][-PENDING_CAP:].tolist(), arts[single][-PENDING_CAP:].tolist()))
+        self._pending = dict(zip(keys[single][-self.config.pending_cap:].tolist(), arts[single][-self.config.pending_cap:].tolist()))
         keys, arts = keys[~single], arts[~single]
         order = np.argsort(keys, kind="stable")  # stable: each key's articles stay in arrival order
         keys, arts = keys[order], arts[order]
@@ -435,32 +393,32 @@ class StoryClusterer:
         ends = np.r_[starts[1:], len(keys)].astype(np.int64)
         counts = ends - starts
         # After c appends a list holds c, or once trimmed CAP plus what came since its last trim.
-        kept = np.where(counts <= 2 * POSTING_CAP, counts, POSTING_CAP + (counts - 2 * POSTING_CAP - 1) % (POSTING_CAP + 1))
+        kept = np.where(counts <= 2 * self.config.posting_cap, counts, self.config.posting_cap + (counts - 2 * self.config.posting_cap - 1) % (self.config.posting_cap + 1))
         listed = arts.tolist()
         self._postings = {k: listed[e - n : e] for k, e, n in zip(keys[starts].tolist(), ends.tolist(), kept.tolist())}
 
     def _append(self, key: int, i: int) -> None:
         plist = self._postings.setdefault(key, [])
         plist.append(i)
-        if len(plist) > 2 * POSTING_CAP:  # trim in bulk: amortised O(1) per append
-            del plist[:-POSTING_CAP]
+        if len(plist) > 2 * self.config.posting_cap:  # trim in bulk: amortised O(1) per append
+            del plist[:-self.config.posting_cap]
 
     def _neighbours(self, i: int) -> list[tuple[int, float]]:
         """Nearest neighbours of article i among the candidates, with similarities, best first."""
         vec = self._arts[i].vec
         assert vec is not None
         postings = self._postings
-        lists = [postings[k] for k in vec.keys if k in postings][:QUERY_KEYS]
-        counts: Counter[int] = Counter(chain.from_iterable(p[-POSTING_CAP:] for p in lists))
+        lists = [postings[k] for k in vec.keys if k in postings][:self.config.query_keys]
+        counts: Counter[int] = Counter(chain.from_iterable(p[-self.config.posting_cap:] for p in lists))
         counts.pop(i, None)
-        cands = _most_common(counts, CANDIDATES)
+        cands = _most_common(counts, self.config.candidates)
         sims = self._similarities(i, cands)
         scored = [(s, j) for s, j in zip(sims.tolist(), cands) if s > 0]
         scored.sort(reverse=True)
-        return [(j, s) for s, j in scored[:SEARCHED]]
+        return [(j, s) for s, j in scored[:self.config.searched]]
 
     def _edges(self, i: int, near: list[tuple[int, float]]) -> list[tuple[int, float]]:
-        """The first ``NEIGHBOURS`` neighbours that stand for different originals
+        """The first ``config.neighbours`` neighbours that stand for different originals
         other than the article's own. Five versions of one text otherwise take
         each other's places, and the text never meets another outlet's."""
         out: list[tuple[int, float]] = []
@@ -470,16 +428,16 @@ class StoryClusterer:
             if root not in seen:
                 seen.add(root)
                 out.append((j, sim))
-                if len(out) == NEIGHBOURS:
+                if len(out) == self.config.neighbours:
                     break
         return out
 
     def _set_top(self, i: int, near: list[tuple[int, float]]) -> None:
-        """An article's hubness ``r`` from its nearest neighbours (NEIGHBOURS >= R_NEIGHBOURS of them when it has so many)."""
+        """An article's hubness ``r`` from its nearest neighbours (``neighbours`` >= ``r_neighbours`` of them when it has so many)."""
         art = self._arts[i]
         # A near-copy repeats the article it follows: counted, it would count one text twice.
-        art.top = [s for j, s in near if self._arts[j].original is None][:R_NEIGHBOURS]
-        art.r = sum(art.top) / R_NEIGHBOURS
+        art.top = [s for j, s in near if self._arts[j].original is None][:self.config.r_neighbours]
+        art.r = sum(art.top) / self.config.r_neighbours
 
     def _similarities(self, i: int, others: list[int]) -> "np.ndarray":
         """Pair similarities of article i with each of ``others`` (lexical, mismatch penalties, dense)."""
@@ -515,10 +473,10 @@ class StoryClusterer:
                 art = self._arts[j]
                 if art.original is not None:
                     continue  # a near-copy is out of the linkage
-                if len(art.top) == R_NEIGHBOURS and sim <= art.top[-1]:
+                if len(art.top) == self.config.r_neighbours and sim <= art.top[-1]:
                     continue
-                art.top = sorted([*art.top, sim], reverse=True)[:R_NEIGHBOURS]
-                r = sum(art.top) / R_NEIGHBOURS
+                art.top = sorted([*art.top, sim], reverse=True)[:self.config.r_neighbours]
+                r = sum(art.top) / self.config.r_neighbours
                 if r > art.r:
                     self._stories[self._live(art.story)].r_sum += r - art.r
                     art.r = r
@@ -717,9 +675,9 @@ class StoryClusterer:
 
         st = self._stories[s]
         mem = [m for m in st.members if self._linked(m)]
-        if len(mem) > REFINE_MAX:
+        if len(mem) > self.config.refine_max:
             st.sims, st.known = {}, set()  # it is not grouped again: its pairs are not needed
-        if not 2 <= len(mem) <= REFINE_MAX or sum(m >= first for m in mem) < (len(mem) - REFINE_ALWAYS) / REFINE_EVERY:
+        if not 2 <= len(mem) <= self.config.refine_max or sum(m >= first for m in mem) < (len(mem) - self.config.refine_always) / self.config.refine_every:
             return []
         # Every pair's similarity is given, so the linkage never reads a sum
         # vector: the nodes go without, and only the parts of a split get theirs.
@@ -818,12 +776,13 @@ class StoryClusterer:
         The embedder itself is not saved: pass the same one to ``from_dict``.
         """
         return {
-            "version": 2,  # 2: arrays as base64 (``newsprism.arrays``); 1 (lists) still loads
-            # The calibration goes with the state: a later run goes on as this one went.
+            # 3: the configuration and calibration saved whole; 2: arrays as base64
+            # (``newsprism.arrays``); 1 (lists). All still load.
+            "version": 3,
+            # The settings go with the state: a later run goes on as this one went.
             "embedder": _name(self.embedder),
-            "threshold": self.params.threshold,
-            "alpha": self.params.alpha,
-            "dense_weight": self.params.dense_weight,
+            "config": self.config.to_dict(),
+            "calibration": None if self.calibration is None else self.calibration.to_dict(),
             "id_prefix": self.id_prefix,
             "featurizer": self.featurizer.to_dict(),
             "articles": [_art_to_dict(a) for a in self._arts],
@@ -837,10 +796,14 @@ class StoryClusterer:
         if "embedder" in d and d["embedder"] != _name(embedder):  # states saved before 2026-12-02 do not say
             made, now = d["embedder"] or "tfidf", _name(embedder) or "tfidf"
             raise InputError(f"the state was clustered with the {made} embedder, not {now}: go on with --embedder {made}, or start a new state")
-        c = cls(embedder, id_prefix=d["id_prefix"], featurizer=Featurizer.from_dict(d["featurizer"]))
-        saved = {k: d[k] for k in ("threshold", "alpha", "dense_weight") if k in d}  # older states saved the threshold only
-        c.params = replace(c.params, **saved)
-        c._arts = [_art_from_dict(a) for a in d["articles"]]
+        if "config" in d:
+            config = ClusterConfig.from_dict(d["config"])
+            calibration = None if d["calibration"] is None else Calibration.from_dict(d["calibration"])
+        else:
+            config, calibration = _settings_before_v3(d, embedder)
+        c = cls(embedder, config=config, id_prefix=d["id_prefix"], featurizer=Featurizer.from_dict(d["featurizer"], config.features))
+        c.calibration, c.params = calibration, config.linkage(calibration)
+        c._arts = [_art_from_dict(a, config.r_neighbours) for a in d["articles"]]
         c._by_id = {a.id: i for i, a in enumerate(c._arts)}
         c._stories = [_story_from_dict(s) for s in d["stories"]]
         for s, st in enumerate(d["stories"]):
@@ -856,7 +819,7 @@ class StoryClusterer:
         """Fold in a clusterer that ran elsewhere (its prefix must differ).
 
         Its articles are taken in here in the order they arrived there,
-        ``BATCH`` at a time, and each lot is grouped as ``add`` groups a
+        ``config.batch`` at a time, and each lot is grouped as ``add`` groups a
         batch: with their vectors (mapped onto this vocabulary, not made
         again) they are searched among all the articles here, grouped,
         reconsidered and refined, so the result is what one clusterer that
@@ -878,10 +841,10 @@ class StoryClusterer:
         remap = self.featurizer.absorb(other.featurizer)
         n_stories = len(self._stories)
         here: dict[int, int] = {}  # the other's article index -> the index here
-        for start in range(0, len(other._arts), BATCH):
+        for start in range(0, len(other._arts), self.config.batch):
             first = len(self._arts)
             copies = []
-            for k in range(start, min(start + BATCH, len(other._arts))):
+            for k in range(start, min(start + self.config.batch, len(other._arts))):
                 a = other._arts[k]
                 if a.id in self._by_id:
                     here[k] = self._by_id[a.id]
@@ -932,6 +895,20 @@ def cluster_stories(articles: list[Article], embedder: "Embedder | None" = None)
     return clusterer.stories()
 
 
+def _settings_before_v3(d: dict[str, Any], embedder: "Embedder | None") -> tuple[ClusterConfig, Calibration | None]:
+    """The settings a state saved before version 3 ran with: the defaults of
+    the day, but the threshold, alpha and dense weight it saved (the oldest
+    saved the threshold only) and its featurizer's weights and penalties."""
+    f = d["featurizer"]
+    features = FeatureConfig(weights=f["weights"], penalties=f.get("penalties", {}))
+    if embedder is None:
+        return ClusterConfig(threshold=d["threshold"], alpha=d.get("alpha", ClusterConfig.alpha), features=features), None
+    # The saved threshold has the embedder's shift in it already.
+    own = embedder.calibration
+    calibration = Calibration(d.get("dense_weight", own.dense_weight), 0.0, d.get("alpha", own.alpha))
+    return ClusterConfig(threshold=d["threshold"], features=features), calibration
+
+
 def _name(embedder: "Embedder | None") -> str | None:
     return None if embedder is None else embedder.name
 
@@ -946,7 +923,7 @@ def _most_common(counts: Counter[int], n: int) -> list[int]:
     in Python over thousands of candidates."""
     import numpy as np
 
-    # A count is the number of query keys that list the article: at most QUERY_KEYS, so 16 bits hold it.
+    # A count is the number of query keys that list the article: at most ``query_keys``, so 16 bits hold it.
     c = np.fromiter(counts.values(), dtype=np.int16, count=len(counts))
     keys = list(counts)
     return [keys[k] for k in np.argsort(-c, kind="stable")[:n].tolist()]
@@ -986,7 +963,7 @@ def _art_to_dict(a: _Art) -> dict[str, Any]:
     }
 
 
-def _art_from_dict(d: dict[str, Any]) -> _Art:
+def _art_from_dict(d: dict[str, Any], r_neighbours: int) -> _Art:
     import numpy as np
 
     vec = None
@@ -995,7 +972,7 @@ def _art_from_dict(d: dict[str, Any]) -> _Art:
         vec = SparseVector(decode(d["idx"], "int64"), decode(d["val"], "float32"), keys, list(d.get("present") or []))
     dense = None if d["dense"] is None else decode(d["dense"], "float32")
     # States saved before "top" was kept: r stands for its neighbours' mean.
-    top = d.get("top") or ([d["r"]] * R_NEIGHBOURS if vec is not None else [])
+    top = d.get("top") or ([d["r"]] * r_neighbours if vec is not None else [])
     return _Art(d["id"], d["story"], vec, dense, d["r"], d["day"], list(top), d.get("original"))
 
 

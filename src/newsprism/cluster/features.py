@@ -23,7 +23,7 @@ Blocks, chosen by measurement on the dev sets (see bench/ and the report):
 
 Document frequencies are running counts (state saved with the clusterer), so
 IDF needs no background corpus and no fitting pass. IDF reads them as they
-stood over about the latest ``IDF_WINDOW_DOCS`` articles (each batch fades
+stood over about the latest ``FeatureConfig.idf_window_docs`` articles (each batch fades
 the earlier counts), so that a similarity means the same in the thousandth
 article of a stream and in the hundred-thousandth: with counts over the whole
 of a large corpus, every rare word's IDF rises by about the log of the
@@ -32,7 +32,7 @@ events apart, and the threshold chosen on sets of a thousand articles merges
 more (ECB+ among 100,000 other articles: 0.921 against 0.932 alone; with the
 window 0.929; bench/README.md).
 
-Mismatch penalties (``DEFAULT_PENALTIES``): two articles that both name
+Mismatch penalties (``FeatureConfig.penalties``): two articles that both name
 people or places (a non-empty ``E`` block) lose a constant from their
 similarity, which their shared names must win back; with the block's weight
 this amounts to "same topic, different who" scoring lower, while short texts
@@ -54,20 +54,15 @@ from itertools import chain, pairwise, repeat
 from typing import TYPE_CHECKING, Any, Protocol
 
 from newsprism.arrays import decode, encode
+from newsprism.cluster.config import FeatureConfig
 
 if TYPE_CHECKING:
     import numpy as np
 
+# What a term is (the weights and IDF are settings, ``config.FeatureConfig``):
+# changing these changes every saved vocabulary.
 LEAD_CHARS = 400
-# Added to every IDF: the first articles of a stream see every term in every
-# document (IDF 0) and would otherwise stay empty vectors for good.
-IDF_FLOOR = 0.5
-IDF_TRUST_DOCS = 20  # corpus size at which running IDF gets half the weight
-IDF_WINDOW_DOCS = 10_000  # earlier counts fade by exp(-n / this) over the next n articles
-FLAT_IDF = 2.0
 PREFIX = 6
-DEFAULT_WEIGHTS = {"W": 1.0, "L": 0.3, "T": 0.4, "E": 0.2, "N": 0.2, "F": 0.25, "D": 0.1}
-DEFAULT_PENALTIES = {"E": 0.05, "F": 0.2, "D": 0.06}  # see the module docstring
 BLOCKS = ("W", "L", "T", "E", "N", "F", "D")  # raw_features returns them in this order
 KEY_BLOCKS = ("W", "E")  # blocks whose rarest terms are used as blocking keys
 
@@ -329,14 +324,14 @@ class VectorBatch:
 class Featurizer:
     """Vocabulary and running document frequencies; turns articles into vectors."""
 
-    def __init__(self, weights: dict[str, float] | None = None, penalties: dict[str, float] | None = None) -> None:
-        self.weights = dict(weights or DEFAULT_WEIGHTS)
-        self.penalties = dict(DEFAULT_PENALTIES if penalties is None else penalties)
+    def __init__(self, config: FeatureConfig | None = None) -> None:
+        self.config = config or FeatureConfig()
+        self.weights, self.penalties = self.config.weights, self.config.penalties
         self.vocab: dict[str, dict[str, int]] = {}  # block -> term -> term id
         self.df: "np.ndarray" = _zeros(1024)  # by term id; grows by doubling
         self.n_terms = 0
         self.n_docs = 0
-        # The same counts faded (see IDF_WINDOW_DOCS), for IDF; ``df`` stays whole for blocking.
+        # The same counts faded (see FeatureConfig.idf_window_docs), for IDF; ``df`` stays whole for blocking.
         self.recent: "np.ndarray" = _zeros(1024)
         self.recent_docs = 0.0
 
@@ -459,7 +454,7 @@ class Featurizer:
         import math
 
         if self.recent_docs:
-            g = math.exp(-n / IDF_WINDOW_DOCS)
+            g = math.exp(-n / self.config.idf_window_docs)
             self.recent[: self.n_terms] *= g
             self.recent_docs *= g
 
@@ -481,8 +476,9 @@ class Featurizer:
         import numpy as np
 
         n = self.n_docs
-        trust = n / (n + IDF_TRUST_DOCS)
-        return trust * (np.log((1.0 + self.recent_docs) / (1.0 + df)) + IDF_FLOOR) + (1.0 - trust) * FLAT_IDF
+        c = self.config
+        trust = n / (n + c.idf_trust_docs)
+        return trust * (np.log((1.0 + self.recent_docs) / (1.0 + df)) + c.idf_floor) + (1.0 - trust) * c.flat_idf
 
     def absorb(self, other: "Featurizer") -> "np.ndarray":
         """Add another featurizer's counts; returns its term ids mapped to ours."""
@@ -505,15 +501,16 @@ class Featurizer:
         return remap
 
     def to_dict(self) -> dict[str, Any]:
+        """The counts and vocabulary; the settings are saved with the clusterer's (``ClusterConfig.features``)."""
         return {
-            "weights": self.weights, "penalties": self.penalties, "vocab": self.vocab,
+            "vocab": self.vocab,
             "df": encode(self.df[: self.n_terms], "float64"), "n_docs": self.n_docs,
             "recent": encode(self.recent[: self.n_terms], "float64"), "recent_docs": self.recent_docs,
         }
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "Featurizer":
-        f = cls(d["weights"], d.get("penalties", {}))
+    def from_dict(cls, d: dict[str, Any], config: FeatureConfig | None = None) -> "Featurizer":
+        f = cls(config)
         f.vocab = {block: dict(terms) for block, terms in d["vocab"].items()}
         df = decode(d["df"], "float64")
         f.n_terms, f.n_docs = len(df), d["n_docs"]

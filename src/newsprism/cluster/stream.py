@@ -11,14 +11,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from newsprism.cluster.clusterer import BATCH, Found, StoryClusterer
+from newsprism.cluster.clusterer import Found, StoryClusterer
 from newsprism.cluster.features import TermBatch, count_terms
 from newsprism.dedup import CopyIndex, apply_copies
 from newsprism.errors import InputError
 from newsprism.model import Article
 
 if TYPE_CHECKING:
-    from newsprism.cluster.embedders import Embedder
+    from newsprism.embedders import Embedder
     from newsprism.engine import Engine
 
 
@@ -94,11 +94,12 @@ def group_corpus(
     articles: list[Article],
     copies: CopyIndex,
     clusterer: StoryClusterer,
-    batch_size: int = BATCH,
+    batch_size: int | None = None,
     on_batch: Callable[[int], None] | None = None,
     engine: "Engine | None" = None,
 ) -> dict[str, str]:
-    """Mark copies and assign stories, ``batch_size`` articles at a time.
+    """Mark copies and assign stories, ``batch_size`` articles at a time
+    (default: the clusterer's ``config.batch``).
 
     Copies are marked before each batch is clustered, so a copy joins its
     original's story; at the end copy links are refreshed for all articles,
@@ -117,6 +118,7 @@ def group_corpus(
     originals' terms are counted, and the stories are the same.
     """
     moved: dict[str, str] = {}
+    batch_size = batch_size or clusterer.config.batch
     starts = range(0, len(articles), batch_size)
 
     def cluster(
@@ -229,19 +231,3 @@ def save_state(path: Path, copies: CopyIndex, clusterer: StoryClusterer) -> None
     tmp = path.with_suffix(path.suffix + ".tmp")
     tmp.write_text(json.dumps({"copies": copies.to_dict(), "clusterer": clusterer.to_dict()}), encoding="utf-8")
     tmp.replace(path)  # never leave a half-written state behind
-
-
-def make_embedder(spec: str) -> "Embedder | None":
-    """The embedder a command-line name stands for (tfidf is the built-in default);
-    ``minilm:DIR`` or ``model2vec:DIR`` loads that model from a local directory."""
-    from newsprism.cluster import embedders
-
-    name, _, path = spec.partition(":")
-    choices: dict[str, Callable[..., Embedder | None]] = {
-        "tfidf": lambda **_: None,
-        "minilm": embedders.MiniLMEmbedder,
-        "model2vec": embedders.Model2VecEmbedder,
-    }
-    if name not in choices or (path and name == "tfidf"):
-        raise InputError(f"unknown embedder {spec!r}; choose one of {', '.join(choices)} (minilm and model2vec take :DIR)")
-    return choices[name](model_path=path) if path else choices[name]()

@@ -1,10 +1,10 @@
-"""Dense text embedders the clusterer can use next to its TF-IDF blocks.
+"""Dense text embedders: the one ``Embedder`` protocol, and the models that implement it.
 
-The default representation needs none of these: it is the hashing-free,
-running-IDF TF-IDF of ``features``. An embedder adds its cosine to the
-lexical similarity, weighed as ``clusterer.DENSE`` says for its name. Each
-loads its model on first use, from local files only; nothing here is loaded
-at import time.
+Two stages take an embedder, passed in by the caller: story clustering mixes
+its cosine into the lexical similarity of its TF-IDF blocks, and claim
+alignment blends it into the similarity of sentences. Neither needs one: each
+has a model-free default. Each embedder loads its model on first use, from
+local files only; nothing here is loaded at import time.
 """
 
 from __future__ import annotations
@@ -14,23 +14,58 @@ import io
 import os
 import shutil
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-from newsprism.errors import MissingExtraError, ModelError
+from newsprism.errors import InputError, MissingExtraError, ModelError
 
 if TYPE_CHECKING:
     import numpy as np
 
 
+@dataclass(frozen=True)
+class Calibration:
+    """How an embedder's cosine enters story clustering, measured for each model
+    on the dev sets (bench/README.md): each model's cosines run differently.
+
+    ``dense_weight`` weighs its cosine next to the lexical blocks;
+    ``threshold_shift`` raises the linkage threshold (the cosine of any two
+    news texts is high); ``alpha`` replaces the hubness correction's weight
+    (with the cosine in, an article's neighbourhood says more).
+    """
+
+    dense_weight: float
+    threshold_shift: float
+    alpha: float
+
+    def to_dict(self) -> dict[str, float]:
+        return {"dense_weight": self.dense_weight, "threshold_shift": self.threshold_shift, "alpha": self.alpha}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, float]) -> "Calibration":
+        return cls(d["dense_weight"], d["threshold_shift"], d["alpha"])
+
+
 @runtime_checkable
 class Embedder(Protocol):
-    """Turns texts into L2-normalised float32 rows, one per text."""
+    """Turns texts into L2-normalised float32 rows, one per text.
+
+    ``name`` says which model made the rows (a saved clustering state records
+    it: rows of two models do not mix); ``calibration``, how story clustering
+    weighs its cosine.
+    """
 
     name: str
+    calibration: Calibration
 
     def embed(self, texts: Sequence[str]) -> "np.ndarray": ...
+
+
+# Measured on the dev sets, bench/README.md.
+MINILM_CALIBRATION = Calibration(dense_weight=1.2, threshold_shift=0.1, alpha=0.55)
+MODEL2VEC_CALIBRATION = Calibration(dense_weight=0.35, threshold_shift=0.1, alpha=0.4)
 
 
 def _normalise(x: "np.ndarray") -> "np.ndarray":
@@ -55,6 +90,7 @@ class MiniLMEmbedder:
     """all-MiniLM-L6-v2 through sentence-transformers, from the installed package."""
 
     name = "minilm"
+    calibration = MINILM_CALIBRATION
 
     def __init__(self, model_path: str | Path | None = None, batch_size: int = 32, max_chars: int = 2000) -> None:
         self.model_path = Path(model_path) if model_path else None
@@ -90,6 +126,7 @@ class Model2VecEmbedder:
     """
 
     name = "model2vec"
+    calibration = MODEL2VEC_CALIBRATION
 
     def __init__(self, model_path: str | Path | None = None, cache_dir: str | Path | None = None) -> None:
         self.model_path = Path(model_path) if model_path else None
@@ -135,3 +172,17 @@ class Model2VecEmbedder:
 
     def embed(self, texts: Sequence[str]) -> "np.ndarray":
         return _normalise(self._load().encode(list(texts)))
+
+
+def make_embedder(spec: str) -> Embedder | None:
+    """The embedder a command-line name stands for (tfidf is the built-in default: None);
+    ``minilm:DIR`` or ``model2vec:DIR`` loads that model from a local directory."""
+    name, _, path = spec.partition(":")
+    choices: dict[str, Callable[..., Embedder | None]] = {
+        "tfidf": lambda **_: None,
+        "minilm": MiniLMEmbedder,
+        "model2vec": Model2VecEmbedder,
+    }
+    if name not in choices or (path and name == "tfidf"):
+        raise InputError(f"unknown embedder {spec!r}; choose one of {', '.join(choices)} (minilm and model2vec take :DIR)")
+    return choices[name](model_path=path) if path else choices[name]()
