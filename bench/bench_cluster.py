@@ -135,9 +135,9 @@ def main() -> None:
     ap.add_argument("--among", choices=sorted(GOLD), help="then add this dev set (left out of the corpus) and score its stories")
     args = ap.parse_args()
 
-    from newsprism.cluster.clusterer import StoryClusterer
-    from newsprism.cluster.stream import group_corpus, make_embedder
+    from newsprism.cluster import StoryClusterer, group_corpus
     from newsprism.dedup import CopyIndex
+    from newsprism.embedders import make_embedder
     from newsprism.engine import ProcessEngine
     from newsprism.extract import prepare_articles
 
@@ -183,7 +183,7 @@ def main() -> None:
 
 def score_among(name: str, copies, clusterer) -> dict:
     """Add a dev set after the corpus; returns the BCubed figures of its articles (the corpus's do not count)."""
-    from newsprism.cluster.stream import group_corpus
+    from newsprism.cluster import group_corpus
     from newsprism.evaluation.clusters import read_labels, score_clusters
     from newsprism.extract import prepare_articles
     from newsprism.ingest import iter_inputs
@@ -200,7 +200,7 @@ def incremental(n: int, copies, clusterer) -> None:
     """Save, load, then the next 1,000 articles of the same corpus, as a later `cluster --state` run does."""
     import tempfile
 
-    from newsprism.cluster.stream import group_corpus, open_state, save_state
+    from newsprism.cluster import group_corpus, open_state, save_state
     from newsprism.extract import prepare_articles
 
     later = prepare_articles(make_corpus(n + 1000)[n:])

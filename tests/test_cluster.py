@@ -88,11 +88,11 @@ def test_state_round_trips_through_json():
 def test_a_loaded_state_posts_its_articles_as_one_by_one_posting_would():
     c = StoryClusterer(config=ClusterConfig(posting_cap=1))  # lists of more than 2 get trimmed: some keys have 3
     c.add(find_copies(fixture_articles()))
-    loaded = StoryClusterer.from_dict(json.loads(json.dumps(c.to_dict())))
-    by_hand = StoryClusterer.from_dict(json.loads(json.dumps(c.to_dict())))
+    loaded = StoryClusterer.from_dict(json.loads(json.dumps(c.to_dict()))).index
+    by_hand = StoryClusterer.from_dict(json.loads(json.dumps(c.to_dict()))).index
     by_hand._postings, by_hand._pending = {}, {}
-    for i, a in enumerate(by_hand._arts):
-        if a.vec is not None:
+    for i in range(len(by_hand)):
+        if by_hand.vectors.has(i):
             by_hand._post(i)
     assert loaded._postings == by_hand._postings
     assert list(loaded._pending.items()) == list(by_hand._pending.items()) and loaded._pending
@@ -101,77 +101,57 @@ def test_a_loaded_state_posts_its_articles_as_one_by_one_posting_would():
 def test_a_state_saved_with_plain_lists_still_loads():
     from newsprism.arrays import decode
 
-    c = StoryClusterer()
-    c.add(find_copies(fixture_articles()))
-    saved = json.loads(json.dumps(c.to_dict()))
-    dtypes = {"idx": "int64", "val": "float32", "dense": "float32", "pen": "float64"}
-    for row in saved["articles"] + saved["stories"]:
+    saved = json.loads((FIXTURES / "state-v2.json").read_text())["clusterer"]
+    as_lists = json.loads(json.dumps(saved))
+    dtypes = {"idx": "int64", "val": "float32", "keys": "int32", "dense": "float32", "pen": "float64"}
+    for row in as_lists["articles"] + as_lists["stories"]:
         row.update({k: decode(row[k], dtype).tolist() for k, dtype in dtypes.items() if isinstance(row.get(k), str)})
-    saved["featurizer"]["df"] = decode(saved["featurizer"]["df"], "float64").tolist()
-    saved = _as_saved_before_v3(saved, c)
-    saved["version"] = 1  # as versions before arrays were packed wrote it
-    assert StoryClusterer.from_dict(saved).to_dict() == c.to_dict()
+    as_lists["featurizer"]["df"] = decode(as_lists["featurizer"]["df"], "float64").tolist()
+    as_lists["version"] = 1  # as versions before arrays were packed wrote it
+    assert StoryClusterer.from_dict(as_lists).to_dict() == StoryClusterer.from_dict(saved).to_dict()
 
 
-def _as_saved_before_v3(saved: dict, c: StoryClusterer) -> dict:
-    """A clusterer's ``to_dict`` as versions before 3 wrote it: the linkage's
-    threshold, alpha and dense weight, and the featurizer's weights and penalties,
-    where version 3 saves the configuration and calibration whole."""
-    old = {k: v for k, v in saved.items() if k not in ("config", "calibration")}
-    old.update(version=2, threshold=c.params.threshold, alpha=c.params.alpha, dense_weight=c.params.dense_weight)
-    old["featurizer"] = {**saved["featurizer"], "weights": dict(c.config.features.weights), "penalties": dict(c.config.features.penalties)}
-    return old
+@pytest.mark.parametrize("version", ["v2", "v3", "v2-model2vec"])
+def test_a_state_file_of_an_earlier_version_loads_and_goes_on_as_a_run_of_this_version_would(version):
+    """``state-VERSION.json``: the fixture articles but the last two, saved by
+    ``cluster --state`` as earlier versions wrote it: 2 (a record per article,
+    the linkage's threshold, alpha and dense weight), 3 (with the configuration
+    and calibration), and 2 with an embedder (``_Constant`` named model2vec)."""
+    from newsprism.cluster import group_corpus, load_state
 
-
-@pytest.mark.parametrize("embedder", [None, "model2vec"])
-def test_a_state_saved_before_the_configuration_was_saved_goes_on_with_its_settings(embedder):
     class Static(_Constant):
         name = "model2vec"
-        calibration = Calibration(dense_weight=0.35, threshold_shift=0.1, alpha=0.4)
+        calibration = Calibration(dense_weight=0.35, threshold_shift=0.1, alpha=0.4)  # model2vec's then
 
-    emb = None if embedder is None else Static()
-    arts = find_copies(fixture_articles())
-    c = StoryClusterer(emb)
-    c.add(arts[:5])
-    old = StoryClusterer.from_dict(_as_saved_before_v3(json.loads(json.dumps(c.to_dict())), c), emb)
-    # With an embedder, the saved threshold holds its shift: the same linkage, told apart.
-    assert old.params == c.params and old.featurizer.config == c.featurizer.config
-    old.add(arts[5:])
-    c.add(arts[5:])
-    same = lambda d: {k: v for k, v in d.items() if k not in ("config", "calibration")}  # noqa: E731
-    assert same(old.to_dict()) == same(c.to_dict())
-
-
-def test_a_state_file_of_an_earlier_version_loads_and_goes_on():
-    """``state-v2.json``: the fixture articles but the last two, saved by ``cluster --state``
-    before version 3 (the commit before the configuration was saved)."""
-    from newsprism.cluster.stream import group_corpus, load_state
-
-    arts = fixture_articles()
-    copies, old = load_state(FIXTURES / "state-v2.json", None)
-    assert old.config == ClusterConfig() and old.params == ClusterConfig().linkage()
+    embedder = Static() if version.endswith("model2vec") else None
+    arts, fresh = fixture_articles(), fixture_articles()
+    copies, old = load_state(FIXTURES / f"state-{version}.json", embedder)
+    copies_here, here = load_state(None, embedder)
+    # A state of version 2 says only the threshold with the embedder's shift in it: the same linkage.
+    assert old.params == here.params and old.config.features == here.config.features
     group_corpus(arts[-2:], copies, old)
-    fresh = fixture_articles()
-    again_copies, again = load_state(None, None)
-    group_corpus(fresh[:-2], again_copies, again)
-    group_corpus(fresh[-2:], again_copies, again)
-    assert {a.id: old.story_of(a.id) for a in arts} == {a.id: again.story_of(a.id) for a in arts}
-    assert old.to_dict() == again.to_dict()
+    group_corpus(fresh[:-2], copies_here, here)
+    group_corpus(fresh[-2:], copies_here, here)
+    assert [old.story_of(a.id) for a in arts] == [a.story for a in fresh]
+    assert [(a.story, a.duplicate_of) for a in arts[-2:]] == [(a.story, a.duplicate_of) for a in fresh[-2:]]
+    mine = lambda c: {k: v for k, v in c.to_dict().items() if k not in ("config", "calibration")}  # noqa: E731
+    assert mine(old) == mine(here)
 
 
 def test_an_earlier_article_learns_of_closer_neighbours_that_arrive_later():
     arts = find_copies(fixture_articles())
     c = StoryClusterer()
     c.add([a for a in arts if a.id in ("a1", "c1")])
-    a1 = c._arts[c._by_id["a1"]]
-    before = a1.r
+    a1, table = c.index.by_id["a1"], c.table
+    before = table.r[a1]
     c.add([a for a in arts if a.id in ("a2", "a3")])
-    assert a1.r > before  # its own story's articles are closer than anything it met first
-    assert a1.r == pytest.approx(sum(a1.top) / len(a1.top)) and a1.top == sorted(a1.top, reverse=True)
-    story = c._stories[c._live(a1.story)]
-    assert story.r_sum == pytest.approx(sum(c._arts[m].r for m in story.members))
+    top = table.top(a1)
+    assert table.r[a1] > before  # its own story's articles are closer than anything it met first
+    assert table.r[a1] == pytest.approx(sum(top) / len(top)) and top == sorted(top, reverse=True)
+    story = table.records[table.live_of(a1)]
+    assert story.r_sum == pytest.approx(sum(table.r[m] for m in story.members))
     restored = StoryClusterer.from_dict(json.loads(json.dumps(c.to_dict())))
-    assert restored._arts[restored._by_id["a1"]].top == a1.top
+    assert restored.table.top(a1) == top
 
 
 def test_an_article_that_joined_the_wrong_story_moves_when_its_own_arrives():
@@ -191,7 +171,7 @@ def test_an_article_that_joined_the_wrong_story_moves_when_its_own_arrives():
     left = next(s for s in c.stories() if s.id == c.story_of("c1"))
     assert left.id == "s1" and sorted(left.articles) == ["c1", "c2"]  # the story keeps its id
     restored = StoryClusterer.from_dict(json.loads(json.dumps(c.to_dict())))
-    assert restored._copies == c._copies
+    assert restored.table.copies == c.table.copies
 
 
 def test_a_story_a_stream_merged_wrongly_splits_once_its_members_tell_otherwise():
@@ -210,10 +190,10 @@ def test_a_story_a_stream_merged_wrongly_splits_once_its_members_tell_otherwise(
     }
     from newsprism.cluster.linkage import add_vectors
 
-    for s, st in enumerate(c._stories):
+    for s, st in enumerate(c.table.records):
         assert st.inner == pytest.approx(_expected_inner(c, s), abs=1e-4)
-        assert st.n == sum(c._arts[m].vec is not None for m in st.members)
-        vecs = [c._arts[m].vec for m in st.members if c._arts[m].vec is not None]
+        assert st.n == sum(c.index.vectors.has(m) for m in st.members)
+        vecs = [v for m in st.members if (v := c.index.vectors.vector(m)) is not None]
         idx, val = vecs[0].idx, vecs[0].val
         for v in vecs[1:]:
             idx, val = add_vectors(idx, val, v.idx, v.val)
@@ -227,7 +207,7 @@ def _expected_inner(c: StoryClusterer, s: int) -> float:
     """Summed similarity over the ordered pairs of a story's distinct members, pair by pair."""
     from newsprism.cluster.linkage import similarity_sum
 
-    nodes = [c._article_node(m) for m in c._stories[s].members if c._arts[m].vec is not None]
+    nodes = [c._article_node(m) for m in c.table.records[s].members if c.index.vectors.has(m)]
     return sum(similarity_sum(x, y, c.params) for i, x in enumerate(nodes) for j, y in enumerate(nodes) if i != j)
 
 
@@ -240,15 +220,23 @@ def test_stories_keep_the_summed_similarity_of_their_member_pairs_through_merges
     c.add([arts["a1"]])  # joins the wrong story, then moves out of it
     c.params = dataclasses.replace(default, threshold=0.3)
     c.add([arts["a2"], arts["a3"], arts["b1"], arts["b2"]])
-    live = [s for s, st in enumerate(c._stories) if st.merged_into is None]
-    assert any(c._stories[s].n >= 3 for s in live)
+    records = c.table.records
+    live = [s for s, st in enumerate(records) if st.merged_into is None]
+    assert any(records[s].n >= 3 for s in live)
     for s in live:
-        assert c._stories[s].inner == pytest.approx(_expected_inner(c, s), abs=1e-4)
-    state = json.loads(json.dumps(c.to_dict()))
-    for st in state["stories"]:
-        del st["inner"]  # a state saved before the sum was kept: it is rebuilt from the members
-    restored = StoryClusterer.from_dict(state)
-    assert [st.inner for st in restored._stories] == pytest.approx([st.inner for st in c._stories], abs=1e-4)
+        assert records[s].inner == pytest.approx(_expected_inner(c, s), abs=1e-4)
+    restored = StoryClusterer.from_dict(json.loads(json.dumps(c.to_dict())))
+    assert [st.inner for st in restored.table.records] == [st.inner for st in records]
+
+
+def test_a_state_saved_before_stories_kept_their_pair_sums_rebuilds_them_from_the_members():
+    saved = json.loads((FIXTURES / "state-v2.json").read_text())
+    kept = StoryClusterer.from_dict(saved["clusterer"])
+    for st in saved["clusterer"]["stories"]:
+        del st["inner"]  # as versions before the sum was kept wrote it
+    rebuilt = StoryClusterer.from_dict(saved["clusterer"])
+    assert any(st.n >= 3 for st in kept.table.records)
+    assert [st.inner for st in rebuilt.table.records] == pytest.approx([st.inner for st in kept.table.records], abs=1e-4)
 
 
 def test_two_tight_groups_merge_only_when_their_cross_similarity_nears_their_cohesion():
@@ -310,10 +298,11 @@ def test_a_merge_keeps_articles_known_to_both_where_they_are_and_copies_with_the
     left.add([arts["a1"], arts["b1"]])
     right.add([arts[i] for i in ("a1", "a2", "b1", "b1-copy", "c1")])
     left.merge(right)
-    assert len(left) == 5 and left._by_id["a1"] == 0 and left._by_id["b1"] == 1
+    by_id = left.index.by_id
+    assert len(left) == 5 and by_id["a1"] == 0 and by_id["b1"] == 1
     assert left.story_of("a2") == left.story_of("a1") == "L1"
     assert left.story_of("b1-copy") == left.story_of("b1") == "L2"
-    assert left._arts[left._by_id["b1-copy"]].original == left._by_id["b1"]
+    assert left.table.original_of(by_id["b1-copy"]) == by_id["b1"]
     assert left.story_of("c1") == right.story_of("c1")
     restored = StoryClusterer.from_dict(json.loads(json.dumps(left.to_dict())))
     assert restored.stories() == left.stories()
@@ -340,15 +329,16 @@ def test_a_near_copy_follows_the_article_it_rewrites_and_stays_out_of_the_linkag
             c.add([a])
     assign = {a.id: c.story_of(a.id) for a in arts}
     assert partition(assign) == partition({a.id: STORY[a.id.removesuffix("-rewrite")] for a in arts})
-    followers = [a for a in c._arts if a.original is not None]
+    ids, table = c.index.ids, c.table
+    followers = [i for i in range(len(c)) if table.original_of(i) is not None]
     # Of each pair, the later one follows the earlier.
     assert len(followers) == len(originals)
     for f in followers:
-        assert c._arts[f.original].id.removesuffix("-rewrite") == f.id.removesuffix("-rewrite")
-        assert f.vec is not None  # kept for the neighbour search
-    for st in c._stories:
+        assert ids[table.original_of(f)].removesuffix("-rewrite") == ids[f].removesuffix("-rewrite")
+        assert c.index.vectors.has(f)  # kept for the neighbour search
+    for st in table.records:
         if st.merged_into is None:
-            assert st.n == sum(c._arts[m].original is None for m in st.members)  # only the linked count
+            assert st.n == sum(table.linked(m) for m in st.members)  # only the linked count
     restored = StoryClusterer.from_dict(json.loads(json.dumps(c.to_dict())))
     late = prepare_articles([dataclasses.replace(originals[0], id="a1-again", text=originals[0].text + " Repairs start in June.")])
     assert restored.add(late) == c.add(late)
@@ -371,10 +361,11 @@ def test_versions_of_one_text_all_follow_one_of_them_whatever_their_order():
     c.add(arts)
     text_of = {a.id: a.id.partition("~")[0] for a in arts}
     assert partition({a.id: c.story_of(a.id) for a in arts}) == partition({a.id: STORY[text_of[a.id]] for a in arts})
-    linked = Counter(text_of[x.id] for x in c._arts if x.original is None)
+    ids, table = c.index.ids, c.table
+    linked = Counter(text_of[ids[i]] for i in range(len(c)) if table.linked(i))
     assert linked == Counter({a.id: 1 for a in originals})
-    for x in c._arts:
-        assert text_of[c._arts[c._root(c._by_id[x.id])].id] == text_of[x.id]
+    for i in range(len(c)):
+        assert text_of[ids[table.root(i)]] == text_of[ids[i]]
 
 
 def test_distant_publication_dates_never_share_a_story():
@@ -571,7 +562,7 @@ def test_cluster_command_state_file_continues_a_corpus(tmp_path):
 def test_an_opened_state_is_kept_out_of_the_collectors_scans_only_while_it_is_open(tmp_path):
     import gc
 
-    from newsprism.cluster.stream import group_corpus, load_state, open_state, save_state
+    from newsprism.cluster import group_corpus, load_state, open_state, save_state
     from newsprism.dedup import CopyIndex
 
     assert gc.get_freeze_count() == 0
@@ -797,7 +788,7 @@ def test_candidates_are_ranked_like_counter_most_common():
     import random
     from collections import Counter
 
-    from newsprism.cluster.clusterer import _most_common
+    from newsprism.cluster.index import _most_common
 
     rng = random.Random(3)
     for _ in range(50):
@@ -954,23 +945,23 @@ def test_with_an_embedder_the_stage_leaves_the_neighbour_search_here_and_stories
     assert isinstance(stage, SearchStage) and stage.neighbours is None  # the model is not loaded a second time
 
 
-def test_a_searcher_copy_finds_the_neighbours_that_add_would_find():
+def test_a_copy_of_the_neighbour_index_finds_the_neighbours_that_add_would_find():
     import copy
 
-    from newsprism.cluster.clusterer import Found
+    from newsprism.cluster.index import Found
 
     arts = find_copies(fixture_articles())
     head, tail = arts[:6], arts[6:]
     c, alone = StoryClusterer(), StoryClusterer()
     c.add(head)
     alone.add(head)
-    mirror = copy.deepcopy(c.searcher())
+    mirror = copy.deepcopy(c.index)  # as the search stage holds it, in a worker process
     found = mirror.search(tail)
     assert found.first == 6 and len(found.near) == sum(1 for a in tail if a.duplicate_of is None)
     assert any(found.near) and all(j < len(arts) and s > 0 for near in found.near for j, s in near)
     assert c.add(tail, found=found) == alone.add(tail)
     assert [s.articles for s in c.stories()] == [s.articles for s in alone.stories()]
-    assert len(mirror) == len(c) and not mirror.stories()  # the copy took every article in, and keeps no story
+    assert len(mirror) == len(c) and mirror.ids == c.index.ids  # the copy took every article in, in the same order
     with pytest.raises(ValueError, match="do not fit"):
         StoryClusterer().add(tail, found=Found(6, found.near, found.vectors))
 
@@ -1003,18 +994,18 @@ def test_a_story_keeps_its_members_pair_similarities_and_scores_only_new_pairs()
     half = len(arts) // 2
     c.add(arts[:half])
     c.add(arts[half:])
-    stories = [st for st in c._stories if st.merged_into is None and len(st.known) > 2]
+    stories = [st for st in c.table.records if st.merged_into is None and len(st.known) > 2]
     assert stories, "the fixture's stories are grouped again after the second batch"
     for st in stories:
         mem = sorted(st.known)
         assert set(mem) <= set(st.members)
         for k, hi in enumerate(mem):
             # Scored from the later article's side, as a story reloaded without its cache scores them.
-            assert [st.sims[(lo, hi)] for lo in mem[:k]] == c._similarities(hi, mem[:k]).tolist()
+            assert [st.sims[(lo, hi)] for lo in mem[:k]] == c.index.similarities(hi, mem[:k]).tolist()
 
     calls = []
-    scorer = c._similarities
-    c._similarities = lambda i, others: calls.append((i, list(others))) or scorer(i, others)
+    scorer = c.index.similarities
+    c.index.similarities = lambda i, others: calls.append((i, list(others))) or scorer(i, others)  # type: ignore[method-assign]
     st = stories[0]
     mem = sorted(st.known)
     c._member_pairs(st, mem)

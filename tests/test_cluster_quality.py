@@ -60,7 +60,7 @@ def _eval_cluster(name: str, *options: str) -> dict:
     return json.loads(next(line for line in result.stdout.splitlines() if line.startswith("{")))
 
 
-# With an embedder's cosine mixed in (calibrated per model in clusterer.DENSE), measured:
+# With an embedder's cosine mixed in (each model carries its calibration, embedders.Calibration), measured:
 # - minilm: ECB+ 0.941, BASIL 0.990, NewsWCL50 1.000, NeuS val 0.887 (before near-copies
 #   followed their originals 0.936 and 0.889; before the calibration 0.923, 0.990, 1.000,
 #   0.877); about 40 articles a second on two cores.

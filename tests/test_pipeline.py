@@ -58,7 +58,7 @@ def test_settings_are_frozen_and_checked() -> None:
 def test_analyze_groups_batch_by_batch_as_cluster_does() -> None:
     """With batches of 3, the briefs' stories are those of the batched, stateful
     path, not of one batch: the same path ``newsprism cluster`` takes."""
-    from newsprism.cluster.stream import group_corpus, open_state
+    from newsprism.cluster import group_corpus, open_state
 
     settings = Settings(batch_size=3, framing=False)
     arts = _fixture_articles()
@@ -86,7 +86,7 @@ def test_analyze_keeps_a_state_across_runs(tmp_path: Path) -> None:
     assert state.exists()
     later_ids = {a.id for a in arts[5:]}
     later = Pipeline(settings, nlp=shared_nlp()).analyze(_fixture_articles()[5:])
-    from newsprism.cluster.stream import group_corpus, open_state
+    from newsprism.cluster import group_corpus, open_state
 
     with open_state(None, None) as (copies, clusterer):  # one clusterer that takes both runs in turn
         group_corpus(_fixture_articles()[:5], copies, clusterer)

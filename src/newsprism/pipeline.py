@@ -6,7 +6,7 @@ Stages, in order (each a function over a batch, in its own subpackage):
 2. extract     ``extract.prepare_articles``      paragraphs, sentences, byline, dateline,
                                                  syndication note, canonical outlet
 3. dedup       ``dedup.CopyIndex``               exact, near-duplicate and syndicated copies
-4. cluster     ``cluster.stream.group_corpus``   incremental story clustering, batch by batch,
+4. cluster     ``cluster.group_corpus``          incremental story clustering, batch by batch,
                                                  with the state kept (copies and stories)
 5. entities    ``extract.entities``              NER, names merged across a story
 6. quotes      ``quotes.extract_quotes``         direct and reported speech, resolved speakers;
@@ -300,7 +300,7 @@ class Pipeline:
                 a.story = story.id
             return Grouping([story] if articles else [], {})
 
-        from newsprism.cluster.stream import group_corpus, open_state, save_state
+        from newsprism.cluster import group_corpus, open_state, save_state
         from newsprism.engine import ProcessEngine
 
         # One worker runs the search stage (Engine.stage); a second would idle. It

@@ -253,10 +253,10 @@ def count_terms(articles: Iterable[Texts]) -> TermBatch:
 class SparseVector:
     """Sorted term ids and their weights."""
 
-    idx: "np.ndarray"  # int64, sorted, unique
+    idx: "np.ndarray"  # int64 as made here (int32 in the ``VectorStore``), sorted, unique
     val: "np.ndarray"  # float32
-    # Rarest heavy terms: blocking keys. An ``array("q")`` as made here: a list of
-    # Python ints cost 36 bytes a key, some 70 MB at 100,000 articles.
+    # Rarest heavy terms: blocking keys, heaviest first. An ``array("q")`` as made
+    # here (an int32 array in the ``VectorStore``), never a list of Python ints.
     keys: Sequence[int] = field(default_factory=list)
     # sqrt(penalty) per penalised block the article has, else 0: the penalty
     # of a pair is the dot product of these (see ``Featurizer.penalties``).
@@ -266,31 +266,40 @@ class SparseVector:
         return float(self.dots([other])[0])
 
     def dots(self, others: list["SparseVector"], scratch: "np.ndarray | None" = None) -> "np.ndarray":
-        """Dot products with many vectors in one vectorised pass.
+        """Dot products with many vectors in one vectorised pass (``sparse_dots``)."""
+        return sparse_dots(self.idx, self.val, [o.idx for o in others], [o.val for o in others], scratch)
 
-        This vector is spread over ``scratch`` (float32 zeros, longer than any
-        term id; zero again on return) so that the others' terms are looked
-        up in one gather rather than binary-searched. Callers that score
-        often keep one scratch; without it a fitting one is made.
-        """
-        import numpy as np
 
-        if not others or not len(self.idx):
-            return np.zeros(len(others))
-        idx = np.concatenate([o.idx for o in others])
-        val = np.concatenate([o.val for o in others])
-        if scratch is None:
-            scratch = np.zeros(int(max(self.idx[-1], idx.max(initial=0))) + 1, dtype=np.float32)
-        scratch[self.idx] = self.val
-        prod = scratch[idx] * val
-        scratch[self.idx] = 0.0
-        sizes = np.fromiter((len(o.idx) for o in others), dtype=np.int64, count=len(others))
-        out = np.zeros(len(others))
-        nonempty = sizes > 0
-        starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])[nonempty]
-        if len(prod):
-            out[nonempty] = np.add.reduceat(prod, starts)
-        return out
+def sparse_dots(
+    idx: "np.ndarray", val: "np.ndarray", others_idx: Sequence["np.ndarray"], others_val: Sequence["np.ndarray"],
+    scratch: "np.ndarray | None" = None,
+) -> "np.ndarray":
+    """Dot products of one sparse vector (sorted ``idx``, ``val``) with many, in one vectorised pass.
+
+    The one vector is spread over ``scratch`` (float32 zeros, longer than any
+    term id; zero again on return) so that the others' terms are looked up in
+    one gather rather than binary-searched. Callers that score often keep one
+    scratch; without it a fitting one is made.
+    """
+    import numpy as np
+
+    n = len(others_idx)
+    if not n or not len(idx):
+        return np.zeros(n)
+    o_idx = np.concatenate(others_idx)
+    o_val = np.concatenate(others_val)
+    if scratch is None:
+        scratch = np.zeros(int(max(idx[-1], o_idx.max(initial=0))) + 1, dtype=np.float32)
+    scratch[idx] = val
+    prod = scratch[o_idx] * o_val
+    scratch[idx] = 0.0
+    sizes = np.fromiter(map(len, others_idx), dtype=np.int64, count=n)
+    out = np.zeros(n)
+    nonempty = sizes > 0
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])[nonempty]
+    if len(prod):
+        out[nonempty] = np.add.reduceat(prod, starts)
+    return out
 
 
 @dataclass(slots=True)

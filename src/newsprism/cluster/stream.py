@@ -3,22 +3,19 @@
 from __future__ import annotations
 
 import gc
-import json
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from newsprism.cluster.clusterer import Found, StoryClusterer
+from newsprism.cluster.clusterer import StoryClusterer
 from newsprism.cluster.features import TermBatch, count_terms
+from newsprism.cluster.index import Found, NeighbourIndex
+from newsprism.cluster.state import thawed_after
 from newsprism.dedup import CopyIndex, apply_copies
-from newsprism.errors import InputError
 from newsprism.model import Article
 
 if TYPE_CHECKING:
-    from newsprism.embedders import Embedder
     from newsprism.engine import Engine
 
 
@@ -41,7 +38,7 @@ class _Texts(NamedTuple):
 
 
 class _Ref(NamedTuple):
-    """What ``StoryClusterer.search`` reads of an article."""
+    """What ``NeighbourIndex.search`` reads of an article."""
 
     id: str
     duplicate_of: str | None
@@ -50,7 +47,7 @@ class _Ref(NamedTuple):
 class _Work(NamedTuple):
     """One call of the search stage: a batch as the clusterer reads it, the strings
     of its articles that are no copy, in order, and maybe a batch to take in first
-    (``StoryClusterer.take``'s arguments: the stage's clusterer starts before this
+    (``NeighbourIndex.take``'s arguments: the stage's index starts before this
     process has clustered the first batch)."""
 
     refs: list[_Ref]
@@ -61,12 +58,11 @@ class _Work(NamedTuple):
 class SearchStage:
     """The per-article work of each batch that needs only what earlier batches
     held, never the stories: the term counts of the articles that are no copy,
-    and their nearest neighbours, found by a copy of the clusterer's blocking
-    index (``StoryClusterer.searcher``). A stage, since that index must see
-    every batch, in order.
+    and their nearest neighbours, found by a copy of the clusterer's neighbour
+    index. A stage, since that index must see every batch, in order.
     """
 
-    def __init__(self, neighbours: StoryClusterer | None = None) -> None:
+    def __init__(self, neighbours: NeighbourIndex | None = None) -> None:
         self.neighbours = neighbours
 
     def search(self, work: _Work) -> Searched:
@@ -76,7 +72,7 @@ class SearchStage:
         if work.taken is not None:
             self.neighbours.take(*work.taken)
         found = self.neighbours.search(work.refs, terms, _originals(work.refs))
-        gc.freeze()  # see _thawed_after: the index keeps what it took in
+        gc.freeze()  # see state.thawed_after: the index keeps what it took in
         return Searched(None, found)
 
 
@@ -125,7 +121,7 @@ def group_corpus(
         batch: list[Article], terms: TermBatch | None = None, counted: list[int] | None = None, found: Found | None = None
     ) -> None:
         moved.update(clusterer.add(batch, terms, counted, found))
-        gc.freeze()  # see _thawed_after
+        gc.freeze()  # see state.thawed_after
         if on_batch:
             on_batch(len(batch))
 
@@ -134,7 +130,7 @@ def group_corpus(
         apply_copies(batch, copies)
         return batch
 
-    with _thawed_after():
+    with thawed_after():
         if engine is None or len(starts) < 2:
             for k in starts:
                 cluster(copies_of(articles[k : k + batch_size]))
@@ -142,7 +138,10 @@ def group_corpus(
             first = copies_of(articles[:batch_size])
             # The stage starts from the clusterer as it is now, and works on the
             # later batches while this process clusters the first.
-            neighbours = clusterer.searcher() if clusterer.embedder is None else None
+            neighbours = None
+            if clusterer.embedder is None:
+                clusterer.index.post_taken()  # the stage's copy must hold every article posted
+                neighbours = clusterer.index
             counted_of: deque[list[int]] = deque()
 
             def later_batches(taken: tuple[list[_Ref], TermBatch, list[int]] | None) -> Iterator[_Work]:
@@ -168,66 +167,3 @@ def group_corpus(
         a.story = clusterer.story_of(a.id)
     given = {a.id for a in articles}
     return {aid: clusterer.story_of(aid) for aid in moved if aid not in given}  # type: ignore[misc]
-
-
-@contextmanager
-def _thawed_after() -> Iterator[None]:
-    """Python's cyclic collector keeps scanning the objects it tracks, and a
-    run keeps what every batch leaves (articles, vectors, index entries) to
-    its end: each batch's survivors are frozen out of the collector's scans
-    (``gc.freeze``) and thawed when the run ends. Full scans of that growing
-    heap cost this process 16% of its time at 30,000 articles. Objects that
-    someone else froze before the run stay frozen.
-    """
-    thaw = gc.get_freeze_count() == 0
-    try:
-        yield
-    finally:
-        if thaw:
-            gc.unfreeze()
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """A state being loaded is millions of new objects and no garbage: the
-    cyclic collector's scans of them would only slow the load."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-def load_state(path: Path | None, embedder: "Embedder | None") -> tuple[CopyIndex, StoryClusterer]:
-    """The copy index and clusterer saved at ``path``, or fresh ones."""
-    if path is None or not path.exists():
-        return CopyIndex(), StoryClusterer(embedder)
-    try:
-        with _collector_paused():
-            d: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-            return CopyIndex.from_dict(d["copies"]), StoryClusterer.from_dict(d["clusterer"], embedder)
-    except (OSError, ValueError, KeyError, TypeError) as e:
-        raise InputError(f"{path}: not a newsprism cluster state ({e})") from e
-
-
-@contextmanager
-def open_state(path: Path | None, embedder: "Embedder | None") -> Iterator[tuple[CopyIndex, StoryClusterer]]:
-    """``load_state``, with what it loaded kept out of the cyclic collector's
-    scans until the block ends (as ``group_corpus`` keeps each batch's
-    survivors, see ``_thawed_after``): left in, the first collections after a
-    large load scan all of it, and the first batch after loading 100,000
-    articles took 2.7 s instead of 0.8. The block bounds the freeze, so a
-    process that loads states again and again does not keep the old ones."""
-    with _thawed_after():
-        loaded = load_state(path, embedder)
-        gc.freeze()
-        yield loaded
-
-
-def save_state(path: Path, copies: CopyIndex, clusterer: StoryClusterer) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_text(json.dumps({"copies": copies.to_dict(), "clusterer": clusterer.to_dict()}), encoding="utf-8")
-    tmp.replace(path)  # never leave a half-written state behind

@@ -1,0 +1,286 @@
+"""The neighbour index: admission of articles and search for each one's nearest.
+
+Blocking: each article's rarest heavy terms (its ``keys``) are keys of an
+inverted index whose posting lists keep the latest ``posting_cap`` articles,
+so a query costs the same at 1,000 and at 1,000,000 articles. A query looks
+up ``query_keys`` of its keys, scores the ``candidates`` articles that most
+of them list exactly (lexical blocks, mismatch penalties, and an embedder's
+cosine), and keeps the ``searched`` best.
+
+The index holds the articles (ids, vectors in a ``VectorStore``, the
+featurizer whose vocabulary and document frequencies made them) and no
+stories: a copy of it runs the search in a worker process, a batch or two
+ahead of the clusterer (``stream.SearchStage``), and gives the same
+neighbours, since it takes in the same batches in the same order.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from itertools import chain
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from newsprism.cluster.config import ClusterConfig
+from newsprism.cluster.features import Featurizer, SparseVector, TermBatch, VectorBatch, count_terms, sparse_dots
+from newsprism.cluster.vectors import VectorStore
+
+if TYPE_CHECKING:
+    import numpy as np
+
+
+class Found(NamedTuple):
+    """What ``NeighbourIndex.search`` found for a batch: the index of its first
+    article that is no copy, for each such article its nearest neighbours
+    (article index, similarity), best first, and their vectors."""
+
+    first: int
+    near: list[list[tuple[int, float]]]
+    vectors: VectorBatch
+
+
+class NeighbourIndex:
+    """Articles in arrival order, their vectors, and the blocking index over them; see the module docstring."""
+
+    def __init__(self, config: ClusterConfig, featurizer: Featurizer | None = None, dense_weight: float = 0.0) -> None:
+        self.config = config
+        self.featurizer = featurizer or Featurizer(config.features)
+        self.dense_weight = dense_weight  # the embedder's, see ``Calibration``
+        self.ids: list[str] = []
+        self.by_id: dict[str, int] = {}
+        self.vectors = VectorStore(len(self.featurizer.penalties), config.keys)
+        self._postings: dict[int, list[int]] = {}
+        # A term seen in only one article is no key yet; remember that article
+        # so that it is posted the moment a second article shares the term.
+        self._pending: dict[int, int] = {}
+        # Articles taken in with the neighbours found elsewhere (``admit(post=False)``)
+        # are posted only when this index next searches: until then it is not read,
+        # and posting is a good part of taking an article in.
+        self._unposted: list[int] = []
+        self._scratch: "np.ndarray | None" = None  # see SparseVector.dots; never saved
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __contains__(self, article_id: object) -> bool:
+        return article_id in self.by_id
+
+    # ------------------------------------------------------------ admission
+
+    def split(self, batch: Sequence[Any]) -> tuple[list[Any], list[Any]]:
+        """The batch's new articles: those that need a vector, and copies that join
+        their original's story (an original known here or in this batch)."""
+        seen: set[str] = set()
+        fresh = []
+        for a in batch:
+            if a.id not in self.by_id and a.id not in seen:
+                seen.add(a.id)
+                fresh.append(a)
+        originals_here = {a.id for a in fresh if a.duplicate_of is None}
+        copies = [a for a in fresh if self._follows(a, originals_here)]
+        copy_ids = {a.id for a in copies}
+        return [a for a in fresh if a.id not in copy_ids], copies
+
+    def _follows(self, a: Any, originals_here: set[str]) -> bool:
+        target = a.duplicate_of
+        return target is not None and target != a.id and (target in self.by_id or target in originals_here)
+
+    def vectorize(
+        self, batch: Sequence[Any], originals: list[Any], terms: TermBatch | None, counted: Sequence[int] | None
+    ) -> VectorBatch:
+        """The vectors of the batch's ``originals``, from ``terms`` (the term counts of
+        the batch's articles at positions ``counted``) or counted here."""
+        if terms is None:
+            return self.featurizer.vectorize(count_terms(originals), n_keys=self.config.keys)
+        row: dict[str, int] = {}
+        for r, k in enumerate(range(len(batch)) if counted is None else counted):
+            row.setdefault(batch[k].id, r)  # a repeated id is its first occurrence, as in ``split``
+        return self.featurizer.vectorize(terms, [row[a.id] for a in originals], n_keys=self.config.keys)
+
+    def admit(self, ids: Sequence[str], vectors: Sequence[SparseVector], dense: "np.ndarray | None" = None, post: bool = True) -> int:
+        """Take in articles with vectors and post them in the blocking index (or
+        leave that for later, see ``_unposted``); returns the first one's index."""
+        first = len(self.ids)
+        self._register(ids)
+        self.vectors.append(vectors, dense)
+        if post:
+            self.post_taken()
+            for i in range(first, len(self.ids)):
+                self._post(i)
+        else:
+            self._unposted.extend(range(first, len(self.ids)))
+        return first
+
+    def admit_empty(self, ids: Sequence[str]) -> int:
+        """Take in articles without vectors (copies); returns the first one's index."""
+        first = len(self.ids)
+        self._register(ids)
+        self.vectors.append([None] * len(ids))
+        return first
+
+    def _register(self, ids: Sequence[str]) -> None:
+        for aid in ids:
+            self.by_id[aid] = len(self.ids)
+            self.ids.append(aid)
+
+    def take(self, batch: Sequence[Any], terms: TermBatch | None = None, counted: Sequence[int] | None = None) -> range:
+        """Take a batch's articles in as ``search`` does, without searching; returns their indices."""
+        return self._take(batch, terms, counted)[0]
+
+    def _take(self, batch: Sequence[Any], terms: TermBatch | None, counted: Sequence[int] | None) -> tuple[range, VectorBatch]:
+        originals, copies = self.split(batch)
+        vectors = self.vectorize(batch, originals, terms, counted)
+        first = self.admit([a.id for a in originals], vectors.unpack())
+        self.admit_empty([a.id for a in copies])
+        return range(first, len(self.ids)), vectors
+
+    def search(self, batch: Sequence[Any], terms: TermBatch | None = None, counted: Sequence[int] | None = None) -> Found:
+        """Take a batch in as the clusterer's ``add`` would (same indices, same
+        vectors and blocking keys) and find the nearest neighbours of its
+        articles that are no copy: what ``add`` needs of a copy of this index
+        that runs ahead of it (in a worker process) and sees the same batches.
+
+        The batch's items need only ``id`` and ``duplicate_of`` (and ``title``
+        and ``text`` when ``terms`` are not given).
+        """
+        taken, vectors = self._take(batch, terms, counted)
+        return Found(taken.start, [self.neighbours(i) for i in taken if self.vectors.has(i)], vectors)
+
+    def post_taken(self) -> None:
+        """Post the articles taken in without posting, with the document
+        frequencies as they are now (as ``post_loaded`` posts a saved state's)."""
+        for i in self._unposted:
+            self._post(i)
+        self._unposted.clear()
+
+    # ------------------------------------------------------------ blocking
+
+    def _post(self, i: int) -> None:
+        df = self.featurizer.df
+        cap = self.config.pending_cap
+        for key in self.vectors.keys(i).tolist():
+            if df[key] < 2:
+                self._pending[key] = i
+                continue
+            earlier = self._pending.pop(key, None)
+            if earlier is not None and earlier != i:
+                self._append(key, earlier)
+            self._append(key, i)
+        if len(self._pending) > cap:
+            for key in list(self._pending)[: len(self._pending) - cap]:
+                del self._pending[key]  # the oldest hapaxes are the least likely to recur
+
+    def post_loaded(self) -> None:
+        """Post every article at once, exactly as ``_post`` would one by one into
+        empty postings: the document frequencies do not change in between, so a
+        key only one article has waits in ``_pending`` and any other gets every
+        article that has it, in order, trimmed as ``_append`` trims. (Ten times
+        faster than one by one; for a loaded state.)"""
+        import numpy as np
+
+        cap, pending_cap = self.config.posting_cap, self.config.pending_cap
+        indices = [i for i in range(len(self.ids)) if self.vectors.has(i)]
+        keys_of = [self.vectors.keys(i) for i in indices]
+        sizes = np.fromiter(map(len, keys_of), dtype=np.int64, count=len(keys_of))
+        keys = np.concatenate(keys_of).astype(np.int64) if keys_of else np.empty(0, dtype=np.int64)
+        arts = np.repeat(np.asarray(indices, dtype=np.int64), sizes)
+        single = self.featurizer.df[keys] < 2
+        self._pending = dict(zip(keys[single][-pending_cap:].tolist(), arts[single][-pending_cap:].tolist()))
+        keys, arts = keys[~single], arts[~single]
+        order = np.argsort(keys, kind="stable")  # stable: each key's articles stay in arrival order
+        keys, arts = keys[order], arts[order]
+        starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if len(keys) else np.empty(0, dtype=np.int64)
+        ends = np.r_[starts[1:], len(keys)].astype(np.int64)
+        counts = ends - starts
+        # After c appends a list holds c, or once trimmed CAP plus what came since its last trim.
+        kept = np.where(counts <= 2 * cap, counts, cap + (counts - 2 * cap - 1) % (cap + 1))
+        listed = arts.tolist()
+        self._postings = {k: listed[e - n : e] for k, e, n in zip(keys[starts].tolist(), ends.tolist(), kept.tolist())}
+        self._unposted.clear()
+
+    def _append(self, key: int, i: int) -> None:
+        plist = self._postings.setdefault(key, [])
+        plist.append(i)
+        if len(plist) > 2 * self.config.posting_cap:  # trim in bulk: amortised O(1) per append
+            del plist[: -self.config.posting_cap]
+
+    # ------------------------------------------------------------ search
+
+    def neighbours(self, i: int) -> list[tuple[int, float]]:
+        """Nearest neighbours of article i among the candidates, with similarities, best first."""
+        c = self.config
+        postings = self._postings
+        lists = [postings[k] for k in self.vectors.keys(i).tolist() if k in postings][: c.query_keys]
+        counts: Counter[int] = Counter(chain.from_iterable(p[-c.posting_cap :] for p in lists))
+        counts.pop(i, None)
+        cands = _most_common(counts, c.candidates)
+        sims = self.similarities(i, cands)
+        scored = [(s, j) for s, j in zip(sims.tolist(), cands) if s > 0]
+        scored.sort(reverse=True)
+        return [(j, s) for s, j in scored[: c.searched]]
+
+    def similarities(self, i: int, others: Sequence[int]) -> "np.ndarray":
+        """Pair similarities of article i with each of ``others`` (lexical, mismatch penalties, dense)."""
+        store = self.vectors
+        idx, val = store.gather(others)
+        sims = sparse_dots(store.idx(i), store.val(i), idx, val, self._scratch_for_terms())
+        present = store.present(i)
+        if len(others) and present.any():
+            sims -= store.presents(others) @ present
+        dense = store.dense(i)
+        if self.dense_weight and dense is not None:
+            for k, j in enumerate(others):
+                other = store.dense(j)
+                if other is not None:
+                    sims[k] += self.dense_weight * float(dense @ other)
+        return sims
+
+    def self_similarity(self, i: int) -> float:
+        return float(self.similarities(i, [i])[0])
+
+    def _scratch_for_terms(self) -> "np.ndarray":
+        import numpy as np
+
+        n = self.featurizer.n_terms
+        if self._scratch is None or len(self._scratch) < n:
+            self._scratch = np.zeros(max(n, 2 * (0 if self._scratch is None else len(self._scratch))), dtype=np.float32)
+        return self._scratch
+
+    # ------------------------------------------------------------ merging and persistence
+
+    def absorb_vocabulary(self, other: "NeighbourIndex") -> "np.ndarray":
+        """Add another index's term counts to this one's; returns its term ids mapped to ours."""
+        return self.featurizer.absorb(other.featurizer)
+
+    def remapped(self, other: "NeighbourIndex", k: int, remap: "np.ndarray") -> SparseVector:
+        """Article ``k`` of another index, as a vector of this one's terms (``absorb_vocabulary``)."""
+        import numpy as np
+
+        store = other.vectors
+        idx = remap[store.idx(k)]
+        order = np.argsort(idx)
+        keys = remap[store.keys(k).astype(np.int64)]
+        return SparseVector(idx[order], store.val(k)[order], keys, store.present(k).tolist())
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"featurizer": self.featurizer.to_dict(), "ids": self.ids, "vectors": self.vectors.to_dict()}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any], config: ClusterConfig, dense_weight: float = 0.0) -> "NeighbourIndex":
+        index = cls(config, Featurizer.from_dict(d["featurizer"], config.features), dense_weight)
+        index._register(d["ids"])
+        index.vectors = VectorStore.from_dict(d["vectors"], len(index.featurizer.penalties), config.keys)
+        index.post_loaded()
+        return index
+
+
+def _most_common(counts: Counter[int], n: int) -> list[int]:
+    """The same keys, in the same order, as ``counts.most_common(n)`` (ties in
+    insertion order), by numpy's stable radix sort rather than a heap walked
+    in Python over thousands of candidates."""
+    import numpy as np
+
+    # A count is the number of query keys that list the article: at most ``query_keys``, so 16 bits hold it.
+    c = np.fromiter(counts.values(), dtype=np.int16, count=len(counts))
+    keys = list(counts)
+    return [keys[k] for k in np.argsort(-c, kind="stable")[:n].tolist()]
