@@ -54,3 +54,9 @@ class StoreError(NewsprismError):
 
 class FetchError(NewsprismError):
     """A watched source could not be fetched (recorded, never fatal to a watch)."""
+
+
+class StateInUseError(NewsprismError):
+    """Another run holds the state file this run would load and save; try again when it ends."""
+
+    exit_code = 75  # EX_TEMPFAIL: a script may retry

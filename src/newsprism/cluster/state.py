@@ -13,12 +13,22 @@ clusterer's part, by version:
 * 1: as 2, arrays as JSON lists.
 
 Every version loads; a state is saved in the latest.
+
+A run that loads a state file and saves it back holds it locked in between
+(``open_state``: a lock file beside it, ``S.json.lock``); a second run on
+the same file is refused with one line (``StateInUseError``) rather than
+one of the two runs' articles vanishing when the later save overwrites the
+earlier. A save writes a temporary file of its own beside the state and
+renames it into place: a kill at any moment leaves the old state or the new.
 """
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import json
+import os
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -32,7 +42,7 @@ from newsprism.cluster.index import NeighbourIndex
 from newsprism.cluster.stories import StoryTable, record_from_dict
 from newsprism.dedup import CopyIndex
 from newsprism.embedders import Calibration
-from newsprism.errors import InputError
+from newsprism.errors import InputError, StateInUseError
 
 if TYPE_CHECKING:
     from newsprism.embedders import Embedder
@@ -176,20 +186,53 @@ def load_state(path: Path | None, embedder: "Embedder | None") -> tuple[CopyInde
 
 @contextmanager
 def open_state(path: Path | None, embedder: "Embedder | None") -> Iterator[tuple[CopyIndex, StoryClusterer]]:
-    """``load_state``, with what it loaded kept out of the cyclic collector's
-    scans until the block ends (as ``group_corpus`` keeps each batch's
-    survivors, see ``thawed_after``): left in, the first collections after a
-    large load scan all of it, and the first batch after loading 100,000
-    articles took 2.7 s instead of 0.8. The block bounds the freeze, so a
-    process that loads states again and again does not keep the old ones."""
-    with thawed_after():
+    """``load_state``, for a run that saves the state back (``save_state``)
+    before the block ends: the state file stays locked against other runs
+    until then (see the module docstring; a second run raises
+    ``StateInUseError``). What it loaded is kept out of the cyclic
+    collector's scans until the block ends (as ``group_corpus`` keeps each
+    batch's survivors, see ``thawed_after``): left in, the first collections
+    after a large load scan all of it, and the first batch after loading
+    100,000 articles took 2.7 s instead of 0.8. The block bounds the freeze,
+    so a process that loads states again and again does not keep the old ones."""
+    with _locked(path), thawed_after():
         loaded = load_state(path, embedder)
         gc.freeze()
         yield loaded
 
 
-def save_state(path: Path, copies: CopyIndex, clusterer: StoryClusterer) -> None:
+@contextmanager
+def _locked(path: Path | None) -> Iterator[None]:
+    if path is None:
+        yield
+        return
+    from filelock import FileLock, Timeout
+
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_text(json.dumps({"copies": copies.to_dict(), "clusterer": clusterer.to_dict()}), encoding="utf-8")
-    tmp.replace(path)  # never leave a half-written state behind
+    lock = FileLock(f"{path}.lock", timeout=0)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise StateInUseError(f"{path} is in use by another newsprism run: try again when it ends") from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def save_state(path: Path, copies: CopyIndex, clusterer: StoryClusterer) -> None:
+    """Write the state to ``path``: to a temporary file of its own beside it,
+    flushed to disk, then renamed into place, so a kill never leaves a
+    half-written state, and two writers never share a temporary file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(json.dumps({"copies": copies.to_dict(), "clusterer": clusterer.to_dict()}))
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
