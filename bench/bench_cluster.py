@@ -21,9 +21,11 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import random
 import resource
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -117,8 +119,134 @@ def make_corpus(n: int, seed: int = 0, exclude: str | None = None):
     return out
 
 
+def iter_corpus(n: int, seed: int = 0, exclude: str | None = None):
+    """A corpus of ``make_corpus``'s kind, one article at a time, holding none of
+    it: article i is drawn from a random stream of its own, so a copy re-draws
+    the earlier article it copies instead of keeping it. (A million articles
+    held at once would take some 6 GB, more than the clustering.)"""
+    rows = base_rows(exclude)
+    for i in range(n):
+        yield _drawn(i, seed, rows)
+
+
+def _drawn(i: int, seed: int, rows: list[dict]):
+    from newsprism.model import Article
+
+    rng = random.Random(f"{seed}:{i}")  # a str seed is hashed (sha512): the same in every process
+    if i and rng.random() < 0.1:
+        src = _drawn(rng.randrange(i), seed, rows)
+        paras = src.text.split("\n")
+        text = "By Staff Writer\n" + "\n".join(paras[: max(1, len(paras) - 1)])
+        return Article(id=f"b{i}", text=text, title=src.title, published=src.published, outlet=f"Reprinter {i % 50}")
+    r, other = rows[rng.randrange(len(rows))], rows[rng.randrange(len(rows))]
+    day = dt.date.fromordinal(dt.date(2022, 1, 1).toordinal() + rng.randrange(730)).isoformat()
+    return Article(id=f"b{i}", text=perturb(r["text"], other["text"], rng), title=r.get("title"), published=day, outlet=r.get("outlet"))
+
+
 def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+class RssSampler(threading.Thread):
+    """The resident memory of this process and its descendants (the worker), read
+    from /proc twice a second: their peak sum, and each one's peak."""
+
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        self.peak_total = self.peak_here = self.peak_workers = 0
+        self._stop = threading.Event()
+
+    def run(self) -> None:
+        while not self._stop.wait(0.5):
+            self.sample()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self.sample()
+
+    def sample(self) -> None:
+        here = _rss_kb(os.getpid())
+        workers = sum(_rss_kb(pid) for pid in _descendants(os.getpid()))
+        self.peak_here, self.peak_workers = max(self.peak_here, here), max(self.peak_workers, workers)
+        self.peak_total = max(self.peak_total, here + workers)
+
+
+def _rss_kb(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def _descendants(pid: int) -> list[int]:
+    out = []
+    for children in Path(f"/proc/{pid}/task").glob("*/children"):
+        try:
+            kids = [int(k) for k in children.read_text().split()]
+        except OSError:
+            continue
+        for kid in kids:
+            out += [kid, *_descendants(kid)]
+    return out
+
+
+def stream(args, embedder) -> None:
+    """``--stream``: draw, prepare and cluster the corpus a batch at a time, as a
+    stream of that size would come, with the worker process on if asked; the
+    drawing and preparing are timed apart and left out of dedup + cluster."""
+    from itertools import islice
+
+    from newsprism.cluster import StoryClusterer
+    from newsprism.cluster.stream import group_batches
+    from newsprism.dedup import CopyIndex
+    from newsprism.engine import ProcessEngine
+    from newsprism.extract import prepare_articles
+
+    copies, clusterer = CopyIndex(), StoryClusterer(embedder)
+    engine = ProcessEngine(args.workers) if args.workers else None
+    spent = [0.0, 0.0]  # wall and CPU of drawing and preparing
+    done = [0]
+    sampler = RssSampler()
+
+    def batches():
+        drawn = iter_corpus(args.n, exclude=args.among)
+        while True:
+            t, c = time.perf_counter(), time.process_time()
+            batch = prepare_articles(list(islice(drawn, args.batch)))
+            spent[0] += time.perf_counter() - t
+            spent[1] += time.process_time() - c
+            if not batch:
+                return
+            yield batch
+
+    def report(size: int) -> None:
+        done[0] += size
+        n = done[0]
+        if n == args.n or (n >= 10_000 and n % 100_000 == 0) or n in (1_000, 10_000):
+            wall, cpu = time.perf_counter() - t0 - spent[0], time.process_time() - c0 - spent[1]
+            print(
+                f"  {n:>9,} articles: {1e3 * wall / n:.3f} ms/article wall, {1e3 * cpu / n:.3f} CPU here; "
+                f"RSS now {_rss_kb(os.getpid()) / 1024:,.0f} MB here + {sum(map(_rss_kb, _descendants(os.getpid()))) / 1024:,.0f} MB workers",
+                flush=True,
+            )
+
+    sampler.start()
+    t0, c0 = time.perf_counter(), time.process_time()
+    group_batches(batches(), copies, clusterer, on_batch=report, engine=engine)
+    t_group, c_group = time.perf_counter() - t0 - spent[0], time.process_time() - c0 - spent[1]
+    sampler.stop()
+    n = len(clusterer)
+    print(f"articles={n} embedder={args.embedder} batch={args.batch} workers={args.workers} stories={len(clusterer.stories())} copies={sum(len(g) - 1 for g in copies.groups())}")
+    print(f"draw + prepare (left out): {spent[0]:,.0f} s wall, {spent[1]:,.0f} s CPU")
+    print(f"dedup + cluster:         {n / t_group:,.0f} articles/s  ({1e3 * t_group / n:.3f} ms/article; {t_group / 60:.1f} min)")
+    print(f"dedup + cluster, CPU:    {n / c_group:,.0f} articles/s  ({1e3 * c_group / n:.3f} ms/article, this process)")
+    print(f"peak RSS: {sampler.peak_total / 1024:,.0f} MB in all (this process {sampler.peak_here / 1024:,.0f} MB, workers {sampler.peak_workers / 1024:,.0f} MB)")
+    if args.among:
+        m = score_among(args.among, copies, clusterer)
+        print(f"{args.among} after {n:,} articles: BCubed F1 {m['bcubed_f1']:.3f} (P {m['bcubed_p']:.3f}, R {m['bcubed_r']:.3f})")
 
 
 def main() -> None:
@@ -133,6 +261,10 @@ def main() -> None:
         help="then save the state, load it and add the next 1,000 articles (an incremental run of `cluster --state`)",
     )
     ap.add_argument("--among", choices=sorted(GOLD), help="then add this dev set (left out of the corpus) and score its stories")
+    ap.add_argument(
+        "--stream", action="store_true",
+        help="draw and prepare the corpus a batch at a time (iter_corpus), never held whole; report the peak RSS of the workers too",
+    )
     args = ap.parse_args()
 
     from newsprism.cluster import StoryClusterer, group_corpus
@@ -141,17 +273,20 @@ def main() -> None:
     from newsprism.engine import ProcessEngine
     from newsprism.extract import prepare_articles
 
-    articles = make_corpus(args.n, exclude=args.among)
-    rss_corpus = peak_rss_mb()
-    t0 = time.perf_counter()
-    articles = prepare_articles(articles)
-    t_prepare = time.perf_counter() - t0
-
     embedder = make_embedder(args.embedder)
     if embedder is not None:
         embedder.embed(["warm up the model before timing"])  # models load once, outside the timing
     # Lazy imports (numpy paths, regexes) happen here, outside the timing.
     group_corpus(make_corpus(20, seed=1), CopyIndex(), StoryClusterer(embedder))
+    if args.stream:
+        stream(args, embedder)
+        return
+
+    articles = make_corpus(args.n, exclude=args.among)
+    rss_corpus = peak_rss_mb()
+    t0 = time.perf_counter()
+    articles = prepare_articles(articles)
+    t_prepare = time.perf_counter() - t0
     copies, clusterer = CopyIndex(), StoryClusterer(embedder)
     engine = ProcessEngine(args.workers) if args.workers else None
     t0, c0 = time.perf_counter(), time.process_time()

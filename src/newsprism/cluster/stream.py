@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import gc
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import chain
 from typing import TYPE_CHECKING, NamedTuple
 
 from newsprism.cluster.clusterer import StoryClusterer
@@ -95,27 +96,50 @@ def group_corpus(
     engine: "Engine | None" = None,
 ) -> dict[str, str]:
     """Mark copies and assign stories, ``batch_size`` articles at a time
-    (default: the clusterer's ``config.batch``).
+    (default: the clusterer's ``config.batch``; see ``group_batches``).
 
-    Copies are marked before each batch is clustered, so a copy joins its
-    original's story; at the end copy links are refreshed for all articles,
-    since an original may arrive after its copies. Returns the articles the
-    clusterer held from before (a saved state) that moved to another story,
-    with the story they are in now.
+    At the end copy links are refreshed for all articles, since an original
+    may arrive after its copies, and each article's ``story`` is set.
+    Returns the articles the clusterer held from before (a saved state) that
+    moved to another story, with the story they are in now.
+    """
+    batch_size = batch_size or clusterer.config.batch
+    moved = group_batches(
+        (articles[k : k + batch_size] for k in range(0, len(articles), batch_size)), copies, clusterer, on_batch, engine
+    )
+    apply_copies(articles, copies)
+    for a in articles:
+        a.story = clusterer.story_of(a.id)
+    given = {a.id for a in articles}
+    return {aid: clusterer.story_of(aid) for aid in moved if aid not in given}  # type: ignore[misc]
+
+
+def group_batches(
+    batches: Iterable[list[Article]],
+    copies: CopyIndex,
+    clusterer: StoryClusterer,
+    on_batch: Callable[[int], None] | None = None,
+    engine: "Engine | None" = None,
+) -> dict[str, str]:
+    """Mark copies and assign stories, batch after batch, as the batches come
+    (a stream holds one batch at a time); returns every article that moved
+    to another story after it was first placed, with the story it moved to
+    (which may since have merged into another: ``clusterer.story_of`` says).
+
+    Copies are marked (``duplicate_of``) before each batch is clustered, so a
+    copy joins its original's story.
 
     Without an engine, everything runs here. With one (``ProcessEngine``),
     after the first batch the per-article work that needs no stories runs
     as a stage of the engine (``SearchStage``), a batch or two ahead, while
     this process clusters: term counts and (unless the clusterer has an
     embedder, whose model stays in this process) the neighbour search on a
-    copy of the clusterer's blocking index, whose vectors the clusterer
+    copy of the clusterer's neighbour index, whose vectors the clusterer
     takes in. The copy search stays here, just before a batch is sent,
     since the stage needs to know the copies. Either way only the
     originals' terms are counted, and the stories are the same.
     """
     moved: dict[str, str] = {}
-    batch_size = batch_size or clusterer.config.batch
-    starts = range(0, len(articles), batch_size)
 
     def cluster(
         batch: list[Article], terms: TermBatch | None = None, counted: list[int] | None = None, found: Found | None = None
@@ -130,40 +154,42 @@ def group_corpus(
         apply_copies(batch, copies)
         return batch
 
+    todo = iter(batches)
     with thawed_after():
-        if engine is None or len(starts) < 2:
-            for k in starts:
-                cluster(copies_of(articles[k : k + batch_size]))
-        else:
-            first = copies_of(articles[:batch_size])
-            # The stage starts from the clusterer as it is now, and works on the
-            # later batches while this process clusters the first.
-            neighbours = None
-            if clusterer.embedder is None:
-                clusterer.index.post_taken()  # the stage's copy must hold every article posted
-                neighbours = clusterer.index
-            counted_of: deque[list[int]] = deque()
+        first = next(todo, None)
+        second = None if first is None or engine is None else next(todo, None)
+        if first is None:
+            return moved
+        if engine is None or second is None:
+            for batch in chain([first], todo):
+                cluster(copies_of(batch))
+            return moved
+        first = copies_of(first)
+        # The stage starts from the clusterer as it is now, and works on the
+        # later batches while this process clusters the first.
+        neighbours = None
+        if clusterer.embedder is None:
+            clusterer.index.post_taken()  # the stage's copy must hold every article posted
+            neighbours = clusterer.index
+        sent: deque[tuple[list[Article], list[int]]] = deque()
 
-            def later_batches(taken: tuple[list[_Ref], TermBatch, list[int]] | None) -> Iterator[_Work]:
-                for k in starts[1:]:
-                    batch = copies_of(articles[k : k + batch_size])
-                    refs = _refs(batch)
-                    counted_of.append(_originals(refs))
-                    yield _Work(refs, [_Texts(batch[i].title, batch[i].text) for i in counted_of[-1]], taken)
-                    taken = None
+        def later_batches(taken: tuple[list[_Ref], TermBatch, list[int]] | None) -> Iterator[_Work]:
+            for batch in chain([second], todo):
+                batch = copies_of(batch)
+                refs = _refs(batch)
+                sent.append((batch, _originals(refs)))
+                yield _Work(refs, [_Texts(batch[i].title, batch[i].text) for i in sent[-1][1]], taken)
+                taken = None
 
-            with engine.stage(SearchStage(neighbours)) as stage:
-                # The first batch's terms are counted once, while the stage starts, for
-                # both this process and the stage's clusterer, which has to take it in.
-                refs = _refs(first)
-                counted = _originals(refs)
-                terms = count_terms([first[i] for i in counted])
-                later = stage.calls("search", later_batches(None if neighbours is None else (refs, terms, counted)))
-                cluster(first, terms, counted)
-                for k, done in zip(starts[1:], later):
-                    cluster(articles[k : k + batch_size], done.terms, counted_of.popleft(), done.found)
-    apply_copies(articles, copies)
-    for a in articles:
-        a.story = clusterer.story_of(a.id)
-    given = {a.id for a in articles}
-    return {aid: clusterer.story_of(aid) for aid in moved if aid not in given}  # type: ignore[misc]
+        with engine.stage(SearchStage(neighbours)) as stage:
+            # The first batch's terms are counted once, while the stage starts, for
+            # both this process and the stage's index, which has to take it in.
+            refs = _refs(first)
+            counted = _originals(refs)
+            terms = count_terms([first[i] for i in counted])
+            later = stage.calls("search", later_batches(None if neighbours is None else (refs, terms, counted)))
+            cluster(first, terms, counted)
+            for done in later:
+                batch, counted = sent.popleft()
+                cluster(batch, done.terms, counted, done.found)
+    return moved
