@@ -1031,3 +1031,15 @@ def test_model2vec_is_distilled_once_quietly_into_its_cache(tmp_path, capfd) -> 
     assert (cache / "config.json").exists() and [p.name for p in tmp_path.iterdir()] == ["m2v"]  # no temp left
     again = Model2VecEmbedder(cache_dir=cache)
     assert again._distilled() == cache and again.embed(["Russia ships radar to Iran"]).tolist() == vecs[1:].tolist()
+
+
+def test_stories_that_keep_no_pair_similarities_group_exactly_as_those_that_keep_them():
+    import random
+
+    arts = find_copies(fixture_articles() + prepare_articles([_rewrite(a) for a in fixture_articles()]))
+    random.Random(4).shuffle(arts)
+    kept, forgetful = StoryClusterer(), StoryClusterer(config=ClusterConfig(cached_stories=1))
+    for k in range(0, len(arts), 3):
+        assert kept.add(arts[k : k + 3]) == forgetful.add(arts[k : k + 3])
+    assert sum(bool(st.known) for st in forgetful.table.records) <= 1 < sum(bool(st.known) for st in kept.table.records)
+    assert kept.to_dict() == {**forgetful.to_dict(), "config": kept.config.to_dict()}

@@ -87,21 +87,26 @@ def test_state_saves_loads_and_merges():
     assert index.groups() == [["b1", "b1-copy"]]
 
 
-def test_band_index_inserts_many_as_one_by_one():
+def test_band_index_answers_alike_from_its_runs_and_its_recent_keys_however_they_came():
     import numpy as np
 
     from newsprism.dedup.minhash import BandIndex
 
     rng = np.random.default_rng(3)
-    sigs = rng.integers(0, 3, size=(40, 8), dtype=np.uint32)  # few values: buckets of one and of many
-    one_by_one, at_once = BandIndex(4), BandIndex(4)
-    keys = [f"k{i}" for i in range(40)]
-    for key, sig in zip(keys, sigs):
+    sigs = rng.integers(0, 3, size=(300, 8), dtype=np.uint32)  # few values: buckets of one and of many
+    one_by_one, at_once, flushed = BandIndex(4, flush_at=10**9), BandIndex(4), BandIndex(4, flush_at=7)
+    for key, sig in enumerate(sigs):
         one_by_one.insert(key, sig)
-    at_once.insert(keys[0], sigs[0])  # into tables that already hold keys
-    at_once.insert_many(keys[1:], sigs[1:])
-    assert at_once._tables == one_by_one._tables
-    assert any(isinstance(v, list) for v in at_once._tables[0].values())
+        flushed.insert(key, sig)
+        flushed.flush()  # a run every 7 keys, merged as they grow
+    at_once.insert(0, sigs[0])  # into an index that already holds a key
+    at_once.insert_many(list(range(1, 300)), sigs[1:])
+    assert len(flushed._runs) > 1 and not one_by_one._runs
+    queries = rng.integers(0, 3, size=(50, 8), dtype=np.uint32)
+    expected = [{k for k in range(300) if any((sigs[k, 2 * b : 2 * b + 2] == q[2 * b : 2 * b + 2]).all() for b in range(4))} for q in queries]
+    for index in (one_by_one, at_once, flushed):
+        assert [index.query(q) for q in queries] == expected
+        assert [m | index.query_recent(q) for m, q in zip(index.query_many(queries), queries)] == expected
 
 
 def test_a_state_saved_with_plain_lists_still_loads():
@@ -257,9 +262,9 @@ def test_band_index_proposes_keys_sharing_any_band():
     base = np.arange(8, dtype=np.uint32)
     one_band = base.copy()
     one_band[2:] += 100  # only the first band (values 0 and 1) is equal
-    index.insert("base", base)
-    index.insert("other", base + 1000)
-    assert index.query(one_band) == {"base"}
+    index.insert(0, base)
+    index.insert(1, base + 1000)
+    assert index.query(one_band) == {0}
     assert index.query(base + 5000) == set()
 
 

@@ -92,6 +92,8 @@ class StoryClusterer:
         self.params = self.config.linkage(self.calibration)
         self.index = NeighbourIndex(self.config, featurizer, self.params.dense_weight)
         self.table = StoryTable(id_prefix, self.config.r_neighbours)
+        # Stories that keep their members' pair similarities, least recently refined first.
+        self._cached: dict[int, None] = {}
 
     @property
     def id_prefix(self) -> str:
@@ -452,6 +454,7 @@ class StoryClusterer:
             day = table.day(m)
             nodes[k] = Node([m], none_idx, none_val, None, table.r[m], day, day)
         sims = self._member_pairs(st, mem)
+        self._keep_cached(s)
         pairs: dict[tuple[int, int], float | None] = {}
         for k in range(len(mem) - 1):
             for d in range(k + 1, len(mem)):
@@ -466,15 +469,28 @@ class StoryClusterer:
         st.members = []
         parts[0].story = s
         for node in parts:  # the first writes the story back, the others become new stories
-            part = table.records[self._commit(node)]
-            inside = set(node.members)
+            t = self._commit(node)
+            part, inside = table.records[t], set(node.members)
             part.sims = {p: v for p, v in sims.items() if p[0] in inside and p[1] in inside}
             part.known = inside
+            self._keep_cached(t)
         for m in copies:
             t = table.story[table.root(m)]  # its original was just written back into a part
             table.story[m] = t
             insort(table.records[t].members, m)
         return [m for m in (*mem, *copies) if table.story[m] != s]
+
+    def _keep_cached(self, s: int) -> None:
+        """Mark story s's pair similarities as the latest used; drop the least recently used
+        stories' beyond ``config.cached_stories`` (a story grouped again scores them anew)."""
+        cached = self._cached
+        cached.pop(s, None)
+        cached[s] = None
+        while len(cached) > self.config.cached_stories:
+            old = next(iter(cached))
+            del cached[old]
+            record = self.table.records[old]
+            record.sims, record.known = {}, set()
 
     def _member_pairs(self, st: Any, mem: list[int]) -> dict[tuple[int, int], float]:
         """Every pair similarity of these members, scoring only pairs the story has not seen.

@@ -81,6 +81,10 @@ class ClusterConfig:
     refine_max: int = 32
     refine_always: int = 12
     refine_every: int = 4
+    # Stories whose members' pair similarities are kept for the next refinement
+    # (the latest refined); an older story's are scored again when it is next
+    # refined, exactly as they were (see ``clusterer._member_pairs``). Memory only.
+    cached_stories: int = 20_000
     features: FeatureConfig = field(default_factory=FeatureConfig)
 
     def linkage(self, calibration: "Calibration | None" = None) -> LinkageParams:

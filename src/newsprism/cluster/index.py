@@ -16,6 +16,7 @@ neighbours, since it takes in the same batches in the same order.
 
 from __future__ import annotations
 
+from array import array
 from collections import Counter
 from collections.abc import Sequence
 from itertools import chain
@@ -49,7 +50,8 @@ class NeighbourIndex:
         self.ids: list[str] = []
         self.by_id: dict[str, int] = {}
         self.vectors = VectorStore(len(self.featurizer.penalties), config.keys)
-        self._postings: dict[int, list[int]] = {}
+        # Key -> the latest articles that have it (``array("i")``: 4 bytes an entry, where a list took 8).
+        self._postings: dict[int, array] = {}
         # A term seen in only one article is no key yet; remember that article
         # so that it is posted the moment a second article shares the term.
         self._pending: dict[int, int] = {}
@@ -195,11 +197,13 @@ class NeighbourIndex:
         # After c appends a list holds c, or once trimmed CAP plus what came since its last trim.
         kept = np.where(counts <= 2 * cap, counts, cap + (counts - 2 * cap - 1) % (cap + 1))
         listed = arts.tolist()
-        self._postings = {k: listed[e - n : e] for k, e, n in zip(keys[starts].tolist(), ends.tolist(), kept.tolist())}
+        self._postings = {k: array("i", listed[e - n : e]) for k, e, n in zip(keys[starts].tolist(), ends.tolist(), kept.tolist())}
         self._unposted.clear()
 
     def _append(self, key: int, i: int) -> None:
-        plist = self._postings.setdefault(key, [])
+        plist = self._postings.get(key)
+        if plist is None:
+            plist = self._postings[key] = array("i")
         plist.append(i)
         if len(plist) > 2 * self.config.posting_cap:  # trim in bulk: amortised O(1) per append
             del plist[: -self.config.posting_cap]

@@ -104,6 +104,7 @@ class CopyIndex:
     def __init__(self, containment_threshold: float = CONTAINMENT) -> None:
         self.containment_threshold = containment_threshold
         self._entries: dict[str, _Entry] = {}
+        self._by_seq: list[str] = []  # ids in arrival order: the LSH keeps article numbers
         self._parent: dict[str, str] = {}
         self._members: dict[str, list[str]] = {}  # root -> its group, for groups of 2+
         self._originals: dict[str, str] = {}  # root -> its group's original, until the group grows
@@ -114,13 +115,20 @@ class CopyIndex:
     def add(self, articles: Iterable[Article]) -> list[str | None]:
         """Add articles; returns, for each, the earlier article it was found to
         copy (None: no copy, or an id added before, which is skipped)."""
+        import numpy as np
+
         articles = list(articles)
         found: list[str | None] = []
-        for a, fp in zip(articles, fingerprints([body_text(a) for a in articles]), strict=True):
+        prints = fingerprints([body_text(a) for a in articles])
+        # The batch is looked up in the LSH's runs at once; each article then in
+        # what came since (the batch's own earlier articles too), as it is taken in.
+        self._lsh.flush()
+        earlier = self._lsh.query_many(np.stack([fp.minhash for fp in prints])) if prints else []
+        for a, fp, near in zip(articles, prints, earlier, strict=True):
             if a.id in self._entries:
                 found.append(None)  # ids are unique in a corpus: a repeat is the same article
             else:
-                found.append(self._insert(a.id, self._entry(a, fp)))
+                found.append(self._insert(a.id, self._entry(a, fp), near))
         return found
 
     def merge(self, other: "CopyIndex") -> None:
@@ -141,22 +149,25 @@ class CopyIndex:
             credits_other=bool(a.syndicated_from),
         )
 
-    def _insert(self, aid: str, e: _Entry) -> str | None:
+    def _insert(self, aid: str, e: _Entry, near: set[int] | None = None) -> str | None:
+        """Take an article in; ``near``, what ``BandIndex.query_many`` found of it in the LSH's runs."""
         self._entries[aid] = e
+        self._by_seq.append(aid)
         self._parent.setdefault(aid, aid)
         if not len(e.shingles):
             return None
-        match = self._closest(e)
-        self._lsh.insert(aid, e.minhash)
+        cands = self._lsh.query(e.minhash) if near is None else near | self._lsh.query_recent(e.minhash)
+        match = self._closest(e, cands)
+        self._lsh.insert(e.seq, e.minhash)
         if match is not None:
             self._union(aid, match)
         return match
 
-    def _closest(self, e: _Entry) -> str | None:
-        """The earlier article that ``e`` copies most closely, if any."""
+    def _closest(self, e: _Entry, near: set[int]) -> str | None:
+        """The earlier article that ``e`` copies most closely, if any, of those the LSH proposed (by number)."""
         best, best_share = None, 0.0
         # In arrival order, so that of equal matches the earliest wins, in every process.
-        cands = sorted(self._lsh.query(e.minhash), key=lambda o: self._entries[o].seq)
+        cands = [self._by_seq[k] for k in sorted(near)]
         found = [self._entries[c] for c in cands]
         shared_all, share_all = overlaps(e.shingles, e.sampled, [(o.shingles, o.sampled) for o in found])
         for other, o, shared, share in zip(cands, found, shared_all.tolist(), share_all.tolist()):
@@ -210,9 +221,12 @@ class CopyIndex:
 
         index = cls(d["containment_threshold"])
         entries = {aid: _Entry.from_dict(e) for aid, e in d["articles"].items()}
-        indexed = [(aid, e) for aid, e in sorted(entries.items(), key=lambda kv: kv[1].seq) if len(e.shingles)]
+        index._by_seq = [aid for aid, _ in sorted(entries.items(), key=lambda kv: kv[1].seq)]
+        for k, aid in enumerate(index._by_seq):
+            entries[aid].seq = k  # numbered as they arrived, whatever numbers a state gave them
+        indexed = [(e.seq, e) for e in map(entries.__getitem__, index._by_seq) if len(e.shingles)]
         if indexed:
-            index._lsh.insert_many([aid for aid, _ in indexed], np.stack([e.minhash for _, e in indexed]))
+            index._lsh.insert_many([seq for seq, _ in indexed], np.stack([e.minhash for _, e in indexed]))
         index._entries = entries
         index._parent = dict(d["parent"])
         for aid in entries:

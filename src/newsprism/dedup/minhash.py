@@ -62,64 +62,122 @@ def signature(values: "np.ndarray", perms: "np.ndarray") -> "np.ndarray":
 
 class BandIndex:
     """LSH over signatures cut into ``bands`` bands of two values: two keys
-    are candidates when any band of their signatures is equal.
+    (article numbers) are candidates when any band of their signatures is equal.
 
-    A band is read as one uint64 (its two uint32 values side by side), so a
-    bucket key is a plain int. Most buckets hold one key: it is stored bare,
-    not in a list of its own (16 lists per article would cost some 100 MB at
-    100,000 articles).
+    A band is read as one uint64 (its two uint32 values side by side). Keys
+    sit in sorted runs, a numpy array of band values and one of keys per
+    band (12 bytes a key and band), merged as a log-structured tree keeps
+    them: a run is merged into the one before it once it has grown as large,
+    so there are about log2(n / ``flush_at``) runs. The latest keys wait in a
+    small dict per band until ``flush_at`` of them have come. Sixteen dicts
+    of every key cost about 1.1 KB an article, these about 200 bytes.
+
+    ``query_many`` looks a batch of signatures up in the runs in a few numpy
+    calls per run; ``query_recent`` then looks each up in the dicts, which
+    hold what came since (a batch's own earlier articles too): the two
+    together are ``query``.
     """
 
-    def __init__(self, bands: int) -> None:
+    def __init__(self, bands: int, flush_at: int = 4096) -> None:
         self.bands = bands
-        self._tables: list[dict[int, str | list[str]]] = [{} for _ in range(bands)]
+        self.flush_at = flush_at
+        self._recent: list[dict[int, int | list[int]]] = [{} for _ in range(bands)]
+        self._n_recent = 0
+        self._runs: list[tuple["np.ndarray", "np.ndarray"]] = []  # (values, keys), each bands x n, sorted per band
 
-    def _keys(self, sig: "np.ndarray") -> list[int]:
+    def _bands(self, sigs: "np.ndarray") -> "np.ndarray":
         import numpy as np
 
-        return np.ascontiguousarray(sig[: 2 * self.bands], dtype=np.uint32).view(np.uint64).tolist()
+        return np.ascontiguousarray(np.atleast_2d(sigs)[:, : 2 * self.bands], dtype=np.uint32).view(np.uint64)
 
-    def insert(self, key: str, sig: "np.ndarray") -> None:
-        for table, band in zip(self._tables, self._keys(sig)):
+    def insert(self, key: int, sig: "np.ndarray") -> None:
+        """Add a key; it is in ``query_recent``'s answers from now on."""
+        for table, band in zip(self._recent, self._bands(sig)[0].tolist()):
             held = table.get(band)
             if held is None:
                 table[band] = key
-            elif isinstance(held, str):
+            elif isinstance(held, int):
                 table[band] = [held, key]
             else:
                 held.append(key)
+        self._n_recent += 1
 
-    def insert_many(self, keys: list[str], sigs: "np.ndarray") -> None:
-        """``insert`` of each key with its row of ``sigs``, in order, a table at a time."""
+    def flush(self, force: bool = False) -> None:
+        """Move the recent keys into a run once there are ``flush_at`` of them (or now)."""
         import numpy as np
 
-        bands = np.ascontiguousarray(sigs[:, : 2 * self.bands], dtype=np.uint32).view(np.uint64)
-        for b, table in enumerate(self._tables):
-            column = bands[:, b]
-            order = np.argsort(column, kind="stable")  # stable: a bucket's keys stay in insertion order
-            values = column[order]
-            starts = np.flatnonzero(np.r_[True, values[1:] != values[:-1]]) if len(values) else np.empty(0, dtype=np.int64)
-            ends = np.r_[starts[1:], len(values)]
-            ranked = [keys[k] for k in order.tolist()]
-            for band, s, e in zip(values[starts].tolist(), starts.tolist(), ends.tolist()):
-                held = table.get(band)
-                if held is None and e - s == 1:
-                    table[band] = ranked[s]
-                elif held is None:
-                    table[band] = ranked[s:e]
-                elif isinstance(held, str):
-                    table[band] = [held, *ranked[s:e]]
+        if not self._n_recent or (self._n_recent < self.flush_at and not force):
+            return
+        values, keys = [], []
+        for table in self._recent:
+            band_values, band_keys = [], []
+            for band, held in table.items():
+                if isinstance(held, int):
+                    band_values.append(band)
+                    band_keys.append(held)
                 else:
-                    held.extend(ranked[s:e])
+                    band_values += [band] * len(held)
+                    band_keys += held
+            values.append(band_values)
+            keys.append(band_keys)
+        self._add_run(np.array(values, dtype=np.uint64), np.array(keys, dtype=np.int32))
+        self._recent = [{} for _ in range(self.bands)]
+        self._n_recent = 0
 
-    def query(self, sig: "np.ndarray") -> set[str]:
-        found: set[str] = set()
-        for table, band in zip(self._tables, self._keys(sig)):
+    def insert_many(self, keys: list[int], sigs: "np.ndarray") -> None:
+        """Add many keys at once, straight into a run (a loaded index)."""
+        import numpy as np
+
+        if keys:
+            self.flush(force=True)
+            bands = self._bands(sigs).T  # bands x n
+            self._add_run(np.ascontiguousarray(bands), np.tile(np.asarray(keys, dtype=np.int32), (self.bands, 1)))
+
+    def _add_run(self, values: "np.ndarray", keys: "np.ndarray") -> None:
+        import numpy as np
+
+        while self._runs and self._runs[-1][0].shape[1] <= values.shape[1]:
+            older = self._runs.pop()
+            values, keys = np.concatenate([older[0], values], axis=1), np.concatenate([older[1], keys], axis=1)
+        order = np.argsort(values, axis=1, kind="stable")
+        self._runs.append((np.take_along_axis(values, order, axis=1), np.take_along_axis(keys, order, axis=1)))
+
+    def query_many(self, sigs: "np.ndarray") -> list[set[int]]:
+        """For each signature, the keys in the runs that share a band with it."""
+        import numpy as np
+
+        bands = self._bands(sigs)
+        found: list[set[int]] = [set() for _ in range(len(bands))]
+        for values, keys in self._runs:
+            for b in range(self.bands):
+                q = bands[:, b]
+                lo = np.searchsorted(values[b], q, "left")
+                counts = np.searchsorted(values[b], q, "right") - lo
+                hit = np.flatnonzero(counts)
+                if not len(hit):
+                    continue
+                n = counts[hit]
+                at = np.repeat(lo[hit] - np.cumsum(n) + n, n) + np.arange(int(n.sum()))
+                for k, key in zip(np.repeat(hit, n).tolist(), keys[b][at].tolist()):
+                    found[k].add(key)
+        return found
+
+    def query_recent(self, sig: "np.ndarray") -> set[int]:
+        """The recent keys (not yet in a run) that share a band with the signature."""
+        found: set[int] = set()
+        for table, band in zip(self._recent, self._bands(sig)[0].tolist()):
             held = table.get(band)
             if held is None:
                 continue
-            if isinstance(held, str):
+            if isinstance(held, int):
                 found.add(held)
             else:
                 found.update(held)
         return found
+
+    def query(self, sig: "np.ndarray") -> set[int]:
+        return self.query_many(sig)[0] | self.query_recent(sig)
+
+    @property
+    def nbytes(self) -> int:
+        return sum(v.nbytes + k.nbytes for v, k in self._runs)
