@@ -149,12 +149,18 @@ def peak_rss_mb() -> float:
 
 class RssSampler(threading.Thread):
     """The resident memory of this process and its descendants (the worker), read
-    from /proc twice a second: their peak sum, and each one's peak."""
+    from /proc twice a second: their peak sum, and each one's peak; and the CPU
+    time each descendant had used when last seen (``workers_cpu``)."""
 
     def __init__(self) -> None:
         super().__init__(daemon=True)
         self.peak_total = self.peak_here = self.peak_workers = 0
+        self._cpu: dict[int, float] = {}
         self._stop = threading.Event()
+
+    @property
+    def workers_cpu(self) -> float:
+        return sum(self._cpu.values())
 
     def run(self) -> None:
         while not self._stop.wait(0.5):
@@ -166,7 +172,14 @@ class RssSampler(threading.Thread):
 
     def sample(self) -> None:
         here = _rss_kb(os.getpid())
-        workers = sum(_rss_kb(pid) for pid in _descendants(os.getpid()))
+        kids = _descendants(os.getpid())
+        workers = sum(_rss_kb(pid) for pid in kids)
+        for pid in kids:
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                self._cpu[pid] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+            except (OSError, IndexError, ValueError):
+                pass
         self.peak_here, self.peak_workers = max(self.peak_here, here), max(self.peak_workers, workers)
         self.peak_total = max(self.peak_total, here + workers)
 
@@ -243,6 +256,9 @@ def stream(args, embedder) -> None:
     print(f"draw + prepare (left out): {spent[0]:,.0f} s wall, {spent[1]:,.0f} s CPU")
     print(f"dedup + cluster:         {n / t_group:,.0f} articles/s  ({1e3 * t_group / n:.3f} ms/article; {t_group / 60:.1f} min)")
     print(f"dedup + cluster, CPU:    {n / c_group:,.0f} articles/s  ({1e3 * c_group / n:.3f} ms/article, this process)")
+    workers_cpu = sampler.workers_cpu
+    print(f"  and the workers' CPU:  {workers_cpu:,.0f} s ({1e3 * workers_cpu / n:.3f} ms/article); both: {1e3 * (c_group + workers_cpu) / n:.3f} ms/article")
+    print(f"load average at the end: {os.getloadavg()[0]:.1f} (2 cores)")
     print(f"peak RSS: {sampler.peak_total / 1024:,.0f} MB in all (this process {sampler.peak_here / 1024:,.0f} MB, workers {sampler.peak_workers / 1024:,.0f} MB)")
     if args.among:
         m = score_among(args.among, copies, clusterer)
