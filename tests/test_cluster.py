@@ -16,8 +16,8 @@ from typer.testing import CliRunner
 
 from newsprism.cli import app
 from newsprism.cluster import ClusterConfig, FeatureConfig, StoryClusterer, cluster_stories
-from newsprism.embedders import Calibration, Embedder
 from newsprism.dedup import find_copies
+from newsprism.embedders import Calibration, Embedder
 from newsprism.errors import InputError
 from newsprism.evaluation.clusters import score_clusters
 from newsprism.extract import prepare_articles

@@ -21,7 +21,6 @@ from newsprism.nlp import NLP
 from newsprism.verbs import RELAYS
 
 if TYPE_CHECKING:
-    import numpy as np
     from scipy import sparse
     from spacy.tokens import Span
 

@@ -257,7 +257,7 @@ class SparseVector:
     val: "np.ndarray"  # float32
     # Rarest heavy terms: blocking keys, heaviest first. An ``array("q")`` as made
     # here (an int32 array in the ``VectorStore``), never a list of Python ints.
-    keys: Sequence[int] = field(default_factory=list)
+    keys: "Sequence[int] | np.ndarray" = field(default_factory=list)
     # sqrt(penalty) per penalised block the article has, else 0: the penalty
     # of a pair is the dot product of these (see ``Featurizer.penalties``).
     present: list[float] = field(default_factory=list)

@@ -141,12 +141,13 @@ class VectorStore:
     def _append_dense(self, n: int, dense: "np.ndarray | None") -> None:
         import numpy as np
 
-        if dense is None and self._dense is None:
-            return
         if self._dense is None:
-            self._dense = _Segments("float32", (dense.shape[1],), fixed=True)  # type: ignore[union-attr]
+            if dense is None:
+                return
+            dim = dense.shape[1]
+            self._dense = _Segments("float32", (dim,), fixed=True)
             if len(self._seg) > n:  # the articles before had none
-                self._dense.append(np.full((len(self._seg) - n, dense.shape[1]), np.nan, dtype=np.float32))  # type: ignore[union-attr]
+                self._dense.append(np.full((len(self._seg) - n, dim), np.nan, dtype=np.float32))
         rows = np.full((n, self._dense.shape[0]), np.nan, dtype=np.float32) if dense is None else dense
         self._dense.append(np.asarray(rows, dtype=np.float32))
 
