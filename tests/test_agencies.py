@@ -102,6 +102,7 @@ def test_a_dateline_deep_in_the_story_is_not_the_opening():
         ("By Jane Doe, Agence France-Presse", "afp"),
         ("Jane Doe, PA Political Correspondent", "pa"),
         ("By Jane Doe, The Canadian Press", "cp"),
+        ("By Jane Doe, The Conversation", "conversation"),  # a syndicate of the outlets table, with no dateline tag
     ],
 )
 def test_bylines(line, agency):
@@ -126,6 +127,7 @@ def test_bylines(line, agency):
         ("(Reuters)", "reuters", "signoff"),
         ("-- dpa", "dpa", "signoff"),
         ("- Reuters.", "reuters", "signoff"),
+        ("© 2024 KFF Health News", "kff", "copyright"),
     ],
 )
 def test_closing_lines(closing, agency, kind):

@@ -48,7 +48,7 @@ from newsprism.extract.metadata import (
     ROLE_WORDS,
     WEEKDAY,
 )
-from newsprism.extract.outlets import canonical_outlet, is_wire, outlet_info, trie_regex
+from newsprism.extract.outlets import canonical_outlet, is_wire, outlet_info, trie_regex, wire_outlets
 from newsprism.extract.segment import split_paragraphs
 from newsprism.model import Article
 from newsprism.unionfind import UnionFind
@@ -204,16 +204,15 @@ class _Compiled:
 
 
 def _agency_names() -> dict[str, tuple[str, ...]]:
-    """Every way an agency is printed: the outlets table's names of wire outlets, and the tags above."""
+    """Every way an agency is printed: the names of the outlets table's agencies and syndicates, and the tags above."""
     out: dict[str, list[str]] = {}
-    for ag in AGENCIES:
-        info = outlet_info(ag.id)
-        names = [*ag.tags, *((info.display, *info.aliases) if info else ())]
-        for n in names:
+    tags = {ag.id: ag.tags for ag in AGENCIES}
+    for info in wire_outlets():
+        for n in (*tags.get(info.id, ()), info.display, *info.aliases):
             bare = re.sub(r"^The\s+", "", n)
             for form in {n, bare}:
-                if ag.id not in out.setdefault(form, []):
-                    out[form].append(ag.id)
+                if info.id not in out.setdefault(form, []):
+                    out[form].append(info.id)
     return {k: tuple(v) for k, v in out.items()}
 
 

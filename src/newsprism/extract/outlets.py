@@ -246,6 +246,11 @@ def outlet_info(outlet_id: str) -> OutletInfo | None:
     return _tables()[0].get(outlet_id)
 
 
+def wire_outlets() -> list[OutletInfo]:
+    """The news agencies and syndicates of the table, in table order."""
+    return [info for info in _tables()[0].values() if info.kind == "wire"]
+
+
 def is_wire(outlet_id: str | None) -> bool:
     """True for news agencies and syndicates (AP, Reuters, JNS, ...)."""
     info = outlet_info(outlet_id) if outlet_id else None
