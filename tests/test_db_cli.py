@@ -16,7 +16,19 @@ GOLDEN = ROOT / "tests" / "golden" / "harlow-dam.md"
 
 
 def _run(*args: str) -> subprocess.CompletedProcess[str]:
+    """The command as a user runs it, in its own process (exit codes, error lines)."""
     return subprocess.run([sys.executable, "-m", "newsprism", *args], cwd=ROOT, capture_output=True, text=True, timeout=300)
+
+
+def _out(*args: str) -> str:
+    """What a command that succeeds prints, run in this process (no interpreter to start)."""
+    from typer.testing import CliRunner
+
+    from newsprism.cli import app
+
+    result = CliRunner().invoke(app, list(args))
+    assert result.exit_code == 0, (result.output, result.exception)
+    return result.stdout
 
 
 @pytest.fixture(scope="module")
@@ -33,33 +45,33 @@ def test_stored_brief_is_the_brief_analyze_writes(example_db: str) -> None:
     assert proc.returncode == 0, proc.stderr
     golden = GOLDEN.read_text(encoding="utf-8")
     assert proc.stdout == golden[golden.index("## ") :]  # the one story's section, byte for byte
-    as_json = json.loads(_run("brief", "s1", "--db", example_db, "--format", "json").stdout)
+    as_json = json.loads(_out("brief", "s1", "--db", example_db, "--format", "json"))
     assert as_json["id"] == "s1" and len(as_json["articles"]) == 6 and as_json["claims"]
-    html = _run("brief", "s1", "--db", example_db, "--format", "html").stdout
+    html = _out("brief", "s1", "--db", example_db, "--format", "html")
     assert html.startswith("<!DOCTYPE html>") and "Harlow Dam" in html
 
 
 def test_stories_jsonl_md_query_since(example_db: str) -> None:
-    (line,) = _run("stories", "--db", example_db).stdout.splitlines()
+    (line,) = _out("stories", "--db", example_db).splitlines()
     row = json.loads(line)
     assert list(row) == ["id", "title", "articles", "first_seen", "last_updated"]
     assert row["id"] == "s1" and len(row["articles"]) == 6 and row["title"].startswith("Harlow Dam")
-    assert _run("stories", "--db", example_db, "--query", "spillway cracks").stdout.strip()
-    assert _run("stories", "--db", example_db, "--query", "volcano").stdout == ""
-    assert _run("stories", "--db", example_db, "--since", "2999-01-01").stdout == ""
-    md = _run("stories", "--db", example_db, "--format", "md").stdout
+    assert _out("stories", "--db", example_db, "--query", "spillway cracks").strip()
+    assert _out("stories", "--db", example_db, "--query", "volcano") == ""
+    assert _out("stories", "--db", example_db, "--since", "2999-01-01") == ""
+    md = _out("stories", "--db", example_db, "--format", "md")
     assert "| Harlow Dam cracks force mass evacuation in Kestrel Valley | 6 |" in md
 
 
 def test_brief_says_what_is_new_since(example_db: str) -> None:
-    out = _run("brief", "s1", "--db", example_db, "--since", "2000-01-01").stdout
+    out = _out("brief", "s1", "--db", example_db, "--since", "2000-01-01")
     assert "### New since 2000-01-01 00:00:00 UTC" in out and "`02-northern-ledger` Northern Ledger" in out
-    later = json.loads(_run("brief", "s1", "--db", example_db, "--since", "2999-01-01", "-f", "json").stdout)
+    later = json.loads(_out("brief", "s1", "--db", example_db, "--since", "2999-01-01", "-f", "json"))
     assert later["new_since"]["articles"] == [] and later["new_since"]["events"] == []
 
 
 def test_export_jsonl(example_db: str) -> None:
-    rows = [json.loads(line) for line in _run("export", "--db", example_db, "--format", "jsonl").stdout.splitlines()]
+    rows = [json.loads(line) for line in _out("export", "--db", example_db, "--format", "jsonl").splitlines()]
     kinds = [r["type"] for r in rows]
     assert kinds == ["article"] * 6 + ["story", "brief"]
     assert rows[0]["text"] and rows[6]["first_seen"] and rows[7]["claims"]
@@ -106,9 +118,9 @@ def test_the_commands_on_postgresql(pg_url: str) -> None:
     proc = _run("add", str(EXAMPLE), "--db", pg_url)
     assert proc.returncode == 0, proc.stderr
     assert proc.stderr.strip().splitlines()[-1] == "added 6 articles (1 copy), 1 new story, 0 updated stories, skipped 0"
-    (row,) = [json.loads(line) for line in _run("stories", "--db", pg_url, "--query", "spillway").stdout.splitlines()]
+    (row,) = [json.loads(line) for line in _out("stories", "--db", pg_url, "--query", "spillway").splitlines()]
     golden = GOLDEN.read_text(encoding="utf-8")
-    assert _run("brief", row["id"], "--db", pg_url).stdout == golden[golden.index("## ") :]
-    assert len(_run("export", "--db", pg_url, "--format", "jsonl").stdout.splitlines()) == 8
+    assert _out("brief", row["id"], "--db", pg_url) == golden[golden.index("## ") :]
+    assert len(_out("export", "--db", pg_url, "--format", "jsonl").splitlines()) == 8
     again = _run("add", str(EXAMPLE), "--db", pg_url, "-q")
     assert again.returncode == 0 and again.stderr == ""
