@@ -100,9 +100,9 @@ class Updater:
     def __init__(
         self,
         store: Store,
-        settings: "Settings | None" = None,
+        settings: Settings | None = None,
         *,
-        nlp: "NLP | None" = None,
+        nlp: NLP | None = None,
         batch_size: int = BATCH,
         progress: Progress | None = None,
     ) -> None:
@@ -119,7 +119,7 @@ class Updater:
         self._state: tuple[int, CopyIndex, StoryClusterer] | None = None
 
     @property
-    def nlp(self) -> "NLP":
+    def nlp(self) -> NLP:
         return self.briefer.nlp
 
     # ------------------------------------------------------------ add
@@ -220,7 +220,7 @@ class Updater:
         summary.updated_stories += len((touched - created) & live)
 
     def _diff(
-        self, batch: list[Article], placed: dict[str, tuple[str | None, str | None]], clusterer: "StoryClusterer", copies: "CopyIndex"
+        self, batch: list[Article], placed: dict[str, tuple[str | None, str | None]], clusterer: StoryClusterer, copies: CopyIndex
     ) -> Batch:
         """What changed in the stories, as rows and events; ``placed`` is updated for stored articles."""
         at = now()
@@ -267,7 +267,7 @@ class Updater:
         """The stored copy links of these articles (a moved article keeps its own)."""
         return {a.id: (a.duplicate_of, a.syndicated_from) for a in self.store.articles(ids)} if ids else {}
 
-    def _copy_links(self, batch: list[Article], copies: "CopyIndex") -> dict[str, tuple[str | None, str | None]]:
+    def _copy_links(self, batch: list[Article], copies: CopyIndex) -> dict[str, tuple[str | None, str | None]]:
         """Stored articles whose copy links change now that the batch is in (an original that came after its copies)."""
         from newsprism.dedup import apply_copies
 
@@ -281,7 +281,7 @@ class Updater:
         apply_copies(articles, copies)
         return {a.id: (a.duplicate_of, a.syndicated_from) for a in articles if (a.duplicate_of, a.syndicated_from) != before[a.id]}
 
-    def _load_state(self) -> tuple["CopyIndex", "StoryClusterer"]:
+    def _load_state(self) -> tuple[CopyIndex, StoryClusterer]:
         if self._state is not None and self._state[0] == self.store.generation():
             return self._state[1], self._state[2]
         self._state = None  # another process wrote: what is held here is out of date
@@ -341,13 +341,13 @@ def _home(sid: str, moved: dict[str, str], placed: dict[str, tuple[str | None, s
 # ------------------------------------------------------------------ state
 
 
-def save_state(copies: "CopyIndex", clusterer: "StoryClusterer") -> bytes:
+def save_state(copies: CopyIndex, clusterer: StoryClusterer) -> bytes:
     """The copy index and clusterer as one blob for ``Store.write``."""
     data = json.dumps({"copies": copies.to_dict(), "clusterer": clusterer.to_dict()}, separators=(",", ":"))
     return _STATE_MAGIC + zlib.compress(data.encode("utf-8"), 1)
 
 
-def load_state(blob: bytes | None, embedder: Any, location: str) -> tuple["CopyIndex", "StoryClusterer"]:
+def load_state(blob: bytes | None, embedder: Any, location: str) -> tuple[CopyIndex, StoryClusterer]:
     from newsprism.cluster.clusterer import StoryClusterer
     from newsprism.dedup import CopyIndex
 

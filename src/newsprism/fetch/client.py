@@ -91,7 +91,7 @@ class _Deadline(Exception):
 
 @dataclass(slots=True)
 class _Robots:
-    rules: "Protego | None"  # None: all allowed
+    rules: Protego | None  # None: all allowed
     deny_all: bool
     read_at: float
 
@@ -167,7 +167,7 @@ class Fetcher:
         elapsed = 0.0 if started is None else round(self._clock() - started, 3)
         return FetchRecord(now(), source, r.url, outcome, r.status, len(r.body), elapsed, message)
 
-    def _get(self, url: str, headers: dict[str, str], cap: int) -> "_Got":
+    def _get(self, url: str, headers: dict[str, str], cap: int) -> _Got:
         """One request, tried again on a transient failure."""
         s = self.settings
         wait = s.backoff
@@ -182,7 +182,7 @@ class Fetcher:
             wait *= 2
         raise AssertionError("unreachable")
 
-    def _once(self, url: str, headers: dict[str, str], cap: int, started: float) -> "_Got":
+    def _once(self, url: str, headers: dict[str, str], cap: int, started: float) -> _Got:
         s = self.settings
         try:
             with self._client.stream("GET", url, headers=headers) as r:
@@ -288,7 +288,7 @@ class _Got:
     transient: bool = False
 
 
-def _inflate(inflate: "zlib._Decompress", data: bytes, room: int) -> Iterator[bytes]:
+def _inflate(inflate: zlib._Decompress, data: bytes, room: int) -> Iterator[bytes]:
     """Decompress ``data`` without ever making more than ``room`` bytes at once."""
     chunk = inflate.decompress(data, max(room, 1))
     yield chunk

@@ -57,7 +57,7 @@ class PostgresStore(SQLStore):
             self._db.close()
             raise
 
-    def _connect(self) -> "psycopg.Connection[Any]":
+    def _connect(self) -> psycopg.Connection[Any]:
         try:
             db: psycopg.Connection[Any] = self._pg.connect(self.url, autocommit=True, connect_timeout=10)
         except self._pg.Error as e:
