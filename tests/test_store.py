@@ -321,3 +321,13 @@ def test_postgres_unreachable_is_one_line(pg_server) -> None:  # type: ignore[no
     with pytest.raises(StoreError, match="cannot connect") as e:
         open_store(f"postgresql://postgres:secret@127.0.0.1:{pg_server.port + 1 if pg_server.port < 65535 else 1}/x")
     assert "secret" not in str(e.value) and "\n" not in str(e.value)
+
+
+def test_postgres_without_psycopg_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from newsprism.errors import MissingExtraError
+
+    monkeypatch.setitem(sys.modules, "psycopg", None)  # as if not installed
+    with pytest.raises(MissingExtraError, match=r"pip install 'newsprism\[postgres\]'"):
+        open_store("postgresql://nobody@127.0.0.1:1/none")
