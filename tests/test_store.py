@@ -178,6 +178,8 @@ def test_state_generation_sources_fetches_skipped(store) -> None:  # type: ignor
     blob = bytes(range(256)) * 100
     store.write(Batch(state=blob, skipped=[Problem("bad.json", "bad-json", "not JSON", 3)]))
     assert store.state() == (2, blob)
+    store.record_skipped([Problem("late.json", "empty", "empty file")])
+    assert store.generation() == 2  # nothing a reader holds changed
     assert store.skipped()[0][1] == Problem("bad.json", "bad-json", "not JSON", 3)
     src = SourceRecord("https://feed.example/rss", "feed", now(), etag='"v1"', last_modified="Mon, 13 May 2024 10:00:00 GMT")
     store.put_source(src)

@@ -23,13 +23,18 @@ class StoredCorpus:
     def __init__(self, store: Store) -> None:
         self.store = store
         self._briefs: OrderedDict[tuple[str, str], Brief] = OrderedDict()
+        self._totals: tuple[int, tuple[int, int]] | None = None
 
     def rows(self, q: str, limit: int | None = None, offset: int = 0) -> tuple[list[dict[str, Any]], int]:
         """A page of stories (``PAGE`` when no limit is given, at most ``MAX_ROWS``): a database may hold many."""
         query = q.strip() or None
         limit = min(limit or PAGE, MAX_ROWS)
-        records = self.store.stories(query=query, limit=limit, offset=offset)
-        matched = self.store.count_stories(query=query)
+        if query is None:
+            records = self.store.stories(limit=limit, offset=offset)
+            matched = self.totals()[0]
+        else:  # the full-text search runs once: its matches are counted and paged here
+            found = self.store.story_ids(query=query)
+            records, matched = self.store.stories(ids=found[offset : offset + limit]), len(found)
         briefs = self.store.briefs([r.id for r in records])
         out = []
         for r in records:
@@ -48,7 +53,11 @@ class StoredCorpus:
         return out, matched
 
     def totals(self) -> tuple[int, int]:
-        return self.store.count_stories(), self.store.count_articles()
+        """Counted again only when a batch has landed since (a count scans a table)."""
+        generation = self.store.generation()
+        if self._totals is None or self._totals[0] != generation:
+            self._totals = (generation, (self.store.count_stories(), self.store.count_articles()))
+        return self._totals[1]
 
     def brief(self, story_id: str) -> Brief | None:
         stored = self.store.brief(story_id)

@@ -178,6 +178,8 @@ class SQLStore(ABC):
                     "saved_at = excluded.saved_at, body = excluded.body",
                     (STATE, at, batch.state),
                 )
+
+            if batch.state is not None or batch.articles or batch.stories:
                 self._run(
                     "UPDATE meta SET value = ? WHERE key = 'generation'", (str(int(self._meta("generation") or 0) + 1),)
                 )
@@ -259,7 +261,8 @@ class SQLStore(ABC):
             return {r[0]: (r[1], r[2]) for r in self._rows("SELECT id, story, published FROM articles ORDER BY seq")}
 
     def generation(self) -> int:
-        """How many batches changed the clustering state; another writer's batch changes it."""
+        """How many batches changed articles, stories or the clustering state: a reader that
+        holds what it read (the updater's state, the web app's counts) knows when to read again."""
         with self._lock:
             return int(self._meta("generation") or 0)
 
@@ -328,11 +331,21 @@ class SQLStore(ABC):
         return " AND ".join(where), params
 
     def stories(
-        self, *, since: str | None = None, query: str | None = None, limit: int | None = None, offset: int = 0
+        self,
+        *,
+        since: str | None = None,
+        query: str | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+        ids: Sequence[str] | None = None,
     ) -> list[StoryRecord]:
         """Live stories by latest activity, newest first; ``since``: updated at or after it;
-        ``query``: with an article whose title or text matches (full-text index)."""
+        ``query``: with an article whose title or text matches (full-text index);
+        ``ids``: only these (at most 500)."""
         where, params = self._story_filter(since, query)
+        if ids is not None:
+            where += f" AND id IN ({', '.join('?' * len(ids))})" if ids else " AND 1 = 0"
+            params.extend(ids)
         sql = f"SELECT {_STORY_COLUMNS} FROM stories WHERE {where} ORDER BY last_updated DESC, id"
         if limit is not None:
             sql += " LIMIT ? OFFSET ?"
@@ -340,6 +353,13 @@ class SQLStore(ABC):
         with self._lock:
             rows = self._rows(sql, params)
         return [_story_record(r) for r in rows]
+
+    def story_ids(self, *, since: str | None = None, query: str | None = None) -> list[str]:
+        """The ids ``stories`` would list, all of them, in its order: a search runs once,
+        and its matches are counted and paged from this."""
+        where, params = self._story_filter(since, query)
+        with self._lock:
+            return [r[0] for r in self._rows(f"SELECT id FROM stories WHERE {where} ORDER BY last_updated DESC, id", params)]
 
     def count_stories(self, *, since: str | None = None, query: str | None = None) -> int:
         """How many stories ``stories`` would list with these filters."""
