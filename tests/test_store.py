@@ -180,7 +180,7 @@ def test_state_generation_sources_fetches_skipped(store) -> None:  # type: ignor
     assert store.state() == (2, blob)
     store.record_skipped([Problem("late.json", "empty", "empty file")])
     assert store.generation() == 2  # nothing a reader holds changed
-    assert store.skipped()[0][1] == Problem("bad.json", "bad-json", "not JSON", 3)
+    assert store.skipped()[-1][1] == Problem("bad.json", "bad-json", "not JSON", 3)
     src = SourceRecord("https://feed.example/rss", "feed", now(), etag='"v1"', last_modified="Mon, 13 May 2024 10:00:00 GMT")
     store.put_source(src)
     store.put_source(SourceRecord("/data/in", "folder", now(), files={"a.txt": [12.0, 1715.5]}))
