@@ -1,0 +1,230 @@
+"""What the database costs: `add` against `analyze` on the same articles, database size, and
+time to first byte of the web app over a large database.
+
+    python bench/bench_store.py add [--n 10000] [--batch 500] [--framing]
+    python bench/bench_store.py ttfb [--n 100000]
+
+``add``: the bench corpus (real dev articles from ../shared/eval, perturbed as
+in bench_cluster.py) goes through the one-shot analysis (``Pipeline.analyze``:
+grouping batch by batch and one brief per story, as `newsprism analyze` does,
+nothing stored), then through
+`newsprism add`'s updater into a new SQLite database in batches of
+``--batch``, in the same process, one after the other. Wall and CPU time of
+each, their ratio, and the part of the add spent in the store itself (every
+call to the store, and saving the clustering state) are printed, then the
+database's size per article. Framing is off in both unless ``--framing``.
+
+``ttfb``: a database of ``--n`` articles is written straight through the
+store (articles from the bench corpus, stories of 2 to 12 articles, each
+with a brief as `add` writes it, copied from one real brief), then served by
+`newsprism serve --db` in its own process; the time to the first byte of the
+story list, of a search, and of story pages is measured with plain HTTP
+requests, ten of each.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import random
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_cluster import make_corpus  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+class Timed:
+    """A store whose every call is timed (the updater is handed this)."""
+
+    def __init__(self, store: Any) -> None:
+        self._store = store
+        self.seconds = 0.0
+
+    def __getattr__(self, name: str) -> Any:
+        attr = getattr(self._store, name)
+        if not callable(attr) or name == "writer":
+            return attr
+
+        def timed(*a: Any, **k: Any) -> Any:
+            t = time.perf_counter()
+            try:
+                return attr(*a, **k)
+            finally:
+                self.seconds += time.perf_counter() - t
+
+        return timed
+
+
+def bench_add(args: argparse.Namespace) -> None:
+    import newsprism.updater as updater_module
+    from newsprism.extract import prepare_articles
+    from newsprism.nlp import NLP
+    from newsprism.pipeline import Pipeline, Settings
+    from newsprism.store import open_store
+    from newsprism.updater import Updater
+
+    corpus = make_corpus(args.n)
+    nlp = NLP()
+    settings = Settings(framing=args.framing, workers=0)  # all in this process, as add
+    # spaCy and every stage's modules load outside the timing; each run below
+    # still loads its own quote model, as each command does.
+    Pipeline(settings, nlp=nlp).analyze(prepare_articles(make_corpus(5, seed=9)))
+
+    t0, c0 = time.perf_counter(), time.process_time()
+    result = Pipeline(settings, nlp=nlp).analyze(prepare_articles(corpus))
+    t_analyze, c_analyze = time.perf_counter() - t0, time.process_time() - c0
+    print(f"analyze: {args.n:,} articles, {len(result.briefs):,} stories in {t_analyze:,.0f} s "
+          f"({args.n / t_analyze:,.1f} articles/s; CPU {c_analyze:,.0f} s)", flush=True)
+    del result
+
+    tmp = Path(tempfile.mkdtemp(prefix="bench-store-"))
+    db = tmp / "news.db"
+    store = open_store(str(db))
+    timed = Timed(store)
+    state_seconds = [0.0]
+    save = updater_module.save_state
+
+    def timed_save(*a: Any) -> bytes:
+        t = time.perf_counter()
+        try:
+            return save(*a)
+        finally:
+            state_seconds[0] += time.perf_counter() - t
+
+    updater_module.save_state = timed_save  # type: ignore[assignment]
+    fresh = make_corpus(args.n)  # the same articles, as read, new objects
+    t0, c0 = time.perf_counter(), time.process_time()
+    summary = Updater(timed, settings, nlp=nlp, batch_size=args.batch).add(fresh)  # type: ignore[arg-type]
+    t_add, c_add = time.perf_counter() - t0, time.process_time() - c0
+    store_part = timed.seconds + state_seconds[0]
+    print(f"add:     {summary.line()} in {t_add:,.0f} s ({args.n / t_add:,.1f} articles/s; CPU {c_add:,.0f} s)")
+    print(f"add / analyze: wall {t_add / t_analyze:.3f}, CPU {c_add / c_analyze:.3f}")
+    print(f"in the store: {store_part:,.1f} s ({timed.seconds:,.1f} s of store calls, {state_seconds[0]:,.1f} s saving the "
+          f"clustering state) = {store_part / t_add:.1%} of add, {store_part / t_analyze:.1%} on top of analyze")
+    store.close()
+    import sqlite3
+
+    with sqlite3.connect(db) as c:
+        c.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        (state_bytes,) = c.execute("SELECT length(body) FROM state").fetchone()
+    size = db.stat().st_size
+    print(f"database: {size / 1e6:,.1f} MB for {args.n:,} articles = {size / args.n / 1024:,.1f} KiB per article "
+          f"(clustering state {state_bytes / 1e6:,.1f} MB); {db}")
+
+
+def build_large(db: Path, n: int) -> list[str]:
+    """A database of ``n`` articles written straight through the store; returns some story ids."""
+    from newsprism.extract import prepare_articles
+    from newsprism.pipeline import Settings
+    from newsprism.store import Batch, StoredBrief, StoryEvent, StoryUpdate, now, open_store
+    from newsprism.updater import Updater
+
+    template_store = open_store(str(db.with_suffix(".template.db")))
+    Updater(template_store, Settings(framing=False)).add(make_corpus(12, seed=5))
+    template = next(template_store.iter_briefs()).body
+    template_store.close()
+
+    rng = random.Random(0)
+    store = open_store(str(db))
+    corpus = make_corpus(min(n, 2_000), seed=1)
+    prepared = prepare_articles(corpus)  # once per text; each copy below has its own URL, so its own content
+    story_ids: list[str] = []
+    k, s = 0, 0
+    while k < n:
+        batch = Batch()
+        while len(batch.articles) < 500 and k < n:
+            size = min(rng.randint(2, 12), n - k)
+            sid = f"s{s + 1}"
+            s += 1
+            ids = []
+            for _ in range(size):
+                url = f"https://bench.example/{k}"
+                a = replace(corpus[k % len(corpus)], id=f"b{k}", url=url)
+                batch.articles.append((a, replace(prepared[k % len(prepared)], id=a.id, url=url, story=sid)))
+                ids.append(a.id)
+                k += 1
+            batch.stories.append(StoryUpdate(sid, f"Story {sid}", ids, None, None, []))
+            batch.events.extend(StoryEvent(now(), sid, "joined", i) for i in ids)
+            story_ids.append(sid)
+        store.write(batch)
+        store.put_briefs([StoredBrief(st.id, now(), {**template, "id": st.id, "articles": st.articles}) for st in batch.stories])
+    store.close()
+    return story_ids
+
+
+def ttfb(port: int, path: str) -> float:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    t = time.perf_counter()
+    conn.request("GET", path)
+    r = conn.getresponse()
+    r.read(1)
+    first = time.perf_counter() - t
+    r.read()
+    conn.close()
+    assert r.status == 200, (path, r.status)
+    return first
+
+
+def bench_ttfb(args: argparse.Namespace) -> None:
+    tmp = Path(tempfile.mkdtemp(prefix="bench-ttfb-"))
+    db = tmp / "news.db"
+    t = time.perf_counter()
+    stories = build_large(db, args.n)
+    print(f"built {args.n:,} articles in {len(stories):,} stories in {time.perf_counter() - t:,.0f} s; "
+          f"{db.stat().st_size / 1e6:,.0f} MB", flush=True)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-m", "newsprism", "serve", "--db", str(db), "--port", str(port), "-q"],
+                            cwd=ROOT, stderr=subprocess.PIPE, env={**os.environ})
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                ttfb(port, "/")
+                break
+            except OSError:
+                assert time.monotonic() < deadline and proc.poll() is None, "the server did not start"
+                time.sleep(0.2)
+        rng = random.Random(1)
+        for label, paths in (
+            ("story list /", ["/"] * 10),
+            ("search /?q=", [f"/?q={w}" for w in ("minister", "election", "fire", "court", "police") * 2]),
+            ("story page", [f"/stories/{rng.choice(stories)}" for _ in range(10)]),
+            ("story page, new since", [f"/stories/{rng.choice(stories)}?since=2020-01-01" for _ in range(10)]),
+            ("JSON story list", ["/api/stories"] * 10),
+        ):
+            times = sorted(ttfb(port, p) for p in paths)
+            print(f"{label:24s} median {1e3 * times[len(times) // 2]:6.0f} ms, worst {1e3 * times[-1]:6.0f} ms")
+    finally:
+        proc.terminate()
+        proc.wait(30)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("what", choices=("add", "ttfb"))
+    ap.add_argument("--n", type=int)
+    ap.add_argument("--batch", type=int, default=500)
+    ap.add_argument("--framing", action="store_true")
+    args = ap.parse_args()
+    if args.what == "add":
+        args.n = args.n or 10_000
+        bench_add(args)
+    else:
+        args.n = args.n or 100_000
+        bench_ttfb(args)
+
+
+if __name__ == "__main__":
+    main()
