@@ -68,12 +68,7 @@ class Store(Protocol):
     def added_at(self, ids: Sequence[str]) -> dict[str, str]: ...
     def story_articles(self, story_ids: Sequence[str]) -> dict[str, list[str]]: ...
     def stories(
-        self,
-        *,
-        since: str | None = None,
-        query: str | None = None,
-        limit: int | None = None,
-        offset: int = 0,
+        self, *, since: str | None = None, query: str | None = None, limit: int | None = None, offset: int = 0,
         ids: Sequence[str] | None = None,
     ) -> list[StoryRecord]: ...
     def story_ids(self, *, since: str | None = None, query: str | None = None) -> list[str]: ...
