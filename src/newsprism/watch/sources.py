@@ -119,7 +119,7 @@ def _feed_entries(body: bytes, url: str) -> list[Article | Problem]:
     """The feed's entries as the file reader reads them; an entry with a link but
     no text of its own (many feeds give only titles) becomes an empty article
     whose page is then fetched."""
-    import feedparser  # type: ignore[import-untyped]
+    import feedparser
 
     from newsprism.ingest.fields import one_line
 
