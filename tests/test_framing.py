@@ -16,7 +16,7 @@ from newsprism.framing import compare_framing
 from newsprism.framing.lexicon import Lexicon, parse_lexicon, seed_lexicon
 from newsprism.framing.loaded import find_loaded, quoted_spans
 from newsprism.framing.naming import normalize_name
-from newsprism.model import Article
+from newsprism.model import Article, Framing, to_jsonable
 from newsprism.nlp import NLP
 
 from conftest import shared_path
@@ -31,7 +31,13 @@ def nlp() -> NLP:
 @pytest.fixture(scope="module")
 def framing(nlp: NLP) -> dict:
     brief = make_brief()
-    return compare_framing(brief.articles, brief.claims, brief.entities, nlp)
+    return _json(compare_framing(brief.articles, brief.claims, brief.entities, nlp))
+
+
+def _json(framing: Framing) -> dict:
+    """The framing as the JSON report writes it: the tests read its shape."""
+    out: dict = to_jsonable(framing)
+    return out
 
 
 def _flags(nlp: NLP, text: str, lexicon: Lexicon | None = None, bonus=None) -> list[str]:
@@ -118,7 +124,7 @@ def test_names_per_outlet(framing: dict) -> None:
 
 def test_odd_input_does_not_crash(nlp: NLP) -> None:
     arts = [Article(id="e", text=""), Article(id="w", text="\u201c\u201c\u201d \" ' \n\n\u201c")]
-    out = compare_framing(arts, [], [], nlp)
+    out = _json(compare_framing(arts, [], [], nlp))
     assert out["flags"] == [] and len(out["outlets"]) == 2
 
 
@@ -142,7 +148,7 @@ def _basil_flags(nlp: NLP) -> tuple[dict, dict, list[dict]]:
         groups[story[i]].append(a)
     flags = []
     for g in groups.values():
-        flags += compare_framing(g, [], [], nlp)["flags"]
+        flags += _json(compare_framing(g, [], [], nlp))["flags"]
     return arts, gold, flags
 
 
@@ -199,7 +205,7 @@ def test_newswcl50_naming_differences(nlp: NLP) -> None:
         events[a.id.split("-")[1]].append(a)
     for ev, group in events.items():
         extract_mentions(group, nlp)
-        for n in compare_framing(group, [], merge_entities(group), nlp)["names"]:
+        for n in _json(compare_framing(group, [], merge_entities(group), nlp))["names"]:
             for o in n["outlets"]:
                 names = [normalize_name(x["text"]) for x in o["names"] if x["kind"] == "name"]
                 descs = [normalize_name(x["text"]) for x in o["names"] if x["kind"] == "descriptor"]

@@ -3,11 +3,26 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
 import hashlib
 import html as htmllib
 import re
 
-from newsprism.model import Article, Brief, Story
+from newsprism.model import (
+    Article,
+    Brief,
+    ClaimWordings,
+    DistinctWords,
+    EntityNames,
+    Framing,
+    LoadedWords,
+    NameUse,
+    OutletName,
+    OutletNames,
+    OutletProfile,
+    OutletWording,
+    Story,
+)
 from newsprism.report.html import highlight, provenance_svg_model, render_html, safe_url
 
 from fixtures.framing.sample import make_brief
@@ -76,23 +91,18 @@ def test_untrusted_text_is_escaped() -> None:
 
 def test_framing_section_shows_profiles_names_and_rewordings() -> None:
     brief = make_brief()
-    brief.framing = {
-        "outlets": [
-            {"outlet": "Harbor Voice", "articles": ["harbor-1"], "words": 50, "loaded": 3, "quoted": 0, "rate": 60.0,
-             "others_rate": 0.0, "score": 5.9, "categories": {}, "distinctive": [],
-             "examples": [{"article": "harbor-1", "start": 43, "end": 50, "text": "Radical", "quoted": False}]},
-        ],
-        "claims": [{"claim": "c1", "text": "t", "loaded": 1, "wordings": [
-            {"outlet": "Harbor Voice", "article": "harbor-1", "start": 43, "end": 107,
-             "text": brief.articles[2].text[43:107], "overlap": 0.6,
-             "distinct": [{"start": 43, "end": 50, "text": "Radical", "loaded": True},
-                          {"start": 75, "end": 84, "text": "abandoned", "loaded": False}]}]}],
-        "names": [{"entity": "e1", "name": "Petra Voss", "label": "PERSON", "differs": True, "outlets": [
-            {"outlet": "Bay Chronicle", "names": [{"text": "Union leader", "kind": "descriptor", "count": 1,
-                                                   "evidence": [{"article": "bay-1", "start": 0, "end": 5}]}]},
-            {"outlet": "Harbor Voice", "names": [{"text": "Union boss", "kind": "descriptor", "count": 1,
-                                                  "evidence": [{"article": "harbor-1", "start": 0, "end": 5}]}]}]}],
-    }
+    radical = LoadedWords("harbor-1", 43, 50, "Radical", "radical", "ideology", 0.9, [], False)
+    brief.framing = Framing(
+        method="test", threshold=0.6,
+        outlets=[OutletProfile("Harbor Voice", ["harbor-1"], 50, 3, 0, 60.0, 0.0, 5.9, {}, [], [radical])],
+        claims=[ClaimWordings("c1", "t", 1, 0.6, [
+            OutletWording("Harbor Voice", "harbor-1", 43, 107, brief.articles[2].text[43:107], 0.6,
+                          [DistinctWords(43, 50, "Radical", True), DistinctWords(75, 84, "abandoned", False)])])],
+        names=[EntityNames("e1", "Petra Voss", "PERSON", True, [
+            OutletNames("Bay Chronicle", [OutletName("Union leader", "descriptor", 1, [NameUse("bay-1", 0, 5)])]),
+            OutletNames("Harbor Voice", [OutletName("Union boss", "descriptor", 1, [NameUse("harbor-1", 0, 5)])])])],
+        flags=[radical],
+    )
     html = render_html([brief]).split('id="s1-framing"')[1]
     assert "more loaded" in html
     assert '<mark class="loaded">Radical</mark> ferry crews in Lakemont <mark class="distinct">abandoned</mark>' in html
@@ -117,6 +127,6 @@ def test_highlight_and_safe_url() -> None:
 def test_loose_rewordings_mark_only_loaded_words() -> None:
     from newsprism.report.html import _wording_marks
 
-    w = {"overlap": 0.2, "distinct": [{"start": 0, "end": 3, "loaded": True}, {"start": 4, "end": 8, "loaded": False}]}
+    w = OutletWording("o", "a", 0, 8, "abc defg", 0.2, [DistinctWords(0, 3, "abc", True), DistinctWords(4, 8, "defg", False)])
     assert _wording_marks(w) == [(0, 3, "loaded")]
-    assert len(_wording_marks({**w, "overlap": 0.8})) == 2
+    assert len(_wording_marks(dataclasses.replace(w, overlap=0.8))) == 2

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from newsprism.evaluation.quotes import score_files
+from newsprism.model import GroupSpeaker
 
 from conftest import ROOT, shared_path
 
@@ -53,7 +54,7 @@ def _group_with(groups, needle: str):
 def test_seed_shoigu_statement_is_one_group_from_four_articles(seeds) -> None:
     _, _, groups = seeds
     g = _group_with(groups, "ready for full cooperation with Iran")
-    assert g.speaker["kind"] == "person" and "Shoigu" in g.speaker["name"]
+    assert g.speaker.kind == "person" and "Shoigu" in g.speaker.name
     assert len({v.article for v in g.variants}) == 4
     texts = " | ".join(v.text for v in g.variants)
     assert "cooperate fully with Iran in various areas" in texts
@@ -63,15 +64,15 @@ def test_seed_shoigu_statement_is_one_group_from_four_articles(seeds) -> None:
 def test_seed_bagheri_statement_is_one_group_from_three_articles(seeds) -> None:
     _, _, groups = seeds
     g = _group_with(groups, "deep, long term and strategic")
-    assert "Mohammad Bagheri" in g.speaker["name"]
+    assert "Mohammad Bagheri" in g.speaker.name
     assert len({v.article for v in g.variants}) == 3
     assert any("long-term" in v.text for v in g.variants)
 
 
 def test_seed_both_clarke_statements_attributed_to_colin_p_clarke(seeds) -> None:
     _, _, groups = seeds
-    clarke = [g for g in groups if "Clarke" in g.speaker["name"]]
-    assert all(g.speaker == {"name": "Colin P. Clarke", "kind": "person"} for g in clarke)
+    clarke = [g for g in groups if "Clarke" in g.speaker.name]
+    assert all(g.speaker == GroupSpeaker("Colin P. Clarke", "person") for g in clarke)
     # His two direct statements, each printed by two outlets (one as "Colin Clarke").
     assert sum(1 for g in clarke if len({v.article for v in g.variants}) >= 2) >= 2
 
@@ -86,7 +87,7 @@ def test_seed_wear_us_out_is_the_anonymous_israeli_official(seeds) -> None:
     assert q.speaker.name.lower() == "an israeli official"
     assert "NBC" not in q.speaker.name
     g = _group_with(groups, "wear us out")
-    assert g.speaker["kind"] == "anonymous"
+    assert g.speaker.kind == "anonymous"
 
 
 def test_seed_pronoun_speaker_resolved(seeds) -> None:

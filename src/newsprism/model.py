@@ -197,8 +197,16 @@ class QuoteVariant:
 
 
 @dataclass
+class GroupSpeaker:
+    """Who a group of quotes is attributed to, across its variants."""
+
+    name: str  # the fullest name the variants give, or "" when none names the speaker
+    kind: SpeakerKind
+
+
+@dataclass
 class QuoteGroup:
-    speaker: dict[str, str]  # {"name", "kind"}
+    speaker: GroupSpeaker
     text: str  # the representative wording
     variants: list[QuoteVariant]
 
@@ -214,10 +222,19 @@ class Evidence:
     text: str
 
 
+# Who a source is: an outlet (media), a wire or syndicate, a named person or
+# organisation, an unnamed official, or an anonymous group ("two officials").
+SourceKind = Literal["media", "syndicate", "person", "organisation", "official", "anonymous"]
+# An origin may also be the printing outlet's own reporting.
+OriginKind = Literal["media", "syndicate", "person", "organisation", "official", "anonymous", "outlet"]
+NodeKind = Literal["media", "syndicate", "person", "organisation", "official", "anonymous", "article"]
+Relation = Literal["cites", "quotes", "republishes", "copy-of"]
+
+
 @dataclass
 class Origin:
     name: str
-    kind: str  # "outlet", "media", "person", "official", "anonymous", "syndicate", ...
+    kind: OriginKind
     via: list[str] = field(default_factory=list)  # the chain, outermost first
 
 
@@ -236,14 +253,14 @@ class Claim:
 class ProvNode:
     id: str
     name: str
-    kind: str  # "article", "outlet", "media", "person", "official", "anonymous", "syndicate"
+    kind: NodeKind
 
 
 @dataclass
 class ProvEdge:
     source: str  # node id of the one who cites
     target: str  # node id of the one cited
-    relation: str  # "cites", "republishes", "quotes", "copy-of"
+    relation: Relation
     article: str
     start: int
     end: int
@@ -262,7 +279,7 @@ class KeySource:
 
     node: str  # ProvNode id
     name: str
-    kind: str  # "media" or "syndicate"
+    kind: Literal["media", "syndicate"]
     articles: list[str]  # the articles that credit it (cite, quote or republish)
 
 
@@ -275,9 +292,12 @@ class ConflictValue:
     text: str  # the surface words
 
 
+ConflictKind = Literal["number", "date", "fact"]
+
+
 @dataclass
 class Conflict:
-    kind: str  # "number", "date", "fact"
+    kind: ConflictKind
     topic: str  # what the values are about
     values: list[ConflictValue]
 
@@ -313,6 +333,120 @@ class CoverageNote:
     omits: list[str]  # claim ids most other outlets carry
 
 
+# ---------------------------------------------------------------- framing
+
+
+@dataclass
+class LoadedWords:
+    """One stretch of loaded or evaluative wording, as evidence."""
+
+    article: str
+    start: int
+    end: int
+    text: str
+    lemma: str
+    category: str  # a lexicon category, or "reporting-verb", "speech-manner", "intensified", "scare-quote"
+    score: float
+    reasons: list[str]
+    quoted: bool  # inside quotation marks: the source's words, not the outlet's
+
+
+@dataclass
+class OutletProfile:
+    """How loaded one outlet's own wording is, against the story's other outlets."""
+
+    outlet: str
+    articles: list[str]
+    words: int
+    loaded: int  # flags in the outlet's own voice
+    quoted: int  # flags inside quotations
+    rate: float  # own flags per 1,000 words
+    others_rate: float | None  # the other outlets' mean rate
+    score: float | None  # log2((rate + 1) / (others_rate + 1))
+    categories: dict[str, int]
+    distinctive: list[str]  # loaded lemmas no other outlet of the story uses
+    examples: list[LoadedWords]
+
+
+@dataclass
+class DistinctWords:
+    """Words of one outlet's wording of a claim that the other outlets did not use."""
+
+    start: int
+    end: int
+    text: str
+    loaded: bool
+
+
+@dataclass
+class OutletWording:
+    outlet: str
+    article: str
+    start: int
+    end: int
+    text: str
+    overlap: float  # share of its content words other outlets used too
+    distinct: list[DistinctWords]
+
+
+@dataclass
+class ClaimWordings:
+    """An aligned claim two or more outlets word differently."""
+
+    claim: str  # Claim id
+    text: str
+    loaded: int
+    overlap: float
+    wordings: list[OutletWording]
+
+
+@dataclass
+class NameUse:
+    article: str
+    start: int
+    end: int
+
+
+@dataclass
+class OutletName:
+    text: str
+    kind: Literal["name", "descriptor"]
+    count: int
+    evidence: list[NameUse]
+
+
+@dataclass
+class OutletNames:
+    outlet: str
+    names: list[OutletName]
+
+
+@dataclass
+class EntityNames:
+    """What each outlet calls one of the story's entities."""
+
+    entity: str  # Entity id
+    name: str
+    label: str
+    differs: bool  # the outlets describe it differently
+    outlets: list[OutletNames]
+
+
+@dataclass
+class Framing:
+    """How each outlet words the story (``newsprism.framing.compare_framing``)."""
+
+    method: str
+    threshold: float  # the score from which a stretch of wording is flagged
+    outlets: list[OutletProfile]  # most loaded first
+    claims: list[ClaimWordings]
+    names: list[EntityNames]
+    flags: list[LoadedWords]  # every stretch flagged, in article order
+
+
+# ---------------------------------------------------------------- briefs
+
+
 @dataclass
 class Brief:
     story: Story
@@ -327,7 +461,7 @@ class Brief:
     conflicts: list[Conflict] = field(default_factory=list)
     timeline: list[TimelineEvent] = field(default_factory=list)
     summary: list[SummarySentence] = field(default_factory=list)
-    framing: dict[str, Any] = field(default_factory=dict)
+    framing: Framing | None = None  # None: not compared (written as {} in JSON)
 
 
 @dataclass

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from newsprism.claims.values import DateValue, Quantity, find_dates, find_quantities
 from newsprism.model import Article
@@ -28,7 +28,7 @@ _TIME = re.compile(r"\b\d{1,2}:\d{2}\b")
 
 @dataclass
 class ValueMention:
-    kind: str  # "date" or "number"
+    kind: Literal["date", "number"]
     article: str
     sentence: int  # index into Article.sentences
     start: int  # offsets into Article.text

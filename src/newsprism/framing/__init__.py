@@ -1,31 +1,17 @@
 """Framing: how each outlet words the same story.
 
-:func:`compare_framing` fills ``Brief.framing`` with this JSON shape (every
-piece of evidence is a character span into an article's text)::
+:func:`compare_framing` makes ``Brief.framing``, a :class:`newsprism.model.Framing`
+(every piece of evidence is a character span into an article's text):
 
-    {
-      "method": "seed-lexicon+structure+contrast",
-      "threshold": 0.6,               # flag score cut-off, see framing.loaded
-      "outlets": [                    # one profile per outlet, most loaded first
-        {"outlet", "articles": [ids], "words", "loaded", "quoted",
-         "rate", "others_rate", "score", "categories": {category: n},
-         "distinctive": [lemmas], "examples": [flag, ...]}
-      ],
-      "claims": [                     # aligned claims two or more outlets word differently
-        {"claim": claim id, "text", "loaded": n, "overlap": share of content words the wordings share,
-         "wordings": [{"outlet", "article", "start", "end", "text", "overlap",
-                       "distinct": [{"start", "end", "text", "loaded": bool}]}]}
-      ],
-      "names": [                      # per merged entity, what each outlet calls it
-        {"entity": entity id, "name", "label", "differs": bool,
-         "outlets": [{"outlet", "names": [{"text", "kind": "name"|"descriptor",
-                                           "count", "evidence": [{"article", "start", "end"}]}]}]}
-      ],
-      "flags": [                      # every loaded stretch found, in article order
-        {"article", "start", "end", "text", "lemma", "category", "score",
-         "reasons": [..], "quoted": bool}
-      ]
-    }
+* ``outlets``: one ``OutletProfile`` per outlet, most loaded first: its rate
+  of loaded words per 1,000 in its own voice (quoted words apart) against the
+  story's other outlets, the categories, the lemmas only it uses, examples;
+* ``claims``: the aligned claims two or more outlets word differently, each
+  outlet's wording with the words only it chose (``ClaimWordings``);
+* ``names``: per merged entity, the names and descriptions each outlet gives
+  it (``EntityNames``);
+* ``flags``: every loaded stretch found (``LoadedWords``), in article order;
+  ``method`` and ``threshold`` say how they were scored.
 
 See :mod:`newsprism.framing.loaded` for how a flag is scored: a seed lexicon,
 structural cues that need none, and a bonus for words an outlet chose where
@@ -35,9 +21,9 @@ the story's other outlets, reporting the same fact, chose different ones.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from newsprism.model import Article, Claim, Entity
+from newsprism.model import Article, Claim, Entity, Framing
 
 if TYPE_CHECKING:
     from newsprism.nlp import NLP
@@ -56,17 +42,17 @@ def compare_framing(
     nlp: NLP,
     *,
     outlet_of: Callable[[Article], str] = lambda a: a.label,
-) -> dict[str, Any]:
-    """Wording differences between the outlets of one story (the ``Brief.framing`` dict)."""
+) -> Framing:
+    """Wording differences between the outlets of one story (``Brief.framing``)."""
     from newsprism.framing.lexicon import seed_lexicon
     from newsprism.framing.loaded import THRESHOLD, find_loaded
     from newsprism.framing.naming import entity_names
     from newsprism.framing.profile import outlet_profiles
     from newsprism.framing.wording import (
+        claim_wordings,
         contrast_claims,
         parallel_bonus,
         substitution_bonus,
-        wordings_json,
     )
 
     lexicon = seed_lexicon()
@@ -84,14 +70,14 @@ def compare_framing(
         except Exception:  # noqa: BLE001 - one odd article must not sink the story's framing
             flags[a.id] = []
     words = {a.id: sum(1 for t in docs[a.id] if t.is_alpha) for a in articles}
-    return {
-        "method": "seed-lexicon+structure+contrast",
-        "threshold": THRESHOLD,
-        "outlets": outlet_profiles(articles, flags, words, outlet_of),
-        "claims": wordings_json(contrasts, flags, MAX_CLAIMS),
-        "names": entity_names(entities, articles, docs, outlet_of),
-        "flags": [f.as_dict() for a in articles for f in flags[a.id]],
-    }
+    return Framing(
+        method="seed-lexicon+structure+contrast",
+        threshold=THRESHOLD,
+        outlets=outlet_profiles(articles, flags, words, outlet_of),
+        claims=claim_wordings(contrasts, flags, MAX_CLAIMS),
+        names=entity_names(entities, articles, docs, outlet_of),
+        flags=[f.record() for a in articles for f in flags[a.id]],
+    )
 
 
 def _unique_bonus(articles: list[Article], docs: dict, outlet_of: Callable[[Article], str]) -> dict[str, dict[str, tuple[float, str]]]:

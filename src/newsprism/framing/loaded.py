@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from newsprism.framing.lexicon import Lexicon
-from newsprism.model import Article, Span
+from newsprism.model import Article, LoadedWords, Span
 from newsprism.verbs import PLAIN, UNLOADED
 
 if TYPE_CHECKING:
@@ -63,18 +63,12 @@ class Flag:
     reasons: list[str] = field(default_factory=list)
     quoted: bool = False  # inside quotation marks: the source's words, not the outlet's
 
-    def as_dict(self) -> dict:
-        return {
-            "article": self.article,
-            "start": self.start,
-            "end": self.end,
-            "text": self.text,
-            "lemma": self.lemma,
-            "category": self.category,
-            "score": round(self.score, 3),
-            "reasons": self.reasons,
-            "quoted": self.quoted,
-        }
+    def record(self) -> LoadedWords:
+        """The flag as the brief keeps it (``Framing.flags``)."""
+        return LoadedWords(
+            self.article, self.start, self.end, self.text, self.lemma, self.category,
+            round(self.score, 3), self.reasons, self.quoted,
+        )
 
 
 def quoted_spans(article: Article) -> list[tuple[int, int]]:

@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
-from newsprism.model import Article, Entity, Mention
+from newsprism.model import Article, Entity, EntityNames, Mention, NameUse, OutletName, OutletNames
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -73,20 +73,19 @@ def entity_names(
     articles: list[Article],
     docs: dict[str, Doc],
     outlet_of: Callable[[Article], str],
-) -> list[dict]:
-    """Per entity, the names and descriptions each outlet uses, with evidence spans.
-
-    Returns ``[{"entity", "name", "label", "differs", "outlets": [{"outlet",
-    "names": [{"text", "kind": "name"|"descriptor", "count", "evidence":
-    [{"article", "start", "end"}]}]}]}]``, entities named by two or more outlets
-    first, the ones outlets describe differently (``differs``) before the rest.
+) -> list[EntityNames]:
+    """Per entity, the names and descriptions each outlet uses, with evidence spans:
+    entities named by two or more outlets first, the ones outlets describe
+    differently (``differs``) before the rest.
     """
     by_variant: dict[str, Entity] = {}
     for e in entities:
         for v in (e.name, *e.variants):
             by_variant.setdefault(normalize_name(v), e)
     # entity id -> outlet -> normalized form -> [kind, display text, evidence list]
-    table: dict[str, dict[str, dict[str, list]]] = defaultdict(lambda: defaultdict(dict))
+    table: dict[str, dict[str, dict[str, tuple[Literal["name", "descriptor"], str, list[NameUse]]]]] = defaultdict(
+        lambda: defaultdict(dict)
+    )
     for art in articles:
         doc = docs[art.id]
         outlet = outlet_of(art)
@@ -95,15 +94,15 @@ def entity_names(
             span = doc.char_span(m.start, m.end, alignment_mode="expand")
             if ent is None or span is None:
                 continue
-            uses = [("name", m.start, m.end)]
+            uses: list[tuple[Literal["name", "descriptor"], int, int]] = [("name", m.start, m.end)]
             uses += [("descriptor", d.start_char, d.end_char) for d in _descriptors(doc, span)]
             for kind, s, e in uses:
                 surface = art.text[s:e]
                 key = normalize_name(surface)
                 if not key:
                     continue
-                row = table[ent.id][outlet].setdefault(key, [kind, surface, []])
-                row[2].append({"article": art.id, "start": s, "end": e})
+                row = table[ent.id][outlet].setdefault(key, (kind, surface, []))
+                row[2].append(NameUse(art.id, s, e))
     out = []
     for ent in entities:
         per_outlet = table.get(ent.id)
@@ -112,22 +111,22 @@ def entity_names(
         # Surname versus full name is style, not framing: compare the descriptions.
         forms = {o: frozenset(k for k, row in rows.items() if row[0] == "descriptor") for o, rows in per_outlet.items()}
         out.append(
-            {
-                "entity": ent.id,
-                "name": ent.name,
-                "label": ent.label,
-                "differs": len(set(forms.values())) > 1,
-                "outlets": [
-                    {
-                        "outlet": o,
-                        "names": [
-                            {"text": text, "kind": kind, "count": len(ev), "evidence": ev}
+            EntityNames(
+                entity=ent.id,
+                name=ent.name,
+                label=ent.label,
+                differs=len(set(forms.values())) > 1,
+                outlets=[
+                    OutletNames(
+                        o,
+                        [
+                            OutletName(text, kind, len(ev), ev)
                             for kind, text, ev in sorted(rows.values(), key=lambda r: (r[0] != "name", -len(r[2]), r[1]))
                         ],
-                    }
+                    )
                     for o, rows in per_outlet.items()
                 ],
-            }
+            )
         )
-    out.sort(key=lambda r: (len(r["outlets"]) < 2, not r["differs"]))
+    out.sort(key=lambda r: (len(r.outlets) < 2, not r.differs))
     return out

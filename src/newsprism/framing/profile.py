@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Callable
 
 from newsprism.framing.loaded import Flag
-from newsprism.model import Article
+from newsprism.model import Article, OutletProfile
 
 EXAMPLES = 5
 
@@ -21,7 +21,7 @@ def outlet_profiles(
     flags: dict[str, list[Flag]],
     words: dict[str, int],
     outlet_of: Callable[[Article], str],
-) -> list[dict]:
+) -> list[OutletProfile]:
     """One profile per outlet, most loaded first.
 
     ``rate`` counts flags in the outlet's own voice per 1000 words (quoted
@@ -46,19 +46,19 @@ def outlet_profiles(
         score = math.log2((rate + 1) / (others_rate + 1)) if others_rate is not None else None
         examples = sorted(fl, key=lambda f: (f.quoted, -f.score, f.start))[:EXAMPLES]
         profiles.append(
-            {
-                "outlet": outlet,
-                "articles": [a.id for a in arts],
-                "words": n_words,
-                "loaded": len(own),
-                "quoted": len(fl) - len(own),
-                "rate": round(rate, 2),
-                "others_rate": None if others_rate is None else round(others_rate, 2),
-                "score": None if score is None else round(score, 3),
-                "categories": dict(Counter(f.category for f in own).most_common()),
-                "distinctive": sorted({f.lemma for f in own if "only-this-outlet" in f.reasons}),
-                "examples": [f.as_dict() for f in examples],
-            }
+            OutletProfile(
+                outlet=outlet,
+                articles=[a.id for a in arts],
+                words=n_words,
+                loaded=len(own),
+                quoted=len(fl) - len(own),
+                rate=round(rate, 2),
+                others_rate=None if others_rate is None else round(others_rate, 2),
+                score=None if score is None else round(score, 3),
+                categories=dict(Counter(f.category for f in own).most_common()),
+                distinctive=sorted({f.lemma for f in own if "only-this-outlet" in f.reasons}),
+                examples=[f.record() for f in examples],
+            )
         )
-    profiles.sort(key=lambda p: -(p["score"] if p["score"] is not None else p["rate"]))
+    profiles.sort(key=lambda p: -(p.score if p.score is not None else p.rate))
     return profiles

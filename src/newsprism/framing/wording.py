@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from newsprism.framing.loaded import Flag
-from newsprism.model import Article, Claim
+from newsprism.model import Article, Claim, ClaimWordings, DistinctWords, OutletWording
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -96,13 +96,13 @@ def _overlap(w: Wording) -> float:
     return 1 - len(w.distinct) / max(len(w.lemmas), 1)
 
 
-def wordings_json(contrasts: list[ClaimContrast], flags: dict[str, list[Flag]], limit: int) -> list[dict]:
+def claim_wordings(contrasts: list[ClaimContrast], flags: dict[str, list[Flag]], limit: int) -> list[ClaimWordings]:
     """The ``framing.claims`` list, claims whose differing words are loaded first."""
 
     def is_loaded(article: str, start: int, end: int) -> bool:
         return any(f.start < end and start < f.end for f in flags.get(article, ()))
 
-    rows: list[tuple[tuple, dict]] = []
+    rows: list[tuple[tuple[int, float, int], ClaimWordings]] = []
     for c in contrasts:
         wordings = []
         n_loaded = 0
@@ -111,16 +111,11 @@ def wordings_json(contrasts: list[ClaimContrast], flags: dict[str, list[Flag]], 
             for s, e, _ in w.distinct:
                 loaded = is_loaded(w.article, s, e)
                 n_loaded += loaded
-                distinct.append({"start": s, "end": e, "text": w.text[s - w.start : e - w.start], "loaded": loaded})
-            wordings.append(
-                {
-                    "outlet": w.outlet, "article": w.article, "start": w.start, "end": w.end, "text": w.text,
-                    "overlap": round(_overlap(w), 3), "distinct": distinct,
-                }
-            )
+                distinct.append(DistinctWords(s, e, w.text[s - w.start : e - w.start], loaded))
+            wordings.append(OutletWording(w.outlet, w.article, w.start, w.end, w.text, round(_overlap(w), 3), distinct))
         # Loosely aligned sentences share few words; a close rewording shares most.
         overlap = sum(_overlap(w) for w in c.wordings) / len(c.wordings)
-        row = {"claim": c.claim.id, "text": c.claim.text, "loaded": n_loaded, "overlap": round(overlap, 3), "wordings": wordings}
+        row = ClaimWordings(c.claim.id, c.claim.text, n_loaded, round(overlap, 3), wordings)
         rows.append(((-n_loaded, -overlap, -len(wordings)), row))
     rows.sort(key=lambda kr: kr[0])
     return [row for _, row in rows[:limit]]

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 
 from newsprism.extract.outlets import find_outlet_mentions, outlet_identity
-from newsprism.model import Article, Quote, Speaker
+from newsprism.model import Article, Quote, Relation, Speaker
 from newsprism.provenance.sources import Source, generic_source, group_source, media_source, speaker_source
 from newsprism.verbs import RELAYS, forms
 
@@ -50,7 +50,7 @@ class SentenceAttribution:
     end: int
     paragraph: int
     reporter: Source | None  # an outlet other than the article's own
-    informants: list[tuple[Source, str]] = field(default_factory=list)  # (source, relation)
+    informants: list[tuple[Source, Relation]] = field(default_factory=list)  # (source, relation)
 
 
 def own_outlet_id(article: Article) -> str | None:
@@ -92,8 +92,8 @@ def _named_apposition(article: Article, speaker: Speaker) -> str | None:
 
 def _quote_informants(
     article: Article, quotes: list[Quote], start: int, end: int, outlets: list[str], context: list[str]
-) -> list[tuple[Source, str]]:
-    out = []
+) -> list[tuple[Source, Relation]]:
+    out: list[tuple[Source, Relation]] = []
     for q in quotes:
         sp = q.speaker
         if sp is None or not (q.content.start < end and start < q.content.end):
@@ -146,7 +146,7 @@ def attribute_article(article: Article, quotes: list[Quote], outlets: list[str])
             elif last_reporter is not None and _ANAPHOR.search(text):
                 media = [last_reporter]
         media = list({m.id: m for m in media}.values())
-        informants = [(m, "cites") for m in media[1:]]
+        informants: list[tuple[Source, Relation]] = [(m, "cites") for m in media[1:]]
         informants += [(_phrase_source(m.group(1), outlets), "cites") for m in _CITING.finditer(text)]
         informants += [(group_source(m.group(1)), "quotes") for m in _QUOTED_BY.finditer(text)]
         informants += [(_phrase_source(m.group(1), outlets), "cites") for m in _CONFIRMED_BY.finditer(text)]
@@ -157,7 +157,7 @@ def attribute_article(article: Article, quotes: list[Quote], outlets: list[str])
             spoken = [src for src, _ in informants if src.kind in ("media", "syndicate")]
             reporter = spoken[0] if spoken else None
         seen = {reporter.id} if reporter else set()
-        uniq = []
+        uniq: list[tuple[Source, Relation]] = []
         for src, rel in informants:
             if src.id not in seen and src.id != f"media:{own}":
                 seen.add(src.id)

@@ -16,7 +16,9 @@ claim's supporting sentence back through the graph:
 
 from __future__ import annotations
 
-from newsprism.model import Article, KeySource, ProvEdge, Provenance, ProvNode, Quote
+from typing import Literal
+
+from newsprism.model import Article, KeySource, NodeKind, ProvEdge, Provenance, ProvNode, Quote, Relation
 from newsprism.nlp import NLP
 from newsprism.provenance.attribution import attribute_article
 from newsprism.provenance.sources import Source, media_source
@@ -31,7 +33,7 @@ class _Builder:
         self.nodes: dict[str, ProvNode] = {}
         self.edges: dict[tuple, ProvEdge] = {}
 
-    def node(self, id: str, name: str, kind: str) -> str:
+    def node(self, id: str, name: str, kind: NodeKind) -> str:
         old = self.nodes.get(id)
         # The fullest spelling is the most informative name for a merged node.
         if old is None or len(name) > len(old.name):
@@ -41,7 +43,7 @@ class _Builder:
     def source(self, src: Source) -> str:
         return self.node(src.id, src.name, src.kind)
 
-    def edge(self, source: str, target: str, relation: str, article: Article, start: int, end: int) -> None:
+    def edge(self, source: str, target: str, relation: Relation, article: Article, start: int, end: int) -> None:
         key = (source, target, relation, article.id, start, end)
         if key not in self.edges and source != target:
             self.edges[key] = ProvEdge(source, target, relation, article.id, start, end, article.text[start:end])
@@ -102,11 +104,11 @@ def key_sources(provenance: Provenance, articles: list[Article]) -> list[KeySour
     nodes = {n.id: n for n in provenance.nodes}
     own = {article_node(a.id): a.id for a in articles}
     credited: dict[str, dict[str, None]] = {}
+    kinds: dict[str, Literal["media", "syndicate"]] = {}
     for e in provenance.edges:
         target = nodes.get(e.target)
-        if e.source in own and target is not None and target.kind in ("media", "syndicate"):
+        if e.source in own and target is not None and (target.kind == "media" or target.kind == "syndicate"):
             credited.setdefault(e.target, {})[own[e.source]] = None
-    found = [
-        KeySource(nid, nodes[nid].name, nodes[nid].kind, list(arts)) for nid, arts in credited.items() if len(arts) >= 2
-    ]
+            kinds[e.target] = target.kind
+    found = [KeySource(nid, nodes[nid].name, kinds[nid], list(arts)) for nid, arts in credited.items() if len(arts) >= 2]
     return sorted(found, key=lambda k: (-len(k.articles), k.name))

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from newsprism.extract import names
 from newsprism.extract.outlets import is_wire, outlet_identity
+from newsprism.model import SourceKind
 
 _LEAD_WORDS = re.compile(
     r"^(?:(?:one|two|three|four|five|several|some|many|a|an|the|other|senior|top|unnamed|anonymous|of|few)\s+)+",
@@ -30,7 +31,7 @@ _THE = re.compile(r"^the\s+", re.I)
 class Source:
     id: str  # stable node id, "media:nytimes", "official:iranian-officials", "person:colin-clarke"
     name: str  # as printed (the fullest form seen wins at graph level)
-    kind: str  # "media", "person", "official", "anonymous", "organisation", "syndicate"
+    kind: SourceKind
 
 
 def _slug(text: str) -> str:
@@ -74,7 +75,7 @@ def group_source(phrase: str) -> Source:
     The id ignores number ("one engineer" / "two engineers") and whether the
     description sounds official, so every mention of one group is one node.
     """
-    kind = "official" if _OFFICIAL.search(phrase) else "anonymous"
+    kind: SourceKind = "official" if _OFFICIAL.search(phrase) else "anonymous"
     key = re.sub(r"(?<=[a-z])s\b", "", group_key(phrase))
     return Source(f"group:{_slug(key)}", phrase.strip(), kind)
 

@@ -22,7 +22,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from newsprism.model import Article, Entity, Quote, QuoteGroup, QuoteVariant
+from newsprism.model import Article, Entity, GroupSpeaker, Quote, QuoteGroup, QuoteVariant, SpeakerKind
 from newsprism.quotes import lexicon as L
 from newsprism.unionfind import UnionFind
 
@@ -45,7 +45,7 @@ class _Item:
     stems: frozenset[str]
     block: str
     speaker_name: str | None
-    kind: str
+    kind: SpeakerKind
 
 
 def group_quotes(articles: list[Article], quotes: dict[str, list[Quote]], entities: list[Entity]) -> list[QuoteGroup]:
@@ -115,7 +115,7 @@ class _SpeakerNames:
             if len(longer) == 1:
                 self.entity_of[_norm(short)] = longer[0]
 
-    def key(self, q: Quote) -> tuple[str, str | None, str]:
+    def key(self, q: Quote) -> tuple[str, str | None, SpeakerKind]:
         spk = q.speaker
         if spk is None:
             return "none", None, "unknown"
@@ -270,4 +270,4 @@ def _to_group(group: list[_Item], idf: dict[str, float]) -> QuoteGroup:
         for it in sorted(group, key=lambda it: (it is not rep, it.article.id, it.quote.content.start))
     ]
     name = rep.speaker_name or (names.most_common(1)[0][0] if names else "")
-    return QuoteGroup(speaker={"name": name, "kind": kinds.most_common(1)[0][0]}, text=rep.text, variants=variants)
+    return QuoteGroup(speaker=GroupSpeaker(name, kinds.most_common(1)[0][0]), text=rep.text, variants=variants)

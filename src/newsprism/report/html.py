@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit
 
 from newsprism.extract.agencies import agency_copies, agency_printers, agency_short_name
-from newsprism.model import Article, Brief, ProvEdge, ProvNode
+from newsprism.model import Article, Brief, OutletWording, ProvEdge, ProvNode
 from newsprism.quotes.output import statement
 
 if TYPE_CHECKING:
@@ -296,26 +296,26 @@ def provenance_svg_model(brief: Brief, width: int = 190, gap: int = 70, row: int
     }
 
 
-def _wording_marks(w: dict[str, Any]) -> list[tuple[int, int, str]]:
+def _wording_marks(w: OutletWording) -> list[tuple[int, int, str]]:
     """Loaded words always; other differing words only where the sentences are close rewordings."""
-    close = w.get("overlap", 1) >= MIN_WORDING_OVERLAP
-    return [(d["start"], d["end"], "loaded" if d["loaded"] else "distinct") for d in w["distinct"] if d["loaded"] or close]
+    close = w.overlap >= MIN_WORDING_OVERLAP
+    return [(d.start, d.end, "loaded" if d.loaded else "distinct") for d in w.distinct if d.loaded or close]
 
 
 def _framing_view(brief: Brief, numbers: dict[str, int]) -> dict[str, Any]:
-    f = brief.framing or {}
-    outlets = f.get("outlets", [])
-    top = max((p.get("rate") or 0 for p in outlets), default=0) or 1
+    f = brief.framing
+    outlets = f.outlets if f else []
     return {
         "outlets": outlets,
-        "max_rate": top,
+        "max_rate": max((p.rate or 0 for p in outlets), default=0) or 1,
         "claims": [
-            {**c, "wordings": [{**w, "distinct_spans": _wording_marks(w)} for w in c["wordings"]]}
-            for c in f.get("claims", [])
+            {"text": c.text, "wordings": [{"wording": w, "outlet": w.outlet, "article": w.article, "text": w.text,
+                                           "start": w.start, "distinct_spans": _wording_marks(w)} for w in c.wordings]}
+            for c in (f.claims if f else [])
             # Loosely aligned sentences differ everywhere: show close rewordings and loaded ones.
-            if c.get("loaded") or c.get("overlap", 1) >= MIN_WORDING_OVERLAP
+            if c.loaded or c.overlap >= MIN_WORDING_OVERLAP
         ][:MAX_WORDINGS],
-        "names": [n for n in f.get("names", []) if n.get("differs") and len(n.get("outlets", [])) > 1][:15],
+        "names": [n for n in (f.names if f else []) if n.differs and len(n.outlets) > 1][:15],
         "numbers": numbers,
     }
 

@@ -47,7 +47,7 @@ def brief_to_dict(b: Brief) -> dict[str, Any]:
         "coverage": to_jsonable(b.coverage),
         "entities": to_jsonable(b.entities),
         "shared_sentences": to_jsonable(b.shared_sentences),
-        "framing": to_jsonable(b.framing),
+        "framing": {} if b.framing is None else to_jsonable(b.framing),  # {}: not compared
     }
 
 

@@ -171,8 +171,8 @@ def render_brief(brief: Brief) -> list[str]:
     if brief.quotes:
         out += ["### Who said what", ""]
         for q in brief.quotes[:MAX_ROWS]:
-            spk = q.speaker.get("name") or "unknown speaker"
-            kind = q.speaker.get("kind")
+            spk = q.speaker.name or "unknown speaker"
+            kind = q.speaker.kind
             out.append(f"- **{_line(spk)}**{f' ({kind})' if kind and kind != 'person' else ''}: {statement(q)}")
             if len(q.variants) > 1:
                 for v in q.variants:
@@ -217,31 +217,26 @@ def render_brief(brief: Brief) -> list[str]:
             out.append(f"- {cites([n.article])} **{_line(n.outlet)}** " + " — ".join(bits))
         out.append("")
 
-    framing = brief.framing or {}
-    profiles = framing.get("outlets") or []
-    if profiles:
+    profiles = brief.framing.outlets if brief.framing else []
+    if brief.framing and profiles:
         out += ["### Framing", ""]
         for prof in profiles[:MAX_ROWS]:
-            examples = prof.get("examples") or []
             own, quoted = (
-                list(dict.fromkeys(_line(f.get("text", "")).strip("\"“”‘’'") for f in examples if bool(f.get("quoted")) is q))[:8]
+                list(dict.fromkeys(_line(f.text).strip("\"“”‘’'") for f in prof.examples if f.quoted is q))[:8]
                 for q in (False, True)
             )
-            rate = f"{prof.get('rate') or 0:.1f} loaded words per 1,000"
-            if prof.get("others_rate") is not None:
-                rate += f" (others {prof['others_rate']:.1f})"
+            rate = f"{prof.rate or 0:.1f} loaded words per 1,000"
+            if prof.others_rate is not None:
+                rate += f" (others {prof.others_rate:.1f})"
             # The rate counts the outlet's own words; quoted ones are the source's, shown apart.
             shown = ", ".join(f"“{w}”" for w in own) if own else "no loaded wording of its own"
             if quoted:
                 shown += "; in quotations: " + ", ".join(f"“{w}”" for w in quoted)
-            out.append(f"- **{_line(prof.get('outlet', ''))}** {cites(prof.get('articles') or [])}: {rate}; {shown}")
-        named = [n for n in framing.get("names") or [] if n.get("differs")]
+            out.append(f"- **{_line(prof.outlet)}** {cites(prof.articles)}: {rate}; {shown}")
+        named = [n for n in brief.framing.names if n.differs]
         for n in named[:MAX_ROWS]:
-            per = "; ".join(
-                f"{_line(o.get('outlet', ''))}: " + ", ".join(_line(x.get("text", "")) for x in o.get("names", [])[:4])
-                for o in n.get("outlets", [])
-            )
-            out.append(f"- *{_line(n.get('name', ''))}* is called — {per}")
+            per = "; ".join(f"{_line(o.outlet)}: " + ", ".join(_line(x.text) for x in o.names[:4]) for o in n.outlets)
+            out.append(f"- *{_line(n.name)}* is called — {per}")
         out.append("")
 
     if brief.entities:

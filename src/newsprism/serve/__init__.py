@@ -171,7 +171,7 @@ def article_evidence(article: Article, briefs: list[Brief]) -> list[dict[str, An
             rows += [{"kind": "claim", "story": b.story.id, "label": c.text, "start": e.start, "end": e.end} for e in c.evidence if e.article == article.id]
         for g in b.quotes:
             rows += [
-                {"kind": "quote", "story": b.story.id, "label": g.speaker.get("name") or "", "start": q.start, "end": q.end}
+                {"kind": "quote", "story": b.story.id, "label": g.speaker.name, "start": q.start, "end": q.end}
                 for q in g.variants
                 if q.article == article.id
             ]

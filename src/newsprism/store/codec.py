@@ -95,7 +95,8 @@ def brief_from_dict(body: dict[str, Any], articles: dict[str, Article]) -> Brief
     story = Story(id=body["id"], articles=list(body["articles"]), absorbed=list(body.get("absorbed", [])), title=body.get("title"))
     hints = get_type_hints(Brief)
     fields = {f.name for f in dataclasses.fields(Brief)} - {"story", "articles"}
-    values = {name: decode(hints[name], body[name]) for name in fields if name in body}
+    # A brief made without the framing comparison stores {} for it: None in the model.
+    values = {name: decode(hints[name], body[name]) for name in fields if name in body and body[name] != {}}
     return Brief(story=story, articles=[articles[i] for i in story.articles if i in articles], **values)
 
 
