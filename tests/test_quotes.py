@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from newsprism.evaluation.quotes import score_quotes
-from newsprism.model import Article, Entity, Paragraph, Quote, QuoteGroup, QuoteVariant, Sentence, Span, Speaker
+from newsprism.model import Article, Entity, GroupSpeaker, Paragraph, Quote, QuoteGroup, QuoteVariant, Sentence, Span, Speaker
 from newsprism.quotes import QuoteExtractor, article_row, extract_quotes, group_quotes, word_diff
 from newsprism.quotes.attribution import MODEL_PATH, AttributionModel, LinearModel
 from newsprism.quotes.marks import find_quoted, is_title
@@ -384,7 +384,7 @@ def test_group_rewordings_across_articles(nlp) -> None:
     entities = [Entity("e1", "Dr. Ingrid Valtersen", "PERSON", ["Ingrid Valtersen", "Valtersen"], ["a1", "a2", "a3"], 4)]
     groups = group_quotes(arts, quotes, entities)
     ship = next(g for g in groups if any("damaged ship" in v.text for v in g.variants))
-    assert ship.speaker == {"name": "Dr. Ingrid Valtersen", "kind": "person"}
+    assert ship.speaker == GroupSpeaker("Dr. Ingrid Valtersen", "person")
     assert {v.article for v in ship.variants} == {"a1", "a2", "a3"}
     assert ship.variants[0].direct  # the representative wording is a direct quote
     assert {v.outlet for v in ship.variants} == {"A1", "A2", "A3"}
@@ -422,7 +422,7 @@ def test_group_holds_both_halves_of_a_statement_one_article_split_in_one_sentenc
 ])
 def test_statement_keeps_a_cue_that_says_more_than_said(cue, cue_start, direct, text, shown) -> None:
     v = QuoteVariant("a", None, text, direct, 20, 20 + len(text), cue=cue, cue_start=cue_start)
-    assert statement(QuoteGroup({"name": "Ana Berg", "kind": "person"}, text, [v])) == shown
+    assert statement(QuoteGroup(GroupSpeaker("Ana Berg", "person"), text, [v])) == shown
 
 
 def test_word_diff() -> None:
