@@ -81,7 +81,7 @@ def _parse(table: str) -> dict[str, Verb]:
             act, said, tone, *rest = kind.split()
             if act not in ACTS or said not in ("said", "-") or tone not in ("plain", "neutral", "loaded"):
                 raise ValueError(f"bad kind: {kind!r}")
-            head = (cast(Act, act), said == "said", cast(Tone, tone), rest == ["relays"])
+            head = (act, said == "said", cast(Tone, tone), rest == ["relays"])
         if head is None:
             raise ValueError(f"no kind before {line!r}")
         for lemma in words.split():
