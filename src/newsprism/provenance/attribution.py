@@ -22,18 +22,20 @@ from newsprism.model import Article, Quote, Relation, Speaker
 from newsprism.provenance.sources import Source, generic_source, group_source, media_source, speaker_source
 from newsprism.verbs import RELAYS, forms
 
-# A verb that passes a fact on from its source, or "according to", "quoted by".
-_CUE = re.compile(
-    r"\b(?:according to|quoted by|" + "|".join(sorted({f for v in RELAYS for f in forms(v)}, key=len, reverse=True)) + r")\b",
-    re.I,
-)
+# A verb that passes a fact on from its source ("reported", "citing"), or "according to", "quoted by".
+_CUE_FORMS = frozenset(f for v in RELAYS for f in forms(v))
+_CUE_PHRASES = re.compile(r"\b(?:according to|quoted by)\b", re.I)
+_WORDS = re.compile(r"[a-z]+", re.I)
 _GENERIC_MEDIA = re.compile(
     r"\b(?:[A-Z][a-z]+\s+)?(?:state\s+|official\s+|local\s+)?(?:media|television|TV|news agency|news site)\b"
 )
 _ANAPHOR = re.compile(r"\b(?:the|that) (?:newspaper|paper|outlet|broadcaster|report|daily|agency)\b", re.I)
-_CITING = re.compile(r"\bciting\s+([^,.;:]+?)(?=\s*(?:[,.;:]|$|\s+(?:who|that|and|as|on)\b))", re.I)
-_QUOTED_BY = re.compile(r"((?:[A-Z][\w-]*\s+)?[\w-]+)\s+quoted by\b")
-_CONFIRMED_BY = re.compile(r"\bconfirmed by\s+([^,.;:]+?)(?=\s*(?:[,.;:]|$|\s+(?:who|that|and)\b))", re.I)
+# Bounded runs keep these linear on a text of one endless word or space (no phrase is longer).
+_CITING = re.compile(r"\bciting\s{1,10}([^,.;:]{1,200}?)(?=\s{0,10}(?:[,.;:]|$|\s(?:who|that|and|as|on)\b))", re.I)
+_QUOTED_BY = re.compile(r"\bquoted by\b")
+# The one or two words before "quoted by", read backwards from it: "Iranian officials quoted by".
+_QUOTED_WHO = re.compile(r"\s{1,10}([\w-]{1,40})(?:\s{1,10}([\w-]{0,40}[A-Z]))?")
+_CONFIRMED_BY = re.compile(r"\bconfirmed by\s{1,10}([^,.;:]{1,200}?)(?=\s{0,10}(?:[,.;:]|$|\s(?:who|that|and)\b))", re.I)
 # Quote cues that are about citing, not speaking: the quotes stage reads
 # "according to X" as X speaking, which this module already handles as a reporter.
 _CITING_CUES = frozenset({"according to", "citing", "cited", "as reported by", "reported by"})
@@ -122,6 +124,17 @@ def _quote_informants(
     return out
 
 
+def _quoted_by(text: str) -> list[str]:
+    """Who is "quoted by" an outlet: the word before it, with a capitalised word before that."""
+    out = []
+    for m in _QUOTED_BY.finditer(text):
+        window = text[max(0, m.start() - 100) : m.start()][::-1]
+        w = _QUOTED_WHO.match(window)
+        if w is not None:
+            out.append(" ".join(g[::-1] for g in (w.group(2), w.group(1)) if g))
+    return out
+
+
 def attribute_article(article: Article, quotes: list[Quote], outlets: list[str]) -> list[SentenceAttribution]:
     """The attribution of every body sentence that has one, in text order."""
     own = own_outlet_id(article)
@@ -138,7 +151,7 @@ def attribute_article(article: Article, quotes: list[Quote], outlets: list[str])
         media = [
             media_source(text[a:b], known_id=oid, display=_display(oid, outlets)) for a, b, oid in hits if oid != own
         ]
-        has_cue = bool(_CUE.search(text))
+        has_cue = bool(_CUE_PHRASES.search(text)) or any(w.lower() in _CUE_FORMS for w in _WORDS.findall(text))
         if not media and has_cue:
             generic = _GENERIC_MEDIA.search(text)
             if generic:
@@ -148,7 +161,7 @@ def attribute_article(article: Article, quotes: list[Quote], outlets: list[str])
         media = list({m.id: m for m in media}.values())
         informants: list[tuple[Source, Relation]] = [(m, "cites") for m in media[1:]]
         informants += [(_phrase_source(m.group(1), outlets), "cites") for m in _CITING.finditer(text)]
-        informants += [(group_source(m.group(1)), "quotes") for m in _QUOTED_BY.finditer(text)]
+        informants += [(group_source(who), "quotes") for who in _quoted_by(text)]
         informants += [(_phrase_source(m.group(1), outlets), "cites") for m in _CONFIRMED_BY.finditer(text)]
         informants += _quote_informants(article, quotes, s.start, s.end, outlets, context)
         reporter = media[0] if media else None

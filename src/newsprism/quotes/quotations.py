@@ -35,7 +35,7 @@ _MAX_TAG_GAP = 60
 _MAX_LINK_WORDS = 2
 _NAME_GAP = re.compile(r"[\s\w.'’-]*")  # `" the 43-year-old asked`: words only, no clause break
 # `"..." ― Jane Doe` closing a paragraph, or `- Jane Doe, in a tweet` as the next one: a quotation signed.
-_SIGNATURE = re.compile(r"[ \t\u00a0]*\n{0,2}[ \t\u00a0]*(?P<dash>\u2015|\u2014|\u2013|--?)[ \t\u00a0]*(?P<name>(?:[A-Z][\w.'’-]*[ \t\u00a0]+){0,4}[A-Z][\w'’-]+)\.?(?:,[^\n]*)?[ \t\u00a0]*(?:\n|$)")
+_SIGNATURE = re.compile(r"[ \t\u00a0]*+\n{0,2}+[ \t\u00a0]*+(?P<dash>\u2015|\u2014|\u2013|--?)[ \t\u00a0]*(?P<name>(?:[A-Z][\w.'’-]*[ \t\u00a0]+){0,4}[A-Z][\w'’-]+)\.?(?:,[^\n]*)?[ \t\u00a0]*(?:\n|$)")
 # `"We will," she said`: a quotation that a following cue completes ends with one of these.
 _QUOTE_END_PUNCT = frozenset(",?!")
 _NEXT_SENTENCE = re.compile(r"[a-z]{3}[.?!]\s+[A-Z\"\u201c]")  # not after "Gov." or "Mr."

@@ -29,7 +29,6 @@ if TYPE_CHECKING:
 # "WASHINGTON (AP) — ", "CAMBRIDGE, Mass., Dec. 11 (UPI) — ", "Paris (AFP) – " at a paragraph's start.
 _DATELINE = re.compile(r"(?:[A-Z]{3,}[A-Za-z .,'’-]{0,50}?|[A-Z][A-Za-z .,'’-]{0,50}?\([A-Za-z .]{2,30}\))\s*(?:—|–|--)\s*")
 _CLAUSE_LINKS = frozenset("but while though although whereas".split())
-_TRAILING_LINK = re.compile(r"(?:[\s,;]+(?:and|or|but|then))+[\s,;]*$")
 # Prepositions of a cue's circumstances: `for`, `as`, `with` and the like often belong to what was
 # said (`criticized him for ...`, `described himself as ...`), and `in`, `on`, `at` only say when
 # or where it was said with a date or a medium (`in a statement`, `on Friday`; not `in the race`).
@@ -93,8 +92,31 @@ def clip_at_inner_cues(text: str, found: list[Found]) -> None:
         if inner and (o.cue is None or o.cue.start < o.content.start):
             cut = min(f.cue.start for f in inner)
             # `offered to resolve the war and said, "..."`: the conjunction before the cue goes with it
-            head = _TRAILING_LINK.sub("", text[o.content.start : cut])
+            head = _without_trailing_links(text[o.content.start : cut])
             o.content = A.trim(text, Span(o.content.start, o.content.start + len(head))) or o.content
+
+
+_LINKS = ("and", "or", "but", "then")
+_SEPARATORS = re.compile(r"[\s,;]+")
+
+
+def _without_trailing_links(s: str) -> str:
+    """ "offered to end the strike and " -> "offered to end the strike": the links (with the spaces,
+    commas and semicolons around them) that end ``s``; ``s`` itself when it ends with no link."""
+
+    backwards = s[::-1]  # the separators before a position are a match at its mirror: linear, however long
+
+    def before_separators(end: int) -> int:
+        m = _SEPARATORS.match(backwards, len(s) - end)
+        return end - (m.end() - m.start()) if m else end
+
+    end, cut = before_separators(len(s)), None
+    while True:
+        word = next((w for w in _LINKS if s.endswith(w, 0, end)), None)
+        if word is None or end - len(word) < 1 or before_separators(end - len(word)) == end - len(word):
+            break
+        end = cut = before_separators(end - len(word))
+    return s if cut is None else s[:cut]
 
 
 def clip_after_quotations(doc: "Doc", quoted: list[Quoted], found: list[Found]) -> None:
