@@ -235,7 +235,8 @@ def test_jsonl_row_shape(nlp) -> None:
     row = article_row(a.id, extract_quotes(a, nlp, EXTRACTOR))
     assert row["id"] == "a2"
     q = row["quotes"][0]
-    assert set(q) == {"content", "speaker", "cue", "direct"}
+    assert set(q) == {"content", "speaker", "cue", "direct", "act"}
+    assert q["act"] in ("speech", "belief", "intention", "finding")
     assert set(q["speaker"]) == {"start", "end", "text", "name", "kind"}
     assert 0 <= q["content"]["start"] < q["content"]["end"] <= len(a.text)
 

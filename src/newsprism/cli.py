@@ -37,8 +37,8 @@ eval_app = typer.Typer(help="Score newsprism against human-labelled gold data.",
 app.add_typer(eval_app, name="eval")
 
 COMMAND_MODULES = (
-    "read", "analyze", "cluster", "quotes", "serve", "add", "watch", "stories", "brief", "export",
-    "eval_cluster", "eval_quotes", "eval_summary", "eval_extraction",
+    "read", "analyze", "cluster", "quotes", "provenance", "serve", "add", "watch", "stories", "brief", "export",
+    "eval_cluster", "eval_quotes", "eval_provenance", "eval_summary", "eval_extraction",
 )
 
 EXIT_BUG = 70

@@ -161,6 +161,10 @@ class Entity:
 
 
 SpeakerKind = Literal["person", "organisation", "media", "anonymous", "unknown"]
+_SPEAKING_PRONOUNS = frozenset({"he", "she", "they", "i", "we", "you", "him", "her", "them", "us", "me", "who"})
+# What an attribution reports: speech or writing, a belief or stance, an intention or demand,
+# a finding (a poll, report or study shows). Only speech is a statement ("who said what").
+Act = Literal["speech", "belief", "intention", "finding"]
 
 
 @dataclass
@@ -170,6 +174,11 @@ class Speaker:
     text: str  # surface mention in the article, may be a pronoun
     name: str  # resolved fullest name, or the description for anonymous sources
     kind: SpeakerKind
+
+    @property
+    def can_speak(self) -> bool:
+        """Someone, a body or an outlet (or a pronoun that stands for one): not a thing ("This visit highlights")."""
+        return self.kind != "unknown" or self.text.strip().lower() in _SPEAKING_PRONOUNS
 
 
 @dataclass
@@ -181,6 +190,13 @@ class Quote:
     article: str = _internal("")
     # The quoted pieces of a split quote ("A," he said. "B."), inside content.
     parts: list[Span] = _internal(factory=list)
+    act: Act = "speech"
+    headline: bool = _internal(False)  # in a title or subtitle: a headline is never a statement
+
+    @property
+    def statement(self) -> bool:
+        """Speech or writing in the body, by someone who can speak: what "who said what" lists."""
+        return self.act == "speech" and not self.headline and (self.speaker is None or self.speaker.can_speak)
 
 
 @dataclass
@@ -247,6 +263,22 @@ class Claim:
     independent_sources: int
     origins: list[Origin]
     evidence: list[Evidence] = field(default_factory=list)
+
+
+@dataclass
+class Stretch:
+    """A stretch of an article that rests on someone other than the outlet: the source as the
+    article names it (``source.start``/``end``/``text``; None where it names none, as in
+    "reportedly") and as resolved (``source.name``), the outlets it came through (outermost
+    first) and what the attribution reports. The rest of the article is the outlet's own voice."""
+
+    article: str
+    start: int
+    end: int
+    source: Speaker | None
+    via: list[str]
+    act: Act
+    cue: Span | None = None
 
 
 @dataclass
@@ -456,6 +488,7 @@ class Brief:
     quotes: list[QuoteGroup] = field(default_factory=list)
     claims: list[Claim] = field(default_factory=list)
     provenance: Provenance = field(default_factory=Provenance)
+    stretches: list[Stretch] = field(default_factory=list)  # per article, in text order
     key_sources: list[KeySource] = field(default_factory=list)
     coverage: list[CoverageNote] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)

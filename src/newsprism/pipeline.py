@@ -186,6 +186,7 @@ class Briefer:
         from newsprism.claims.shared import shared_sentences
         from newsprism.extract.entities import extract_mentions, merge_entities
         from newsprism.provenance import build_provenance, key_sources
+        from newsprism.provenance.stretches import article_stretches
         from newsprism.quotes import extract_quotes, group_quotes
 
         story, arts, nlp = work.story, work.articles, self.nlp
@@ -195,11 +196,14 @@ class Briefer:
         quotes = {a.id: extract_quotes(a, nlp, self.quotes) for a in arts}
         brief = Brief(story=story, articles=arts, entities=entities)
         brief.shared_sentences = shared_sentences(arts)
-        brief.quotes = group_quotes(arts, quotes, entities)
+        # "Who said what" lists statements; beliefs, stances, intentions and findings stay in the provenance.
+        brief.quotes = group_quotes(arts, {aid: [q for q in qs if q.statement] for aid, qs in quotes.items()}, entities)
         brief.claims = C.align_claims(arts, nlp, embedder=self.embedder)
         brief.provenance = build_provenance(arts, quotes, nlp)
+        outlets = sorted({a.outlet for a in arts if a.outlet})
+        brief.stretches = [st for a in arts for st in article_stretches(a, quotes[a.id], outlets)]
         brief.key_sources = key_sources(brief.provenance, arts)
-        C.assign_independence(brief.claims, arts, brief.provenance)
+        C.assign_independence(brief.claims, arts, brief.provenance, brief.stretches)
         brief.coverage = C.coverage(brief.claims, arts)
         values = C.story_values(arts, nlp)
         brief.conflicts = C.find_conflicts(arts, brief.claims, values, nlp)

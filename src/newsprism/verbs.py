@@ -32,7 +32,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Literal, cast
 
-Act = Literal["speech", "belief", "intention", "finding"]
+from newsprism.model import Act
+
 Tone = Literal["plain", "neutral", "loaded"]
 
 ACTS: tuple[Act, ...] = ("speech", "belief", "intention", "finding")
@@ -52,13 +53,14 @@ _TABLE = """
 speech    said  plain    relays: say tell add report state write note
 speech    said  neutral  relays: announce explain confirm
 speech    said  loaded   relays: claim insist
-speech    -     neutral  relays: highlight cite quote broadcast
+speech    -     neutral  relays: cite quote broadcast
+belief    -     neutral  relays: highlight
 speech    said  neutral: ask reply respond comment mention acknowledge declare inform testify tweet post recall
                          continue point emphasize emphasise stress indicate argue reveal
 speech    said  loaded:  admit affirm allege assert assure boast brag caution charge complain concede contend counter
                          deny exclaim hint joke lament maintain observe proclaim question quip recount reiterate remark
                          repeat retort scoff shout tease tout warn whisper yell
-speech    -     neutral: answer describe brief clarify disclose publish release
+speech    -     neutral: answer describe brief clarify disclose publish release express
 belief    said  neutral: suggest predict estimate agree wonder
 belief    said  loaded:  disagree muse speculate
 belief    -     neutral: think believe know hope expect feel doubt assume guess consider understand realize realise
@@ -125,7 +127,21 @@ def forms(lemma: str) -> frozenset[str]:
     return frozenset({lemma, third, ing, *past})
 
 
+# Nouns that lead an attribution ("in a statement", "his view that", "a poll shows"), by act.
+NOUNS: dict[str, Act] = {
+    **dict.fromkeys("""statement remark remarks comment comments interview tweet tweets speech letter testimony
+        announcement claim claims account post message email memo op-ed column words""".split(), "speech"),
+    **dict.fromkeys("view views belief opinion assessment fear fears hope hopes sense impression".split(), "belief"),
+    **dict.fromkeys("plan plans proposal call calls demand demands request bid pledge promise vow".split(), "intention"),
+    **dict.fromkeys("""poll polls survey surveys study studies research data analysis finding findings figures
+        statistics census audit estimate estimates""".split(), "finding"),
+}
+# Sources whose attributions are findings whatever the verb ("the poll says", "a study suggests").
+FINDING_SOURCES = frozenset(n for n, act in NOUNS.items() if act == "finding")
+
+
 def act_of(lemma: str) -> Act | None:
-    """The act a cue word reports, when the lexicon knows it."""
-    verb = VERBS.get(lemma.lower())
-    return verb.act if verb is not None else None
+    """The act a cue word (a verb, or a noun such as "statement" or "poll") reports, when the lexicon knows it."""
+    low = lemma.lower()
+    verb = VERBS.get(low)
+    return verb.act if verb is not None else NOUNS.get(low)

@@ -1,23 +1,27 @@
 """How many independent sources stand behind each claim, and which.
 
-Each supporting sentence is traced to an origin through the provenance graph:
+Each supporting sentence is traced to an origin through the article's own
+stretches (``newsprism.provenance.stretches``): the stretch that covers most of
+the sentence and whose source says or finds it (a statement or a finding; a
+belief, stance or intention has its holder for its subject, and rests on
+whoever reports it):
 
-1. the attribution read from that sentence, else from the sentence before it
-   in the same paragraph, else from the paragraph's lead sentence;
-2. an outlet credited there is the independent source ("according to the
-   Times, citing two officials": the Times, via which the officials speak);
-3. people quoted with no outlet credited come via the article's *dominant*
-   source when the article as a whole rests on another outlet's report
-   (credited at least twice and in most of its credits), else via the
-   article's own outlet (its own reporting);
-4. a sentence with no attribution at all rests on the dominant source if
-   there is one, else on the outlet that printed it.
+1. an outlet credited in the chain is the independent source ("two officials
+   confirmed X, according to the Times": the officials, via the Times);
+2. a named person is the source whoever relays them;
+3. an unnamed group the article credits to no outlet ("Iranian officials say")
+   is the same source as the same description another article credits to an
+   outlet, since nothing tells them apart; one credited to an outlet stays with it;
+4. a sentence that rests on an unnamed report ("reportedly") adds no source to a
+   claim that has a named one;
+5. a sentence no stretch covers is the outlet's own voice: it rests on the outlet
+   that printed it (a copy on its original). An article's frequent source is
+   never carried onto it.
 
 Copies count as their original's outlet (or the syndicate's), so a
-republished article never adds a source; agency copy counts as the agency,
-whichever papers printed it. Two supporting sentences are
-independent when they trace to different outlets: everything the Times
-reported counts once, however many outlets repeat it.
+republished article never adds a source; an agency copy counts as the agency,
+whichever papers printed it. Two supporting sentences are independent when
+they trace to different origins, after ``_collapse`` joins those that could be one.
 """
 
 from __future__ import annotations
@@ -28,59 +32,41 @@ from dataclasses import dataclass, field
 from newsprism.claims.align import copy_roots
 from newsprism.extract.agencies import agency_copies
 from newsprism.extract.outlets import outlet_identity
-from newsprism.model import Article, Claim, Origin, Provenance, ProvNode
+from newsprism.model import Article, Claim, Origin, Provenance, Stretch
 from newsprism.provenance import article_node
+from newsprism.provenance.sources import group_source, media_source, person_key
+from newsprism.provenance.stretches import SOURCE_ACTS, is_source
 from newsprism.unionfind import UnionFind
 
-_REPORTER_KINDS = frozenset({"media", "syndicate"})
-# An outlet is an article's dominant source when it is credited this often...
-DOMINANT_MIN = 2
-# ...and accounts for at least this share of the article's credits to outlets.
-DOMINANT_SHARE = 0.5
+# A stretch covering less than this share of a sentence leaves the sentence in the outlet's voice.
+MIN_COVER = 0.5
+UNNAMED = "an unnamed report"
 
 
 @dataclass
-class _Attribution:
-    reporter: ProvNode | None
-    informants: list[ProvNode] = field(default_factory=list)
+class _Traced:
+    key: str
+    origin: Origin
+    person: str | None = None  # node id of the named person credited
+    unreached: set[str] = field(default_factory=set)  # unnamed groups no outlet is credited for
+    groups: set[str] = field(default_factory=set)  # every unnamed group credited
+    unnamed: bool = False  # rests on an unnamed report
+    own: bool = False  # the outlet's own voice: no source named
 
 
 class _Tracer:
-    def __init__(self, articles: list[Article], provenance: Provenance) -> None:
-        self.nodes = {n.id: n for n in provenance.nodes}
+    def __init__(self, articles: list[Article], provenance: Provenance, stretches: list[Stretch]) -> None:
         self.by_id = {a.id: a for a in articles}
         self.roots = copy_roots(articles)
-        outgoing: dict[tuple[str, str, int, int], list[str]] = defaultdict(list)
-        cited_by: dict[str, Counter[str]] = defaultdict(Counter)
+        self.cited_by: dict[str, Counter[str]] = defaultdict(Counter)
         for e in provenance.edges:
             if e.relation in ("cites", "quotes"):
-                outgoing[(e.source, e.article, e.start, e.end)].append(e.target)
-                cited_by[e.source][e.target] += 1
-        self.cited_by = cited_by
-        self.attributions: dict[str, dict[tuple[int, int], _Attribution]] = defaultdict(dict)
-        for (src, art, start, end), targets in outgoing.items():
-            if src != article_node(art):
-                continue
-            att = _Attribution(None)
-            for t in targets:
-                node = self.nodes[t]
-                if node.kind in _REPORTER_KINDS and att.reporter is None:
-                    att.reporter = node
-                    att.informants.extend(self.nodes[x] for x in outgoing.get((t, art, start, end), []))
-                elif node.kind not in _REPORTER_KINDS or att.reporter is not None:
-                    att.informants.append(node)
-            self.attributions[art][(start, end)] = att
-        self.dominant = {a.id: self._dominant(a.id) for a in articles}
+                self.cited_by[e.source][e.target] += 1
+        self.stretches: dict[str, list[Stretch]] = defaultdict(list)
+        for st in stretches:
+            if st.act in SOURCE_ACTS and is_source(st.source):
+                self.stretches[st.article].append(st)
         self.agencies = agency_copies(articles)
-
-    def _dominant(self, article_id: str) -> ProvNode | None:
-        counts = Counter(att.reporter.id for att in self.attributions[article_id].values() if att.reporter)
-        if not counts:
-            return None
-        top, n = counts.most_common(1)[0]
-        if n >= DOMINANT_MIN and n / sum(counts.values()) >= DOMINANT_SHARE:
-            return self.nodes[top]
-        return None
 
     def carrier(self, article_id: str) -> tuple[str, str, str]:
         """(key, name, kind) of whoever printed the article: agency copy is the agency's, whichever
@@ -97,65 +83,72 @@ class _Tracer:
             return f"media:{oid}", a.outlet or oid, "outlet"
         return article_node(a.id), a.label, "outlet"
 
-    def _sentence_attribution(self, a: Article, start: int, end: int) -> _Attribution | None:
-        atts = self.attributions.get(a.id, {})
-        idx = next((i for i, s in enumerate(a.sentences) if s.start <= start < s.end), None)
-        if idx is None:
-            return atts.get((start, end))
-        s = a.sentences[idx]
-        candidates = [(s.start, s.end)]
-        if idx > 0 and a.sentences[idx - 1].paragraph == s.paragraph:
-            candidates.append((a.sentences[idx - 1].start, a.sentences[idx - 1].end))
-        lead = next(x for x in a.sentences if x.paragraph == s.paragraph)
-        candidates.append((lead.start, lead.end))
-        return next((atts[c] for c in candidates if c in atts), None)
+    def _stretch(self, article_id: str, start: int, end: int) -> Stretch | None:
+        """The innermost stretch that covers most of the sentence (the officials, not the Times that
+        reports what they confirmed: the chain carries the Times); None when none covers enough."""
+        text = self.by_id[article_id].text
+        chars = sum(c.isalnum() for c in text[start:end]) or 1
+        best: tuple[int, int, Stretch] | None = None
+        for st in self.stretches.get(article_id, []):
+            lo, hi = max(start, st.start), min(end, st.end)
+            if lo >= hi:
+                continue
+            covered = sum(c.isalnum() for c in text[lo:hi])
+            key = (-(st.end - st.start), covered)
+            if covered >= MIN_COVER * chars and (best is None or key > best[:2]):
+                best = (*key, st)
+        return best[2] if best is not None else None
 
-    def _usual_informant(self, reporter: ProvNode) -> ProvNode | None:
-        """Whom an outlet is most often cited as citing, story-wide (the Times -> Iranian officials)."""
-        people = [(n, t) for t, n in self.cited_by[reporter.id].items() if self.nodes[t].kind not in _REPORTER_KINDS]
-        if not people:
-            return None
-        return self.nodes[max(people, key=lambda x: x[0])[1]]
-
-    def origin(self, article_id: str, start: int, end: int) -> tuple[str, Origin, str | None]:
-        """(independence key, origin, id of the named person credited) of one supporting sentence."""
-        a = self.by_id[article_id]
-        att = self._sentence_attribution(a, start, end)
-        dominant = self.dominant.get(self.roots[article_id]) or self.dominant.get(article_id)
-        reporter = att.reporter if att and att.reporter else dominant
-        informants = [n for n in (att.informants if att else []) if n.kind not in _REPORTER_KINDS]
-        person = informants[0].id if informants and informants[0].kind == "person" else None
-        if reporter is not None:
-            who = informants[0] if informants else (self._usual_informant(reporter) if att is None or att.reporter is None else None)
-            if who is None:
-                return reporter.id, Origin(reporter.name, reporter.kind), person
-            return reporter.id, Origin(who.name, who.kind, [reporter.name]), person
+    def origin(self, article_id: str, start: int, end: int) -> _Traced:
+        """The origin of one supporting sentence."""
         key, name, kind = self.carrier(article_id)
-        if informants:
-            return key, Origin(informants[0].name, informants[0].kind, [name]), person
-        return key, Origin(name, kind), person
+        st = self._stretch(article_id, start, end)
+        if st is None:
+            return _Traced(key, Origin(name, kind), own=True)
+        own = self.by_id[self.roots[article_id]]
+        own_names = {n for n in (own.outlet, self.by_id[article_id].outlet) if n}
+        via = [v for v in st.via if v not in own_names]
+        src = st.source
+        if src is None:
+            return _Traced(f"{key}|unnamed", Origin(UNNAMED, "unnamed", via or [name]), unnamed=True)
+        if src.kind == "media" and not via:
+            m = media_source(src.name)
+            return _Traced(m.id, Origin(m.name, m.kind))
+        person = f"person:{person_key(src.name)}" if src.kind == "person" else None
+        group = group_source(src.name).id if src.kind in ("anonymous", "organisation") else None
+        if via:
+            outlet = media_source(via[0])
+            traced = _Traced(outlet.id, Origin(src.name, _kind(src.kind), via), person)
+        elif person is not None:
+            traced = _Traced(person, Origin(src.name, "person"), person)
+        else:
+            # Reached by the article's own outlet, as far as the text says: that outlet's source.
+            traced = _Traced(key, Origin(src.name, _kind(src.kind), [name]), None, {group} if group else set())
+        if group:
+            traced.groups.add(group)
+        return traced
 
 
-def assign_independence(claims: list[Claim], articles: list[Article], provenance: Provenance) -> None:
+def _kind(speaker_kind: str) -> str:
+    return {"anonymous": "anonymous", "organisation": "organisation", "media": "media", "person": "person"}.get(speaker_kind, "anonymous")
+
+
+def assign_independence(claims: list[Claim], articles: list[Article], provenance: Provenance,
+                        stretches: list[Stretch] | None = None) -> None:
     """Fill ``independent_sources`` and ``origins`` of every claim, in place."""
     if not claims:
         return
-    tracer = _Tracer(articles, provenance)
+    tracer = _Tracer(articles, provenance, stretches or [])
     for claim in claims:
-        by_key: dict[str, Counter[tuple[str, str, tuple[str, ...]]]] = {}
-        people: dict[str, set[str]] = {}
+        by_key: dict[str, list[_Traced]] = {}
         for ev in claim.evidence:
-            key, origin, person = tracer.origin(ev.article, ev.start, ev.end)
-            by_key.setdefault(key, Counter())[(origin.name, origin.kind, tuple(origin.via))] += 1
-            if person:
-                people.setdefault(key, set()).add(person)
-        usual = {key: Origin(name, kind, list(via)) for key, ((name, kind, via), _) in
-                 ((k, c.most_common(1)[0]) for k, c in by_key.items())}
-        claim.origins = _collapse(usual, people, tracer)
+            t = tracer.origin(ev.article, ev.start, ev.end)
+            by_key.setdefault(t.key, []).append(t)
+        claim.origins = _collapse(by_key, tracer)
         claim.independent_sources = len(claim.origins)
 
 
-def _collapse(origins: dict[str, Origin], people: dict[str, set[str]], tracer: _Tracer) -> list[Origin]:
+def _collapse(by_key: dict[str, list[_Traced]], tracer: _Tracer) -> list[Origin]:
     """One origin per independent source, joining origins that are not independent of each other.
 
     * A source the story shows citing another: when the Times is seen citing
@@ -163,29 +156,49 @@ def _collapse(origins: dict[str, Origin], people: dict[str, set[str]], tracer: _
       Times" and "via Iranian media" may well be the Times repeating Iranian
       media; shown as the upstream source via the one citing it
       ("Iranian media <- The New York Times").
-    * The same named person relayed by different outlets: Shoigu's statement
-      carried by the Times and by Iranian state media is one source, Shoigu.
-      Unnamed groups ("two Iranian officials") are not joined this way: two
-      outlets' officials may be different people.
+    * The same named person relayed by different outlets: one source.
+    * An unnamed group no outlet is credited for, and the same description
+      credited elsewhere: one source (nothing tells them apart). Two outlets'
+      own unnamed officials stay apart.
+    * A sentence resting on an unnamed report joins the others.
     """
-    keys = list(origins)
+    keys = [k for k, ts in by_key.items() if not all(t.unnamed for t in ts)]
+    if not keys:
+        keys = list(by_key)
+    origins = {k: _usual(by_key[k]) for k in keys}
+    people = {k: {t.person for t in by_key[k] if t.person} for k in keys}
+    unreached = {k: set().union(*(t.unreached for t in by_key[k])) for k in keys}
+    groups = {k: set().union(*(t.groups for t in by_key[k])) for k in keys}
+    # An outlet's own voice is its own, whatever it cites elsewhere: its frequent source is not carried onto it.
+    own = {k for k in keys if all(t.own for t in by_key[k])}
     sets = UnionFind(len(keys))
     upstream: dict[int, set[int]] = {}
     for i, x in enumerate(keys):
         for j, y in enumerate(keys):
             if i == j:
                 continue
-            if tracer.cited_by.get(x, {}).get(y):
+            # An outlet seen citing another; not an article that cites it somewhere else (that is carrying).
+            if x not in own and not x.startswith("article:") and tracer.cited_by.get(x, {}).get(y):
                 sets.union(j, i)
                 upstream.setdefault(i, set()).add(j)
-            elif people.get(x, set()) & people.get(y, set()):
+            elif people[x] & people[y] or unreached[x] & groups[y]:
                 sets.union(i, j)
     out: list[Origin] = []
     for group in sets.groups():
-        # The most upstream member: one that cites no other member of the group.
-        top = next((k for k in group if not upstream.get(k)), group[0])
+        # The most upstream member (one that cites no other member), credited through an outlet if one is.
+        candidates = [k for k in group if not upstream.get(k)] or group
+        top = min(candidates, key=lambda k: (bool(unreached[keys[k]]), origins[keys[k]].kind in ("outlet", "syndicate"), k))
         origin = origins[keys[top]]
         citing = [k for k in group if k != top and upstream.get(k)]
         downstream = [origins[keys[k]].via[-1] if origins[keys[k]].via else origins[keys[k]].name for k in citing]
         out.append(Origin(origin.name, origin.kind, [*downstream, *origin.via]) if downstream else origin)
     return out
+
+
+def _usual(traced: list[_Traced]) -> Origin:
+    """The most frequent wording of one key's origin."""
+    counts = Counter((t.origin.name, t.origin.kind, tuple(t.origin.via)) for t in traced if not t.unnamed) or Counter(
+        (t.origin.name, t.origin.kind, tuple(t.origin.via)) for t in traced)
+    # The most frequent; on a tie, the one who spoke rather than an outlet in between.
+    (name, kind, via), _ = max(counts.items(), key=lambda kv: (kv[1], kv[0][1] not in ("media", "outlet", "syndicate")))
+    return Origin(name, kind, list(via))

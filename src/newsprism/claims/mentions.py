@@ -37,6 +37,9 @@ class ValueMention:
     value: DateValue | Quantity
     noun: str  # lemma of the counted noun ("" for dates)
     verb: str  # lemma of the governing verb
+    # A date the article's own date does not place: its year taken from the story's latest
+    # article, or beside a relative date nothing places ("In August of last year ... by 2025").
+    guessed: bool = False
 
 
 def story_date(articles: list[Article]) -> date | None:
@@ -73,10 +76,13 @@ def sentence_values(article: Article, doc: "Doc", latest: date | None) -> Iterat
         if id(s) not in body:
             continue
         text = article.text[s.start : s.end]
-        dates = find_dates(text, base, story_date=latest)
+        unplaced: list[tuple[int, int]] = []
+        dates = find_dates(text, base, story_date=latest, unresolved=unplaced)
+        own = {(d.start, d.end) for d in find_dates(text, base)} if base is None else None
         for d in dates:
             noun, verb = _anchor(doc, s.start + d.start, s.start + d.end)
-            yield ValueMention("date", article.id, i, s.start + d.start, s.start + d.end, d.text, d.value, "", verb)
+            guessed = bool(unplaced) or (own is not None and (d.start, d.end) not in own)
+            yield ValueMention("date", article.id, i, s.start + d.start, s.start + d.end, d.text, d.value, "", verb, guessed)
         skip = [(d.start, d.end) for d in dates] + [m.span() for m in _TIME.finditer(text)]
         for q in find_quantities(text, skip):
             noun, verb = _anchor(doc, s.start + q.start, s.start + q.end)

@@ -1,6 +1,9 @@
 """The timeline of a story: dated events, earliest first, merged across articles.
 
-Dates are resolved against each article's publication day. A date that says
+Dates are resolved against each article's own publication day; an article
+with none places only dates that carry their year, and a sentence with a
+relative date nothing places ("In August of last year ...") is left undated,
+whatever other date it holds. A date that says
 when something was said counts too ("the town council said on Tuesday" is
 when the schools were closed, as far as the story knows). Mentions of one day in sentences about the same event (same
 governing verb, or the same wording) become one event citing every article.
@@ -28,7 +31,8 @@ def _words(article: Article, sentence: int) -> set[str]:
 def build_timeline(articles: list[Article], values: list[ValueMention]) -> list[TimelineEvent]:
     """Dated events of a story from its ``story_values`` mentions, earliest first."""
     by_id = {a.id: a for a in articles}
-    dated = [m for m in values if m.kind == "date"]
+    # Dates the article's own date places: with none, "last year" or a yearless "October 7th" is left undated, not guessed.
+    dated = [m for m in values if m.kind == "date" and not m.guessed]
     texts = {
         (m.article, m.sentence): _words(by_id[m.article], m.sentence) for m in dated
     }

@@ -215,12 +215,14 @@ def _lowered(text: str) -> str:
     return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)  # "İ" lowers to two characters
 
 
-def find_dates(text: str, base: date | None, *, story_date: date | None = None, future: bool | None = None) -> list[DateMention]:
+def find_dates(text: str, base: date | None, *, story_date: date | None = None, future: bool | None = None,
+               unresolved: list[tuple[int, int]] | None = None) -> list[DateMention]:
     """Date expressions in ``text`` resolved against the publication day ``base``.
 
     ``story_date`` (the latest publication day of the story) places a yearless
     "5 August" when the article's own date is unknown; relative words
-    ("Monday") then stay unresolved.
+    ("Monday") then stay unresolved, and their spans are added to ``unresolved``
+    when a list is given.
     """
     low = _lowered(text)
     if future is None:
@@ -238,6 +240,8 @@ def find_dates(text: str, base: date | None, *, story_date: date | None = None, 
             taken.append((s, e))
             resolved = _resolve(kind, m.groupdict(), base, story_date, future)
             if resolved is None:
+                if unresolved is not None:
+                    unresolved.append((s, e))
                 continue
             out.append(DateMention(s, e, text[s:e], resolved[0], resolved[1]))
     out.sort(key=lambda d: d.start)

@@ -58,6 +58,11 @@ def cue_attributions(doc: "Doc", ctx: A.DocContext, model: AttributionModel) -> 
     for tok in doc:
         if ctx.inside[tok.idx] or not A.is_cue_candidate(tok):
             continue
+        if _as_reported_by(tok):
+            content = A.clause_without(tok.head, A.subtree_span(tok)) if tok.head is not tok else None
+            if content is not None:
+                found.append(Found(content=content, cue=cue_span(tok), speaker=subject(tok), speech=True))
+                continue
         if _as_put_it(tok):
             content = _put_it_content(tok, ctx)
             if content is not None:
@@ -111,6 +116,13 @@ def _named_source(tok: "Token") -> bool:
     a wrong speaker (measured on PolNeAR train's held-out fifth)."""
     source = _cue_source(tok) if tok.lower_ != "according" else None
     return source is not None and source.ent_type_ in _NAMED_SOURCE_TYPES
+
+
+def _as_reported_by(tok: "Token") -> bool:
+    """ "Iran has asked for air defences, as reported by The New York Times": the clause the idiom is
+    set beside is what the agent reported (not "by The New York Times", nor the clause's subject)."""
+    return (tok.tag_ == "VBN" and tok.lemma_.lower() in SAID and any(c.dep_ == "agent" for c in tok.children)
+            and (any(c.dep_ == "mark" and c.lower_ == "as" for c in tok.children) or tok.i > 0 and tok.nbor(-1).lower_ == "as"))
 
 
 def _as_put_it(tok: "Token") -> bool:
@@ -347,7 +359,7 @@ def in_polls(doc: "Doc", inside: bytearray) -> list[Found]:
             continue
         content = A.trim(text, content)
         if content is not None and len(text[content.start : content.end].split()) >= MIN_PHRASE_WORDS:
-            out.append(Found(content=content, cue=Span(tok.idx, tok.idx + len(tok)), speaker=obj))
+            out.append(Found(content=content, cue=Span(tok.idx, tok.idx + len(tok)), speaker=obj, act="finding"))
     return out
 
 
@@ -357,3 +369,20 @@ _STANDINGS = frozenset("lead ahead behind trail win beat edge fare better worse 
 def _standing(clause: "SpacySpan") -> bool:
     """A finding a poll can make: a standing or a figure (`leads by 5 points`), not `took part in a survey`."""
     return any(t.like_num or t.lemma_.lower() in _STANDINGS for t in clause)
+
+
+_HEARSAY = frozenset("reportedly allegedly purportedly reputedly".split())
+
+
+def hearsay(doc: "Doc", inside: bytearray) -> list[Found]:
+    """`Khamenei has reportedly ordered an attack`: the clause rests on an unnamed report, not on its
+    subject; the attribution names no source."""
+    out: list[Found] = []
+    for tok in doc:
+        if tok.lower_ not in _HEARSAY or tok.pos_ != "ADV" or inside[tok.idx] or tok.head is tok:
+            continue
+        whole, sent = A.subtree_span(tok.head), tok.sent
+        content = A.trim(doc.text, Span(max(whole.start, sent.start_char), min(whole.end, sent.end_char)))
+        if content is not None and len(doc.text[content.start : content.end].split()) >= MIN_PHRASE_WORDS:
+            out.append(Found(content=content, cue=Span(tok.idx, tok.idx + len(tok)), speaker=None, act="speech"))
+    return out

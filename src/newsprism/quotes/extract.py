@@ -19,10 +19,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from newsprism.model import Article, Quote, Span
+from newsprism.model import Act, Article, Quote, Span
 from newsprism.quotes import attribution as A
 from newsprism.quotes.attribution import MODEL_PATH, AttributionModel
-from newsprism.quotes.cues import cue_attributions, headline_colons, in_polls
+from newsprism.quotes.cues import cue_attributions, headline_colons, hearsay, in_polls
+from newsprism.quotes.found import Found
 from newsprism.quotes.marks import find_quoted
 from newsprism.quotes.quotations import attach_quotations
 from newsprism.quotes.speakers import SpeakerResolver
@@ -37,6 +38,7 @@ from newsprism.quotes.trimming import (
     only_its_source,
     split_parts,
 )
+from newsprism.verbs import FINDING_SOURCES, act_of
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -80,6 +82,7 @@ class QuoteExtractor:
         cut_adjuncts(doc, found, ctx.inside)
         found.extend(headline_colons(doc, ctx.inside, paragraphs))
         found.extend(in_polls(doc, ctx.inside))
+        found.extend(hearsay(doc, ctx.inside))
         found = dedupe(found)
         resolver = SpeakerResolver(doc, article)
         quotes = []
@@ -92,13 +95,38 @@ class QuoteExtractor:
             if not direct and only_its_source(text, content, speaker):
                 continue
             parts = split_parts(text, content, quoted) if direct else []
-            quotes.append(Quote(content=content, speaker=speaker, cue=f.cue, direct=direct, article=article.id, parts=parts))
+            quotes.append(Quote(content=content, speaker=speaker, cue=f.cue, direct=direct, article=article.id, parts=parts,
+                                act=_act(doc, f, direct), headline=_in_headline(article, content)))
         return quotes
 
 
 def extract_quotes(article: Article, nlp: "NLP", extractor: QuoteExtractor | None = None) -> list[Quote]:
     """Every direct quote and reported statement in ``article``; pass one ``extractor`` for many articles."""
     return (extractor or QuoteExtractor()).extract(article, nlp)
+
+
+def _act(doc: "Doc", f: Found, direct: bool) -> Act:
+    """What the attribution reports, from its cue word and its source (``newsprism.verbs``).
+
+    A colon, a signature dash, "according to" and "as X put it" pass on words; a poll, study
+    or survey states a finding whatever its verb. A cue word the lexicon does not know
+    (`criticized`, `distancing itself`, `declined`) reports a stance, unless it tags words in
+    quotation marks, which were said.
+    """
+    if f.act is not None:
+        return f.act
+    if f.speaker is not None and f.speaker.lemma_.lower() in FINDING_SOURCES:
+        return "finding"
+    cue = doc.char_span(f.cue.start, f.cue.end, alignment_mode="expand") if f.cue is not None else None
+    if cue is None or not any(t.is_alpha for t in cue) or any(t.lower_ == "according" for t in cue):
+        return "speech"
+    head = cue.root
+    return act_of(head.lemma_) or act_of(head.lower_) or ("speech" if direct else "belief")
+
+
+def _in_headline(article: Article, content: Span) -> bool:
+    """The content sits in the title or the deck under it: a headline is never a statement."""
+    return any(p.kind in ("title", "subtitle") and p.start <= content.start < p.end for p in article.paragraphs)
 
 
 def _paragraphs(article: Article) -> list[Span]:

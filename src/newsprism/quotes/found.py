@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from newsprism.model import Span
+from newsprism.model import Act, Span
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
@@ -24,6 +24,7 @@ class Found:
     cue: Span | None
     speaker: "Token | None"  # the subject token; None for agentless
     speech: bool = False  # the cue is a verb of saying, which says one thing
+    act: Act | None = None  # what it reports, where the finder knows (a poll: a finding); else read from the cue
 
 
 # Fewer words than this make no phrase: `said "CNN" five times`, a scare quote, a bare source.

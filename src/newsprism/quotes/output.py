@@ -30,6 +30,7 @@ def quote_to_dict(q: Quote) -> dict[str, Any]:
         },
         "cue": None if q.cue is None else {"start": q.cue.start, "end": q.cue.end},
         "direct": q.direct,
+        "act": q.act,
     }
 
 

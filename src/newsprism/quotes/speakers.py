@@ -112,6 +112,9 @@ class SpeakerResolver:
             span = self.mention_span(antecedent)
             return self._refer(antecedent, self.text[span.start : span.end])
         if low in L.PERSON_PRONOUNS:
+            described = self._previous_description(tok)
+            if described is not None:
+                return described, "anonymous"
             person = self._previous_person(tok)
             return (person, "person") if person else (surface, "unknown")
         if low in L.GROUP_PRONOUNS:
@@ -168,6 +171,41 @@ class SpeakerResolver:
         subjects = [e for e in candidates if e.root.dep_ in ("nsubj", "nsubjpass") or e.root.head.dep_ in ("nsubj", "appos")]
         return self._full_name((subjects or candidates)[-1])
 
+    def _previous_description(self, tok: "Token") -> str | None:
+        """ "Two officials spoke. One of them is a member of the Guards. He confirmed ...": a he or she
+        whose nearest antecedent is an unnamed person, the subject of the sentence just before, more
+        recent than any named one, is that person: "one of two Iranian officials", not the last name."""
+        sent = tok.sent
+        if sent.start == 0:
+            return None
+        prev = self.doc[sent.start - 1].sent
+        subj = next((t for t in prev if t.dep_ in ("nsubj", "nsubjpass") and t.head.dep_ == "ROOT"), None)
+        if subj is None or self.ent_of.get(subj.i) is not None or self._names_person(subj):
+            return None
+        if any(e.label_ == "PERSON" and prev.start <= e.start and e.end <= tok.i for e in self.ents):
+            return None  # a person named since is nearer
+        if subj.tag_ in ("NNS", "NNPS"):
+            return None
+        if _of_anonymous(subj) or (subj.lower_ == "one" and self._of_group(subj) is not None):
+            group = self._of_group(subj)
+            return f"one of {group}" if group else self._description(subj)
+        if subj.lemma_.lower() in L.ANONYMOUS_HEADS:
+            return self._anonymous(subj)
+        return None
+
+    def _of_group(self, one: "Token") -> str | None:
+        """ "one of them" / "one of the officials": the group, the plural description it points to."""
+        of = next((c for c in one.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+        obj = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
+        if obj is None:
+            return None
+        if obj.lower_ in ("them", "those"):
+            for t in reversed(self.doc[max(0, one.sent.start - 60) : one.sent.start]):
+                if t.tag_ == "NNS" and t.lemma_.lower() in L.ANONYMOUS_HEADS:
+                    return self._description(t)
+            return None
+        return self._description(obj) if obj.lemma_.lower() in L.ANONYMOUS_HEADS else None
+
     def _previous_body(self, tok: "Token") -> "Token | None":
         """What a speaking "it" stands for: the latest organisation or outlet that was a subject shortly before."""
         start = self._window_start(tok)
@@ -216,7 +254,10 @@ class SpeakerResolver:
         return Span(start, len(self.text) if end < 0 else end)
 
     def _appositive_person(self, tok: "Token") -> "SpacySpan | None":
-        """ "The opposition spokesman for water, Ravi Chandran, said": the name set beside the role."""
+        """ "The opposition spokesman for water, Ravi Chandran, said": the name set beside the role
+        (not `According to Iranian media, Shoigu, who ...`: an outlet is no role)."""
+        if tok.lower_ in L.MEDIA_WORDS or tok.lower_ in L.ORGANISATION_HEADS:
+            return None
         for c in tok.children:
             ent = self.ent_of.get(c.i)
             if c.dep_ == "appos" and ent is not None and ent.label_ == "PERSON":

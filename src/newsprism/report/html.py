@@ -349,9 +349,25 @@ def brief_view(brief: Brief) -> dict[str, Any]:
         "matrix": _matrix(brief, sources),
         "claim_text": {c.id: c.text for c in brief.claims},
         "graph": provenance_svg_model(brief),
+        "stretches": _stretches_view(brief, sources),
         "framing": _framing_view(brief, numbers),
         "outlet_of": {s.article.id: s.outlet for s in sources},
     }
+
+
+def _stretches_view(brief: Brief, sources: list[Any]) -> list[dict[str, Any]]:
+    """Per article, the stretches it credits to someone other than itself (text, chain, act)."""
+    from newsprism.provenance.stretches import ACT_LABELS, chain
+
+    by_id = {a.id: a for a in brief.articles}
+    out = []
+    for src in sources:
+        own = [st for st in brief.stretches if st.article == src.article.id]
+        if own:
+            out.append({"article": src.article.id, "outlet": src.outlet, "stretches": [
+                {"start": st.start, "end": st.end, "text": by_id[st.article].text[st.start : st.end],
+                 "chain": chain(st), "act": ACT_LABELS[st.act]} for st in own]})
+    return out
 
 
 # ---------------------------------------------------------------- pages

@@ -41,6 +41,7 @@ def brief_to_dict(b: Brief) -> dict[str, Any]:
         "claims": to_jsonable(b.claims),
         "quotes": to_jsonable(b.quotes),
         "provenance": to_jsonable(b.provenance),
+        "stretches": to_jsonable(b.stretches),
         "key_sources": to_jsonable(b.key_sources),
         "conflicts": to_jsonable(b.conflicts),
         "timeline": to_jsonable(b.timeline),

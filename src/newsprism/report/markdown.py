@@ -146,6 +146,23 @@ def _and(items: Sequence[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
+def _stretches(brief: Brief, cites: _Cites) -> list[str]:
+    """What each article credits to someone other than itself, stretch by stretch; the rest is its own voice."""
+    from newsprism.provenance.stretches import ACT_LABELS, chain
+
+    out = ["### Who each article credits", "", "Every other sentence rests on the outlet that printed it.", ""]
+    by_id = {a.id: a for a in brief.articles}
+    for a in _ordered_articles(brief.articles):
+        own = [st for st in brief.stretches if st.article == a.id]
+        if not own:
+            continue
+        out.append(f"- {cites([a.id])} {_line(cites.outlet(a.id))}")
+        for st in own[:MAX_ROWS]:
+            text = _line(by_id[a.id].text[st.start : st.end])
+            out.append(f"  - “{text[:160]}{'…' if len(text) > 160 else ''}” — {_line(chain(st))} ({ACT_LABELS[st.act]})")
+    return out + [""]
+
+
 def render_brief(brief: Brief) -> list[str]:
     arts = _ordered_articles(brief.articles)
     cites = _Cites(arts)
@@ -181,6 +198,9 @@ def render_brief(brief: Brief) -> list[str]:
             else:
                 out[-1] += f" {cites([q.variants[0].article])}" if q.variants else ""
         out.append("")
+
+    if brief.stretches:
+        out += _stretches(brief, cites)
 
     if brief.provenance.edges:
         out += ["### Attribution chains", ""]
