@@ -8,8 +8,8 @@ generous budget below still tells the two apart on a busy machine.
 from __future__ import annotations
 
 import time
-from datetime import date
 from collections.abc import Callable
+from datetime import date
 
 import pytest
 

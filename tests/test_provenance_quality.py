@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, shared_path
 from newsprism.evaluation.provenance import score_provenance
+
+from conftest import ROOT, shared_path
 
 ARTICLES = shared_path("eval", "polnear", "dev_articles.jsonl")
 GOLD = shared_path("eval", "polnear", "dev_gold_attributions.jsonl")

@@ -35,14 +35,14 @@ settings.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, NamedTuple
 
 from newsprism.engine import Engine, LocalEngine
 from newsprism.errors import InputError, SettingsError, StrictModeError
-from newsprism.model import Analysis, Article, Brief, Problem, Story
+from newsprism.model import Analysis, Article, Brief, Problem, Quote, Story
 
 if TYPE_CHECKING:
     from newsprism.embedders import Embedder
@@ -353,21 +353,32 @@ class Pipeline:
         return result
 
     def quote_rows(self, articles: Sequence[Article]) -> list[dict[str, object]]:
-        """Stage 6 alone: one ``{"id", "quotes"}`` row per article (``quotes.article_row``),
-        parsing ``QUOTE_BATCH`` articles at a time to keep memory flat."""
+        """Stage 6 alone: one ``{"id", "quotes"}`` row per article (``quotes.article_row``)."""
         from newsprism.quotes import article_row
 
+        return self._rows(articles, "quotes", lambda a, quotes: article_row(a.id, quotes))
+
+    def provenance_rows(self, articles: Sequence[Article]) -> list[dict[str, object]]:
+        """Per-stretch provenance alone: one ``{"id", "spans"}`` row per article
+        (``provenance.stretches.stretch_row``), what it credits to someone other than itself."""
+        from newsprism.provenance.stretches import article_stretches, stretch_row
+
+        return self._rows(articles, "provenance", lambda a, quotes: stretch_row(a.id, article_stretches(a, quotes)))
+
+    def _rows(self, articles: Sequence[Article], stage: str,
+              row: Callable[[Article, list[Quote]], dict[str, object]]) -> list[dict[str, object]]:
+        """One row per article from its quotes, parsing ``QUOTE_BATCH`` articles at a time to keep memory flat."""
         nlp, extractor = self.nlp, self.briefer.quotes
         rows = []
-        self.observer.start("quotes", len(articles))
+        self.observer.start(stage, len(articles))
         for start in range(0, len(articles), QUOTE_BATCH):
             batch = list(articles[start : start + QUOTE_BATCH])
             nlp.docs(batch)
             for a in batch:
-                rows.append(article_row(a.id, extractor.extract(a, nlp)))
-                self.observer.advance("quotes")
+                rows.append(row(a, extractor.extract(a, nlp)))
+                self.observer.advance(stage)
             nlp.forget(a.id for a in batch)
-        self.observer.done("quotes")
+        self.observer.done(stage)
         return rows
 
 

@@ -19,7 +19,7 @@ from newsprism.pipeline import Observer
 err_console = Console(stderr=True, highlight=False)
 
 # What each stage of a run is called on its progress bar.
-STAGE_LABELS = {"reading": "reading", "grouping": "clustering", "briefs": "analysing stories", "quotes": "finding quotes", "summaries": "summarising"}
+STAGE_LABELS = {"reading": "reading", "grouping": "clustering", "briefs": "analysing stories", "quotes": "finding quotes", "provenance": "tracing attributions", "summaries": "summarising"}
 
 
 def progress(quiet: bool = False) -> Progress:

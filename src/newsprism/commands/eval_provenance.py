@@ -4,21 +4,21 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Literal
 
 import typer
 
-from newsprism.commands._common import OUTPUT_OPT, QUIET_OPT, check_format, progress, write_output
+from newsprism.commands._common import jsonl, observing, write_output
+from newsprism.commands._options import OUTPUT_OPT, QUIET_OPT, Command
 from newsprism.errors import InputError
-
-FORMATS = ("text", "json")
 
 
 def eval_provenance_command(
-    paths: list[str] = typer.Argument(..., help="Article JSONL file(s) with the gold documents' texts."),
-    gold: Path = typer.Option(..., "--gold", help="Gold attributions JSONL (PolNeAR format)."),
-    pred: Path | None = typer.Option(None, "--pred", help="Score these predictions (as `newsprism provenance` prints) instead of tracing."),
-    save_pred: Path | None = typer.Option(None, "--save-pred", help="Also write the predictions made here."),
-    fmt: str = typer.Option("text", "--format", "-f", help="text or json (one object)."),
+    paths: list[str] = typer.Argument(..., help="Article JSONL file(s) with the gold documents' texts.", show_default=False),
+    gold: Path = typer.Option(..., "--gold", metavar="FILE", help="Gold attributions JSONL (PolNeAR format)."),
+    pred: Path | None = typer.Option(None, "--pred", metavar="FILE", help="Score these predictions (as `newsprism provenance` prints) instead of tracing."),
+    save_pred: Path | None = typer.Option(None, "--save-pred", metavar="FILE", help="Also write the predictions made here."),
+    fmt: Literal["text", "json"] = typer.Option("text", "--format", "-f", help="text or json (one object, as score_provenance.py --json)."),
     output: Path | None = OUTPUT_OPT,
     quiet: bool = QUIET_OPT,
 ) -> None:
@@ -29,37 +29,24 @@ def eval_provenance_command(
     annotator per document; a source is right when its span overlaps the gold source or its
     name or words equal, hold or sit in the gold source's words.
     """
-    from newsprism.commands._common import jsonl
-    from newsprism.commands.eval_quotes import _read
-    from newsprism.evaluation.provenance import format_report, score_provenance
+    from newsprism.evaluation.io import read_records
+    from newsprism.evaluation.provenance import format_report, gold_articles, score_provenance
+    from newsprism.pipeline import Pipeline
 
-    check_format(fmt, FORMATS)
-    rows = [r for p in paths for r in _read(Path(p))]
+    rows = [r for p in paths for r in read_records(Path(p))]
     if not rows:
         raise InputError("no articles in the input")
-    gold_rows = _read(gold)
+    gold_rows = read_records(gold)
     if pred is not None:
-        predictions = _read(pred)
+        predictions = read_records(pred)
     else:
-        predictions = _predict(rows, {g["id"] for g in gold_rows}, quiet)
+        with observing(quiet) as observer:
+            predictions = Pipeline(observer=observer).provenance_rows(gold_articles(rows, {g["id"] for g in gold_rows}))
         if save_pred is not None:
             write_output(jsonl(predictions), save_pred)
     result = score_provenance(rows, gold_rows, predictions)
     write_output(json.dumps(result) if fmt == "json" else format_report(result), output)
 
 
-def _predict(rows: list[dict], wanted: set[str], quiet: bool) -> list[dict]:
-    """Trace the gold documents' texts as read (prepared, the text itself untouched: gold offsets refer to it)."""
-    from newsprism.extract.prepare import prepare_articles
-    from newsprism.model import Article
-    from newsprism.provenance.stretches import provenance_rows
-
-    articles = prepare_articles([Article(id=r["id"], text=r.get("text") or "", title=r.get("title"), outlet=r.get("outlet"))
-                                 for r in rows if r["id"] in wanted])
-    with progress(quiet) as bar:
-        task = bar.add_task("tracing attributions", total=len(articles))
-        return provenance_rows(articles, advance=lambda: bar.advance(task))
-
-
 def register(app: typer.Typer, eval_app: typer.Typer) -> None:
-    eval_app.command("provenance")(eval_provenance_command)
+    eval_app.command("provenance", cls=Command)(eval_provenance_command)

@@ -26,6 +26,8 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from newsprism.model import Article
+
 _NON_WORD = re.compile(r"[^\w]+", re.UNICODE)
 _PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i", "you", "his", "her", "their", "its", "him", "them", "us"})
 
@@ -38,6 +40,15 @@ def _spans(part: dict[str, Any] | None) -> list[tuple[int, int]]:
     if not part:
         return []
     return [(int(a), int(b)) for a, b in part.get("spans") or [] if b > a]
+
+
+def gold_articles(rows: Iterable[dict[str, Any]], wanted: set[str]) -> list[Article]:
+    """The documents to trace, read as `newsprism provenance` reads them (prepared: paragraphs,
+    headline), their texts untouched, so the gold offsets still hold."""
+    from newsprism.extract.prepare import prepare_articles
+
+    return prepare_articles([Article(id=r["id"], text=r.get("text") or "", title=r.get("title"), outlet=r.get("outlet"))
+                             for r in rows if r["id"] in wanted])
 
 
 def source_ok(pred: dict[str, Any] | None, gold: dict[str, Any] | None) -> bool:

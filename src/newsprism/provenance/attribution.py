@@ -100,7 +100,7 @@ def _quote_informants(
         sp = q.speaker
         # Whom a sentence is about is not whom it rests on: beliefs, stances and intentions have
         # their holder for their subject ("Moscow has been distancing itself").
-        if sp is None or not q.statement and q.act != "finding" or not (q.content.start < end and start < q.content.end):
+        if sp is None or (not q.statement and q.act != "finding") or not (q.content.start < end and start < q.content.end):
             continue
         cue = article.text[q.cue.start : q.cue.end].casefold() if q.cue else ""
         if cue in _CITING_CUES:

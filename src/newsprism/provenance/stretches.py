@@ -16,7 +16,7 @@ that it cites ("according to the Times, citing Iranian media") joins the chain.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from newsprism.model import Article, Quote, Speaker, Stretch
@@ -119,7 +119,7 @@ def _attribution(article: Article, q: Quote, outlets: _Outlets) -> _Attribution:
             via.append(source.name)
             kind = "media" if _media(upstream) else "anonymous"
             name = outlets.display(upstream) if kind == "media" else upstream
-            source = Speaker(m.start(1), m.start(1) + len(upstream), upstream, name, kind)
+            source = Speaker(m.start(1), m.start(1) + len(upstream), upstream, name, "media" if kind == "media" else "anonymous")
             end = max(end, source.end or end)
     return _Attribution(start, end, q, source, via)
 
@@ -193,34 +193,16 @@ def flatten(stretches: list[Stretch]) -> list[Stretch]:
     return out
 
 
-def stretch_row(article_id: str, stretches: list[Stretch]) -> dict:
+def stretch_row(article_id: str, stretches: list[Stretch]) -> dict[str, object]:
     """The JSONL line of one article (`newsprism provenance`): its flattened stretches."""
     spans = []
     for s in flatten(stretches):
         src = s.source
-        source = None
+        source: dict[str, object] | None = None
         if src is not None:
             # A source with no mention of its own (start None) is given by name only.
             source = {"start": src.start, "end": src.end} if src.start is not None and src.end is not None else {}
-            source |= {"text": src.text, "name": src.name, "kind": src.kind}
+            source.update(text=src.text, name=src.name, kind=src.kind)
         spans.append({"start": s.start, "end": s.end, "source": source, "via": s.via, "act": s.act})
     return {"id": article_id, "spans": spans}
 
-
-def provenance_rows(articles: list[Article], advance: Callable[[], None] | None = None) -> list[dict]:
-    """One `{"id", "spans"}` row per prepared article, parsing in batches to keep memory flat."""
-    from newsprism.nlp import NLP
-    from newsprism.quotes import QuoteExtractor
-
-    nlp = NLP()
-    extractor = QuoteExtractor()
-    rows = []
-    for start in range(0, len(articles), 64):
-        batch = articles[start : start + 64]
-        nlp.docs(batch)
-        for a in batch:
-            rows.append(stretch_row(a.id, article_stretches(a, extractor.extract(a, nlp))))
-            if advance is not None:
-                advance()
-        nlp.forget(a.id for a in batch)
-    return rows

@@ -122,7 +122,7 @@ def _as_reported_by(tok: "Token") -> bool:
     """ "Iran has asked for air defences, as reported by The New York Times": the clause the idiom is
     set beside is what the agent reported (not "by The New York Times", nor the clause's subject)."""
     return (tok.tag_ == "VBN" and tok.lemma_.lower() in SAID and any(c.dep_ == "agent" for c in tok.children)
-            and (any(c.dep_ == "mark" and c.lower_ == "as" for c in tok.children) or tok.i > 0 and tok.nbor(-1).lower_ == "as"))
+            and (any(c.dep_ == "mark" and c.lower_ == "as" for c in tok.children) or (tok.i > 0 and tok.nbor(-1).lower_ == "as")))
 
 
 def _as_put_it(tok: "Token") -> bool:
