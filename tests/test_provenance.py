@@ -109,7 +109,7 @@ def test_seed_subject_is_not_source(seeds_dir) -> None:
     # "Moscow has been distancing itself": a stance, whose holder is what the sentence is about.
     _, over = _stretches_over(b, "000_", "Moscow has been distancing")
     assert all(s.act != "speech" for s in over)
-    assert "Moscow" not in {g.speaker["name"] for g in b.quotes}
+    assert "Moscow" not in {g.speaker.name for g in b.quotes}
     # "Khamenei has reportedly ordered": an unnamed report, carried by the outlet.
     c = _claim_with(b, "has reportedly ordered")
     assert all("Khamenei" not in o.name for o in c.origins)
@@ -133,7 +133,7 @@ def test_seed_who_said_what_holds_statements_only(seeds_dir) -> None:
     # A headline is never a statement; stances, requests, intentions and findings are not statements.
     assert "seeks Russian missile aid" not in said
     assert not cues & {"seeks", "has been distancing", "has requested", "highlights", "concluded", "looks"}
-    assert "Iran" not in {g.speaker["name"] for g in b.quotes}
+    assert "Iran" not in {g.speaker.name for g in b.quotes}
     assert "ready for full cooperation" in said
 
 
