@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from newsprism.model import Span
+from newsprism.nlp import text_of
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -119,10 +120,11 @@ class DocContext:
     @classmethod
     def build(cls, doc: "Doc", quoted: "list[Quoted]") -> "DocContext":
         flags = bytearray(len(doc))
+        text = text_of(doc)
         for sent in doc.sents:
-            if any(ch in QUOTE_CHARS for ch in sent.text):
+            if any(ch in QUOTE_CHARS for ch in text[sent.start_char : sent.end_char]):
                 flags[sent.start : sent.end] = b"\x01" * (sent.end - sent.start)
-        return cls(doc.text, quoted, inside_quote_mask(len(doc.text), quoted), flags,
+        return cls(text, quoted, inside_quote_mask(len(text), quoted), flags,
                    [q.outer.start for q in quoted], [q.outer.end for q in quoted])
 
 

@@ -24,6 +24,7 @@ import bisect
 from typing import TYPE_CHECKING
 
 from newsprism.model import Span
+from newsprism.nlp import text_of
 from newsprism.quotes import attribution as A
 from newsprism.quotes import lexicon as L
 from newsprism.quotes.attribution import AttributionModel
@@ -283,7 +284,7 @@ def _same_line(a: "Token", b: "Token") -> bool:
 
 def _nearest_noun_before(verb: "Token") -> "Token | None":
     """A subject in another paragraph is a parse run over a headline: take the last noun before the verb on its line."""
-    line_start = verb.doc.text.rfind("\n", 0, verb.idx) + 1
+    line_start = text_of(verb.doc).rfind("\n", 0, verb.idx) + 1
     nouns = [t for t in verb.doc[verb.sent.start : verb.i]
              if t.idx >= line_start and t.pos_ in ("PROPN", "NOUN", "PRON") and t.dep_ != "compound"]
     return nouns[-1] if nouns else None
@@ -313,7 +314,7 @@ def _adjoins(part: "Token", verb: "Token") -> bool:
 def headline_colons(doc: "Doc", inside: bytearray, paragraphs: list[Span]) -> list[Found]:
     """`Lynch: No outside influence on FBI probe.` and transcripts (`CLINTON: Honestly, ...`): a line led by a name and a colon."""
     out: list[Found] = []
-    text = doc.text
+    text = text_of(doc)
     for line in paragraphs:
         # A transcript quoted paragraph by paragraph: `"WALLACE: ...` opens each turn with a mark.
         start = line.start + (text[line.start : line.start + 1] in A.QUOTE_CHARS)
@@ -340,7 +341,7 @@ def in_polls(doc: "Doc", inside: bytearray) -> list[Found]:
     a finding stated in a poll, survey or study is attributed to it, as a finding cited from a
     report is."""
     out: list[Found] = []
-    text = doc.text
+    text = text_of(doc)
     for tok in doc:
         if tok.lower_ != "in" or tok.dep_ != "prep" or inside[tok.idx]:
             continue

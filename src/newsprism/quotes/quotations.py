@@ -18,6 +18,7 @@ import re
 from typing import TYPE_CHECKING
 
 from newsprism.model import Span
+from newsprism.nlp import text_of
 from newsprism.quotes.cues import cue_span, subject
 from newsprism.quotes.found import CLAUSE_BREAKS, MIN_PHRASE_WORDS, Found
 from newsprism.quotes.marks import Quoted, has_double_quote, is_title
@@ -45,7 +46,7 @@ _ADJUNCTS = frozenset("prep npadvmod advmod punct dative tmod cc".split())
 
 def attach_quotations(doc: "Doc", quoted: list[Quoted], found: list[Found], bare: list["Token"],
                        rejected: list["Token"]) -> list[Found]:
-    text = doc.text
+    text = text_of(doc)
     used_bare: set[int] = set()
     prev: Found | None = None
     for q in quoted:
@@ -116,7 +117,7 @@ def _over_own_cue(text: str, q: Quoted, f: Found) -> bool:
 def _runs_into(doc: "Doc", q: Quoted, found: list[Found]) -> Found | None:
     """`described families in the park, and a city of "honesty and straight talk."`: a content the
     parse closed early at a comma runs on into a quotation later in its sentence that nothing else says."""
-    text = doc.text
+    text = text_of(doc)
     start = doc.char_span(q.outer.start, q.outer.start + 1, alignment_mode="expand")
     if not start or len(text[q.span.start : q.span.end].split()) < MIN_PHRASE_WORDS:
         return None  # `what is called a "debate"`: a word in marks is a scare quote, not a statement
@@ -209,7 +210,7 @@ def _gap_name(words: "Doc | SpacySpan | None") -> "Token | None":
 def _lead_clause(doc: "Doc", cue_end: int, q: Quoted) -> Span:
     """What a cue before a quotation says: the quotation, or where a clause leads into it
     (`says the plan is "dead on arrival"`) that clause, from its "that" or its first word."""
-    text = doc.text
+    text = text_of(doc)
     lead = text[cue_end : q.outer.start]
     if cue_end > q.outer.start or "\n" in lead or lead.rstrip()[-1:] in (":", ","):
         return q.span

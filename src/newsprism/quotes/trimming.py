@@ -17,6 +17,7 @@ import re
 from typing import TYPE_CHECKING
 
 from newsprism.model import Span, Speaker
+from newsprism.nlp import text_of
 from newsprism.quotes import attribution as A
 from newsprism.quotes.found import MIN_PHRASE_WORDS, Found
 from newsprism.quotes.marks import Quoted, has_double_quote
@@ -128,7 +129,7 @@ def clip_after_quotations(doc: "Doc", quoted: list[Quoted], found: list[Found]) 
                 continue
             rest = doc.char_span(q.outer.end, f.content.end, alignment_mode="contract")
             toks = [t for t in rest if not t.is_punct] if rest is not None else []
-            if _new_clause(toks) or _aside(rest, doc.text[q.span.end - 1] == ","):
+            if _new_clause(toks) or _aside(rest, text_of(doc)[q.span.end - 1] == ","):
                 f.content = Span(f.content.start, q.outer.end)
                 break
 
@@ -152,7 +153,7 @@ def _aside(rest: "SpacySpan | None", comma_inside: bool) -> bool:
 def finish_phrases(doc: "Doc", quoted: list[Quoted], found: list[Found]) -> None:
     """`said CNN's business "is so much broader" than television ratings`: a quotation that closes
     mid-phrase leaves the content open; it runs on to where the phrase ends."""
-    text = doc.text
+    text = text_of(doc)
     ends = {q.span.end: q for q in quoted}
     for f in found:
         q = ends.get(f.content.end)
@@ -180,7 +181,7 @@ def cut_adjuncts(doc: "Doc", found: list[Found], inside: bytearray) -> None:
     the content; the content is what was said, believed or wanted (PolNeAR's rule). Any content,
     a mixed quote's too, ends before a trailing `, according to X` outside the quotation marks:
     that names who reported the statement, and is an attribution of its own."""
-    text = doc.text
+    text = text_of(doc)
     for f in found:
         span = doc.char_span(f.content.start, f.content.end, alignment_mode="expand")
         if span is None or len(span) < 3:
