@@ -101,7 +101,8 @@ def test_analyze_keeps_a_state_across_runs(tmp_path: Path) -> None:
 
 def test_a_brief_is_a_picklable_function_of_a_story_and_the_settings() -> None:
     """An engine may run the brief of a story in another process: the briefer pickles
-    (as its settings) and, made again there, writes the same brief."""
+    (as its settings) and, made again there, writes the same brief; a process keeps
+    one briefer per settings, so a worker loads its models once, not once per story."""
     from newsprism.report.jsonout import brief_to_dict
 
     pipeline = Pipeline(Settings(single_story=True), nlp=shared_nlp())
@@ -110,7 +111,8 @@ def test_a_brief_is_a_picklable_function_of_a_story_and_the_settings() -> None:
     here = json.dumps(brief_to_dict(pipeline.briefer(StoryWork(story, arts))))
     copy = pickle.loads(pickle.dumps(pipeline.briefer))
     assert isinstance(copy, Briefer) and copy.settings == pipeline.settings
-    assert copy._nlp is None  # its parts are made again where it runs
+    assert copy is not pipeline.briefer and copy._nlp is not pipeline.nlp  # its parts are made again where it runs
+    assert pickle.loads(pickle.dumps(pipeline.briefer)) is copy
     story.title = None  # as it was before this process briefed it
     there = copy(pickle.loads(pickle.dumps(StoryWork(story, arts))))
     assert json.dumps(brief_to_dict(there)) == here
@@ -131,7 +133,8 @@ def test_the_pipeline_takes_any_engine_for_the_briefs() -> None:
 
     engine = Counting()
     result = Pipeline(Settings(framing=False), nlp=shared_nlp(), engine=engine).analyze(_fixture_articles())
-    assert engine.calls == len(result.briefs) > 1
+    # An engine of one worker gets the small stories together: one job, one parse of their articles.
+    assert engine.calls == 1 and len(result.briefs) > 1
     # The result holds the briefs' own (copied, titled) stories and articles.
     assert all(s.title for s in result.stories)
     by_id = {a.id: a for a in result.articles}

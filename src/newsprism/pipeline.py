@@ -36,9 +36,10 @@ settings.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO, NamedTuple
+from typing import TYPE_CHECKING, BinaryIO, Literal, NamedTuple
 
 from newsprism.engine import Engine, LocalEngine
 from newsprism.errors import InputError, SettingsError, StrictModeError
@@ -67,12 +68,20 @@ class Settings:
     framing: bool = True  # compare the outlets' wording (stage 11)
     strict: bool = False  # a skipped input fails the run (StrictModeError), after every input is read
     state: Path | None = None  # copies and stories kept across runs, loaded and saved here
-    workers: int = 1  # worker processes for the grouping's search stage; 0: all in this process
+    # Worker processes for the briefs (and one for the grouping's search stage); 0: all in
+    # this process; None: one per core (with Ray: as many tasks at once as the cluster has CPUs).
+    workers: int | None = 0
     batch_size: int | None = None  # articles grouped at a time; None: the clusterer's own batch
+    engine: Literal["local", "ray"] = "local"  # where the briefs run: this machine, or a Ray cluster
+    address: str | None = None  # the Ray cluster to join ("auto", "HOST:PORT"); None: start one here
 
     def __post_init__(self) -> None:
-        if self.workers < 0:
+        if self.workers is not None and self.workers < 0:
             raise SettingsError(f"workers must be 0 or more, not {self.workers}")
+        if self.engine not in ("local", "ray"):
+            raise SettingsError(f"engine must be local or ray, not {self.engine!r}")
+        if self.address is not None and self.engine != "ray":
+            raise SettingsError("an address names a Ray cluster: it needs the ray engine")
         if self.batch_size is not None and self.batch_size < 1:
             raise SettingsError(f"batch_size must be 1 or more, not {self.batch_size}")
         if self.single_story and self.state is not None:
@@ -125,14 +134,43 @@ class StoryWork(NamedTuple):
     articles: list[Article]
 
 
+class Parsed(NamedTuple):
+    """One article's parse, made where a large story's articles were parsed in
+    chunks: the ``Doc`` as bytes (``NLP.to_bytes``) and its quotes (the one
+    stage that reads the parse's tensor, which the bytes leave out)."""
+
+    id: str
+    doc: bytes
+    quotes: list[Quote]
+
+
+class ParseJob(NamedTuple):
+    """Some articles of one large story, to parse (``Briefer.run`` -> list of ``Parsed``)."""
+
+    articles: list[Article]
+
+
+class BriefJob(NamedTuple):
+    """Stories to brief in one go (``Briefer.run`` -> their briefs): their articles
+    parsed together, or taken as ``parsed`` (article id -> ``Parsed``)."""
+
+    works: list[StoryWork]
+    parsed: dict[str, Parsed] | None = None
+
+
 class Briefer:
     """Stages 5 to 11 for one story: ``briefer(StoryWork) -> Brief``.
 
     The brief is a function of the story's articles and the settings alone,
     so an engine may run it anywhere: a briefer pickles as its settings, and
-    in another process makes its own parts (spaCy, the quote model, the
-    embedder named by the settings) on first use. In this process it uses
-    the parts it was given, so a run loads each model once.
+    in another process is that process's one briefer for those settings,
+    which makes its own parts (spaCy, the quote model, the embedder named by
+    the settings) on first use, so each worker loads each model once. In
+    this process it uses the parts it was given, so a run loads each model once.
+
+    ``run`` takes the jobs :func:`plan_briefs` cuts a run into: stories briefed
+    together (their articles parsed in one ``nlp.pipe``), and a large story's
+    articles parsed in chunks on several workers before its brief.
     """
 
     def __init__(
@@ -149,11 +187,8 @@ class Briefer:
         self._embedder = embedder
         self._embedder_made = embedder is not None
 
-    def __getstate__(self) -> dict[str, Settings]:
-        return {"settings": self.settings}
-
-    def __setstate__(self, state: dict[str, Settings]) -> None:
-        self.__init__(state["settings"])  # type: ignore[misc]
+    def __reduce__(self) -> tuple[object, tuple[Settings]]:
+        return (_briefer_for, (self.settings,))
 
     @property
     def nlp(self) -> NLP:
@@ -181,7 +216,34 @@ class Briefer:
             self._embedder_made = True
         return self._embedder
 
+    def warm(self) -> None:
+        """Load every part now (a worker does this as it starts, while the run reads and groups)."""
+        import newsprism.claims, newsprism.framing, newsprism.provenance  # noqa: F401, E401 - the stages' imports
+
+        _ = self.nlp.language, self.quotes.model, self.embedder
+
     def __call__(self, work: StoryWork) -> Brief:
+        return self.run(BriefJob([work]))[0]
+
+    def run(self, job: ParseJob | BriefJob) -> list:  # type: ignore[type-arg]
+        """A job of :func:`plan_briefs`: a list of ``Parsed`` for a ``ParseJob``, of briefs for a ``BriefJob``."""
+        from newsprism.quotes import extract_quotes
+
+        nlp = self.nlp
+        if isinstance(job, ParseJob):
+            nlp.docs(job.articles)
+            out = [Parsed(a.id, nlp.to_bytes(a), extract_quotes(a, nlp, self.quotes)) for a in job.articles]
+            nlp.forget(a.id for a in job.articles)
+            return out
+        arts = [a for w in job.works for a in w.articles]
+        if job.parsed is None:
+            nlp.docs(arts)  # one batched parse for the job; the stages below reuse it
+        else:
+            for a in arts:
+                nlp.put(a, job.parsed[a.id].doc)
+        return [self._brief(w, None if job.parsed is None else job.parsed) for w in job.works]
+
+    def _brief(self, work: StoryWork, parsed: dict[str, Parsed] | None) -> Brief:
         from newsprism import claims as C
         from newsprism.claims.shared import shared_sentences
         from newsprism.extract.entities import extract_mentions, merge_entities
@@ -190,10 +252,13 @@ class Briefer:
         from newsprism.quotes import extract_quotes, group_quotes
 
         story, arts, nlp = work.story, work.articles, self.nlp
-        nlp.docs(arts)  # one batched parse per story; the stages below reuse it
+        nlp.docs(arts)
         extract_mentions(arts, nlp)
         entities = merge_entities(arts)
-        quotes = {a.id: extract_quotes(a, nlp, self.quotes) for a in arts}
+        if parsed is None:
+            quotes = {a.id: extract_quotes(a, nlp, self.quotes) for a in arts}
+        else:
+            quotes = {a.id: parsed[a.id].quotes for a in arts}
         brief = Brief(story=story, articles=arts, entities=entities)
         brief.shared_sentences = shared_sentences(arts)
         # "Who said what" lists statements; beliefs, stances, intentions and findings stay in the provenance.
@@ -220,16 +285,123 @@ class Briefer:
         return brief
 
 
+_BRIEFERS: dict[Settings, Briefer] = {}  # this process's briefer for each settings (its models, loaded once)
+
+
+def _briefer_for(settings: Settings) -> Briefer:
+    """A briefer unpickled in a process: the one that process keeps for these settings."""
+    briefer = _BRIEFERS.get(settings)
+    if briefer is None:
+        briefer = _BRIEFERS[settings] = Briefer(settings)
+    return briefer
+
+
+def warm_worker(briefer: Briefer) -> None:
+    """A worker process's start: load the briefer's models before the first job comes."""
+    try:
+        briefer.warm()
+    except Exception:  # noqa: BLE001, S110 - the first job meets it again and raises it, typed, to the caller
+        pass
+
+
+# Fewer articles than this are briefed in this process: a worker's start (spawn, imports,
+# models) costs about as much as parsing a dozen articles, and the run is short anyway.
+WORKERS_FROM = 40
+
+
+def start_engine(settings: Settings, briefer: Briefer, articles: int) -> AbstractContextManager[Engine]:
+    """The engine ``settings`` ask for, for briefing ``articles`` articles, as a
+    context manager that starts it (local workers load ``briefer``'s models as
+    they start) and stops it."""
+    from newsprism.engine import make_engine
+
+    workers = 0 if settings.engine == "local" and articles < WORKERS_FROM else settings.workers
+    return make_engine(settings.engine, workers, settings.address, initializer=warm_worker, initargs=(briefer,))
+
+
+CHUNK = 32  # articles parsed at once by one job (nlp.pipe's batch); fewer when workers would wait
+MIN_CHUNK = 4
+JOBS_PER_WORKER = 4  # at least this many jobs for each worker, so none idles at the end
+
+
+def chunk_size(n_articles: int, parallelism: int) -> int:
+    """Articles per job: ``CHUNK`` in one process; with more, small enough that every
+    worker gets ``JOBS_PER_WORKER`` jobs or more."""
+    if parallelism <= 1:
+        return CHUNK
+    return max(MIN_CHUNK, min(CHUNK, -(-n_articles // (parallelism * JOBS_PER_WORKER))))
+
+
+def plan_briefs(works: Sequence[StoryWork], chunk: int, split: bool) -> list[list[StoryWork]]:
+    """The stories cut into jobs, in story order: consecutive small stories
+    together until a job holds ``chunk`` articles; with ``split``, a story of
+    more than ``chunk`` articles alone (its articles are parsed in chunks on
+    several workers first: :func:`run_briefs`)."""
+    jobs: list[list[StoryWork]] = []
+    current: list[StoryWork] = []
+    size = 0
+    for w in works:
+        if split and len(w.articles) > chunk:
+            if current:
+                jobs.append(current)
+                current, size = [], 0
+            jobs.append([w])
+            continue
+        current.append(w)
+        size += len(w.articles)
+        if size >= chunk:
+            jobs.append(current)
+            current, size = [], 0
+    if current:
+        jobs.append(current)
+    return jobs
+
+
+def run_briefs(engine: Engine, briefer: Briefer, works: Sequence[StoryWork]) -> Iterator[Brief]:
+    """Stages 5 to 11 for every story, through ``engine``, briefs in story order.
+
+    Small stories go to a worker together (one parse for all their articles);
+    with more than one worker, a large story's articles are parsed in chunks
+    on every worker (``ParseJob``), and its brief follows on one of them,
+    from those parses (``BriefJob.parsed``). The two streams of jobs run at
+    once: the large stories' parses are taken as the briefs come to them.
+    """
+    parallelism = getattr(engine, "parallelism", 1)
+    chunk = chunk_size(sum(len(w.articles) for w in works), parallelism)
+    jobs = plan_briefs(works, chunk, split=parallelism > 1)
+    large = [j[0] for j in jobs if len(j) == 1 and len(j[0].articles) > chunk and parallelism > 1]
+    parses = engine.map(
+        briefer.run,
+        (ParseJob(w.articles[k : k + chunk]) for w in large for k in range(0, len(w.articles), chunk)),
+    )
+
+    def brief_jobs() -> Iterator[BriefJob]:
+        for job in jobs:
+            if parallelism > 1 and len(job) == 1 and len(job[0].articles) > chunk:
+                parsed: dict[str, Parsed] = {}
+                for _ in range(0, len(job[0].articles), chunk):  # its ParseJobs, in the order they were sent
+                    parsed.update((p.id, p) for p in next(parses))
+                yield BriefJob(job, parsed)
+            else:
+                yield BriefJob(job)
+
+    for briefs in engine.map(briefer.run, brief_jobs()):
+        yield from briefs
+
+
 class Pipeline:
     """One run: read and prepare the inputs, group them into stories, brief each story.
 
     ``nlp``, ``embedder`` and ``engine`` are the swappable parts; any not
     given is made from the settings on first use (the embedder from
-    ``settings.embedder``; the engine is ``LocalEngine``, which briefs the
-    stories one after another in this process). The engine runs the
-    per-story work (``Engine.map`` over :class:`Briefer`); the grouping's
-    search stage runs in a worker process of its own when
-    ``settings.workers`` allows and the corpus is more than one batch.
+    ``settings.embedder``; the engine from ``settings.engine`` and
+    ``settings.workers``: ``LocalEngine`` in this process for no workers, a
+    ``ProcessEngine`` whose workers load the models as the run starts, or
+    a ``RayEngine``). The engine runs the per-story work
+    (:func:`run_briefs` over :class:`Briefer`); the grouping's search stage
+    runs in a worker process of its own when ``settings.workers`` allows
+    and the corpus is more than one batch. An engine the pipeline made is
+    started and stopped by :meth:`run` and :meth:`analyze`.
     """
 
     def __init__(
@@ -242,9 +414,31 @@ class Pipeline:
         observer: Observer | None = None,
     ) -> None:
         self.settings = settings or Settings()
-        self.engine: Engine = engine or LocalEngine()
+        self._engine = engine
+        self._own_engine: Engine | None = None  # made here from the settings, and running
         self.observer = observer or Observer()
         self.briefer = Briefer(self.settings, nlp=nlp, embedder=embedder)
+
+    @property
+    def engine(self) -> Engine:
+        """The engine given, or the one :meth:`running` made from the settings (else a local one)."""
+        return self._engine or self._own_engine or LocalEngine()
+
+    @contextmanager
+    def running(self, articles: int) -> Iterator[Engine]:
+        """Start the engine the settings ask for, for a run of ``articles`` articles,
+        and stop it at the end (a run of fewer than ``WORKERS_FROM`` is briefed in
+        this process: starting workers would cost more than they save). An engine
+        passed in is the caller's to start and stop."""
+        if self._engine is not None or self._own_engine is not None:
+            yield self.engine
+            return
+        with start_engine(self.settings, self.briefer, articles) as started:
+            self._own_engine = started
+            try:
+                yield started
+            finally:
+                self._own_engine = None
 
     @property
     def nlp(self) -> NLP:
@@ -309,7 +503,7 @@ class Pipeline:
 
         # One worker runs the search stage (Engine.stage); a second would idle. It
         # starts only when there is more than one batch (``group_corpus``).
-        stage = ProcessEngine(settings.workers) if settings.workers else None
+        stage = ProcessEngine(1) if settings.workers != 0 else None
         self.observer.start("grouping", len(articles))
         with open_state(settings.state, self.embedder) as (copies, clusterer):
             moved = group_corpus(
@@ -330,9 +524,10 @@ class Pipeline:
         work = [StoryWork(s, [by_id[i] for i in s.articles if i in by_id]) for s in stories]
         work = [w for w in work if w.articles]
         self.observer.start("briefs", len(work))
-        for brief in self.engine.map(self.briefer, work):
-            self.observer.advance("briefs")
-            yield brief
+        with self.running(sum(len(w.articles) for w in work)) as engine:
+            for brief in run_briefs(engine, self.briefer, work):
+                self.observer.advance("briefs")
+                yield brief
         self.observer.done("briefs")
 
     # ------------------------------------------------------------ runs
@@ -346,9 +541,10 @@ class Pipeline:
 
     def analyze(self, articles: list[Article], skipped: Sequence[Problem] = ()) -> Analysis:
         """Stages 3 to 11 over articles already read and prepared."""
-        stories, moved = self.group(articles)
-        result = Analysis(articles=articles, stories=stories, skipped=list(skipped), moved=moved)
-        result.briefs = list(self.briefs(articles, stories))
+        with self.running(len(articles)):  # workers start and load their models while this process groups
+            stories, moved = self.group(articles)
+            result = Analysis(articles=articles, stories=stories, skipped=list(skipped), moved=moved)
+            result.briefs = list(self.briefs(articles, stories))
         _adopt(result)
         return result
 

@@ -50,6 +50,7 @@ if TYPE_CHECKING:
 
 BATCH = 500  # articles per transaction
 BRIEFS_PER_TRANSACTION = 20
+STALE_WINDOW = 500  # stale stories whose articles are read from the store and briefed at a time
 _STATE_MAGIC = b"NPS1"  # zlib-compressed JSON of the copy index and clusterer
 
 
@@ -291,8 +292,12 @@ class Updater:
     # ------------------------------------------------------------ briefs
 
     def brief_stale(self, summary: AddSummary | None = None) -> int:
-        """Brief every story whose brief is missing or stale; returns how many."""
-        from newsprism.pipeline import StoryWork
+        """Brief every story whose brief is missing or stale; returns how many.
+
+        The briefs are written as ``analyze`` writes them (``pipeline.run_briefs``,
+        on the engine the settings ask for: worker processes with ``workers``),
+        ``STALE_WINDOW`` stories' articles read from the store at a time."""
+        from newsprism.pipeline import StoryWork, run_briefs, start_engine
         from newsprism.report.jsonout import brief_to_dict
 
         stale = self.store.stale_stories()
@@ -301,22 +306,28 @@ class Updater:
         members = self.store.story_articles(stale)
         done: list[StoredBrief] = []
         titles: dict[str, str | None] = {}
-        for sid in stale:
-            by_id = {a.id: a for a in self.store.articles(members[sid])}
-            arts = [by_id[i] for i in members[sid] if i in by_id]
-            if not arts:
-                continue
-            story = Story(id=sid, articles=[a.id for a in arts])
-            record = self.store.story(sid)
-            story.absorbed = list(record.absorbed) if record else []
-            brief = self.briefer(StoryWork(story, arts))
-            done.append(StoredBrief(sid, now(), brief_to_dict(brief)))
-            titles[sid] = story.title
-            if self.progress.on_brief:
-                self.progress.on_brief(sid)
-            if len(done) >= BRIEFS_PER_TRANSACTION:
-                self.store.put_briefs(done, titles)
-                done, titles = [], {}
+        with start_engine(self.settings, self.briefer, sum(len(members[sid]) for sid in stale)) as engine:
+            for w0 in range(0, len(stale), STALE_WINDOW):
+                window = stale[w0 : w0 + STALE_WINDOW]
+                works = []
+                for sid in window:
+                    by_id = {a.id: a for a in self.store.articles(members[sid])}
+                    arts = [by_id[i] for i in members[sid] if i in by_id]
+                    if not arts:
+                        continue
+                    story = Story(id=sid, articles=[a.id for a in arts])
+                    record = self.store.story(sid)
+                    story.absorbed = list(record.absorbed) if record else []
+                    works.append(StoryWork(story, arts))
+                for brief in run_briefs(engine, self.briefer, works):
+                    sid = brief.story.id
+                    done.append(StoredBrief(sid, now(), brief_to_dict(brief)))
+                    titles[sid] = brief.story.title
+                    if self.progress.on_brief:
+                        self.progress.on_brief(sid)
+                    if len(done) >= BRIEFS_PER_TRANSACTION:
+                        self.store.put_briefs(done, titles)
+                        done, titles = [], {}
         if done:
             self.store.put_briefs(done, titles)
         if summary is not None:

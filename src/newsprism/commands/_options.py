@@ -22,14 +22,23 @@ EMBEDDER_OPT = typer.Option(
     help="Text representation: tfidf (fast, default), minilm or model2vec; minilm:DIR or model2vec:DIR loads a local model.",
 )
 WORKERS_OPT = typer.Option(
-    1,
+    None,
     "--workers",
     min=0,
     metavar="N",
-    help="Worker processes (0: none). With one, the term counts, the vectors and (with tfidf) the neighbour search "
-    "of each batch after the first run in a worker, a batch or two ahead, while this process finds the copies and groups; "
-    "used when there is more than one batch. "
-    "More than one is not used yet.",
+    show_default="one per core",
+    help="Worker processes (0: none, all in this process). The briefs of the stories are written in N worker "
+    "processes, each loading the models once; the term counts, the vectors and (with tfidf) the neighbour search "
+    "of each grouping batch after the first run in one more, a batch or two ahead, on a corpus of more than one batch. "
+    "With --engine ray: as many tasks at once (default: the cluster's CPUs).",
+)
+ENGINE_OPT = typer.Option(
+    "local", "--engine", help="Where the briefs are written: local (this machine's cores) or ray (a Ray cluster; "
+    "needs the ray extra: pip install 'newsprism[ray]')."
+)
+ADDRESS_OPT = typer.Option(
+    None, "--address", metavar="ADDR",
+    help="With --engine ray: the cluster to join (HOST:PORT of its head, or auto); without it, Ray starts one here.",
 )
 STATE_OPT = typer.Option(
     None, "--state", metavar="FILE",

@@ -8,7 +8,7 @@ import typer
 
 from newsprism.commands._common import err_console, progress, warn_problem
 from newsprism.commands._db import BATCH_OPT, DB_OPT, opened, updater_progress
-from newsprism.commands._options import EMBEDDER_OPT, FRAMING_OPT, PATHS_ARG, QUIET_OPT, STRICT_OPT, Command
+from newsprism.commands._options import EMBEDDER_OPT, FRAMING_OPT, PATHS_ARG, QUIET_OPT, STRICT_OPT, WORKERS_OPT, Command
 from newsprism.errors import StrictModeError
 from newsprism.model import Article, Problem
 
@@ -21,6 +21,7 @@ def add_command(
     batch: int = BATCH_OPT,
     strict: bool = STRICT_OPT,
     quiet: bool = QUIET_OPT,
+    workers: int | None = WORKERS_OPT,
 ) -> None:
     """Add articles to a database: read, find copies, group into stories, brief the stories they touched, store."""
     from newsprism.ingest import iter_inputs
@@ -38,7 +39,7 @@ def add_command(
     skipped = sum(isinstance(i, Problem) for i in items)
     if strict and skipped:
         raise StrictModeError(f"{skipped} input(s) skipped and --strict was given; nothing was added")
-    settings = Settings(embedder=embedder, framing=framing)
+    settings = Settings(embedder=embedder, framing=framing, workers=workers)
     with opened(db) as store, updater_progress(quiet) as callbacks:
         summary = Updater(store, settings, batch_size=batch, progress=callbacks).add(items)
     if not quiet or summary.skipped:

@@ -10,7 +10,9 @@ import typer
 
 from newsprism.commands._common import err_console, observing, write_output
 from newsprism.commands._options import (
+    ADDRESS_OPT,
     EMBEDDER_OPT,
+    ENGINE_OPT,
     FRAMING_OPT,
     OUTPUT_OPT,
     PATHS_ARG,
@@ -33,14 +35,17 @@ def analyze_command(
     framing: bool = FRAMING_OPT,
     embedder: str = EMBEDDER_OPT,
     state: Path | None = STATE_OPT,
-    workers: int = WORKERS_OPT,
+    workers: int | None = WORKERS_OPT,
+    engine: Literal["local", "ray"] = ENGINE_OPT,
+    address: str | None = ADDRESS_OPT,
 ) -> None:
     """Read articles, group them into stories and write a brief for each."""
     from newsprism.pipeline import Pipeline, Settings
     from newsprism.report import render
 
     settings = Settings(
-        embedder=embedder, single_story=single_story, framing=framing, strict=strict, state=state, workers=workers
+        embedder=embedder, single_story=single_story, framing=framing, strict=strict, state=state, workers=workers,
+        engine=engine, address=address,
     )
     with observing(quiet) as observer:
         result = Pipeline(settings, observer=observer).run(paths, stdin=sys.stdin.buffer)

@@ -32,7 +32,7 @@ def cluster_command(
     ),
     embedder: str = EMBEDDER_OPT,
     state: Path | None = STATE_OPT,
-    workers: int = WORKERS_OPT,
+    workers: int | None = WORKERS_OPT,
     output: Path | None = OUTPUT_OPT,
     strict: bool = STRICT_OPT,
     quiet: bool = QUIET_OPT,

@@ -20,7 +20,7 @@ def eval_cluster_command(
     save_pred: Path | None = typer.Option(None, "--save-pred", metavar="FILE", help="Also write the predictions made here."),
     fmt: Literal["text", "json"] = typer.Option("text", "--format", "-f", help="text or json (one object, as score_clusters.py --json)."),
     embedder: str = EMBEDDER_OPT,
-    workers: int = WORKERS_OPT,
+    workers: int | None = WORKERS_OPT,
     output: Path | None = OUTPUT_OPT,
     strict: bool = STRICT_OPT,
     quiet: bool = QUIET_OPT,

@@ -4,8 +4,10 @@ Stages are pure functions ``fn(batch) -> result``; an engine only decides
 where they run. The local engine runs them in-process; the process engine in
 a pool of worker processes on this machine, a few batches ahead of the
 caller, so that stateful work (the copy index, the clusterer) goes on in
-this process while the workers prepare what comes next; a distributed
-engine (Ray) implements the same Protocol.
+this process while the workers prepare what comes next; the Ray engine
+(``newsprism.engine.ray``, the ``ray`` extra) runs them as Ray tasks on a
+cluster. ``parallelism`` says how many items an engine works on at once,
+so a caller can cut its work into enough pieces.
 
 A stateful step that must see every batch in order (the copy index) runs as
 a *stage*: an object that lives where the engine puts it (``Engine.stage``;
@@ -16,6 +18,7 @@ and its state is a copy of the caller's, taken when the stage starts.
 from __future__ import annotations
 
 import copy
+import os
 import pickle
 import queue
 from collections import deque
@@ -37,6 +40,11 @@ class Stage(Protocol):
 
 
 class Engine(Protocol):
+    @property
+    def parallelism(self) -> int:
+        """How many items it works on at once."""
+        ...
+
     def map(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
         """Apply ``fn`` to every item, yielding results in input order."""
         ...
@@ -46,8 +54,39 @@ class Engine(Protocol):
         ...
 
 
+def make_engine(
+    kind: str,
+    workers: int | None,
+    address: str | None = None,
+    *,
+    initializer: Callable[..., object] | None = None,
+    initargs: tuple[Any, ...] = (),
+) -> "LocalEngine | ProcessEngine | Any":
+    """The engine a run's settings ask for, to use as a context manager: ``kind``
+    "local" with ``workers`` processes (0: this process; None: one per core),
+    or "ray" on the cluster at ``address`` (None: a local one), as many tasks
+    at once as ``workers`` or, for None, as the cluster has CPUs.
+    ``initializer(*initargs)`` runs in each local worker as it starts."""
+    if kind == "ray":
+        from newsprism.engine.ray import RayEngine
+
+        return RayEngine(address, workers=workers)
+    n = (os.cpu_count() or 1) if workers is None else workers
+    if n == 0:
+        return LocalEngine()
+    return ProcessEngine(n, initializer=initializer, initargs=initargs)
+
+
 class LocalEngine:
     """Runs everything in this process, in order."""
+
+    parallelism = 1
+
+    def __enter__(self) -> "LocalEngine":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        pass
 
     def map(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
         for item in items:
@@ -79,15 +118,30 @@ class ProcessEngine:
     all read.
     """
 
-    def __init__(self, workers: int, ahead: int | None = None) -> None:
+    def __init__(
+        self,
+        workers: int,
+        ahead: int | None = None,
+        *,
+        initializer: Callable[..., object] | None = None,
+        initargs: tuple[Any, ...] = (),
+    ) -> None:
         if workers < 1:
             raise ValueError("a process engine needs at least one worker")
         self.workers = workers
         self.ahead = ahead if ahead is not None else workers + 1
+        self.initializer = initializer  # run in each worker as it starts (load a model once)
+        self.initargs = initargs
         self._pool: Any = None
+
+    @property
+    def parallelism(self) -> int:
+        return self.workers
 
     def __enter__(self) -> "ProcessEngine":
         self._pool = self._start()
+        # The workers start now (and run the initializer), not at the first item.
+        self._pool.submit(int)
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -98,7 +152,10 @@ class ProcessEngine:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
-        return ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
+        return ProcessPoolExecutor(
+            self.workers, mp_context=multiprocessing.get_context("spawn"),
+            initializer=self.initializer, initargs=self.initargs,
+        )
 
     def map(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
         """Submits the first items now, not at the first ``next``."""

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# A two-node Ray cluster on this one machine, then `newsprism analyze --engine ray`
+# against it; its JSON must equal the local engine's. Both nodes are stopped on
+# exit, whatever happens (only the processes this script started: never `ray stop`,
+# which would stop every Ray on the machine).
+#
+# Each node binds to loopback with one CPU and its own temp dir, and token auth is
+# off: a throwaway cluster that nothing outside this machine can reach. For a real
+# cluster, see "Running on a Ray cluster" in the README (Ray's cluster launcher or
+# KubeRay). Usage: bash scripts/ray_cluster_check.sh [INPUT...] (default: the
+# bundled example and the clustering fixture, several stories).
+NP_EXTRAS="dev"
+source "$(dirname "$0")/_venv.sh"
+cd "$NP_ROOT"
+export RAY_AUTH_MODE=disabled RAY_USAGE_STATS_ENABLED=0
+inputs=("$@")
+[ ${#inputs[@]} -gt 0 ] || inputs=(examples/harlow-dam tests/fixtures/cluster/articles.jsonl)
+
+work=$(mktemp -d /tmp/np-ray-XXXXXX)  # short: Ray's socket paths live under it
+free_port() { python -c "import socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])"; }
+port=$(free_port)
+address="127.0.0.1:$port"
+pids=()
+stop() {
+    for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+    for pid in "${pids[@]}"; do
+        for _ in $(seq 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+        kill -KILL "$pid" 2>/dev/null || true
+    done
+    rm -rf "$work"
+}
+trap stop EXIT
+
+# --block keeps `ray start` in the foreground: stopping it stops the node's processes.
+ray start --head --block --num-cpus 1 --node-ip-address 127.0.0.1 --port "$port" \
+    --include-dashboard false --disable-usage-stats --temp-dir "$work/head" \
+    --dashboard-agent-listen-port "$(free_port)" \
+    >"$work/head.log" 2>&1 &
+pids+=($!)
+python - "$address" <<'EOF'
+import sys, time
+import ray
+for _ in range(120):  # the head may take a while on a busy machine
+    try:
+        ray.init(address=sys.argv[1], log_to_driver=False, configure_logging=False)
+        break
+    except Exception:
+        time.sleep(1)
+else:
+    sys.exit("the Ray head did not come up")
+ray.shutdown()
+EOF
+ray start --block --address "$address" --num-cpus 1 --node-ip-address 127.0.0.1 \
+    --disable-usage-stats --temp-dir "$work/node" \
+    --dashboard-agent-listen-port "$(free_port)" \
+    >"$work/node.log" 2>&1 &
+pids+=($!)
+python - "$address" <<'EOF'
+import sys, time
+import ray
+ray.init(address=sys.argv[1], log_to_driver=False, configure_logging=False)
+for _ in range(120):
+    alive = [n for n in ray.nodes() if n["Alive"]]
+    if len(alive) >= 2 and ray.cluster_resources().get("CPU", 0) >= 2:
+        break
+    time.sleep(1)
+else:
+    sys.exit(f"the second node did not join: {len(alive)} node(s) alive")
+print(f"ray cluster: {len(alive)} nodes, {ray.cluster_resources()['CPU']:.0f} CPUs", file=sys.stderr)
+ray.shutdown()
+EOF
+
+newsprism analyze "${inputs[@]}" --format json --quiet --workers 0 -o "$work/local.json"
+newsprism analyze "${inputs[@]}" --format json --quiet --engine ray --address "$address" -o "$work/ray.json"
+if cmp -s "$work/local.json" "$work/ray.json"; then
+    echo "ray cluster check: the two-node cluster wrote the same JSON as the local engine ($(wc -c <"$work/ray.json") bytes)" >&2
+else
+    echo "ray cluster check FAILED: the JSON differs from the local engine's" >&2
+    diff <(python -m json.tool "$work/local.json") <(python -m json.tool "$work/ray.json") | head -40 >&2 || true
+    exit 1
+fi

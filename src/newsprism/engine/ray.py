@@ -1,0 +1,168 @@
+"""The Ray engine: a stage's function mapped over items as Ray tasks, on a cluster.
+
+``RayEngine`` keeps the ``Engine`` protocol of the local engines: results come
+back in input order, a few items ahead of the caller (as many tasks in
+flight as the cluster has CPUs, or ``workers``, plus some queued so no CPU
+waits for the next), and an exception raised in a task is raised here, at
+its item's turn. Functions and items go to the tasks pickled, as they go to
+a local worker process: the briefer pickles as its settings and in each Ray
+worker process is made once, with its models (``pipeline.Briefer``).
+
+Stateful steps run as actors: ``RayEngine.stage`` puts (a copy of) an
+object in an actor and calls its methods in order. The pipeline keeps its
+own (the copy index, the clusterer, the store writer) on the driver.
+
+Ray is the optional extra ``newsprism[ray]``; it is imported when an engine
+starts, never with this module.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from itertools import islice
+from typing import Any, TypeVar
+
+from newsprism.errors import EngineError, MissingExtraError
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+QUEUED_PER_CPU = 1  # tasks sent beyond the ones running, so a CPU never waits for the caller
+
+
+def _ray() -> Any:
+    try:
+        import ray
+    except ImportError as e:
+        raise MissingExtraError("ray", "ray", "The ray engine") from e
+    return ray
+
+
+def _call(fn: Callable[[Any], Any], item: Any) -> Any:
+    return fn(item)
+
+
+class RayEngine:
+    """Maps over Ray tasks on the cluster at ``address`` (a running one: "HOST:PORT"
+    of its head, or "auto"), or on one Ray starts in this process when it is None
+    (``init`` is passed to ``ray.init`` then, e.g. ``num_cpus=2``).
+
+    Use it as a context manager: Ray starts (or joins) at ``with`` and, if this
+    engine started it, stops at the end. ``workers`` caps the tasks running at
+    once (None: the cluster's CPUs).
+    """
+
+    def __init__(self, address: str | None = None, *, workers: int | None = None, **init: Any) -> None:
+        if workers is not None and workers < 1:
+            raise ValueError("the ray engine needs at least one task at a time")
+        self.address = address
+        self.workers = workers
+        self.init = init
+        self._started = False  # this engine called ray.init, so it shuts Ray down
+        self._call: Any = None
+
+    def __enter__(self) -> "RayEngine":
+        ray = _ray()
+        if not ray.is_initialized():
+            try:
+                ray.init(
+                    address=self.address,
+                    log_to_driver=False,  # the workers' own warnings stay in the cluster's logs
+                    include_dashboard=False,
+                    configure_logging=False,
+                    **self.init,
+                )
+            except ConnectionError as e:
+                raise EngineError(f"cannot join the Ray cluster at {self.address}: {e}") from e
+            self._started = True
+        self._call = ray.remote(_call)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._started:
+            _ray().shutdown()
+            self._started = False
+        self._call = None
+
+    @property
+    def parallelism(self) -> int:
+        if self.workers is not None:
+            return self.workers
+        if self._call is None:
+            return 1
+        return max(1, int(_ray().cluster_resources().get("CPU", 1)))
+
+    def map(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
+        """Sends the first items now, not at the first ``next``."""
+        if self._call is None:
+            raise EngineError("the ray engine is not started: use it in a with block")
+        ray = _ray()
+        fn_ref = ray.put(fn)  # sent once, not with every task
+        todo = iter(items)
+        ahead = self.parallelism * (1 + QUEUED_PER_CPU)
+        pending = deque(self._call.remote(fn_ref, item) for item in islice(todo, ahead))
+        return self._results(ray, fn_ref, todo, pending)
+
+    def _results(self, ray: Any, fn_ref: Any, todo: Iterator[Any], pending: deque) -> Iterator[Any]:
+        try:
+            while pending:
+                ref = pending.popleft()
+                try:
+                    done = ray.get(ref)
+                except ray.exceptions.RayTaskError as e:
+                    raise e.as_instanceof_cause() from None
+                except (ray.exceptions.WorkerCrashedError, ray.exceptions.NodeDiedError) as e:
+                    raise EngineError(f"a Ray worker stopped before its work was done: {e}") from e
+                pending.extend(self._call.remote(fn_ref, item) for item in islice(todo, 1))
+                yield done
+        finally:
+            for ref in pending:
+                ray.cancel(ref)
+
+    @contextmanager
+    def stage(self, obj: Any) -> Iterator["RayStage"]:
+        """A stage running (a copy of) ``obj`` in an actor, for the ``with`` block."""
+        if self._call is None:
+            raise EngineError("the ray engine is not started: use it in a with block")
+        ray = _ray()
+        actor = ray.remote(_Holder).remote(obj)
+        try:
+            yield RayStage(actor)
+        finally:
+            ray.kill(actor)
+
+
+class _Holder:
+    """The actor behind a stage: holds the object, calls its methods."""
+
+    def __init__(self, obj: Any) -> None:
+        self.obj = obj
+
+    def call(self, method: str, item: Any) -> Any:
+        return getattr(self.obj, method)(item)
+
+
+class RayStage:
+    """The calls of a stage, in order; an actor runs them one after another, in the order sent."""
+
+    def __init__(self, actor: Any, ahead: int = 2) -> None:
+        self.actor = actor
+        self.ahead = max(1, ahead)
+
+    def calls(self, method: str, items: Iterable[Any]) -> Iterator[Any]:
+        ray = _ray()
+        todo = iter(items)
+        pending = deque(self.actor.call.remote(method, item) for item in islice(todo, self.ahead))
+
+        def answers() -> Iterator[Any]:
+            while pending:
+                try:
+                    answer = ray.get(pending.popleft())
+                except ray.exceptions.RayTaskError as e:
+                    raise e.as_instanceof_cause() from None
+                pending.extend(self.actor.call.remote(method, item) for item in islice(todo, 1))
+                yield answer
+
+        return answers()

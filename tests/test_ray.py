@@ -1,0 +1,104 @@
+"""The Ray engine: the same stage functions as Ray tasks, the same JSON as the local engine.
+
+The equality test starts a local Ray (two CPUs) and is slow; ``.ci/run`` also
+runs ``newsprism analyze --engine ray`` against a two-node cluster on this
+machine (``scripts/ray_cluster_check.sh``).
+"""
+
+from __future__ import annotations
+
+import math
+import subprocess
+import sys
+
+import pytest
+
+from conftest import EXAMPLE, ROOT
+from fixtures.brief.stories import shared_nlp
+from newsprism.errors import MissingExtraError
+from newsprism.pipeline import Pipeline, Settings
+from newsprism.report import render
+
+CLUSTER_FIXTURE = ROOT / "tests" / "fixtures" / "cluster" / "articles.jsonl"
+
+
+def test_a_missing_ray_extra_is_one_line_naming_the_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    from newsprism.engine.ray import RayEngine
+
+    monkeypatch.setitem(sys.modules, "ray", None)  # as if the extra were not installed
+    with pytest.raises(MissingExtraError, match=r"pip install 'newsprism\[ray\]'"):
+        with RayEngine():
+            pass
+
+
+def test_the_cli_says_so_in_one_line_with_exit_4(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    code = (
+        "import sys; sys.modules['ray'] = None; from newsprism.cli import main; "
+        f"sys.argv = ['newsprism', 'analyze', '--engine', 'ray', '-q', {str(EXAMPLE)!r}]; main()"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert proc.returncode == 4, proc.stderr
+    assert proc.stderr.strip().count("\n") == 0 and "pip install 'newsprism[ray]'" in proc.stderr
+
+
+def test_an_address_needs_the_ray_engine() -> None:
+    from newsprism.errors import SettingsError
+
+    with pytest.raises(SettingsError):
+        Settings(address="127.0.0.1:6379")
+
+
+@pytest.fixture(scope="module")
+def local_ray():  # type: ignore[no-untyped-def]
+    pytest.importorskip("ray")
+    import os
+
+    from newsprism.engine.ray import RayEngine
+
+    import ray.cloudpickle
+
+    os.environ.setdefault("RAY_AUTH_MODE", "disabled")  # a throwaway cluster on loopback
+    ray.cloudpickle.register_pickle_by_value(sys.modules[__name__])  # Tally: the workers cannot import tests/
+    with RayEngine(num_cpus=2) as engine:
+        yield engine
+
+
+@pytest.mark.slow
+def test_ray_tasks_write_the_same_json_as_the_local_engine(local_ray) -> None:  # type: ignore[no-untyped-def]
+    paths = [str(CLUSTER_FIXTURE), str(EXAMPLE)]
+    here = render(Pipeline(Settings(), nlp=shared_nlp()).run(paths), "json")
+    there = render(Pipeline(Settings(engine="ray"), engine=local_ray).run(paths), "json")
+    assert local_ray.parallelism == 2
+    assert there == here
+    # One large story: its articles parsed in chunks on both CPUs, then its brief.
+    settings = Settings(single_story=True)
+    here = render(Pipeline(settings, nlp=shared_nlp()).run([str(EXAMPLE)]), "json")
+    there = render(Pipeline(Settings(single_story=True, engine="ray"), engine=local_ray).run([str(EXAMPLE)]), "json")
+    assert there == here
+
+
+@pytest.mark.slow
+def test_ray_results_come_in_order_and_errors_at_their_turn(local_ray) -> None:  # type: ignore[no-untyped-def]
+    assert list(local_ray.map(math.sqrt, [16.0, 1.0, 9.0, 4.0, 25.0, 36.0, 49.0])) == [4.0, 1.0, 3.0, 2.0, 5.0, 6.0, 7.0]
+    results = local_ray.map(math.sqrt, [4.0, -1.0, 9.0])
+    assert next(results) == 2.0
+    with pytest.raises(ValueError):
+        next(results)
+
+
+class Tally:
+    def __init__(self, start: int) -> None:
+        self.total = start
+
+    def add(self, x: int) -> int:
+        self.total += x
+        return self.total
+
+
+@pytest.mark.slow
+def test_a_ray_stage_is_an_actor_that_keeps_its_state(local_ray) -> None:  # type: ignore[no-untyped-def]
+    tally = Tally(10)
+    with local_ray.stage(tally) as stage:
+        assert list(stage.calls("add", [1, 2, 3])) == [11, 13, 16]
+        assert list(stage.calls("add", [4])) == [20]
+    assert tally.total == 10  # the actor held a copy

@@ -1,0 +1,133 @@
+"""The briefs on every core: the same JSON, byte for byte, whichever engine writes them.
+
+Worker processes each load the models once; small stories go to them
+together, and a large story's articles are parsed in chunks on several
+workers before its brief.
+"""
+
+from __future__ import annotations
+
+import pickle
+
+import pytest
+
+from conftest import EXAMPLE, ROOT
+from fixtures.brief.stories import shared_nlp
+from newsprism.engine import ProcessEngine
+from newsprism.model import Article, Story
+from newsprism.pipeline import (
+    BriefJob,
+    ParseJob,
+    Pipeline,
+    Settings,
+    StoryWork,
+    chunk_size,
+    plan_briefs,
+    warm_worker,
+)
+from newsprism.report import render
+
+CLUSTER_FIXTURE = ROOT / "tests" / "fixtures" / "cluster" / "articles.jsonl"
+
+
+class Recording:
+    """A process engine that notes the kind of every job it is given."""
+
+    def __init__(self, engine: ProcessEngine) -> None:
+        self.engine = engine
+        self.jobs: list[str] = []
+        self.parallelism = engine.parallelism
+
+    def map(self, fn, items):  # type: ignore[no-untyped-def]
+        def noted():  # type: ignore[no-untyped-def]
+            for item in items:
+                self.jobs.append(type(item).__name__)
+                yield item
+
+        return self.engine.map(fn, noted())
+
+    def stage(self, obj):  # type: ignore[no-untyped-def]
+        return self.engine.stage(obj)
+
+
+@pytest.fixture(scope="module")
+def two_workers():  # type: ignore[no-untyped-def]
+    from newsprism.pipeline import Briefer
+
+    with ProcessEngine(2, initializer=warm_worker, initargs=(Briefer(Settings()),)) as engine:
+        yield engine
+
+
+def _json(settings: Settings, paths: list[str], engine=None) -> str:  # type: ignore[no-untyped-def]
+    nlp = None if engine is not None else shared_nlp()
+    return render(Pipeline(settings, nlp=nlp, engine=engine).run(paths), "json")
+
+
+def test_two_workers_write_the_same_json_as_one_process(two_workers) -> None:  # type: ignore[no-untyped-def]
+    paths = [str(CLUSTER_FIXTURE), str(EXAMPLE)]
+    here = _json(Settings(), paths)
+    engine = Recording(two_workers)
+    there = _json(Settings(), paths, engine)
+    assert there == here
+    # Four stories in 15 articles, chunks of four: the small ones shared out, the
+    # six-article one parsed on both workers first; the streams run at once.
+    assert sorted(engine.jobs) == ["BriefJob"] * 3 + ["ParseJob"] * 2
+
+
+def test_a_large_story_is_parsed_on_every_worker_and_briefed_the_same(two_workers) -> None:  # type: ignore[no-untyped-def]
+    settings = Settings(single_story=True)
+    paths = [str(EXAMPLE)]
+    here = _json(settings, paths)
+    engine = Recording(two_workers)
+    there = _json(settings, paths, engine)
+    assert there == here
+    # Six articles, chunks of four: two parse jobs on the two workers, then the brief from their parses.
+    assert engine.jobs == ["ParseJob", "ParseJob", "BriefJob"]
+
+
+def test_small_stories_go_together_and_a_large_one_alone() -> None:
+    def work(sid: str, n: int) -> StoryWork:
+        arts = [Article(id=f"{sid}-{k}", text="x") for k in range(n)]
+        return StoryWork(Story(id=sid, articles=[a.id for a in arts]), arts)
+
+    works = [work("s1", 1), work("s2", 2), work("s3", 9), work("s4", 1), work("s5", 3), work("s6", 1)]
+    plan = plan_briefs(works, chunk=4, split=True)
+    assert [[w.story.id for w in job] for job in plan] == [["s1", "s2"], ["s3"], ["s4", "s5"], ["s6"]]
+    plan = plan_briefs(works, chunk=4, split=False)  # one process: nothing to split for
+    assert [[w.story.id for w in job] for job in plan] == [["s1", "s2", "s3"], ["s4", "s5"], ["s6"]]
+    assert chunk_size(10_000, 1) == 32  # one process: nlp.pipe's batch
+    assert chunk_size(84, 2) == 11  # every worker gets four jobs or more
+    assert chunk_size(10, 2) == 4  # never a job too small to batch the parse
+
+
+def test_a_parse_made_elsewhere_is_the_same_parse() -> None:
+    """A large story's brief is written from parses another worker made: the bytes
+    carry every annotation the stages read."""
+    from newsprism.nlp import NLP, text_of
+
+    from fixtures.brief.stories import load
+
+    nlp = shared_nlp()
+    arts = load(EXAMPLE)[:2]
+    there = NLP()
+    there._nlp = nlp.language  # the same model, another cache
+    for a in arts:
+        original = nlp.doc(a)
+        copy = there.put(a, pickle.loads(pickle.dumps(nlp.to_bytes(a))))
+        assert text_of(copy) == a.text == copy.text
+        fields = ("text", "whitespace_", "lemma_", "pos_", "tag_", "dep_", "ent_type_", "ent_iob_", "is_sent_start", "is_stop")
+        assert [[getattr(t, f) for f in fields] + [t.head.i] for t in copy] == [
+            [getattr(t, f) for f in fields] + [t.head.i] for t in original
+        ]
+        assert [(e.start_char, e.end_char, e.label_) for e in copy.ents] == [
+            (e.start_char, e.end_char, e.label_) for e in original.ents
+        ]
+        assert [(s.start, s.end) for s in copy.sents] == [(s.start, s.end) for s in original.sents]
+    nlp.forget(a.id for a in arts)
+
+
+def test_a_job_pickles_for_a_worker() -> None:
+    arts = [Article(id="a", text="Some text.")]
+    job = BriefJob([StoryWork(Story(id="s1", articles=["a"]), arts)])
+    assert pickle.loads(pickle.dumps(job)).works[0].articles[0].text == "Some text."
+    assert pickle.loads(pickle.dumps(ParseJob(arts))).articles[0].id == "a"
