@@ -13,11 +13,12 @@ import sys
 
 import pytest
 
-from conftest import EXAMPLE, ROOT
-from fixtures.brief.stories import shared_nlp
 from newsprism.errors import MissingExtraError
 from newsprism.pipeline import Pipeline, Settings
 from newsprism.report import render
+
+from conftest import EXAMPLE, ROOT
+from fixtures.brief.stories import shared_nlp
 
 CLUSTER_FIXTURE = ROOT / "tests" / "fixtures" / "cluster" / "articles.jsonl"
 
@@ -26,9 +27,8 @@ def test_a_missing_ray_extra_is_one_line_naming_the_install(monkeypatch: pytest.
     from newsprism.engine.ray import RayEngine
 
     monkeypatch.setitem(sys.modules, "ray", None)  # as if the extra were not installed
-    with pytest.raises(MissingExtraError, match=r"pip install 'newsprism\[ray\]'"):
-        with RayEngine():
-            pass
+    with pytest.raises(MissingExtraError, match=r"pip install 'newsprism\[ray\]'"), RayEngine():
+        pass
 
 
 def test_the_cli_says_so_in_one_line_with_exit_4(tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -53,9 +53,9 @@ def local_ray():  # type: ignore[no-untyped-def]
     pytest.importorskip("ray")
     import os
 
-    from newsprism.engine.ray import RayEngine
-
     import ray.cloudpickle
+
+    from newsprism.engine.ray import RayEngine
 
     os.environ.setdefault("RAY_AUTH_MODE", "disabled")  # a throwaway cluster on loopback
     ray.cloudpickle.register_pickle_by_value(sys.modules[__name__])  # Tally: the workers cannot import tests/

@@ -11,8 +11,6 @@ import pickle
 
 import pytest
 
-from conftest import EXAMPLE, ROOT
-from fixtures.brief.stories import shared_nlp
 from newsprism.engine import ProcessEngine
 from newsprism.model import Article, Story
 from newsprism.pipeline import (
@@ -26,6 +24,9 @@ from newsprism.pipeline import (
     warm_worker,
 )
 from newsprism.report import render
+
+from conftest import EXAMPLE, ROOT
+from fixtures.brief.stories import shared_nlp
 
 CLUSTER_FIXTURE = ROOT / "tests" / "fixtures" / "cluster" / "articles.jsonl"
 

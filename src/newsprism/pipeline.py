@@ -36,10 +36,10 @@ settings.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager, contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO, Literal, NamedTuple
+from typing import TYPE_CHECKING, BinaryIO, Literal, NamedTuple, overload
 
 from newsprism.engine import Engine, LocalEngine
 from newsprism.errors import InputError, SettingsError, StrictModeError
@@ -218,14 +218,19 @@ class Briefer:
 
     def warm(self) -> None:
         """Load every part now (a worker does this as it starts, while the run reads and groups)."""
-        import newsprism.claims, newsprism.framing, newsprism.provenance  # noqa: F401, E401 - the stages' imports
+        import newsprism.claims  # noqa: F401, E401 - the stages' imports
 
         _ = self.nlp.language, self.quotes.model, self.embedder
 
     def __call__(self, work: StoryWork) -> Brief:
         return self.run(BriefJob([work]))[0]
 
-    def run(self, job: ParseJob | BriefJob) -> list:  # type: ignore[type-arg]
+    @overload
+    def run(self, job: ParseJob) -> list[Parsed]: ...
+    @overload
+    def run(self, job: BriefJob) -> list[Brief]: ...
+
+    def run(self, job: ParseJob | BriefJob) -> list[Parsed] | list[Brief]:
         """A job of :func:`plan_briefs`: a list of ``Parsed`` for a ``ParseJob``, of briefs for a ``BriefJob``."""
         from newsprism.quotes import extract_quotes
 
@@ -298,10 +303,9 @@ def _briefer_for(settings: Settings) -> Briefer:
 
 def warm_worker(briefer: Briefer) -> None:
     """A worker process's start: load the briefer's models before the first job comes."""
-    try:
+    # A model that cannot load is met again by the first job, which raises it, typed, to the caller.
+    with suppress(Exception):
         briefer.warm()
-    except Exception:  # noqa: BLE001, S110 - the first job meets it again and raises it, typed, to the caller
-        pass
 
 
 # Fewer articles than this are briefed in this process: a worker's start (spawn, imports,
