@@ -141,15 +141,59 @@ def parallel_bonus(
     content words the words only it has are treated as that outlet's choice.
     """
     sentences = {a.id: _sentence_lemmas(a, docs[a.id]) for a in articles}
+    best = _most_similar(articles, sentences, outlet_of)
     out: dict[str, dict[str, tuple[float, str]]] = {}
+    k = 0
     for a in articles:
-        others = [s for b in articles if outlet_of(b) != outlet_of(a) for s in sentences[b.id] if s]
         for lemmas in sentences[a.id]:
             if not lemmas:
                 continue
-            best = max(others, key=lambda o: len(lemmas & o) / len(lemmas | o), default=None)
-            if best is None or len(lemmas & best) / len(lemmas | best) < min_overlap:
+            score, other = best[k]
+            k += 1
+            if other is None or score < min_overlap:
                 continue
-            for lemma in lemmas - best:
+            for lemma in lemmas - other:
                 out.setdefault(a.id, {})[lemma] = (bonus, "reworded:parallel-sentence")
+    return out
+
+
+def _most_similar(
+    articles: list[Article], sentences: dict[str, list[set[str]]], outlet_of: Callable[[Article], str]
+) -> list[tuple[float, set[str] | None]]:
+    """For each non-empty sentence, in article and sentence order: the highest word
+    overlap (Jaccard) with a non-empty sentence of another outlet, and that
+    sentence (the first in the same order on a tie; None when there is none).
+
+    The overlaps are counted as a sparse sentence x lemma product, a block of
+    rows at a time, so a story of thousands of sentences costs neither all
+    pairs in Python nor a dense all-pairs matrix.
+    """
+    import numpy as np
+    from scipy import sparse
+
+    flat = [(outlet_of(a), s) for a in articles for s in sentences[a.id] if s]
+    n = len(flat)
+    if n == 0:
+        return []
+    vocab: dict[str, int] = {}
+    rows, cols = [], []
+    for r, (_, lemmas) in enumerate(flat):
+        for lemma in lemmas:
+            rows.append(r)
+            cols.append(vocab.setdefault(lemma, len(vocab)))
+    m = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, len(vocab)))
+    sizes = np.asarray([len(lemmas) for _, lemmas in flat], dtype=np.float64)
+    codes: dict[str, int] = {}
+    outlet = np.asarray([codes.setdefault(o, len(codes)) for o, _ in flat])
+    block = max(1, (1 << 22) // n)  # rows at a time: about 32 MB per dense block
+    out: list[tuple[float, set[str] | None]] = []
+    for r0 in range(0, n, block):
+        r1 = min(n, r0 + block)
+        inter = (m[r0:r1] @ m.T).toarray()
+        score = inter / (sizes[r0:r1, None] + sizes[None, :] - inter)  # exact counts: Python's own division
+        score[outlet[r0:r1, None] == outlet[None, :]] = -1.0  # the same outlet's sentences are not candidates
+        first = score.argmax(axis=1)  # the first of equal maxima, as max() takes
+        for i, j in enumerate(first.tolist()):
+            value = float(score[i, j])
+            out.append((value, flat[j][1]) if value >= 0.0 else (0.0, None))
     return out
