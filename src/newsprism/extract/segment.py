@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from itertools import pairwise
 
+from newsprism.model import Article, Paragraph
+
 # A line this long is a paragraph of its own: the file puts one paragraph per
 # line rather than hard-wrapping at a fixed width.
 LONG_LINE = 100
@@ -47,6 +49,15 @@ _SPEECH_TAIL = re.compile(
     r"\s+(?:[A-Z][\w.'’-]*\s+){1,3}(?:said|says|asked|asks|added|adds|told|wrote|writes|replied|explained|noted)\b"
 )
 _NEXT_WORD = re.compile(r"\s+[\"'“‘«(\[]*([\w'’-]+)")
+
+
+def paragraphs_of(article: Article) -> list[Paragraph]:
+    """An article's paragraphs: the extract stage's (``Article.paragraphs``, each
+    with its kind), or, for an article it did not prepare, this module's split
+    of the text, every paragraph body. The one way every stage finds them."""
+    if article.paragraphs:
+        return article.paragraphs
+    return [Paragraph(s, e) for s, e in split_paragraphs(article.text)]
 
 
 def split_paragraphs(text: str) -> list[tuple[int, int]]:

@@ -77,12 +77,12 @@ def quoted_spans(article: Article) -> list[tuple[int, int]]:
     The quotes stage's scanner decides what is quoted, so framing and quotes
     agree on whose words are whose.
     """
+    from newsprism.extract.segment import paragraphs_of
     from newsprism.quotes.marks import find_quoted
 
     text = article.text
-    paragraphs = [Span(p.start, p.end) for p in article.paragraphs] or None
     out = []
-    for q in find_quoted(text, paragraphs):
+    for q in find_quoted(text, [Span(p.start, p.end) for p in paragraphs_of(article)]):
         for part in q.parts:
             start, end = part.start, part.end
             # Widen over the marks themselves where printed (not over a paragraph break).

@@ -96,13 +96,13 @@ def entity_names(
                 continue
             uses: list[tuple[Literal["name", "descriptor"], int, int]] = [("name", m.start, m.end)]
             uses += [("descriptor", d.start_char, d.end_char) for d in _descriptors(doc, span)]
-            for kind, s, e in uses:
-                surface = art.text[s:e]
+            for kind, start, end in uses:
+                surface = art.text[start:end]
                 key = normalize_name(surface)
                 if not key:
                     continue
                 row = table[ent.id][outlet].setdefault(key, (kind, surface, []))
-                row[2].append(NameUse(art.id, s, e))
+                row[2].append(NameUse(art.id, start, end))
     out = []
     for ent in entities:
         per_outlet = table.get(ent.id)

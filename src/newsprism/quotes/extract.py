@@ -10,8 +10,8 @@ The passes, each in its own module, over the cached ``Doc`` and one list of
 3. ``trimming``: where each content ends, and one attribution per content.
 
 This module runs them in order and turns what survives into ``Quote``s with
-resolved speakers (``speakers``). Paragraphs are the article's own
-(``Article.paragraphs``), or the segmenter's for an unprepared article.
+resolved speakers (``speakers``). Paragraphs are ``extract.segment.paragraphs_of``'s:
+the article's own, or the segmenter's for an unprepared article.
 """
 
 from __future__ import annotations
@@ -130,9 +130,6 @@ def _in_headline(article: Article, content: Span) -> bool:
 
 
 def _paragraphs(article: Article) -> list[Span]:
-    """The article's paragraphs, or the segmenter's where the article was not prepared."""
-    if article.paragraphs:
-        return [Span(p.start, p.end) for p in article.paragraphs]
-    from newsprism.extract.segment import split_paragraphs
+    from newsprism.extract.segment import paragraphs_of
 
-    return [Span(s, e) for s, e in split_paragraphs(article.text)]
+    return [Span(p.start, p.end) for p in paragraphs_of(article)]

@@ -13,12 +13,12 @@ import hashlib
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit
 
 from newsprism.extract.agencies import agency_copies, agency_printers, agency_short_name
-from newsprism.model import Article, Brief, OutletWording, ProvEdge, ProvNode
+from newsprism.model import Article, Brief, OutletWording, ProvEdge, ProvNode, QuoteGroup
 from newsprism.quotes.output import statement
 
 if TYPE_CHECKING:
@@ -67,17 +67,19 @@ class AppLinks(Links):
 # ---------------------------------------------------------------- environment
 
 
-@lru_cache(maxsize=1)
-def environment() -> Environment:
-    """The Jinja2 environment shared by the saved page and the web app."""
+@cache
+def environment(*packages: str) -> Environment:
+    """The Jinja2 environment of the saved page; with ``packages``, their
+    ``templates`` folders are searched first (the web app's pages, which
+    extend this one's frame and import its brief)."""
     try:
-        from jinja2 import Environment, PackageLoader
+        from jinja2 import ChoiceLoader, Environment, PackageLoader
     except ImportError as e:  # pragma: no cover - jinja2 is a core dependency
         from newsprism.errors import MissingExtraError
 
         raise MissingExtraError("jinja2", "all", "The HTML report") from e
     env = Environment(
-        loader=PackageLoader("newsprism.report", "templates"),
+        loader=ChoiceLoader([*(PackageLoader(p, "templates") for p in packages), PackageLoader("newsprism.report", "templates")]),
         autoescape=True,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -320,38 +322,53 @@ def _framing_view(brief: Brief, numbers: dict[str, int]) -> dict[str, Any]:
     }
 
 
+def _counts(brief: Brief, sources: list[Source]) -> dict[str, int]:
+    """The head line's figures."""
+    return {
+        "articles": len(sources),
+        "outlets": len({s.outlet for s in sources}),
+        # Copies of an article in the story and articles republished from outside it alike.
+        "copies": sum(1 for s in sources if s.copy_of or s.syndicated_from),
+        "claims": len(brief.claims),
+        "single_source_claims": sum(1 for c in brief.claims if c.independent_sources <= 1),
+        "quotes": len(brief.quotes),
+        "conflicts": len(brief.conflicts),
+        "events": len(brief.timeline),
+    }
+
+
+def _printed(brief: Brief, numbers: dict[str, int]) -> list[tuple[str, list[tuple[int, str]]]]:
+    """Under the sources: which papers printed each agency's copy (one source, however many print it)."""
+    return [(agency_short_name(agency), [(numbers[a.id], a.label) for a in arts]) for agency, arts in agency_printers(brief.articles)]
+
+
+def _quotes_view(brief: Brief) -> dict[str, list[QuoteGroup]]:
+    """Statements several articles carry (most versions first), then the ones only one does."""
+    return {
+        "quotes": sorted((g for g in brief.quotes if len(g.variants) > 1), key=lambda g: -len(g.variants)),
+        "lone_quotes": [g for g in brief.quotes if len(g.variants) <= 1],
+    }
+
+
 def brief_view(brief: Brief) -> dict[str, Any]:
-    """Everything the brief template shows, computed once."""
+    """Everything the brief template shows, computed once: one entry (or function) per section."""
     sources = _sources(brief)
     numbers = {s.article.id: s.number for s in sources}
-    outlets = {s.outlet for s in sources}
-    single = sum(1 for c in brief.claims if c.independent_sources <= 1)
     return {
         "brief": brief,
         "id": brief.story.id,
         "title": brief.story.title or (brief.articles[0].title if brief.articles else None) or brief.story.id,
-        "sources": sources,
         "numbers": numbers,
-        "printed": [(agency_short_name(agency), [(numbers[a.id], a.label) for a in arts]) for agency, arts in agency_printers(brief.articles)],
-        "counts": {
-            "articles": len(sources),
-            "outlets": len(outlets),
-            # Copies of an article in the story and articles republished from outside it alike.
-            "copies": sum(1 for s in sources if s.copy_of or s.syndicated_from),
-            "claims": len(brief.claims),
-            "single_source_claims": single,
-            "quotes": len(brief.quotes),
-            "conflicts": len(brief.conflicts),
-            "events": len(brief.timeline),
-        },
-        "quotes": sorted((g for g in brief.quotes if len(g.variants) > 1), key=lambda g: -len(g.variants)),
-        "lone_quotes": [g for g in brief.quotes if len(g.variants) <= 1],
+        "outlet_of": {s.article.id: s.outlet for s in sources},
+        "counts": _counts(brief, sources),
+        "sources": sources,
+        "printed": _printed(brief, numbers),
         "matrix": _matrix(brief, sources),
-        "claim_text": {c.id: c.text for c in brief.claims},
+        **_quotes_view(brief),
         "graph": provenance_svg_model(brief),
         "stretches": _stretches_view(brief, sources),
+        "claim_text": {c.id: c.text for c in brief.claims},
         "framing": _framing_view(brief, numbers),
-        "outlet_of": {s.article.id: s.outlet for s in sources},
     }
 
 
@@ -373,15 +390,16 @@ def _stretches_view(brief: Brief, sources: list[Any]) -> list[dict[str, Any]]:
 # ---------------------------------------------------------------- pages
 
 
-def render_page(template: str, *, inline: bool, **context: Any) -> str:
-    """Render a full page; ``inline`` embeds CSS/JS and pins them in a CSP meta tag."""
+def render_page(template: str, *, inline: bool, env: Environment | None = None, **context: Any) -> str:
+    """Render a full page (from ``env``, by default the saved page's); ``inline``
+    embeds CSS/JS and pins them in a CSP meta tag."""
     from markupsafe import Markup
 
     css, js = (static_text(n) for n in STATIC_FILES)
     csp = None
     if inline:
         csp = f"default-src 'none'; style-src {csp_hash(css)}; script-src {csp_hash(js)}; img-src data:; base-uri 'none'; form-action 'none'"
-    return environment().get_template(template).render(
+    return (env or environment()).get_template(template).render(
         inline=inline, css=Markup(css), js=Markup(js), csp=csp, **context
     )
 

@@ -7,7 +7,7 @@ every line of the brief can be checked against the article it rests on.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from newsprism.cluster.names import story_names
@@ -146,10 +146,12 @@ def _and(items: Sequence[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def _stretches(brief: Brief, cites: _Cites) -> list[str]:
+def stretches_section(brief: Brief, arts: list[Article], cites: _Cites) -> list[str]:
     """What each article credits to someone other than itself, stretch by stretch; the rest is its own voice."""
     from newsprism.provenance.stretches import ACT_LABELS, chain
 
+    if not brief.stretches:
+        return []
     out = ["### Who each article credits", "", "Every other sentence rests on the outlet that printed it.", ""]
     by_id = {a.id: a for a in brief.articles}
     for a in _ordered_articles(brief.articles):
@@ -164,121 +166,145 @@ def _stretches(brief: Brief, cites: _Cites) -> list[str]:
 
 
 def render_brief(brief: Brief) -> list[str]:
+    """One story's brief: its heading and head line, then each section that has
+    something to show, in ``SECTIONS`` order (a section function returns its
+    lines, heading and trailing blank line included, or none)."""
     arts = _ordered_articles(brief.articles)
     cites = _Cites(arts)
     title = brief.story.title or (arts[0].title if arts else None) or brief.story.id
     out = [f"## {_line(title)}", "", f"*Story `{brief.story.id}`: {_headline(brief)}.*", ""]
-
-    if brief.summary:
-        out += ["### Summary", ""]
-        out += [f"- {_line(s.text)} {cites(s.articles)}" for s in brief.summary]
-        out.append("")
-
-    out += ["### Sources", ""]
-    out += _sources(arts, cites)
-
-    if brief.claims:
-        out += ["### Claims and independent sources", ""]
-        rows = []
-        for c in sorted(brief.claims, key=lambda c: (-len(c.articles), c.id))[:MAX_ROWS]:
-            origins = "; ".join(" ← ".join([o.name, *o.via[::-1]]) if o.via else o.name for o in c.origins)
-            rows.append([c.text, cites(c.articles), str(c.independent_sources), origins])
-        out += _table(["claim", "articles", "independent", "rests on"], rows) + [""]
-
-    if brief.quotes:
-        out += ["### Who said what", ""]
-        for q in brief.quotes[:MAX_ROWS]:
-            spk = q.speaker.name or "unknown speaker"
-            kind = q.speaker.kind
-            out.append(f"- **{_line(spk)}**{f' ({kind})' if kind and kind != 'person' else ''}: {statement(q)}")
-            if len(q.variants) > 1:
-                for v in q.variants:
-                    mode = "direct" if v.direct else "reported"
-                    out.append(f"  - {cites([v.article])} {_line(cites.outlet(v.article))} ({mode}): {_diff(v)}")
-            else:
-                out[-1] += f" {cites([q.variants[0].article])}" if q.variants else ""
-        out.append("")
-
-    if brief.stretches:
-        out += _stretches(brief, cites)
-
-    if brief.provenance.edges:
-        out += ["### Attribution chains", ""]
-        names = {n.id: n.name for n in brief.provenance.nodes}
-        for e in brief.provenance.edges[: MAX_ROWS * 2]:
-            out.append(
-                f"- {_line(names.get(e.source, e.source))} —{e.relation}→ {_line(names.get(e.target, e.target))} "
-                f"{cites([e.article])}: “{_line(e.text)}”"
-            )
-        out.append("")
-
-    if brief.conflicts:
-        out += ["### Conflicts", ""]
-        for c in brief.conflicts:
-            vals = "; ".join(f"{_line(v.text)} ({v.value}) {cites([v.article])}" for v in c.values)
-            out.append(f"- **{c.kind}**, {_line(c.topic)}: {vals}")
-        out.append("")
-
-    if brief.timeline:
-        out += ["### Timeline", ""]
-        out += [f"- **{t.date}** {_line(t.text)} {cites(t.articles)}" for t in brief.timeline]
-        out.append("")
-
-    notes = [n for n in brief.coverage if n.adds or n.omits]
-    if notes:
-        claim_text = {c.id: c.text for c in brief.claims}
-        out += ["### What each outlet adds or leaves out", ""]
-        for n in notes:
-            bits = []
-            if n.adds:
-                bits.append("adds: " + "; ".join(_line(claim_text.get(i, i)) for i in n.adds[:5]))
-            if n.omits:
-                bits.append("leaves out: " + "; ".join(_line(claim_text.get(i, i)) for i in n.omits[:5]))
-            out.append(f"- {cites([n.article])} **{_line(n.outlet)}** " + " — ".join(bits))
-        out.append("")
-
-    profiles = brief.framing.outlets if brief.framing else []
-    if brief.framing and profiles:
-        out += ["### Framing", ""]
-        for prof in profiles[:MAX_ROWS]:
-            own, quoted = (
-                list(dict.fromkeys(_line(f.text).strip("\"“”‘’'") for f in prof.examples if f.quoted is q))[:8]
-                for q in (False, True)
-            )
-            rate = f"{prof.rate or 0:.1f} loaded words per 1,000"
-            if prof.others_rate is not None:
-                rate += f" (others {prof.others_rate:.1f})"
-            # The rate counts the outlet's own words; quoted ones are the source's, shown apart.
-            shown = ", ".join(f"“{w}”" for w in own) if own else "no loaded wording of its own"
-            if quoted:
-                shown += "; in quotations: " + ", ".join(f"“{w}”" for w in quoted)
-            out.append(f"- **{_line(prof.outlet)}** {cites(prof.articles)}: {rate}; {shown}")
-        named = [n for n in brief.framing.names if n.differs]
-        for n in named[:MAX_ROWS]:
-            per = "; ".join(f"{_line(o.outlet)}: " + ", ".join(_line(x.text) for x in o.names[:4]) for o in n.outlets)
-            out.append(f"- *{_line(n.name)}* is called — {per}")
-        out.append("")
-
-    if brief.entities:
-        out += ["### People, organisations and places", ""]
-        groups = (("People", {"PERSON"}), ("Organisations", {"ORG"}), ("Places", {"GPE", "LOC", "FAC"}))
-        for label, kinds in groups:
-            ents = [e for e in brief.entities if e.label in kinds]
-            if ents:
-                items = []
-                for e in ents[:MAX_ROWS]:
-                    others = [v for v in e.variants if v != e.name]
-                    alias = f" (also {', '.join(others[:4])})" if others else ""
-                    items.append(f"{e.name}{alias} {cites(e.articles)}")
-                out.append(f"- **{label}:** " + "; ".join(items))
-        out.append("")
-
-    if brief.shared_sentences:
-        out += ["### Sentences several articles share", ""]
-        for s in brief.shared_sentences[:MAX_ROWS]:
-            out.append(f"- “{_line(s.text)}” {cites(s.articles)}")
-        out.append("")
+    for section in SECTIONS:
+        out += section(brief, arts, cites)
     return out
+
+
+def _section(heading: str, lines: list[str]) -> list[str]:
+    return [f"### {heading}", "", *lines, ""] if lines else []
+
+
+def summary_section(brief: Brief, arts: list[Article], cites: _Cites) -> list[str]:
+    return _section("Summary", [f"- {_line(s.text)} {cites(s.articles)}" for s in brief.summary])
+
+
+def sources_section(brief: Brief, arts: list[Article], cites: _Cites) -> list[str]:
+    return ["### Sources", "", *_sources(arts, cites)]
+
+
+def claims_section(brief: Brief, arts: list[Article], cites: _Cites) -> list[str]:
+    if not brief.claims:
+        return []
+    rows = []
+    for c in sorted(brief.claims, key=lambda c: (-len(c.articles), c.id))[:MAX_ROWS]:
+        origins = "; ".join(" ← ".join([o.name, *o.via[::-1]]) if o.via else o.name for o in c.origins)
+        rows.append([c.text, cites(c.articles), str(c.independent_sources), origins])
+    return ["### Claims and independent sources", "", *_table(["claim", "articles", "independent", "rests on"], rows), ""]
+
+
+def quotes_section(brief: Brief, arts: list[Article], cites: _Cites) -> list[str]:
+    out: list[str] = []
+    for q in brief.quotes[:MAX_ROWS]:
+        spk = q.speaker.name or "unknown speaker"
+        kind = q.speaker.kind
+        out.append(f"- **{_line(spk)}**{f' ({kind})' if kind and kind != 'person' else ''}: {statement(q)}")
+        if len(q.variants) > 1:
+            for v in q.variants:
+                mode = "direct" if v.direct else "reported"
+                out.append(f"  - {cites([v.article])} {_line(cites.outlet(v.article))} ({mode}): {_diff(v)}")
+        else:
+            out[-1] += f" {cites([q.variants[0].article])}" if q.variants else ""
+    return _section("Who said what", out)
+
+
+def chains_section(brief: Brief, arts: list[Article], cites: _Cites) -> list[str]:
+    names = {n.id: n.name for n in brief.provenance.nodes}
+    return _section("Attribution chains", [
+        f"- {_line(names.get(e.source, e.source))} —{e.relation}→ {_line(names.get(e.target, e.target))} "
+        f"{cites([e.article])}: “{_line(e.text)}”"
+        for e in brief.provenance.edges[: MAX_ROWS * 2]
+    ])
+
+
+def conflicts_section(brief: Brief, arts: list[Article], cites: _Cites) -> list[str]:
+    out = []
+    for c in brief.conflicts:
+        vals = "; ".join(f"{_line(v.text)} ({v.value}) {cites([v.article])}" for v in c.values)
+        out.append(f"- **{c.kind}**, {_line(c.topic)}: {vals}")
+    return _section("Conflicts", out)
+
+
+def timeline_section(brief: Brief, arts: list[Article], cites: _Cites) -> list[str]:
+    return _section("Timeline", [f"- **{t.date}** {_line(t.text)} {cites(t.articles)}" for t in brief.timeline])
+
+
+def coverage_section(brief: Brief, arts: list[Article], cites: _Cites) -> list[str]:
+    claim_text = {c.id: c.text for c in brief.claims}
+    out = []
+    for n in brief.coverage:
+        bits = []
+        if n.adds:
+            bits.append("adds: " + "; ".join(_line(claim_text.get(i, i)) for i in n.adds[:5]))
+        if n.omits:
+            bits.append("leaves out: " + "; ".join(_line(claim_text.get(i, i)) for i in n.omits[:5]))
+        if bits:
+            out.append(f"- {cites([n.article])} **{_line(n.outlet)}** " + " — ".join(bits))
+    return _section("What each outlet adds or leaves out", out)
+
+
+def framing_section(brief: Brief, arts: list[Article], cites: _Cites) -> list[str]:
+    """Each outlet's rate of loaded words in its own voice, then the actors outlets name differently
+    (shown only when some outlet has a profile)."""
+    framing = brief.framing
+    if framing is None or not framing.outlets:
+        return []
+    out = []
+    for prof in framing.outlets[:MAX_ROWS]:
+        own, quoted = (
+            list(dict.fromkeys(_line(f.text).strip("\"“”‘’'") for f in prof.examples if f.quoted is q))[:8]
+            for q in (False, True)
+        )
+        rate = f"{prof.rate or 0:.1f} loaded words per 1,000"
+        if prof.others_rate is not None:
+            rate += f" (others {prof.others_rate:.1f})"
+        # The rate counts the outlet's own words; quoted ones are the source's, shown apart.
+        shown = ", ".join(f"“{w}”" for w in own) if own else "no loaded wording of its own"
+        if quoted:
+            shown += "; in quotations: " + ", ".join(f"“{w}”" for w in quoted)
+        out.append(f"- **{_line(prof.outlet)}** {cites(prof.articles)}: {rate}; {shown}")
+    for n in [n for n in framing.names if n.differs][:MAX_ROWS]:
+        per = "; ".join(f"{_line(o.outlet)}: " + ", ".join(_line(x.text) for x in o.names[:4]) for o in n.outlets)
+        out.append(f"- *{_line(n.name)}* is called — {per}")
+    return _section("Framing", out)
+
+
+def entities_section(brief: Brief, arts: list[Article], cites: _Cites) -> list[str]:
+    if not brief.entities:
+        return []
+    out = []
+    groups = (("People", {"PERSON"}), ("Organisations", {"ORG"}), ("Places", {"GPE", "LOC", "FAC"}))
+    for label, kinds in groups:
+        ents = [e for e in brief.entities if e.label in kinds]
+        if ents:
+            items = []
+            for e in ents[:MAX_ROWS]:
+                others = [v for v in e.variants if v != e.name]
+                alias = f" (also {', '.join(others[:4])})" if others else ""
+                items.append(f"{e.name}{alias} {cites(e.articles)}")
+            out.append(f"- **{label}:** " + "; ".join(items))
+    # A story with entities of other labels only still has the heading, as it always had.
+    return ["### People, organisations and places", "", *out, ""]
+
+
+def shared_section(brief: Brief, arts: list[Article], cites: _Cites) -> list[str]:
+    return _section(
+        "Sentences several articles share", [f"- “{_line(s.text)}” {cites(s.articles)}" for s in brief.shared_sentences[:MAX_ROWS]]
+    )
+
+
+Section = Callable[[Brief, list[Article], _Cites], list[str]]
+SECTIONS: tuple[Section, ...] = (
+    summary_section, sources_section, claims_section, quotes_section, stretches_section, chains_section, conflicts_section,
+    timeline_section, coverage_section, framing_section, entities_section, shared_section,
+)
 
 
 def render_story_list(stories: Sequence[Story], articles: Sequence[Article]) -> str:

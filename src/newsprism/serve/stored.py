@@ -9,7 +9,7 @@ from collections import OrderedDict
 from typing import Any
 
 from newsprism.model import Article, Brief
-from newsprism.serve import PAGE
+from newsprism.serve.corpus import PAGE
 from newsprism.store import Store, normalize_time
 from newsprism.store.codec import brief_from_dict
 
