@@ -165,3 +165,17 @@ def test_analyze_and_cluster_give_the_same_stories_over_several_batches(tmp_path
     assert [s["title"] for s in analysed["stories"]] == [s["title"] for s in clustered]
     copies = {a: o for s in clustered for a, o in s["copies"].items()}
     assert {a["id"]: a["duplicate_of"] for a in analysed["articles"] if a["duplicate_of"]} == copies
+
+
+@pytest.mark.slow
+def test_briefs_made_in_a_worker_process_are_the_briefs_made_here() -> None:
+    """The seam the scale-out engines use: ``Engine.map`` with the pipeline's
+    Briefer in a spawned process writes the same report as this process."""
+    from newsprism.engine import ProcessEngine
+    from newsprism.report.jsonout import render_json
+
+    settings = Settings(framing=False)
+    here = render_json(Pipeline(settings, nlp=shared_nlp()).analyze(_fixture_articles()))
+    with ProcessEngine(1) as engine:
+        there = render_json(Pipeline(settings, nlp=shared_nlp(), engine=engine).analyze(_fixture_articles()))
+    assert there == here
