@@ -115,6 +115,13 @@ def test_a_value_outside_its_choices_is_a_usage_error(capsys: pytest.CaptureFixt
     assert "'pdf'" in err and "Usage:" in err
 
 
+def test_a_bad_time_between_rounds_is_a_usage_error_naming_its_flag(capsys: pytest.CaptureFixture[str], tmp_path) -> None:
+    code, _, err = _main(capsys, "watch", str(tmp_path), "--db", str(tmp_path / "w.db"), "--every", "soon", "--once")
+    assert code == 2
+    assert "--every" in err and "'soon'" in err and "Usage:" in err
+    assert not (tmp_path / "w.db").exists()  # refused before the database is made
+
+
 def test_settings_that_do_not_go_together_are_a_usage_error(capsys: pytest.CaptureFixture[str], tmp_path) -> None:
     code, _, err = _main(capsys, "analyze", "examples/harlow-dam", "--single-story", "--state", str(tmp_path / "s.json"), "-q")
     assert code == 2

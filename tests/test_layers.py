@@ -4,6 +4,7 @@ and a command never imports another."""
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 from conftest import ROOT
@@ -66,3 +67,28 @@ def test_the_check_can_fail(tmp_path: Path) -> None:
     bad.write_text("def f():\n    from newsprism.pipeline import Pipeline\n")
     assert _imports(bad) == ["newsprism.pipeline"]
     assert LAYER_OF["pipeline"] > LAYER_OF["model"]
+
+
+
+_FLAG = re.compile(r"(?<![\w-])--[a-z][a-z-]+")
+
+
+def _raises_naming_a_flag(path: Path) -> list[str]:
+    """Every ``raise`` in a module whose exception's text names a command-line flag."""
+    out = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Raise) and node.exc is not None and _FLAG.search(text := ast.unparse(node.exc)):
+            out.append(f"{node.lineno}: {text[:100]}")
+    return out
+
+
+def test_library_errors_name_no_flag() -> None:
+    """Only the command line knows its flags: a library error says what is wrong in the library's words."""
+    flagged = [f"{path.relative_to(SRC)}:{hit}" for top, path in _modules() if top not in {"commands", "cli"} for hit in _raises_naming_a_flag(path)]
+    assert not flagged, "\n".join(flagged)
+
+
+def test_the_flag_check_can_fail(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.py"
+    bad.write_text('def f(made):\n    raise InputError(f"go on with --embedder {made}")\n    raise ValueError("a-- b")\n')
+    assert [hit.split(":")[0] for hit in _raises_naming_a_flag(bad)] == ["2"]

@@ -68,7 +68,7 @@ def clusterer_from_dict(d: dict[str, Any], embedder: "Embedder | None" = None) -
     """A clusterer saved by any version; ``embedder`` must be of the kind it was made with."""
     if "embedder" in d and d["embedder"] != _name(embedder):  # states saved before 2026-12-02 do not say
         made, now = d["embedder"] or "tfidf", _name(embedder) or "tfidf"
-        raise InputError(f"the state was clustered with the {made} embedder, not {now}: go on with --embedder {made}, or start a new state")
+        raise InputError(f"the state was clustered with the {made} embedder, not {now}: go on with the {made} embedder, or start a new state")
     if d.get("version", 1) > VERSION:
         raise InputError(f"the state was saved by a later newsprism (version {d['version']}; this one reads up to {VERSION})")
     if "config" in d:

@@ -7,12 +7,24 @@ import typer
 from newsprism.commands._common import err_console, warn_problem
 from newsprism.commands._db import BATCH_OPT, DB_OPT, opened
 from newsprism.commands._options import EMBEDDER_OPT, FRAMING_OPT, QUIET_OPT, Command
+from newsprism.errors import InputError
+
+
+def _seconds(text: str) -> str:
+    """A bad --every is a usage error (the usage line, exit 2), checked before the database opens."""
+    from newsprism.watch import parse_every
+
+    try:
+        parse_every(text)
+    except InputError as e:
+        raise typer.BadParameter(str(e)) from e
+    return text
 
 
 def watch_command(
     sources: list[str] = typer.Argument(..., help="Folders (new or changed files), RSS/Atom feed URLs, article URLs.", show_default=False),
     db: str = DB_OPT,
-    every: str = typer.Option("10m", "--every", metavar="TIME", help="Time between two rounds of polling: 30s, 10m, 1h ..."),
+    every: str = typer.Option("10m", "--every", metavar="TIME", callback=_seconds, help="Time between two rounds of polling: 30s, 10m, 1h ..."),
     once: bool = typer.Option(False, "--once", help="Poll every source once, add what is new, and stop."),
     max_pages: int = typer.Option(50, "--max-pages", min=0, metavar="N", help="Pages fetched per feed and round (the newest entries first)."),
     timeout: float = typer.Option(60.0, "--timeout", min=1, metavar="SECONDS", help="Seconds a whole response may take."),

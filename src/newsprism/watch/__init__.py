@@ -32,7 +32,7 @@ def parse_every(text: str) -> float:
     """``"10m"``, ``"30s"``, ``"1h"``, ``"90"`` (seconds) to seconds."""
     m = _EVERY.match(text)
     if not m or float(m.group(1)) <= 0:
-        raise InputError(f"--every {text!r}: give a duration such as 30s, 10m or 1h")
+        raise InputError(f"{text!r} is not a time between two rounds: give one such as 30s, 10m or 1h")
     return float(m.group(1)) * _UNITS[m.group(2)]
 
 
