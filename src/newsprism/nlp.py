@@ -6,6 +6,7 @@ it: nothing is loaded at import time and there is no module-level model.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from newsprism.errors import MissingExtraError, ModelError
@@ -24,6 +25,18 @@ def text_of(doc: "Doc") -> str:
     """``doc.text`` without joining every token again: the text ``NLP`` made the doc from."""
     text = doc.user_data.get(_TEXT)
     return text if text is not None else doc.text
+
+
+# Texts longer than this are parsed in pieces, cut at line breaks and joined back into one
+# Doc with the same offsets: spaCy refuses texts over 1,000,000 characters (max_length) and
+# its parser and NER take about 1 GB of memory per 100,000 characters at once.
+CHUNK_CHARS = 100_000
+# A run of this many characters with no whitespace (a base64 blob, a long URL, a string of
+# digits) is no word: it is not parsed, but stands as tokens of MASK characters.
+LONG_RUN = 200
+MASK = "#"
+MASK_PIECE = 10_000
+_LONG_RUN = re.compile(rf"(?<!\S)\S{{{LONG_RUN},}}")
 
 
 class NLP:
@@ -65,17 +78,17 @@ class NLP:
     def doc(self, article: "Article") -> "Doc":
         """The parse of ``article.text``; offsets match the article's offsets."""
         d = self._cached(article)
-        if d is None:
-            d = self.language(article.text)
-            self._keep(article, d)
-        return d
+        return d if d is not None else self.docs([article])[0]
 
     def docs(self, articles: list["Article"], batch_size: int = 32) -> list["Doc"]:
         """Parse many articles at once (nlp.pipe is much faster than one by one)."""
         todo = [a for a in articles if self._cached(a) is None]
         if todo:
-            for a, d in zip(todo, self.language.pipe((a.text for a in todo), batch_size=batch_size)):
-                self._keep(a, d)
+            pieces = [self._pieces(a.text) for a in todo]
+            parsed = iter(self.language.pipe((p for ps in pieces for p in ps), batch_size=batch_size))
+            for a, ps in zip(todo, pieces, strict=True):
+                docs = [next(parsed) for _ in ps]
+                self._keep(a, docs[0] if len(docs) == 1 else _join(docs))
         return [self._docs[a.id][1] for a in articles]
 
     def to_bytes(self, article: "Article") -> bytes:
@@ -95,9 +108,55 @@ class NLP:
         doc.user_data[_TEXT] = article.text
         self._docs[article.id] = (article.text, doc)
 
+    def _pieces(self, text: str) -> list["str | Doc"]:
+        """What to parse for one text: the text itself, as almost always; else pieces of at most
+        CHUNK_CHARS, each a string, or a Doc already tokenized when it holds a long run."""
+        if len(text) <= CHUNK_CHARS and not _LONG_RUN.search(text):
+            return [text]
+        return [self._masked(chunk) if _LONG_RUN.search(chunk) else chunk for chunk in _chunks(text)]
+
+    def _masked(self, text: str) -> "Doc":
+        """``text`` tokenized, each long run of non-space characters as tokens of MASK_PIECE
+        '#'s, not words: the same length, so every offset holds, and no parse work."""
+        from spacy.tokens import Doc
+
+        vocab = self.language.vocab
+        parts: list[Doc] = []
+        at = 0
+        for m in _LONG_RUN.finditer(text):
+            if m.start() > at:
+                parts.append(self.language.make_doc(text[at : m.start()]))
+            n = m.end() - m.start()
+            words = [MASK * MASK_PIECE] * (n // MASK_PIECE) + ([MASK * (n % MASK_PIECE)] if n % MASK_PIECE else [])
+            parts.append(Doc(vocab, words=words, spaces=[False] * len(words)))
+            at = m.end()
+        if at < len(text):
+            parts.append(self.language.make_doc(text[at:]))
+        return _join(parts)
+
     def forget(self, article_ids: Any) -> None:
         for i in article_ids:
             self._docs.pop(i, None)
+
+
+def _chunks(text: str) -> list[str]:
+    """``text`` cut into pieces of at most CHUNK_CHARS that join back into it: after the last
+    line break in reach, else the last space, else anywhere."""
+    out = []
+    at = 0
+    while len(text) - at > CHUNK_CHARS:
+        end = at + CHUNK_CHARS
+        cut = text.rfind("\n", at + 1, end) + 1 or text.rfind(" ", at + 1, end) + 1 or end
+        out.append(text[at:cut])
+        at = cut
+    out.append(text[at:])
+    return out
+
+
+def _join(docs: list["Doc"]) -> "Doc":
+    from spacy.tokens import Doc
+
+    return Doc.from_docs(docs, ensure_whitespace=False)
 
 
 def _register_line_breaks() -> None:
