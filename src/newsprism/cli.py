@@ -24,6 +24,7 @@ import typer
 from newsprism import __version__
 from newsprism.commands._options import Group
 from newsprism.errors import NewsprismError
+from newsprism.report.escape import visible
 
 app = typer.Typer(
     name="newsprism",
@@ -42,6 +43,12 @@ COMMAND_MODULES = (
 )
 
 EXIT_BUG = 70
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
+
+
+def _interrupted() -> None:
+    """A run stopped by Ctrl+C says so; what it was writing with -o was never half written."""
+    typer.secho("interrupted", err=True, fg=typer.colors.RED)
 
 
 def _version(value: bool) -> None:
@@ -70,17 +77,25 @@ for _name in COMMAND_MODULES:
 def main() -> None:
     try:
         # Typer answers a usage error itself (the usage line, what was wrong, exit 2),
-        # as it does --help, a bare command (its help, exit 2) and Ctrl+C (exit 130).
+        # as it does --help and a bare command (its help, exit 2); Ctrl+C it turns
+        # into exit 130, silently: that one is said here.
         app(prog_name="newsprism", standalone_mode=True)
+    except SystemExit as e:
+        if e.code == EXIT_INTERRUPTED:
+            _interrupted()
+        raise
+    except KeyboardInterrupt:  # before or after the command ran (while importing, say)
+        _interrupted()
+        sys.exit(EXIT_INTERRUPTED)
     except NewsprismError as e:
-        typer.secho(f"error: {e}", err=True, fg=typer.colors.RED)
+        typer.secho(f"error: {visible(str(e))}", err=True, fg=typer.colors.RED)
         sys.exit(e.exit_code)
     except Exception as e:
         if os.environ.get("NEWSPRISM_DEBUG"):
             raise
         # A bug, not bad input: one line for the user, the traceback on request.
         typer.secho(
-            f"internal error: {type(e).__name__}: {e} (set NEWSPRISM_DEBUG=1 for the traceback)",
+            f"internal error: {type(e).__name__}: {visible(str(e))} (set NEWSPRISM_DEBUG=1 for the traceback)",
             err=True, fg=typer.colors.RED,
         )
         sys.exit(EXIT_BUG)

@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
-import json
+import contextlib
+import os
 import sys
+import tempfile
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
+from rich.text import Text
 
 from newsprism.model import Problem
 from newsprism.pipeline import Observer
+from newsprism.report.escape import dumps, visible
 
-err_console = Console(stderr=True, highlight=False)
+# markup=False: a path or a message is printed as it is ("a[/x]b.txt" is a file name, not a
+# Rich tag); what may hold input text goes through ``say``, which escapes control characters.
+err_console = Console(stderr=True, highlight=False, markup=False)
 
 # What each stage of a run is called on its progress bar.
 STAGE_LABELS = {"reading": "reading", "grouping": "clustering", "briefs": "analysing stories", "quotes": "finding quotes", "provenance": "tracing attributions", "summaries": "summarising"}
@@ -72,8 +78,19 @@ def observing(quiet: bool) -> Iterator[ConsoleObserver]:
         yield ConsoleObserver(bar, quiet)
 
 
+def say(*parts: str | tuple[str, str]) -> None:
+    """One line on stderr: plain strings, or (string, Rich style) pairs; every string as it is,
+    its control characters escaped (a file name's ESC cannot reach the terminal)."""
+    pieces = [(visible(p[0]), p[1]) if isinstance(p, tuple) else visible(p) for p in parts]
+    err_console.print(Text.assemble(*pieces), soft_wrap=True)
+
+
+def warn(message: str, label: str = "warning:") -> None:
+    say((label, "yellow"), " ", message)
+
+
 def warn_problem(p: Problem) -> None:
-    err_console.print(f"[yellow]warning:[/] {p.where()}: {p.message} (skipped)", markup=True, soft_wrap=True)
+    warn(f"{p.where()}: {p.message} (skipped)")
 
 
 def summarize(n_read: int, problems: Iterable[Problem]) -> None:
@@ -84,19 +101,48 @@ def summarize(n_read: int, problems: Iterable[Problem]) -> None:
     line = f"read {n_read} article(s)"
     if skipped:
         line += f", skipped {skipped}: " + ", ".join(f"{n} {r}" for r, n in sorted(counts.items()))
-    err_console.print(line, highlight=False, soft_wrap=True)
+    say(line)
 
 
 def write_output(text: str, output: Path | None) -> None:
+    text = text if text.endswith("\n") else text + "\n"
     if output is None:
         sys.stdout.write(text)
-        if not text.endswith("\n"):
-            sys.stdout.write("\n")
     else:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
-        err_console.print(f"wrote {output}", highlight=False)
+        write_file(output, text)
+        say(f"wrote {output}")
+
+
+def write_file(path: Path, text: str) -> None:
+    with atomic_file(path) as f:
+        f.write(text)
+
+
+@contextmanager
+def atomic_file(path: Path) -> Iterator[TextIO]:
+    """``path`` opened to be written whole or not at all: the text goes to a temporary file
+    beside it, renamed over it once complete. Ctrl+C or a kill mid-write leaves the old
+    file (or none), never half of one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    try:
+        os.fchmod(fd, 0o666 & ~_umask())  # as open() would have made it, not mkstemp's 0600
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            yield f
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def jsonl(rows: Iterable[dict[str, Any]]) -> str:
-    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+    return "".join(dumps(r) + "\n" for r in rows)

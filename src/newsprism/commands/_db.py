@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from newsprism.commands._common import err_console, progress
+from newsprism.commands._common import progress, warn
 
 if TYPE_CHECKING:
     from newsprism.store import Store
@@ -44,7 +44,7 @@ def updater_progress(quiet: bool) -> Iterator[Progress]:
             tasks["brief"] = bar.add_task("briefing stories", total=n)
 
         yield Progress(
-            on_wait=lambda msg: err_console.print(f"[yellow]waiting:[/] {msg}", markup=True, highlight=False),
+            on_wait=lambda msg: warn(msg, "waiting:"),
             on_start=start,
             on_batch=lambda n: bar.advance(tasks["group"], n),  # type: ignore[arg-type]
             on_briefs=briefs,

@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from newsprism.commands._common import err_console, progress, warn_problem
+from newsprism.commands._common import progress, say, warn_problem
 from newsprism.commands._db import BATCH_OPT, DB_OPT, opened, updater_progress
 from newsprism.commands._options import EMBEDDER_OPT, FRAMING_OPT, PATHS_ARG, QUIET_OPT, STRICT_OPT, WORKERS_OPT, Command
 from newsprism.errors import StrictModeError
@@ -43,7 +43,7 @@ def add_command(
     with opened(db) as store, updater_progress(quiet) as callbacks:
         summary = Updater(store, settings, batch_size=batch, progress=callbacks).add(items)
     if not quiet or summary.skipped:
-        err_console.print(summary.line(), highlight=False, soft_wrap=True)
+        say(summary.line())
 
 
 def register(app: typer.Typer, eval_app: typer.Typer) -> None:

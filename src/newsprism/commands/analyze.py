@@ -8,7 +8,7 @@ from typing import Literal
 
 import typer
 
-from newsprism.commands._common import err_console, observing, write_output
+from newsprism.commands._common import observing, say, write_output
 from newsprism.commands._options import (
     ADDRESS_OPT,
     EMBEDDER_OPT,
@@ -50,7 +50,7 @@ def analyze_command(
     with observing(quiet) as observer:
         result = Pipeline(settings, observer=observer).run(paths, stdin=sys.stdin.buffer)
     if not quiet:
-        err_console.print(f"{len(result.briefs)} stories", highlight=False)
+        say(f"{len(result.briefs)} stories")
     write_output(render(result, fmt), output)
 
 

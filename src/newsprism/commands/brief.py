@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Literal
 
 import typer
 
-from newsprism.commands._common import err_console, write_output
+from newsprism.commands._common import warn, write_output
 from newsprism.commands._db import DB_OPT, opened
 from newsprism.commands._options import OUTPUT_OPT, Command
 from newsprism.errors import InputError
+from newsprism.report.escape import dumps
 
 
 def brief_command(
@@ -33,7 +33,7 @@ def brief_command(
         if stored is None:
             raise InputError(f"story {record.id} has no brief yet: run newsprism add on {store.location} to make it")
         if stored.made_at < record.last_updated:
-            err_console.print(f"[yellow]warning:[/] the brief of {record.id} predates its latest articles; newsprism add makes it again", markup=True)
+            warn(f"the brief of {record.id} predates its latest articles; newsprism add makes it again")
         articles = {a.id: a for a in store.articles(stored.body["articles"])}
         new = None
         if since is not None:
@@ -50,7 +50,7 @@ def brief_command(
                 "articles": [a.id for a in fresh],
                 "events": [{"at": e.at, "kind": e.kind, "article": e.article, "other": e.other} for e in events],
             }
-        write_output(json.dumps(body, ensure_ascii=False, indent=2), output)
+        write_output(dumps(body, indent=2), output)
         return
     brief = brief_from_dict(stored.body, articles)
     if fmt == "md":

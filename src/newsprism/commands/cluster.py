@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Literal
 
 import typer
 
-from newsprism.commands._common import err_console, jsonl, observing, write_output
+from newsprism.commands._common import jsonl, observing, say, write_output
 from newsprism.commands._options import (
     EMBEDDER_OPT,
     OUTPUT_OPT,
@@ -21,6 +20,7 @@ from newsprism.commands._options import (
     Command,
 )
 from newsprism.model import Article, Story
+from newsprism.report.escape import dumps
 
 
 def cluster_command(
@@ -47,7 +47,7 @@ def cluster_command(
         articles = pipeline.read(paths, stdin=sys.stdin.buffer).articles
         stories, moved = pipeline.group(articles)
     if not quiet:
-        err_console.print(cluster_summary(articles, stories, moved, state is not None), highlight=False, soft_wrap=True)
+        say(cluster_summary(articles, stories, moved, state is not None))
     if fmt == "jsonl":
         # Articles of earlier runs (--state) that this run moved to another story follow, marked "moved".
         rows = [grouping_row(a) for a in articles] + [{"id": aid, "story": sid, "moved": True} for aid, sid in moved.items()]
@@ -56,7 +56,7 @@ def cluster_command(
     title_stories(stories, articles)
     if fmt == "json":
         by_id = {a.id: a for a in articles}
-        write_output(json.dumps([story_row(s, by_id) for s in stories], ensure_ascii=False, indent=2), output)
+        write_output(dumps([story_row(s, by_id) for s in stories], indent=2), output)
     else:
         from newsprism.report.markdown import render_story_list
 

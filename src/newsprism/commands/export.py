@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,9 +9,10 @@ from typing import Any, Literal, TextIO
 
 import typer
 
-from newsprism.commands._common import err_console
+from newsprism.commands._common import atomic_file, say
 from newsprism.commands._db import DB_OPT, opened
 from newsprism.commands._options import OUTPUT_OPT, Command
+from newsprism.report.escape import dumps
 
 
 def export_command(
@@ -25,16 +25,15 @@ def export_command(
         if output is None:
             n = _write(store, sys.stdout)
         else:
-            output.parent.mkdir(parents=True, exist_ok=True)
-            with output.open("w", encoding="utf-8") as f:
+            with atomic_file(output) as f:
                 n = _write(store, f)
-            err_console.print(f"wrote {n:,} lines to {output}", highlight=False)
+            say(f"wrote {n:,} lines to {output}")
 
 
 def _write(store: Any, out: TextIO) -> int:
     n = 0
     for row in _rows(store):
-        out.write(json.dumps(row, ensure_ascii=False) + "\n")
+        out.write(dumps(row) + "\n")
         n += 1
     return n
 

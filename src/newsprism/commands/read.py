@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import json
+import contextlib
 import sys
 from pathlib import Path
 from typing import Literal, TextIO
 
 import typer
 
-from newsprism.commands._common import err_console, observing
+from newsprism.commands._common import atomic_file, observing, say
 from newsprism.commands._options import OUTPUT_OPT, PATHS_ARG, QUIET_OPT, STRICT_OPT, Command
 from newsprism.model import Problem
+from newsprism.report.escape import dumps
 
 
 def read_command(
@@ -26,33 +27,25 @@ def read_command(
     from newsprism.ingest.reading import article_record
     from newsprism.pipeline import Pipeline, Settings
 
-    out = sys.stdout if output is None else _open(output)
     skipped: list[Problem] = []
     rows = []
     n = 0
     with observing(quiet) as observer:
         pipeline = Pipeline(Settings(strict=strict), observer=observer)
-        try:
+        with contextlib.ExitStack() as files:
+            out: TextIO = sys.stdout if output is None else files.enter_context(atomic_file(output))
             for article in pipeline.read_stream(paths, skipped, stdin=sys.stdin.buffer):
                 n += 1
                 row = article_record(article)
                 if fmt == "jsonl":
-                    out.write(json.dumps(row, ensure_ascii=False) + "\n")  # streamed: a pile of any size
+                    out.write(dumps(row) + "\n")  # streamed: a pile of any size
                 else:
                     rows.append(row)
             if fmt == "json":
-                out.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
-        finally:
-            if output is not None:
-                out.close()
+                out.write(dumps(rows, indent=2) + "\n")
         if output is not None and not quiet:
-            err_console.print(f"wrote {output}", highlight=False)
+            say(f"wrote {output}")
         pipeline.read_done(n, skipped)
-
-
-def _open(path: Path) -> TextIO:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return path.open("w", encoding="utf-8")
 
 
 def register(app: typer.Typer, eval_app: typer.Typer) -> None:

@@ -7,7 +7,7 @@ import sys
 
 import typer
 
-from newsprism.commands._common import err_console, observing
+from newsprism.commands._common import observing, say, warn
 from newsprism.commands._options import QUIET_OPT, SINGLE_STORY_OPT, STRICT_OPT, Command
 from newsprism.errors import MissingExtraError
 
@@ -53,7 +53,7 @@ def serve_command(
         )
     _warn_if_open(host)
     n = len(result.briefs)
-    err_console.print(f"{n} {'story' if n == 1 else 'stories'} at http://{host}:{port}/  (Ctrl+C to stop)", highlight=False)
+    say(f"{n} {'story' if n == 1 else 'stories'} at http://{host}:{port}/  (Ctrl+C to stop)")
     uvicorn.run(create_app(result), host=host, port=port, log_level="warning" if quiet else "info")
 
 
@@ -67,10 +67,9 @@ def _serve_db(db: str, host: str, port: int, quiet: bool) -> None:
     store = open_store(db, create=False)
     try:
         _warn_if_open(host)
-        err_console.print(
+        say(
             f"{store.count_stories():,} stories from {store.count_articles():,} articles in {store.location}, "
-            f"served as they grow at http://{host}:{port}/  (Ctrl+C to stop)",
-            highlight=False,
+            f"served as they grow at http://{host}:{port}/  (Ctrl+C to stop)"
         )
         uvicorn.run(create_app(StoredCorpus(store)), host=host, port=port, log_level="warning" if quiet else "info")
     finally:
@@ -79,7 +78,7 @@ def _serve_db(db: str, host: str, port: int, quiet: bool) -> None:
 
 def _warn_if_open(host: str) -> None:
     if not _is_loopback(host):
-        err_console.print(f"[yellow]warning:[/] serving on {host}: anyone who can reach it can read the corpus", markup=True)
+        warn(f"serving on {host}: anyone who can reach it can read the corpus")
 
 
 def register(app: typer.Typer, eval_app: typer.Typer) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Literal
 
@@ -11,6 +10,7 @@ import typer
 from newsprism.commands._common import write_output
 from newsprism.commands._db import DB_OPT, opened
 from newsprism.commands._options import OUTPUT_OPT, Command
+from newsprism.report.escape import dumps
 
 
 def stories_command(
@@ -30,7 +30,7 @@ def stories_command(
             for s in stories
         ]
         if rows or output is not None:  # no stories: no line at all
-            write_output("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), output)
+            write_output("".join(dumps(r) + "\n" for r in rows), output)
         return
     from newsprism.report.stored import render_stored_stories
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from newsprism.commands._common import err_console, warn_problem
+from newsprism.commands._common import say, warn, warn_problem
 from newsprism.commands._db import BATCH_OPT, DB_OPT, opened
 from newsprism.commands._options import EMBEDDER_OPT, FRAMING_OPT, QUIET_OPT, Command
 from newsprism.errors import InputError
@@ -44,16 +44,16 @@ def watch_command(
     seconds = parse_every(every)
     fetching = FetchSettings(deadline=timeout, max_bytes=int(max_mb * 1_000_000), per_host=delay)
     settings = Settings(embedder=embedder, framing=framing)
-    waiting = Progress(on_wait=lambda msg: err_console.print(f"[yellow]waiting:[/] {msg}", markup=True, highlight=False))
+    waiting = Progress(on_wait=lambda msg: warn(msg, "waiting:"))
     with opened(db) as store, Fetcher(fetching) as fetcher:
         updater = Updater(store, settings, batch_size=batch, progress=waiting)
         watcher = Watcher(sources, store, updater, fetcher, max_pages=max_pages, on_problem=warn_problem)
         if not quiet and not once:
-            err_console.print(f"watching {len(watcher.sources)} source(s) every {every} into {store.location} (Ctrl+C to stop)", highlight=False)
+            say(f"watching {len(watcher.sources)} source(s) every {every} into {store.location} (Ctrl+C to stop)")
         try:
-            watcher.run(seconds, once=once, on_round=None if quiet else lambda r: err_console.print(r.line(), highlight=False, soft_wrap=True))
+            watcher.run(seconds, once=once, on_round=None if quiet else lambda r: say(r.line()))
         except KeyboardInterrupt:
-            err_console.print("stopped", highlight=False)
+            say("stopped")
 
 
 def register(app: typer.Typer, eval_app: typer.Typer) -> None:

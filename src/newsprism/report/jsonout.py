@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from newsprism import __version__
 from newsprism.model import Analysis, Article, Brief, Story, to_jsonable
+from newsprism.report.escape import dumps
 
 SCHEMA_VERSION = 1
 
@@ -63,7 +63,7 @@ def analysis_to_dict(analysis: Analysis) -> dict[str, Any]:
 
 
 def render_json(analysis: Analysis) -> str:
-    return json.dumps(analysis_to_dict(analysis), ensure_ascii=False, indent=2)
+    return dumps(analysis_to_dict(analysis), indent=2)
 
 
 def grouping_row(a: Article) -> dict[str, Any]:

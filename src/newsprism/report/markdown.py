@@ -1,7 +1,10 @@
 """The Markdown brief: one section per story, the most telling facts first.
 
 Articles are cited by their number in the story's source table ([1][3]), so
-every line of the brief can be checked against the article it rests on.
+every line of the brief can be checked against the article it rests on. Every
+string an input brought goes through ``escape.md`` (ids through ``md_code``):
+an article's ``<svg onload=...>`` or ``[x](javascript:...)`` prints as those
+characters, as the HTML brief shows them, never as markup a viewer would act on.
 """
 
 from __future__ import annotations
@@ -14,18 +17,18 @@ from newsprism.cluster.names import story_names
 from newsprism.extract.agencies import agency_copies, agency_printers, agency_short_name
 from newsprism.model import Analysis, Article, Brief, QuoteVariant, Story
 from newsprism.quotes.output import statement
+from newsprism.report.escape import md, md_code, visible
 from newsprism.report.html import short
 
 MAX_ROWS = 25  # long sections are cut; the JSON carries everything
 
 
-def _cell(text: str | None) -> str:
-    """Safe inside a Markdown table cell: one line, pipes escaped."""
-    return re.sub(r"\s+", " ", text or "").replace("|", "\\|").strip()
+_PIPE = re.compile(r"(?<!\\)\|")
 
 
-def _line(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
+def _cell(markdown: str) -> str:
+    """Markdown (escaped text and our own marks) safe in a table cell: one line, no bare pipe."""
+    return _PIPE.sub(r"\\|", re.sub(r"\s+", " ", markdown)).strip()
 
 
 def _n(count: int, one: str, many: str | None = None) -> str:
@@ -65,18 +68,18 @@ def _copy_note(a: Article, cites: _Cites, agency: str | None = None) -> str:
     if a.syndicated_from in cites.num:
         return f"republished from {cites([a.syndicated_from])}"
     if a.duplicate_of:
-        return f"duplicate of {cites([a.duplicate_of]) or a.duplicate_of}"
+        return f"duplicate of {cites([a.duplicate_of]) or md_code(a.duplicate_of)}"
     if a.syndicated_from:
-        return f"republished from {a.syndicated_from}"
+        return f"republished from {md(a.syndicated_from)}"
     return ""
 
 
 def _diff(v: QuoteVariant) -> str:
     """The variant's words against the group's wording: ~~dropped~~ and **added**."""
     if not v.diff or all(op == "=" for op, _ in v.diff):
-        return _line(v.text)
+        return md(v.text)
     marks = {"=": "{}", "-": "~~{}~~", "+": "**{}**"}
-    return " ".join(marks.get(op, "{}").format(_line(words)) for op, words in v.diff if words.strip())
+    return " ".join(marks.get(op, "{}").format(md(words)) for op, words in v.diff if words.strip())
 
 
 def _ordered_articles(arts: list[Article]) -> list[Article]:
@@ -104,7 +107,7 @@ def _headline(brief: Brief) -> str:
     if copies:
         parts.append(f"{copies} syndicated or duplicate")
     for k in brief.key_sources[:3]:
-        parts.append(f"{len(k.articles)} of {len(brief.articles)} credit {k.name}")
+        parts.append(f"{len(k.articles)} of {len(brief.articles)} credit {md(k.name)}")
     if brief.claims:
         top = max(brief.claims, key=lambda c: len(c.articles))
         parts.append(
@@ -122,18 +125,18 @@ def _sources(arts: list[Article], cites: _Cites, ids: bool = False) -> list[str]
     rows = [
         [
             f"[{cites.num[a.id]}]",
-            *([f"`{_cell(a.id)}`"] if ids else []),
-            a.label,
-            (a.published or "")[:10],
-            ", ".join(a.byline),
-            a.title or (f"*{short(a.text, 70).replace('*', '')}*" if a.text.strip() else ""),  # _table escapes the cell
+            *([md_code(a.id)] if ids else []),
+            md(a.label),
+            md((a.published or "")[:10]),
+            md(", ".join(a.byline)),
+            md(a.title) or (f"*{md(short(a.text, 70))}*" if a.text.strip() else ""),
             _copy_note(a, cites, agencies.get(a.id)),
         ]
         for a in arts
     ]
     printed = [
         f"- {agency_short_name(agency)} copy, printed by "
-        + _and([f"{_line(a.label)} {cites([a.id])}" for a in copies])
+        + _and([f"{md(a.label)} {cites([a.id])}" for a in copies])
         + ": one source, however many print it."
         for agency, copies in agency_printers(arts)
     ]
@@ -158,10 +161,11 @@ def stretches_section(brief: Brief, arts: list[Article], cites: _Cites) -> list[
         own = [st for st in brief.stretches if st.article == a.id]
         if not own:
             continue
-        out.append(f"- {cites([a.id])} {_line(cites.outlet(a.id))}")
+        out.append(f"- {cites([a.id])} {md(cites.outlet(a.id))}")
         for st in own[:MAX_ROWS]:
-            text = _line(by_id[a.id].text[st.start : st.end])
-            out.append(f"  - “{text[:160]}{'…' if len(text) > 160 else ''}” — {_line(chain(st))} ({ACT_LABELS[st.act]})")
+            text = " ".join(by_id[a.id].text[st.start : st.end].split())
+            shown = md(text[:160]) + ("…" if len(text) > 160 else "")  # cut before escaping, never inside an escape
+            out.append(f"  - “{shown}” — {md(chain(st))} ({ACT_LABELS[st.act]})")
     return out + [""]
 
 
@@ -172,7 +176,7 @@ def render_brief(brief: Brief) -> list[str]:
     arts = _ordered_articles(brief.articles)
     cites = _Cites(arts)
     title = brief.story.title or (arts[0].title if arts else None) or brief.story.id
-    out = [f"## {_line(title)}", "", f"*Story `{brief.story.id}`: {_headline(brief)}.*", ""]
+    out = [f"## {md(title)}", "", f"*Story {md_code(brief.story.id)}: {_headline(brief)}.*", ""]
     for section in SECTIONS:
         out += section(brief, arts, cites)
     return out
@@ -183,7 +187,7 @@ def _section(heading: str, lines: list[str]) -> list[str]:
 
 
 def summary_section(brief: Brief, arts: list[Article], cites: _Cites) -> list[str]:
-    return _section("Summary", [f"- {_line(s.text)} {cites(s.articles)}" for s in brief.summary])
+    return _section("Summary", [f"- {md(s.text)} {cites(s.articles)}" for s in brief.summary])
 
 
 def sources_section(brief: Brief, arts: list[Article], cites: _Cites) -> list[str]:
@@ -195,8 +199,8 @@ def claims_section(brief: Brief, arts: list[Article], cites: _Cites) -> list[str
         return []
     rows = []
     for c in sorted(brief.claims, key=lambda c: (-len(c.articles), c.id))[:MAX_ROWS]:
-        origins = "; ".join(" ← ".join([o.name, *o.via[::-1]]) if o.via else o.name for o in c.origins)
-        rows.append([c.text, cites(c.articles), str(c.independent_sources), origins])
+        origins = "; ".join(" ← ".join(md(n) for n in [o.name, *o.via[::-1]]) for o in c.origins)
+        rows.append([md(c.text), cites(c.articles), str(c.independent_sources), origins])
     return ["### Claims and independent sources", "", *_table(["claim", "articles", "independent", "rests on"], rows), ""]
 
 
@@ -205,11 +209,11 @@ def quotes_section(brief: Brief, arts: list[Article], cites: _Cites) -> list[str
     for q in brief.quotes[:MAX_ROWS]:
         spk = q.speaker.name or "unknown speaker"
         kind = q.speaker.kind
-        out.append(f"- **{_line(spk)}**{f' ({kind})' if kind and kind != 'person' else ''}: {statement(q)}")
+        out.append(f"- **{md(spk)}**{f' ({md(kind)})' if kind and kind != 'person' else ''}: {md(statement(q))}")
         if len(q.variants) > 1:
             for v in q.variants:
                 mode = "direct" if v.direct else "reported"
-                out.append(f"  - {cites([v.article])} {_line(cites.outlet(v.article))} ({mode}): {_diff(v)}")
+                out.append(f"  - {cites([v.article])} {md(cites.outlet(v.article))} ({mode}): {_diff(v)}")
         else:
             out[-1] += f" {cites([q.variants[0].article])}" if q.variants else ""
     return _section("Who said what", out)
@@ -218,8 +222,8 @@ def quotes_section(brief: Brief, arts: list[Article], cites: _Cites) -> list[str
 def chains_section(brief: Brief, arts: list[Article], cites: _Cites) -> list[str]:
     names = {n.id: n.name for n in brief.provenance.nodes}
     return _section("Attribution chains", [
-        f"- {_line(names.get(e.source, e.source))} —{e.relation}→ {_line(names.get(e.target, e.target))} "
-        f"{cites([e.article])}: “{_line(e.text)}”"
+        f"- {md(names.get(e.source, e.source))} —{e.relation}→ {md(names.get(e.target, e.target))} "
+        f"{cites([e.article])}: “{md(e.text)}”"
         for e in brief.provenance.edges[: MAX_ROWS * 2]
     ])
 
@@ -227,13 +231,13 @@ def chains_section(brief: Brief, arts: list[Article], cites: _Cites) -> list[str
 def conflicts_section(brief: Brief, arts: list[Article], cites: _Cites) -> list[str]:
     out = []
     for c in brief.conflicts:
-        vals = "; ".join(f"{_line(v.text)} ({v.value}) {cites([v.article])}" for v in c.values)
-        out.append(f"- **{c.kind}**, {_line(c.topic)}: {vals}")
+        vals = "; ".join(f"{md(v.text)} ({visible(v.value)}) {cites([v.article])}" for v in c.values)
+        out.append(f"- **{c.kind}**, {md(c.topic)}: {vals}")
     return _section("Conflicts", out)
 
 
 def timeline_section(brief: Brief, arts: list[Article], cites: _Cites) -> list[str]:
-    return _section("Timeline", [f"- **{t.date}** {_line(t.text)} {cites(t.articles)}" for t in brief.timeline])
+    return _section("Timeline", [f"- **{t.date}** {md(t.text)} {cites(t.articles)}" for t in brief.timeline])
 
 
 def coverage_section(brief: Brief, arts: list[Article], cites: _Cites) -> list[str]:
@@ -242,11 +246,11 @@ def coverage_section(brief: Brief, arts: list[Article], cites: _Cites) -> list[s
     for n in brief.coverage:
         bits = []
         if n.adds:
-            bits.append("adds: " + "; ".join(_line(claim_text.get(i, i)) for i in n.adds[:5]))
+            bits.append("adds: " + "; ".join(md(claim_text.get(i, i)) for i in n.adds[:5]))
         if n.omits:
-            bits.append("leaves out: " + "; ".join(_line(claim_text.get(i, i)) for i in n.omits[:5]))
+            bits.append("leaves out: " + "; ".join(md(claim_text.get(i, i)) for i in n.omits[:5]))
         if bits:
-            out.append(f"- {cites([n.article])} **{_line(n.outlet)}** " + " — ".join(bits))
+            out.append(f"- {cites([n.article])} **{md(n.outlet)}** " + " — ".join(bits))
     return _section("What each outlet adds or leaves out", out)
 
 
@@ -259,7 +263,7 @@ def framing_section(brief: Brief, arts: list[Article], cites: _Cites) -> list[st
     out = []
     for prof in framing.outlets[:MAX_ROWS]:
         own, quoted = (
-            list(dict.fromkeys(_line(f.text).strip("\"“”‘’'") for f in prof.examples if f.quoted is q))[:8]
+            list(dict.fromkeys(md(f.text).strip("\"“”‘’'") for f in prof.examples if f.quoted is q))[:8]
             for q in (False, True)
         )
         rate = f"{prof.rate or 0:.1f} loaded words per 1,000"
@@ -269,10 +273,10 @@ def framing_section(brief: Brief, arts: list[Article], cites: _Cites) -> list[st
         shown = ", ".join(f"“{w}”" for w in own) if own else "no loaded wording of its own"
         if quoted:
             shown += "; in quotations: " + ", ".join(f"“{w}”" for w in quoted)
-        out.append(f"- **{_line(prof.outlet)}** {cites(prof.articles)}: {rate}; {shown}")
+        out.append(f"- **{md(prof.outlet)}** {cites(prof.articles)}: {rate}; {shown}")
     for n in [n for n in framing.names if n.differs][:MAX_ROWS]:
-        per = "; ".join(f"{_line(o.outlet)}: " + ", ".join(_line(x.text) for x in o.names[:4]) for o in n.outlets)
-        out.append(f"- *{_line(n.name)}* is called — {per}")
+        per = "; ".join(f"{md(o.outlet)}: " + ", ".join(md(x.text) for x in o.names[:4]) for o in n.outlets)
+        out.append(f"- *{md(n.name)}* is called — {per}")
     return _section("Framing", out)
 
 
@@ -286,9 +290,9 @@ def entities_section(brief: Brief, arts: list[Article], cites: _Cites) -> list[s
         if ents:
             items = []
             for e in ents[:MAX_ROWS]:
-                others = [v for v in e.variants if v != e.name]
+                others = [md(v) for v in e.variants if v != e.name]
                 alias = f" (also {', '.join(others[:4])})" if others else ""
-                items.append(f"{e.name}{alias} {cites(e.articles)}")
+                items.append(f"{md(e.name)}{alias} {cites(e.articles)}")
             out.append(f"- **{label}:** " + "; ".join(items))
     # A story with entities of other labels only still has the heading, as it always had.
     return ["### People, organisations and places", "", *out, ""]
@@ -296,7 +300,7 @@ def entities_section(brief: Brief, arts: list[Article], cites: _Cites) -> list[s
 
 def shared_section(brief: Brief, arts: list[Article], cites: _Cites) -> list[str]:
     return _section(
-        "Sentences several articles share", [f"- “{_line(s.text)}” {cites(s.articles)}" for s in brief.shared_sentences[:MAX_ROWS]]
+        "Sentences several articles share", [f"- “{md(s.text)}” {cites(s.articles)}" for s in brief.shared_sentences[:MAX_ROWS]]
     )
 
 
@@ -323,15 +327,15 @@ def render_story_list(stories: Sequence[Story], articles: Sequence[Article]) -> 
         arts = [by_id[i] for i in st.articles if i in by_id]
         days = sorted(str(d) for d in (a.published_day for a in arts) if d is not None)
         span = f"{days[0]} to {days[-1]}" if days and days[0] != days[-1] else (days[0] if days else "")
-        rows.append([f"`{st.id}`", str(len(st.articles)), str(_n_outlets(arts)), span, st.title or ""])
+        rows.append([md_code(st.id), str(len(st.articles)), str(_n_outlets(arts)), span, md(st.title)])
     out += _table(["story", "articles", "outlets", "days", "title"], rows) + [""]
     for st in ordered:
         arts = _ordered_articles([by_id[i] for i in st.articles if i in by_id])
-        out += [f"## `{st.id}` {_line(st.title or '')}".rstrip(), ""]
+        out += [f"## {md_code(st.id)} {md(st.title)}".rstrip(), ""]
         if names := story_names(arts):
-            out += [f"Names: {', '.join(_line(n) for n in names)}.", ""]
+            out += [f"Names: {', '.join(md(n) for n in names)}.", ""]
         if st.absorbed:
-            out += [f"Absorbed: {', '.join(f'`{i}`' for i in st.absorbed)}.", ""]
+            out += [f"Absorbed: {', '.join(md_code(i) for i in st.absorbed)}.", ""]
         out += _sources(arts, _Cites(arts), ids=True)
         if len(arts) < len(st.articles):
             out += [f"and {_n(len(st.articles) - len(arts), 'article')} from earlier runs.", ""]
@@ -350,7 +354,7 @@ def render_markdown(analysis: Analysis) -> str:
         out += render_brief(b)
     if analysis.skipped:
         out += ["## Skipped inputs", ""]
-        out += [f"- `{p.where()}`: {_line(p.message)}" for p in analysis.skipped]
+        out += [f"- {md_code(p.where())}: {md(p.message)}" for p in analysis.skipped]
         out.append("")
     return "\n".join(out).rstrip() + "\n"
 
@@ -361,11 +365,11 @@ def render_quote_list(rows: Sequence[dict[str, Any]], articles: Sequence[Article
     out = []
     for row in rows:
         text = by_id[row["id"]].text
-        out += [f"## {row['id']}", ""]
+        out += [f"## {md(row['id'])}", ""]
         for q in row["quotes"]:
             spk = q["speaker"]
-            who = f"{spk['name']} ({spk['kind']})" if spk else "unknown speaker"
-            content = " ".join(text[q["content"]["start"] : q["content"]["end"]].split())
+            who = f"{md(spk['name'])} ({spk['kind']})" if spk else "unknown speaker"
+            content = md(text[q["content"]["start"] : q["content"]["end"]])
             out.append(f"- **{who}** {'“' + content + '”' if q['direct'] else content}")
         out.append("")
     return "\n".join(out)

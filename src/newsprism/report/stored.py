@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from newsprism.model import Article
-from newsprism.report.markdown import _line, _table
+from newsprism.report.escape import md, md_code
+from newsprism.report.markdown import _table
 from newsprism.store.records import StoryEvent, StoryRecord
 
 
@@ -14,7 +15,7 @@ def render_stored_stories(stories: Sequence[StoryRecord]) -> str:
     if not stories:
         return "No stories.\n"
     rows = [
-        [s.title or s.id, str(len(s.articles)), s.first_day or "", s.last_day or "", s.last_updated[:19].replace("T", " "), f"`{s.id}`"]
+        [md(s.title or s.id), str(len(s.articles)), md(s.first_day), md(s.last_day), md(s.last_updated[:19].replace("T", " ")), md_code(s.id)]
         for s in stories
     ]
     out = [f"# {len(stories)} {'story' if len(stories) == 1 else 'stories'}, latest activity first", ""]
@@ -29,10 +30,10 @@ def render_news_since(since: str, added: Sequence[Article], events: Sequence[Sto
         return [*out, "Nothing new.", ""]
     titles = {a.id: a for a in added}
     for a in added:
-        out.append(f"- `{a.id}` {_line(a.label)}: {_line(a.title or a.text[:80])}")
+        out.append(f"- {md_code(a.id)} {md(a.label)}: {md(a.title or a.text[:80])}")
     for e in events:
         if e.kind == "merged":
-            out.append(f"- story `{e.other}` merged into this one")
+            out.append(f"- story {md_code(e.other)} merged into this one")
         elif e.kind == "moved" and e.article not in titles:
-            out.append(f"- `{e.article}` moved here from story `{e.other}`")
+            out.append(f"- {md_code(e.article)} moved here from story {md_code(e.other)}")
     return [*out, ""]

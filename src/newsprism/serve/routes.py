@@ -95,7 +95,9 @@ def add_pages(app: FastAPI, at: Lookups) -> None:
         return page("index.html", title="newsprism stories", stories=rows, q=q, total=total, matched=matched,
                     n_articles=n_articles, page_no=page_no, pages=max(1, -(-matched // PAGE)))
 
-    @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
+    # Ids may hold "/" (every file in a subfolder: "2024/may/harbour"): links quote it as %2F,
+    # which the server decodes before routing, so the id is matched as a path.
+    @app.get("/stories/{story_id:path}", response_class=HTMLResponse, include_in_schema=False)
     def story(story_id: str, since: str | None = None) -> HTMLResponse:
         v = brief_view(at.brief(story_id))
         try:
@@ -104,7 +106,7 @@ def add_pages(app: FastAPI, at: Lookups) -> None:
             raise HTTPException(400, str(e)) from e
         return page("story.html", title=v["title"], v=v, news=news)
 
-    @app.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
+    @app.get("/articles/{article_id:path}", response_class=HTMLResponse, include_in_schema=False)
     def article(article_id: str, hl: str | None = None) -> HTMLResponse:
         a = at.article(article_id)
         span = parse_highlight(hl, a.text)
@@ -116,8 +118,9 @@ def add_pages(app: FastAPI, at: Lookups) -> None:
 
     @app.get("/api", response_class=HTMLResponse, include_in_schema=False)
     def api_docs() -> HTMLResponse:
+        # path_format: the path as OpenAPI writes it ("{article_id}", not "{article_id:path}").
         routes = [
-            (r.path, getattr(r, "summary", None) or r.name, (getattr(r, "description", None) or "").strip())  # type: ignore[attr-defined]
+            (r.path_format, getattr(r, "summary", None) or r.name, (getattr(r, "description", None) or "").strip())  # type: ignore[attr-defined]
             for r in app.routes
             if getattr(r, "include_in_schema", False)
         ]
@@ -159,12 +162,12 @@ def add_api(app: FastAPI, at: Lookups) -> None:
         """One row per story: id, title and the counts of articles, outlets, claims, quotes and conflicts."""
         return corpus.rows(q, limit, offset)[0]
 
-    @app.get("/api/stories/{story_id}", summary="One story's brief")
+    @app.get("/api/stories/{story_id:path}", summary="One story's brief")
     def api_story(story_id: str) -> dict[str, Any]:
         """The brief as in the report's `stories` list: claims, quotes, provenance, conflicts, timeline, summary, framing."""
         return brief_to_dict(at.brief(story_id))
 
-    @app.get("/api/articles/{article_id}", summary="One article")
+    @app.get("/api/articles/{article_id:path}", summary="One article")
     def api_article(article_id: str) -> dict[str, Any]:
         """The article as in the report's `articles` list, with its full text."""
         return article_to_dict(at.article(article_id))

@@ -1,0 +1,224 @@
+"""Hostile input at the edges of the tool: what reaches a terminal, a Markdown viewer, a
+browser, and what Ctrl+C leaves behind.
+
+- a file name or an id is printed as text: never read as Rich markup ("a[/x]b.txt"),
+  and its control characters (terminal escape sequences) are shown escaped;
+- the Markdown brief escapes article text as the HTML brief does: no raw HTML, no link;
+- the web app shows every article, also one whose id holds "/" (a file in a subfolder);
+- Ctrl+C exits 130, says "interrupted", and leaves no half-written -o file.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from newsprism.model import Analysis
+
+from conftest import EXAMPLE, ROOT
+from fixtures.framing.sample import make_brief
+
+ESC, BEL, CSI = "\x1b", "\x07", "\x9b"
+
+
+def newsprism(*args: str, stdin: str | None = None, timeout: int = 300) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "newsprism", *args], cwd=ROOT, capture_output=True, text=True,
+        input=stdin, timeout=timeout,
+    )
+
+
+def _no_control(text: str) -> bool:
+    return not any(c in text for c in (ESC, BEL, CSI, "\u202e"))
+
+
+# ---------------------------------------------------------------- what reaches the terminal
+
+
+def test_file_names_are_printed_as_text_with_control_characters_escaped(tmp_path: Path) -> None:
+    (tmp_path / "a[").mkdir()
+    (tmp_path / "a[" / "x]b.txt").write_text((EXAMPLE / "02-northern-ledger.txt").read_text())
+    (tmp_path / f"e{ESC}[31mvil{CSI}2J.txt").write_text((EXAMPLE / "05-eastbrook-gazette.txt").read_text())
+    (tmp_path / f"empty[bold]{ESC}]0;pwned{BEL}.txt").write_bytes(b"")
+    for fmt in ("md", "jsonl"):
+        proc = newsprism("cluster", "--format", fmt, str(tmp_path))
+        assert proc.returncode == 0, proc.stderr
+        assert _no_control(proc.stdout) and _no_control(proc.stderr)
+        assert "a[/x]b" in proc.stdout
+    assert f"warning: {tmp_path}/empty[bold]\\x1b]0;pwned\\x07.txt: empty file (skipped)" in proc.stderr
+    md = newsprism("cluster", "--format", "md", str(tmp_path)).stdout
+    assert "e\\x1b[31mvil\\x9b2J" in md
+
+
+def test_ids_in_quotes_md_reach_the_terminal_escaped(tmp_path: Path) -> None:
+    rows = [
+        {"id": f"wire{ESC}]0;pwned{BEL}", "outlet": f"Evil{ESC}[2J Post", "text": (EXAMPLE / "05-eastbrook-gazette.txt").read_text()},
+        {"id": "rtl\u202egnp.exe", "text": "Elena Marsh said: \"We will not gamble.\""},
+    ]
+    (tmp_path / "wire.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    proc = newsprism("quotes", "--format", "md", str(tmp_path / "wire.jsonl"), "-q")
+    assert proc.returncode == 0, proc.stderr
+    assert _no_control(proc.stdout) and _no_control(proc.stderr)
+    # Shown as \x1b, whose backslash Markdown escapes too (a viewer renders "\x1b"), as the "]".
+    assert "## wire\\\\x1b\\]0;pwned\\\\x07" in proc.stdout
+    assert "rtl\\\\u202egnp.exe" in proc.stdout
+
+
+# ---------------------------------------------------------------- the Markdown brief
+
+
+def _rendered(markdown: str) -> str:
+    """The HTML a CommonMark viewer makes of the brief (raw HTML allowed, as GitHub's allows some)."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark", {"html": True}).enable("table").enable("strikethrough").render(markdown)
+
+
+def test_markdown_brief_escapes_article_text_as_the_html_brief_does() -> None:
+    from newsprism.report.markdown import render_markdown
+
+    brief = make_brief()  # every field of its fourth article holds script and event handlers
+    link, image = "[read more](javascript:alert(1))", "![x](javascript:alert(2))"
+    brief.claims[0].text += f" {link} <svg onload=alert(3)> `code` *emph* ~~gone~~ | pipe"
+    brief.summary[0].text += f" {image} <https://evil.example> <javascript:alert(4)>"
+    brief.articles[2].title = f"{link} <iframe src=javascript:alert(5)>"
+    brief.entities[0].name = "<svg/onload=alert(6)>"
+    brief.timeline[0].text = f"{image}"
+    markdown = render_markdown(Analysis(articles=brief.articles, stories=[brief.story], briefs=[brief]))
+    tags = _tags(_rendered(markdown))
+    # Only the brief's own structure: no link, image, frame, script or handler from an article.
+    assert {t for t, _ in tags} <= {"h1", "h2", "h3", "p", "ul", "li", "table", "thead", "tbody", "tr", "th", "td",
+                                    "strong", "em", "code", "s"}
+    assert [a for _, attrs in tags for a in attrs] == []
+    text = _rendered(markdown)
+    for shown in ("&lt;svg onload=alert(3)&gt;", "[read more](javascript:alert(1))", "`code` *emph* ~~gone~~ | pipe",
+                  "![x](javascript:alert(2))", "&lt;script&gt;alert(4)&lt;/script&gt;", "&lt;javascript:alert(4)&gt;"):
+        assert shown in text, shown  # what the article said, as text
+    # The table stays a table: the claim's pipe is escaped, not a new cell.
+    claim_row = next(line for line in markdown.splitlines() if "read more" in line)
+    assert claim_row.count(" | ") == 5
+
+
+def _tags(html: str) -> list[tuple[str, list[tuple[str, str | None]]]]:
+    from html.parser import HTMLParser
+
+    found: list[tuple[str, list[tuple[str, str | None]]]] = []
+
+    class Tags(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            found.append((tag, attrs))
+
+    Tags().feed(html)
+    return found
+
+
+def test_markdown_of_plain_text_is_unchanged() -> None:
+    from newsprism.report.escape import md, md_code
+
+    assert md("Harlow Dam cracks: 12,000 told to leave (about 12,000).") == "Harlow Dam cracks: 12,000 told to leave (about 12,000)."
+    assert md("a\n\n b\tc") == "a b c"
+    assert md_code("s1") == "`s1`" and md_code("a`b") == "``a`b``" and md_code("`a") == "`` `a ``"
+
+
+# ---------------------------------------------------------------- the web app
+
+
+def _renamed(obj: Any, names: dict[str, str]) -> Any:
+    """``obj`` with every string in ``names`` replaced, through dataclasses, lists and dicts."""
+    if isinstance(obj, str):
+        return names.get(obj, obj)
+    if isinstance(obj, list):
+        return [_renamed(x, names) for x in obj]
+    if isinstance(obj, tuple):
+        return tuple(_renamed(x, names) for x in obj)
+    if isinstance(obj, dict):
+        return {_renamed(k, names): _renamed(v, names) for k, v in obj.items()}
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        for f in dataclasses.fields(obj):
+            setattr(obj, f.name, _renamed(getattr(obj, f.name), names))
+    return obj
+
+
+def test_web_app_shows_articles_whose_id_holds_a_slash() -> None:
+    import re
+
+    pytest.importorskip("fastapi")
+    from fastapi.testclient import TestClient
+
+    from newsprism.serve import create_app
+
+    names = {"bay-1": "2031/march/bay-1", "coast-1": "wire/coast?1#x", "harbor-1": "../harbor 1%"}
+    brief = _renamed(make_brief(), names)
+    client = TestClient(create_app(Analysis(articles=brief.articles, stories=[brief.story], briefs=[brief])))
+    story = client.get("/stories/s1")
+    assert story.status_code == 200
+    pages = {re.sub(r"\?.*", "", h) for h in re.findall(r'href="(/articles/[^"#]+)', story.text)}
+    assert len(pages) == 4
+    for page in pages:
+        got = client.get(page.replace("&amp;", "&"))
+        assert got.status_code == 200, page
+        (api,) = re.findall(r'href="(/api/articles/[^"]+)"', got.text)
+        assert client.get(api).json()["id"] in {*names.values(), "evil<1>"}
+    for article_id in names.values():
+        from urllib.parse import quote
+
+        assert client.get(f"/api/articles/{quote(article_id, safe='')}").json()["id"] == article_id
+
+
+# ---------------------------------------------------------------- Ctrl+C
+
+
+def test_ctrl_c_exits_130_says_so_and_leaves_the_output_as_it_was(tmp_path: Path) -> None:
+    corpus = tmp_path / "wire.jsonl"
+    words = (EXAMPLE / "02-northern-ledger.txt").read_text().split()
+    with corpus.open("w") as f:
+        for i in range(20_000):
+            f.write(json.dumps({"id": str(i), "text": " ".join(words[i % 50 :] + [str(i)])}) + "\n")
+    out = tmp_path / "stories.jsonl"
+    out.write_text("the last run's stories\n")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "newsprism", "cluster", str(corpus), "-o", str(out)], cwd=ROOT,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        # As from a terminal: SIGINT not ignored (a shell's background job would ignore it).
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # noqa: PLW1509 - no threads here
+    )
+    assert proc.stderr is not None
+    line = proc.stderr.readline()  # "read 20000 article(s)": clustering has begun
+    assert line.startswith("read 20000"), line
+    time.sleep(0.5)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err
+    assert err.strip().splitlines()[-1] == "interrupted"
+    assert "Traceback" not in err
+    assert out.read_text() == "the last run's stories\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["stories.jsonl", "wire.jsonl"]
+
+
+def test_output_file_is_written_whole_or_not_at_all(tmp_path: Path) -> None:
+    from newsprism.commands._common import atomic_file, write_output
+
+    out = tmp_path / "brief.md"
+    out.write_text("old")
+    with pytest.raises(KeyboardInterrupt), atomic_file(out) as f:
+        f.write("half of a new bri")
+        raise KeyboardInterrupt
+    assert out.read_text() == "old" and os.listdir(tmp_path) == ["brief.md"]
+    write_output("new", out)
+    assert out.read_text() == "new\n" and os.listdir(tmp_path) == ["brief.md"]
+    assert oct(out.stat().st_mode & 0o777) == oct(0o666 & ~_umask())
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
