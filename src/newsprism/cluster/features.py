@@ -83,8 +83,10 @@ _WHEN = re.compile(
 # Salient figures: a number with a scale or unit, or with thousands separators
 # ("6.6 million", "$1.9T", "943K", "5.4%", "212,000"); years and counts of a few do not qualify.
 # The leading lookahead changes no match: it lets the scan skip to digits (2.5 times faster).
+# The lookbehind starts a figure where its digits start: tried from every digit, a long run of
+# digits cost time quadratic in its length.
 _FIGURE = re.compile(
-    r"(?=\d)(?:(\d+(?:\.\d+)?)\s*(million|billion|trillion|[mbtk]\b|%|percent)|(\d{1,3}(?:,\d{3})+)(?![\d,]))",
+    r"(?<![\d.,])(?=\d)(?:(\d+(?:\.\d+)?)\s*(million|billion|trillion|[mbtk]\b|%|percent)|(\d{1,3}(?:,\d{3})+)(?![\d,]))",
     re.IGNORECASE,
 )
 _SCALE = {"million": 1e6, "m": 1e6, "billion": 1e9, "b": 1e9, "trillion": 1e12, "t": 1e12, "k": 1e3}

@@ -168,8 +168,11 @@ _HANDLES = frozenset(
     "admin administrator webmaster editor editors staff team guest anonymous unknown user redaktion redazione"
     " redaction redacción redaksi".split()
 )
-_PIECE_SEP = re.compile(r"\s*(?:\||\s[–—-]\s|\s/\s|•|·|\bfor\b|\(|\)|;)\s*")
-_NAME_SEP = re.compile(r"\s*,\s*|\s+(?:and|&)\s+")
+# Leading whitespace is taken only from where it starts ((?<!\s)): the same matches, but a long
+# run of spaces is tried once, not once from each of its characters (time quadratic in its length).
+_PIECE_SEP = re.compile(r"(?:(?<!\s)\s+)?(?:\||\s[–—-]\s|\s/\s|•|·|\bfor\b|\(|\)|;)\s*")
+_NAME_SEP = re.compile(r"(?:(?<!\s)\s+)?,\s*|(?<!\s)\s+(?:and|&)\s+")
+_LAST_WORD = re.compile(r"(?<!\s)\s+(\S+)$")
 _ROLE_LINE = re.compile(r"^(?P<name>[^,]{3,50}),\s*(?P<role>[^,]{3,60})$")
 
 
@@ -215,7 +218,7 @@ def _single_name(piece: str) -> bool:
 
 def _drop_weekday(text: str, s: int, e: int) -> int:
     """The end of a name with a weekday glued on by a page's layout ("Jeff Foust Monday") cut off."""
-    m = re.search(r"\s+(\S+)$", text[s:e])
+    m = _LAST_WORD.search(text[s:e])
     if m and m[1].lower().strip(".,") in _WEEKDAYS and len(text[s : s + m.start()].split()) >= 2:
         return s + m.start()
     return e
@@ -368,7 +371,7 @@ def _parse_role_line(text: str) -> Byline | None:
 
 
 _CREDIT = re.compile(r"(?:Additional\s+)?(?:Reporting|Writing)\s+by\s+(?P<names>[^;)\]]+)", re.I)
-_IN_PLACE = re.compile(r"\s+in\s+[A-Z][\w .'-]*$")
+_IN_PLACE = re.compile(r"(?<!\s)\s+in\s+[A-Z][\w .'-]*$")
 
 
 def parse_credits(text: str) -> list[Found]:
@@ -405,7 +408,7 @@ _COPYRIGHT = re.compile(
     r"^(?:©|\(c\)|copyright)\s*(?:©\s*)?(?:\d{4}(?:\s*[-–]\s*\d{4})?\s*,?\s*)?(?P<src>\S.*)$", re.I | re.S
 )
 _SOURCE_END = re.compile(
-    r"\.(?:\s|$)|[;,:(|]|\s[–—-]\s|\s+(?:and|under|with|on|as|via|who|which|where|is|was|in\s+partnership)\s"
+    r"\.(?:\s|$)|[;,:(|]|\s[–—-]\s|(?<!\s)\s+(?:and|under|with|on|as|via|who|which|where|is|was|in\s+partnership)\s"
 )
 
 

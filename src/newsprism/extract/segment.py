@@ -39,7 +39,7 @@ _OPENERS = frozenset(
 )
 
 _BOUNDARY = re.compile(
-    r"""(?P<punct>[.!?…]+)                # terminal punctuation
+    r"""(?<![.!?…])(?P<punct>[.!?…]+)    # terminal punctuation, from the first (once per run)
         [\"'”’»)\]]*                       # quotes or brackets closing after it
         (?=\s+[\"'“‘«(\[]*[A-Z0-9À-ÖØ-Þ])  # then space and a capitalised start
     """,

@@ -57,8 +57,11 @@ ARTICLE_TYPES = frozenset(
     BackgroundNewsArticle ReviewNewsArticle AskPublicNewsArticle SatiricalArticle Report TechArticle
     ScholarlyArticle LiveBlogPosting Review""".split()
 )
-_SEPARATORS = re.compile(r"\s+(?:[|–—\-·•:»]|::)\s+")
-_LOGO_WORDS = re.compile(r"[\s_-]*\b(?:logo|logotype|header|footer|print|image|img|icon|svg|png|jpg)\b[\s_-]*", re.I)
+# Leading whitespace only from where it starts ((?<!...)): linear on a long run of it.
+_SEPARATORS = re.compile(r"(?<!\s)\s+(?:[|–—\-·•:»]|::)\s+")
+_LOGO_WORDS = re.compile(
+    r"(?:(?<![\s_-])[\s_-]+)?\b(?:logo|logotype|header|footer|print|image|img|icon|svg|png|jpg)\b[\s_-]*", re.I
+)
 _URLISH = re.compile(r"^(?:https?:|www\.)|/", re.I)
 _JUNK_OUTLET = re.compile(r"©|\bcopyright\b|\ball rights\b|^\W*\d{4}\b", re.I)
 
