@@ -8,11 +8,20 @@
 # off: a throwaway cluster that nothing outside this machine can reach. For a real
 # cluster, see "Running on a Ray cluster" in the README (Ray's cluster launcher or
 # KubeRay). Usage: bash scripts/ray_cluster_check.sh [INPUT...] (default: the
-# bundled example and the clustering fixture, several stories).
+# bundled example and the clustering fixture, several stories); or
+# bash scripts/ray_cluster_check.sh --run COMMAND... to run COMMAND against the
+# cluster instead (its address in $RAY_ADDRESS), e.g. the bench:
+# bash scripts/ray_cluster_check.sh --run python bench/bench_scale.py --ray
 NP_EXTRAS="dev"
 source "$(dirname "$0")/_venv.sh"
 cd "$NP_ROOT"
 export RAY_AUTH_MODE=disabled RAY_USAGE_STATS_ENABLED=0
+run=()
+if [ "${1:-}" = "--run" ]; then
+    shift
+    run=("$@")
+    set --
+fi
 inputs=("$@")
 [ ${#inputs[@]} -gt 0 ] || inputs=(examples/harlow-dam tests/fixtures/cluster/articles.jsonl)
 
@@ -70,6 +79,10 @@ print(f"ray cluster: {len(alive)} nodes, {ray.cluster_resources()['CPU']:.0f} CP
 ray.shutdown()
 EOF
 
+if [ ${#run[@]} -gt 0 ]; then
+    RAY_ADDRESS="$address" "${run[@]}"
+    exit
+fi
 newsprism analyze "${inputs[@]}" --format json --quiet --workers 0 -o "$work/local.json"
 newsprism analyze "${inputs[@]}" --format json --quiet --engine ray --address "$address" -o "$work/ray.json"
 if cmp -s "$work/local.json" "$work/ray.json"; then

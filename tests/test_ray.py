@@ -7,6 +7,7 @@ machine (``scripts/ray_cluster_check.sh``).
 
 from __future__ import annotations
 
+import itertools
 import math
 import subprocess
 import sys
@@ -102,3 +103,27 @@ def test_a_ray_stage_is_an_actor_that_keeps_its_state(local_ray) -> None:  # typ
         assert list(stage.calls("add", [1, 2, 3])) == [11, 13, 16]
         assert list(stage.calls("add", [4])) == [20]
     assert tally.total == 10  # the actor held a copy
+
+
+def _nap(seconds: float) -> tuple[float, float]:
+    import time
+
+    start = time.time()
+    time.sleep(seconds)
+    return start, time.time()
+
+
+@pytest.mark.slow
+def test_workers_caps_the_tasks_at_once_over_every_map(local_ray) -> None:  # type: ignore[no-untyped-def]
+    """``--workers 1`` on a two-CPU cluster runs one task at a time, even with two maps going
+    (a large story's parses and the briefs), as one worker process would."""
+    from newsprism.engine.ray import RayEngine
+
+    one = RayEngine(workers=1)
+    one._call = local_ray._call  # the running Ray, capped at one task
+    first = one.map(_nap, [0.3, 0.3])
+    second = one.map(_nap, [0.3, 0.3])
+    spans = sorted([*first, *second])
+    assert all(a[1] <= b[0] for a, b in itertools.pairwise(spans))  # never two at once
+    both = sorted(local_ray.map(_nap, [0.5, 0.5]))
+    assert both[1][0] < both[0][1]  # uncapped: the two CPUs run two at once

@@ -1,10 +1,12 @@
 """The Ray engine: a stage's function mapped over items as Ray tasks, on a cluster.
 
 ``RayEngine`` keeps the ``Engine`` protocol of the local engines: results come
-back in input order, a few items ahead of the caller (as many tasks in
-flight as the cluster has CPUs, or ``workers``, plus some queued so no CPU
-waits for the next), and an exception raised in a task is raised here, at
-its item's turn. Functions and items go to the tasks pickled, as they go to
+back in input order, a few items ahead of the caller, and an exception
+raised in a task is raised here, at its item's turn. At most ``workers``
+tasks are in flight at once, over every ``map`` running together, as a
+process engine of that many workers would run them; without ``workers``,
+twice the cluster's CPUs (one queued behind each running task, so no CPU
+waits for the next). Functions and items go to the tasks pickled, as they go to
 a local worker process: the briefer pickles as its settings and in each Ray
 worker process is made once, with its models (``pipeline.Briefer``).
 
@@ -62,6 +64,7 @@ class RayEngine:
         self.init = init
         self._started = False  # this engine called ray.init, so it shuts Ray down
         self._call: Any = None
+        self._live: set[Any] = set()  # every task sent and not yet known to be done, over all maps
 
     def __enter__(self) -> "RayEngine":
         ray = _ray()
@@ -85,6 +88,7 @@ class RayEngine:
             _ray().shutdown()
             self._started = False
         self._call = None
+        self._live.clear()
 
     @property
     def parallelism(self) -> int:
@@ -101,9 +105,20 @@ class RayEngine:
         ray = _ray()
         fn_ref = ray.put(fn)  # sent once, not with every task
         todo = iter(items)
-        ahead = self.parallelism * (1 + QUEUED_PER_CPU)
-        pending = deque(self._call.remote(fn_ref, item) for item in islice(todo, ahead))
+        pending = deque(self._send(ray, fn_ref, item) for item in islice(todo, self._cap()))
         return self._results(ray, fn_ref, todo, pending)
+
+    def _cap(self) -> int:
+        return self.workers if self.workers is not None else self.parallelism * (1 + QUEUED_PER_CPU)
+
+    def _send(self, ray: Any, fn_ref: Any, item: Any) -> Any:
+        """One task, once fewer than the cap are in flight (waiting for any to end, whichever map sent it)."""
+        while len(self._live) >= self._cap():
+            done, _ = ray.wait(list(self._live), num_returns=1)
+            self._live.difference_update(done)
+        ref = self._call.remote(fn_ref, item)
+        self._live.add(ref)
+        return ref
 
     def _results(self, ray: Any, fn_ref: Any, todo: Iterator[Any], pending: deque) -> Iterator[Any]:
         try:
@@ -115,11 +130,14 @@ class RayEngine:
                     raise e.as_instanceof_cause() from None
                 except (ray.exceptions.WorkerCrashedError, ray.exceptions.NodeDiedError) as e:
                     raise EngineError(f"a Ray worker stopped before its work was done: {e}") from e
-                pending.extend(self._call.remote(fn_ref, item) for item in islice(todo, 1))
+                finally:
+                    self._live.discard(ref)
+                pending.extend(self._send(ray, fn_ref, item) for item in islice(todo, 1))
                 yield done
         finally:
             for ref in pending:
                 ray.cancel(ref)
+                self._live.discard(ref)
 
     @contextmanager
     def stage(self, obj: Any) -> Iterator["RayStage"]:
