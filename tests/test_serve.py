@@ -120,6 +120,9 @@ def test_openapi_documents_the_api_and_no_cdn_docs(client: TestClient) -> None:
     assert client.get("/docs").status_code == 404
     page = client.get("/api").text
     assert "/api/stories/{story_id}" in page and "/openapi.json" in page
+    # The endpoints' docstrings mark code with backticks: shown as code, never as literal backticks.
+    assert "`" not in page
+    assert "<code>newsprism analyze --format json</code>" in page and "<code>stories</code>" in page
 
 
 def test_missing_things_are_404(client: TestClient) -> None:
@@ -127,6 +130,34 @@ def test_missing_things_are_404(client: TestClient) -> None:
     assert client.get("/articles/nope").status_code == 404
     assert client.get("/api/stories/nope").json() == {"detail": "no story 'nope'"}
     assert client.get("/static/../../etc/passwd").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "status"),
+    [("GET", "/nope", 404), ("GET", "/stories/nope", 404), ("GET", "/articles/nope", 404),
+     ("GET", "/static/nope.css", 404), ("POST", "/", 405), ("GET", "/?page=0", 422)],
+)
+def test_page_errors_are_html_pages(client: TestClient, method: str, url: str, status: int) -> None:
+    """An unknown page and an unknown story answer alike: an HTML page, with the site's headers."""
+    r = client.request(method, url)
+    assert r.status_code == status
+    assert r.headers["content-type"].startswith("text/html")
+    assert r.headers["content-security-policy"] == CSP
+    assert "<h1>" in r.text and 'href="/"' in r.text
+    if status == 405:
+        assert r.headers["allow"] == "GET"
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "status"),
+    [("GET", "/api/nope", 404), ("GET", "/api/stories/nope", 404), ("GET", "/api/articles/nope", 404),
+     ("POST", "/api/stories", 405), ("GET", "/api/stories?limit=0", 422)],
+)
+def test_api_errors_are_json(client: TestClient, method: str, url: str, status: int) -> None:
+    r = client.request(method, url)
+    assert r.status_code == status
+    assert r.headers["content-type"] == "application/json"
+    assert "detail" in r.json()
 
 
 def test_serve_command_is_registered() -> None:

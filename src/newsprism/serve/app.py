@@ -24,6 +24,7 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
     "Cross-Origin-Opener-Policy": "same-origin",
 }
+HTTP_TITLES = {400: "Bad request", 404: "Not found", 405: "Method not allowed", 422: "Bad request"}
 
 
 def templates() -> Environment:
@@ -37,8 +38,11 @@ def create_app(source: Analysis | Corpus) -> FastAPI:
     """A FastAPI app over an analysis, or a ``Corpus`` (a database: ``serve.stored``).
     Bind it to loopback: it has no authentication."""
     try:
-        from fastapi import FastAPI, HTTPException, Request
+        from fastapi import FastAPI, Request
+        from fastapi.exception_handlers import request_validation_exception_handler
+        from fastapi.exceptions import RequestValidationError
         from fastapi.responses import HTMLResponse, JSONResponse, Response
+        from starlette.exceptions import HTTPException as StarletteHTTPException
     except ImportError as e:
         raise MissingExtraError("fastapi", "serve", "The web app") from e
     from newsprism.report.html import AppLinks, render_page
@@ -72,11 +76,24 @@ def create_app(source: Analysis | Corpus) -> FastAPI:
     def page(template: str, status: int = 200, **context: Any) -> HTMLResponse:
         return HTMLResponse(render_page(template, inline=False, env=env, links=links, **context), status_code=status)
 
-    @app.exception_handler(HTTPException)
-    async def not_found(request: Request, exc: HTTPException) -> Response:
+    # Starlette's own HTTPException (an unknown path, a method not allowed) and
+    # FastAPI's (an unknown story) alike: JSON under /api/, an HTML page elsewhere.
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        headers = dict(exc.headers or {})
         if request.url.path.startswith("/api/"):
-            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
-        return page("error.html", status=exc.status_code, title="Not found", message=str(exc.detail))
+            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=headers)
+        message = "No such page." if exc.detail == "Not Found" else str(exc.detail)
+        response = page("error.html", status=exc.status_code, title=HTTP_TITLES.get(exc.status_code, "Error"), message=message)
+        response.headers.update(headers)
+        return response
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_query(request: Request, exc: RequestValidationError) -> Response:
+        if request.url.path.startswith("/api/"):
+            return await request_validation_exception_handler(request, exc)
+        wrong = "; ".join(f"{'.'.join(str(x) for x in e.get('loc', ())[1:])}: {e.get('msg', '')}" for e in exc.errors())
+        return page("error.html", status=422, title=HTTP_TITLES[422], message=wrong or "Bad request.")
 
     at = Lookups(corpus, page)
     add_pages(app, at)

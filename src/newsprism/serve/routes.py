@@ -17,6 +17,7 @@ from newsprism.serve.corpus import PAGE, Corpus, story_row
 if TYPE_CHECKING:
     from fastapi import FastAPI
     from fastapi.responses import HTMLResponse
+    from markupsafe import Markup
 
 
 def parse_highlight(hl: str | None, text: str) -> tuple[int, int] | None:
@@ -28,6 +29,16 @@ def parse_highlight(hl: str | None, text: str) -> tuple[int, int] | None:
         return None
     s, e = int(start), int(end)
     return (s, e) if 0 <= s < e <= len(text) else None
+
+
+def code_spans(text: str) -> Markup:
+    """A docstring's text escaped, with its `backticked` words set as code (the /api page)."""
+    from markupsafe import Markup, escape
+
+    parts = " ".join(text.split()).split("`")
+    if len(parts) % 2 == 0:  # an unpaired backtick is text
+        parts[-2:] = ["`".join(parts[-2:])]
+    return Markup("".join(f"<code>{escape(p)}</code>" if i % 2 else str(escape(p)) for i, p in enumerate(parts)))
 
 
 def article_paragraphs(article: Article) -> list[tuple[int, int, str]]:
@@ -51,8 +62,6 @@ def article_evidence(article: Article, briefs: list[Brief]) -> list[dict[str, An
             ]
     rows.sort(key=lambda r: r["start"])
     return rows
-
-
 
 
 class Lookups:
@@ -120,7 +129,7 @@ def add_pages(app: FastAPI, at: Lookups) -> None:
     def api_docs() -> HTMLResponse:
         # path_format: the path as OpenAPI writes it ("{article_id}", not "{article_id:path}").
         routes = [
-            (r.path_format, getattr(r, "summary", None) or r.name, (getattr(r, "description", None) or "").strip())  # type: ignore[attr-defined]
+            (r.path_format, getattr(r, "summary", None) or r.name, code_spans(getattr(r, "description", None) or ""))  # type: ignore[attr-defined]
             for r in app.routes
             if getattr(r, "include_in_schema", False)
         ]
