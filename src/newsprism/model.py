@@ -242,7 +242,8 @@ class Evidence:
 # organisation, an unnamed official, or an anonymous group ("two officials").
 SourceKind = Literal["media", "syndicate", "person", "organisation", "official", "anonymous"]
 # An origin may also be the printing outlet's own reporting.
-OriginKind = Literal["media", "syndicate", "person", "organisation", "official", "anonymous", "outlet"]
+# "unnamed": a claim the article attributes to no one it names ("reportedly").
+OriginKind = Literal["media", "syndicate", "person", "organisation", "official", "anonymous", "outlet", "unnamed"]
 NodeKind = Literal["media", "syndicate", "person", "organisation", "official", "anonymous", "article"]
 Relation = Literal["cites", "quotes", "republishes", "copy-of"]
 

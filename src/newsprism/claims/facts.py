@@ -189,8 +189,8 @@ def _slot(ent: "Span") -> tuple[tuple[str, ...], str] | None:
         objs = [c.lemma_.lower() for c in verb.children if c.dep_ in ("dobj", "prt")]
         if verb.lemma_.lower() == "claim" and "responsibility" not in objs:
             return None
-        key = (ent.label_, "nsubj", verb.lemma_.lower(), *sorted(objs))
-        return key, f"{kind} who: {' '.join([verb.lower_, *objs])}"
+        slot = (ent.label_, "nsubj", verb.lemma_.lower(), *sorted(objs))
+        return slot, f"{kind} who: {' '.join([verb.lower_, *objs])}"
     return None
 
 

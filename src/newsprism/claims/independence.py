@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from newsprism.claims.align import copy_roots
 from newsprism.extract.agencies import agency_copies
 from newsprism.extract.outlets import outlet_identity
-from newsprism.model import Article, Claim, Origin, Provenance, Stretch
+from newsprism.model import Article, Claim, Origin, OriginKind, Provenance, Stretch
 from newsprism.provenance import article_node
 from newsprism.provenance.sources import group_source, media_source, person_key
 from newsprism.provenance.stretches import SOURCE_ACTS, is_source
@@ -68,7 +68,7 @@ class _Tracer:
                 self.stretches[st.article].append(st)
         self.agencies = agency_copies(articles)
 
-    def carrier(self, article_id: str) -> tuple[str, str, str]:
+    def carrier(self, article_id: str) -> tuple[str, str, OriginKind]:
         """(key, name, kind) of whoever printed the article: agency copy is the agency's, whichever
         paper printed it; other copies resolve to their original, or to the syndicate its note names."""
         agency = self.agencies.get(article_id)
@@ -129,8 +129,11 @@ class _Tracer:
         return traced
 
 
-def _kind(speaker_kind: str) -> str:
-    return {"anonymous": "anonymous", "organisation": "organisation", "media": "media", "person": "person"}.get(speaker_kind, "anonymous")
+_KINDS: dict[str, OriginKind] = {"anonymous": "anonymous", "organisation": "organisation", "media": "media", "person": "person"}
+
+
+def _kind(speaker_kind: str) -> OriginKind:
+    return _KINDS.get(speaker_kind, "anonymous")
 
 
 def assign_independence(claims: list[Claim], articles: list[Article], provenance: Provenance,
@@ -178,7 +181,7 @@ def _collapse(by_key: dict[str, list[_Traced]], tracer: _Tracer) -> list[Origin]
             if i == j:
                 continue
             # An outlet seen citing another; not an article that cites it somewhere else (that is carrying).
-            if x not in own and not x.startswith("article:") and tracer.cited_by.get(x, {}).get(y):
+            if x not in own and not x.startswith("article:") and tracer.cited_by.get(x, Counter())[y]:
                 sets.union(j, i)
                 upstream.setdefault(i, set()).add(j)
             elif people[x] & people[y] or unreached[x] & groups[y]:

@@ -53,8 +53,8 @@ def shared_sentences(articles: list[Article], threshold: float = THRESHOLD) -> l
                 if items[i][0].id == items[j][0].id or (i, j) in seen:
                     continue
                 seen.add((i, j))
-                a, b = items[i][3], items[j][3]
-                if len(a & b) / len(a | b) >= threshold:
+                sa, sb = items[i][3], items[j][3]
+                if len(sa & sb) / len(sa | sb) >= threshold:
                     sets.union(j, i)
 
     out: list[SharedSentence] = []
@@ -64,8 +64,8 @@ def shared_sentences(articles: list[Article], threshold: float = THRESHOLD) -> l
             continue
         evidence = []
         for i in members:
-            a, s, e, _ = items[i]
-            evidence.append(Evidence(article=a.id, start=s, end=e, text=a.text[s:e]))
+            art, lo, hi, _ = items[i]
+            evidence.append(Evidence(article=art.id, start=lo, end=hi, text=art.text[lo:hi]))
         # The longest wording is the most complete one to show.
         text = max((ev.text for ev in evidence), key=len)
         out.append(SharedSentence(text=text, articles=arts, evidence=evidence))

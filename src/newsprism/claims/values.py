@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -123,7 +124,8 @@ def _weekday(wd: int, rel: str, base: date, future: bool) -> date:
 def _resolve(kind: str, g: dict[str, str | None], base: date | None, story_date: date | None, future: bool) -> tuple[DateValue, bool] | None:
     """One matched date expression to a day range; None when it needs a reference it lacks."""
     month = MONTHS.get((g.get("m") or "").lower().rstrip("."))
-    year = int(g["y"]) if g.get("y") else None
+    year_text = g.get("y")
+    year = int(year_text) if year_text else None
     if base is None and year is None and story_date and month:
         year = _pick_year(month, int(g.get("d") or 0), story_date, future)
     if kind in ("dmy", "mdy"):
@@ -314,7 +316,7 @@ def _rounding(value: float) -> float:
     return unit / 2 if unit >= 100 else 0.0
 
 
-def find_quantities(text: str, skip: list[tuple[int, int]] = ()) -> list[Quantity]:
+def find_quantities(text: str, skip: Sequence[tuple[int, int]] = ()) -> list[Quantity]:
     """Figures in ``text`` (dates, times, years and ordinals excluded via ``skip``)."""
     out: list[Quantity] = []
     for m in _QUANTITY.finditer(text):

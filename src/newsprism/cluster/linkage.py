@@ -234,8 +234,9 @@ def agglomerate(
         sim = known.get((a, b) if a < b else (b, a))
         merged = merge_nodes(nodes[keep], nodes[drop], similarity_sum(nodes[keep], nodes[drop], p) if sim is None else sim)
         merged.story = nodes[keep].story
-        if nodes[keep].story is not None and nodes[drop].story is not None:
-            merges.append((nodes[keep].story, nodes[drop].story))
+        kept, dropped = nodes[keep].story, nodes[drop].story
+        if kept is not None and dropped is not None:
+            merges.append((kept, dropped))
         near = (neighbours.pop(a) | neighbours.pop(b)) - {a, b}
         del nodes[a], nodes[b]
         # A new key invalidates every heap entry that names the old pair.

@@ -13,6 +13,8 @@ import functools
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     import numpy as np
 
 _EMPTY = 0xFFFFFFFF  # the signature of an empty set: no value has been seen
@@ -31,7 +33,7 @@ def permutations(num_perm: int, seed: int) -> "np.ndarray":
     return perms
 
 
-def signatures(values: "np.ndarray", bounds: "np.ndarray", perms: "np.ndarray") -> "np.ndarray":
+def signatures(values: "np.ndarray", bounds: "np.ndarray | Sequence[int]", perms: "np.ndarray") -> "np.ndarray":
     """MinHash of many sets of uint32 values (set k is ``values[bounds[k]:bounds[k + 1]]``):
     uint32[sets, num_perm], per permutation the minimum of a * fmix32(v) + b mod 2^32."""
     import numpy as np

@@ -20,7 +20,7 @@ _SNIFF_BYTES = 8192
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 # Invisible characters that only split words for later matching. ZWJ/ZWNJ are kept on
 # purpose: they change spelling in Persian, Arabic and Indic scripts.
-_INVISIBLE = {ord(c): None for c in "\ufeff\u200b\u2060\u00ad\u180e"}
+_INVISIBLE: dict[int, str | None] = {ord(c): None for c in "\ufeff\u200b\u2060\u00ad\u180e"}
 _INVISIBLE.update({c: None for c in range(0x20) if chr(c) not in "\t\n\r"})
 _INVISIBLE[0x7F] = None
 _INVISIBLE.update({0x2028: "\n", 0x2029: "\n\n"})

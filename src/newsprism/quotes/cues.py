@@ -358,9 +358,9 @@ def in_polls(doc: "Doc", inside: bytearray) -> list[Found]:
             content = Span(sent.start_char, tok.idx)
         else:
             continue
-        content = A.trim(text, content)
-        if content is not None and len(text[content.start : content.end].split()) >= MIN_PHRASE_WORDS:
-            out.append(Found(content=content, cue=Span(tok.idx, tok.idx + len(tok)), speaker=obj, act="finding"))
+        trimmed = A.trim(text, content)
+        if trimmed is not None and len(text[trimmed.start : trimmed.end].split()) >= MIN_PHRASE_WORDS:
+            out.append(Found(content=trimmed, cue=Span(tok.idx, tok.idx + len(tok)), speaker=obj, act="finding"))
     return out
 
 

@@ -103,7 +103,7 @@ def _cue_after(text: str, q: Quoted, found: list[Found]) -> Found | None:
 def _set_off(text: str, f: Found) -> bool:
     """`"A," Clinton responded, remarking that she is "looking for a team"`, `"B?" she said, but Kevin
     ...`: what follows the cue after a comma is an aside or another attribution, not what was said."""
-    return text[f.cue.end : f.content.start + 1].lstrip()[:1] == ","
+    return f.cue is not None and text[f.cue.end : f.content.start + 1].lstrip()[:1] == ","
 
 
 def _over_own_cue(text: str, q: Quoted, f: Found) -> bool:
@@ -198,7 +198,7 @@ def _speech_tag(text: str, q: Quoted, verbs: list["Token"], used: set[int]) -> F
     return None
 
 
-def _gap_name(words: "Doc | SpacySpan | None") -> "Token | None":
+def _gap_name(words: "SpacySpan | None") -> "Token | None":
     """`" the 43-year-old asked`: the phrase between a quotation and its verb, when the parse did not
     make it the verb's subject."""
     if words is None or not len(words):
@@ -225,7 +225,7 @@ def _lead_clause(doc: "Doc", cue_end: int, q: Quoted) -> Span:
     return Span(cue_end + (that.start() if that else len(lead) - len(lead.lstrip())), q.span.end)
 
 
-def _argument_start(doc: "Doc", cue_end: int, words: "Doc | SpacySpan") -> int | None:
+def _argument_start(doc: "Doc", cue_end: int, words: "SpacySpan") -> int | None:
     """Where the cue's own argument starts between it and a quotation, if one does: not who was
     told (`told reporters "..."`) nor when or where it was said (`said Thursday on CNN "..."`)."""
     cue = doc.char_span(cue_end - 1, cue_end, alignment_mode="expand")

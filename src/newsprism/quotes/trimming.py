@@ -64,7 +64,7 @@ def after_dateline(text: str, content: Span) -> Span:
 def only_its_source(text: str, content: Span, speaker: Speaker | None) -> bool:
     """ "as reported by The New York Times": a reported content that is its own source and a word or
     two says nothing. (A longer one may hold its source: `The plan, he said, is dead`.)"""
-    if speaker is None or speaker.start is None or not content.start <= speaker.start < speaker.end <= content.end:
+    if speaker is None or speaker.start is None or speaker.end is None or not content.start <= speaker.start < speaker.end <= content.end:
         return False
     rest = text[content.start : speaker.start] + " " + text[speaker.end : content.end]
     return sum(any(c.isalnum() for c in w) for w in rest.split()) <= MIN_PHRASE_WORDS
@@ -91,7 +91,7 @@ def clip_at_inner_cues(text: str, found: list[Found]) -> None:
                  and f.cue.end <= f.content.start and f.content.end <= o.content.end + 2
                  and has_double_quote(text[f.content.start - 1 : f.content.end + 1])]
         if inner and (o.cue is None or o.cue.start < o.content.start):
-            cut = min(f.cue.start for f in inner)
+            cut = min(f.cue.start for f in inner if f.cue is not None)
             # `offered to resolve the war and said, "..."`: the conjunction before the cue goes with it
             head = _without_trailing_links(text[o.content.start : cut])
             o.content = A.trim(text, Span(o.content.start, o.content.start + len(head))) or o.content
