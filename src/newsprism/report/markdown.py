@@ -15,12 +15,13 @@ from typing import Any
 
 from newsprism.cluster.names import story_names
 from newsprism.extract.agencies import agency_copies, agency_printers, agency_short_name
-from newsprism.model import Analysis, Article, Brief, QuoteVariant, Story
+from newsprism.model import Analysis, Article, Brief, Claim, QuoteVariant, Story
 from newsprism.quotes.output import statement
 from newsprism.report.escape import md, md_code, visible
 from newsprism.report.html import short
 
-MAX_ROWS = 25  # long sections are cut; the JSON carries everything
+MAX_ROWS = 25  # long sections are cut, saying what was cut; the JSON and the HTML brief carry everything
+WHERE_ALL = "the JSON (`--format json`) and the HTML brief hold them all"
 
 
 _PIPE = re.compile(r"(?<!\\)\|")
@@ -37,6 +38,20 @@ def _n(count: int, one: str, many: str | None = None) -> str:
 
 def _n_outlets(arts: Sequence[Article]) -> int:
     return len({a.outlet_id or a.outlet or a.id for a in arts})  # an article without an outlet is its own
+
+
+def _shown(items: Sequence[Any], what: str, limit: int = MAX_ROWS) -> tuple[list[Any], list[str]]:
+    """The first ``limit`` items, and the line that says how many more there are and where
+    (none when nothing is cut): a cut the reader is not told of reads as "there is no more"."""
+    items = list(items)
+    if len(items) <= limit:
+        return items, []
+    return items[:limit], [f"*{len(items) - limit} more {what} not shown: {WHERE_ALL}.*"]
+
+
+def _more(count: int) -> str:
+    """The tail of a list cut inside a line: " (and 3 more)"."""
+    return f" (and {count} more)" if count > 0 else ""
 
 
 def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
@@ -162,10 +177,12 @@ def stretches_section(brief: Brief, arts: list[Article], cites: _Cites) -> list[
         if not own:
             continue
         out.append(f"- {cites([a.id])} {md(cites.outlet(a.id))}")
-        for st in own[:MAX_ROWS]:
+        kept, cut = _shown(own, "credited stretches of this article")
+        for st in kept:
             text = " ".join(by_id[a.id].text[st.start : st.end].split())
             shown = md(text[:160]) + ("…" if len(text) > 160 else "")  # cut before escaping, never inside an escape
             out.append(f"  - “{shown}” — {md(chain(st))} ({ACT_LABELS[st.act]})")
+        out += [f"  - {c}" for c in cut]
     return out + [""]
 
 
@@ -194,19 +211,44 @@ def sources_section(brief: Brief, arts: list[Article], cites: _Cites) -> list[st
     return ["### Sources", "", *_sources(arts, cites)]
 
 
+def claim_order(claims: Sequence[Claim]) -> tuple[list[Claim], list[Claim]]:
+    """The claims several outlets carry, the most widely carried first; then those only one
+    outlet printed (a fact-checker's first doubt), figures first, in the order they were found."""
+    spread = sorted((c for c in claims if len(set(c.outlets)) > 1), key=lambda c: (-len(set(c.outlets)), -len(c.articles), c.id))
+    single = [c for c in claims if len(set(c.outlets)) <= 1]
+    single.sort(key=lambda c: not _FIGURE.search(c.text))  # stable: found order within each
+    return spread, single
+
+
+_FIGURE = re.compile(r"\d")
+
+
+def _claim_rows(claims: Sequence[Claim], cites: _Cites) -> list[list[str]]:
+    return [
+        [md(c.text), cites(c.articles), str(c.independent_sources),
+         "; ".join(" ← ".join(md(n) for n in [o.name, *o.via[::-1]]) for o in c.origins)]
+        for c in claims
+    ]
+
+
 def claims_section(brief: Brief, arts: list[Article], cites: _Cites) -> list[str]:
     if not brief.claims:
         return []
-    rows = []
-    for c in sorted(brief.claims, key=lambda c: (-len(c.articles), c.id))[:MAX_ROWS]:
-        origins = "; ".join(" ← ".join(md(n) for n in [o.name, *o.via[::-1]]) for o in c.origins)
-        rows.append([md(c.text), cites(c.articles), str(c.independent_sources), origins])
-    return ["### Claims and independent sources", "", *_table(["claim", "articles", "independent", "rests on"], rows), ""]
+    header = ["claim", "articles", "independent", "rests on"]
+    spread, single = claim_order(brief.claims)
+    out = ["### Claims and independent sources", ""]
+    for claims, title, what in ((spread, "Carried by several outlets", "claims carried by several outlets"),
+                                (single, "Printed by one outlet only", "claims printed by one outlet")):
+        if claims:
+            kept, cut = _shown(claims, what)
+            out += [f"**{title}** ({len(claims)})", "", *_table(header, _claim_rows(kept, cites)), "", *cut, *([""] if cut else [])]
+    return out
 
 
 def quotes_section(brief: Brief, arts: list[Article], cites: _Cites) -> list[str]:
     out: list[str] = []
-    for q in brief.quotes[:MAX_ROWS]:
+    kept, cut = _shown(brief.quotes, "quotes")
+    for q in kept:
         spk = q.speaker.name or "unknown speaker"
         kind = q.speaker.kind
         out.append(f"- **{md(spk)}**{f' ({md(kind)})' if kind and kind != 'person' else ''}: {md(statement(q))}")
@@ -216,16 +258,17 @@ def quotes_section(brief: Brief, arts: list[Article], cites: _Cites) -> list[str
                 out.append(f"  - {cites([v.article])} {md(cites.outlet(v.article))} ({mode}): {_diff(v)}")
         else:
             out[-1] += f" {cites([q.variants[0].article])}" if q.variants else ""
-    return _section("Who said what", out)
+    return _section("Who said what", out + cut)
 
 
 def chains_section(brief: Brief, arts: list[Article], cites: _Cites) -> list[str]:
     names = {n.id: n.name for n in brief.provenance.nodes}
+    edges, cut = _shown(brief.provenance.edges, "attribution links", MAX_ROWS * 2)
     return _section("Attribution chains", [
         f"- {md(names.get(e.source, e.source))} —{e.relation}→ {md(names.get(e.target, e.target))} "
         f"{cites([e.article])}: “{md(e.text)}”"
-        for e in brief.provenance.edges[: MAX_ROWS * 2]
-    ])
+        for e in edges
+    ] + cut)
 
 
 def conflicts_section(brief: Brief, arts: list[Article], cites: _Cites) -> list[str]:
@@ -246,9 +289,9 @@ def coverage_section(brief: Brief, arts: list[Article], cites: _Cites) -> list[s
     for n in brief.coverage:
         bits = []
         if n.adds:
-            bits.append("adds: " + "; ".join(md(claim_text.get(i, i)) for i in n.adds[:5]))
+            bits.append("adds: " + "; ".join(md(claim_text.get(i, i)) for i in n.adds[:5]) + _more(len(n.adds) - 5))
         if n.omits:
-            bits.append("leaves out: " + "; ".join(md(claim_text.get(i, i)) for i in n.omits[:5]))
+            bits.append("leaves out: " + "; ".join(md(claim_text.get(i, i)) for i in n.omits[:5]) + _more(len(n.omits) - 5))
         if bits:
             out.append(f"- {cites([n.article])} **{md(n.outlet)}** " + " — ".join(bits))
     return _section("What each outlet adds or leaves out", out)
@@ -261,7 +304,8 @@ def framing_section(brief: Brief, arts: list[Article], cites: _Cites) -> list[st
     if framing is None or not framing.outlets:
         return []
     out = []
-    for prof in framing.outlets[:MAX_ROWS]:
+    profiles, cut = _shown(framing.outlets, "outlets' framing")
+    for prof in profiles:
         own, quoted = (
             list(dict.fromkeys(md(f.text).strip("\"“”‘’'") for f in prof.examples if f.quoted is q))[:8]
             for q in (False, True)
@@ -274,10 +318,11 @@ def framing_section(brief: Brief, arts: list[Article], cites: _Cites) -> list[st
         if quoted:
             shown += "; in quotations: " + ", ".join(f"“{w}”" for w in quoted)
         out.append(f"- **{md(prof.outlet)}** {cites(prof.articles)}: {rate}; {shown}")
-    for n in [n for n in framing.names if n.differs][:MAX_ROWS]:
-        per = "; ".join(f"{md(o.outlet)}: " + ", ".join(md(x.text) for x in o.names[:4]) for o in n.outlets)
+    names, cut_names = _shown([n for n in framing.names if n.differs], "actors named differently")
+    for n in names:
+        per = "; ".join(f"{md(o.outlet)}: " + ", ".join(md(x.text) for x in o.names[:4]) + _more(len(o.names) - 4) for o in n.outlets)
         out.append(f"- *{md(n.name)}* is called — {per}")
-    return _section("Framing", out)
+    return _section("Framing", out + cut + cut_names)
 
 
 def entities_section(brief: Brief, arts: list[Article], cites: _Cites) -> list[str]:
@@ -291,17 +336,16 @@ def entities_section(brief: Brief, arts: list[Article], cites: _Cites) -> list[s
             items = []
             for e in ents[:MAX_ROWS]:
                 others = [md(v) for v in e.variants if v != e.name]
-                alias = f" (also {', '.join(others[:4])})" if others else ""
+                alias = f" (also {', '.join(others[:4])}{_more(len(others) - 4)})" if others else ""
                 items.append(f"{md(e.name)}{alias} {cites(e.articles)}")
-            out.append(f"- **{label}:** " + "; ".join(items))
+            out.append(f"- **{label}:** " + "; ".join(items) + _more(len(ents) - MAX_ROWS))
     # A story with entities of other labels only still has the heading, as it always had.
     return ["### People, organisations and places", "", *out, ""]
 
 
 def shared_section(brief: Brief, arts: list[Article], cites: _Cites) -> list[str]:
-    return _section(
-        "Sentences several articles share", [f"- “{md(s.text)}” {cites(s.articles)}" for s in brief.shared_sentences[:MAX_ROWS]]
-    )
+    shared, cut = _shown(brief.shared_sentences, "shared sentences")
+    return _section("Sentences several articles share", [f"- “{md(s.text)}” {cites(s.articles)}" for s in shared] + cut)
 
 
 Section = Callable[[Brief, list[Article], _Cites], list[str]]
