@@ -9,6 +9,7 @@ through.
 from __future__ import annotations
 
 import gzip
+import io
 import json
 import os
 import threading
@@ -121,6 +122,15 @@ def test_every_gzipped_format_goes_through_the_one_capped_path(tmp_path: Path, n
     assert [i.id for i in items if isinstance(i, Article) and i.id.endswith("good")] == ["a-good", "z-good"]
 
 
+@pytest.mark.parametrize("cut", [12, 30])  # in the gzip header; in the first deflate block
+def test_a_truncated_gzip_on_stdin_is_bad_gzip_and_the_rest_is_read(tmp_path: Path, cut: int) -> None:
+    stdin = io.BytesIO(gzip.compress(GOOD.encode() * 50)[:cut])
+    items = list(iter_inputs(["-", str(_good_dir(tmp_path))], stdin=stdin))
+    problems = [i for i in items if isinstance(i, Problem)]
+    assert [(p.path, p.reason) for p in problems] == [("<stdin>", "bad-gzip")]
+    assert [i.id for i in items if isinstance(i, Article)] == ["a-good", "z-good"]
+
+
 def test_input_over_the_size_cap_stops_and_keeps_the_records_before(tmp_path: Path) -> None:
     path = tmp_path / "wire.jsonl"
     path.write_text("".join(json.dumps({"text": f"record {i} " + "x" * 80}) + "\n" for i in range(1000)))
@@ -230,3 +240,4 @@ def test_a_recursive_glob_over_symlink_loops_ends_and_reads_each_file_once(tmp_p
     assert time.perf_counter() - start < 10
     assert result.problems == []
     assert [a.id for a in result.articles] == ["a", "sub/b"]
+

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import glob
+import gzip
 import io
 import os
+import zlib
 from collections.abc import Callable, Iterator
 from functools import partial
 from pathlib import Path
@@ -179,7 +181,9 @@ def _stream_source(stream: BinaryIO, *, display: str, key: str, fmt: str | None)
     """A stream read once: its head is kept for sniffing and read again before the rest."""
     try:
         head = stream.read(HEAD_BYTES)
-    except (OSError, ValueError, EOFError) as e:  # closed, unreadable, or a broken gzip header
+    except (EOFError, zlib.error, gzip.BadGzipFile) as e:
+        return Problem(path=display, reason="bad-gzip", message=f"corrupt or truncated gzip data ({e})")
+    except (OSError, ValueError) as e:  # closed, or not readable
         return Problem(path=display, reason="unreadable", message=f"cannot read: {e}")
     prefixed = io.BufferedReader(_Prefixed(head, stream))
     return Source(
