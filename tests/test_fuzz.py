@@ -37,6 +37,8 @@ from hypothesis import strategies as st  # noqa: E402
 from newsprism.extract import prepare_articles  # noqa: E402
 from newsprism.ingest import Limits, iter_inputs  # noqa: E402
 from newsprism.model import Article, Problem  # noqa: E402
+from newsprism.report.escape import dumps  # noqa: E402
+from newsprism.report.jsonout import article_to_dict  # noqa: E402
 
 from conftest import EXAMPLE  # noqa: E402
 
@@ -107,8 +109,11 @@ def _unzipped(data: bytes) -> tuple[bytes, bool]:
     return data, False
 
 
-def _nest(data: bytes, depth: int, where: int) -> bytes:
-    opener, closer = [(b"[", b"]"), (b"{\"a\":", b"}"), (b"<div>", b"</div>"), (b"<b><i>", b"</i></b>")][depth % 4]
+NESTS = [(b"[", b"]"), (b"{\"a\":", b"}"), (b"<div>", b"</div>"), (b"<b><i>", b"</i></b>")]
+
+
+def _nest(data: bytes, depth: int, where: int, kind: int) -> bytes:
+    opener, closer = NESTS[kind]
     return data[:where] + opener * depth + data[where:] + closer * depth
 
 
@@ -125,7 +130,8 @@ def mutated(draw: st.DrawFn, seed: bytes) -> bytes:
         n = len(data)
         at = draw(st.integers(0, n))
         kind = draw(st.sampled_from(
-            ["cut", "flip", "insert", "drop", "splice", "repeat", "nest", "encode", "nul", "huge-token", "gzip-cut"]
+            ["cut", "flip", "insert", "drop", "splice", "repeat", "nest", "encode", "nul", "huge-token", "gzip-cut",
+             "no-char"]
         ))
         if kind == "cut":
             data = data[:at]
@@ -144,7 +150,8 @@ def mutated(draw: st.DrawFn, seed: bytes) -> bytes:
             chunk = data[at : at + draw(st.integers(1, 64))] or data[:1]
             data = data[:at] + chunk * (draw(st.integers(1000, MAX_INPUT)) // len(chunk)) + data[at:]
         elif kind == "nest":
-            data = _nest(data, draw(st.sampled_from([50, 1000, 5000, 100_000])), at)
+            where = draw(st.sampled_from([0, at]))  # at the start, a format is told by what it nests
+            data = _nest(data, draw(st.sampled_from([50, 1000, 5000, 100_000])), where, draw(st.integers(0, 3)))
         elif kind == "encode":
             data = _encode(data, draw(st.sampled_from(["utf-16", "utf-16-be", "utf-32", "latin-1", "cp1252", "shift_jis"])))
         elif kind == "nul":
@@ -152,6 +159,8 @@ def mutated(draw: st.DrawFn, seed: bytes) -> bytes:
         elif kind == "huge-token":
             data = data[:at] + draw(st.sampled_from([b"a", b"A", b"1", b"/", b".", b" ", b"\n", b'"'])) * draw(
                 st.integers(10_000, 500_000)) + data[at:]
+        elif kind == "no-char":  # a reference or escape to what no text holds, or a terminal escape
+            data = data[:at] + draw(st.sampled_from(NO_CHARS)) + data[at:]
         elif kind == "gzip-cut":
             data = gzip.compress(data)[: draw(st.integers(0, 400))]
             zipped = False
@@ -159,7 +168,11 @@ def mutated(draw: st.DrawFn, seed: bytes) -> bytes:
     return gzip.compress(data, compresslevel=1) if zipped else data
 
 
-JSON_LEAVES = st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=50)
+NO_CHARS = [b"&#xD800;", b"&#56320;", b"&#x110000;", b"&#99999999999999999999999;", b"&#x1b;[31m", b"&#0;",
+            b"\\ud800", b"\\udfff\\ud800", b"\\u001b[2J", b"\x1b]8;;file:///etc/passwd\x07", b"\xed\xa0\x80"]
+# Hypothesis' text leaves out lone surrogates, which JSON's "\ud800" makes.
+JSON_LEAVES = (st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=50)
+               | st.sampled_from(["\ud800", "a\udfffb", "\x1b[31m", "&#xD800;"]))
 JSON_VALUES = st.recursive(JSON_LEAVES, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4), max_leaves=30)
 FIELDS = ["id", "title", "text", "body", "content", "outlet", "source", "url", "published", "date", "byline", "author", "authors"]
 
@@ -215,6 +228,8 @@ def read(tmp: Path, name: str, data: bytes) -> list[Article | Problem]:
             assert "\n" not in item.message and item.message
         else:
             assert isinstance(item.text, str) and item.text.strip() and isinstance(item.id, str)
+            # and it can be written out: valid Unicode everywhere (a lone surrogate stops any writer)
+            dumps(article_to_dict(item)).encode("utf-8")
     RAN["inputs"] += 1
     RAN["articles"] += len(articles)
     RAN["problems"] += len(items) - len(articles)

@@ -181,6 +181,26 @@ def test_a_deeply_nested_jsonl_line_is_one_problem_with_its_line(tmp_path: Path)
     assert [a.text for a in result.articles] == ["one", "y", "three"]
 
 
+@pytest.mark.parametrize("name", ["wire.json", "-"])
+@pytest.mark.parametrize("pad", [0, 100_000])  # the first line within the sniffed head, and past it
+def test_json_lines_whose_first_line_nests_too_deeply_keep_the_lines_after(tmp_path: Path, name: str, pad: int) -> None:
+    """Told apart from one JSON document by its first line, which json cannot read: the stream
+    crashed the run (RecursionError out of the format sniffer) or was lost whole."""
+    deep = '{"text": "x", "pad": "' + "p" * pad + '", "extra": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    data = f'{deep}\n{{"text": "two"}}\n{{"text": "three", "n": {"9" * 5000}}}\n{{"text": "four"}}\n'.encode()
+    if name == "-":
+        items = list(iter_inputs(["-"], stdin=io.BytesIO(data)))
+    else:
+        (tmp_path / name).write_bytes(data)
+        items = list(iter_inputs([str(tmp_path / name)]))
+    problems = [(i.reason, i.line, i.message[:40]) for i in items if isinstance(i, Problem)]
+    assert problems == [
+        ("bad-json", 1, "invalid JSON: nested too deeply to read"),
+        ("bad-json", 3, "invalid JSON: Exceeds the limit (4300 di"),
+    ]
+    assert [i.text for i in items if isinstance(i, Article)] == ["two", "four"]
+
+
 def test_a_deeply_nested_unknown_field_is_kept_as_a_note_and_writes_as_json(tmp_path: Path) -> None:
     from newsprism.report.jsonout import to_jsonable
 
@@ -241,3 +261,66 @@ def test_a_recursive_glob_over_symlink_loops_ends_and_reads_each_file_once(tmp_p
     assert result.problems == []
     assert [a.id for a in result.articles] == ["a", "sub/b"]
 
+
+# ---------------------------------------------------------------- characters no text holds
+
+
+NO_CHARS = ["&#xD800;", "&#56320;", "&#x110000;", "&#99999999999999999999999;", "&#x1b;[31m", "&#0;"]
+
+
+@pytest.mark.parametrize("ref", NO_CHARS)
+def test_a_reference_to_no_character_keeps_the_page_and_the_feed(tmp_path: Path, ref: str) -> None:
+    """feedparser raised on the whole feed (a surrogate, past U+10FFFF, 20 digits) and
+    trafilatura dropped every paragraph of a page with a control character's reference."""
+    from conftest import EXAMPLE
+
+    page = (EXAMPLE / "01-kestrel-courier.html").read_text()
+    at = page.index("<p>") + 3
+    (tmp_path / "page.html").write_text(page[:at] + ref + " " + page[at:])
+    (tmp_path / "feed.rss").write_text(
+        f"<?xml version='1.0'?><rss><channel><title>Harbour{ref}</title><item><title>Ferry {ref}</title>"
+        f"<guid>g{ref}</guid><description>&lt;p&gt;Ferry crews {ref} returned to work.&lt;/p&gt;</description>"
+        "</item></channel></rss>"
+    )
+    result = ingest([str(tmp_path / "page.html"), str(tmp_path / "feed.rss")])
+    assert result.problems == []
+    page_article, entry = result.articles
+    assert page_article.text.startswith("Engineers find cracks") and len(page_article.text) > 1000
+    assert entry.text.startswith("Ferry crews") and entry.text.endswith("returned to work.")
+    for article in result.articles:
+        _writable(article)
+
+
+def test_lone_surrogates_in_json_are_replaced_and_every_format_writes(tmp_path: Path) -> None:
+    """A JSON "\\ud800" escape is a string no writer takes: every report format exited 70."""
+    from newsprism.pipeline import Pipeline, Settings
+    from newsprism.report.html import render_html
+    from newsprism.report.jsonout import render_json
+    from newsprism.report.markdown import render_markdown
+
+    from fixtures.brief.stories import shared_nlp
+
+    path = tmp_path / "wire.jsonl"
+    path.write_text(
+        '{"id": "a\\ud800", "title": "Ferry \\udfff", "outlet": "Harbour \\ud800", "author": "Ann \\ud800 Lee",'
+        ' "text": "Ferry crews returned to work on Thursday \\ud800 in the harbour.", "tags": ["x\\ud800", {"k\\udc00": 1}]}\n'
+        '{"text": "Ferry crews returned to work on Thursday in the harbour, \\"at last\\" \\udfff, the mayor said."}\n'
+    )
+    result = ingest([str(path)])
+    assert result.problems == []
+    first = result.articles[0]
+    assert (first.id, first.title, first.outlet) == ("a\ufffd", "Ferry \ufffd", "Harbour \ufffd")
+    assert first.extra["tags"] == ["x\ufffd", {"k\ufffd": 1}]
+    pipeline = Pipeline(Settings(workers=0), nlp=shared_nlp())
+    analysis = pipeline.analyze(pipeline.read([str(path)]).articles)
+    for text in (render_markdown(analysis), render_json(analysis), render_html(analysis.briefs)):
+        text.encode("utf-8")
+    for article in result.articles:
+        _writable(article)
+
+
+def _writable(article: Article) -> None:
+    from newsprism.report.escape import dumps
+    from newsprism.report.jsonout import article_to_dict
+
+    dumps(article_to_dict(article)).encode("utf-8")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import re
 import unicodedata
+from typing import AnyStr
 
 from newsprism.ingest.base import Skip
 
@@ -23,8 +24,15 @@ _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]
 _INVISIBLE: dict[int, str | None] = {ord(c): None for c in "\ufeff\u200b\u2060\u00ad\u180e"}
 _INVISIBLE.update({c: None for c in range(0x20) if chr(c) not in "\t\n\r"})
 _INVISIBLE[0x7F] = None
+_CONTROL_CODES = {c for c, v in _INVISIBLE.items() if v is None and c <= 0x7F}
 _INVISIBLE.update({0x2028: "\n", 0x2029: "\n\n"})
 _NEWLINES = re.compile(r"\r\n?")
+# A lone surrogate (JSON's "\ud800", a feed's "&#xD800;") is no character: no file, terminal or
+# database takes it, so one in an article would stop the run when its report is written.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+# A numeric character reference in markup: "&#27;", "&#x1B;", "&#xD800;", "&#99999999999;".
+_CHAR_REF = r"&#(?:[xX]([0-9A-Fa-f]+)|([0-9]+));?"
+_CHAR_REFS = (re.compile(_CHAR_REF), re.compile(_CHAR_REF.encode()))
 
 
 def bom_encoding(data: bytes) -> str | None:
@@ -36,8 +44,38 @@ def bom_encoding(data: bytes) -> str | None:
 
 def clean_text(text: str) -> str:
     """Normalise newlines to LF, drop invisible and control characters, compose (NFC)."""
-    text = _NEWLINES.sub("\n", text).translate(_INVISIBLE)
+    text = _NEWLINES.sub("\n", valid_unicode(text)).translate(_INVISIBLE)
     return unicodedata.normalize("NFC", text)
+
+
+def valid_unicode(text: str) -> str:
+    """``text`` with each lone surrogate replaced by U+FFFD, so that it can be written out."""
+    return _SURROGATE.sub("\ufffd", text)
+
+
+def drop_bad_char_refs(markup: AnyStr) -> AnyStr:
+    """``markup`` with each reference to a character no text holds (a control character but tab
+    and newlines, a surrogate, past U+10FFFF) replaced: controls dropped, as clean_text drops
+    them, the rest as U+FFFD, as browsers read them.
+
+    Such a reference stops parsers: feedparser fails on the whole feed and trafilatura drops
+    every paragraph of a page that holds one.
+    """
+    pattern = _CHAR_REFS[isinstance(markup, bytes)]
+    return pattern.sub(_fixed_char_ref, markup)  # type: ignore[arg-type]
+
+
+def _fixed_char_ref(m: re.Match[AnyStr]) -> AnyStr:
+    hex_digits, digits = m.groups()
+    number = hex_digits or digits
+    code = int(number, 16 if hex_digits else 10) if len(number) <= 8 else 0x110000
+    if code in _CONTROL_CODES:
+        fixed = ""
+    elif 0xD800 <= code <= 0xDFFF or code > 0x10FFFF:
+        fixed = "&#xFFFD;"
+    else:
+        return m.group()
+    return fixed.encode() if isinstance(m.group(), bytes) else fixed  # type: ignore[return-value]
 
 
 def decode_bytes(data: bytes, *, declared: str | None = None) -> str:

@@ -8,7 +8,7 @@ from typing import Any
 
 from newsprism.errors import MissingExtraError
 from newsprism.ingest.base import Skip, Source, mb
-from newsprism.ingest.decode import clean_text
+from newsprism.ingest.decode import clean_text, drop_bad_char_refs
 from newsprism.ingest.fields import author_names, html_to_text, iso_date, one_line
 from newsprism.model import Article, Problem, SourceRef
 
@@ -27,7 +27,10 @@ def read(src: Source, max_bytes: int) -> Iterator[Article | Problem]:
         raise Skip("too-large", f"a feed over the {mb(max_bytes)} limit")
     if not data.strip():
         raise Skip("empty", "empty file")
-    parsed = feedparser.parse(data)
+    try:
+        parsed = feedparser.parse(drop_bad_char_refs(data))
+    except Exception as e:  # noqa: BLE001 - feedparser reports a broken feed as "bozo", but some breaks raise
+        raise Skip("bad-feed", f"not a readable RSS/Atom feed ({type(e).__name__}: {e})") from e
     if not parsed.entries:
         if parsed.get("bozo"):
             raise Skip("bad-feed", f"not a readable RSS/Atom feed: {parsed.get('bozo_exception')}")

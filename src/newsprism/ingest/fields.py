@@ -6,7 +6,7 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
-from newsprism.ingest.decode import clean_text
+from newsprism.ingest.decode import clean_text, drop_bad_char_refs
 
 _DATE_ONLY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _HAS_TIME = re.compile(r"\d[T ]\d")
@@ -104,6 +104,7 @@ def html_to_text(markup: str) -> str:
     from lxml import etree
     from lxml import html as lxml_html
 
+    markup = drop_bad_char_refs(clean_text(markup))  # lxml refuses control characters and lone surrogates
     try:
         root = lxml_html.fragment_fromstring(markup, create_parent="div")
     except (etree.ParserError, ValueError):

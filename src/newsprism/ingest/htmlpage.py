@@ -16,7 +16,7 @@ from typing import Any
 from newsprism.errors import MissingExtraError
 from newsprism.extract.metadata import is_boilerplate, parse_copyright, parse_syndication
 from newsprism.ingest.base import Skip, Source, read_whole
-from newsprism.ingest.decode import clean_text, decode_html
+from newsprism.ingest.decode import clean_text, decode_html, drop_bad_char_refs
 from newsprism.ingest.pagemeta import PAGE_EVIDENCE, page_facts
 from newsprism.model import Article, Problem, SourceRef
 
@@ -41,7 +41,7 @@ def read(src: Source, max_bytes: int) -> Iterator[Article | Problem]:
 
 def page_article(page: str, *, key: str, ref: SourceRef, url: str | None = None, fetched: str | None = None) -> Article:
     """One article from an HTML page; ``url`` and ``fetched`` come from a crawl record, if any."""
-    tree = _parse(page)
+    tree = _parse(drop_bad_char_refs(page))
     if tree is None:
         raise Skip("no-body", "no article text found in the page", ref.line)
     doc = _extract(tree, url, favor="precision")

@@ -8,8 +8,9 @@ from collections.abc import Iterator
 from typing import Any, AnyStr, BinaryIO
 
 from newsprism.ingest.base import Skip, Source, read_whole
-from newsprism.ingest.decode import bom_encoding, clean_text, decode_bytes
+from newsprism.ingest.decode import bom_encoding, clean_text, decode_bytes, valid_unicode
 from newsprism.ingest.fields import html_to_text, iso_date, looks_like_html, names, one_line
+from newsprism.ingest.sniff import shaped_like_lines
 from newsprism.model import Article, Problem, SourceRef
 
 # Article field -> accepted input keys (matched case-insensitively), most specific first.
@@ -40,13 +41,18 @@ def read_json(src: Source, max_bytes: int) -> Iterator[Article | Problem]:
     try:
         data = json.loads(text)
     except RecursionError as e:
-        raise Skip("bad-json", _TOO_DEEP) from e
+        if not shaped_like_lines(text):
+            raise Skip("bad-json", _TOO_DEEP) from e
+        yield from _records_from_lines(src, io.BytesIO(raw), max_bytes)  # one deep line of JSON Lines
+        return
     except json.JSONDecodeError as e:
         if e.msg == "Extra data" and text.lstrip().startswith("{"):
             # One object per line in a .json file: JSON Lines under another name.
             yield from _records_from_lines(src, io.BytesIO(raw), max_bytes)
             return
         raise Skip("bad-json", f"invalid JSON: {e.msg} (line {e.lineno}, column {e.colno})") from e
+    except ValueError as e:  # what json.loads refuses past its syntax: a number of over 4,300 digits
+        raise Skip("bad-json", _refused(e)) from e
     if isinstance(data, dict) and _pick(_lowered(data), "text") is None:
         data = next((data[k] for k in _LIST_KEYS if isinstance(data.get(k), list)), data)
     if isinstance(data, dict):
@@ -80,9 +86,16 @@ def _records_from_lines(src: Source, stream: BinaryIO, max_bytes: int) -> Iterat
         except RecursionError:
             yield src.problem("bad-json", _TOO_DEEP, n)
             continue
+        except ValueError as e:
+            yield src.problem("bad-json", _refused(e), n)
+            continue
         yield _guarded_record(src, item, n, f"{src.key}#{n}")
     if not found:
         raise Skip("empty", "no JSON records in the file")
+
+
+def _refused(e: ValueError) -> str:
+    return "invalid JSON: " + str(e).split(";")[0]  # not Python's advice on how to raise its limit
 
 
 def _guarded_record(src: Source, item: Any, n: int, default_id: str) -> Article | Problem:
@@ -113,10 +126,10 @@ def record_article(record: dict[str, Any], *, default_id: str, ref: SourceRef) -
         raise Skip("no-text", "no article text (expected a non-empty 'text', 'body' or 'content' field)", ref.line)
     raw_id, title, outlet = take("id"), take("title"), take("outlet")
     url, published, byline = take("url"), take("published"), take("byline")
-    extra = {k: _shallow(v) for k, v in record.items() if k.lower() not in used}
+    extra = {valid_unicode(k): _kept(v) for k, v in record.items() if k.lower() not in used}
     iso = iso_date(published)
     if iso is None and published not in (None, ""):
-        extra["published_raw"] = published
+        extra["published_raw"] = _kept(published)
     return Article(
         id=_id(raw_id) or default_id,
         text=text,
@@ -130,8 +143,9 @@ def record_article(record: dict[str, Any], *, default_id: str, ref: SourceRef) -
     )
 
 
-def _shallow(value: Any) -> Any:
-    """An unknown field as it came, or a note in its place when it nests too deeply to keep."""
+def _kept(value: Any) -> Any:
+    """An unknown field as it came (its strings valid Unicode), or a note in its place when it
+    nests too deeply to keep."""
     stack = [(value, 1)]
     while stack:
         item, depth = stack.pop()
@@ -139,6 +153,17 @@ def _shallow(value: Any) -> Any:
             if depth > MAX_FIELD_DEPTH:
                 return _NOT_KEPT
             stack.extend((child, depth + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return _valid(value)
+
+
+def _valid(value: Any) -> Any:
+    """``value`` with lone surrogates replaced in every string (it nests at most MAX_FIELD_DEPTH deep)."""
+    if isinstance(value, str):
+        return valid_unicode(value)
+    if isinstance(value, dict):
+        return {valid_unicode(k): _valid(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_valid(v) for v in value]
     return value
 
 
@@ -184,7 +209,7 @@ def _name(value: Any) -> Any:
 def _id(value: Any) -> str | None:
     if isinstance(value, bool) or not isinstance(value, (str, int)):
         return None
-    return str(value).strip() or None
+    return clean_text(str(value)).strip() or None
 
 
 def _kind(value: Any) -> str:

@@ -80,6 +80,14 @@ def _is_json_lines(start: str) -> bool:
     first, _, rest = start.partition("\n")
     try:
         json.loads(first)
+    except RecursionError:  # nested deeper than json reads: JSON Lines if shaped like them
+        return shaped_like_lines(start)
     except ValueError:
         return False
     return bool(rest.strip())
+
+
+def shaped_like_lines(text: str) -> bool:
+    """A first line that ends an object and a next one that starts one."""
+    first, _, rest = text.lstrip().partition("\n")
+    return first.rstrip().endswith("}") and rest.lstrip().startswith("{")
