@@ -64,7 +64,10 @@ def test_story_page_counts_links_and_screenshot(page, example_server, example_an
         marks = re.findall(r'<mark class="hl"[^>]*>(.*?)</mark>', r.text(), re.DOTALL)
         assert "".join(htmllib.unescape(m) for m in marks).replace("\n", "") == texts[article_id][start:end].replace("\n", "")
 
-    # Clicking a claim's dot lands on the highlighted sentence, scrolled into view.
+    # Clicking a claim's dot (in the full claims matrix, folded until opened) lands on the
+    # highlighted sentence, scrolled into view.
+    assert not page.locator("table.matrix").is_visible()
+    page.click("details[id$='-all-claims'] > summary")
     page.locator("table.matrix a.dot-link").first.click()
     page.wait_for_load_state()
     mark = page.locator("mark#hl")
@@ -120,7 +123,9 @@ def test_saved_brief_works_offline_with_its_pinned_css_and_js(page, artifacts, t
     page.goto(path.as_uri())
     # The inline stylesheet applied (its hash is in the page's CSP) ...
     assert page.evaluate("getComputedStyle(document.querySelector('header.site')).backgroundColor") == "rgb(20, 32, 43)"
-    # ... and so did the inline script: the claims filter hides rows.
+    # ... and so did the inline script: a link into the folded claims matrix opens it,
+    # and the claims filter hides rows.
+    page.locator("table.key-claims a.claim-link").first.click()
     page.fill("input.claim-filter", "friday")
     assert page.locator("table.matrix tbody tr:not(.hidden)").count() == 1
     assert page.title() != "pwned"

@@ -11,15 +11,16 @@ from __future__ import annotations
 import base64
 import hashlib
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit
 
 from newsprism.extract.agencies import agency_copies, agency_printers, agency_short_name
-from newsprism.model import Article, Brief, OutletWording, ProvEdge, ProvNode, QuoteGroup
+from newsprism.model import Article, Brief, Claim, OutletWording, ProvEdge, ProvNode, QuoteGroup
 from newsprism.quotes.output import statement
+from newsprism.report.glance import chain_text, claim_order, finding, origin_text, readable_names
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -28,6 +29,8 @@ if TYPE_CHECKING:
 STATIC_FILES = ("brief.css", "brief.js")
 MAX_GRAPH_NODES = 60
 MAX_WORDINGS = 12
+KEY_SPREAD = 5  # the widely carried claims shown before the fold
+KEY_SINGLE = 3  # and the single-outlet ones (figures first)
 MIN_WORDING_OVERLAP = 0.5
 
 
@@ -163,7 +166,7 @@ class Source:
     agency: str | None = None  # "AFP" when the article is another outlet's print of an agency's copy
 
 
-def _sources(brief: Brief) -> list[Source]:
+def _sources(brief: Brief, names: dict[str, str]) -> list[Source]:
     numbers = {a.id: i for i, a in enumerate(brief.articles, 1)}
     agencies = agency_copies(brief.articles)
     out = []
@@ -172,16 +175,16 @@ def _sources(brief: Brief) -> list[Source]:
         synd = a.syndicated_from if a.syndicated_from and a.syndicated_from not in numbers else None
         agency = agencies.get(a.id)
         shown = agency_short_name(agency) if agency and agency != a.outlet_id else None
-        out.append(Source(i, a, a.label, copy_of, synd, shown))
+        out.append(Source(i, a, names.get(a.label, a.label), copy_of, synd, shown))
     return out
 
 
-def _matrix(brief: Brief, sources: list[Source]) -> dict[str, Any]:
+def _matrix(claims: list[Claim], sources: list[Source]) -> dict[str, Any]:
     """Claims x outlets: which outlet carries which claim, with the evidence to link."""
     outlets = list(dict.fromkeys(s.outlet for s in sources))
     by_article = {s.article.id: s for s in sources}
     rows = []
-    for c in sorted(brief.claims, key=lambda c: (-len(c.articles), c.id)):
+    for c in claims:
         cells: dict[str, list[dict]] = {o: [] for o in outlets}
         for ev in c.evidence:
             src = by_article.get(ev.article)
@@ -227,7 +230,9 @@ def _order_columns(columns: list[list[ProvNode]], edges: list[ProvEdge]) -> None
                 pos[n.id] = i / max(len(col) - 1, 1)
 
 
-def provenance_svg_model(brief: Brief, width: int = 190, gap: int = 70, row: int = 46) -> dict[str, Any] | None:
+def provenance_svg_model(
+    brief: Brief, width: int = 220, gap: int = 70, row: int = 46, name: Callable[[str], str] = str
+) -> dict[str, Any] | None:
     """Layered layout of the provenance graph: who cites whom, left to right.
 
     A node's column is the length of the longest citing chain that reaches it
@@ -265,7 +270,7 @@ def provenance_svg_model(brief: Brief, width: int = 190, gap: int = 70, row: int
         members = columns[col]
         top = (height - len(members) * row) / 2
         for ri, n in enumerate(members):
-            placed[n.id] = GraphNode(n, 10 + ci * (width + gap), top + ri * row + 6, short(n.name, 26))
+            placed[n.id] = GraphNode(n, 10 + ci * (width + gap), top + ri * row + 6, short(name(n.name), 30))
     # One line per (citer, cited, relation): repeated citations thicken it instead.
     merged: dict[tuple[str, str, str], list[ProvEdge]] = {}
     for e in edges:
@@ -283,7 +288,7 @@ def provenance_svg_model(brief: Brief, width: int = 190, gap: int = 70, row: int
                 "relation": relation,
                 "count": len(group),
                 "width": round(min(1.2 + 0.6 * (len(group) - 1), 4.0), 1),
-                "title": f"{a.node.name} {relation} {b.node.name} ({len(group)}×): {short(group[0].text, 120)}",
+                "title": f"{name(a.node.name)} {relation} {name(b.node.name)} ({len(group)}×): {short(group[0].text, 120)}",
                 "d": f"M{x1:.0f},{y1:.0f} C{mid:.0f},{y1:.0f} {mid:.0f},{y2:.0f} {x2:.0f},{y2:.0f}",
             }
         )
@@ -337,9 +342,9 @@ def _counts(brief: Brief, sources: list[Source]) -> dict[str, int]:
     }
 
 
-def _printed(brief: Brief, numbers: dict[str, int]) -> list[tuple[str, list[tuple[int, str]]]]:
+def _printed(brief: Brief, numbers: dict[str, int], name: Callable[[str], str]) -> list[tuple[str, list[tuple[int, str]]]]:
     """Under the sources: which papers printed each agency's copy (one source, however many print it)."""
-    return [(agency_short_name(agency), [(numbers[a.id], a.label) for a in arts]) for agency, arts in agency_printers(brief.articles)]
+    return [(agency_short_name(agency), [(numbers[a.id], name(a.label)) for a in arts]) for agency, arts in agency_printers(brief.articles)]
 
 
 def _quotes_view(brief: Brief) -> dict[str, list[QuoteGroup]]:
@@ -351,21 +356,33 @@ def _quotes_view(brief: Brief) -> dict[str, list[QuoteGroup]]:
 
 
 def brief_view(brief: Brief) -> dict[str, Any]:
-    """Everything the brief template shows, computed once: one entry (or function) per section."""
-    sources = _sources(brief)
+    """Everything the brief template shows, computed once: one entry (or function) per section.
+    What matters opens the page (the finding, summary, sources, the key claims, conflicts);
+    the rest folds."""
+    names = readable_names(brief.articles)
+
+    def name(label: str) -> str:
+        return names.get(label, label)
+
+    sources = _sources(brief, names)
     numbers = {s.article.id: s.number for s in sources}
+    spread, single = claim_order(brief.claims)
     return {
         "brief": brief,
         "id": brief.story.id,
         "title": brief.story.title or (brief.articles[0].title if brief.articles else None) or brief.story.id,
         "numbers": numbers,
+        "name": name,
+        "origin": lambda o: origin_text(o, name),
+        "finding": finding(brief, name),
         "outlet_of": {s.article.id: s.outlet for s in sources},
         "counts": _counts(brief, sources),
         "sources": sources,
-        "printed": _printed(brief, numbers),
-        "matrix": _matrix(brief, sources),
+        "printed": _printed(brief, numbers, name),
+        "key_claims": spread[:KEY_SPREAD] + single[:KEY_SINGLE],
+        "matrix": _matrix(spread + single, sources),
         **_quotes_view(brief),
-        "graph": provenance_svg_model(brief),
+        "graph": provenance_svg_model(brief, name=name),
         "stretches": _stretches_view(brief, sources),
         "claim_text": {c.id: c.text for c in brief.claims},
         "framing": _framing_view(brief, numbers),
@@ -374,7 +391,7 @@ def brief_view(brief: Brief) -> dict[str, Any]:
 
 def _stretches_view(brief: Brief, sources: list[Any]) -> list[dict[str, Any]]:
     """Per article, the stretches it credits to someone other than itself (text, chain, act)."""
-    from newsprism.provenance.stretches import ACT_LABELS, chain
+    from newsprism.provenance.stretches import ACT_LABELS
 
     by_id = {a.id: a for a in brief.articles}
     out = []
@@ -383,7 +400,8 @@ def _stretches_view(brief: Brief, sources: list[Any]) -> list[dict[str, Any]]:
         if own:
             out.append({"article": src.article.id, "outlet": src.outlet, "stretches": [
                 {"start": st.start, "end": st.end, "text": by_id[st.article].text[st.start : st.end],
-                 "chain": chain(st), "act": ACT_LABELS[st.act]} for st in own]})
+                 "chain": chain_text(st.source.name if st.source is not None else "an unnamed report", st.via),
+                 "act": ACT_LABELS[st.act]} for st in own]})
     return out
 
 

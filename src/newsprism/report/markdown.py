@@ -18,6 +18,7 @@ from newsprism.extract.agencies import agency_copies, agency_printers, agency_sh
 from newsprism.model import Analysis, Article, Brief, Claim, QuoteVariant, Story
 from newsprism.quotes.output import statement
 from newsprism.report.escape import md, md_code, visible
+from newsprism.report.glance import chain_text, claim_order, finding, origin_text, readable_names
 from newsprism.report.html import short
 
 MAX_ROWS = 25  # long sections are cut, saying what was cut; the JSON and the HTML brief carry everything
@@ -66,6 +67,11 @@ class _Cites:
     def __init__(self, articles: list[Article]) -> None:
         self.num = {a.id: i for i, a in enumerate(articles, 1)}
         self.by_id = {a.id: a for a in articles}
+        self.names = readable_names(articles)
+
+    def name(self, label: str) -> str:
+        """An outlet's name as the brief shows it (an unknown outlet by its short readable label)."""
+        return self.names.get(label, label)
 
     def __call__(self, ids: Sequence[str]) -> str:
         nums = sorted({self.num[i] for i in ids if i in self.num})
@@ -73,7 +79,7 @@ class _Cites:
 
     def outlet(self, article_id: str) -> str:
         a = self.by_id.get(article_id)
-        return a.label if a else article_id
+        return self.name(a.label) if a else article_id
 
 
 def _copy_note(a: Article, cites: _Cites, agency: str | None = None) -> str:
@@ -141,7 +147,7 @@ def _sources(arts: list[Article], cites: _Cites, ids: bool = False) -> list[str]
         [
             f"[{cites.num[a.id]}]",
             *([md_code(a.id)] if ids else []),
-            md(a.label),
+            md(cites.name(a.label)),
             md((a.published or "")[:10]),
             md(", ".join(a.byline)),
             md(a.title) or (f"*{md(short(a.text, 70))}*" if a.text.strip() else ""),
@@ -151,7 +157,7 @@ def _sources(arts: list[Article], cites: _Cites, ids: bool = False) -> list[str]
     ]
     printed = [
         f"- {agency_short_name(agency)} copy, printed by "
-        + _and([f"{md(a.label)} {cites([a.id])}" for a in copies])
+        + _and([f"{md(cites.name(a.label))} {cites([a.id])}" for a in copies])
         + ": one source, however many print it."
         for agency, copies in agency_printers(arts)
     ]
@@ -166,7 +172,7 @@ def _and(items: Sequence[str]) -> str:
 
 def stretches_section(brief: Brief, arts: list[Article], cites: _Cites) -> list[str]:
     """What each article credits to someone other than itself, stretch by stretch; the rest is its own voice."""
-    from newsprism.provenance.stretches import ACT_LABELS, chain
+    from newsprism.provenance.stretches import ACT_LABELS
 
     if not brief.stretches:
         return []
@@ -181,7 +187,8 @@ def stretches_section(brief: Brief, arts: list[Article], cites: _Cites) -> list[
         for st in kept:
             text = " ".join(by_id[a.id].text[st.start : st.end].split())
             shown = md(text[:160]) + ("…" if len(text) > 160 else "")  # cut before escaping, never inside an escape
-            out.append(f"  - “{shown}” — {md(chain(st))} ({ACT_LABELS[st.act]})")
+            who = st.source.name if st.source is not None else "an unnamed report"
+            out.append(f"  - “{shown}” — {md(chain_text(who, st.via))} ({ACT_LABELS[st.act]})")
         out += [f"  - {c}" for c in cut]
     return out + [""]
 
@@ -194,6 +201,9 @@ def render_brief(brief: Brief) -> list[str]:
     cites = _Cites(arts)
     title = brief.story.title or (arts[0].title if arts else None) or brief.story.id
     out = [f"## {md(title)}", "", f"*Story {md_code(brief.story.id)}: {_headline(brief)}.*", ""]
+    found = finding(brief, cites.name)
+    if found:
+        out += [f"**{md(found)}**", ""]
     for section in SECTIONS:
         out += section(brief, arts, cites)
     return out
@@ -211,22 +221,10 @@ def sources_section(brief: Brief, arts: list[Article], cites: _Cites) -> list[st
     return ["### Sources", "", *_sources(arts, cites)]
 
 
-def claim_order(claims: Sequence[Claim]) -> tuple[list[Claim], list[Claim]]:
-    """The claims several outlets carry, the most widely carried first; then those only one
-    outlet printed (a fact-checker's first doubt), figures first, in the order they were found."""
-    spread = sorted((c for c in claims if len(set(c.outlets)) > 1), key=lambda c: (-len(set(c.outlets)), -len(c.articles), c.id))
-    single = [c for c in claims if len(set(c.outlets)) <= 1]
-    single.sort(key=lambda c: not _FIGURE.search(c.text))  # stable: found order within each
-    return spread, single
-
-
-_FIGURE = re.compile(r"\d")
-
-
 def _claim_rows(claims: Sequence[Claim], cites: _Cites) -> list[list[str]]:
     return [
         [md(c.text), cites(c.articles), str(c.independent_sources),
-         "; ".join(" ← ".join(md(n) for n in [o.name, *o.via[::-1]]) for o in c.origins)]
+         "; ".join(md(origin_text(o, cites.name)) for o in c.origins)]
         for c in claims
     ]
 
@@ -265,8 +263,8 @@ def chains_section(brief: Brief, arts: list[Article], cites: _Cites) -> list[str
     names = {n.id: n.name for n in brief.provenance.nodes}
     edges, cut = _shown(brief.provenance.edges, "attribution links", MAX_ROWS * 2)
     return _section("Attribution chains", [
-        f"- {md(names.get(e.source, e.source))} —{e.relation}→ {md(names.get(e.target, e.target))} "
-        f"{cites([e.article])}: “{md(e.text)}”"
+        f"- {md(cites.name(names.get(e.source, e.source)))} ← {md(cites.name(names.get(e.target, e.target)))} "
+        f"({e.relation}) {cites([e.article])}: “{md(e.text)}”"
         for e in edges
     ] + cut)
 
@@ -293,7 +291,7 @@ def coverage_section(brief: Brief, arts: list[Article], cites: _Cites) -> list[s
         if n.omits:
             bits.append("leaves out: " + "; ".join(md(claim_text.get(i, i)) for i in n.omits[:5]) + _more(len(n.omits) - 5))
         if bits:
-            out.append(f"- {cites([n.article])} **{md(n.outlet)}** " + " — ".join(bits))
+            out.append(f"- {cites([n.article])} **{md(cites.name(n.outlet))}** " + " — ".join(bits))
     return _section("What each outlet adds or leaves out", out)
 
 
@@ -317,10 +315,10 @@ def framing_section(brief: Brief, arts: list[Article], cites: _Cites) -> list[st
         shown = ", ".join(f"“{w}”" for w in own) if own else "no loaded wording of its own"
         if quoted:
             shown += "; in quotations: " + ", ".join(f"“{w}”" for w in quoted)
-        out.append(f"- **{md(prof.outlet)}** {cites(prof.articles)}: {rate}; {shown}")
+        out.append(f"- **{md(cites.name(prof.outlet))}** {cites(prof.articles)}: {rate}; {shown}")
     names, cut_names = _shown([n for n in framing.names if n.differs], "actors named differently")
     for n in names:
-        per = "; ".join(f"{md(o.outlet)}: " + ", ".join(md(x.text) for x in o.names[:4]) + _more(len(o.names) - 4) for o in n.outlets)
+        per = "; ".join(f"{md(cites.name(o.outlet))}: " + ", ".join(md(x.text) for x in o.names[:4]) + _more(len(o.names) - 4) for o in n.outlets)
         out.append(f"- *{md(n.name)}* is called — {per}")
     return _section("Framing", out + cut + cut_names)
 

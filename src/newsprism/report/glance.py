@@ -1,0 +1,99 @@
+"""What a brief shows first, shared by the Markdown and HTML briefs: the finding in
+one line, the claims in the order a reader needs them, attribution chains written
+one way, and a short readable name for an article whose outlet is unknown.
+
+Chains are written as the news travelled, the printing side first: "The New York
+Times ← two Iranian officials" reads "rests on", and the provenance graph draws
+its arrows the same way (from the cited to the one who cites).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from pathlib import PurePath
+from urllib.parse import urlsplit
+
+from newsprism.extract.agencies import agency_copies, agency_short_name
+from newsprism.model import Article, Brief, Claim, Origin
+
+ARROW = " ← "
+_FIGURE = re.compile(r"\d")
+# An amount rather than a date: "4,000 drones", "$4 billion", "12%", "15 million".
+_AMOUNT = re.compile(r"[$€£]\s?\d|(?<![\d,])\d{1,3}(?:,\d{3})+|(?<![\d.])\d[\d.]*\s?(?:%|percent\b|per cent\b|thousand\b|million\b|billion\b|trillion\b)")
+NAME_WIDTH = 16  # a file name in a label is cut here: column headers are narrow
+
+
+def chain_text(who: str, via: Sequence[str] = ()) -> str:
+    """"The New York Times ← two Iranian officials": the outlets a claim came through
+    (outermost first, as ``via`` holds them), then its source."""
+    return ARROW.join([*via, who])
+
+
+def origin_text(origin: Origin, name: Callable[[str], str] = str) -> str:
+    return chain_text(name(origin.name), [name(v) for v in origin.via])
+
+
+def claim_order(claims: Sequence[Claim]) -> tuple[list[Claim], list[Claim]]:
+    """The claims several outlets carry, the most widely carried first; then those only one
+    outlet printed (a fact-checker's first doubt): amounts first, then other figures, each in the
+    order they were found."""
+    spread = sorted((c for c in claims if len(set(c.outlets)) > 1), key=lambda c: (-len(set(c.outlets)), -len(c.articles), c.id))
+    single = [c for c in claims if len(set(c.outlets)) <= 1]
+    single.sort(key=lambda c: (not _AMOUNT.search(c.text), not _FIGURE.search(c.text)))  # stable: found order within each
+    return spread, single
+
+
+def readable_names(articles: Sequence[Article]) -> dict[str, str]:
+    """Each article whose outlet is unknown, by its label, to a short name that tells it apart
+    in a narrow column: its number in the story, then its web host, what it republishes
+    ("#2, JNS republication"), whose copy it is, or its file name."""
+    numbers = {a.id: i for i, a in enumerate(articles, 1)}
+    agencies = agency_copies(list(articles))
+    out: dict[str, str] = {}
+    for a in articles:
+        if a.outlet or a.outlet_id:
+            continue
+        n = numbers[a.id]
+        host = (urlsplit(a.url).hostname or "") if a.url else ""
+        copied = next((numbers[r] for r in (a.duplicate_of, a.syndicated_from) if r in numbers and r != a.id), None)
+        if host:
+            what = host.removeprefix("www.")
+        elif a.id in agencies:
+            what = f"{agency_short_name(agencies[a.id])} republication"
+        elif a.syndicated_from and copied is None:
+            what = f"{a.syndicated_from} republication"
+        elif copied is not None:
+            what = f"copy of #{copied}"
+        else:
+            stem = PurePath(a.source.path).stem if a.source else a.id
+            what = stem if len(stem) <= NAME_WIDTH else stem[: NAME_WIDTH - 1] + "…"
+        out[a.label] = f"#{n}, {what}"
+    return out
+
+
+def finding(brief: Brief, name: Callable[[str], str] = str) -> str:
+    """The story's sourcing in one or two sentences, said as a finding rather than a count:
+    what every article credits, and what the most widely carried claim rests on."""
+    n = len(brief.articles)
+    parts = []
+    everyone = [k for k in brief.key_sources if len(set(k.articles)) == n and n > 1]
+    if everyone:
+        names = " and ".join(name(k.name) for k in everyone[:2])
+        parts.append(f"Every article credits {names}")
+    claims = brief.claims
+    if claims:
+        single = sum(1 for c in claims if c.independent_sources <= 1)
+        top = max(claims, key=lambda c: (len(c.articles), -c.independent_sources))
+        if single == len(claims):
+            parts.append(f"each of the {len(claims)} claims rests on one source")
+        if len(top.articles) > 1:
+            rest = "; ".join(origin_text(o, name) for o in top.origins[:2])
+            src = "one independent source" if top.independent_sources == 1 else f"{top.independent_sources} independent sources"
+            parts.append(f"the most widely carried claim ({len(top.articles)} of {n} articles) rests on {src}" + (f": {rest}" if rest else ""))
+        elif single < len(claims):
+            parts.append(f"{single} of {len(claims)} claims rest on one source")
+    if not parts:
+        return ""
+    text = "; ".join(parts)
+    return text[0].upper() + text[1:] + "."

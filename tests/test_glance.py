@@ -1,0 +1,60 @@
+"""What a brief shows first (report.glance): readable names for unknown outlets, one chain
+direction in Markdown and HTML, the finding in words."""
+
+from __future__ import annotations
+
+import dataclasses
+import html as htmllib
+
+from newsprism.model import Article, KeySource, SourceRef
+from newsprism.report.glance import chain_text, finding, readable_names
+from newsprism.report.html import render_html
+from newsprism.report.markdown import render_brief
+
+from fixtures.framing.sample import make_brief
+
+
+def test_unknown_outlets_get_short_names_that_tell_them_apart() -> None:
+    arts = [
+        Article(id="a", text="x", outlet="Bay Chronicle"),
+        Article(id="001_8b69053090cb6bed", text="x", syndicated_from="Jewish News Syndicate"),
+        Article(id="002_41c31995671b5aa2", text="x", source=SourceRef("/in/002_41c31995671b5aa2.txt")),
+        Article(id="h", text="x", url="https://www.harbour-voice.example/2024/story"),
+        Article(id="d", text="x", duplicate_of="002_41c31995671b5aa2"),
+        Article(id="e", text="x", source=SourceRef("/in/notes.txt")),
+    ]
+    names = readable_names(arts)
+    assert "Bay Chronicle" not in names  # a named outlet keeps its name
+    assert names[arts[1].label] == "#2, JNS republication"  # the agency's short name
+    assert names[arts[2].label] == "#3, 002_41c31995671…"
+    assert names[arts[3].label] == "#4, harbour-voice.example"
+    assert names[arts[4].label] == "#5, copy of #3"
+    assert names[arts[5].label] == "#6, notes"
+    assert len(set(names.values())) == len(names)
+    assert all(len(n) <= 40 for n in names.values())
+
+
+def test_chains_read_one_way_in_markdown_and_html() -> None:
+    """Outlet first, original source last: "Coastline Daily ← Bay Chronicle" (the fixture's claim c1
+    came from the Bay Chronicle through the Coastline Daily), never the reverse, in both briefs."""
+    assert chain_text("two Iranian officials", ["The New York Times"]) == "The New York Times ← two Iranian officials"
+    brief = make_brief()
+    md = "\n".join(render_brief(brief))
+    page = htmllib.unescape(render_html([brief]))
+    for text in (md, page):
+        assert "Coastline Daily ← Bay Chronicle" in text
+        assert "Bay Chronicle ← Coastline Daily" not in text
+    assert "—cites→" not in md and " via " not in page
+
+
+def test_finding_says_what_the_story_rests_on() -> None:
+    brief = make_brief()
+    ids = [a.id for a in brief.articles]
+    brief = dataclasses.replace(brief, key_sources=[KeySource("n1", "The Kestrel Courier", "media", ids)])
+    text = finding(brief)
+    assert text.startswith("Every article credits The Kestrel Courier")
+    assert "rests on one independent source: Coastline Daily ← Bay Chronicle" in text
+    # No source every article credits, and claims of several sources: no "every".
+    mixed = dataclasses.replace(brief, key_sources=[KeySource("n1", "The Kestrel Courier", "media", ids[:2])])
+    assert "Every article" not in finding(mixed)
+    assert finding(mixed).startswith("The most widely carried claim (4 of 4 articles) rests on one independent source")
