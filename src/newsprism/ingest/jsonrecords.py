@@ -209,7 +209,7 @@ def _name(value: Any) -> Any:
 def _id(value: Any) -> str | None:
     if isinstance(value, bool) or not isinstance(value, (str, int)):
         return None
-    return clean_text(str(value)).strip() or None
+    return valid_unicode(str(value)).strip() or None
 
 
 def _kind(value: Any) -> str:
