@@ -5,7 +5,6 @@ from __future__ import annotations
 import codecs
 import re
 import unicodedata
-from typing import AnyStr
 
 from newsprism.ingest.base import Skip
 
@@ -31,8 +30,7 @@ _NEWLINES = re.compile(r"\r\n?")
 # database takes it, so one in an article would stop the run when its report is written.
 _SURROGATE = re.compile("[\ud800-\udfff]")
 # A numeric character reference in markup: "&#27;", "&#x1B;", "&#xD800;", "&#99999999999;".
-_CHAR_REF = r"&#(?:[xX]([0-9A-Fa-f]+)|([0-9]+));?"
-_CHAR_REFS = (re.compile(_CHAR_REF), re.compile(_CHAR_REF.encode()))
+_CHAR_REF = re.compile(r"&#(?:[xX]([0-9A-Fa-f]+)|([0-9]+));?")
 
 
 def bom_encoding(data: bytes) -> str | None:
@@ -53,29 +51,27 @@ def valid_unicode(text: str) -> str:
     return _SURROGATE.sub("\ufffd", text)
 
 
-def drop_bad_char_refs(markup: AnyStr) -> AnyStr:
+def drop_bad_char_refs(markup: str) -> str:
     """``markup`` with each reference to a character no text holds (a control character but tab
     and newlines, a surrogate, past U+10FFFF) replaced: controls dropped, as clean_text drops
-    them, the rest as U+FFFD, as browsers read them.
+    them, the rest as U+FFFD, as browsers read them. Markup still in bytes goes through as
+    latin-1, which maps every byte to one character and back.
 
     Such a reference stops parsers: feedparser fails on the whole feed and trafilatura drops
     every paragraph of a page that holds one.
     """
-    pattern = _CHAR_REFS[isinstance(markup, bytes)]
-    return pattern.sub(_fixed_char_ref, markup)  # type: ignore[arg-type]
+    return _CHAR_REF.sub(_fixed_char_ref, markup)
 
 
-def _fixed_char_ref(m: re.Match[AnyStr]) -> AnyStr:
+def _fixed_char_ref(m: re.Match[str]) -> str:
     hex_digits, digits = m.groups()
     number = hex_digits or digits
     code = int(number, 16 if hex_digits else 10) if len(number) <= 8 else 0x110000
     if code in _CONTROL_CODES:
-        fixed = ""
-    elif 0xD800 <= code <= 0xDFFF or code > 0x10FFFF:
-        fixed = "&#xFFFD;"
-    else:
-        return m.group()
-    return fixed.encode() if isinstance(m.group(), bytes) else fixed  # type: ignore[return-value]
+        return ""
+    if 0xD800 <= code <= 0xDFFF or code > 0x10FFFF:
+        return "&#xFFFD;"
+    return m.group()
 
 
 def decode_bytes(data: bytes, *, declared: str | None = None) -> str:

@@ -28,7 +28,7 @@ def read(src: Source, max_bytes: int) -> Iterator[Article | Problem]:
     if not data.strip():
         raise Skip("empty", "empty file")
     try:
-        parsed = feedparser.parse(drop_bad_char_refs(data))
+        parsed = feedparser.parse(drop_bad_char_refs(data.decode("latin-1")).encode("latin-1"))
     except Exception as e:  # noqa: BLE001 - feedparser reports a broken feed as "bozo", but some breaks raise
         raise Skip("bad-feed", f"not a readable RSS/Atom feed ({type(e).__name__}: {e})") from e
     if not parsed.entries:
