@@ -73,6 +73,44 @@ def test_ids_in_quotes_md_reach_the_terminal_escaped(tmp_path: Path) -> None:
     assert "rtl\\\\u202egnp.exe" in proc.stdout
 
 
+HOSTILE = f"{ESC}]0;pwned{BEL}{ESC}[2J{CSI}31m\u202e"  # set the title, clear, 8-bit CSI, right-to-left
+
+
+@pytest.fixture(scope="module")
+def hostile_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Every field a report shows, and a file name, holding terminal escapes."""
+    root = tmp_path_factory.mktemp("hostile")
+    rows = []
+    for i, f in enumerate(sorted(EXAMPLE.glob("*.txt"))):
+        text = f.read_text().replace("Harlow", f"Harlow{HOSTILE}", 2)
+        rows.append({
+            "id": f"id{i}{HOSTILE}", "title": f"Title{HOSTILE} {i}", "outlet": f"Outlet{HOSTILE}{i}",
+            "author": f"Ann{HOSTILE} Lee", "url": f"https://x.example/{HOSTILE}",
+            "text": f'{text}\n\n"We will not gamble{HOSTILE}," said Elena Marsh{HOSTILE}.',
+        })
+    (root / "wire.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    (root / f"file{HOSTILE}.txt").write_text((EXAMPLE / "02-northern-ledger.txt").read_text())
+    return root
+
+
+@pytest.mark.parametrize("command,fmt", [
+    ("analyze", "md"), ("analyze", "json"), ("analyze", "html"), ("cluster", "md"), ("cluster", "json"),
+    ("cluster", "jsonl"), ("quotes", "md"), ("quotes", "jsonl"), ("provenance", "jsonl"), ("read", "jsonl"),
+])
+def test_no_command_lets_a_terminal_escape_through(hostile_corpus: Path, command: str, fmt: str) -> None:
+    """Whatever an input holds, what a command prints is text (the HTML page printed its C1
+    escapes and bidi overrides raw: now character references)."""
+    from typer.testing import CliRunner
+
+    from newsprism.cli import app
+
+    workers = ["--workers", "0"] if command == "analyze" else []
+    result = CliRunner().invoke(app, [command, "--format", fmt, *workers, str(hostile_corpus)])
+    assert result.exit_code == 0, (result.output[-2000:], result.exception)
+    assert _no_control(result.stdout) and _no_control(result.stderr)
+    assert "Elena Marsh" in result.stdout or command in ("cluster", "read")
+
+
 # ---------------------------------------------------------------- the Markdown brief
 
 

@@ -20,6 +20,7 @@ from urllib.parse import quote, urlsplit
 from newsprism.extract.agencies import agency_copies, agency_printers, agency_short_name
 from newsprism.model import Article, Brief, Claim, OutletWording, ProvEdge, ProvNode, QuoteGroup
 from newsprism.quotes.output import statement
+from newsprism.report.escape import html_refs
 from newsprism.report.glance import chain_text, claim_order, finding, origin_text, readable_names
 
 if TYPE_CHECKING:
@@ -417,8 +418,8 @@ def render_page(template: str, *, inline: bool, env: Environment | None = None, 
     csp = None
     if inline:
         csp = f"default-src 'none'; style-src {csp_hash(css)}; script-src {csp_hash(js)}; img-src data:; base-uri 'none'; form-action 'none'"
-    return (env or environment()).get_template(template).render(
-        inline=inline, css=Markup(css), js=Markup(js), csp=csp, **context
+    return html_refs(
+        (env or environment()).get_template(template).render(inline=inline, css=Markup(css), js=Markup(js), csp=csp, **context)
     )
 
 
