@@ -89,8 +89,9 @@ def _grid_thresholds(examples: tuple, train_idx: list[int], docs: list, articles
     return best[1], best[2]
 
 
-def evaluate(model, articles: list[dict], docs: list, gold: dict[str, dict]) -> dict:
-    """Quote and provenance figures of ``model`` (with today's rules) on these documents."""
+def evaluate(model, articles: list[dict], docs: list, gold: dict[str, dict], dump: Path | None = None) -> dict:
+    """Quote and provenance figures of ``model`` (with today's rules) on these documents; with ``dump``,
+    the predictions are written to ``dump``.quotes.jsonl and ``dump``.provenance.jsonl for error analysis."""
     from newsprism.evaluation.provenance import score_provenance
     from newsprism.evaluation.quotes import score_quotes
     from newsprism.extract.prepare import prepare_article
@@ -105,6 +106,9 @@ def evaluate(model, articles: list[dict], docs: list, gold: dict[str, dict]) -> 
         quote_rows.append(article_row(a["id"], extractor.from_doc(Article(id=a["id"], text=a["text"]), d)))
         prepared = prepare_article(Article(id=a["id"], text=a["text"], title=a.get("title"), outlet=a.get("outlet")))
         prov_rows.append(stretch_row(a["id"], article_stretches(prepared, extractor.from_doc(prepared, d))))
+    if dump is not None:
+        for suffix, rows in (("quotes", quote_rows), ("provenance", prov_rows)):
+            Path(f"{dump}.{suffix}.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     g = list(gold.values())
     q = score_quotes(articles, g, quote_rows)
     p = score_provenance(articles, g, prov_rows)
@@ -120,6 +124,7 @@ def main() -> None:
     ap.add_argument("--cache", type=Path, default=Path("/tmp/newsprism-crossval"))
     ap.add_argument("--grid", action="store_true", help="pick each fold's thresholds on its own training part")
     ap.add_argument("--json", type=Path, default=None)
+    ap.add_argument("--dump", type=Path, default=None, help="write each fold's predictions to this folder (fold0.quotes.jsonl, ...)")
     args = ap.parse_args()
     args.cache.mkdir(parents=True, exist_ok=True)
     from newsprism.quotes.attribution import AttributionModel
@@ -129,7 +134,9 @@ def main() -> None:
     train_docs = T.parse("train", [a["text"] for a in train], args.cache)
     dev_docs = T.parse("dev", [a["text"] for a in dev], args.cache)
     shipped = AttributionModel.load()
-    figures: dict[str, dict] = {"dev": evaluate(shipped, dev, dev_docs, dev_gold)}
+    if args.dump is not None:
+        args.dump.mkdir(parents=True, exist_ok=True)
+    figures: dict[str, dict] = {"dev": evaluate(shipped, dev, dev_docs, dev_gold, args.dump and args.dump / "dev")}
     print("dev (shipped model): " + json.dumps(figures["dev"]), flush=True)
 
     articles, docs = train + dev, train_docs + dev_docs
@@ -146,7 +153,8 @@ def main() -> None:
         tag = hashlib.sha1(f"{args.folds}-{fold}-{thresholds}-{len(examples[0][0])}".encode()).hexdigest()[:12]
         model = _model(examples, lambda d, f=fold: fold_of[d] != f, thresholds, args.cache, tag)
         test_gold = {articles[k]["id"]: gold[articles[k]["id"]] for k in test_idx if articles[k]["id"] in gold}
-        figures[f"fold{fold}"] = evaluate(model, [articles[k] for k in test_idx], [docs[k] for k in test_idx], test_gold)
+        figures[f"fold{fold}"] = evaluate(model, [articles[k] for k in test_idx], [docs[k] for k in test_idx], test_gold,
+                                          args.dump and args.dump / f"fold{fold}")
         print(f"fold {fold} ({len(test_idx)} docs, thresholds {thresholds}): " + json.dumps(figures[f"fold{fold}"]), flush=True)
 
     print(f"\n{'measure':22s} {'dev':>7s} {'mean':>7s} {'sd':>6s} {'min':>7s} {'max':>7s}  folds")

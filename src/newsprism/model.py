@@ -192,6 +192,9 @@ class Quote:
     parts: list[Span] = _internal(factory=list)
     act: Act = "speech"
     headline: bool = _internal(False)  # in a title or subtitle: a headline is never a statement
+    # The source's whole phrase, its description included ("Jo Lee, a professor at Ashford who
+    # studies dams,"), where the article names it beside the cue: what the attribution covers.
+    source_phrase: Span | None = _internal(None)
 
     @property
     def statement(self) -> bool:

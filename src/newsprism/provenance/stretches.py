@@ -19,7 +19,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from newsprism.model import Article, Quote, Speaker, Stretch
+from newsprism.model import Article, Quote, Span, Speaker, Stretch
 
 # A speaker mention this far from what it says (a resolved name elsewhere) is not part of the stretch.
 _NEAR = 150
@@ -92,10 +92,13 @@ def _attribution(article: Article, q: Quote, outlets: _Outlets) -> _Attribution:
     source = q.speaker
     if source is not None and not source.name.strip():
         source = None
-    if source is not None and source.start is not None and source.end is not None:
-        gap = max(source.start - end, start - source.end, 0)
-        if gap <= _NEAR and "\n" not in text[min(source.end, start) : max(source.start, end)]:
-            start, end = min(start, source.start), max(end, source.end)
+    # The source's whole phrase where the article names it beside the cue, else its mention if near.
+    phrase = q.source_phrase or (Span(source.start, source.end) if source is not None and source.start is not None
+                                 and source.end is not None else None)
+    if source is not None and phrase is not None:
+        gap = max(phrase.start - end, start - phrase.end, 0)
+        if gap <= _NEAR and "\n" not in text[min(phrase.end, start) : max(phrase.start, end)]:
+            start, end = min(start, phrase.start), max(end, phrase.end)
     via: list[str] = []
     if source is not None and source.end is not None:
         after = text[source.end : source.end + 200]

@@ -95,8 +95,9 @@ class QuoteExtractor:
             if not direct and only_its_source(text, content, speaker):
                 continue
             parts = split_parts(text, content, quoted) if direct else []
+            phrase = resolver.phrase(f.speaker, Span(min(content.start, f.cue.start), max(content.end, f.cue.end)) if f.cue else content)
             quotes.append(Quote(content=content, speaker=speaker, cue=f.cue, direct=direct, article=article.id, parts=parts,
-                                act=_act(doc, f, direct), headline=_in_headline(article, content)))
+                                act=_act(doc, f, direct), headline=_in_headline(article, content), source_phrase=phrase))
         return quotes
 
 

@@ -87,6 +87,28 @@ class SpeakerResolver:
         name, kind = self._refer(tok, surface)
         return Speaker(start=mention.start, end=mention.end, text=surface, name=name, kind=kind)
 
+    def phrase(self, tok: "Token | None", said: Span) -> Span | None:
+        """The speaker's whole noun phrase on its line, its description included ("William M. Daley,
+        President Obama's former chief of staff," or "Stanley B. Greenberg, a pollster who ..."), as
+        PolNeAR marks a source; cut where it would run into what is attributed (``said``, the cue and
+        content), and None when the speaker stands in another sentence (a pronoun's antecedent)."""
+        if tok is None:
+            return None
+        mention = self.mention_span(tok)
+        sent, line = tok.sent, self._line(tok)
+        if not (sent.start_char <= said.start < sent.end_char or sent.start_char < said.end <= sent.end_char):
+            return None
+        lo = max(tok.left_edge.idx, sent.start_char, line.start)
+        hi = min(tok.right_edge.idx + len(tok.right_edge), sent.end_char, line.end)
+        start, end = min(lo, mention.start), max(hi, mention.end)
+        if mention.end <= said.start:
+            end = min(end, said.start)
+        elif mention.start >= said.end:
+            start = max(start, said.end)
+        else:
+            return mention  # the mention inside what is said ("The plan, he said, ..."): only itself
+        return Span(start, end) if start < end else mention
+
     def mention_span(self, tok: "Token") -> Span:
         ent = self.ent_of.get(tok.i)
         chunk = self.chunk_of.get(tok.i)
