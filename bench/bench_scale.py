@@ -1,0 +1,185 @@
+"""The whole ``newsprism analyze`` against a bare spaCy parse of the same texts, and
+its speed-up from one worker to two: one command that prints the ratios.
+
+Every run is a whole command in a fresh process, timed from outside: wall
+clock (CPU plus wait) and CPU (user + system of the process and every worker
+it waited for, from ``RUSAGE_CHILDREN``). Models load inside the timing in
+both, as they do for a user.
+
+- ``bare``: ``nlp.pipe`` over the texts in one process, the model with every
+  component (what spaCy alone costs; the time of the parse alone is printed too);
+- ``analyze --workers N`` for each N asked (``default``: no ``--workers``, one per core),
+  JSON out, the same for every N (checked);
+- with ``--ray ADDRESS``: ``analyze --engine ray --address ADDRESS --workers N``
+  for N = 1 and 2 (wall clock only: the Ray workers' CPU is the cluster's).
+  ``bash scripts/ray_cluster_check.sh --run python bench/bench_scale.py --ray``
+  starts the two-node cluster on this machine, runs the bench against it
+  (``--ray`` alone reads ``$RAY_ADDRESS``) and stops it.
+
+The runs alternate, ``--repeat`` rounds, so a change in the machine's load hits
+every configuration alike; the load average is printed with each run. The
+machine this was written on is shared (2 cores, several people): an efficiency
+measured while the other core was busy says nothing, and the figures say so
+when the load average was above ``QUIET`` during a run.
+
+    python bench/bench_scale.py [--corpus polnear-dev] [--n N] [--workers 1,2,default]
+                                [--repeat 2] [--ray ADDRESS] [--json]
+
+Corpora, read at run time from ../shared/eval (never copied): ``polnear-dev``
+(84 US political articles of about 900 tokens, the issue's reference),
+``polnear`` (PolNeAR train, first ``--n``), ``neus`` (NeuS train excerpts, short,
+first ``--n``; many small stories).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT / ".." / "shared" / "eval"
+QUIET = 2.5  # load average (2 cores) above which a speed-up figure is not to be trusted
+
+BARE = """
+import sys, time, json
+t0 = time.perf_counter(); c0 = time.process_time()
+import spacy
+from newsprism.nlp import DEFAULT_MODEL
+nlp = spacy.load(DEFAULT_MODEL)
+texts = [json.loads(line)["text"] for line in open(sys.argv[1], encoding="utf-8")]
+t1 = time.perf_counter(); c1 = time.process_time()
+n = sum(len(d) for d in nlp.pipe(texts, batch_size=32))
+print(json.dumps({"tokens": n, "parse_wall": time.perf_counter() - t1, "parse_cpu": time.process_time() - c1,
+                  "load_wall": t1 - t0}))
+"""
+
+
+def corpus(name: str, n: int | None, out: Path) -> int:
+    path = {
+        "polnear-dev": SHARED / "polnear" / "dev_articles.jsonl",
+        "polnear": SHARED / "polnear" / "train_articles.jsonl",
+        "neus": SHARED / "neus" / "train_articles.jsonl",
+    }[name]
+    rows = []
+    with path.open(encoding="utf-8") as f:
+        for line in f:
+            r = json.loads(line)
+            if r.get("text"):
+                rows.append(line if line.endswith("\n") else line + "\n")
+            if n is not None and len(rows) >= n:
+                break
+    out.write_text("".join(rows), encoding="utf-8")
+    return len(rows)
+
+
+def timed(cmd: list[str]) -> dict:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    load = os.getloadavg()[0]
+    t = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
+    wall = time.perf_counter() - t
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed:\n{proc.stderr[-2000:]}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return {"wall": wall, "cpu": cpu, "load": round(max(load, os.getloadavg()[0]), 2), "stdout": proc.stdout}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--corpus", default="polnear-dev", choices=("polnear-dev", "polnear", "neus"))
+    ap.add_argument("--n", type=int, default=None, help="first N articles of the corpus")
+    ap.add_argument("--workers", default="1,2,default", help="comma-separated: numbers, or default (one per core)")
+    ap.add_argument("--repeat", type=int, default=2)
+    ap.add_argument("--ray", metavar="ADDRESS", nargs="?", const=os.environ.get("RAY_ADDRESS"),
+                    help="also run --engine ray against this cluster (default: $RAY_ADDRESS), 1 and 2 tasks at once")
+    ap.add_argument("--json", action="store_true")
+    args = ap.parse_args()
+    if not SHARED.exists():
+        raise SystemExit(f"{SHARED} not found: the benchmark reads ../shared/eval")
+    python = sys.executable
+    newsprism = [python, "-m", "newsprism", "analyze"]
+    with tempfile.TemporaryDirectory(prefix="np-bench-scale-") as tmp:
+        texts = Path(tmp) / "articles.jsonl"
+        n_articles = corpus(args.corpus, args.n, texts)
+        configs: dict[str, list[str]] = {"bare": [python, "-c", BARE, str(texts)]}
+        for w in args.workers.split(","):
+            extra = [] if w == "default" else ["--workers", w]
+            configs[f"analyze workers={w}"] = [*newsprism, str(texts), "-q", "-f", "json", *extra, "-o", f"{tmp}/out-{w}.json"]
+        if args.ray:
+            for w in ("1", "2"):
+                configs[f"ray workers={w}"] = [
+                    *newsprism, str(texts), "-q", "-f", "json", "--engine", "ray", "--address", args.ray,
+                    "--workers", w, "-o", f"{tmp}/out-ray-{w}.json",
+                ]
+        runs: dict[str, list[dict]] = {k: [] for k in configs}
+        for r in range(args.repeat):
+            for name, cmd in configs.items():
+                run = timed(cmd)
+                runs[name].append(run)
+                print(f"round {r + 1} {name}: wall {run['wall']:.1f} s, cpu {run['cpu']:.1f} s, load {run['load']}",
+                      file=sys.stderr, flush=True)
+        outputs = {p.name: p.read_bytes() for p in Path(tmp).glob("out-*.json")}
+    same = len(set(outputs.values())) == 1
+    bare_inside = [json.loads(r["stdout"]) for r in runs["bare"]]
+
+    def med(name: str, key: str) -> float:
+        return statistics.median(r[key] for r in runs[name])
+
+    result: dict = {
+        "corpus": args.corpus,
+        "articles": n_articles,
+        "tokens": bare_inside[0]["tokens"],
+        "cores": os.cpu_count(),
+        "repeat": args.repeat,
+        "outputs_identical": same,
+        "load_average_max": max(r["load"] for rs in runs.values() for r in rs),
+        "runs": {k: [{"wall": round(r["wall"], 2), "cpu": round(r["cpu"], 2), "load": r["load"]} for r in rs] for k, rs in runs.items()},
+        "bare_parse_alone": {"wall": round(statistics.median(b["parse_wall"] for b in bare_inside), 2),
+                             "cpu": round(statistics.median(b["parse_cpu"] for b in bare_inside), 2)},
+    }
+    ratios: dict = {}
+    for name in configs:
+        if name == "bare":
+            continue
+        ratios[name] = {
+            "wall_vs_bare": round(med(name, "wall") / med("bare", "wall"), 3),
+            "articles_per_s": round(n_articles / med(name, "wall"), 2),
+        }
+        if not name.startswith("ray"):
+            ratios[name]["cpu_vs_bare"] = round(med(name, "cpu") / med("bare", "cpu"), 3)
+            ratios[name]["cpu_ms_per_article"] = round(1000 * med(name, "cpu") / n_articles, 1)
+    for prefix in ("analyze", "ray"):
+        one, two = f"{prefix} workers=1", f"{prefix} workers=2"
+        if two not in runs and os.cpu_count() == 2:
+            two = f"{prefix} workers=default"  # one per core: two here
+        if one in runs and two in runs:
+            ratios[f"{prefix} efficiency 1->2"] = round(med(one, "wall") / (2 * med(two, "wall")), 3)
+    result["ratios"] = ratios
+    result["trustworthy"] = result["load_average_max"] <= QUIET
+    if args.json:
+        print(json.dumps(result))
+        return
+    print(f"{n_articles} articles ({result['tokens']:,} tokens), {args.repeat} alternating rounds, "
+          f"outputs identical: {same}, load average up to {result['load_average_max']}"
+          + ("" if result["trustworthy"] else f" (above {QUIET}: the other core was busy; speed-ups not to be trusted)"))
+    print(f"bare parse: wall {med('bare', 'wall'):.1f} s, cpu {med('bare', 'cpu'):.1f} s "
+          f"(the parse alone {result['bare_parse_alone']['cpu']:.1f} s cpu)")
+    for name, r in ratios.items():
+        if isinstance(r, dict):
+            cpu = f", cpu {med(name, 'cpu'):.1f} s = {r['cpu_vs_bare']}x bare" if "cpu_vs_bare" in r else ""
+            print(f"{name}: wall {med(name, 'wall'):.1f} s = {r['wall_vs_bare']}x bare, {r['articles_per_s']} articles/s{cpu}")
+        else:
+            print(f"{name}: {r}")
+
+
+if __name__ == "__main__":
+    main()
