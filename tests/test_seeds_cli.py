@@ -61,3 +61,21 @@ def test_unnamed_outlets_stay_apart(report: dict) -> None:
     story = report["stories"][0]
     unnamed = [o for o in story["outlets"] if o.startswith("unnamed outlet (")]
     assert len(unnamed) == 4 and len(story["outlets"]) == 5
+
+
+def test_summary_reads_on_its_own(report: dict) -> None:
+    """No sentence points back at something the summary never said ("The comments followed ...",
+    "Shoigu also met ..."), no two repeat each other, and each cites an article that carries it."""
+    from newsprism.claims.summary import _DANGLING, REDUNDANT, _words
+
+    story = report["stories"][0]
+    summary = story["summary"]
+    assert 2 <= len(summary) <= 5
+    assert not [s["text"] for s in summary if _DANGLING.match(s["text"])]
+    for i, a in enumerate(summary):
+        for b in summary[i + 1:]:
+            wa, wb = _words(a["text"]), _words(b["text"])
+            assert len(wa & wb) / len(wa | wb) <= REDUNDANT
+    claims = {c["text"].strip(): set(c["articles"]) for c in story["claims"]}
+    for s in summary:
+        assert s["articles"] and set(s["articles"]) <= claims[s["text"]]

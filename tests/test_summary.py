@@ -18,7 +18,7 @@ from fixtures.brief.stories import FERRY, HERE, brief
 def test_every_summary_sentence_is_cited() -> None:
     b = brief(FERRY)
     ids = {a.id for a in b.articles}
-    assert 3 <= len(b.summary) <= 8
+    assert 2 <= len(b.summary) <= 8
     for s in b.summary:
         assert s.articles and set(s.articles) <= ids
         assert s.text in {c.text for c in b.claims}
@@ -86,3 +86,16 @@ def test_neus_val_beats_the_lead_baseline() -> None:
     assert report["stories"] == 307
     for m in ("rouge1", "rouge2", "rougeL"):
         assert report["summary"][m] > report["lead"][m], m
+    assert report["summary"]["rouge2"] >= 0.181  # measured 0.1816 (lead 0.1721)
+
+
+@pytest.mark.parametrize(("text", "dangles"), [
+    ("The comments followed a report in Iranian media.", True), ("Shoigu also met with the council.", True),
+    ("He added that talks would go on.", True), ("However, the board disagreed.", True),
+    ("One of them is a member of the Guard.", True),
+    ("Russia is sending radar equipment to Iran.", False), ("Thousands fled again on Monday.", False),
+])
+def test_a_sentence_that_points_back_is_told_apart(text: str, dangles: bool) -> None:
+    from newsprism.claims.summary import _DANGLING
+
+    assert bool(_DANGLING.match(text)) is dangles

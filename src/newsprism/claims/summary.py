@@ -1,23 +1,35 @@
 """A cited summary of the story, and a title for it.
 
-Extractive: the summary is 3 to 8 claims, each printed as its representative
+Extractive: the summary is up to 8 claims, each printed as its representative
 sentence and citing every article that carries it. Claims are ranked by how
 many original reports carry them and how many independent sources stand
 behind them, with a bonus for facts outlets put near the top (news is
-written in inverted pyramid); near-repeats of a chosen sentence are skipped;
-the chosen sentences are printed in the order the stories tell them.
+written in inverted pyramid) and for words the other reports use too (what
+the story is about rather than one outlet's aside); near-repeats of a chosen
+sentence are skipped, and so is a sentence that opens by pointing back at
+something the summary never said ("The comments followed ...", "He added");
+sentences are added until about WORDS_PER_REPORT words per original report
+(at least MIN_SENTENCES), then printed in the order the stories tell them.
 """
 
 from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 
 from newsprism.claims.align import copy_roots
 from newsprism.model import Article, Claim, SummarySentence
 
-MIN_SENTENCES = 3
+MIN_SENTENCES = 2
 MAX_SENTENCES = 8
+# Length: sentences are added until this many words per original report (NeuS roundups run
+# about 56 words for 3 reports). With CENTRAL_WEIGHT, chosen by 5-fold cross-validation over
+# 757 NeuS stories (all 307 val, 450 drawn from train; 4 of 5 folds chose these values):
+# ROUGE-2 +0.0021 held out (fold spread 0.0030); val 0.1757 -> 0.1816 (lead 0.1721).
+WORDS_PER_REPORT = 20
+# Weight of sharing content words with the story's other reports.
+CENTRAL_WEIGHT = 1.0
 # Word-set overlap above which a candidate repeats a chosen sentence.
 REDUNDANT = 0.5
 # Sentences longer than this many words read badly in a summary.
@@ -27,6 +39,15 @@ LEAD_WEIGHT = 3.0
 TITLE_HEADLINES = 200
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _QUOTE_OPEN = ("\"", "“", "‘", "'")
+# A sentence that opens by pointing back at something said before it: alone in a summary it dangles.
+_DANGLING = re.compile(
+    r"^\W*(?:he|she|it|they|them|his|her|its|their|this|these|those|that|such|also|but|and|however|meanwhile"
+    r"|the (?:comments?|remarks?|move|decision|statement|announcement|request|report|situation|news|incident"
+    r"|visit|talks|meeting|call|letter|plan|deal|same|latter|former))\b"
+    r"|^\W*(?:[\w.'’-]+\s+){1,3}(?:also|too)\b"  # "Shoigu also met ...": also, beside what?
+    r"|^\W*(?:one|some|many|most|all|both|each|none|several|two|three|four) of (?:them|those|these|whom)\b",
+    re.IGNORECASE,
+)
 
 
 def _words(text: str) -> set[str]:
@@ -47,10 +68,31 @@ def _positions(claims: list[Claim], articles: list[Article]) -> dict[str, float]
     return out
 
 
-def _score(c: Claim, position: float, roots: dict[str, str]) -> float:
+def _centrality(articles: list[Article], roots: dict[str, str]) -> Callable[[Claim], float]:
+    """How much of a claim's content the story's other reports share: the mean, over its content
+    words, of the share of the other original reports that use the word (0 to 1)."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    texts: dict[str, set[str]] = {}
+    for a in articles:
+        texts.setdefault(roots[a.id], set()).update(_words(a.text))
+    reports: dict[str, int] = {}
+    for words in texts.values():
+        for w in words - STOP_WORDS:
+            reports[w] = reports.get(w, 0) + 1
+    others = max(len(texts) - 1, 1)
+
+    def central(c: Claim) -> float:
+        words = _words(c.text) - STOP_WORDS
+        return sum(reports.get(w, 1) - 1 for w in words) / (len(words) * others) if words else 0.0
+
+    return central
+
+
+def _score(c: Claim, position: float, roots: dict[str, str], central: float = 0.0) -> float:
     support = len({roots[a] for a in c.articles})
     words = len(_WORD.findall(c.text))
-    score = math.log1p(support) * 2 + math.log1p(c.independent_sources) + (1 - position) * LEAD_WEIGHT
+    score = math.log1p(support) * 2 + math.log1p(c.independent_sources) + (1 - position) * LEAD_WEIGHT + central * CENTRAL_WEIGHT
     if c.text.lstrip().startswith(_QUOTE_OPEN):
         score -= 1.0  # a quotation is one voice, not the story
     if words > LONG or words < 6:
@@ -59,25 +101,35 @@ def _score(c: Claim, position: float, roots: dict[str, str]) -> float:
 
 
 def summary_length(articles: list[Article]) -> int:
+    """The most sentences a summary takes: one per original report, MIN_SENTENCES to MAX_SENTENCES."""
     originals = len(set(copy_roots(articles).values()))
     return max(MIN_SENTENCES, min(MAX_SENTENCES, originals))
 
 
 def summarize(claims: list[Claim], articles: list[Article]) -> list[SummarySentence]:
-    """3 to 8 cited sentences (fewer only when the story has fewer claims)."""
+    """Up to 8 cited sentences, about WORDS_PER_REPORT words per original report."""
     if not claims:
         return []
     roots = copy_roots(articles)
     pos = _positions(claims, articles)
-    ranked = sorted(claims, key=lambda c: -_score(c, pos[c.id], roots))
+    central = _centrality(articles, roots)
+    ranked = sorted(claims, key=lambda c: -_score(c, pos[c.id], roots, central(c)))
+    most = summary_length(articles)
+    budget = WORDS_PER_REPORT * len(set(roots.values()))
     chosen: list[Claim] = []
+    words = 0
     for c in ranked:
-        if len(chosen) >= summary_length(articles):
+        if len(chosen) >= most or (len(chosen) >= MIN_SENTENCES and words >= budget):
             break
         w = _words(c.text)
         if any(len(w & _words(x.text)) / max(len(w | _words(x.text)), 1) > REDUNDANT for x in chosen):
             continue
+        if _DANGLING.match(c.text) or c.text.count('"') % 2:  # or a cut quotation: one mark unmatched
+            continue
         chosen.append(c)
+        words += len(c.text.split())
+    if not chosen:  # every claim dangles or repeats: the best one, rather than nothing
+        chosen = ranked[:1]
     chosen.sort(key=lambda c: pos[c.id])
     return [SummarySentence(text=c.text.strip(), articles=list(c.articles)) for c in chosen]
 
