@@ -162,12 +162,6 @@ def article_stretches(article: Article, quotes: list[Quote], outlets: Sequence[s
 ACT_LABELS = {"speech": "statement", "belief": "belief or stance", "intention": "intention or demand", "finding": "finding"}
 
 
-def chain(stretch: Stretch) -> str:
-    """Who a stretch rests on, as the brief prints it: "two Iranian officials ← The New York Times"."""
-    who = stretch.source.name if stretch.source is not None else "an unnamed report"
-    return " ← ".join([who, *reversed(stretch.via)])
-
-
 def flatten(stretches: list[Stretch]) -> list[Stretch]:
     """Non-overlapping pieces: each character credited to the innermost stretch that covers it."""
     if not stretches:

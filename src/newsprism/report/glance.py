@@ -15,7 +15,7 @@ from pathlib import PurePath
 from urllib.parse import urlsplit
 
 from newsprism.extract.agencies import agency_copies, agency_short_name
-from newsprism.model import Article, Brief, Claim, Origin
+from newsprism.model import Article, Brief, Claim, Origin, Stretch
 
 ARROW = " ← "
 _FIGURE = re.compile(r"\d")
@@ -28,6 +28,11 @@ def chain_text(who: str, via: Sequence[str] = ()) -> str:
     """"The New York Times ← two Iranian officials": the outlets a claim came through
     (outermost first, as ``via`` holds them), then its source."""
     return ARROW.join([*via, who])
+
+
+def stretch_chain(stretch: Stretch) -> str:
+    """Who a stretch of an article rests on, through whom: "The New York Times ← two Iranian officials"."""
+    return chain_text(stretch.source.name if stretch.source is not None else "an unnamed report", stretch.via)
 
 
 def origin_text(origin: Origin, name: Callable[[str], str] = str) -> str:

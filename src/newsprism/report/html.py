@@ -21,7 +21,7 @@ from newsprism.extract.agencies import agency_copies, agency_printers, agency_sh
 from newsprism.model import Article, Brief, Claim, OutletWording, ProvEdge, ProvNode, QuoteGroup
 from newsprism.quotes.output import statement
 from newsprism.report.escape import html_refs
-from newsprism.report.glance import chain_text, claim_order, finding, origin_text, readable_names
+from newsprism.report.glance import claim_order, finding, origin_text, readable_names, stretch_chain
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -401,7 +401,7 @@ def _stretches_view(brief: Brief, sources: list[Any]) -> list[dict[str, Any]]:
         if own:
             out.append({"article": src.article.id, "outlet": src.outlet, "stretches": [
                 {"start": st.start, "end": st.end, "text": by_id[st.article].text[st.start : st.end],
-                 "chain": chain_text(st.source.name if st.source is not None else "an unnamed report", st.via),
+                 "chain": stretch_chain(st),
                  "act": ACT_LABELS[st.act]} for st in own]})
     return out
 

@@ -18,7 +18,7 @@ from newsprism.extract.agencies import agency_copies, agency_printers, agency_sh
 from newsprism.model import Analysis, Article, Brief, Claim, QuoteVariant, Story
 from newsprism.quotes.output import statement
 from newsprism.report.escape import md, md_code, visible
-from newsprism.report.glance import chain_text, claim_order, finding, origin_text, readable_names
+from newsprism.report.glance import claim_order, finding, origin_text, readable_names, stretch_chain
 from newsprism.report.html import short
 
 MAX_ROWS = 25  # long sections are cut, saying what was cut; the JSON and the HTML brief carry everything
@@ -187,8 +187,7 @@ def stretches_section(brief: Brief, arts: list[Article], cites: _Cites) -> list[
         for st in kept:
             text = " ".join(by_id[a.id].text[st.start : st.end].split())
             shown = md(text[:160]) + ("…" if len(text) > 160 else "")  # cut before escaping, never inside an escape
-            who = st.source.name if st.source is not None else "an unnamed report"
-            out.append(f"  - “{shown}” — {md(chain_text(who, st.via))} ({ACT_LABELS[st.act]})")
+            out.append(f"  - “{shown}” — {md(stretch_chain(st))} ({ACT_LABELS[st.act]})")
         out += [f"  - {c}" for c in cut]
     return out + [""]
 
