@@ -69,13 +69,15 @@ def _brief_stages(arts, nlp, quotes_extractor) -> float:
     """Seconds spent in this package's stages alone (claims, provenance, compare, summary)."""
     from newsprism import claims as C
     from newsprism.provenance import build_provenance
+    from newsprism.provenance.stretches import article_stretches
     from newsprism.quotes import extract_quotes
 
     quotes = {a.id: extract_quotes(a, nlp, quotes_extractor) for a in arts}
     t = time.perf_counter()
     claims = C.align_claims(arts, nlp)
-    prov = build_provenance(arts, quotes, nlp)
-    C.assign_independence(claims, arts, prov)
+    stretches = [st for a in arts for st in article_stretches(a, quotes[a.id])]
+    prov = build_provenance(arts, stretches)
+    C.assign_independence(claims, arts, prov, stretches)
     C.coverage(claims, arts)
     values = C.story_values(arts, nlp)
     C.find_conflicts(arts, claims, values, nlp)

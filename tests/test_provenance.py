@@ -54,7 +54,7 @@ def test_node_ids_are_stable_across_spellings() -> None:
 
 def test_syndicate_outside_the_story_is_a_node() -> None:
     a = Article(id="x", text="Body text here.", syndicated_from="Jewish News Syndicate")
-    prov = build_provenance([a], {})
+    prov = build_provenance([a], [])
     assert [(e.target, e.relation) for e in prov.edges] == [("media:jns", "republishes")]
     assert {n.kind for n in prov.nodes} == {"article", "syndicate"}
 
@@ -142,3 +142,17 @@ def test_seed_a_source_told_the_times(seeds_dir) -> None:
     _, over = _stretches_over(b, "000_", "Russia has financial problems")
     assert any(s.source is not None and s.source.name == "a source with knowledge of the meeting"
                and s.via == ["The New York Times"] for s in over)
+
+
+def test_chains_are_the_stretches() -> None:
+    # The graph is the per-stretch provenance as chains: every link is read from a stretch the brief
+    # shows, and every stretch whose named source says what it covers is a chain of the graph.
+    from newsprism.provenance.stretches import SOURCE_ACTS
+
+    b = brief(FERRY)
+    spans = {(st.article, st.start, st.end) for st in b.stretches}
+    links = [e for e in b.provenance.edges if e.relation in ("cites", "quotes")]
+    assert links and all((e.article, e.start, e.end) in spans for e in links)
+    linked = {(e.article, e.start, e.end) for e in links}
+    said = [st for st in b.stretches if st.act in SOURCE_ACTS and st.source is not None and st.source.kind == "person"]
+    assert said and all((st.article, st.start, st.end) in linked for st in said)

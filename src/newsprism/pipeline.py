@@ -269,9 +269,9 @@ class Briefer:
         # "Who said what" lists statements; beliefs, stances, intentions and findings stay in the provenance.
         brief.quotes = group_quotes(arts, {aid: [q for q in qs if q.statement] for aid, qs in quotes.items()}, entities)
         brief.claims = C.align_claims(arts, nlp, embedder=self.embedder)
-        brief.provenance = build_provenance(arts, quotes, nlp)
         outlets = sorted({a.outlet for a in arts if a.outlet})
         brief.stretches = [st for a in arts for st in article_stretches(a, quotes[a.id], outlets)]
+        brief.provenance = build_provenance(arts, brief.stretches)
         brief.key_sources = key_sources(brief.provenance, arts)
         C.assign_independence(brief.claims, arts, brief.provenance, brief.stretches)
         brief.coverage = C.coverage(brief.claims, arts)

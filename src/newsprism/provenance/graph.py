@@ -2,26 +2,29 @@
 
 Nodes: one per article (``article:<id>``) and one per source (outlets,
 syndicates, people, officials, anonymous groups; ids from ``sources``).
-Edges point from the one who cites to the one cited, and each carries the
-sentence it was read from, so ``claims.assign_independence`` can trace a
-claim's supporting sentence back through the graph:
+Edges point from the one who cites to the one cited, each with the stretch
+it was read from: the graph is the per-stretch provenance
+(``newsprism.provenance.stretches``) as chains, so the brief's stretches, its
+attribution chains and ``claims.assign_independence`` (which asks the graph
+who was seen citing whom) tell one story:
 
-- ``article -> outlet`` "cites" (the sentence credits another outlet);
-- ``outlet -> person/group/outlet`` "quotes"/"cites" (whom that outlet cites,
-  read from the same sentence);
-- ``article -> person/group`` "quotes"/"cites" (the article's own reporting);
+- ``article -> outlet`` "cites" (the stretch came through another outlet);
+- ``outlet -> person/group/outlet`` "quotes"/"cites" (whom that outlet cites);
+- ``article -> person/group`` "quotes", ``article -> outlet`` "cites" (the
+  article's own reporting);
 - ``article -> article`` "copy-of" and "republishes" (dedup and syndication notes),
   ``article -> syndicate`` "republishes" when the syndicate is not in the story.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
-from newsprism.model import Article, KeySource, NodeKind, ProvEdge, Provenance, ProvNode, Quote, Relation
-from newsprism.nlp import NLP
-from newsprism.provenance.attribution import attribute_article
-from newsprism.provenance.sources import Source, media_source
+from newsprism.extract.outlets import outlet_identity
+from newsprism.model import Article, KeySource, NodeKind, ProvEdge, Provenance, ProvNode, Relation, Speaker, Stretch
+from newsprism.provenance.sources import Source, generic_source, media_source, speaker_source
+from newsprism.provenance.stretches import SOURCE_ACTS, is_source
 
 
 def article_node(article_id: str) -> str:
@@ -61,17 +64,41 @@ def _copy_evidence(a: Article) -> tuple[int, int]:
     return (body[0].start, body[0].end) if body else (0, 0)
 
 
-def build_provenance(articles: list[Article], quotes: dict[str, list[Quote]], nlp: NLP | None = None) -> Provenance:
-    """Who cites whom across the articles of one story.
+def _source_node(speaker: Speaker) -> Source | None:
+    """The graph node of a stretch's source: an outlet (its name resolved by the stretches), a person, a body
+    or an unnamed group; None for a mention that names no one ("it", an unresolved description)."""
+    if speaker.kind == "media":
+        return generic_source(speaker.name)
+    return speaker_source(speaker.name, speaker.kind)
 
-    ``nlp`` is accepted for the orchestrator's uniform signature; attribution
-    reads the quotes stage's parse instead of parsing again.
+
+# "citing three crew members", "according to two officials": a source cited, not one heard.
+_CITED = re.compile(r"(?:\bciting|\baccording\s{1,3}to)\s{1,3}$", re.I)
+
+
+def _cited(text: str, speaker: Speaker) -> bool:
+    return speaker.start is not None and _CITED.search(text, max(0, speaker.start - 20), speaker.start) is not None
+
+
+def build_provenance(articles: list[Article], stretches: list[Stretch]) -> Provenance:
+    """Who cites whom across the articles of one story, read from the per-stretch provenance
+    (``newsprism.provenance.stretches``): one chain per stretch whose source says or finds what it
+    covers, article -> each outlet it came through, outermost first -> its source, with the stretch
+    as evidence. So the graph, the brief's stretches and the independence counts read one account.
     """
     b = _Builder()
     by_id = {a.id: a for a in articles}
-    outlets = sorted({a.outlet for a in articles if a.outlet})
     for a in articles:
         b.node(article_node(a.id), a.label, "article")
+    own = {a.id: {n for n in (a.outlet, a.outlet_id) if n} for a in articles}
+    own_ids = {a.id: {f"media:{outlet_identity(n)[0]}" for n in own[a.id]} for a in articles}
+    # A name in a chain is an outlet or the source of an enclosing stretch ("Osei said the authority
+    # warned ..."): that source's node.
+    named = {(st.article, st.source.name): node for st in stretches if st.source is not None
+             and st.source.kind != "media" and (node := _source_node(st.source)) is not None}
+    of_article: dict[str, list[Stretch]] = {}
+    for st in stretches:
+        of_article.setdefault(st.article, []).append(st)
     for a in articles:
         me = article_node(a.id)
         start, end = _copy_evidence(a)
@@ -85,13 +112,24 @@ def build_provenance(articles: list[Article], quotes: dict[str, list[Quote]], nl
                 b.edge(me, article_node(origin.id), "republishes", a, start, end)
             else:
                 b.edge(me, b.source(media_source(a.syndicated_from)), "republishes", a, start, end)
-        for att in attribute_article(a, quotes.get(a.id, []), outlets):
-            cited_by = me
-            if att.reporter is not None:
-                cited_by = b.source(att.reporter)
-                b.edge(me, cited_by, "cites", a, att.start, att.end)
-            for src, relation in att.informants:
-                b.edge(cited_by, b.source(src), relation, a, att.start, att.end)
+        for st in of_article.get(a.id, []):
+            # A belief, stance or intention has its holder for its subject: it rests on whoever reports it.
+            if st.act not in SOURCE_ACTS or st.source is None or not is_source(st.source):
+                continue
+            source = _source_node(st.source)
+            if source is None:
+                continue
+            chain = [named.get((a.id, v)) or media_source(v) for v in st.via if v not in own[a.id]]
+            chain = [c for c in chain if c.id not in own_ids[a.id]] + [source]
+            if chain[-1].id in own_ids[a.id]:
+                continue  # the article's own outlet: its own voice
+            cited_by = article_node(a.id)
+            for k, node in enumerate(chain):
+                cited = node.kind in ("media", "syndicate") or (k == len(chain) - 1 and _cited(a.text, st.source))
+                relation: Relation = "cites" if cited else "quotes"
+                target = b.source(node)
+                b.edge(cited_by, target, relation, a, st.start, st.end)
+                cited_by = target
     return Provenance(nodes=sorted(b.nodes.values(), key=lambda n: n.id), edges=list(b.edges.values()))
 
 
