@@ -242,7 +242,8 @@ def stream(args, embedder) -> None:
             wall, cpu = time.perf_counter() - t0 - spent[0], time.process_time() - c0 - spent[1]
             print(
                 f"  {n:>9,} articles: {1e3 * wall / n:.3f} ms/article wall, {1e3 * cpu / n:.3f} CPU here; "
-                f"RSS now {_rss_kb(os.getpid()) / 1024:,.0f} MB here + {sum(map(_rss_kb, _descendants(os.getpid()))) / 1024:,.0f} MB workers",
+                f"RSS now {_rss_kb(os.getpid()) / 1024:,.0f} MB here + {sum(map(_rss_kb, _descendants(os.getpid()))) / 1024:,.0f} MB workers; "
+                f"load {os.getloadavg()[0]:.1f}",
                 flush=True,
             )
 
