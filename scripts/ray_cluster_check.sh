@@ -11,7 +11,7 @@
 # bundled example and the clustering fixture, several stories); or
 # bash scripts/ray_cluster_check.sh --run COMMAND... to run COMMAND against the
 # cluster instead (its address in $RAY_ADDRESS), e.g. the bench:
-# bash scripts/ray_cluster_check.sh --run python bench/bench_scale.py --ray
+# bash scripts/ray_cluster_check.sh --run python bench/bench_workers.py --ray
 NP_EXTRAS="dev"
 source "$(dirname "$0")/_venv.sh"
 cd "$NP_ROOT"

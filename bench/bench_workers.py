@@ -12,7 +12,7 @@ both, as they do for a user.
   JSON out, the same for every N (checked);
 - with ``--ray ADDRESS``: ``analyze --engine ray --address ADDRESS --workers N``
   for N = 1 and 2 (wall clock only: the Ray workers' CPU is the cluster's).
-  ``bash scripts/ray_cluster_check.sh --run python bench/bench_scale.py --ray``
+  ``bash scripts/ray_cluster_check.sh --run python bench/bench_workers.py --ray``
   starts the two-node cluster on this machine, runs the bench against it
   (``--ray`` alone reads ``$RAY_ADDRESS``) and stops it.
 
@@ -22,7 +22,7 @@ machine this was written on is shared (2 cores, several people): an efficiency
 measured while the other core was busy says nothing, and the figures say so
 when the load average was above ``QUIET`` during a run.
 
-    python bench/bench_scale.py [--corpus polnear-dev] [--n N] [--workers 1,2,default]
+    python bench/bench_workers.py [--corpus polnear-dev] [--n N] [--workers 1,2,default]
                                 [--repeat 2] [--ray ADDRESS] [--json]
 
 Corpora, read at run time from ../shared/eval (never copied): ``polnear-dev``
