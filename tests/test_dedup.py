@@ -291,3 +291,63 @@ def test_overlap_counts_shared_shingles_on_the_sampled_scale():
             small = min(len(sa), len(sb))
             scale = 1 / SAMPLE_MOD if not a_sampled and not b_sampled else 1.0
             assert (got_shared, got_share) == ((0.0, 0.0) if small == 0 else (n * scale, n / small))
+
+
+def test_band_index_answers_the_latest_keys_of_each_band_value_when_capped():
+    import numpy as np
+
+    from newsprism.dedup.minhash import BandIndex
+
+    rng = np.random.default_rng(5)
+    sigs = rng.integers(0, 3, size=(300, 8), dtype=np.uint32)  # buckets of many keys
+    capped = {"recent": BandIndex(4, flush_at=10**9, most_recent=5), "runs": BandIndex(4, flush_at=7, most_recent=5)}
+    full = BandIndex(4)
+    for key, sig in enumerate(sigs):
+        full.insert(key, sig)
+        for index in capped.values():
+            index.insert(key, sig)
+            index.flush()
+    queries = rng.integers(0, 3, size=(50, 8), dtype=np.uint32)
+
+    def latest(q, b: int) -> set[int]:
+        same = [k for k in range(300) if (sigs[k, 2 * b : 2 * b + 2] == q[2 * b : 2 * b + 2]).all()]
+        return set(same[-5:])
+
+    for q in queries:
+        expected = set().union(*(latest(q, b) for b in range(4)))
+        assert capped["recent"].query(q) == expected  # the five latest of each band value
+        answer = capped["runs"].query(q)  # the five latest of each run: those, and a few more
+        assert expected <= answer <= full.query(q)
+        assert len(answer) <= 4 * 5 * (len(capped["runs"]._runs) + 1)
+
+
+def test_near_identical_articles_each_check_a_bounded_number_of_candidates(monkeypatch):
+    """A template printed thousands of times (a bulletin, a share-price note) made every
+    article check every earlier one: copy detection grew with the square of the corpus."""
+    import numpy as np
+
+    from newsprism.dedup import index as copy_index
+
+    rng = random.Random(2)
+    template = ("Shares of {p} Holdings moved {x} percent on {d} after the company reported quarterly revenue of {y} "
+                "million. Analysts said the results were in line with expectations, and the company kept its forecast "
+                "for the year, a spokesman for {p} said in a statement.")
+    articles = prepare_articles([
+        Article(id=f"t{i}", text=template.format(p=rng.choice(["Ashby", "Brill", "Corfe"]), x=rng.randint(1, 99),
+                                                 d=rng.choice(["Monday", "Friday"]), y=rng.randint(1, 999)))
+        for i in range(600)
+    ])
+    checked: list[int] = []
+    overlaps = copy_index.overlaps
+    monkeypatch.setattr(copy_index, "overlaps", lambda a, s, others: (checked.append(len(others)), overlaps(a, s, others))[1])
+    capped = CopyIndex()
+    for start in range(0, len(articles), 50):  # batches, as newsprism cluster adds them
+        capped.add(articles[start : start + 50])
+    assert float(np.mean(checked[-100:])) < 1.3 * float(np.mean(checked[150:250]))  # flat, where it grew 2.5x
+    assert max(checked) <= copy_index.LSH_BANDS * copy_index.LATEST_PER_BAND
+    monkeypatch.setattr(copy_index, "LATEST_PER_BAND", None)  # every candidate: the same copies found
+    full = CopyIndex()
+    for start in range(0, len(articles), 50):
+        full.add(articles[start : start + 50])
+    assert capped.groups() == full.groups()
+    assert [capped.original_of(a.id) for a in articles] == [full.original_of(a.id) for a in articles]

@@ -32,6 +32,10 @@ FULL_SLACK = 0.1
 # words running): a shared byline, wire dateline or republication note is not
 # a copy, however short the texts around it.
 MIN_SHARED = 4
+# The candidates one band value proposes: its latest articles. Near-identical articles (a
+# template, a wire story printed everywhere) share band values, and each checked every
+# earlier one; an article copies at least one of the latest of its kind, if it copies any.
+LATEST_PER_BAND = 32
 _SEED = 1
 
 
@@ -108,7 +112,7 @@ class CopyIndex:
         self._parent: dict[str, str] = {}
         self._members: dict[str, list[str]] = {}  # root -> its group, for groups of 2+
         self._originals: dict[str, str] = {}  # root -> its group's original, until the group grows
-        self._lsh = BandIndex(LSH_BANDS)
+        self._lsh = BandIndex(LSH_BANDS, most_recent=LATEST_PER_BAND)
 
     # ------------------------------------------------------------ building
 

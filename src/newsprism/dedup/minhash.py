@@ -80,9 +80,13 @@ class BandIndex:
     together are ``query``.
     """
 
-    def __init__(self, bands: int, flush_at: int = 4096) -> None:
+    def __init__(self, bands: int, flush_at: int = 4096, most_recent: int | None = None) -> None:
         self.bands = bands
         self.flush_at = flush_at
+        # At most this many keys of one band value (the latest) in an answer: a few thousand
+        # near-identical articles (a template, a wire story printed everywhere) share band
+        # values, and every one of them proposed every other, a cost that grew with the square.
+        self.most_recent = most_recent
         self._recent: list[dict[int, int | list[int]]] = [{} for _ in range(bands)]
         self._n_recent = 0
         self._runs: list[tuple["np.ndarray", "np.ndarray"]] = []  # (values, keys), each bands x n, sorted per band
@@ -159,7 +163,12 @@ class BandIndex:
                 if not len(hit):
                     continue
                 n = counts[hit]
-                at = np.repeat(lo[hit] - np.cumsum(n) + n, n) + np.arange(int(n.sum()))
+                if self.most_recent is not None:  # the last keys of an equal run are the latest (stable sort)
+                    kept = np.minimum(n, self.most_recent)
+                    lo, n = lo[hit] + n - kept, kept
+                else:
+                    lo = lo[hit]
+                at = np.repeat(lo - np.cumsum(n) + n, n) + np.arange(int(n.sum()))
                 for k, key in zip(np.repeat(hit, n).tolist(), keys[b][at].tolist()):
                     found[k].add(key)
         return found
@@ -174,7 +183,7 @@ class BandIndex:
             if isinstance(held, int):
                 found.add(held)
             else:
-                found.update(held)
+                found.update(held if self.most_recent is None else held[-self.most_recent :])
         return found
 
     def query(self, sig: "np.ndarray") -> set[int]:
