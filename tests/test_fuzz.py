@@ -48,7 +48,7 @@ DOCUMENTED = {
     "bad-warc", "bad-gzip", "too-large", "too-many-records", "unreadable",
 }
 EXAMPLES = int(os.environ.get("NEWSPRISM_FUZZ_EXAMPLES", "30"))
-DEADLINE = 30  # seconds one input may take to read, on a loaded machine; a hang takes forever
+DEADLINE = 20  # seconds of CPU one input may take to read (3 MB at most); a hang takes forever
 MAX_INPUT = 3_000_000  # bytes: mutations that grow an input stop here
 # Small limits, so the caps are reached by fuzzed inputs too, and quickly.
 LIMITS = Limits(article_bytes=2_000_000, input_bytes=4_000_000, records=500, bomb_floor=1_000_000, fifo_wait=0.1)
@@ -197,17 +197,22 @@ class Hang(Exception):
 
 
 @contextlib.contextmanager
-def deadline(seconds: int) -> Iterator[None]:
-    def on_alarm(signum: int, frame: object) -> None:
-        raise Hang(f"no answer in {seconds} s")
+def deadline(cpu_seconds: int) -> Iterator[None]:
+    """A Hang after ``cpu_seconds`` of this process's CPU (a loop), or ten times as long on
+    the clock (a read that blocks): the shared machine's load stretches the clock, not the CPU."""
+    def on_signal(signum: int, frame: object) -> None:
+        raise Hang(f"no answer in {cpu_seconds} s of CPU" if signum == signal.SIGPROF else "blocked")
 
-    previous = signal.signal(signal.SIGALRM, on_alarm)
-    signal.alarm(seconds)
+    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGPROF, signal.SIGALRM)}
+    signal.setitimer(signal.ITIMER_PROF, cpu_seconds)
+    signal.alarm(10 * cpu_seconds)
     try:
         yield
     finally:
+        signal.setitimer(signal.ITIMER_PROF, 0)
         signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def read(tmp: Path, name: str, data: bytes) -> list[Article | Problem]:

@@ -324,3 +324,34 @@ def _writable(article: Article) -> None:
     from newsprism.report.jsonout import article_to_dict
 
     dumps(article_to_dict(article)).encode("utf-8")
+
+
+# ---------------------------------------------------------------- pages of very many elements
+
+
+def test_a_page_of_very_many_elements_is_read_without_trafilatura(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """trafilatura's time grows with the square of a page's elements: 80,000 short paragraphs
+    took 30 s of CPU, a 50 MB page of them would take hours. Such a page is read plainly."""
+    from newsprism.ingest import htmlpage
+
+    from conftest import EXAMPLE
+
+    page = (EXAMPLE / "01-kestrel-courier.html").read_text()
+    at = page.index("<p>")
+    n = htmlpage.MAX_EXTRACTED_ELEMENTS
+    (tmp_path / "huge.html").write_text(page[:at] + "<p>Ferry crews returned to work.</p>" * n + page[at:])
+    (tmp_path / "small.html").write_text(page)
+
+    def no_trafilatura(tree, url, *, favor):  # noqa: ANN001, ANN202
+        raise AssertionError("trafilatura was given a page of more elements than it can take")
+
+    extract = htmlpage._extract
+    monkeypatch.setattr(htmlpage, "_extract", lambda tree, url, *, favor: (
+        no_trafilatura(tree, url, favor=favor) if sum(1 for _ in tree.iter()) > n else extract(tree, url, favor=favor)))
+    result = ingest([str(tmp_path / "huge.html"), str(tmp_path / "small.html")])
+    assert result.problems == []
+    huge, small = result.articles
+    assert huge.text.count("Ferry crews returned to work.") == n
+    assert huge.text.startswith("Engineers find cracks in Harlow Dam spillway")
+    assert set(small.text.split("\n\n")) <= set(huge.text.split("\n\n"))  # every paragraph, and a byline line
+    assert (huge.title, huge.byline, huge.outlet) == (small.title, small.byline, small.outlet)

@@ -109,8 +109,14 @@ def html_to_text(markup: str) -> str:
         root = lxml_html.fragment_fromstring(markup, create_parent="div")
     except (etree.ParserError, ValueError):
         return clean_text(markup)
-    for junk in root.xpath("//script|//style|//noscript"):
-        junk.drop_tree()
+    return "\n\n".join(element_paragraphs(root))
+
+
+def element_paragraphs(root: Any, junk: str = "//script|//style|//noscript") -> list[str]:
+    """The paragraphs of a parsed element's text, its blocks apart; changes the element
+    (``junk``, an XPath, is dropped first)."""
+    for el in root.xpath(junk):
+        el.drop_tree()
     for el in root.iter():
         if not isinstance(el.tag, str):
             continue
@@ -120,4 +126,4 @@ def html_to_text(markup: str) -> str:
             el.text = "\n\n" + (el.text or "")
             el.tail = "\n\n" + (el.tail or "")
     paragraphs = (" ".join(p.split()) for p in _PARAGRAPH_BREAK.split(clean_text(root.text_content())))
-    return "\n\n".join(p for p in paragraphs if p)
+    return [p for p in paragraphs if p]
