@@ -312,6 +312,39 @@ def test_rss_feed() -> None:
     assert [(p.reason, p.line) for p in result.problems] == [("no-text", 2)]
 
 
+def _feed(doctype: str, body: str) -> str:
+    return (
+        f'<?xml version="1.0"?>\n{doctype}\n<rss version="2.0"><channel><title>Harbour Watch</title>'
+        f"<item><title>Ferry talks</title><description>{body}</description></item></channel></rss>\n"
+    )
+
+
+def test_a_feed_that_declares_entities_is_refused_as_watch_refuses_it(tmp_path: Path) -> None:
+    """A billion laughs, or one large entity repeated (a few kilobytes that expand to
+    gigabytes): a feed file gets the watch's protection, one warning, nothing read."""
+    laughs = '<!ENTITY l0 "lol">' + "".join(f'<!ENTITY l{i} "{f"&l{i - 1};" * 10}">' for i in range(1, 10))
+    bombs = {
+        "laughs.xml": _feed(f"<!DOCTYPE rss [{laughs}]>", "&l9;"),
+        "quadratic.rss": _feed(f'<!DOCTYPE rss [<!ENTITY big "{"x" * 20_000}">]>', "&big;" * 20_000),
+    }
+    for name, text in bombs.items():
+        (tmp_path / name).write_text(text)
+    result = ingest([str(tmp_path)])
+    assert result.articles == []
+    assert sorted((Path(p.path).name, p.reason, p.message) for p in result.problems) == [
+        (name, "bad-feed", "the feed declares XML entities (refused: the shape of an entity bomb)") for name in sorted(bombs)
+    ]
+
+
+def test_a_feed_with_a_doctype_or_a_quoted_declaration_is_read(tmp_path: Path) -> None:
+    plain = tmp_path / "plain.rss"
+    plain.write_text(_feed('<!DOCTYPE rss PUBLIC "-//Netscape Communications//DTD RSS 0.91//EN" "x.dtd">', "Rosters are due."))
+    quoted = tmp_path / "quoted.rss"
+    quoted.write_text(_feed("", "<![CDATA[The text may quote <!ENTITY x 'y'> after the root element.]]>"))
+    assert read_one(plain).text == "Rosters are due."
+    assert "<!ENTITY" in read_one(quoted).text
+
+
 def test_atom_feed_prefers_full_content_over_summary() -> None:
     a = read_one(FIXTURES / "feed.atom")
     assert a.outlet == "Island Radio News"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -13,6 +14,18 @@ from newsprism.ingest.fields import author_names, html_to_text, iso_date, one_li
 from newsprism.model import Article, Problem, SourceRef
 
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
+# No real feed declares entities of its own; an entity bomb (a billion laughs, or one
+# large entity repeated: expat stops the first, not always the second) must. A
+# declaration can only stand in the document type, before the root element.
+_ENTITY = re.compile(rb"<!ENTITY", re.I)
+_ELEMENT = re.compile(rb"<[A-Za-z_]")
+ENTITY_BOMB = "the feed declares XML entities (refused: the shape of an entity bomb)"
+
+
+def declares_entities(data: bytes) -> bool:
+    """Whether an XML document declares entities (in its document type, before its root element)."""
+    root = _ELEMENT.search(data)
+    return _ENTITY.search(data, 0, root.start() if root else len(data)) is not None
 
 
 def read(src: Source, max_bytes: int) -> Iterator[Article | Problem]:
@@ -27,6 +40,8 @@ def read(src: Source, max_bytes: int) -> Iterator[Article | Problem]:
         raise Skip("too-large", f"a feed over the {mb(max_bytes)} limit")
     if not data.strip():
         raise Skip("empty", "empty file")
+    if declares_entities(data):
+        raise Skip("bad-feed", ENTITY_BOMB)
     try:
         parsed = feedparser.parse(drop_bad_char_refs(data.decode("latin-1")).encode("latin-1"))
     except Exception as e:  # noqa: BLE001 - feedparser reports a broken feed as "bozo", but some breaks raise
