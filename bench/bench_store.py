@@ -2,7 +2,8 @@
 time to first byte of the web app over a large database.
 
     python bench/bench_store.py add [--n 10000] [--batch 500] [--framing]
-    python bench/bench_store.py ttfb [--n 100000]
+    python bench/bench_store.py ttfb [--n 100000] [--db PATH]
+    python bench/bench_store.py grow [--n 51500] [--batch 500] [--marks 1000,10000,50000]
 
 ``add``: the bench corpus (real dev articles from ../shared/eval, perturbed as
 in bench_cluster.py) goes through the one-shot analysis (``Pipeline.analyze``:
@@ -11,7 +12,8 @@ nothing stored), then through
 `newsprism add`'s updater into a new SQLite database in batches of
 ``--batch``, in the same process, one after the other. Wall and CPU time of
 each, their ratio, and the part of the add spent in the store itself (every
-call to the store, and saving the clustering state) are printed, then the
+call to the store, and finding what each batch changed of the clustering
+state) are printed, then the
 database's size per article. Framing is off in both unless ``--framing``.
 
 ``ttfb``: a database of ``--n`` articles is written straight through the
@@ -20,6 +22,14 @@ with a brief as `add` writes it, copied from one real brief), then served by
 `newsprism serve --db` in its own process; the time to the first byte of the
 story list, of a search, and of story pages is measured with plain HTTP
 requests, ten of each.
+
+``grow``: one `add` of ``--n`` articles of the bench corpus into a new SQLite
+database, batch after batch, without the briefs (their cost follows the
+stories a batch touches, not the database's size): the time of each batch
+(read in, copies, stories, the batch's transaction with the clustering
+state), from the updater's own progress calls, so the same script times any
+commit's updater. Prints each batch's time, and the mean of the three
+batches after each of ``--marks`` articles were stored.
 """
 
 from __future__ import annotations
@@ -29,6 +39,7 @@ import http.client
 import os
 import random
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -66,7 +77,7 @@ class Timed:
 
 
 def bench_add(args: argparse.Namespace) -> None:
-    import newsprism.updater as updater_module
+    from newsprism.cluster.parts import StateParts
     from newsprism.extract import prepare_articles
     from newsprism.nlp import NLP
     from newsprism.pipeline import Pipeline, Settings
@@ -92,16 +103,16 @@ def bench_add(args: argparse.Namespace) -> None:
     store = open_store(str(db))
     timed = Timed(store)
     state_seconds = [0.0]
-    save = updater_module.save_state
+    changes = StateParts.changes
 
-    def timed_save(*a: Any) -> bytes:
+    def timed_changes(self: StateParts) -> Any:
         t = time.perf_counter()
         try:
-            return save(*a)
+            return changes(self)
         finally:
             state_seconds[0] += time.perf_counter() - t
 
-    updater_module.save_state = timed_save  # type: ignore[assignment]
+    StateParts.changes = timed_changes  # type: ignore[method-assign]
     fresh = make_corpus(args.n)  # the same articles, as read, new objects
     t0, c0 = time.perf_counter(), time.process_time()
     summary = Updater(timed, settings, nlp=nlp, batch_size=args.batch).add(fresh)  # type: ignore[arg-type]
@@ -109,17 +120,52 @@ def bench_add(args: argparse.Namespace) -> None:
     store_part = timed.seconds + state_seconds[0]
     print(f"add:     {summary.line()} in {t_add:,.0f} s ({args.n / t_add:,.1f} articles/s; CPU {c_add:,.0f} s)")
     print(f"add / analyze: wall {t_add / t_analyze:.3f}, CPU {c_add / c_analyze:.3f}")
-    print(f"in the store: {store_part:,.1f} s ({timed.seconds:,.1f} s of store calls, {state_seconds[0]:,.1f} s saving the "
-          f"clustering state) = {store_part / t_add:.1%} of add, {store_part / t_analyze:.1%} on top of analyze")
+    print(f"in the store: {store_part:,.1f} s ({timed.seconds:,.1f} s of store calls, {state_seconds[0]:,.1f} s finding what "
+          f"changed of the clustering state) = {store_part / t_add:.1%} of add, {store_part / t_analyze:.1%} on top of analyze")
     store.close()
-    import sqlite3
-
     with sqlite3.connect(db) as c:
         c.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        (state_bytes,) = c.execute("SELECT length(body) FROM state").fetchone()
+        (state_bytes,) = c.execute("SELECT sum(length(body)) FROM cluster_state").fetchone()
     size = db.stat().st_size
     print(f"database: {size / 1e6:,.1f} MB for {args.n:,} articles = {size / args.n / 1024:,.1f} KiB per article "
           f"(clustering state {state_bytes / 1e6:,.1f} MB); {db}")
+
+
+def bench_grow(args: argparse.Namespace) -> None:
+    from newsprism.pipeline import Settings
+    from newsprism.store import open_store
+    from newsprism.updater import Progress, Updater
+
+    class NoBriefs(Updater):
+        def brief_stale(self, summary: Any = None) -> int:
+            return 0
+
+    marks = [int(m) for m in args.marks.split(",")]
+    corpus = make_corpus(args.n)
+    db = Path(tempfile.mkdtemp(prefix="bench-grow-")) / "news.db"
+    store = open_store(str(db))
+    times: list[tuple[int, float]] = []  # (articles stored before the batch, its seconds)
+    stored = [0]
+    last = [0.0]
+
+    def on_start(n: int) -> None:
+        last[0] = time.perf_counter()
+
+    def on_batch(n: int) -> None:
+        t = time.perf_counter()
+        times.append((stored[0], t - last[0]))
+        stored[0] += n
+        last[0] = t
+        print(f"{stored[0] - n:7,d} stored: batch of {n} in {times[-1][1]:6.2f} s", flush=True)
+
+    settings = Settings(framing=False, workers=0)
+    NoBriefs(store, settings, progress=Progress(on_start=on_start, on_batch=on_batch), batch_size=args.batch).add(corpus)
+    store.close()
+    for mark in marks:
+        after = [t for before, t in times if before >= mark][:3]
+        if after:
+            print(f"at {mark:,} stored: {sum(after) / len(after):.2f} s a batch of {args.batch} (mean of {len(after)})")
+    print(f"load average {os.getloadavg()[0]:.1f}; database {db.stat().st_size / 1e6:,.0f} MB")
 
 
 def build_large(db: Path, n: int) -> list[str]:
@@ -176,12 +222,17 @@ def ttfb(port: int, path: str) -> float:
 
 
 def bench_ttfb(args: argparse.Namespace) -> None:
-    tmp = Path(tempfile.mkdtemp(prefix="bench-ttfb-"))
-    db = tmp / "news.db"
-    t = time.perf_counter()
-    stories = build_large(db, args.n)
-    print(f"built {args.n:,} articles in {len(stories):,} stories in {time.perf_counter() - t:,.0f} s; "
-          f"{db.stat().st_size / 1e6:,.0f} MB", flush=True)
+    if args.db and Path(args.db).exists():  # built by an earlier run (--db): served as it is
+        db = Path(args.db)
+        with sqlite3.connect(db) as c:
+            stories = [r[0] for r in c.execute("SELECT id FROM stories WHERE merged_into IS NULL")]
+        print(f"{db}: {len(stories):,} stories; {db.stat().st_size / 1e6:,.0f} MB", flush=True)
+    else:
+        db = Path(args.db) if args.db else Path(tempfile.mkdtemp(prefix="bench-ttfb-")) / "news.db"
+        t = time.perf_counter()
+        stories = build_large(db, args.n)
+        print(f"built {args.n:,} articles in {len(stories):,} stories in {time.perf_counter() - t:,.0f} s; "
+              f"{db.stat().st_size / 1e6:,.0f} MB", flush=True)
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -213,14 +264,19 @@ def bench_ttfb(args: argparse.Namespace) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("what", choices=("add", "ttfb"))
+    ap.add_argument("what", choices=("add", "ttfb", "grow"))
     ap.add_argument("--n", type=int)
     ap.add_argument("--batch", type=int, default=500)
     ap.add_argument("--framing", action="store_true")
+    ap.add_argument("--marks", default="1000,10000,50000")
+    ap.add_argument("--db", help="ttfb: the database to serve, built there first if missing")
     args = ap.parse_args()
     if args.what == "add":
         args.n = args.n or 10_000
         bench_add(args)
+    elif args.what == "grow":
+        args.n = args.n or 51_500
+        bench_grow(args)
     else:
         args.n = args.n or 100_000
         bench_ttfb(args)

@@ -17,6 +17,8 @@ from newsprism.store import (
     FetchRecord,
     Placement,
     SourceRecord,
+    StateChange,
+    StatePart,
     StoredBrief,
     StoryEvent,
     StoryUpdate,
@@ -52,7 +54,7 @@ def _batch(read: list[Article], story: str = "s1") -> Batch:
         articles=list(zip(read, prepared)),
         stories=[StoryUpdate(story, "Dam", ids, "2024-05-10", "2024-05-14", [])],
         events=[StoryEvent(now(), story, "joined", aid) for aid in ids],
-        state=b"\x00state\xff" * 3,
+        state=StateChange([StatePart("meta", 0, b"\x00state\xff" * 3)]),
     )
 
 
@@ -173,13 +175,17 @@ def test_briefs_and_stale_marks(store) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_state_generation_sources_fetches_skipped(store) -> None:  # type: ignore[no-untyped-def]
-    assert store.state() == (0, None)
+    assert store.state() == (0, [])
     store.write(_batch(_read(1)))
     blob = bytes(range(256)) * 100
-    store.write(Batch(state=blob, skipped=[Problem("bad.json", "bad-json", "not JSON", 3)]))
-    assert store.state() == (2, blob)
+    parts = [StatePart("vectors", 0, blob), StatePart("vectors", 500, blob[:3]), StatePart("stories", 7, b"")]
+    store.write(Batch(state=StateChange(parts), skipped=[Problem("bad.json", "bad-json", "not JSON", 3)]))
+    assert store.state() == (2, [StatePart("meta", 0, b"\x00state\xff" * 3), *sorted(parts)])
+    # A part's row is replaced by its key; a part dropped is cleared first.
+    store.write(Batch(state=StateChange([StatePart("vectors", 500, b"new"), StatePart("meta", 0, b"m")], drop=["stories"])))
+    assert store.state() == (3, [StatePart("meta", 0, b"m"), StatePart("vectors", 0, blob), StatePart("vectors", 500, b"new")])
     store.record_skipped([Problem("late.json", "empty", "empty file")])
-    assert store.generation() == 2  # nothing a reader holds changed
+    assert store.generation() == 3  # nothing a reader holds changed
     assert store.skipped()[-1][1] == Problem("bad.json", "bad-json", "not JSON", 3)
     src = SourceRecord("https://feed.example/rss", "feed", now(), etag='"v1"', last_modified="Mon, 13 May 2024 10:00:00 GMT")
     store.put_source(src)
@@ -244,12 +250,13 @@ def test_migrations_run_once_in_order(store_target: str, monkeypatch: pytest.Mon
     s.close()
     import newsprism.store.sql as sql
 
-    monkeypatch.setattr(sql, "SCHEMA_VERSION", 2)
+    later = sql.SCHEMA_VERSION + 1
+    monkeypatch.setattr(sql, "SCHEMA_VERSION", later)
     monkeypatch.setattr(sql, "MIGRATIONS", [*sql.MIGRATIONS, ["CREATE TABLE later (x TEXT)", "INSERT INTO later VALUES ('v2')"]])
     s = open_store(store_target)
     try:
         assert s._rows("SELECT x FROM later") == [("v2",)]  # type: ignore[attr-defined]
-        assert s._meta("schema_version") == "2"  # type: ignore[attr-defined]
+        assert s._meta("schema_version") == str(later)  # type: ignore[attr-defined]
         assert s.count_articles() == 2
     finally:
         s.close()

@@ -120,3 +120,72 @@ def test_small_batches_give_the_same_briefs_as_one(tmp_path: Path) -> None:
         bodies.append({frozenset(b.body["articles"]) for b in s.iter_briefs()})
         s.close()
     assert bodies[0] == bodies[1]
+
+
+def test_a_database_of_schema_1_goes_on_from_its_whole_state(store_target: str, tmp_path: Path) -> None:
+    """Schema 1 kept the clustering state as one blob (zlib JSON, rewritten each batch):
+    the migration keeps it as the state's one legacy part, the next batch replaces it
+    by parts, and the stories come out as when every batch had been saved in parts."""
+    import zlib
+
+    from newsprism.updater import load_state
+
+    first = _read(_write(tmp_path, ["a1", "a2", "b1", "b2", "c1"], "first.jsonl"))
+    second = _read(_write(tmp_path, ["a3", "b3", "c2", "b1-copy"], "second.jsonl"))
+    s = open_store(store_target)
+    _updater(s).add(first)
+    copies, clusterer, _ = load_state(s.state()[1], None, s.location)
+    blob = b"NPS1" + zlib.compress(json.dumps({"copies": copies.to_dict(), "clusterer": clusterer.to_dict()}).encode(), 1)
+    # The database as schema 1 left it.
+    s._run("DROP TABLE cluster_state")  # type: ignore[attr-defined]
+    s._run(f"CREATE TABLE state (name TEXT PRIMARY KEY, saved_at TEXT NOT NULL, body {s.types['blob']} NOT NULL)")  # type: ignore[attr-defined]
+    s._run("INSERT INTO state VALUES ('clustering', '2026-01-01', ?)", (blob,))  # type: ignore[attr-defined]
+    s._run("UPDATE meta SET value = '1' WHERE key = 'schema_version'")  # type: ignore[attr-defined]
+    s.close()
+
+    s = open_store(store_target)
+    try:
+        assert [p.part for p in s.state()[1]] == ["legacy"]
+        _updater(s).add(second)
+        assert "legacy" not in {p.part for p in s.state()[1]}
+        migrated = _partition(s), {a.id: (a.story, a.duplicate_of) for a in s.articles()}
+    finally:
+        s.close()
+    fresh = open_store(str(tmp_path / "fresh.db"))
+    _updater(fresh).add(first)
+    _updater(fresh).add(second)
+    assert migrated == (_partition(fresh), {a.id: (a.story, a.duplicate_of) for a in fresh.articles()})
+    fresh.close()
+
+
+def test_a_batch_that_fails_to_land_is_not_kept_by_a_long_running_updater(tmp_path: Path) -> None:
+    """A watch keeps one updater for hours: when a batch's write fails (disk full, a
+    lost server), the clusterer and state parts it holds are ahead of the store, so
+    the next add reads the state again rather than going on from them."""
+    first = _read(_write(tmp_path, ["a1", "a2", "b1", "b2", "c1"], "first.jsonl"))
+    second = _read(_write(tmp_path, ["a3", "b3", "c2", "b1-copy"], "second.jsonl"))
+    s = open_store(str(tmp_path / "failed.db"))
+    updater = _updater(s)
+    updater.add(first)
+    write = s.write
+    calls = [0]
+
+    def failing(batch, **kw):  # type: ignore[no-untyped-def]
+        calls[0] += 1
+        if batch.articles:
+            raise OSError("no space left on device")
+        return write(batch, **kw)
+
+    s.write = failing  # type: ignore[method-assign]
+    with pytest.raises(OSError):
+        updater.add(second)
+    assert calls[0] and s.count_articles() == 5
+    s.write = write  # type: ignore[method-assign]
+    updater.add(second)
+    got = _partition(s), {a.id: (a.story, a.duplicate_of) for a in s.articles()}, [p.part for p in s.state()[1]]
+    s.close()
+    clean = open_store(str(tmp_path / "clean.db"))
+    _updater(clean).add(first)
+    _updater(clean).add(second)
+    assert got == (_partition(clean), {a.id: (a.story, a.duplicate_of) for a in clean.articles()}, [p.part for p in clean.state()[1]])
+    clean.close()

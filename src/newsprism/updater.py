@@ -22,8 +22,6 @@ any batch whose briefs were not written and briefs them first.
 
 from __future__ import annotations
 
-import json
-import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -34,6 +32,8 @@ from newsprism.model import Article, Problem, Story
 from newsprism.store import (
     Batch,
     Placement,
+    StateChange,
+    StatePart,
     Store,
     StoredBrief,
     StoryEvent,
@@ -44,6 +44,7 @@ from newsprism.store import (
 
 if TYPE_CHECKING:
     from newsprism.cluster.clusterer import StoryClusterer
+    from newsprism.cluster.parts import StateParts
     from newsprism.dedup import CopyIndex
     from newsprism.nlp import NLP
     from newsprism.pipeline import Briefer, Settings
@@ -51,7 +52,6 @@ if TYPE_CHECKING:
 BATCH = 500  # articles per transaction
 BRIEFS_PER_TRANSACTION = 20
 STALE_WINDOW = 500  # stale stories whose articles are read from the store and briefed at a time
-_STATE_MAGIC = b"NPS1"  # zlib-compressed JSON of the copy index and clusterer
 
 
 @dataclass
@@ -117,7 +117,7 @@ class Updater:
         self.progress = progress or Progress()
         # The state as this updater last wrote it, with the store's generation then:
         # a long watch loads it once, and again only when another process wrote.
-        self._state: tuple[int, CopyIndex, StoryClusterer] | None = None
+        self._state: tuple[int, CopyIndex, StoryClusterer, StateParts] | None = None
 
     @property
     def nlp(self) -> NLP:
@@ -184,13 +184,11 @@ class Updater:
             if problems or (extra is not None and extra.sources):
                 self.store.write(Batch(skipped=problems, sources=extra.sources if extra is not None else []))
             return
-        placed = self.store.placements()  # id -> (story, published), kept current below
-        stories_before = {s for s, _ in placed.values() if s is not None}
-        copies, clusterer = self._load_state()
+        copies, clusterer, parts = self._load_state()
+        stored = {r.id for r in clusterer.table.records}  # the stories in the store before this add
         if self.progress.on_start:
             self.progress.on_start(len(read))
-        created: set[str] = set()
-        touched: set[str] = set()
+        live: dict[str, bool] = {}  # each story a batch wrote: whether it is live after it
         for k in range(0, len(read), self.batch_size):
             raw = read[k : k + self.batch_size]
             batch = prepare_articles(raw)
@@ -199,34 +197,39 @@ class Updater:
             clusterer.add(batch)
             for a in batch:
                 a.story = clusterer.story_of(a.id)
-            out = self._diff(batch, placed, clusterer, copies)
+            put, drop = parts.changes()
+            out = self._diff(batch, clusterer, copies, parts.touched)
             out.articles = list(zip(raw, batch, strict=True))
-            out.state = save_state(copies, clusterer)
+            out.state = StateChange([StatePart(*p) for p in put], drop)
             if k == 0:
                 out.skipped = problems
                 if extra is not None:
                     out.sources = extra.sources
             self.store.write(out)
-            self._state = (self.store.generation(), copies, clusterer)
-            for a in batch:
-                placed[a.id] = (a.story, a.published)
-            for s in out.stories:
-                (touched if s.id in stories_before else created).add(s.id)
+            self._state = (self.store.generation(), copies, clusterer, parts)
+            live.update((st.id, st.merged_into is None) for st in out.stories)
             summary.added += len(batch)
             summary.copies += sum(a.duplicate_of is not None for a in batch)
             if self.progress.on_batch:
                 self.progress.on_batch(len(batch))
-        live = {s for s, _ in placed.values()}
-        summary.new_stories += len(created & live)
-        summary.updated_stories += len((touched - created) & live)
+        summary.new_stories += sum(is_live and sid not in stored for sid, is_live in live.items())
+        summary.updated_stories += sum(is_live and sid in stored for sid, is_live in live.items())
 
-    def _diff(
-        self, batch: list[Article], placed: dict[str, tuple[str | None, str | None]], clusterer: StoryClusterer, copies: CopyIndex
-    ) -> Batch:
-        """What changed in the stories, as rows and events; ``placed`` is updated for stored articles."""
+    def _diff(self, batch: list[Article], clusterer: StoryClusterer, copies: CopyIndex, changed: set[int]) -> Batch:
+        """What a batch changed in the stored stories, as rows and events. ``changed``: the
+        stories (by index) whose members changed, with those they merged into; an article
+        that moved left one of them for another, so only their members are looked at."""
         at = now()
         out = Batch()
-        live = {s.id: s for s in clusterer.stories()}
+        table, ids = clusterer.table, clusterer.index.ids
+        # The live ones, in order of creation (as ``clusterer.stories()`` lists them).
+        live = {
+            table.records[s].id: (s, [ids[m] for m in table.records[s].members])
+            for s in sorted(changed)
+            if table.records[s].merged_into is None
+        }
+        in_batch = {a.id for a in batch}
+        placed = self.store.placements([aid for _, members in live.values() for aid in members if aid not in in_batch])
         touched: set[str] = set()
         for a in batch:
             assert a.story is not None
@@ -234,32 +237,31 @@ class Updater:
             out.events.append(StoryEvent(at, a.story, "joined", a.id))
         merged: dict[str, str] = {}
         moved: dict[str, str] = {}  # stored article -> its new story
-        for s in live.values():
-            for aid in s.articles:
+        for sid, (_, members) in live.items():
+            for aid in members:
                 old = placed.get(aid)
-                if old is None or old[0] == s.id:
+                if old is None or old[0] == sid:
                     continue
-                moved[aid] = s.id
-                touched.update(x for x in (s.id, old[0]) if x is not None)
-                if old[0] is not None and old[0] not in live:
-                    merged.setdefault(old[0], s.id)
+                moved[aid] = sid
+                touched.update(x for x in (sid, old[0]) if x is not None)
+                if old[0] is not None and old[0] not in live:  # the story it left is live only if it changed
+                    merged.setdefault(old[0], sid)
                 else:
-                    out.events.append(StoryEvent(at, s.id, "moved", aid, old[0]))
+                    out.events.append(StoryEvent(at, sid, "moved", aid, old[0]))
         for gone, into in sorted(merged.items()):
             out.events.append(StoryEvent(at, into, "merged", None, gone))
         refreshed = self._copy_links(batch, copies)
         links = {**self._links([aid for aid in moved if aid not in refreshed]), **refreshed}
         for aid in sorted(links):
-            story = moved.get(aid, placed[aid][0])
-            out.placements.append(Placement(aid, story, *links[aid]))
-            placed[aid] = (story, placed[aid][1])
+            out.placements.append(Placement(aid, moved.get(aid) or clusterer.story_of(aid), *links[aid]))
         published = {a.id: a.published for a in batch}
         for sid in sorted(touched):
             if sid in live:
-                s = live[sid]
-                days = sorted(d[:10] for d in (published.get(i) or placed.get(i, (None, None))[1] for i in s.articles) if d)
-                title = _provisional_title(s, batch)
-                out.stories.append(StoryUpdate(sid, title, list(s.articles), days[0] if days else None, days[-1] if days else None, list(s.absorbed)))
+                s, members = live[sid]
+                days = sorted(d[:10] for d in (published.get(i) or placed.get(i, (None, None))[1] for i in members) if d)
+                title = _provisional_title(sid, members, batch)
+                absorbed = list(table.records[s].absorbed)
+                out.stories.append(StoryUpdate(sid, title, members, days[0] if days else None, days[-1] if days else None, absorbed))
             else:
                 out.stories.append(StoryUpdate(sid, None, [], None, None, [], merged_into=merged.get(sid) or _home(sid, moved, placed)))
         return out
@@ -273,7 +275,7 @@ class Updater:
         from newsprism.dedup import apply_copies
 
         ids = {a.id for a in batch}
-        groups = [g for g in copies.groups() if not ids.isdisjoint(g)]
+        groups = copies.groups_of(ids)
         stored = [aid for g in groups for aid in g if aid not in ids]
         if not stored:
             return {}
@@ -282,12 +284,12 @@ class Updater:
         apply_copies(articles, copies)
         return {a.id: (a.duplicate_of, a.syndicated_from) for a in articles if (a.duplicate_of, a.syndicated_from) != before[a.id]}
 
-    def _load_state(self) -> tuple[CopyIndex, StoryClusterer]:
+    def _load_state(self) -> tuple[CopyIndex, StoryClusterer, StateParts]:
         if self._state is not None and self._state[0] == self.store.generation():
-            return self._state[1], self._state[2]
+            return self._state[1], self._state[2], self._state[3]
         self._state = None  # another process wrote: what is held here is out of date
-        _generation, blob = self.store.state()
-        return load_state(blob, self.briefer.embedder, self.store.location)
+        _generation, parts = self.store.state()
+        return load_state(parts, self.briefer.embedder, self.store.location)
 
     # ------------------------------------------------------------ briefs
 
@@ -335,12 +337,12 @@ class Updater:
         return len(stale)
 
 
-def _provisional_title(story: Story, batch: Sequence[Article]) -> str | None:
+def _provisional_title(story: str, members: list[str], batch: Sequence[Article]) -> str | None:
     """A new story's title until its brief names it: from the batch's headlines."""
     from newsprism.claims.summary import story_title
 
-    mine = [a for a in batch if a.story == story.id]
-    return story_title(mine) if mine and len(mine) == len(story.articles) else None
+    mine = [a for a in batch if a.story == story]
+    return story_title(mine) if mine and len(mine) == len(members) else None
 
 
 def _home(sid: str, moved: dict[str, str], placed: dict[str, tuple[str | None, str | None]]) -> str | None:
@@ -352,22 +354,11 @@ def _home(sid: str, moved: dict[str, str], placed: dict[str, tuple[str | None, s
 # ------------------------------------------------------------------ state
 
 
-def save_state(copies: CopyIndex, clusterer: StoryClusterer) -> bytes:
-    """The copy index and clusterer as one blob for ``Store.write``."""
-    data = json.dumps({"copies": copies.to_dict(), "clusterer": clusterer.to_dict()}, separators=(",", ":"))
-    return _STATE_MAGIC + zlib.compress(data.encode("utf-8"), 1)
+def load_state(parts: Sequence[StatePart], embedder: Any, location: str) -> tuple[CopyIndex, StoryClusterer, StateParts]:
+    """The copy index and clusterer a store's state parts hold, with what saves their changes."""
+    from newsprism.cluster.parts import load_parts
 
-
-def load_state(blob: bytes | None, embedder: Any, location: str) -> tuple[CopyIndex, StoryClusterer]:
-    from newsprism.cluster.clusterer import StoryClusterer
-    from newsprism.dedup import CopyIndex
-
-    if blob is None:
-        return CopyIndex(), StoryClusterer(embedder)
     try:
-        if not blob.startswith(_STATE_MAGIC):
-            raise ValueError("unknown state format")
-        d = json.loads(zlib.decompress(blob[len(_STATE_MAGIC) :]))
-        return CopyIndex.from_dict(d["copies"]), StoryClusterer.from_dict(d["clusterer"], embedder)
-    except (ValueError, KeyError, TypeError, zlib.error) as e:
+        return load_parts(parts, embedder)
+    except ValueError as e:
         raise StoreError(f"{location}: the saved clustering state cannot be read ({e})") from e

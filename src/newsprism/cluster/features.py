@@ -51,7 +51,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import chain, pairwise, repeat
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from newsprism.arrays import decode, encode
 from newsprism.cluster.config import FeatureConfig
@@ -332,6 +332,20 @@ class VectorBatch:
         return out
 
 
+class CountLog(NamedTuple):
+    """One change of a featurizer's counts, as ``vectorize`` or ``take`` made it:
+    ``n_docs`` articles counted (the counts so far faded by as many), the term
+    ids they hold and how many of them hold each, and the new terms (with their
+    blocks' positions in ``BLOCKS``), which took the next ids in this order.
+    ``recount`` makes the same change of the counts, to the same bits."""
+
+    n_docs: int
+    ids: "np.ndarray"
+    add: "np.ndarray"
+    new_terms: list[str]
+    new_blocks: "np.ndarray"
+
+
 class Featurizer:
     """Vocabulary and running document frequencies; turns articles into vectors."""
 
@@ -345,6 +359,10 @@ class Featurizer:
         # The same counts faded (see FeatureConfig.idf_window_docs), for IDF; ``df`` stays whole for blocking.
         self.recent: "np.ndarray" = _zeros(1024)
         self.recent_docs = 0.0
+        # When a list, each change of the counts is logged to it as a ``CountLog``, so
+        # that a database keeps the changes of a batch rather than every count
+        # (``parts``); set to None by a change it cannot log (``absorb``).
+        self.log: list[CountLog] | None = None
 
     def vectors(self, batch: TermBatch, rows: Sequence[int] | None = None, n_keys: int = 8) -> list[SparseVector]:
         """Count the document frequencies of a batch's articles (``rows`` of
@@ -373,6 +391,8 @@ class Featurizer:
         ids, df_ids, df_add, new_terms, new_blocks = self._term_ids(batch, pos)
         self.n_docs += len(rows)
         self.recent_docs += len(rows)
+        if self.log is not None:
+            self.log.append(CountLog(len(rows), df_ids, df_add, new_terms, new_blocks))
         tfidf = (1.0 + np.log(batch.counts[entry])) * self._idf(self.recent[ids])
         seg_of = np.repeat(np.arange(len(seg)), sizes)
         norms = np.sqrt(np.bincount(seg_of, weights=tfidf * tfidf, minlength=len(seg)))
@@ -417,6 +437,8 @@ class Featurizer:
         self.recent[made.df_ids] += made.df_add
         self.n_docs += made.n_docs
         self.recent_docs += made.n_docs
+        if self.log is not None:
+            self.log.append(CountLog(made.n_docs, made.df_ids, made.df_add, made.new_terms, made.new_blocks))
         return made.unpack()
 
     def _add_terms(self, terms: list[str], blocks: "np.ndarray", ids: "np.ndarray") -> None:
@@ -469,6 +491,17 @@ class Featurizer:
             self.recent[: self.n_terms] *= g
             self.recent_docs *= g
 
+    def recount(self, n_docs: int, ids: "np.ndarray", add: "np.ndarray") -> None:
+        """Make a logged change of the counts again (``CountLog``: on the counts it
+        was made on, its terms known already): the same floating-point operations
+        in the same order, so the same bits. A term added later has a count of 0
+        here, and fading 0 leaves 0."""
+        self._fade(n_docs)
+        self.df[ids] += add
+        self.recent[ids] += add
+        self.n_docs += n_docs
+        self.recent_docs += n_docs
+
     def _grow(self) -> None:
         if self.n_terms > len(self.df):
             size = max(self.n_terms, 2 * len(self.df))
@@ -505,6 +538,7 @@ class Featurizer:
                     self.n_terms += 1
                 remap[tid] = mine
         self._grow()
+        self.log = None  # counts added wholesale: not a change the log can say
         np.add.at(self.df, remap, other.df[: other.n_terms])
         np.add.at(self.recent, remap, other.recent[: other.n_terms])
         self.n_docs += other.n_docs
@@ -524,12 +558,15 @@ class Featurizer:
         f = cls(config)
         f.vocab = {block: dict(terms) for block, terms in d["vocab"].items()}
         df = decode(d["df"], "float64")
-        f.n_terms, f.n_docs = len(df), d["n_docs"]
+        f.n_terms, f.n_docs = d.get("n_terms", len(df)), d["n_docs"]
         f.df, f.recent = _zeros(max(1024, f.n_terms)), _zeros(max(1024, f.n_terms))
-        f.df[: f.n_terms] = df
+        # A database's parts give the counts of a checkpoint (``n_terms``: the terms known since, at 0).
+        f.df[: len(df)] = df
         # A state saved before the counts faded goes on from its whole counts.
-        f.recent[: f.n_terms] = decode(d["recent"], "float64") if "recent" in d else df
+        f.recent[: len(df)] = decode(d["recent"], "float64") if "recent" in d else df
         f.recent_docs = d.get("recent_docs", f.n_docs)
+        for n_docs, ids, add in d.get("log", ()):  # a database's parts: the changes since these counts
+            f.recount(n_docs, ids, add)
         return f
 
 

@@ -50,8 +50,8 @@ if TYPE_CHECKING:
 VERSION = 4
 
 
-def clusterer_to_dict(c: StoryClusterer) -> dict[str, Any]:
-    """A clusterer as the latest version saves it (JSON-ready)."""
+def clusterer_settings(c: StoryClusterer) -> dict[str, Any]:
+    """What a saved clusterer holds besides its index and stories (JSON-ready)."""
     return {
         "version": VERSION,
         # The settings go with the state: a later run goes on as this one went.
@@ -59,9 +59,12 @@ def clusterer_to_dict(c: StoryClusterer) -> dict[str, Any]:
         "config": c.config.to_dict(),
         "calibration": None if c.calibration is None else c.calibration.to_dict(),
         "id_prefix": c.id_prefix,
-        "index": c.index.to_dict(),
-        "stories": c.table.to_dict(),
     }
+
+
+def clusterer_to_dict(c: StoryClusterer) -> dict[str, Any]:
+    """A clusterer as the latest version saves it (JSON-ready)."""
+    return {**clusterer_settings(c), "index": c.index.to_dict(), "stories": c.table.to_dict()}
 
 
 def clusterer_from_dict(d: dict[str, Any], embedder: "Embedder | None" = None) -> StoryClusterer:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from newsprism.arrays import decode, encode
 from newsprism.model import Story
@@ -148,18 +148,27 @@ class StoryTable:
 
     # ------------------------------------------------------------ persistence
 
-    def to_dict(self) -> dict[str, Any]:
+    COLUMNS: ClassVar[dict[str, str]] = {"story": "int32", "r": "float64", "top": "float64", "n_top": "int8", "original": "int32", "day": "int32"}
+
+    def columns(self, start: int = 0, end: int | None = None) -> dict[str, "np.ndarray"]:
+        """The per-article columns (``COLUMNS``) of articles ``start`` to ``end``, as copies."""
         import numpy as np
 
-        n = len(self)
+        end = len(self) if end is None else end
+        arrays: dict[str, array[Any]] = {"story": self.story, "r": self.r, "top": self._top, "n_top": self._n_top, "original": self.original, "day": self._day}
+        width = {"top": self.k}
+        # Copies, never views: an array.array that exports its buffer cannot grow.
         return {
-            "story": encode(np.frombuffer(self.story, dtype=np.int32), "int32"),
-            "r": encode(np.frombuffer(self.r, dtype=np.float64), "float64"),
-            "top": encode(np.frombuffer(self._top, dtype=np.float64).reshape(n, self.k), "float64"),
-            "n_top": encode(np.frombuffer(self._n_top, dtype=np.int8), "int8"),
-            "original": encode(np.frombuffer(self.original, dtype=np.int32), "int32"),
-            "day": encode(np.frombuffer(self._day, dtype=np.int32), "int32"),
-            "stories": [_record_to_dict(s) for s in self.records],
+            name: np.frombuffer(arrays[name], dtype=dtype)[start * width.get(name, 1) : end * width.get(name, 1)]
+            .reshape((end - start, self.k) if name == "top" else (end - start,))
+            .copy()
+            for name, dtype in self.COLUMNS.items()
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            **{name: encode(a, self.COLUMNS[name]) for name, a in self.columns().items()},
+            "stories": [record_to_dict(s) for s in self.records],
         }
 
     @classmethod
@@ -183,22 +192,24 @@ class StoryTable:
                 self.copies.setdefault(o, []).append(i)
 
 
-def _record_to_dict(s: Record) -> dict[str, Any]:
-    return {
-        "id": s.id,
-        "members": s.members,
-        "idx": encode(s.idx, "int32"),
-        "val": encode(s.val, "float32"),
-        "dense": None if s.dense is None else encode(s.dense, "float32"),
-        "r_sum": s.r_sum,
-        "n": s.n,
-        "lo": s.lo,
-        "hi": s.hi,
-        "absorbed": s.absorbed,
-        "merged_into": s.merged_into,
-        "pen": None if s.pen is None else encode(s.pen, "float64"),
-        "inner": s.inner,
+RECORD_ARRAYS = {"idx": "int32", "val": "float32", "dense": "float32", "pen": "float64"}
+
+
+def record_fields(s: Record) -> tuple[dict[str, Any], dict[str, "np.ndarray | None"]]:
+    """A story's saved fields: the plain ones, and its arrays (``RECORD_ARRAYS``; None: none)."""
+    plain = {
+        "id": s.id, "members": s.members, "r_sum": s.r_sum, "n": s.n, "lo": s.lo, "hi": s.hi,
+        "absorbed": s.absorbed, "merged_into": s.merged_into, "inner": s.inner,
     }
+    return plain, {"idx": s.idx, "val": s.val, "dense": s.dense, "pen": s.pen}
+
+
+def record_to_dict(s: Record) -> dict[str, Any]:
+    plain, arrays = record_fields(s)
+    encoded = {k: None if a is None else encode(a, RECORD_ARRAYS[k]) for k, a in arrays.items()}
+    both = {**plain, **encoded}
+    order = ("id", "members", "idx", "val", "dense", "r_sum", "n", "lo", "hi", "absorbed", "merged_into", "pen", "inner")
+    return {k: both[k] for k in order}
 
 
 def record_from_dict(d: dict[str, Any], idx_dtype: str = "int32") -> Record:

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from newsprism.arrays import decode, encode
 from newsprism.cluster.features import SparseVector
@@ -79,13 +79,18 @@ class _Segments:
         """Row ``i`` of a ``fixed`` store."""
         return self.parts[i >> _ROW_BITS][i & (ROWS - 1)]
 
-    def rows(self, n: int) -> "np.ndarray":
-        """The first ``n`` rows of a ``fixed`` store, as one array (a copy)."""
+    def rows(self, start: int, end: int) -> "np.ndarray":
+        """Rows ``start`` to ``end`` of a ``fixed`` store, as one array (a copy of
+        only the segments they are in)."""
         import numpy as np
 
-        if not self.parts:
+        if start >= end:
             return np.zeros((0, *self.shape), dtype=self.dtype)
-        return np.concatenate(self.parts)[:n]
+        first, last = start >> _ROW_BITS, (end - 1) >> _ROW_BITS
+        pieces = [
+            self.parts[k][max(start - (k << _ROW_BITS), 0) : min(end - (k << _ROW_BITS), ROWS)] for k in range(first, last + 1)
+        ]
+        return np.concatenate(pieces)
 
     @property
     def nbytes(self) -> int:
@@ -202,25 +207,37 @@ class VectorStore:
 
     # ------------------------------------------------------------ persistence
 
-    def to_dict(self) -> dict[str, Any]:
-        """The vectors packed (JSON-ready): every article's entries end to end, with their sizes."""
+    DTYPES: ClassVar[dict[str, str]] = {
+        "has": "uint8", "sizes": "int32", "idx": "int32", "val": "float32", "keys": "int32", "present": "float64", "dense": "float32",
+    }
+
+    def segment(self, start: int, end: int) -> dict[str, "np.ndarray | None"]:
+        """The vectors of articles ``start`` to ``end``, packed: every article's
+        entries end to end with their sizes, and its rows (``DTYPES``; ``dense``
+        None without an embedder). ``from_dict`` takes them, joined end to end."""
         import numpy as np
 
-        n = len(self)
-        has = [self.has(i) for i in range(n)]
-        with_vec = [i for i in range(n) if has[i]]
+        has = [self.has(i) for i in range(start, end)]
+        with_vec = [i for i, h in zip(range(start, end), has) if h]
         idx, val = self.gather(with_vec)
-        sizes = np.zeros(n, dtype=np.int32)
-        sizes[with_vec] = [len(x) for x in idx]
-        dense = None if self._dense is None else self._dense.rows(n)
+        sizes = np.zeros(end - start, dtype=np.int32)
+        sizes[[i - start for i in with_vec]] = [len(x) for x in idx]
         return {
-            "has": encode(np.asarray(has, dtype=np.uint8), "uint8"),
-            "sizes": encode(sizes, "int32"),
-            "idx": encode(np.concatenate(idx) if idx else np.empty(0), "int32"),
-            "val": encode(np.concatenate(val) if val else np.empty(0), "float32"),
-            "keys": encode(self._keys.rows(n), "int32"),
-            "present": encode(self._present.rows(n), "float64"),
-            "dense": None if dense is None else encode(dense, "float32"),
+            "has": np.asarray(has, dtype=np.uint8),
+            "sizes": sizes,
+            "idx": np.concatenate(idx).astype(np.int32, copy=False) if idx else np.empty(0, dtype=np.int32),
+            "val": np.concatenate(val).astype(np.float32, copy=False) if val else np.empty(0, dtype=np.float32),
+            "keys": self._keys.rows(start, end),
+            "present": self._present.rows(start, end),
+            "dense": None if self._dense is None else self._dense.rows(start, end),
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        """The vectors packed (JSON-ready), as ``segment`` packs them."""
+        seg = self.segment(0, len(self))
+        dense = seg["dense"]
+        return {
+            **{name: None if a is None else encode(a, self.DTYPES[name]) for name, a in seg.items()},
             "dense_dim": None if dense is None else dense.shape[1],
         }
 

@@ -70,6 +70,9 @@ class _Entry:
     published: str | None
     outlet_id: str | None
     credits_other: bool  # the text names a syndicate or wire it came from
+    # The earlier article this one was found to copy when it came in (its group
+    # is the union of such links: a database keeps them, see ``cluster.parts``).
+    match: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -81,6 +84,7 @@ class _Entry:
             "published": self.published,
             "outlet_id": self.outlet_id,
             "credits_other": self.credits_other,
+            "match": self.match,
         }
 
     @classmethod
@@ -94,6 +98,7 @@ class _Entry:
             published=d["published"],
             outlet_id=d["outlet_id"],
             credits_other=d["credits_other"],
+            match=d.get("match"),  # states saved before it was kept: their groups are in "parent"
         )
 
 
@@ -158,10 +163,11 @@ class CopyIndex:
         self._entries[aid] = e
         self._by_seq.append(aid)
         self._parent.setdefault(aid, aid)
+        e.match = None  # (an entry merged from another index: found again here)
         if not len(e.shingles):
             return None
         cands = self._lsh.query(e.minhash) if near is None else near | self._lsh.query_recent(e.minhash)
-        match = self._closest(e, cands)
+        match = e.match = self._closest(e, cands)
         self._lsh.insert(e.seq, e.minhash)
         if match is not None:
             self._union(aid, match)
@@ -199,6 +205,12 @@ class CopyIndex:
         """Every group of two or more copies, members in arrival order."""
         seq = lambda aid: self._entries[aid].seq  # noqa: E731
         return sorted((sorted(m, key=seq) for m in self._members.values()), key=lambda g: seq(g[0]))
+
+    def groups_of(self, ids: Iterable[str]) -> list[list[str]]:
+        """The groups of two or more copies that hold any of ``ids``, as ``groups`` lists them."""
+        roots = {self._find(aid) for aid in ids if aid in self._entries}
+        seq = lambda aid: self._entries[aid].seq  # noqa: E731
+        return sorted((sorted(self._members[r], key=seq) for r in roots if r in self._members), key=lambda g: seq(g[0]))
 
     def same_outlet(self, a: str, b: str) -> bool:
         oa, ob = self._entries[a].outlet_id, self._entries[b].outlet_id
@@ -238,6 +250,61 @@ class CopyIndex:
             if root != aid:
                 index._members.setdefault(root, [root]).append(aid)
         return index
+
+    def segment(self, start: int) -> tuple[dict[str, Any], dict[str, "np.ndarray"]]:
+        """The entries from arrival number ``start`` on, packed (for ``arrays.pack``;
+        ``from_segments`` reads them back): their plain fields as lists, their
+        fingerprints end to end. Each entry's ``link`` is an article of its
+        group: the one it was found to copy, else (an entry loaded from a state
+        that did not keep that) its parent in the union-find. The links of all
+        entries join every group as it is."""
+        import numpy as np
+
+        entries = [self._entries[aid] for aid in self._by_seq[start:]]
+        links = [e.match if e.match is not None else (None if self._parent[e.id] == e.id else self._parent[e.id]) for e in entries]
+        plain: dict[str, Any] = {
+            "ids": [e.id for e in entries],
+            "published": [e.published for e in entries],
+            "outlet_ids": [e.outlet_id for e in entries],
+            "links": links,
+            "matches": [e.match for e in entries],
+        }
+        arrays: dict[str, np.ndarray] = {
+            "sizes": np.array([len(e.shingles) for e in entries], dtype=np.int32),
+            "shingles": np.concatenate([e.shingles for e in entries]).astype(np.uint32) if entries else np.empty(0, np.uint32),
+            "minhash": np.stack([e.minhash for e in entries]).astype(np.uint32) if entries else np.empty((0, NUM_PERM), np.uint32),
+            "flags": np.array([e.sampled | e.credits_other << 1 for e in entries], dtype=np.uint8),
+        }
+        return plain, arrays
+
+    @classmethod
+    def from_segments(cls, containment_threshold: float, segments: Iterable[tuple[dict[str, Any], dict[str, "np.ndarray"]]]) -> "CopyIndex":
+        """An index of the entries of ``segment``s, in order, as ``from_dict`` makes one."""
+        import numpy as np
+
+        articles: dict[str, dict[str, Any]] = {}
+        parent: dict[str, str] = {}
+
+        def find(a: str) -> str:
+            while parent[a] != a:
+                parent[a] = parent[parent[a]]
+                a = parent[a]
+            return a
+
+        for plain, arrays in segments:
+            bounds = np.concatenate([[0], np.cumsum(arrays["sizes"], dtype=np.int64)])
+            for k, aid in enumerate(plain["ids"]):
+                flags = int(arrays["flags"][k])
+                articles[aid] = {
+                    "id": aid, "seq": len(articles), "shingles": arrays["shingles"][bounds[k] : bounds[k + 1]],
+                    "sampled": bool(flags & 1), "minhash": arrays["minhash"][k], "published": plain["published"][k],
+                    "outlet_id": plain["outlet_ids"][k], "credits_other": bool(flags & 2), "match": plain["matches"][k],
+                }
+                parent[aid] = aid
+            for aid, link in zip(plain["ids"], plain["links"], strict=True):
+                if link is not None:
+                    parent[find(aid)] = find(link)
+        return cls.from_dict({"containment_threshold": containment_threshold, "articles": articles, "parent": parent})
 
     # ------------------------------------------------------------ internals
 

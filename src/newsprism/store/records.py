@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from newsprism.model import Article, Problem
 
@@ -97,6 +97,23 @@ class SourceRecord:
     files: dict[str, list[float]] = field(default_factory=dict)
 
 
+class StatePart(NamedTuple):
+    """One row of the clustering state (see ``cluster.parts``)."""
+
+    part: str
+    key: int
+    body: bytes
+
+
+@dataclass
+class StateChange:
+    """What a batch changes of the clustering state: the parts named in ``drop``
+    are cleared, then each row of ``put`` replaces the row of its part and key."""
+
+    put: list[StatePart] = field(default_factory=list)
+    drop: list[str] = field(default_factory=list)
+
+
 @dataclass
 class Batch:
     """Everything one batch writes, in one transaction: the new articles (as read
@@ -108,7 +125,7 @@ class Batch:
     placements: list[Placement] = field(default_factory=list)
     stories: list[StoryUpdate] = field(default_factory=list)
     events: list[StoryEvent] = field(default_factory=list)
-    state: bytes | None = None
+    state: StateChange | None = None
     skipped: list[Problem] = field(default_factory=list)
     sources: list[SourceRecord] = field(default_factory=list)
 

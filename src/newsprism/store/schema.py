@@ -7,12 +7,13 @@ database runs them all. Each is a list of statements in which ``{int}``,
 (``Dialect.fts_ddl``), created with version 1. Times are ISO 8601 strings in
 UTC with microseconds, so they sort as text in both databases. A story's
 articles are listed in its row (JSON, in the clusterer's order, the order
-its brief numbers them) and each article names its story.
+its brief numbers them) and each article names its story. The clustering
+state is rows of ``(part, key, body)`` (``cluster.parts``).
 """
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 APPLICATION = "newsprism"
 
 _V1 = [
@@ -64,5 +65,14 @@ _V1 = [
     "{fts}",
 ]
 
-MIGRATIONS: list[list[str]] = [_V1]
+# The clustering state in parts, of which a batch writes only what it changed
+# (``cluster.parts``); a state saved whole by version 1 becomes the one
+# ``legacy`` part, which the next batch replaces.
+_V2 = [
+    "CREATE TABLE cluster_state (part TEXT NOT NULL, key {int} NOT NULL, body {blob} NOT NULL, PRIMARY KEY (part, key))",
+    "INSERT INTO cluster_state (part, key, body) SELECT 'legacy', 0, body FROM state WHERE name = 'clustering'",
+    "DROP TABLE state",
+]
+
+MIGRATIONS: list[list[str]] = [_V1, _V2]
 assert len(MIGRATIONS) == SCHEMA_VERSION

@@ -22,6 +22,7 @@ from newsprism.store.records import (
     Batch,
     FetchRecord,
     SourceRecord,
+    StatePart,
     StoredBrief,
     StoryEvent,
     StoryRecord,
@@ -29,7 +30,6 @@ from newsprism.store.records import (
 from newsprism.store.schema import APPLICATION, MIGRATIONS, SCHEMA_VERSION
 
 Row = tuple[Any, ...]
-STATE = "clustering"
 _STORY_COLUMNS = "id, title, first_seen, last_updated, first_day, last_day, absorbed, articles"
 _ARTICLE_SELECT = ", ".join(ARTICLE_COLUMNS)
 _IN_CHUNK = 500  # ids per IN (...) list: SQLite allows 32,766 variables, but long lists plan slowly
@@ -173,10 +173,12 @@ class SQLStore(ABC):
                     [(at, e.story, e.kind, e.article, e.other) for e in batch.events],
                 )
             if batch.state is not None:
-                self._run(
-                    "INSERT INTO state (name, saved_at, body) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET "
-                    "saved_at = excluded.saved_at, body = excluded.body",
-                    (STATE, at, batch.state),
+                for part in batch.state.drop:
+                    self._run("DELETE FROM cluster_state WHERE part = ?", (part,))
+                self._run_many(
+                    "INSERT INTO cluster_state (part, key, body) VALUES (?, ?, ?) ON CONFLICT (part, key) DO UPDATE SET "
+                    "body = excluded.body",
+                    [(p.part, p.key, p.body) for p in batch.state.put],
                 )
 
             if batch.state is not None or batch.articles or batch.stories:
@@ -255,10 +257,10 @@ class SQLStore(ABC):
         with self._lock:
             return {r[0] for r in self._select_in("SELECT id FROM articles WHERE id IN", list(ids))}
 
-    def placements(self) -> dict[str, tuple[str | None, str | None]]:
-        """Every stored article's story and publication date, in arrival order."""
+    def placements(self, ids: Sequence[str]) -> dict[str, tuple[str | None, str | None]]:
+        """The story and publication date of those of ``ids`` that are stored."""
         with self._lock:
-            return {r[0]: (r[1], r[2]) for r in self._rows("SELECT id, story, published FROM articles ORDER BY seq")}
+            return {r[0]: (r[1], r[2]) for r in self._select_in("SELECT id, story, published FROM articles WHERE id IN", list(ids))}
 
     def generation(self) -> int:
         """How many batches changed articles, stories or the clustering state: a reader that
@@ -266,11 +268,11 @@ class SQLStore(ABC):
         with self._lock:
             return int(self._meta("generation") or 0)
 
-    def state(self) -> tuple[int, bytes | None]:
-        """The saved clustering state and its generation, read together."""
+    def state(self) -> tuple[int, list[StatePart]]:
+        """The saved clustering state's parts and its generation, read together."""
         with self._lock, self._transaction():
-            rows = self._rows("SELECT body FROM state WHERE name = ?", (STATE,))
-            return int(self._meta("generation") or 0), bytes(rows[0][0]) if rows else None
+            rows = self._rows("SELECT part, key, body FROM cluster_state ORDER BY part, key")
+            return int(self._meta("generation") or 0), [StatePart(r[0], int(r[1]), bytes(r[2])) for r in rows]
 
     def count_articles(self) -> int:
         with self._lock:
