@@ -28,8 +28,11 @@ database, batch after batch, without the briefs (their cost follows the
 stories a batch touches, not the database's size): the time of each batch
 (read in, copies, stories, the batch's transaction with the clustering
 state), from the updater's own progress calls, so the same script times any
-commit's updater. Prints each batch's time, and the mean of the three
-batches after each of ``--marks`` articles were stored.
+commit's updater (``PYTHONPATH`` at its ``src``). Of each batch, also the
+time making the clustering state it writes (``save_state``, the whole state
+as one blob, before schema 2; ``StateParts.changes`` since), the time of its
+transaction, and the bytes of state written. Prints each batch, and the mean
+of the three batches after each of ``--marks`` articles were stored.
 """
 
 from __future__ import annotations
@@ -132,6 +135,7 @@ def bench_add(args: argparse.Namespace) -> None:
 
 
 def bench_grow(args: argparse.Namespace) -> None:
+    import newsprism.updater as updater_module
     from newsprism.pipeline import Settings
     from newsprism.store import open_store
     from newsprism.updater import Progress, Updater
@@ -144,7 +148,42 @@ def bench_grow(args: argparse.Namespace) -> None:
     corpus = make_corpus(args.n)
     db = Path(tempfile.mkdtemp(prefix="bench-grow-")) / "news.db"
     store = open_store(str(db))
-    times: list[tuple[int, float]] = []  # (articles stored before the batch, its seconds)
+    # The clustering state's part of each batch, whichever way this commit keeps it:
+    # making what is written (a whole blob: save_state; parts: StateParts.changes),
+    # and the batch's transaction (which writes it) with the bytes of state it wrote.
+    made = [0.0]
+    if hasattr(updater_module, "save_state"):  # the state as one blob
+        owner, name = updater_module, "save_state"
+    else:
+        from newsprism.cluster.parts import StateParts
+
+        owner, name = StateParts, "changes"
+    inner = getattr(owner, name)
+
+    def timed_make(*a: Any) -> Any:
+        t = time.perf_counter()
+        try:
+            return inner(*a)
+        finally:
+            made[0] += time.perf_counter() - t
+
+    setattr(owner, name, timed_make)
+    wrote = [0.0, 0]
+    write = store.write
+
+    def timed_write(batch: Any, *a: Any, **kw: Any) -> Any:
+        state = batch.state
+        if state is not None:
+            wrote[1] += len(state) if isinstance(state, bytes) else sum(len(p.body) for p in state.put)
+        t = time.perf_counter()
+        try:
+            return write(batch, *a, **kw)
+        finally:
+            wrote[0] += time.perf_counter() - t
+
+    store.write = timed_write  # type: ignore[method-assign]
+    # (articles stored before the batch, its seconds, seconds making the state, seconds in its transaction, state bytes)
+    times: list[tuple[int, float, float, float, int]] = []
     stored = [0]
     last = [0.0]
 
@@ -153,18 +192,24 @@ def bench_grow(args: argparse.Namespace) -> None:
 
     def on_batch(n: int) -> None:
         t = time.perf_counter()
-        times.append((stored[0], t - last[0]))
+        times.append((stored[0], t - last[0], made[0], wrote[0], wrote[1]))
+        made[0] = wrote[0] = 0.0
+        wrote[1] = 0
         stored[0] += n
         last[0] = t
-        print(f"{stored[0] - n:7,d} stored: batch of {n} in {times[-1][1]:6.2f} s", flush=True)
+        b = times[-1]
+        print(f"{b[0]:7,d} stored: batch of {n} in {b[1]:6.2f} s; state made in {b[2]:5.2f} s, "
+              f"transaction {b[3]:5.2f} s, {b[4] / 1e6:6.1f} MB of state", flush=True)
 
     settings = Settings(framing=False, workers=0)
     NoBriefs(store, settings, progress=Progress(on_start=on_start, on_batch=on_batch), batch_size=args.batch).add(corpus)
     store.close()
     for mark in marks:
-        after = [t for before, t in times if before >= mark][:3]
+        after = [b for b in times if b[0] >= mark][:3]
         if after:
-            print(f"at {mark:,} stored: {sum(after) / len(after):.2f} s a batch of {args.batch} (mean of {len(after)})")
+            mean = [sum(b[i] for b in after) / len(after) for i in range(1, 5)]
+            print(f"at {mark:,} stored (mean of {len(after)} batches of {args.batch}): batch {mean[0]:.2f} s, state made "
+                  f"{mean[1]:.2f} s, transaction {mean[2]:.2f} s, state written {mean[3] / 1e6:.1f} MB")
     print(f"load average {os.getloadavg()[0]:.1f}; database {db.stat().st_size / 1e6:,.0f} MB")
 
 
