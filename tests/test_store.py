@@ -276,6 +276,19 @@ def test_sqlite_uses_wal_and_stays_sound(tmp_path: Path) -> None:
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
+def test_a_sqlite_search_reads_indexes_not_article_rows(tmp_path: Path) -> None:
+    """A search maps each matching article to its story through an index (a row holds
+    the article's text: a common word read most of the table), and lists the stories
+    from an index that holds their ids. Checked on the plan, not by a timing."""
+    s = open_store(str(tmp_path / "news.db"))
+    s.write(_batch(_read(3)))
+    where, params = s._story_filter(None, "harbour")  # type: ignore[attr-defined]
+    plan = " | ".join(r[3] for r in s._rows(f"EXPLAIN QUERY PLAN SELECT id FROM stories WHERE {where} ORDER BY last_updated DESC, id", params))  # type: ignore[attr-defined]
+    s.close()
+    assert "COVERING INDEX articles_seq_story" in plan and "COVERING INDEX stories_list" in plan, plan
+    assert "INTEGER PRIMARY KEY" not in plan, plan
+
+
 @pytest.mark.parametrize(
     "content, message",
     [

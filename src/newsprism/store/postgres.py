@@ -117,8 +117,8 @@ class PostgresStore(SQLStore):
     def _index_texts(self, first_seq: int) -> None:
         """The generated column indexes each row as it is written."""
 
-    def _match(self, query: str) -> tuple[str, list[Any]]:
-        return "a.tsv @@ plainto_tsquery('english', ?)", [query]
+    def _matching_stories(self, query: str) -> tuple[str, list[Any]]:
+        return "SELECT story FROM articles WHERE tsv @@ plainto_tsquery('english', ?)", [query]
 
     @contextmanager
     def _writer(self, on_wait: Callable[[str], None] | None) -> Iterator[None]:

@@ -13,7 +13,7 @@ state is rows of ``(part, key, body)`` (``cluster.parts``).
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 APPLICATION = "newsprism"
 
 _V1 = [
@@ -74,5 +74,15 @@ _V2 = [
     "DROP TABLE state",
 ]
 
-MIGRATIONS: list[list[str]] = [_V1, _V2]
+# A search maps each matching article to its story, then lists those stories
+# by latest activity: both from indexes alone. Read through the articles'
+# rows, a word in a tenth of 100,000 articles took 0.25 s (each row holds the
+# text); the story list's index now holds the ids it returns.
+_V3 = [
+    "CREATE INDEX articles_seq_story ON articles (seq, story)",
+    "CREATE INDEX stories_list ON stories (merged_into, last_updated, id)",
+    "DROP INDEX stories_live",
+]
+
+MIGRATIONS: list[list[str]] = [_V1, _V2, _V3]
 assert len(MIGRATIONS) == SCHEMA_VERSION

@@ -85,8 +85,8 @@ class SQLStore(ABC):
         """Put the articles from ``first_seq`` on into the full-text index (in the open transaction)."""
 
     @abstractmethod
-    def _match(self, query: str) -> tuple[str, list[Any]]:
-        """A condition on ``articles a`` that holds when the article matches ``query``, and its parameters."""
+    def _matching_stories(self, query: str) -> tuple[str, list[Any]]:
+        """A query of the stories of the articles that match ``query`` (full-text index), and its parameters."""
 
     @abstractmethod
     def writer(self, on_wait: Callable[[str], None] | None = None) -> AbstractContextManager[None]:
@@ -327,8 +327,8 @@ class SQLStore(ABC):
             where.append("last_updated >= ?")
             params.append(normalize_time(since))
         if query is not None and query.strip():
-            cond, qparams = self._match(query)
-            where.append(f"id IN (SELECT a.story FROM articles a WHERE {cond})")
+            stories, qparams = self._matching_stories(query)
+            where.append(f"id IN ({stories})")
             params.extend(qparams)
         return " AND ".join(where), params
 
