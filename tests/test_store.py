@@ -353,3 +353,53 @@ def test_postgres_without_psycopg_names_the_extra(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setitem(sys.modules, "psycopg", None)  # as if not installed
     with pytest.raises(MissingExtraError, match=r"pip install 'newsprism\[postgres\]'"):
         open_store("postgresql://nobody@127.0.0.1:1/none")
+
+
+def test_postgres_keeps_times_as_timestamptz_read_back_as_the_store_writes_them(pg_url: str) -> None:
+    """A team's database holds its times as timestamptz (other programs compute with
+    them); the store reads them back as the strings SQLite keeps. A database of
+    schema 3 (times as text) keeps every time through the migration."""
+    import datetime
+
+    import psycopg
+
+    from newsprism.store.schema import TIME_COLUMNS
+
+    def typed(db: psycopg.Connection) -> set[tuple[str, str]]:  # type: ignore[type-arg]
+        rows = db.execute(
+            "SELECT table_name, column_name FROM information_schema.columns "
+            "WHERE table_schema = 'newsprism' AND data_type = 'timestamp with time zone'"
+        ).fetchall()
+        return {(t, c) for t, c in rows}
+
+    s = open_store(pg_url)
+    s.write(_batch(_read(2)))
+    s.put_briefs([StoredBrief("s1", "2026-12-06T09:30:00.000001+00:00", {"articles": ["a0", "a1"]})])
+    (story,) = s.stories()
+    events = s.events("s1")
+    s.close()
+    parsed = datetime.datetime.fromisoformat(story.last_updated)
+    assert story.last_updated == parsed.astimezone(datetime.UTC).isoformat(timespec="microseconds")
+    with psycopg.connect(pg_url, autocommit=True) as db:
+        assert typed(db) == {(t, c) for t, cs in TIME_COLUMNS.items() for c in cs}
+        assert db.execute("SELECT last_updated FROM newsprism.stories").fetchone() == (parsed,)  # a real time, not text
+        # Back to schema 3: the times as text, as it wrote them.
+        for table, columns in TIME_COLUMNS.items():
+            for c in columns:
+                db.execute(
+                    f"ALTER TABLE newsprism.{table} ALTER COLUMN {c} TYPE TEXT "
+                    f"USING to_char({c} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"+00:00\"')"
+                )
+        db.execute("UPDATE newsprism.meta SET value = '3' WHERE key = 'schema_version'")
+        assert typed(db) == set()
+    s = open_store(pg_url)
+    try:
+        assert s.stories() == [story] and s.events("s1") == events
+        assert s.brief("s1").made_at == "2026-12-06T09:30:00.000001+00:00"  # type: ignore[union-attr]
+        assert [x.id for x in s.stories(since=story.last_updated)] == ["s1"]
+        assert s.stories(since=(parsed + datetime.timedelta(microseconds=1)).isoformat()) == []
+        assert [x.id for x in s.stories(since=story.last_updated[:10])] == ["s1"]  # a day: midnight UTC
+    finally:
+        s.close()
+    with psycopg.connect(pg_url, autocommit=True) as db:
+        assert typed(db) == {(t, c) for t, cs in TIME_COLUMNS.items() for c in cs}

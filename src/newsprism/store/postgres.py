@@ -9,13 +9,14 @@ that connection ends, however the process ends.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from newsprism.errors import MissingExtraError, StoreError
-from newsprism.store.schema import APPLICATION
+from newsprism.store.schema import APPLICATION, TIME_COLUMNS
 from newsprism.store.sql import Row, SQLStore, translated
 
 if TYPE_CHECKING:
@@ -32,6 +33,20 @@ def _psycopg() -> Any:
     except ImportError as e:
         raise MissingExtraError("psycopg", "postgres", "A PostgreSQL database") from e
     return psycopg
+
+
+@functools.cache
+def _time_loader() -> type:
+    """A psycopg loader of timestamptz values as the store's time strings."""
+    import datetime
+
+    from psycopg.types.datetime import TimestamptzLoader
+
+    class StoreTime(TimestamptzLoader):
+        def load(self, data: Any) -> Any:
+            return super().load(data).astimezone(datetime.UTC).isoformat(timespec="microseconds")
+
+    return StoreTime
 
 
 def redact(url: str) -> str:
@@ -62,6 +77,10 @@ class PostgresStore(SQLStore):
             db: psycopg.Connection[Any] = self._pg.connect(self.url, autocommit=True, connect_timeout=10)
         except self._pg.Error as e:
             raise StoreError(f"{self.location}: cannot connect ({str(e).strip().splitlines()[0]})") from e
+        # A time without an offset (a user's --since day) is UTC, as normalize_time reads it,
+        # and a timestamptz comes back as the store's clock writes it (``now``).
+        db.execute("SET TIME ZONE 'UTC'")
+        db.adapters.register_loader("timestamptz", _time_loader())
         return db
 
     def _open(self) -> None:
@@ -112,6 +131,12 @@ class PostgresStore(SQLStore):
             "ALTER TABLE articles ADD COLUMN tsv tsvector GENERATED ALWAYS AS "
             f"(to_tsvector('english', left(coalesce(title, '') || ' ' || text, {_FTS_CHARS}))) STORED",
             "CREATE INDEX articles_tsv ON articles USING gin (tsv)",
+        ]
+
+    def _times_ddl(self) -> list[str]:
+        return [
+            f"ALTER TABLE {table} " + ", ".join(f"ALTER COLUMN {c} TYPE timestamptz USING {c}::timestamptz" for c in columns)
+            for table, columns in TIME_COLUMNS.items()
         ]
 
     def _index_texts(self, first_seq: int) -> None:

@@ -5,7 +5,9 @@ database runs them all. Each is a list of statements in which ``{int}``,
 ``{real}``, ``{blob}`` and ``{serial}`` stand for the dialect's types
 (``Dialect.types``); the full-text index is the dialect's own
 (``Dialect.fts_ddl``), created with version 1. Times are ISO 8601 strings in
-UTC with microseconds, so they sort as text in both databases. A story's
+UTC with microseconds, which sort as text; PostgreSQL keeps them as
+``timestamptz`` since version 4 (``Dialect.times_ddl``), read back as the
+same strings. A story's
 articles are listed in its row (JSON, in the clusterer's order, the order
 its brief numbers them) and each article names its story. The clustering
 state is rows of ``(part, key, body)`` (``cluster.parts``).
@@ -13,7 +15,7 @@ state is rows of ``(part, key, body)`` (``cluster.parts``).
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 APPLICATION = "newsprism"
 
 _V1 = [
@@ -84,5 +86,19 @@ _V3 = [
     "DROP INDEX stories_live",
 ]
 
-MIGRATIONS: list[list[str]] = [_V1, _V2, _V3]
+# The store's clock times in the server's own type, where the database has one
+# (PostgreSQL: timestamptz, so other programs reading a team's database can
+# compute with them); SQLite has none and keeps the strings.
+TIME_COLUMNS = {
+    "articles": ("added_at",),
+    "stories": ("first_seen", "last_updated"),
+    "story_events": ("at",),
+    "briefs": ("made_at",),
+    "sources": ("added_at", "last_checked"),
+    "fetches": ("at",),
+    "skipped": ("at",),
+}
+_V4 = ["{times}"]
+
+MIGRATIONS: list[list[str]] = [_V1, _V2, _V3, _V4]
 assert len(MIGRATIONS) == SCHEMA_VERSION

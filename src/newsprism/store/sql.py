@@ -81,6 +81,10 @@ class SQLStore(ABC):
     def _fts_ddl(self) -> list[str]: ...
 
     @abstractmethod
+    def _times_ddl(self) -> list[str]:
+        """What turns the clock's time columns (``schema.TIME_COLUMNS``) into the dialect's time type, if any."""
+
+    @abstractmethod
     def _index_texts(self, first_seq: int) -> None:
         """Put the articles from ``first_seq`` on into the full-text index (in the open transaction)."""
 
@@ -117,10 +121,11 @@ class SQLStore(ABC):
             )
         if version == SCHEMA_VERSION:
             return
+        hooks = {"{fts}": self._fts_ddl, "{times}": self._times_ddl}  # statements of the dialect's own
         with self._transaction():
             for statements in MIGRATIONS[version:]:
                 for sql in statements:
-                    for s in self._fts_ddl() if sql == "{fts}" else [sql.format(**self.types)]:
+                    for s in hooks[sql]() if sql in hooks else [sql.format(**self.types)]:
                         self._run(s)
             self._run(
                 "INSERT INTO meta (key, value) VALUES ('application', ?), ('schema_version', ?), ('generation', '0') "

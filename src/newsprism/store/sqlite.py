@@ -106,6 +106,9 @@ class SQLiteStore(SQLStore):
             "tokenize='porter unicode61 remove_diacritics 2')"
         ]
 
+    def _times_ddl(self) -> list[str]:
+        return []  # no time type: the ISO strings sort as text
+
     def _index_texts(self, first_seq: int) -> None:
         self._run("INSERT INTO articles_fts (rowid, title, text) SELECT seq, title, text FROM articles WHERE seq >= ?", (first_seq,))
 
