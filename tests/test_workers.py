@@ -132,3 +132,47 @@ def test_a_job_pickles_for_a_worker() -> None:
     job = BriefJob([StoryWork(Story(id="s1", articles=["a"]), arts)])
     assert pickle.loads(pickle.dumps(job)).works[0].articles[0].text == "Some text."
     assert pickle.loads(pickle.dumps(ParseJob(arts))).articles[0].id == "a"
+
+
+def test_workers_end_when_their_process_is_killed(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """kill -9 of a run (the store's kill test does it twenty times) must not leave its
+    workers behind: they waited for ever on their queue, each holding the models."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    script = (
+        "import os, sys, time\n"
+        "from newsprism.engine import ProcessEngine\n"
+        "if __name__ == '__main__':\n"
+        "    with ProcessEngine(2) as e:\n"
+        "        assert list(e.map(abs, [-1, -2, -3])) == [1, 2, 3]\n"
+        "        print(' '.join(str(p) for p in e._pool._processes), flush=True)\n"
+        "        time.sleep(600)\n"
+    )
+    (tmp_path / "run.py").write_text(script)
+    proc = subprocess.Popen([sys.executable, str(tmp_path / "run.py")], stdout=subprocess.PIPE, text=True)
+    assert proc.stdout is not None
+    workers = [int(p) for p in proc.stdout.readline().split()]
+    assert len(workers) == 2
+
+    def alive(pid: int) -> bool:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        with open(f"/proc/{pid}/stat") as f:  # a zombie is gone, waiting to be reaped
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+
+    assert all(alive(p) for p in workers)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    deadline = time.monotonic() + 20
+    while any(alive(p) for p in workers) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    left = [p for p in workers if alive(p)]
+    for p in left:  # the test's own mess, whatever it asserts
+        os.kill(p, signal.SIGKILL)
+    assert left == []

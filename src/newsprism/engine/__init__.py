@@ -105,6 +105,27 @@ class _LocalStage:
         return map(getattr(self.obj, method), items)
 
 
+_ORPHAN_CHECK = 1.0  # seconds between a worker's looks at its parent
+
+
+def _worker_start(parent: int, initializer: Callable[..., object] | None, initargs: tuple[Any, ...]) -> None:
+    """A worker of a ``ProcessEngine``: it ends when the process that started it is gone.
+    A pool's workers wait on a queue whose writing end each of them holds too, so
+    a parent killed outright (``kill -9`` of an ``add``) left them waiting for
+    ever, each holding spaCy and the quote model (some 350 MB)."""
+    import threading
+    import time
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(_ORPHAN_CHECK)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="newsprism-orphan-check", daemon=True).start()
+    if initializer is not None:
+        initializer(*initargs)
+
+
 class ProcessEngine:
     """Runs ``fn`` in ``workers`` processes, at most ``ahead`` items in flight.
 
@@ -154,7 +175,7 @@ class ProcessEngine:
 
         return ProcessPoolExecutor(
             self.workers, mp_context=multiprocessing.get_context("spawn"),
-            initializer=self.initializer, initargs=self.initargs,
+            initializer=_worker_start, initargs=(os.getpid(), self.initializer, self.initargs),
         )
 
     def map(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
