@@ -58,10 +58,12 @@ def story_text(n: int) -> tuple[str, str]:
     return title, body
 
 
-def feed_xml(items: list[tuple[int, str]], title: str = "Valley Wire") -> str:
+def feed_xml(items: list[tuple[int, str]], title: str = "Valley Wire", summaries: bool = True) -> str:
     entries = "".join(
         f"<item><title>{t}</title><link>{link}</link><guid>{link}</guid>"
-        f"<pubDate>Mon, 13 May 2024 08:00:00 GMT</pubDate><description>Summary of {t}.</description></item>"
+        f"<pubDate>Mon, 13 May 2024 08:00:00 GMT</pubDate>"
+        + (f"<description>Summary of {t}.</description>" if summaries else "")
+        + "</item>"
         for link_n, (link, t) in enumerate(items)
         if link_n >= 0
     )
@@ -84,13 +86,15 @@ class Site:
     robots_status: int = 200
     articles: int = 6  # pages /news/1.html ... /news/N.html, all in /feed.xml
     feed_limit: int = 20  # the feed lists the latest this many
+    summaries: bool = True  # False: the feed gives titles and links only, as many do
     hits: Counter[str] = field(default_factory=Counter)
     flaky_failures: int = 2  # /flaky answers 503 this many times, then 200
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def feed(self, base: str) -> str:
         first = max(1, self.articles - self.feed_limit + 1)
-        return feed_xml([(f"{base}/news/{n}.html", story_text(n)[0]) for n in range(self.articles, first - 1, -1)])
+        return feed_xml([(f"{base}/news/{n}.html", story_text(n)[0]) for n in range(self.articles, first - 1, -1)],
+                        summaries=self.summaries)
 
 
 def _bomb() -> bytes:

@@ -58,6 +58,16 @@ def test_a_feed_its_pages_and_only_what_is_new(store: Store) -> None:
         w.fetcher.close()
 
 
+def test_a_feed_of_titles_only_has_every_page_fetched(store: Store) -> None:
+    # More entries without text than the reader shows warnings of one kind (ten): each is a page
+    # to fetch, none may be folded into a count (all but the ten newest were lost).
+    with serve(Site(articles=18, summaries=False)) as (base, site):
+        w = _watcher([f"{base}/feed.xml"], store)
+        assert w.poll_once().summary.added == 18
+        assert all(site.hits[f"/news/{n}.html"] == 1 for n in range(1, 19))
+        w.fetcher.close()
+
+
 def test_pages_robots_refuses_fall_back_to_the_entry(store: Store) -> None:
     with serve(Site(robots="User-agent: *\nDisallow: /news/\n", articles=2)) as (base, site):
         w = _watcher([f"{base}/feed.xml"], store)

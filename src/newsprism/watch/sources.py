@@ -117,7 +117,10 @@ def _feed_entries(body: bytes, url: str) -> list[Article | Problem]:
 
     from newsprism.ingest.fields import one_line
 
-    items = list(_read_bytes(body, url, "feed"))
+    # Every entry, none folded into a count: each "no-text" entry is a page to fetch, not a
+    # warning (the reader shows the first ten of a kind and counts the rest, which lost all but
+    # the ten newest pages of a feed that gives only titles).
+    items = list(_read_bytes(body, url, "feed", _EVERY_ENTRY))
     if not any(isinstance(i, Problem) and i.reason == "no-text" for i in items):
         return items
     entries = feedparser.parse(body).entries
@@ -171,11 +174,14 @@ def _page(r: Response, url: str) -> list[Article | Problem]:
     return items
 
 
-def _read_bytes(body: bytes, url: str, fmt: str) -> Iterator[Article | Problem]:
+_EVERY_ENTRY = replace(Limits(), warnings_per_reason=Limits().records)
+
+
+def _read_bytes(body: bytes, url: str, fmt: str, limits: Limits | None = None) -> Iterator[Article | Problem]:
     opener: Callable[[], BinaryIO] = partial(io.BytesIO, body)
     src = Source(display=url, key=article_id(url), fmt=fmt, explicit=True, opener=opener, size=len(body))
     try:
-        yield from read_source(src)
+        yield from read_source(src, limits)
     except Skip as e:  # pragma: no cover - read_source turns these into Problems already
         yield src.problem(e.reason, e.message)
 
