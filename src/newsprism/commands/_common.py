@@ -7,7 +7,7 @@ import os
 import sys
 import tempfile
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TextIO
@@ -16,8 +16,9 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
+from newsprism.errors import InputError
 from newsprism.model import Problem
-from newsprism.pipeline import Observer
+from newsprism.pipeline import Observer, Pipeline
 from newsprism.report.escape import dumps, visible
 
 # markup=False: a path or a message is printed as it is ("a[/x]b.txt" is a file name, not a
@@ -146,3 +147,25 @@ def _umask() -> int:
 
 def jsonl(rows: Iterable[dict[str, Any]]) -> str:
     return "".join(dumps(r) + "\n" for r in rows)
+
+
+def gold_and_predictions(
+    paths: Sequence[str], gold: Path, pred: Path | None, save_pred: Path | None, quiet: bool,
+    predict: Callable[[Pipeline, list[dict[str, Any]], set[str]], list[dict[str, Any]]],
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
+    """An eval command's records: the articles of ``paths``, the gold rows, and the predictions,
+    read from ``pred`` or made by ``predict`` (a pipeline, the articles, the gold's ids) and
+    saved to ``save_pred`` when asked."""
+    from newsprism.evaluation.io import read_records
+
+    articles = [r for p in paths for r in read_records(Path(p))]
+    if not articles:
+        raise InputError("no articles in the input")
+    gold_rows = read_records(gold)
+    if pred is not None:
+        return articles, gold_rows, read_records(pred)
+    with observing(quiet) as observer:
+        predictions = predict(Pipeline(observer=observer), articles, {g["id"] for g in gold_rows})
+    if save_pred is not None:
+        write_output(jsonl(predictions), save_pred)
+    return articles, gold_rows, predictions

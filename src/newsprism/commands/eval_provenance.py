@@ -8,9 +8,8 @@ from typing import Literal
 
 import typer
 
-from newsprism.commands._common import jsonl, observing, write_output
+from newsprism.commands._common import gold_and_predictions, write_output
 from newsprism.commands._options import OUTPUT_OPT, QUIET_OPT, Command
-from newsprism.errors import InputError
 
 
 def eval_provenance_command(
@@ -29,21 +28,10 @@ def eval_provenance_command(
     annotator per document; a source is right when its span overlaps the gold source or its
     name or words equal, hold or sit in the gold source's words.
     """
-    from newsprism.evaluation.io import read_records
     from newsprism.evaluation.provenance import format_report, gold_articles, score_provenance
-    from newsprism.pipeline import Pipeline
 
-    rows = [r for p in paths for r in read_records(Path(p))]
-    if not rows:
-        raise InputError("no articles in the input")
-    gold_rows = read_records(gold)
-    if pred is not None:
-        predictions = read_records(pred)
-    else:
-        with observing(quiet) as observer:
-            predictions = Pipeline(observer=observer).provenance_rows(gold_articles(rows, {g["id"] for g in gold_rows}))
-        if save_pred is not None:
-            write_output(jsonl(predictions), save_pred)
+    rows, gold_rows, predictions = gold_and_predictions(
+        paths, gold, pred, save_pred, quiet, lambda pipeline, rows, ids: pipeline.provenance_rows(gold_articles(rows, ids)))
     result = score_provenance(rows, gold_rows, predictions)
     write_output(json.dumps(result) if fmt == "json" else format_report(result), output)
 

@@ -8,9 +8,8 @@ from typing import Literal
 
 import typer
 
-from newsprism.commands._common import jsonl, observing, write_output
+from newsprism.commands._common import gold_and_predictions, write_output
 from newsprism.commands._options import OUTPUT_OPT, QUIET_OPT, Command
-from newsprism.errors import InputError
 
 
 def eval_quotes_command(
@@ -31,21 +30,10 @@ def eval_quotes_command(
     annotator per document; speaker right when its span overlaps the gold
     source or its words are a run of the gold source's words.
     """
-    from newsprism.evaluation.io import read_records
     from newsprism.evaluation.quotes import format_report, raw_articles, score_quotes
-    from newsprism.pipeline import Pipeline
 
-    articles = [r for p in paths for r in read_records(Path(p))]
-    if not articles:
-        raise InputError("no articles in the input")
-    gold_rows = read_records(gold)
-    if pred is not None:
-        predictions = read_records(pred)
-    else:
-        with observing(quiet) as observer:
-            predictions = Pipeline(observer=observer).quote_rows(raw_articles(articles, {g["id"] for g in gold_rows}))
-        if save_pred is not None:
-            write_output(jsonl(predictions), save_pred)
+    articles, gold_rows, predictions = gold_and_predictions(
+        paths, gold, pred, save_pred, quiet, lambda pipeline, rows, ids: pipeline.quote_rows(raw_articles(rows, ids)))
     result = score_quotes(articles, gold_rows, predictions, threshold)
     write_output(json.dumps(result) if as_json or fmt == "json" else format_report(result), output)
 
