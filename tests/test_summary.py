@@ -41,6 +41,36 @@ def test_example_summary_is_cited(example_dir) -> None:
     assert any("cracks" in s.text for s in b.summary)
 
 
+def _claim(b, start: str):
+    return next(c for c in b.claims if c.text.startswith(start))
+
+
+def test_a_citation_needs_a_sentence_that_says_it(seeds_dir) -> None:
+    """World Israel News is aligned with the Security Council sentence through "Russian Security
+    Council Secretary Sergei Shoigu" (whom Pezeshkian asked for aid): like it, but it never says
+    Shoigu met the Supreme National Security Council's secretary, so the summary does not cite it."""
+    b = brief(seeds_dir)
+    win = next(a.id for a in b.articles if a.outlet == "World Israel News")
+    snsc = _claim(b, "Shoigu also met with the Secretary of Iran's Supreme National Security Council")
+    assert win in snsc.articles  # alignment carries it ...
+    (s,) = summarize([snsc], b.articles)
+    assert win not in s.articles  # ... the summary does not cite it
+    assert len(s.articles) == len(snsc.articles) - 1  # the four that say it, in other words too
+    # A rewording of the same quote is still a citation: "We are ready to cooperate fully with Iran".
+    ready = _claim(b, '"We are ready for full cooperation with Iran')
+    assert win in summarize([ready], b.articles)[0].articles
+
+
+def test_a_citation_needs_the_sentences_names_and_numbers(example_dir) -> None:
+    b = brief(example_dir)
+    built = _claim(b, "The Harlow Dam was completed in 1962")
+    assert len(built.articles) > 1
+    (s,) = summarize([built], b.articles)
+    assert s.articles == [built.evidence[0].article]  # nobody else says 1962
+    evacuated = _claim(b, "The authority has ordered 12,000 people")
+    assert summarize([evacuated], b.articles)[0].articles == evacuated.articles  # "Nearly 12,000 residents ... have left"
+
+
 def test_reference_text_drops_the_headline() -> None:
     assert reference_text("TITLE=> A Title. ARTICLE=> The body.") == "The body."
     assert reference_text("Just text.") == "Just text."
