@@ -23,6 +23,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
+from itertools import pairwise
 
 from newsprism.claims.align import copy_roots
 from newsprism.claims.text import STEM
@@ -116,13 +117,13 @@ def _sayer(articles: list[Article]) -> Callable[[str, str], bool]:
         if _names(text) - names.get(article, set()):
             return False
         words = _content(text)
-        keys, pairs = set(words), set(zip(words, words[1:]))
+        keys, pairs = set(words), set(pairwise(words))
         total = sum(idf(w) for w in keys)
         if not total:
             return True
         for other in sents.get(article, []):
             share = sum(idf(w) for w in keys & set(other)) / total
-            paired = len(pairs & set(zip(other, other[1:]))) / len(pairs) if pairs else share
+            paired = len(pairs & set(pairwise(other))) / len(pairs) if pairs else share
             if (share + paired) / 2 >= SAYS:
                 return True
         return False
