@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import html as htmllib
+import re
 
 from newsprism.model import Article, KeySource, SourceRef
 from newsprism.report.glance import chain_text, finding, readable_names
@@ -27,11 +28,25 @@ def test_unknown_outlets_get_short_names_that_tell_them_apart() -> None:
     assert "Bay Chronicle" not in names  # a named outlet keeps its name
     assert names[arts[1].label] == "#2, JNS republication"  # the agency's short name
     assert names[arts[2].label] == "#3, 002_41c31995671…"
-    assert names[arts[3].label] == "#4, harbour-voice.example"
-    assert names[arts[4].label] == "#5, copy of #3"
+    assert names[arts[4].label] == "#4, copy of #3"  # a copy is numbered under its original
+    assert names[arts[3].label] == "#5, harbour-voice.example"
     assert names[arts[5].label] == "#6, notes"
     assert len(set(names.values())) == len(names)
     assert all(len(n) <= 40 for n in names.values())
+
+
+def test_markdown_and_html_number_the_articles_alike() -> None:
+    """A copy listed before its original: both briefs number the original first, the copy under it,
+    and cite every article by the same number."""
+    brief = make_brief()
+    bay, coast, harbor, evil = brief.articles
+    brief.articles = [harbor, dataclasses.replace(coast, duplicate_of="bay-1"), bay, evil]
+    md = "\n".join(render_brief(brief))
+    page = htmllib.unescape(render_html([brief]))
+    in_md = dict(re.findall(r"^\| \[(\d)\] \| ([^|]+?) \|", md, re.M))
+    in_html = dict(re.findall(r'<td class="num">(\d)</td>\s*<td>([^<]+)', page))
+    first = {"1": "Harbor Voice", "2": "Bay Chronicle", "3": "Coastline Daily"}
+    assert {n: in_md[n] for n in first} == {n: in_html[n] for n in first} == first
 
 
 def test_chains_read_one_way_in_markdown_and_html() -> None:

@@ -1,6 +1,6 @@
 """What a brief shows first, shared by the Markdown and HTML briefs: the finding in
 one line, the claims in the order a reader needs them, attribution chains written
-one way, and a short readable name for an article whose outlet is unknown.
+one way, the order its articles are numbered in, and a short readable name for an article whose outlet is unknown.
 
 Chains are written as the news travelled, the printing side first: "The New York
 Times ← two Iranian officials" reads "rests on", and the provenance graph draws
@@ -39,6 +39,26 @@ def origin_text(origin: Origin, name: Callable[[str], str] = str) -> str:
     return chain_text(name(origin.name), [name(v) for v in origin.via])
 
 
+def article_order(arts: Sequence[Article]) -> list[Article]:
+    """The order the brief numbers its articles in, [1] first, the same in Markdown and HTML:
+    originals first, each followed by its copies, so copies sit under their original."""
+    ids = {a.id for a in arts}
+
+    def original(a: Article) -> str | None:
+        for ref in (a.duplicate_of, a.syndicated_from):
+            if ref in ids and ref != a.id:
+                return ref
+        return None
+
+    out: list[Article] = []
+    for a in arts:
+        if original(a) is None:
+            out.append(a)
+            out += [c for c in arts if original(c) == a.id]
+    out += [a for a in arts if a not in out]
+    return out
+
+
 def claim_order(claims: Sequence[Claim]) -> tuple[list[Claim], list[Claim]]:
     """The claims several outlets carry, the most widely carried first; then those only one
     outlet printed (a fact-checker's first doubt): amounts first, then other figures, each in the
@@ -53,7 +73,7 @@ def readable_names(articles: Sequence[Article]) -> dict[str, str]:
     """Each article whose outlet is unknown, by its label, to a short name that tells it apart
     in a narrow column: its number in the story, then its web host, what it republishes
     ("#2, JNS republication"), whose copy it is, or its file name."""
-    numbers = {a.id: i for i, a in enumerate(articles, 1)}
+    numbers = {a.id: i for i, a in enumerate(article_order(articles), 1)}
     agencies = agency_copies(list(articles))
     out: dict[str, str] = {}
     for a in articles:

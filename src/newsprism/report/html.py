@@ -21,7 +21,7 @@ from newsprism.extract.agencies import agency_copies, agency_printers, agency_sh
 from newsprism.model import Article, Brief, Claim, OutletWording, ProvEdge, ProvNode, QuoteGroup
 from newsprism.quotes.output import statement
 from newsprism.report.escape import html_refs
-from newsprism.report.glance import claim_order, finding, origin_text, readable_names, stretch_chain
+from newsprism.report.glance import article_order, claim_order, finding, origin_text, readable_names, stretch_chain
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -168,10 +168,11 @@ class Source:
 
 
 def _sources(brief: Brief, names: dict[str, str]) -> list[Source]:
-    numbers = {a.id: i for i, a in enumerate(brief.articles, 1)}
+    arts = article_order(brief.articles)
+    numbers = {a.id: i for i, a in enumerate(arts, 1)}
     agencies = agency_copies(brief.articles)
     out = []
-    for i, a in enumerate(brief.articles, 1):
+    for i, a in enumerate(arts, 1):
         copy_of = numbers.get(a.duplicate_of or "") or numbers.get(a.syndicated_from or "")
         synd = a.syndicated_from if a.syndicated_from and a.syndicated_from not in numbers else None
         agency = agencies.get(a.id)

@@ -18,7 +18,7 @@ from newsprism.extract.agencies import agency_copies, agency_printers, agency_sh
 from newsprism.model import Analysis, Article, Brief, Claim, QuoteVariant, Story
 from newsprism.quotes.output import statement
 from newsprism.report.escape import md, md_code, visible
-from newsprism.report.glance import claim_order, finding, origin_text, readable_names, stretch_chain
+from newsprism.report.glance import article_order, claim_order, finding, origin_text, readable_names, stretch_chain
 from newsprism.report.html import short
 
 MAX_ROWS = 25  # long sections are cut, saying what was cut; the JSON and the HTML brief carry everything
@@ -103,25 +103,6 @@ def _diff(v: QuoteVariant) -> str:
     return " ".join(marks.get(op, "{}").format(md(words)) for op, words in v.diff if words.strip())
 
 
-def _ordered_articles(arts: list[Article]) -> list[Article]:
-    """Originals first, each followed by its copies, so copies sit under their original."""
-    ids = {a.id for a in arts}
-
-    def original(a: Article) -> str | None:
-        for ref in (a.duplicate_of, a.syndicated_from):
-            if ref in ids and ref != a.id:
-                return ref
-        return None
-
-    out: list[Article] = []
-    for a in arts:
-        if original(a) is None:
-            out.append(a)
-            out += [c for c in arts if original(c) == a.id]
-    out += [a for a in arts if a not in out]
-    return out
-
-
 def _headline(brief: Brief) -> str:
     copies = sum(1 for a in brief.articles if a.duplicate_of or a.syndicated_from)
     parts = [_n(len(brief.articles), "article"), _n(_n_outlets(brief.articles), "outlet")]
@@ -178,7 +159,7 @@ def stretches_section(brief: Brief, arts: list[Article], cites: _Cites) -> list[
         return []
     out = ["### Who each article credits", "", "Every other sentence rests on the outlet that printed it.", ""]
     by_id = {a.id: a for a in brief.articles}
-    for a in _ordered_articles(brief.articles):
+    for a in article_order(brief.articles):
         own = [st for st in brief.stretches if st.article == a.id]
         if not own:
             continue
@@ -196,7 +177,7 @@ def render_brief(brief: Brief) -> list[str]:
     """One story's brief: its heading and head line, then each section that has
     something to show, in ``SECTIONS`` order (a section function returns its
     lines, heading and trailing blank line included, or none)."""
-    arts = _ordered_articles(brief.articles)
+    arts = article_order(brief.articles)
     cites = _Cites(arts)
     title = brief.story.title or (arts[0].title if arts else None) or brief.story.id
     out = [f"## {md(title)}", "", f"*Story {md_code(brief.story.id)}: {_headline(brief)}.*", ""]
@@ -371,7 +352,7 @@ def render_story_list(stories: Sequence[Story], articles: Sequence[Article]) -> 
         rows.append([md_code(st.id), str(len(st.articles)), str(_n_outlets(arts)), span, md(st.title)])
     out += _table(["story", "articles", "outlets", "days", "title"], rows) + [""]
     for st in ordered:
-        arts = _ordered_articles([by_id[i] for i in st.articles if i in by_id])
+        arts = article_order([by_id[i] for i in st.articles if i in by_id])
         out += [f"## {md_code(st.id)} {md(st.title)}".rstrip(), ""]
         if names := story_names(arts):
             out += [f"Names: {', '.join(md(n) for n in names)}.", ""]
