@@ -63,3 +63,15 @@ def test_links_open_the_fold_they_point_into(page, seeds_page) -> None:  # type:
     page.click(f"nav.jump a[href='#{sid}-provenance']")
     labels = page.locator("svg.prov .node text").all_text_contents()
     assert labels and not any(t.startswith("unnamed outlet (") for t in labels)
+    # Each box shows its whole name, wrapped (its tooltip is "name (kind)"), within the box.
+    boxes = page.evaluate("""() => {
+        const size = e => ({width: e.getBBox().width, height: e.getBBox().height});
+        return [...document.querySelectorAll('svg.prov g.node')].map(g => ({
+            lines: [...g.querySelectorAll('tspan')].map(t => t.textContent),
+            title: g.querySelector('title').textContent,
+            text: size(g.querySelector('text')), rect: size(g.querySelector('rect'))}));
+    }""")
+    for b in boxes:
+        assert b["title"].startswith(" ".join(b["lines"]) + " (")
+        assert b["text"]["width"] <= b["rect"]["width"] - 10 and b["text"]["height"] <= b["rect"]["height"]
+    assert any(len(b["lines"]) > 1 for b in boxes)  # "Brigadier General Mohammad Bagheri" wraps

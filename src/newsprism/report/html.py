@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import math
+import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -22,6 +23,7 @@ from newsprism.model import Article, Brief, Claim, OutletWording, ProvEdge, Prov
 from newsprism.quotes.output import statement
 from newsprism.report.escape import html_refs
 from newsprism.report.glance import article_order, claim_order, finding, origin_text, readable_names, stretch_chain
+from newsprism.report.layers import layer
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -29,6 +31,11 @@ if TYPE_CHECKING:
 
 STATIC_FILES = ("brief.css", "brief.js")
 MAX_GRAPH_NODES = 60
+# Graph labels wrap at this many characters (12px text in a 220px box), on up to this many lines.
+LABEL_CHARS = 30
+LABEL_LINES = 3
+LABEL_LINE = 15  # px between the lines of a label
+WAYPOINT_ROW = 12  # px a bundle of long lines takes where it crosses a column
 MAX_WORDINGS = 12
 KEY_SPREAD = 5  # the widely carried claims shown before the fold
 KEY_SINGLE = 3  # and the single-outlet ones (figures first)
@@ -209,37 +216,30 @@ class GraphNode:
     node: ProvNode
     x: float
     y: float
-    label: str
+    lines: list[str]  # the name, wrapped to the box
+    height: float
 
 
-def _order_columns(columns: list[list[ProvNode]], edges: list[ProvEdge]) -> None:
-    """Order each column by the mean position of its neighbours (fewer crossing lines)."""
-    pos: dict[str, float] = {}
-    for col in columns:
-        for i, n in enumerate(col):
-            pos[n.id] = i / max(len(col) - 1, 1)
-    for sweep in (columns[1:], columns[-2::-1]):  # left to right, then back
-        for col in sweep:
-            ids = {n.id for n in col}
-
-            def centre(n: ProvNode, ids: set[str] = ids) -> float:
-                near = [pos[e.source] for e in edges if e.target == n.id and e.source not in ids]
-                near += [pos[e.target] for e in edges if e.source == n.id and e.target not in ids]
-                return sum(near) / len(near) if near else pos[n.id]
-
-            col.sort(key=centre)
-            for i, n in enumerate(col):
-                pos[n.id] = i / max(len(col) - 1, 1)
+def wrap_label(text: str, width: int = LABEL_CHARS, most: int = LABEL_LINES) -> list[str]:
+    """A name wrapped to lines of ``width`` characters, at most ``most`` of them (the last cut with
+    an ellipsis only when the name is longer still)."""
+    lines = textwrap.wrap(text, width, break_long_words=True) or [""]
+    if len(lines) > most:
+        lines = [*lines[: most - 1], short(" ".join(lines[most - 1 :]), width)]
+    return lines
 
 
 def provenance_svg_model(
-    brief: Brief, width: int = 220, gap: int = 70, row: int = 46, name: Callable[[str], str] = str
+    brief: Brief, width: int = 220, gap: int = 70, name: Callable[[str], str] = str
 ) -> dict[str, Any] | None:
     """Layered layout of the provenance graph: who cites whom, left to right.
 
     A node's column is the length of the longest citing chain that reaches it
     (articles first, original sources last); cycles are cut by capping the
-    number of relaxation rounds at the node count.
+    number of relaxation rounds at the node count. Rows are ordered to keep
+    lines from crossing (``report.layers``); a line that spans columns passes
+    each one in a row of its own, between the boxes. Names wrap inside their
+    box.
     """
     prov = brief.provenance
     if not prov.nodes:
@@ -261,45 +261,68 @@ def provenance_svg_model(
                 changed = True
         if not changed:
             break
-    columns: dict[int, list[ProvNode]] = {}
-    for n in nodes:
-        columns.setdefault(level[n.id], []).append(n)
-    col_ids = sorted(columns)
-    _order_columns([columns[c] for c in col_ids], edges)
-    height = max(len(v) for v in columns.values()) * row + 20
-    placed: dict[str, GraphNode] = {}
-    for ci, col in enumerate(col_ids):
-        members = columns[col]
-        top = (height - len(members) * row) / 2
-        for ri, n in enumerate(members):
-            placed[n.id] = GraphNode(n, 10 + ci * (width + gap), top + ri * row + 6, short(name(n.name), 30))
     # One line per (citer, cited, relation): repeated citations thicken it instead.
     merged: dict[tuple[str, str, str], list[ProvEdge]] = {}
     for e in edges:
         merged.setdefault((e.source, e.target, e.relation), []).append(e)
-    lines = []
-    for (source, target, relation), group in merged.items():
-        a, b = placed[source], placed[target]
-        x1, y1 = a.x + width, a.y + 16
-        x2, y2 = b.x, b.y + 16
-        if x2 <= x1:  # a back edge: route around the right side
-            x2, y2 = b.x + width, b.y + 16
+    col_of = {c: i for i, c in enumerate(sorted(set(level.values())))}
+    columns: list[list[str]] = [[] for _ in col_of]
+    for n in nodes:
+        columns[col_of[level[n.id]]].append(n.id)
+    keys = list(merged)
+    layering = layer(columns, [(s, t) for s, t, _ in keys])
+    lines_of = {n.id: wrap_label(name(n.name)) for n in nodes}
+    box = max(len(v) for v in lines_of.values()) * LABEL_LINE + 14  # every box as tall as the tallest
+    row = box + 14
+    # A waypoint takes a thin row: lines pass between the boxes, not through them.
+    tall = [sum(WAYPOINT_ROW if isinstance(slot, tuple) else row for slot in col) for col in layering.columns]
+    height = max(tall) + 20
+    placed: dict[str, GraphNode] = {}
+    passes: dict[tuple[str, int], float] = {}  # the y at which long lines into a node cross a column
+    by_id = {n.id: n for n in nodes}
+    for c, col in enumerate(layering.columns):
+        y = (height - tall[c]) / 2 + 6
+        for slot in col:
+            if isinstance(slot, tuple):
+                passes[slot] = y - 1  # mid-way between the box above (and its gap) and the next
+                y += WAYPOINT_ROW
+            else:
+                placed[slot] = GraphNode(by_id[slot], 10 + c * (width + gap), y, lines_of[slot], box)
+                y += row
+
+    def curve(x1: float, y1: float, x2: float, y2: float) -> str:
         mid = (x1 + x2) / 2
+        return f" C{mid:.0f},{y1:.0f} {mid:.0f},{y2:.0f} {x2:.0f},{y2:.0f}"
+
+    lines = []
+    for i, (source, target, relation) in enumerate(keys):
+        group = merged[(source, target, relation)]
+        a, b = placed[source], placed[target]
+        x, y = a.x + width, a.y + box / 2
+        d = f"M{x:.0f},{y:.0f}"
+        for way in layering.waypoints.get(i, []):
+            wx = 10 + way[1] * (width + gap)
+            d += curve(x, y, wx, passes[way]) + f" L{wx + width:.0f},{passes[way]:.0f}"
+            x, y = wx + width, passes[way]
+        x2 = b.x if b.x > a.x else b.x + width  # a back edge: into the right side
+        d += curve(x, y, x2, b.y + box / 2)
         lines.append(
             {
                 "relation": relation,
                 "count": len(group),
                 "width": round(min(1.2 + 0.6 * (len(group) - 1), 4.0), 1),
                 "title": f"{name(a.node.name)} {relation} {name(b.node.name)} ({len(group)}×): {short(group[0].text, 120)}",
-                "d": f"M{x1:.0f},{y1:.0f} C{mid:.0f},{y1:.0f} {mid:.0f},{y2:.0f} {x2:.0f},{y2:.0f}",
+                "d": d,
             }
         )
     return {
-        "width": 20 + len(col_ids) * (width + gap) - gap,
+        "width": 20 + len(columns) * (width + gap) - gap,
         "height": math.ceil(height),
         "box": width,
+        "line": LABEL_LINE,
         "nodes": list(placed.values()),
         "edges": lines,
+        "crossings": layering.crossings,
         "hidden": len(prov.nodes) - len(nodes),
         "kinds": sorted({n.kind for n in nodes}),
     }
