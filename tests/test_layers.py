@@ -1,48 +1,94 @@
-"""The layered drawing of the provenance graph: rows ordered so that lines cross as little as they can."""
+"""The layers the README's Architecture section draws: nothing imports upward,
+and a command never imports another."""
 
 from __future__ import annotations
 
-from newsprism.report.html import provenance_svg_model, wrap_label
-from newsprism.report.layers import crossings, layer
+import ast
+import re
+from pathlib import Path
 
-from fixtures.framing.sample import make_brief
+from conftest import ROOT
 
-
-def test_crossings_counts_pairs_of_lines_that_cross() -> None:
-    assert crossings(["a", "b"], ["x", "y"], [("a", "y"), ("b", "x")]) == 1
-    assert crossings(["a", "b"], ["x", "y"], [("a", "x"), ("b", "y")]) == 0
-    assert crossings(["a", "b"], ["x", "y"], [("a", "x"), ("a", "y")]) == 0  # one source fans out
-
-
-def test_rows_are_ordered_so_lines_do_not_cross() -> None:
-    # Given in the worst order: every line crosses every other (3 pairs); untangled, none does.
-    cols = [["a", "b", "c"], ["x", "y", "z"]]
-    edges = [("a", "z"), ("b", "y"), ("c", "x")]
-    assert sum(crossings(cols[0], cols[1], [e]) for e in edges) == 0
-    assert crossings(cols[0], cols[1], edges) == 3
-    out = layer(cols, edges)
-    assert out.crossings == 0
-    assert crossings(out.columns[0], out.columns[1], edges) == 0
+SRC = ROOT / "src" / "newsprism"
+# Lowest first; a module may import its own layer and those below.
+LAYERS = [
+    {"model", "errors", "nlp", "embedders", "engine", "verbs", "arrays", "unionfind"},
+    {"ingest", "extract", "dedup", "cluster", "quotes", "provenance", "claims", "framing", "evaluation"},
+    {"store"},
+    {"report", "serve"},
+    {"pipeline", "updater", "fetch", "watch"},
+    {"commands", "cli", "__main__"},
+]
+LAYER_OF = {name: k for k, names in enumerate(LAYERS) for name in names}
+SHARED_COMMAND_MODULES = {"_options", "_common", "_db"}
 
 
-def test_long_lines_pass_each_column_and_share_the_way_into_one_node() -> None:
-    # a and b both reach z two columns on: one waypoint in the middle column carries both.
-    cols = [["a", "b"], ["m"], ["z"]]
-    out = layer(cols, [("a", "z"), ("b", "z"), ("a", "m"), ("z", "a")])
-    assert out.waypoints == {0: [("z", 1)], 1: [("z", 1)]}
-    assert out.columns[1].count(("z", 1)) == 1 and "m" in out.columns[1]
-    assert 3 not in out.waypoints  # a line back to an earlier column is drawn around the side
+def _imports(path: Path) -> list[str]:
+    """Every ``newsprism.x.y`` a module imports, at the top or inside a function."""
+    out = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("newsprism."):
+            out.append(node.module)
+        elif isinstance(node, ast.Import):
+            out += [a.name for a in node.names if a.name.startswith("newsprism.")]
+    return out
 
 
-def test_graph_labels_wrap_instead_of_being_cut() -> None:
-    name = "Supreme National Security Council of the Islamic Republic"
-    lines = wrap_label(name)
-    assert len(lines) == 3 and " ".join(lines) == name and all(len(x) <= 30 for x in lines)
-    assert wrap_label("x " * 100)[-1].endswith("…")  # past three lines, cut
-    brief = make_brief()
-    voss = next(n for n in brief.provenance.nodes if n.id == "p:voss")
-    voss.name = name
-    g = provenance_svg_model(brief)
-    node = next(n for n in g["nodes"] if n.node.id == "p:voss")
-    assert " ".join(node.lines) == name
-    assert all(n.height == node.height for n in g["nodes"])  # every box as tall as the tallest label
+def _modules() -> list[tuple[str, Path]]:
+    return [(p.relative_to(SRC).parts[0].removesuffix(".py"), p) for p in sorted(SRC.rglob("*.py")) if p.name != "__init__.py" or p.parent != SRC]
+
+
+def test_every_package_has_a_layer() -> None:
+    assert {top for top, _ in _modules()} <= set(LAYER_OF)
+
+
+def test_nothing_imports_upward() -> None:
+    upward = []
+    for top, path in _modules():
+        for name in _imports(path):
+            target = name.split(".")[1]
+            if target in LAYER_OF and LAYER_OF[target] > LAYER_OF[top]:
+                upward.append(f"{path.relative_to(SRC)} imports {name}")
+    assert not upward, "\n".join(upward)
+
+
+def test_a_command_never_imports_another() -> None:
+    crossed = []
+    for path in sorted((SRC / "commands").glob("*.py")):
+        for name in _imports(path):
+            parts = name.split(".")
+            if parts[1] == "commands" and len(parts) > 2 and parts[2] not in SHARED_COMMAND_MODULES:
+                crossed.append(f"{path.name} imports {name}")
+    assert not crossed, "\n".join(crossed)
+
+
+def test_the_check_can_fail(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.py"
+    bad.write_text("def f():\n    from newsprism.pipeline import Pipeline\n")
+    assert _imports(bad) == ["newsprism.pipeline"]
+    assert LAYER_OF["pipeline"] > LAYER_OF["model"]
+
+
+
+_FLAG = re.compile(r"(?<![\w-])--[a-z][a-z-]+")
+
+
+def _raises_naming_a_flag(path: Path) -> list[str]:
+    """Every ``raise`` in a module whose exception's text names a command-line flag."""
+    out = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Raise) and node.exc is not None and _FLAG.search(text := ast.unparse(node.exc)):
+            out.append(f"{node.lineno}: {text[:100]}")
+    return out
+
+
+def test_library_errors_name_no_flag() -> None:
+    """Only the command line knows its flags: a library error says what is wrong in the library's words."""
+    flagged = [f"{path.relative_to(SRC)}:{hit}" for top, path in _modules() if top not in {"commands", "cli"} for hit in _raises_naming_a_flag(path)]
+    assert not flagged, "\n".join(flagged)
+
+
+def test_the_flag_check_can_fail(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.py"
+    bad.write_text('def f(made):\n    raise InputError(f"go on with --embedder {made}")\n    raise ValueError("a-- b")\n')
+    assert [hit.split(":")[0] for hit in _raises_naming_a_flag(bad)] == ["2"]
