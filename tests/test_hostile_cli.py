@@ -243,7 +243,8 @@ def test_ctrl_c_exits_130_says_so_and_leaves_the_output_as_it_was(tmp_path: Path
 
 
 def test_output_file_is_written_whole_or_not_at_all(tmp_path: Path) -> None:
-    from newsprism.commands._common import atomic_file, write_output
+    from newsprism.atomic import atomic_file
+    from newsprism.commands._common import write_output
 
     out = tmp_path / "brief.md"
     out.write_text("old")

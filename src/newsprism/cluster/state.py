@@ -24,17 +24,15 @@ renames it into place: a kill at any moment leaves the old state or the new.
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import json
-import os
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from newsprism.arrays import decode
+from newsprism.atomic import atomic_file
 from newsprism.cluster.clusterer import StoryClusterer, _name
 from newsprism.cluster.config import ClusterConfig, FeatureConfig
 from newsprism.cluster.features import Featurizer, SparseVector
@@ -224,18 +222,6 @@ def _locked(path: Path | None) -> Iterator[None]:
 
 
 def save_state(path: Path, copies: CopyIndex, clusterer: StoryClusterer) -> None:
-    """Write the state to ``path``: to a temporary file of its own beside it,
-    flushed to disk, then renamed into place, so a kill never leaves a
-    half-written state, and two writers never share a temporary file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(json.dumps({"copies": copies.to_dict(), "clusterer": clusterer.to_dict()}))
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    """Write the state to ``path``, whole or not at all (``atomic_file``)."""
+    with atomic_file(path) as f:
+        f.write(json.dumps({"copies": copies.to_dict(), "clusterer": clusterer.to_dict()}))

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import contextlib
-import os
 import sys
-import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
+from newsprism.atomic import atomic_file
 from newsprism.errors import InputError
 from newsprism.model import Problem
 from newsprism.pipeline import Observer, Pipeline
@@ -117,32 +115,6 @@ def write_output(text: str, output: Path | None) -> None:
 def write_file(path: Path, text: str) -> None:
     with atomic_file(path) as f:
         f.write(text)
-
-
-@contextmanager
-def atomic_file(path: Path) -> Iterator[TextIO]:
-    """``path`` opened to be written whole or not at all: the text goes to a temporary file
-    beside it, renamed over it once complete. Ctrl+C or a kill mid-write leaves the old
-    file (or none), never half of one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    try:
-        os.fchmod(fd, 0o666 & ~_umask())  # as open() would have made it, not mkstemp's 0600
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            yield f
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def jsonl(rows: Iterable[dict[str, Any]]) -> str:

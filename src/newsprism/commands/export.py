@@ -9,7 +9,8 @@ from typing import Any, Literal, TextIO
 
 import typer
 
-from newsprism.commands._common import atomic_file, say
+from newsprism.atomic import atomic_file
+from newsprism.commands._common import say
 from newsprism.commands._db import DB_OPT, opened
 from newsprism.commands._options import OUTPUT_OPT, Command
 from newsprism.report.escape import dumps

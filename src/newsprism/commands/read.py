@@ -9,7 +9,8 @@ from typing import Literal, TextIO
 
 import typer
 
-from newsprism.commands._common import atomic_file, observing, say
+from newsprism.atomic import atomic_file
+from newsprism.commands._common import observing, say
 from newsprism.commands._options import OUTPUT_OPT, PATHS_ARG, QUIET_OPT, STRICT_OPT, Command
 from newsprism.model import Problem
 from newsprism.report.escape import dumps
