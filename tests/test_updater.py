@@ -191,3 +191,28 @@ def test_a_batch_that_fails_to_land_is_not_kept_by_a_long_running_updater(tmp_pa
     _updater(clean).add(second)
     assert got == (_partition(clean), {a.id: (a.story, a.duplicate_of) for a in clean.articles()}, [p.part for p in clean.state()[1]])
     clean.close()
+
+
+def test_a_long_running_updater_keeps_none_of_the_words_its_briefs_met(tmp_path: Path) -> None:
+    """A watch runs for days, and spaCy keeps every new string it meets (its vocabulary,
+    its lemmatizer's cache) for the life of the process: memory would grow with every
+    new name read. The briefs run in spaCy's memory zone (``NLP.zone``), so the words
+    one add met are gone after it, and its briefs are whole."""
+    s = open_store(str(tmp_path / "news.db"))
+    updater = _updater(s)
+    updater.add(_read(_write(tmp_path, ["a1", "a2"], "first.jsonl")))
+    language = updater.nlp.language
+    strings = len(language.vocab.strings)
+    text = (
+        "Zorbulon Quaxtrel, the mayor of Sprakenfell, said on Tuesday that the Vindreth bridge "
+        'would reopen next month. "The Vindreth bridge is safe again," Quaxtrel told reporters.\n'
+        "Engineers from Ploombworks inspected the span for six weeks, the council said."
+    )
+    novel = Article(id="novel", text=text, title="Sprakenfell bridge to reopen", outlet="Kestrel Gazette", published="2026-12-01")
+    assert updater.add([novel]).added == 1
+    assert s.stale_stories() == []
+    brief = next(b for b in s.iter_briefs() if b.story == s.article("novel").story)
+    assert "Quaxtrel" in json.dumps(brief.body)
+    assert "Zorbulon" not in language.vocab.strings and len(language.vocab.strings) == strings
+    assert not language.get_pipe("lemmatizer").cache
+    s.close()

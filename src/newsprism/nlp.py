@@ -7,6 +7,8 @@ it: nothing is loaded at import time and there is no module-level model.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from newsprism.errors import MissingExtraError, ModelError
@@ -137,6 +139,28 @@ class NLP:
     def forget(self, article_ids: Any) -> None:
         for i in article_ids:
             self._docs.pop(i, None)
+
+    @contextmanager
+    def zone(self) -> Iterator[None]:
+        """A block after which spaCy forgets the words it met in it.
+
+        spaCy keeps every new string it sees (in its vocabulary, its tokenizer
+        cache and its lemmatizer's cache) for the life of the process, so a
+        watch that reads the news for days would grow with every new name
+        and misspelling. Inside the block new strings are held only until it
+        ends (spaCy's ``memory_zone``); the parses made in it are dropped with
+        them (a Doc must not outlive its zone), and so is the lemmatizer's
+        cache, which the zone does not cover. The model is loaded before the
+        zone opens: its own strings must stay."""
+        language = self.language
+        with language.memory_zone():
+            try:
+                yield
+            finally:
+                self._docs.clear()  # before the zone frees the words the parses point to
+                if "lemmatizer" in language.pipe_names:
+                    lemmatizer: Any = language.get_pipe("lemmatizer")  # typed as a bare pipe
+                    lemmatizer.cache.clear()
 
 
 def _chunks(text: str) -> list[str]:

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -46,6 +47,7 @@ if TYPE_CHECKING:
     from newsprism.cluster.clusterer import StoryClusterer
     from newsprism.cluster.parts import StateParts
     from newsprism.dedup import CopyIndex
+    from newsprism.engine import Engine
     from newsprism.nlp import NLP
     from newsprism.pipeline import Briefer, Settings
 
@@ -305,10 +307,12 @@ class Updater:
         stale = self.store.stale_stories()
         if self.progress.on_briefs:
             self.progress.on_briefs(len(stale))
+        if not stale:
+            return 0
         members = self.store.story_articles(stale)
         done: list[StoredBrief] = []
         titles: dict[str, str | None] = {}
-        with start_engine(self.settings, self.briefer, sum(len(members[sid]) for sid in stale)) as engine:
+        with start_engine(self.settings, self.briefer, sum(len(members[sid]) for sid in stale)) as engine, self._zone(engine):
             for w0 in range(0, len(stale), STALE_WINDOW):
                 window = stale[w0 : w0 + STALE_WINDOW]
                 works = []
@@ -335,6 +339,15 @@ class Updater:
         if summary is not None:
             summary.briefs += len(stale)
         return len(stale)
+
+
+    def _zone(self, engine: Engine) -> AbstractContextManager[None]:
+        """Where the briefs parse in this process, spaCy forgets the words they met once
+        they are written (``NLP.zone``): a long-running updater would otherwise keep every
+        new name it ever read. Worker processes end with the briefing."""
+        from newsprism.engine import LocalEngine
+
+        return self.nlp.zone() if isinstance(engine, LocalEngine) else nullcontext()
 
 
 def _provisional_title(story: str, members: list[str], batch: Sequence[Article]) -> str | None:

