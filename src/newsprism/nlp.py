@@ -136,6 +136,19 @@ class NLP:
             parts.append(self.language.make_doc(text[at:]))
         return _join(parts)
 
+    def drop_tensors(self, articles: list["Article"]) -> None:
+        """Free the parser's tensor of these articles' cached parses (96 floats a token,
+        two thirds of a parse's memory: 490 KB of an 860-token article's, 160 KB without).
+        Only quote finding reads it, as ``to_bytes`` and ``put`` already assume: a story's
+        parses are held together while it is briefed, so a large story's brief holds this
+        much less."""
+        import numpy as np
+
+        for a in articles:
+            d = self._cached(a)
+            if d is not None:
+                d.tensor = np.empty((0,), dtype="float32")
+
     def forget(self, article_ids: Any) -> None:
         for i in article_ids:
             self._docs.pop(i, None)

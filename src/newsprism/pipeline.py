@@ -264,6 +264,7 @@ class Briefer:
             quotes = {a.id: extract_quotes(a, nlp, self.quotes) for a in arts}
         else:
             quotes = {a.id: parsed[a.id].quotes for a in arts}
+        nlp.drop_tensors(arts)  # the quotes were the tensor's one reader
         brief = Brief(story=story, articles=arts, entities=entities)
         brief.shared_sentences = shared_sentences(arts)
         # "Who said what" lists statements; beliefs, stances, intentions and findings stay in the provenance.
