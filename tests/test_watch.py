@@ -135,3 +135,16 @@ def test_run_rounds_and_every() -> None:
     for bad in ("soon", "0", "-5m", "10x"):
         with pytest.raises(InputError):
             parse_every(bad)
+
+
+def test_each_round_hands_freed_memory_back(store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A round's briefs free what they took, but glibc keeps the pages: without a trim
+    after each round a long watch sits at the high-water mark of its largest round."""
+    import newsprism.watch as watch
+
+    released: list[int] = []
+    monkeypatch.setattr(watch, "release_memory", lambda: released.append(len(slept)))
+    slept: list[float] = []
+    (tmp_path / "inbox").mkdir()
+    assert _watcher([str(tmp_path / "inbox")], store).run(30, rounds=3, sleep=slept.append) == 3
+    assert released == [0, 1, 2] and len(slept) == 2 and all(0 < s <= 30 for s in slept)
