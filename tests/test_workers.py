@@ -8,6 +8,8 @@ workers before its brief.
 from __future__ import annotations
 
 import pickle
+import subprocess
+import sys
 
 import pytest
 
@@ -125,6 +127,25 @@ def test_a_parse_made_elsewhere_is_the_same_parse() -> None:
         ]
         assert [(s.start, s.end) for s in copy.sents] == [(s.start, s.end) for s in original.sents]
     nlp.forget(a.id for a in arts)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="transparent huge pages are Linux's")
+def test_a_process_that_parses_takes_no_huge_pages() -> None:
+    """The parser's batches mapped fresh 2 MB pages for the kernel to zero, a third
+    again on the parse's CPU: loading the model turns them off for that process."""
+    code = (
+        "import ctypes, re\n"
+        "from newsprism.nlp import NLP\n"
+        "ctypes.CDLL(None).prctl(41, 0, 0, 0, 0)\n"  # on, whatever this process inherited
+        "def thp(): return re.search(r'THP_enabled:\\s*(\\d)', open('/proc/self/status').read())\n"
+        "before = thp()\n"
+        "NLP().language\n"
+        "print(before and before.group(1), thp() and thp().group(1))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    if out[0] == "None":
+        pytest.skip("this kernel does not report THP_enabled in /proc/self/status")
+    assert out == ["1", "0"]
 
 
 def test_a_job_pickles_for_a_worker() -> None:
