@@ -25,14 +25,30 @@ def test_the_process_engine_keeps_only_a_few_items_in_flight():
     taken = []
 
     def items():
-        for x in (1.0, 4.0, 9.0, 16.0, 25.0):
-            taken.append(x)
-            yield x
+        for x in range(1, 101):
+            taken.append(float(x * x))
+            yield float(x * x)
 
-    results = ProcessEngine(1, ahead=2).map(math.sqrt, items())
+    engine = ProcessEngine(1, ahead=2)
+    results = engine.map(math.sqrt, items())
     assert taken == [1.0, 4.0]  # submitted at once, before the first result is asked for
-    assert next(results) == 1.0 and taken == [1.0, 4.0, 9.0]
-    assert list(results) == [2.0, 3.0, 4.0, 5.0]
+    assert next(results) == 1.0 and 3 <= len(taken) <= 1 + engine.hold
+    assert list(results) == [float(x) for x in range(2, 101)]
+
+
+def _sleep_then_time(seconds: float) -> float:
+    import time
+
+    time.sleep(seconds)
+    return time.time()
+
+
+def test_a_long_item_at_the_head_keeps_no_worker_idle():
+    """Results come in input order, but the items behind a long one go on in the
+    other workers: they waited for it before, a worker idle the while."""
+    with ProcessEngine(2) as engine:
+        ends = list(engine.map(_sleep_then_time, [3.0] + [0.05] * 8))
+    assert max(ends[1:]) < ends[0]
 
 
 def test_engines_agree_and_batches_keep_every_item():

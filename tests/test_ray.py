@@ -127,3 +127,15 @@ def test_workers_caps_the_tasks_at_once_over_every_map(local_ray) -> None:  # ty
     assert all(a[1] <= b[0] for a, b in itertools.pairwise(spans))  # never two at once
     both = sorted(local_ray.map(_nap, [0.5, 0.5]))
     assert both[1][0] < both[0][1]  # uncapped: the two CPUs run two at once
+
+
+@pytest.mark.slow
+def test_a_long_task_at_the_head_keeps_no_cpu_idle(local_ray) -> None:  # type: ignore[no-untyped-def]
+    """Results come in input order, but the tasks behind a long one go on in the other
+    CPU: they waited for it before, a CPU idle the while."""
+    from newsprism.engine.ray import RayEngine
+
+    two = RayEngine(workers=2)
+    two._call = local_ray._call  # the running Ray, two tasks at a time
+    spans = list(two.map(_nap, [4.0] + [0.05] * 4))
+    assert max(end for _, end in spans[1:]) < spans[0][1]

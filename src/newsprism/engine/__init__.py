@@ -105,6 +105,8 @@ class _LocalStage:
         return map(getattr(self.obj, method), items)
 
 
+_END = object()
+HOLD = 4  # results a map keeps waiting for their turn, per item it lets run at once
 _ORPHAN_CHECK = 1.0  # seconds between a worker's looks at its parent
 
 
@@ -150,7 +152,8 @@ class ProcessEngine:
         if workers < 1:
             raise ValueError("a process engine needs at least one worker")
         self.workers = workers
-        self.ahead = ahead if ahead is not None else workers + 1
+        self.ahead = ahead if ahead is not None else workers + 1  # items unfinished at once
+        self.hold = HOLD * self.ahead  # items sent and not yet read, finished or not
         self.initializer = initializer  # run in each worker as it starts (load a model once)
         self.initargs = initargs
         self._pool: Any = None
@@ -182,28 +185,42 @@ class ProcessEngine:
         """Submits the first items now, not at the first ``next``."""
         pool = self._pool or self._start()
         todo = iter(items)
-        # Bounded: the workers run ahead of the caller, but not through a whole corpus.
-        pending = deque(pool.submit(fn, item) for item in islice(todo, self.ahead))
+        pending: deque = deque()
+        self._top_up(pool, fn, todo, pending)
         return self._results(pool, fn, todo, pending, own_pool=pool is not self._pool)
 
-    @staticmethod
-    def _results(pool: Any, fn: Callable[[T], R], todo: Iterator[T], pending: deque, own_pool: bool) -> Iterator[R]:
+    def _top_up(self, pool: Any, fn: Callable[[T], R], todo: Iterator[T], pending: deque) -> None:
+        """Submit items while fewer than ``ahead`` are unfinished and fewer than ``hold`` wait
+        to be read: the workers run ahead of the caller, but not through a whole corpus, and
+        a long item at the head of the line keeps no other worker idle."""
+        running = sum(not f.done() for f in pending)
+        while running < self.ahead and len(pending) < self.hold:
+            item = next(todo, _END)
+            if item is _END:
+                return
+            pending.append(pool.submit(fn, item))
+            running += 1
+
+    def _results(self, pool: Any, fn: Callable[[T], R], todo: Iterator[T], pending: deque, own_pool: bool) -> Iterator[R]:
+        from concurrent.futures import FIRST_COMPLETED, wait
         from concurrent.futures.process import BrokenProcessPool
 
         try:
             while pending:
+                while not pending[0].done():  # results in input order; others may end first
+                    wait([f for f in pending if not f.done()], return_when=FIRST_COMPLETED)
+                    self._top_up(pool, fn, todo, pending)
                 try:
                     done = pending.popleft().result()
                 except BrokenProcessPool as e:
                     raise EngineError(_DIED) from e
-                pending.extend(pool.submit(fn, item) for item in islice(todo, 1))
+                self._top_up(pool, fn, todo, pending)
                 yield done
         finally:
             for f in pending:
                 f.cancel()
             if own_pool:
                 pool.shutdown(wait=True, cancel_futures=True)
-
 
     def stage(self, obj: Any) -> "ProcessStage":
         return ProcessStage(obj, ahead=self.ahead)

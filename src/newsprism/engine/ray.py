@@ -26,6 +26,7 @@ from contextlib import contextmanager
 from itertools import islice
 from typing import Any, TypeVar
 
+from newsprism.engine import _END, HOLD
 from newsprism.errors import EngineError, MissingExtraError
 
 T = TypeVar("T")
@@ -120,10 +121,24 @@ class RayEngine:
         self._live.add(ref)
         return ref
 
+    def _top_up(self, ray: Any, fn_ref: Any, todo: Iterator[Any], pending: deque) -> None:
+        """Send items while fewer than the cap are in flight and fewer than ``HOLD`` times
+        the cap wait to be read: a long task at the head of the line keeps no CPU idle."""
+        while len(self._live) < self._cap() and len(pending) < HOLD * self._cap():
+            item = next(todo, _END)
+            if item is _END:
+                return
+            pending.append(self._send(ray, fn_ref, item))
+
     def _results(self, ray: Any, fn_ref: Any, todo: Iterator[Any], pending: deque) -> Iterator[Any]:
         try:
             while pending:
-                ref = pending.popleft()
+                ref = pending[0]
+                while not ray.wait([ref], timeout=0)[0]:  # results in input order; others may end first
+                    done, _ = ray.wait(list(self._live), num_returns=1)
+                    self._live.difference_update(done)
+                    self._top_up(ray, fn_ref, todo, pending)
+                pending.popleft()
                 try:
                     done = ray.get(ref)
                 except ray.exceptions.RayTaskError as e:
@@ -132,7 +147,7 @@ class RayEngine:
                     raise EngineError(f"a Ray worker stopped before its work was done: {e}") from e
                 finally:
                     self._live.discard(ref)
-                pending.extend(self._send(ray, fn_ref, item) for item in islice(todo, 1))
+                self._top_up(ray, fn_ref, todo, pending)
                 yield done
         finally:
             for ref in pending:
