@@ -157,6 +157,30 @@ def test_seed_core_claim_rests_on_the_times(seeds_dir) -> None:
     assert "Iranian officials" in origin.name
 
 
+def test_seed_security_council_meeting_cites_only_who_reports_it(seeds_dir) -> None:
+    # World Israel News names Shoigu as "Russian Security Council Secretary" and never
+    # mentions a meeting with the secretary of Iran's Supreme National Security Council.
+    c = _claim(brief(seeds_dir), "met", "Supreme National Security Council")
+    assert len(c.articles) == 4
+    assert not any(a.startswith("000_") for a in c.articles)
+
+
+def test_a_supporter_names_no_rival_institution() -> None:
+    from newsprism.claims.align import states
+    from newsprism.claims.text import SentenceItem
+
+    def item(*names: str) -> SentenceItem:
+        return SentenceItem("a", 0, 0, 1, 0, "", [], frozenset(),
+                            frozenset((f"e:{n.split()[-1]}", frozenset(n.split())) for n in names))
+
+    claim = item("harlow water board", "kestrel courier")
+    assert states(claim, item("harlow water board"))
+    assert states(claim, item())  # the board left unnamed
+    assert states(claim, item("water board"))  # a shorter name of it
+    assert states(claim, item("kestrel school board", "harlow water board"))  # it, and another board too
+    assert not states(claim, item("kestrel school board"))  # another board only
+
+
 def test_seed_according_to_x_rests_on_x_not_on_who_met(seeds_dir) -> None:
     # "According to Iranian media, Shoigu ... met with ...": Iranian media, not Shoigu.
     b = brief(seeds_dir)

@@ -46,16 +46,17 @@ def _claim(b, start: str):
 
 
 def test_a_citation_needs_a_sentence_that_says_it(seeds_dir) -> None:
-    """World Israel News is aligned with the Security Council sentence through "Russian Security
-    Council Secretary Sergei Shoigu" (whom Pezeshkian asked for aid): like it, but it never says
-    Shoigu met the Supreme National Security Council's secretary, so the summary does not cite it."""
+    """World Israel News's "Russian Security Council Secretary Sergei Shoigu" (whom Pezeshkian
+    asked for aid) is like the Security Council sentence, but it never says Shoigu met the Supreme
+    National Security Council's secretary: neither the claim (claims.align.states) nor the summary
+    cites it."""
     b = brief(seeds_dir)
     win = next(a.id for a in b.articles if a.outlet == "World Israel News")
     snsc = _claim(b, "Shoigu also met with the Secretary of Iran's Supreme National Security Council")
-    assert win in snsc.articles  # alignment carries it ...
+    assert win not in snsc.articles
     (s,) = summarize([snsc], b.articles)
-    assert win not in s.articles  # ... the summary does not cite it
-    assert len(s.articles) == len(snsc.articles) - 1  # the four that say it, in other words too
+    assert win not in s.articles
+    assert s.articles == snsc.articles and len(s.articles) == 4  # the four that say it, in other words too
     # A rewording of the same quote is still a citation: "We are ready to cooperate fully with Iran".
     ready = _claim(b, '"We are ready for full cooperation with Iran')
     assert win in summarize([ready], b.articles)[0].articles

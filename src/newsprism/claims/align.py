@@ -31,6 +31,27 @@ THRESHOLD_EMBEDDING = 0.45
 MUTUAL = 0.75
 
 
+def states(pivot: SentenceItem, other: SentenceItem) -> bool:
+    """Whether ``other`` can say what ``pivot`` says, as far as the institutions it names show.
+
+    Similar words are not enough: "Pezeshkian requested aid from Russian Security Council
+    Secretary Shoigu" shares most of its words with "Shoigu also met the Secretary of Iran's
+    Supreme National Security Council". Where the claim names an institution of two or
+    more words, a supporter must not name another one of the same kind (the same last
+    word, neither name inside the other).
+
+    Figures were tried too and left out: requiring every figure of the claim (dates
+    aside) cost the NeuS summaries 0.003 ROUGE-2 (sentences with figures lost the
+    supporters that make them central), and requiring them only of supporters that
+    state figures of their own changed no held-out figure beyond a pair.
+    """
+    for key, words in pivot.names:
+        rivals = [w for k, w in other.names if k == key]
+        if rivals and not any(w <= words or words <= w for w in rivals):
+            return False
+    return True
+
+
 def group_sentences(
     items: list[SentenceItem], sim: "sparse.csr_matrix", threshold: float, roots: dict[str, str] | None = None
 ) -> list[list[int]]:
@@ -56,7 +77,7 @@ def group_sentences(
         for b in sorted(best[i], key=rank.__getitem__):
             v, j = best[i][b]
             # The match must hold both ways: i is (nearly) j's best match in i's article too.
-            if v >= threshold and v >= MUTUAL * best[j].get(it.article, (0.0, -1))[0]:
+            if v >= threshold and v >= MUTUAL * best[j].get(it.article, (0.0, -1))[0] and states(it, items[j]):
                 members.append(j)
                 values.append(v)
         support = len({roots.get(items[m].article, items[m].article) for m in members})

@@ -33,6 +33,10 @@ STEM = 5
 FLOOR = 0.1
 BLOCK = 1024
 _ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "PRODUCT", "LAW"})
+# Institutions and other many-word names: "the Supreme National Security Council" is not the
+# "Russian Security Council", though the two share their last word (and so their key).
+_NAME_LABELS = frozenset({"ORG", "FAC", "EVENT", "PRODUCT", "LAW"})
+_NAME_FILLER = frozenset({"the", "of", "and", "for", "'s", "’s"})
 
 
 @dataclass
@@ -45,6 +49,8 @@ class SentenceItem:
     text: str
     lemmas: list[str]
     keys: frozenset[str]  # entities and figures, normalised
+    # Institution names of two or more words, as (the key of their last word, all their words).
+    names: frozenset[tuple[str, frozenset[str]]] = frozenset()
 
 
 def attribution_tokens(span: "Span") -> set[int]:
@@ -73,6 +79,12 @@ def _entity_key(text: str) -> str:
     return "e:" + (words[-1].casefold() if words else text.casefold())
 
 
+def _name(text: str) -> tuple[str, frozenset[str]] | None:
+    words = [w.casefold() for w in text.replace("’s", " ’s").replace("'s", " 's").split()]
+    words = [w for w in words if w not in _NAME_FILLER and w[:1].isalnum()]
+    return (_entity_key(text), frozenset(words)) if len(words) >= 2 else None
+
+
 def sentence_items(articles: list[Article], nlp: NLP) -> list[SentenceItem]:
     """Every body sentence long enough to state a fact, with lemmas and entity/figure keys."""
     items: list[SentenceItem] = []
@@ -97,7 +109,9 @@ def sentence_items(articles: list[Article], nlp: NLP) -> list[SentenceItem]:
             text = a.text[s.start : s.end]
             keys = {_entity_key(e.text) for e in ents if e.start_char >= s.start and e.end_char <= s.end}
             keys |= {"n:" + q.normal() for q in find_quantities(text)}
-            items.append(SentenceItem(a.id, i, s.start, s.end, s.paragraph, text, lemmas, frozenset(keys)))
+            inside = [e for e in ents if e.start_char >= s.start and e.end_char <= s.end and e.label_ in _NAME_LABELS]
+            names = frozenset(n for n in map(_name, (e.text for e in inside)) if n is not None)
+            items.append(SentenceItem(a.id, i, s.start, s.end, s.paragraph, text, lemmas, frozenset(keys), names))
     return items
 
 
