@@ -155,3 +155,33 @@ except EngineError:
     )
     done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0 and done.stdout.strip() == "stopped", done.stderr
+
+
+class _Note:
+    """Writes its file when freed, as the interpreter tears down (with no module globals left to use)."""
+
+    def __init__(self, path: str) -> None:
+        import os
+
+        self.path, self.open, self.write, self.close, self.flags = path, os.open, os.write, os.close, os.O_WRONLY | os.O_CREAT
+
+    def __del__(self) -> None:
+        fd = self.open(self.path, self.flags)
+        self.write(fd, b"freed")
+        self.close(fd)
+
+
+_NOTES: list[_Note] = []
+
+
+def _keep_a_note(path: str) -> None:
+    _NOTES.append(_Note(path))  # freed only as the worker's interpreter tears down
+
+
+def test_a_worker_ends_without_tearing_down_what_it_holds(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Freeing spaCy and the quote model object by object cost each worker 0.6 s of CPU
+    at the run's end, while the run waited: a worker leaves at once, its output flushed."""
+    note = tmp_path / "note"
+    with ProcessEngine(1, initializer=_keep_a_note, initargs=(str(note),)) as engine:
+        assert list(engine.map(math.sqrt, [4.0])) == [2.0]
+    assert not note.exists()

@@ -17,10 +17,12 @@ and its state is a copy of the caller's, taken when the stage starts.
 
 from __future__ import annotations
 
+import atexit
 import copy
 import os
 import pickle
 import queue
+import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager, suppress
@@ -124,8 +126,19 @@ def _worker_start(parent: int, initializer: Callable[..., object] | None, initar
         os._exit(1)
 
     threading.Thread(target=watch, name="newsprism-orphan-check", daemon=True).start()
+    atexit.register(_end_now)  # registered last, so called first: the pool's own exit handlers have nothing to do here
     if initializer is not None:
         initializer(*initargs)
+
+
+def _end_now() -> None:
+    """A worker's end, once the pool has let it go: out at once, without freeing its
+    models object by object (0.6 s of CPU a worker with spaCy and the quote model,
+    while the run waits for its workers to end); the system takes the memory back whole."""
+    for stream in (sys.stdout, sys.stderr):
+        with suppress(Exception):
+            stream.flush()
+    os._exit(0)
 
 
 class ProcessEngine:
