@@ -8,6 +8,9 @@ both, as they do for a user.
 
 - ``bare``: ``nlp.pipe`` over the texts in one process, the model with every
   component (what spaCy alone costs; the time of the parse alone is printed too);
+- with ``--bare-no-huge-pages``, the same with transparent huge pages off
+  (``nlp.no_huge_pages``, as analyze parses), so a ratio can be read against
+  spaCy on such a machine too;
 - ``analyze --workers N`` for each N asked (``default``: no ``--workers``, one per core),
   JSON out, the same for every N (checked);
 - with ``--ray ADDRESS``: ``analyze --engine ray --address ADDRESS --workers N``
@@ -23,7 +26,7 @@ measured while the other core was busy says nothing, and the figures say so
 when the load average was above ``QUIET`` during a run.
 
     python bench/bench_workers.py [--corpus polnear-dev] [--n N] [--workers 1,2,default]
-                                [--repeat 2] [--ray ADDRESS] [--json]
+                                [--repeat 2] [--ray ADDRESS] [--bare-no-huge-pages] [--json]
 
 Corpora, read at run time from ../shared/eval (never copied): ``polnear-dev``
 (84 US political articles of about 900 tokens, the issue's reference),
@@ -52,7 +55,9 @@ BARE = """
 import sys, time, json
 t0 = time.perf_counter(); c0 = time.process_time()
 import spacy
-from newsprism.nlp import DEFAULT_MODEL
+from newsprism.nlp import DEFAULT_MODEL, no_huge_pages
+if sys.argv[2:] == ["no-huge-pages"]:
+    no_huge_pages()
 nlp = spacy.load(DEFAULT_MODEL)
 texts = [json.loads(line)["text"] for line in open(sys.argv[1], encoding="utf-8")]
 t1 = time.perf_counter(); c1 = time.process_time()
@@ -101,6 +106,8 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=2)
     ap.add_argument("--ray", metavar="ADDRESS", nargs="?", const=os.environ.get("RAY_ADDRESS"),
                     help="also run --engine ray against this cluster (default: $RAY_ADDRESS), 1 and 2 tasks at once")
+    ap.add_argument("--bare-no-huge-pages", action="store_true",
+                    help="also the bare parse with transparent huge pages off, as analyze parses (nlp.no_huge_pages)")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
     if not SHARED.exists():
@@ -111,6 +118,8 @@ def main() -> None:
         texts = Path(tmp) / "articles.jsonl"
         n_articles = corpus(args.corpus, args.n, texts)
         configs: dict[str, list[str]] = {"bare": [python, "-c", BARE, str(texts)]}
+        if args.bare_no_huge_pages:
+            configs["bare, no huge pages"] = [python, "-c", BARE, str(texts), "no-huge-pages"]
         for w in args.workers.split(","):
             extra = [] if w == "default" else ["--workers", w]
             configs[f"analyze workers={w}"] = [*newsprism, str(texts), "-q", "-f", "json", *extra, "-o", f"{tmp}/out-{w}.json"]
@@ -130,6 +139,7 @@ def main() -> None:
         outputs = {p.name: p.read_bytes() for p in Path(tmp).glob("out-*.json")}
     same = len(set(outputs.values())) == 1
     bare_inside = [json.loads(r["stdout"]) for r in runs["bare"]]
+    plain_inside = [json.loads(r["stdout"]) for r in runs.get("bare, no huge pages", [])]
 
     def med(name: str, key: str) -> float:
         return statistics.median(r[key] for r in runs[name])
@@ -147,13 +157,24 @@ def main() -> None:
                              "cpu": round(statistics.median(b["parse_cpu"] for b in bare_inside), 2)},
     }
     ratios: dict = {}
+    if plain_inside:
+        result["bare_no_huge_pages_parse_alone"] = {
+            "wall": round(statistics.median(b["parse_wall"] for b in plain_inside), 2),
+            "cpu": round(statistics.median(b["parse_cpu"] for b in plain_inside), 2)}
     for name in configs:
         if name == "bare":
+            continue
+        if name.startswith("bare"):
+            ratios[name] = {"wall_vs_bare": round(med(name, "wall") / med("bare", "wall"), 3),
+                            "cpu_vs_bare": round(med(name, "cpu") / med("bare", "cpu"), 3),
+                            "articles_per_s": round(n_articles / med(name, "wall"), 2)}
             continue
         ratios[name] = {
             "wall_vs_bare": round(med(name, "wall") / med("bare", "wall"), 3),
             "articles_per_s": round(n_articles / med(name, "wall"), 2),
         }
+        if plain_inside:
+            ratios[name]["wall_vs_bare_no_huge_pages"] = round(med(name, "wall") / med("bare, no huge pages", "wall"), 3)
         if not name.startswith("ray"):
             ratios[name]["cpu_vs_bare"] = round(med(name, "cpu") / med("bare", "cpu"), 3)
             ratios[name]["cpu_ms_per_article"] = round(1000 * med(name, "cpu") / n_articles, 1)
@@ -176,7 +197,10 @@ def main() -> None:
     for name, r in ratios.items():
         if isinstance(r, dict):
             cpu = f", cpu {med(name, 'cpu'):.1f} s = {r['cpu_vs_bare']}x bare" if "cpu_vs_bare" in r else ""
-            print(f"{name}: wall {med(name, 'wall'):.1f} s = {r['wall_vs_bare']}x bare, {r['articles_per_s']} articles/s{cpu}")
+            plain = (f" ({r['wall_vs_bare_no_huge_pages']}x the bare parse without huge pages)"
+                     if "wall_vs_bare_no_huge_pages" in r else "")
+            print(f"{name}: wall {med(name, 'wall'):.1f} s = {r['wall_vs_bare']}x bare{plain}, "
+                  f"{r['articles_per_s']} articles/s{cpu}")
         else:
             print(f"{name}: {r}")
 
