@@ -55,8 +55,9 @@ BARE = """
 import sys, time, json
 t0 = time.perf_counter(); c0 = time.process_time()
 import spacy
-from newsprism.nlp import DEFAULT_MODEL, no_huge_pages
+from newsprism.nlp import DEFAULT_MODEL
 if sys.argv[2:] == ["no-huge-pages"]:
+    from newsprism.nlp import no_huge_pages
     no_huge_pages()
 nlp = spacy.load(DEFAULT_MODEL)
 texts = [json.loads(line)["text"] for line in open(sys.argv[1], encoding="utf-8")]
