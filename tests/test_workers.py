@@ -72,9 +72,10 @@ def test_two_workers_write_the_same_json_as_one_process(two_workers) -> None:  #
     engine = Recording(two_workers)
     there = _json(Settings(), paths, engine)
     assert there == here
-    # Four stories in 15 articles, chunks of four: the small ones shared out, the
-    # six-article one parsed on both workers first; the streams run at once.
-    assert sorted(engine.jobs) == ["BriefJob"] * 3 + ["ParseJob"] * 2
+    # Four stories in 15 articles, chunks of four articles or an eighth of the text
+    # (1,099 characters): the small ones shared out in three jobs, the six-article
+    # one parsed on both workers first; the streams run at once.
+    assert sorted(engine.jobs) == ["BriefJob"] * 4 + ["ParseJob"] * 2
 
 
 def test_a_large_story_is_parsed_on_every_worker_and_briefed_the_same(two_workers) -> None:  # type: ignore[no-untyped-def]
@@ -96,6 +97,12 @@ def test_small_stories_go_together_and_a_large_one_alone() -> None:
     works = [work("s1", 1), work("s2", 2), work("s3", 9), work("s4", 1), work("s5", 3), work("s6", 1)]
     plan = plan_briefs(works, chunk=4, split=True)
     assert [[w.story.id for w in job] for job in plan] == [["s1", "s2"], ["s3"], ["s4", "s5"], ["s6"]]
+    # A job also closes at ``budget`` characters: s2's long articles close the first job at three.
+    long = [work("s1", 1), work("s2", 2), work("s3", 1), work("s4", 1)]
+    for a in long[1].articles:
+        a.text = "x" * 50
+    plan = plan_briefs(long, chunk=4, split=True, budget=100)
+    assert [[w.story.id for w in job] for job in plan] == [["s1", "s2"], ["s3", "s4"]]
     plan = plan_briefs(works, chunk=4, split=False)  # one process: nothing to split for
     assert [[w.story.id for w in job] for job in plan] == [["s1", "s2", "s3"], ["s4", "s5"], ["s6"]]
     assert chunk_size(10_000, 1) == 32  # one process: nlp.pipe's batch
