@@ -8,7 +8,7 @@ import html as htmllib
 import re
 
 from newsprism.model import Article, KeySource, SourceRef
-from newsprism.report.glance import chain_text, finding, readable_names
+from newsprism.report.glance import chain_text, finding, readable_names, rewrites
 from newsprism.report.html import render_html
 from newsprism.report.markdown import render_brief
 
@@ -73,3 +73,28 @@ def test_finding_says_what_the_story_rests_on() -> None:
     mixed = dataclasses.replace(brief, key_sources=[KeySource("n1", "The Kestrel Courier", "media", ids[:2])])
     assert "Every article" not in finding(mixed)
     assert finding(mixed).startswith("The most widely carried claim (4 of 4 articles) rests on one independent source")
+
+
+def test_an_article_that_only_retells_one_outlet_is_a_rewrite_of_it(example_dir) -> None:
+    """07 (Lakeside Weekly) says of each sentence that the Courier reported it: a rewrite of the
+    Courier. The others mix what they were told with their own reporting or first-hand quotes."""
+    from fixtures.brief.stories import brief as analyse
+
+    b = analyse(example_dir)
+    assert rewrites(b) == {"07-lakeside-weekly": "The Kestrel Courier"}
+    md = "\n".join(render_brief(b))
+    assert "| Harlow Dam cracks force thousands from their homes | rewrite of The Kestrel Courier |" in md
+    page = htmllib.unescape(render_html([b]))
+    assert page.count(">rewrite of The Kestrel Courier<") == 1 and page.count(">own report<") == 5
+    # One sentence in its own voice (no stretch credits it to anyone) and it is a report of its own.
+    b.stretches = [s for s in b.stretches if not (s.article == "07-lakeside-weekly" and "Sunday" in b.articles[-1].text[s.start : s.end])]
+    assert rewrites(b) == {}
+
+
+def test_no_seed_article_is_a_rewrite(seeds_dir) -> None:
+    """Every seed article rests on The New York Times, but per-stretch provenance credits the Times
+    with at most two of each article's 14 to 18 sentences; most are in the outlet's own voice. A
+    rewrite label there would be a wrong origin."""
+    from fixtures.brief.stories import brief as analyse
+
+    assert rewrites(analyse(seeds_dir)) == {}

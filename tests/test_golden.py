@@ -42,7 +42,7 @@ def test_golden_report(fmt: str, name: str) -> None:
 def test_json_report_shape() -> None:
     data = json.loads(_run("json"))
     assert data["version"] == 1
-    assert len(data["articles"]) == 6
+    assert len(data["articles"]) == 7
     ids = {a["id"] for a in data["articles"]}
     for story in data["stories"]:
         assert set(story["articles"]) <= ids

@@ -21,6 +21,9 @@ ARROW = " ← "
 _FIGURE = re.compile(r"\d")
 # An amount rather than a date: "4,000 drones", "$4 billion", "12%", "15 million".
 _AMOUNT = re.compile(r"[$€£]\s?\d|(?<![\d,])\d{1,3}(?:,\d{3})+|(?<![\d.])\d[\d.]*\s?(?:%|percent\b|per cent\b|thousand\b|million\b|billion\b|trillion\b)")
+# Share of each sentence that stretches credited to one outlet must cover for the article to be a
+# rewrite of it: the rest is the attribution itself ("..., the Courier reported").
+REWRITE_COVER = 0.5
 NAME_WIDTH = 16  # a file name in a label is cut here: column headers are narrow
 
 
@@ -94,6 +97,48 @@ def readable_names(articles: Sequence[Article]) -> dict[str, str]:
             stem = PurePath(a.source.path).stem if a.source else a.id
             what = stem if len(stem) <= NAME_WIDTH else stem[: NAME_WIDTH - 1] + "…"
         out[a.label] = f"#{n}, {what}"
+    return out
+
+
+def _first_hand(stretch: Stretch) -> str | None:
+    """Whom a stretch credits first: the outlet it came through, or its source when it came direct."""
+    return stretch.via[0] if stretch.via else (stretch.source.name if stretch.source else None)
+
+
+def rewrites(brief: Brief) -> dict[str, str]:
+    """The articles (by id) that rewrite one cited outlet, to that outlet's name.
+
+    Said only where the per-stretch provenance credits the whole article to it: every body
+    sentence (at least two) rests, for REWRITE_COVER of its length or more, on stretches that
+    came through that one outlet ("the Courier reported", "according to the newspaper"), and the
+    outlet is a news outlet of the graph other than the article's own. A sentence in the
+    article's own voice, or resting first-hand on anyone else (a minister quoted directly), and
+    it is a report of its own: a wrong origin is worse than none. Copies are labelled as copies.
+    """
+    outlets = {n.name for n in brief.provenance.nodes if n.kind in ("media", "syndicate")}
+    stretches: dict[str, list[Stretch]] = {}
+    for st in brief.stretches:
+        stretches.setdefault(st.article, []).append(st)
+    out: dict[str, str] = {}
+    for a in brief.articles:
+        sentences = a.body_sentences()
+        if a.duplicate_of or a.syndicated_from or len(sentences) < 2:
+            continue
+        credited = set()
+        for sent in sentences:
+            cover: dict[str, int] = {}
+            for st in stretches.get(a.id, []):
+                first, overlap = _first_hand(st), min(st.end, sent.end) - max(st.start, sent.start)
+                if first and overlap > 0:
+                    cover[first] = cover.get(first, 0) + overlap
+            best = max(cover, key=lambda k: cover[k], default=None)
+            if best is None or cover[best] < REWRITE_COVER * (sent.end - sent.start):
+                break
+            credited.add(best)
+        else:
+            only = credited.pop() if len(credited) == 1 else None
+            if only in outlets and only not in (a.outlet, a.outlet_id):
+                out[a.id] = only
     return out
 
 

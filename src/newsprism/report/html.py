@@ -22,7 +22,7 @@ from newsprism.extract.agencies import agency_copies, agency_printers, agency_sh
 from newsprism.model import Article, Brief, Claim, OutletWording, ProvEdge, ProvNode, QuoteGroup
 from newsprism.quotes.output import statement
 from newsprism.report.escape import html_refs
-from newsprism.report.glance import article_order, claim_order, finding, origin_text, readable_names, stretch_chain
+from newsprism.report.glance import article_order, claim_order, finding, origin_text, readable_names, rewrites, stretch_chain
 from newsprism.report.layers import layer
 
 if TYPE_CHECKING:
@@ -172,19 +172,22 @@ class Source:
     copy_of: int | None  # number of the article this one copies, when in the story
     syndicated_from: str | None
     agency: str | None = None  # "AFP" when the article is another outlet's print of an agency's copy
+    rewrite_of: str | None = None  # the outlet it rewrites (see glance.rewrites)
 
 
 def _sources(brief: Brief, names: dict[str, str]) -> list[Source]:
     arts = article_order(brief.articles)
     numbers = {a.id: i for i, a in enumerate(arts, 1)}
     agencies = agency_copies(brief.articles)
+    rewritten = rewrites(brief)
     out = []
     for i, a in enumerate(arts, 1):
         copy_of = numbers.get(a.duplicate_of or "") or numbers.get(a.syndicated_from or "")
         synd = a.syndicated_from if a.syndicated_from and a.syndicated_from not in numbers else None
         agency = agencies.get(a.id)
         shown = agency_short_name(agency) if agency and agency != a.outlet_id else None
-        out.append(Source(i, a, names.get(a.label, a.label), copy_of, synd, shown))
+        rewrite = names.get(rewritten[a.id], rewritten[a.id]) if a.id in rewritten else None
+        out.append(Source(i, a, names.get(a.label, a.label), copy_of, synd, shown, rewrite))
     return out
 
 

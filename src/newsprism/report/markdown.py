@@ -18,7 +18,7 @@ from newsprism.extract.agencies import agency_copies, agency_printers, agency_sh
 from newsprism.model import Analysis, Article, Brief, Claim, QuoteVariant, Story
 from newsprism.quotes.output import statement
 from newsprism.report.escape import md, md_code, visible
-from newsprism.report.glance import article_order, claim_order, finding, origin_text, readable_names, stretch_chain
+from newsprism.report.glance import article_order, claim_order, finding, origin_text, readable_names, rewrites, stretch_chain
 from newsprism.report.html import short
 
 MAX_ROWS = 25  # long sections are cut, saying what was cut; the JSON and the HTML brief carry everything
@@ -82,7 +82,7 @@ class _Cites:
         return self.name(a.label) if a else article_id
 
 
-def _copy_note(a: Article, cites: _Cites, agency: str | None = None) -> str:
+def _copy_note(a: Article, cites: _Cites, agency: str | None = None, rewrite_of: str | None = None) -> str:
     if agency is not None and a.outlet_id != agency:
         same = next((r for r in (a.duplicate_of, a.syndicated_from) if r in cites.num), None)
         return f"{agency_short_name(agency)} copy" + (f", as {cites([same])}" if same else "")
@@ -92,6 +92,8 @@ def _copy_note(a: Article, cites: _Cites, agency: str | None = None) -> str:
         return f"duplicate of {cites([a.duplicate_of]) or md_code(a.duplicate_of)}"
     if a.syndicated_from:
         return f"republished from {md(a.syndicated_from)}"
+    if rewrite_of:
+        return f"rewrite of {md(cites.name(rewrite_of))}"
     return ""
 
 
@@ -119,8 +121,9 @@ def _headline(brief: Brief) -> str:
     return " · ".join(parts)
 
 
-def _sources(arts: list[Article], cites: _Cites, ids: bool = False) -> list[str]:
-    """The table of a story's articles, numbered as they are cited (with their ids: ``ids``).
+def _sources(arts: list[Article], cites: _Cites, ids: bool = False, rewritten: dict[str, str] | None = None) -> list[str]:
+    """The table of a story's articles, numbered as they are cited (with their ids: ``ids``), and
+    which copy or rewrite (``rewritten``: article id to outlet, see ``glance.rewrites``) each is.
     An untitled article shows its opening words in italics, as the HTML page does.
     Then which papers printed each agency's copy: one source, however many print it."""
     agencies = agency_copies(arts)
@@ -132,7 +135,7 @@ def _sources(arts: list[Article], cites: _Cites, ids: bool = False) -> list[str]
             md((a.published or "")[:10]),
             md(", ".join(a.byline)),
             md(a.title) or (f"*{md(short(a.text, 70))}*" if a.text.strip() else ""),
-            _copy_note(a, cites, agencies.get(a.id)),
+            _copy_note(a, cites, agencies.get(a.id), (rewritten or {}).get(a.id)),
         ]
         for a in arts
     ]
@@ -198,7 +201,7 @@ def summary_section(brief: Brief, arts: list[Article], cites: _Cites) -> list[st
 
 
 def sources_section(brief: Brief, arts: list[Article], cites: _Cites) -> list[str]:
-    return ["### Sources", "", *_sources(arts, cites)]
+    return ["### Sources", "", *_sources(arts, cites, rewritten=rewrites(brief))]
 
 
 def _claim_rows(claims: Sequence[Claim], cites: _Cites) -> list[list[str]]:
