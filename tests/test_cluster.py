@@ -635,7 +635,7 @@ def test_the_example_story_is_one_story_with_one_copy():
     if not EXAMPLE.exists():
         pytest.skip("examples/harlow-dam is missing")
     rows = _rows(str(EXAMPLE))
-    assert len(rows) == 6 and len({r["story"] for r in rows}) == 1
+    assert len(rows) == 7 and len({r["story"] for r in rows}) == 1
     copy = next(r for r in rows if r["id"].startswith("03-"))
     assert copy["duplicate_of"] == copy["syndicated_from"] == "02-northern-ledger"
     assert [r["id"] for r in rows if r["duplicate_of"]] == [copy["id"]]

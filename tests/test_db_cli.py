@@ -36,7 +36,7 @@ def example_db(tmp_path_factory: pytest.TempPathFactory) -> str:
     db = str(tmp_path_factory.mktemp("db") / "news.db")
     proc = _run("add", str(EXAMPLE), "--db", db)
     assert proc.returncode == 0, proc.stderr
-    assert proc.stderr.strip().splitlines()[-1] == "added 6 articles (1 copy), 1 new story, 0 updated stories, skipped 0"
+    assert proc.stderr.strip().splitlines()[-1] == "added 7 articles (1 copy), 1 new story, 0 updated stories, skipped 0"
     return db
 
 
@@ -46,7 +46,7 @@ def test_stored_brief_is_the_brief_analyze_writes(example_db: str) -> None:
     golden = GOLDEN.read_text(encoding="utf-8")
     assert proc.stdout == golden[golden.index("## ") :]  # the one story's section, byte for byte
     as_json = json.loads(_out("brief", "s1", "--db", example_db, "--format", "json"))
-    assert as_json["id"] == "s1" and len(as_json["articles"]) == 6 and as_json["claims"]
+    assert as_json["id"] == "s1" and len(as_json["articles"]) == 7 and as_json["claims"]
     html = _out("brief", "s1", "--db", example_db, "--format", "html")
     assert html.startswith("<!DOCTYPE html>") and "Harlow Dam" in html
 
@@ -55,12 +55,12 @@ def test_stories_jsonl_md_query_since(example_db: str) -> None:
     (line,) = _out("stories", "--db", example_db).splitlines()
     row = json.loads(line)
     assert list(row) == ["id", "title", "articles", "first_seen", "last_updated"]
-    assert row["id"] == "s1" and len(row["articles"]) == 6 and row["title"].startswith("Harlow Dam")
+    assert row["id"] == "s1" and len(row["articles"]) == 7 and row["title"].startswith("Harlow Dam")
     assert _out("stories", "--db", example_db, "--query", "spillway cracks").strip()
     assert _out("stories", "--db", example_db, "--query", "volcano") == ""
     assert _out("stories", "--db", example_db, "--since", "2999-01-01") == ""
     md = _out("stories", "--db", example_db, "--format", "md")
-    assert "| Harlow Dam cracks force mass evacuation in Kestrel Valley | 6 |" in md
+    assert "| Harlow Dam cracks force mass evacuation in Kestrel Valley | 7 |" in md
 
 
 def test_brief_says_what_is_new_since(example_db: str) -> None:
@@ -73,8 +73,8 @@ def test_brief_says_what_is_new_since(example_db: str) -> None:
 def test_export_jsonl(example_db: str) -> None:
     rows = [json.loads(line) for line in _out("export", "--db", example_db, "--format", "jsonl").splitlines()]
     kinds = [r["type"] for r in rows]
-    assert kinds == ["article"] * 6 + ["story", "brief"]
-    assert rows[0]["text"] and rows[6]["first_seen"] and rows[7]["claims"]
+    assert kinds == ["article"] * 7 + ["story", "brief"]
+    assert rows[0]["text"] and rows[7]["first_seen"] and rows[8]["claims"]
 
 
 def test_unknown_story_and_missing_database(example_db: str, tmp_path: Path) -> None:
@@ -117,10 +117,10 @@ def test_damaged_foreign_or_newer_databases_one_line_exit_1_untouched(example_db
 def test_the_commands_on_postgresql(pg_url: str) -> None:
     proc = _run("add", str(EXAMPLE), "--db", pg_url)
     assert proc.returncode == 0, proc.stderr
-    assert proc.stderr.strip().splitlines()[-1] == "added 6 articles (1 copy), 1 new story, 0 updated stories, skipped 0"
+    assert proc.stderr.strip().splitlines()[-1] == "added 7 articles (1 copy), 1 new story, 0 updated stories, skipped 0"
     (row,) = [json.loads(line) for line in _out("stories", "--db", pg_url, "--query", "spillway").splitlines()]
     golden = GOLDEN.read_text(encoding="utf-8")
     assert _out("brief", row["id"], "--db", pg_url) == golden[golden.index("## ") :]
-    assert len(_out("export", "--db", pg_url, "--format", "jsonl").splitlines()) == 8
+    assert len(_out("export", "--db", pg_url, "--format", "jsonl").splitlines()) == 9
     again = _run("add", str(EXAMPLE), "--db", pg_url, "-q")
     assert again.returncode == 0 and again.stderr == ""
