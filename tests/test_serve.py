@@ -201,7 +201,7 @@ def test_serve_command_end_to_end() -> None:
                 assert time.monotonic() < deadline, "server did not come up"
                 time.sleep(0.5)
         assert r.status_code == 200
-        assert sum(row["articles"] for row in r.json()) == 6
+        assert sum(row["articles"] for row in r.json()) == 7
         assert r.headers["content-security-policy"] == CSP
     finally:
         proc.terminate()

@@ -24,7 +24,7 @@ def test_story_list_shows_the_example_with_its_counts(page, example_server, exam
     assert stories.count() == len(example_analysis.briefs)
     biggest = max(example_analysis.briefs, key=lambda b: len(b.articles))
     row = page.locator(f'li.story[data-story="{biggest.story.id}"]')
-    assert int(row.locator('[data-count="articles"]').inner_text()) == 6
+    assert int(row.locator('[data-count="articles"]').inner_text()) == 7
     assert int(row.locator('[data-count="claims"]').inner_text()) == len(biggest.claims)
     page.fill('input[name="q"]', "spillway")
     page.click("form.search button")
@@ -38,7 +38,7 @@ def test_story_list_shows_the_example_with_its_counts(page, example_server, exam
 def test_story_page_counts_links_and_screenshot(page, example_server, example_analysis, artifacts) -> None:  # type: ignore[no-untyped-def]
     brief = max(example_analysis.briefs, key=lambda b: len(b.articles))
     page.goto(f"{example_server.url}/stories/{brief.story.id}")
-    assert _count(page, "articles") == 6
+    assert _count(page, "articles") == 7
     assert _count(page, "copies") == 1  # the Harbour Times republishes the Northern Ledger
     assert _count(page, "claims") == len(brief.claims)
     assert _count(page, "quotes") == len(brief.quotes)
