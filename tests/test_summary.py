@@ -123,7 +123,8 @@ def test_neus_val_beats_the_lead_baseline() -> None:
 @pytest.mark.parametrize(("text", "dangles"), [
     ("The comments followed a report in Iranian media.", True), ("Shoigu also met with the council.", True),
     ("He added that talks would go on.", True), ("However, the board disagreed.", True),
-    ("One of them is a member of the Guard.", True),
+    ("One of them is a member of the Guard.", True), ("The newspaper said the cracks were found on Sunday.", True),
+    ("The Courier said the cracks were found on Sunday.", False),
     ("Russia is sending radar equipment to Iran.", False), ("Thousands fled again on Monday.", False),
 ])
 def test_a_sentence_that_points_back_is_told_apart(text: str, dangles: bool) -> None:

@@ -60,7 +60,7 @@ _QUOTE_OPEN = ("\"", "“", "‘", "'")
 _DANGLING = re.compile(
     r"^\W*(?:he|she|it|they|them|his|her|its|their|this|these|those|that|such|also|but|and|however|meanwhile"
     r"|the (?:comments?|remarks?|move|decision|statement|announcement|request|report|situation|news|incident"
-    r"|visit|talks|meeting|call|letter|plan|deal|same|latter|former))\b"
+    r"|newspaper|paper|agency|broadcaster|network|outlet|visit|talks|meeting|call|letter|plan|deal|same|latter|former))\b"
     r"|^\W*(?:[\w.'’-]+\s+){1,3}(?:also|too)\b"  # "Shoigu also met ...": also, beside what?
     r"|^\W*(?:one|some|many|most|all|both|each|none|several|two|three|four) of (?:them|those|these|whom)\b",
     re.IGNORECASE,
