@@ -21,7 +21,10 @@ store (articles from the bench corpus, stories of 2 to 12 articles, each
 with a brief as `add` writes it, copied from one real brief), then served by
 `newsprism serve --db` in its own process; the time to the first byte of the
 story list, of a search, and of story pages is measured with plain HTTP
-requests, ten of each.
+requests, ten of each; then ten searches and ten story pages each with the
+database's pages dropped from the system's cache first (``posix_fadvise``,
+that file alone), and five of each as the first request of a server just
+started on the evicted database.
 
 ``grow``: one `add` of ``--n`` articles of the bench corpus into a new SQLite
 database, batch after batch, without the briefs (their cost follows the
@@ -302,6 +305,56 @@ def bench_ttfb(args: argparse.Namespace) -> None:
         ):
             times = sorted(ttfb(port, p) for p in paths)
             print(f"{label:24s} median {1e3 * times[len(times) // 2]:6.0f} ms, worst {1e3 * times[-1]:6.0f} ms")
+        # Cold: the database's pages dropped from the system's cache before each request.
+        for label, paths in (
+            ("search, cold", [f"/?q={w}" for w in ("budget", "storm", "strike", "vote", "trade", "border", "flood", "bank", "school", "virus")]),
+            ("story page, cold", [f"/stories/{rng.choice(stories)}" for _ in range(10)]),
+        ):
+            times = []
+            for p in paths:
+                evict(db)
+                times.append(ttfb(port, p))
+            times.sort()
+            print(f"{label:24s} median {1e3 * times[len(times) // 2]:6.0f} ms, worst {1e3 * times[-1]:6.0f} ms")
+    finally:
+        proc.terminate()
+        proc.wait(30)
+    # Colder still: the first request of a server just started, on a database out of the cache.
+    for label, paths in (("search, fresh server", [f"/?q={w}" for w in ("minister", "election", "fire", "court", "police")]),
+                         ("story page, fresh server", [f"/stories/{rng.choice(stories)}" for _ in range(5)])):
+        times = sorted(first_request(db, p) for p in paths)
+        print(f"{label:24s} median {1e3 * times[len(times) // 2]:6.0f} ms, worst {1e3 * times[-1]:6.0f} ms")
+
+
+def evict(db: Path) -> None:
+    """Drop the database's pages from the system's page cache (``posix_fadvise``), for it alone."""
+    for p in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
+        if p.exists():
+            fd = os.open(p, os.O_RDONLY)
+            try:
+                os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+            finally:
+                os.close(fd)
+
+
+def first_request(db: Path, path: str) -> float:
+    """Time to first byte of the first request to a new `serve --db`, the database evicted first."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-m", "newsprism", "serve", "--db", str(db), "--port", str(port), "-q"],
+                            cwd=ROOT, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                assert time.monotonic() < deadline and proc.poll() is None, "the server did not start"
+                time.sleep(0.1)
+        evict(db)
+        return ttfb(port, path)
     finally:
         proc.terminate()
         proc.wait(30)
