@@ -103,6 +103,13 @@ def test_small_stories_go_together_and_a_large_one_alone() -> None:
         a.text = "x" * 50
     plan = plan_briefs(long, chunk=4, split=True, budget=100)
     assert [[w.story.id for w in job] for job in plan] == [["s1", "s2"], ["s3", "s4"]]
+    # The last ``tail`` budgets of text go in jobs of half the budget, so the workers end together.
+    even = [work(f"s{k}", 1) for k in range(1, 9)]
+    for w in even:
+        w.articles[0].text = "x" * 50
+    plan = plan_briefs(even, chunk=32, split=True, budget=100, tail=2)
+    assert [[w.story.id for w in job] for job in plan] == [["s1", "s2"], ["s3", "s4"], ["s5", "s6"], ["s7"], ["s8"]]
+    assert len(plan_briefs(even, chunk=32, split=True, budget=100)) == 4
     plan = plan_briefs(works, chunk=4, split=False)  # one process: nothing to split for
     assert [[w.story.id for w in job] for job in plan] == [["s1", "s2", "s3"], ["s4", "s5"], ["s6"]]
     assert chunk_size(10_000, 1) == 32  # one process: nlp.pipe's batch

@@ -337,28 +337,35 @@ def chunk_size(n_articles: int, parallelism: int) -> int:
     return max(MIN_CHUNK, min(CHUNK, -(-n_articles // (parallelism * JOBS_PER_WORKER))))
 
 
-def plan_briefs(works: Sequence[StoryWork], chunk: int, split: bool, budget: int | None = None) -> list[list[StoryWork]]:
+def plan_briefs(
+    works: Sequence[StoryWork], chunk: int, split: bool, budget: int | None = None, tail: int = 0
+) -> list[list[StoryWork]]:
     """The stories cut into jobs, in story order: consecutive small stories
     together until a job holds ``chunk`` articles or, with ``budget``, that
     many characters of text (a job's time goes with its text: jobs of as many
-    articles took from 0.5 to 6 s); with ``split``, a story of more than
-    ``chunk`` articles alone (its articles are parsed in chunks on several
-    workers first: :func:`run_briefs`)."""
+    articles took from 0.5 to 6 s), half that once less than ``tail`` budgets
+    of text are left, so the workers end together; with ``split``, a story of
+    more than ``chunk`` articles alone (its articles are parsed in chunks on
+    several workers first: :func:`run_briefs`)."""
     jobs: list[list[StoryWork]] = []
     current: list[StoryWork] = []
     size = chars = 0
+    left = sum(len(a.text) for w in works for a in w.articles)  # not yet in a closed job
     for w in works:
         if split and len(w.articles) > chunk:
             if current:
                 jobs.append(current)
+                left -= chars
                 current, size, chars = [], 0, 0
             jobs.append([w])
+            left -= sum(len(a.text) for a in w.articles)
             continue
         current.append(w)
         size += len(w.articles)
         chars += sum(len(a.text) for a in w.articles)
-        if size >= chunk or (budget is not None and chars >= budget):
+        if size >= chunk or (budget is not None and chars >= (budget if left >= tail * budget else budget // 2)):
             jobs.append(current)
+            left -= chars
             current, size, chars = [], 0, 0
     if current:
         jobs.append(current)
@@ -379,7 +386,7 @@ def run_briefs(engine: Engine, briefer: Briefer, works: Sequence[StoryWork]) -> 
     # With workers: about JOBS_PER_WORKER jobs' worth of text each, whatever the articles' lengths.
     text = sum(len(a.text) for w in works for a in w.articles)
     budget = -(-text // (parallelism * JOBS_PER_WORKER)) if parallelism > 1 else None
-    jobs = plan_briefs(works, chunk, split=parallelism > 1, budget=budget)
+    jobs = plan_briefs(works, chunk, split=parallelism > 1, budget=budget, tail=parallelism)
     large = [j[0] for j in jobs if len(j) == 1 and len(j[0].articles) > chunk and parallelism > 1]
     parses = engine.map(
         briefer.run,
