@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from newsprism.model import Article
 from newsprism.provenance import build_provenance
-from newsprism.provenance.sources import group_source, person_key
+from newsprism.provenance.sources import generic_source, group_source, person_key
 
 from fixtures.brief.stories import FERRY, brief
 
@@ -50,6 +50,20 @@ def test_node_ids_are_stable_across_spellings() -> None:
     assert group_source("one engineer").id == group_source("the engineers").id
     assert person_key("Colin P. Clarke") == person_key("Colin Clarke")
     assert person_key("Brig. Gen. Mohammad Bagheri") == "mohammad-bagheri"
+
+
+def test_an_outlet_the_table_knows_is_one_node_however_it_is_written() -> None:
+    # "Press TV" holds "press" and "TV", words of a media description: it was
+    # "media:press-tv" beside the table's "media:presstv", one outlet counted twice.
+    ids = {generic_source(p).id for p in ("Press TV", "PressTV", "Iran's Press TV", "the Press TV network")}
+    assert ids == {"media:presstv"}
+    assert generic_source("Reuters news agency").kind == "syndicate"
+    assert generic_source("Iranian state television").id == "media:iranian-state-television"
+
+
+def test_seed_press_tv_is_one_node(seeds_dir) -> None:
+    b = brief(seeds_dir)
+    assert [n.id for n in b.provenance.nodes if n.name == "Press TV"] == ["media:presstv"]
 
 
 def test_syndicate_outside_the_story_is_a_node() -> None:

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from newsprism.extract import names
-from newsprism.extract.outlets import is_wire, outlet_identity
+from newsprism.extract.outlets import find_outlet_mentions, is_wire, outlet_identity
 from newsprism.model import SourceKind
 
 _LEAD_WORDS = re.compile(
@@ -82,7 +82,16 @@ def group_source(phrase: str) -> Source:
 
 
 def generic_source(phrase: str) -> Source:
-    """ "Iranian media", "Iranian state television", or an outlet name the table knows."""
+    """ "Iranian media", "Iranian state television", or an outlet name the table knows.
+
+    A phrase that names one known outlet is that outlet, however it is dressed ("Iran's Press
+    TV", "PressTV"): its words would otherwise make a media description of their own
+    ("media:press-tv" beside the table's "media:presstv"), and one outlet would count twice.
+    """
+    named = {oid for _, _, oid in find_outlet_mentions(phrase)}
+    if len(named) == 1:
+        oid = named.pop()
+        return media_source(oid, known_id=oid, display=outlet_identity(oid)[1])
     if not _MEDIA.search(phrase):
         return media_source(phrase)
     return Source(f"media:{_slug(group_key(phrase))}", _THE.sub("", phrase.strip()), "media")
