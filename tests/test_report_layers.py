@@ -46,3 +46,16 @@ def test_graph_labels_wrap_instead_of_being_cut() -> None:
     node = next(n for n in g["nodes"] if n.node.id == "p:voss")
     assert " ".join(node.lines) == name
     assert all(n.height == node.height for n in g["nodes"])  # every box as tall as the tallest label
+
+
+def test_crossings_counted_fast_agree_with_every_pair_tried() -> None:
+    import random
+    from itertools import combinations
+
+    rng = random.Random(5)
+    for _ in range(200):
+        upper, lower = list(range(rng.randint(1, 8))), list("abcdefgh"[: rng.randint(1, 8)])
+        links = list(dict.fromkeys((rng.choice(upper), rng.choice(lower)) for _ in range(rng.randint(0, 20))))
+        ends = [(upper.index(a), lower.index(b)) for a, b in links]
+        every_pair = sum(1 for (a1, b1), (a2, b2) in combinations(ends, 2) if (a1 - a2) * (b1 - b2) < 0)
+        assert crossings(upper, lower, links) == every_pair
