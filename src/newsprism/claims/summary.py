@@ -95,9 +95,11 @@ def _sayer(articles: list[Article]) -> Callable[[str, str], bool]:
     content words and the share of its adjacent content-word pairs found there, words weighted by
     inverse frequency over the story's sentences (a name every report repeats says little).
     """
-    sents: dict[str, list[list[str]]] = {
-        a.id: [_content(a.text[s.start : s.end]) for s in a.body_sentences()] for a in articles
-    }
+    # Each body sentence's content words and adjacent pairs, as sets: built once, read for every citation.
+    sents: dict[str, list[tuple[set[str], set[tuple[str, str]]]]] = {}
+    for a in articles:
+        contents = (_content(a.text[s.start : s.end]) for s in a.body_sentences())
+        sents[a.id] = [(set(words), set(pairwise(words))) for words in contents]
     names = {
         a.id: {w.casefold().removesuffix("s") for w in _WORD.findall(a.text)}
         | {n.replace(",", "") for n in _NUMBER.findall(a.text)}
@@ -106,8 +108,8 @@ def _sayer(articles: list[Article]) -> Callable[[str, str], bool]:
     n = sum(len(v) for v in sents.values())
     df: dict[str, int] = {}
     for v in sents.values():
-        for words in v:
-            for w in set(words):
+        for words, _ in v:
+            for w in words:
                 df[w] = df.get(w, 0) + 1
 
     def idf(w: str) -> float:
@@ -121,9 +123,9 @@ def _sayer(articles: list[Article]) -> Callable[[str, str], bool]:
         total = sum(idf(w) for w in keys)
         if not total:
             return True
-        for other in sents.get(article, []):
-            share = sum(idf(w) for w in keys & set(other)) / total
-            paired = len(pairs & set(pairwise(other))) / len(pairs) if pairs else share
+        for other, other_pairs in sents.get(article, []):
+            share = sum(idf(w) for w in keys & other) / total
+            paired = len(pairs & other_pairs) / len(pairs) if pairs else share
             if (share + paired) / 2 >= SAYS:
                 return True
         return False

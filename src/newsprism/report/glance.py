@@ -53,13 +53,18 @@ def article_order(arts: Sequence[Article]) -> list[Article]:
                 return ref
         return None
 
+    copies: dict[str, list[Article]] = {}
+    for a in arts:
+        if (o := original(a)) is not None:
+            copies.setdefault(o, []).append(a)
     out: list[Article] = []
     for a in arts:
         if original(a) is None:
             out.append(a)
-            out += [c for c in arts if original(c) == a.id]
-    out += [a for a in arts if a not in out]
-    return out
+            out += copies.get(a.id, [])
+    placed = {id(a) for a in out}
+    # A copy of a copy (its original is not an original here) goes last, in input order.
+    return out + [a for a in arts if id(a) not in placed]
 
 
 def claim_order(claims: Sequence[Claim]) -> tuple[list[Claim], list[Claim]]:
