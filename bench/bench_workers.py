@@ -10,7 +10,14 @@ both, as they do for a user.
   component (what spaCy alone costs; the time of the parse alone is printed too);
 - with ``--bare-no-huge-pages``, the same with transparent huge pages off
   (``nlp.no_huge_pages``, as analyze parses), so a ratio can be read against
-  spaCy on such a machine too;
+  spaCy on such a machine too; and again with spaCy imported without torch
+  (``nlp.import_spacy``, as analyze imports it: thinc imports torch whenever
+  it is installed, 1.4 s of CPU here, and the model never calls it), which is
+  spaCy loaded as analyze loads it;
+- with ``--old SRC``: the analyze runs again with ``PYTHONPATH=SRC`` (the
+  ``src`` of another commit, e.g. ``git archive main src | tar -x -C DIR``),
+  alternating with the rest, so a change is timed against the commit before
+  it in the same rounds;
 - ``analyze --workers N`` for each N asked (``default``: no ``--workers``, one per core),
   JSON out, the same for every N (checked);
 - with ``--ray ADDRESS``: ``analyze --engine ray --address ADDRESS --workers N``
@@ -26,7 +33,8 @@ measured while the other core was busy says nothing, and the figures say so
 when the load average was above ``QUIET`` during a run.
 
     python bench/bench_workers.py [--corpus polnear-dev] [--n N] [--workers 1,2,default]
-                                [--repeat 2] [--ray ADDRESS] [--bare-no-huge-pages] [--json]
+                                [--repeat 2] [--ray ADDRESS] [--bare-no-huge-pages]
+                                [--old SRC] [--json]
 
 Corpora, read at run time from ../shared/eval (never copied): ``polnear-dev``
 (84 US political articles of about 900 tokens, the issue's reference),
@@ -54,11 +62,13 @@ QUIET = 2.5  # load average (2 cores) above which a speed-up figure is not to be
 BARE = """
 import sys, time, json
 t0 = time.perf_counter(); c0 = time.process_time()
-import spacy
-from newsprism.nlp import DEFAULT_MODEL
-if sys.argv[2:] == ["no-huge-pages"]:
-    from newsprism.nlp import no_huge_pages
+from newsprism.nlp import DEFAULT_MODEL, import_spacy, no_huge_pages
+if "no-huge-pages" in sys.argv[2:]:
     no_huge_pages()
+if "no-torch" in sys.argv[2:]:
+    spacy = import_spacy()
+else:
+    import spacy
 nlp = spacy.load(DEFAULT_MODEL)
 texts = [json.loads(line)["text"] for line in open(sys.argv[1], encoding="utf-8")]
 t1 = time.perf_counter(); c1 = time.process_time()
@@ -86,11 +96,11 @@ def corpus(name: str, n: int | None, out: Path) -> int:
     return len(rows)
 
 
-def timed(cmd: list[str]) -> dict:
+def timed(cmd: list[str], env: dict[str, str] | None = None) -> dict:
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     load = os.getloadavg()[0]
     t = time.perf_counter()
-    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env=env)
     wall = time.perf_counter() - t
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode != 0:
@@ -109,6 +119,7 @@ def main() -> None:
                     help="also run --engine ray against this cluster (default: $RAY_ADDRESS), 1 and 2 tasks at once")
     ap.add_argument("--bare-no-huge-pages", action="store_true",
                     help="also the bare parse with transparent huge pages off, as analyze parses (nlp.no_huge_pages)")
+    ap.add_argument("--old", metavar="SRC", help="also the analyze runs with PYTHONPATH=SRC (another commit's src)")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
     if not SHARED.exists():
@@ -121,9 +132,15 @@ def main() -> None:
         configs: dict[str, list[str]] = {"bare": [python, "-c", BARE, str(texts)]}
         if args.bare_no_huge_pages:
             configs["bare, no huge pages"] = [python, "-c", BARE, str(texts), "no-huge-pages"]
+            configs["bare, as analyze loads it"] = [python, "-c", BARE, str(texts), "no-huge-pages", "no-torch"]
+        envs: dict[str, dict[str, str]] = {}
         for w in args.workers.split(","):
             extra = [] if w == "default" else ["--workers", w]
             configs[f"analyze workers={w}"] = [*newsprism, str(texts), "-q", "-f", "json", *extra, "-o", f"{tmp}/out-{w}.json"]
+            if args.old:
+                configs[f"old analyze workers={w}"] = [
+                    *newsprism, str(texts), "-q", "-f", "json", *extra, "-o", f"{tmp}/out-old-{w}.json"]
+                envs[f"old analyze workers={w}"] = {**os.environ, "PYTHONPATH": str(Path(args.old).resolve())}
         if args.ray:
             for w in ("1", "2"):
                 configs[f"ray workers={w}"] = [
@@ -133,7 +150,7 @@ def main() -> None:
         runs: dict[str, list[dict]] = {k: [] for k in configs}
         for r in range(args.repeat):
             for name, cmd in configs.items():
-                run = timed(cmd)
+                run = timed(cmd, envs.get(name))
                 runs[name].append(run)
                 print(f"round {r + 1} {name}: wall {run['wall']:.1f} s, cpu {run['cpu']:.1f} s, load {run['load']}",
                       file=sys.stderr, flush=True)
@@ -176,10 +193,11 @@ def main() -> None:
         }
         if plain_inside:
             ratios[name]["wall_vs_bare_no_huge_pages"] = round(med(name, "wall") / med("bare, no huge pages", "wall"), 3)
+            ratios[name]["wall_vs_bare_as_analyze"] = round(med(name, "wall") / med("bare, as analyze loads it", "wall"), 3)
         if not name.startswith("ray"):
             ratios[name]["cpu_vs_bare"] = round(med(name, "cpu") / med("bare", "cpu"), 3)
             ratios[name]["cpu_ms_per_article"] = round(1000 * med(name, "cpu") / n_articles, 1)
-    for prefix in ("analyze", "ray"):
+    for prefix in ("analyze", "old analyze", "ray"):
         one, two = f"{prefix} workers=1", f"{prefix} workers=2"
         if two not in runs and os.cpu_count() == 2:
             two = f"{prefix} workers=default"  # one per core: two here
@@ -198,7 +216,8 @@ def main() -> None:
     for name, r in ratios.items():
         if isinstance(r, dict):
             cpu = f", cpu {med(name, 'cpu'):.1f} s = {r['cpu_vs_bare']}x bare" if "cpu_vs_bare" in r else ""
-            plain = (f" ({r['wall_vs_bare_no_huge_pages']}x the bare parse without huge pages)"
+            plain = (f" ({r['wall_vs_bare_no_huge_pages']}x the bare parse without huge pages, "
+                     f"{r['wall_vs_bare_as_analyze']}x spaCy loaded as analyze loads it)"
                      if "wall_vs_bare_no_huge_pages" in r else "")
             print(f"{name}: wall {med(name, 'wall'):.1f} s = {r['wall_vs_bare']}x bare{plain}, "
                   f"{r['articles_per_s']} articles/s{cpu}")

@@ -185,3 +185,23 @@ def test_a_worker_ends_without_tearing_down_what_it_holds(tmp_path) -> None:  # 
     with ProcessEngine(1, initializer=_keep_a_note, initargs=(str(note),)) as engine:
         assert list(engine.map(math.sqrt, [4.0])) == [2.0]
     assert not note.exists()
+
+
+def _sign_in(folder: str) -> None:
+    import os
+
+    with open(os.path.join(folder, str(os.getpid())), "w") as f:
+        f.write("up")
+
+
+def test_every_worker_starts_with_the_engine_not_with_the_work(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The workers load their models while the caller groups: the pool started one
+    worker per item it could not hand to an idle one, so the second began its
+    two seconds of imports only when the briefs were sent."""
+    import time
+
+    with ProcessEngine(2, initializer=_sign_in, initargs=(str(tmp_path),)):
+        deadline = time.monotonic() + 60
+        while len(list(tmp_path.iterdir())) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert len(list(tmp_path.iterdir())) == 2  # no item sent

@@ -139,3 +139,27 @@ def test_a_long_task_at_the_head_keeps_no_cpu_idle(local_ray) -> None:  # type: 
     two._call = local_ray._call  # the running Ray, two tasks at a time
     spans = list(two.map(_nap, [4.0] + [0.05] * 4))
     assert max(end for _, end in spans[1:]) < spans[0][1]
+
+
+def _sign_in(folder: str) -> None:
+    import os
+
+    with open(os.path.join(folder, str(os.getpid())), "w") as f:
+        f.write("up")
+
+
+@pytest.mark.slow
+def test_a_ray_engine_loads_the_models_in_every_slot_as_it_starts(local_ray, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The first task on each CPU loaded spaCy (a second or two) while the driver waited:
+    the initializer runs once per slot as the engine starts, on two worker processes here."""
+    import ray
+
+    from newsprism.engine.ray import RayEngine
+
+    with RayEngine(initializer=_sign_in, initargs=(str(tmp_path),)) as engine:
+        ray.get(engine._starting)
+        assert len(list(tmp_path.iterdir())) == 2
+    (tmp_path / "one").mkdir()
+    with RayEngine(workers=1, initializer=_sign_in, initargs=(str(tmp_path / "one"),)) as engine:
+        ray.get(engine._starting)
+        assert len(list((tmp_path / "one").iterdir())) == 1

@@ -63,6 +63,29 @@ def no_huge_pages() -> None:
             ctypes.CDLL(None).prctl(_PR_SET_THP_DISABLE, 1, 0, 0, 0)
 
 
+def import_spacy(model: str = DEFAULT_MODEL) -> Any:
+    """``import spacy``, without torch when ``model`` does not need it.
+
+    Thinc, under spaCy, imports torch whenever it is installed (the ``embeddings``
+    extra puts it there): 1.4 of the 1.9 s of CPU it took a worker to start, in
+    every worker, for a model that never calls it (spaCy's CNN pipelines; only
+    the ``_trf`` ones run on torch). While spaCy is imported, ``import torch``
+    fails, so thinc takes torch to be absent; afterwards torch imports as usual,
+    for the embedder. A process that has torch already keeps it.
+    """
+    if "torch" in sys.modules or "thinc" in sys.modules or model.endswith("_trf"):
+        import spacy
+
+        return spacy
+    sys.modules["torch"] = None  # type: ignore[assignment]  # import torch raises ImportError
+    try:
+        import spacy
+    finally:
+        if sys.modules.get("torch", 0) is None:
+            del sys.modules["torch"]
+    return spacy
+
+
 class NLP:
     """Loads spaCy on first use and caches one ``Doc`` per article id.
 
@@ -80,7 +103,7 @@ class NLP:
     def language(self) -> "Language":
         if self._nlp is None:
             try:
-                import spacy
+                spacy = import_spacy(self.model)
             except ImportError as e:  # pragma: no cover - spacy is a core dependency
                 raise MissingExtraError("spacy", "all", "Entity and quote extraction") from e
             no_huge_pages()

@@ -68,11 +68,12 @@ def make_engine(
     "local" with ``workers`` processes (0: this process; None: one per core),
     or "ray" on the cluster at ``address`` (None: a local one), as many tasks
     at once as ``workers`` or, for None, as the cluster has CPUs.
-    ``initializer(*initargs)`` runs in each local worker as it starts."""
+    ``initializer(*initargs)`` runs in each worker as it starts (on Ray: once in
+    each task slot, as the engine starts)."""
     if kind == "ray":
         from newsprism.engine.ray import RayEngine
 
-        return RayEngine(address, workers=workers)
+        return RayEngine(address, workers=workers, initializer=initializer, initargs=initargs)
     n = (os.cpu_count() or 1) if workers is None else workers
     if n == 0:
         return LocalEngine()
@@ -177,8 +178,12 @@ class ProcessEngine:
 
     def __enter__(self) -> "ProcessEngine":
         self._pool = self._start()
-        # The workers start now (and run the initializer), not at the first item.
-        self._pool.submit(int)
+        # Every worker starts now (and runs the initializer), not as items come: the pool
+        # starts a process for each item it cannot hand to an idle one, and none is idle
+        # before its initializer ends. One item started one worker, and the others began
+        # loading their models only once the caller sent work, after grouping.
+        for _ in range(self.workers):
+            self._pool.submit(int)
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -47,6 +47,10 @@ def _call(fn: Callable[[Any], Any], item: Any) -> Any:
     return fn(item)
 
 
+def _start(initializer: Callable[..., object], initargs: tuple[Any, ...]) -> None:
+    initializer(*initargs)
+
+
 class RayEngine:
     """Maps over Ray tasks on the cluster at ``address`` (a running one: "HOST:PORT"
     of its head, or "auto"), or on one Ray starts in this process when it is None
@@ -57,12 +61,23 @@ class RayEngine:
     once (None: the cluster's CPUs).
     """
 
-    def __init__(self, address: str | None = None, *, workers: int | None = None, **init: Any) -> None:
+    def __init__(
+        self,
+        address: str | None = None,
+        *,
+        workers: int | None = None,
+        initializer: Callable[..., object] | None = None,
+        initargs: tuple[Any, ...] = (),
+        **init: Any,
+    ) -> None:
         if workers is not None and workers < 1:
             raise ValueError("the ray engine needs at least one task at a time")
         self.address = address
         self.workers = workers
+        self.initializer = initializer  # run once per task slot as the engine starts (load a model)
+        self.initargs = initargs
         self.init = init
+        self._starting: list[Any] = []  # the initializer's tasks
         self._started = False  # this engine called ray.init, so it shuts Ray down
         self._call: Any = None
         self._live: set[Any] = set()  # every task sent and not yet known to be done, over all maps
@@ -82,9 +97,18 @@ class RayEngine:
                 raise EngineError(f"cannot join the Ray cluster at {self.address}: {e}") from e
             self._started = True
         self._call = ray.remote(_call)
+        if self.initializer is not None:
+            # One task per slot the engine will fill, each on a worker process of its
+            # own (each holds a CPU): their models load while the driver groups, not
+            # in the first task of each. Nobody waits for them; the work queues
+            # behind. A model that fails to load is met again by the first task.
+            start = ray.remote(_start)
+            slots = min(self._cap(), max(1, int(ray.cluster_resources().get("CPU", 1))))
+            self._starting = [start.remote(self.initializer, self.initargs) for _ in range(slots)]
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self._starting.clear()
         if self._started:
             _ray().shutdown()
             self._started = False
