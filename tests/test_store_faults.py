@@ -5,6 +5,7 @@ Slow: each test runs `newsprism add` as a process many times.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import json
 import os
@@ -86,34 +87,91 @@ def _sound(db: str) -> None:
         assert sorted(listed) == sorted(stored)  # every article in exactly one live story, none missing
 
 
+def _stored(db: str) -> int | None:
+    """Articles committed so far, read as a separate read-only reader (WAL readers do
+    not block the writer); None while the file or its schema is not there yet."""
+    if not Path(db).exists():
+        return None
+    try:
+        with contextlib.closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=0)) as c:
+            return int(c.execute("SELECT count(*) FROM articles").fetchone()[0])
+    except sqlite3.Error:
+        return None
+
+
+def _wal_stamp(db: str) -> tuple[int, int] | None:
+    try:
+        st = os.stat(db + "-wal")
+    except FileNotFoundError:
+        return None
+    return st.st_mtime_ns, st.st_size
+
+
+def _kill_when(proc: subprocess.Popen[str], db: str, target: int, jitter: float | None) -> bool:
+    """Kill ``proc`` once ``target`` articles are committed: then either after ``jitter``
+    seconds or, with ``jitter`` None, the instant the write-ahead log next changes (in the
+    middle of, or just after, a batch's write). True when SIGKILL ended a running add."""
+    deadline = time.monotonic() + 600
+    while (_stored(db) or 0) < target or not Path(db).exists():
+        if proc.poll() is not None or time.monotonic() > deadline:
+            return False
+        time.sleep(0.02)
+    if jitter is None:
+        seen = _wal_stamp(db)
+        while _wal_stamp(db) == seen:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                return False
+            time.sleep(0.0005)
+    else:
+        time.sleep(jitter)
+    proc.send_signal(signal.SIGKILL)
+    return proc.wait() == -signal.SIGKILL
+
+
 def test_kill_9_at_twenty_random_moments(tmp_path: Path) -> None:
-    corpus = make_corpus(tmp_path / "corpus.jsonl", 150)
+    """Twenty SIGKILLs, each while ``add`` writes the database. The moments come from
+    the writer's observed progress, not from the clock, so a loaded machine cannot
+    push them before the first write or after the last: a random number of articles
+    committed, then a random fraction of one batch's time, or (every third kill) the
+    instant the write-ahead log changes."""
+    n, batch = 150, 10
+    corpus = make_corpus(tmp_path / "corpus.jsonl", n)
     clean_db = str(tmp_path / "clean.db")
-    t = time.monotonic()
-    code, err = _finish(_add(corpus, clean_db))
-    took = time.monotonic() - t
+    proc = _add(corpus, clean_db, batch)
+    commits: list[tuple[float, int]] = []
+    while proc.poll() is None:  # when each batch's commit shows: the time one batch takes
+        stored = _stored(clean_db)
+        if stored and (not commits or stored > commits[-1][1]):
+            commits.append((time.monotonic(), stored))
+        time.sleep(0.02)
+    code, err = _finish(proc)
     assert code == 0, err
     clean = snapshot(clean_db)
-    assert len(clean["articles"]) == 150 and clean["briefs"]
+    assert len(clean["articles"]) == n and clean["briefs"]
+    assert len(commits) >= 3, commits  # the batches commit one by one, and the poll saw it
+    per_batch = (commits[-1][0] - commits[0][0]) / (len(commits) - 1)
     rng = random.Random(26)
-    killed_while_writing = 0
-    for k in range(20):
-        db = str(tmp_path / f"k{k}.db")
-        proc = _add(corpus, db)
-        time.sleep(rng.uniform(0.2, 1.0) * took)
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGKILL)
-            proc.wait()
-            killed_while_writing += Path(db).exists()
-        else:
-            proc.communicate()
-        if Path(db).exists():
-            _sound(db)  # after the kill: sound, no duplicate, every article placed
-        code, err = _finish(_add(corpus, db))  # the rerun finishes the job
+    kills = attempts = 0
+    at: list[int | None] = []  # articles committed when each kill landed
+    while kills < 20:
+        attempts += 1
+        assert attempts <= 40, f"only {kills} of {attempts} kills landed while add was writing"
+        db = str(tmp_path / f"k{attempts}.db")
+        proc = _add(corpus, db, batch)
+        target = rng.randrange(0, n - batch)  # at least one batch still to write
+        jitter = None if attempts % 3 == 0 else rng.uniform(0, per_batch)
+        if not _kill_when(proc, db, target, jitter):
+            proc.communicate()  # it ended before the moment came: not a kill; try another
+            assert proc.returncode == 0 and snapshot(db) == clean
+            continue
+        kills += 1
+        at.append(_stored(db))
+        _sound(db)  # after the kill: sound, no duplicate, every article placed
+        code, err = _finish(_add(corpus, db, batch))  # the rerun finishes the job
         assert code == 0, err
         _sound(db)
-        assert snapshot(db) == clean, f"kill {k}: the state differs from one clean run"
-    assert killed_while_writing >= 10  # most kills landed while the database was being written
+        assert snapshot(db) == clean, f"kill {kills} (target {target}, jitter {jitter}): the state differs from one clean run"
+    print(f"20 kills in {attempts} attempts, one batch every {per_batch:.1f} s; articles stored at each kill: {at}")
 
 
 def _holds_flock(path: str) -> bool:
