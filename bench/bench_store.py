@@ -2,7 +2,7 @@
 time to first byte of the web app over a large database.
 
     python bench/bench_store.py add [--n 10000] [--batch 500] [--framing]
-    python bench/bench_store.py ttfb [--n 100000] [--db PATH]
+    python bench/bench_store.py ttfb [--n 100000] [--db PATH | --pg]
     python bench/bench_store.py grow [--n 51500] [--batch 500] [--marks 1000,10000,50000]
 
 ``add``: the bench corpus (real dev articles from ../shared/eval, perturbed as
@@ -24,7 +24,10 @@ story list, of a search, and of story pages is measured with plain HTTP
 requests, ten of each; then ten searches and ten story pages each with the
 database's pages dropped from the system's cache first (``posix_fadvise``,
 that file alone), and five of each as the first request of a server just
-started on the evicted database.
+started on the evicted database. ``--pg`` builds and serves it on a throwaway
+PostgreSQL server (``tests/pgserver.py``); its cold requests drop the data
+directory from the cache, and the fresh-server ones restart PostgreSQL first,
+so its own buffers are empty too.
 
 ``grow``: one `add` of ``--n`` articles of the bench corpus into a new SQLite
 database, batch after batch, without the briefs (their cost follows the
@@ -41,6 +44,7 @@ of the three batches after each of ``--marks`` articles were stored.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import os
 import random
@@ -216,20 +220,21 @@ def bench_grow(args: argparse.Namespace) -> None:
     print(f"load average {os.getloadavg()[0]:.1f}; database {db.stat().st_size / 1e6:,.0f} MB")
 
 
-def build_large(db: Path, n: int) -> list[str]:
-    """A database of ``n`` articles written straight through the store; returns some story ids."""
+def build_large(target: str, n: int, template_db: Path) -> list[str]:
+    """A database of ``n`` articles written straight through the store at ``target`` (a
+    SQLite path or a postgresql:// URL); returns its story ids."""
     from newsprism.extract import prepare_articles
     from newsprism.pipeline import Settings
     from newsprism.store import Batch, StoredBrief, StoryEvent, StoryUpdate, now, open_store
     from newsprism.updater import Updater
 
-    template_store = open_store(str(db.with_suffix(".template.db")))
+    template_store = open_store(str(template_db))
     Updater(template_store, Settings(framing=False)).add(make_corpus(12, seed=5))
     template = next(template_store.iter_briefs()).body
     template_store.close()
 
     rng = random.Random(0)
-    store = open_store(str(db))
+    store = open_store(target)
     corpus = make_corpus(min(n, 2_000), seed=1)
     prepared = prepare_articles(corpus)  # once per text; each copy below has its own URL, so its own content
     story_ids: list[str] = []
@@ -269,33 +274,104 @@ def ttfb(port: int, path: str) -> float:
     return first
 
 
-def bench_ttfb(args: argparse.Namespace) -> None:
-    if args.db and Path(args.db).exists():  # built by an earlier run (--db): served as it is
-        db = Path(args.db)
-        with sqlite3.connect(db) as c:
-            stories = [r[0] for r in c.execute("SELECT id FROM stories WHERE merged_into IS NULL")]
-        print(f"{db}: {len(stories):,} stories; {db.stat().st_size / 1e6:,.0f} MB", flush=True)
-    else:
-        db = Path(args.db) if args.db else Path(tempfile.mkdtemp(prefix="bench-ttfb-")) / "news.db"
+class Served:
+    """The database a ttfb run serves: a SQLite file, or a throwaway PostgreSQL server
+    (``--pg``) whose data directory is dropped from the system's cache and which
+    restarts with empty buffers for the cold requests."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.pg: Any = None
+        if args.pg:
+            sys.path.insert(0, str(ROOT / "tests"))
+            import pgserver
+
+            self.pg = pgserver.start()
+            self.target = self.pg.url
+            self.files = self.pg.home / "data"
+            self.tmp = Path(tempfile.mkdtemp(prefix="bench-ttfb-"))
+        else:
+            db = Path(args.db) if args.db else Path(tempfile.mkdtemp(prefix="bench-ttfb-")) / "news.db"
+            self.target, self.files, self.tmp = str(db), db, db.parent
+
+    def build(self, n: int) -> list[str]:
+        from newsprism.store import open_store
+
+        if not self.pg and Path(self.target).exists():  # built by an earlier run (--db): served as it is
+            with sqlite3.connect(self.target) as c:
+                stories = [r[0] for r in c.execute("SELECT id FROM stories WHERE merged_into IS NULL")]
+            print(f"{self.target}: {len(stories):,} stories; {self.size() / 1e6:,.0f} MB", flush=True)
+            return stories
         t = time.perf_counter()
-        stories = build_large(db, args.n)
-        print(f"built {args.n:,} articles in {len(stories):,} stories in {time.perf_counter() - t:,.0f} s; "
-              f"{db.stat().st_size / 1e6:,.0f} MB", flush=True)
+        build_large(self.target, n, self.tmp / "template.db")
+        store = open_store(self.target)
+        stories = [st.id for st in store.stories()]
+        store.close()
+        print(f"built {n:,} articles in {len(stories):,} stories in {time.perf_counter() - t:,.0f} s; "
+              f"{self.size() / 1e6:,.0f} MB ({'PostgreSQL' if self.pg else 'SQLite'})", flush=True)
+        return stories
+
+    def size(self) -> int:
+        if self.files.is_file():
+            return self.files.stat().st_size
+        return sum(p.stat().st_size for p in self.files.rglob("*") if p.is_file())
+
+    def evict(self) -> None:
+        """Drop the database's files from the system's page cache (``posix_fadvise``), them alone."""
+        if self.files.is_file():
+            paths = [self.files.with_name(self.files.name + x) for x in ("", "-wal", "-shm")]
+        else:
+            paths = [p for p in self.files.rglob("*") if p.is_file()]
+        for p in paths:
+            with contextlib.suppress(FileNotFoundError, PermissionError):
+                fd = os.open(p, os.O_RDONLY)
+                try:
+                    os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+                finally:
+                    os.close(fd)
+
+    def restart(self) -> None:
+        """PostgreSQL: a restart empties its shared buffers (SQLite has none to empty)."""
+        if self.pg:
+            # The log file, not a pipe, takes the new server's output (a pipe would never close).
+            subprocess.run([*self.pg.as_user, str(self.pg.bindir / "pg_ctl"), "-D", str(self.files), "-l", str(self.pg.home / "log"),
+                            "-m", "fast", "-w", "restart"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True, timeout=120)
+
+    def close(self) -> None:
+        if self.pg:
+            self.pg.stop()
+
+
+def start_server(target: str) -> tuple[subprocess.Popen[bytes], int]:
+    """`newsprism serve --db` in its own process, once it accepts connections."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    proc = subprocess.Popen([sys.executable, "-m", "newsprism", "serve", "--db", str(db), "--port", str(port), "-q"],
-                            cwd=ROOT, stderr=subprocess.PIPE, env={**os.environ})
+    proc = subprocess.Popen([sys.executable, "-m", "newsprism", "serve", "--db", target, "--port", str(port), "-q"],
+                            cwd=ROOT, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return proc, port
+        except OSError:
+            assert time.monotonic() < deadline and proc.poll() is None, "the server did not start"
+            time.sleep(0.1)
+
+
+def bench_ttfb(args: argparse.Namespace) -> None:
+    served = Served(args)
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                ttfb(port, "/")
-                break
-            except OSError:
-                assert time.monotonic() < deadline and proc.poll() is None, "the server did not start"
-                time.sleep(0.2)
-        rng = random.Random(1)
+        stories = served.build(args.n)
+        measure_ttfb(served, stories)
+    finally:
+        served.close()
+
+
+def measure_ttfb(served: Served, stories: list[str]) -> None:
+    proc, port = start_server(served.target)
+    rng = random.Random(1)
+    try:
+        ttfb(port, "/")
         for label, paths in (
             ("story list /", ["/"] * 10),
             ("search /?q=", [f"/?q={w}" for w in ("minister", "election", "fire", "court", "police") * 2]),
@@ -304,60 +380,40 @@ def bench_ttfb(args: argparse.Namespace) -> None:
             ("JSON story list", ["/api/stories"] * 10),
         ):
             times = sorted(ttfb(port, p) for p in paths)
-            print(f"{label:24s} median {1e3 * times[len(times) // 2]:6.0f} ms, worst {1e3 * times[-1]:6.0f} ms")
-        # Cold: the database's pages dropped from the system's cache before each request.
+            print(f"{label:24s} median {1e3 * times[len(times) // 2]:6.0f} ms, worst {1e3 * times[-1]:6.0f} ms", flush=True)
+        # Cold: the database's files dropped from the system's cache before each request
+        # (PostgreSQL keeps its own buffers: see the fresh server below for those emptied too).
         for label, paths in (
+            ("story list, cold", ["/"] * 5 + ["/?page=50"] * 5),
             ("search, cold", [f"/?q={w}" for w in ("budget", "storm", "strike", "vote", "trade", "border", "flood", "bank", "school", "virus")]),
             ("story page, cold", [f"/stories/{rng.choice(stories)}" for _ in range(10)]),
         ):
             times = []
             for p in paths:
-                evict(db)
+                served.evict()
                 times.append(ttfb(port, p))
             times.sort()
-            print(f"{label:24s} median {1e3 * times[len(times) // 2]:6.0f} ms, worst {1e3 * times[-1]:6.0f} ms")
+            print(f"{label:24s} median {1e3 * times[len(times) // 2]:6.0f} ms, worst {1e3 * times[-1]:6.0f} ms", flush=True)
     finally:
         proc.terminate()
         proc.wait(30)
-    # Colder still: the first request of a server just started, on a database out of the cache.
-    for label, paths in (("search, fresh server", [f"/?q={w}" for w in ("minister", "election", "fire", "court", "police")]),
+    # Colder still: the first request of a server just started, on a database out of the
+    # cache (and, on PostgreSQL, a database server just restarted).
+    for label, paths in (("story list, fresh server", ["/"] * 5),
+                         ("search, fresh server", [f"/?q={w}" for w in ("minister", "election", "fire", "court", "police")]),
                          ("story page, fresh server", [f"/stories/{rng.choice(stories)}" for _ in range(5)])):
-        times = sorted(first_request(db, p) for p in paths)
-        print(f"{label:24s} median {1e3 * times[len(times) // 2]:6.0f} ms, worst {1e3 * times[-1]:6.0f} ms")
-
-
-def evict(db: Path) -> None:
-    """Drop the database's pages from the system's page cache (``posix_fadvise``), for it alone."""
-    for p in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
-        if p.exists():
-            fd = os.open(p, os.O_RDONLY)
+        times = []
+        for p in paths:
+            served.restart()
+            proc, port = start_server(served.target)
             try:
-                os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+                served.evict()
+                times.append(ttfb(port, p))
             finally:
-                os.close(fd)
-
-
-def first_request(db: Path, path: str) -> float:
-    """Time to first byte of the first request to a new `serve --db`, the database evicted first."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    proc = subprocess.Popen([sys.executable, "-m", "newsprism", "serve", "--db", str(db), "--port", str(port), "-q"],
-                            cwd=ROOT, stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                assert time.monotonic() < deadline and proc.poll() is None, "the server did not start"
-                time.sleep(0.1)
-        evict(db)
-        return ttfb(port, path)
-    finally:
-        proc.terminate()
-        proc.wait(30)
+                proc.terminate()
+                proc.wait(30)
+        times.sort()
+        print(f"{label:24s} median {1e3 * times[len(times) // 2]:6.0f} ms, worst {1e3 * times[-1]:6.0f} ms", flush=True)
 
 
 def main() -> None:
@@ -367,7 +423,8 @@ def main() -> None:
     ap.add_argument("--batch", type=int, default=500)
     ap.add_argument("--framing", action="store_true")
     ap.add_argument("--marks", default="1000,10000,50000")
-    ap.add_argument("--db", help="ttfb: the database to serve, built there first if missing")
+    ap.add_argument("--db", help="ttfb: the SQLite database to serve, built there first if missing")
+    ap.add_argument("--pg", action="store_true", help="ttfb: build and serve the database on a throwaway PostgreSQL server")
     args = ap.parse_args()
     if args.what == "add":
         args.n = args.n or 10_000

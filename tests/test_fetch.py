@@ -123,7 +123,22 @@ def test_unreachable_and_non_http(fetcher: Fetcher) -> None:
         port = s.getsockname()[1]  # nothing listens there once closed
     r = fetcher.get(f"http://127.0.0.1:{port}/feed.xml", source="x")
     assert r.outcome == "robots"  # robots.txt unreachable: RFC 9309 says assume disallowed
+    assert r.message.startswith("robots.txt unreachable (") and "disallowed by robots.txt" not in r.message  # says why
     assert fetcher.get("file:///etc/passwd", source="x").outcome == "error"
+
+
+def test_an_unreachable_robots_txt_is_asked_again_soon_not_trusted_for_an_hour() -> None:
+    t = [0.0]
+    with serve(Site(robots="", robots_status=503)) as (base, s), Fetcher(FAST, clock=lambda: t[0], sleep=lambda _: None) as f:
+        down = f.get(f"{base}/news/1.html", source="x")
+        assert down.outcome == "robots" and "HTTP 503" in down.message
+        s.robots_status, asked = 200, s.hits["/robots.txt"]  # the site is back
+        t[0] += FAST.robots_retry / 2
+        assert f.get(f"{base}/news/1.html", source="x").outcome == "robots"  # not asked again yet
+        assert s.hits["/robots.txt"] == asked
+        t[0] += FAST.robots_retry
+        assert f.get(f"{base}/news/1.html", source="x").ok  # asked again, well before robots_ttl
+        assert s.hits["/robots.txt"] == asked + 1 and FAST.robots_retry < FAST.robots_ttl / 10
 
 
 @pytest.mark.parametrize("status, allowed", [(404, True), (403, True), (200, True), (503, False)])

@@ -60,6 +60,9 @@ class FetchSettings:
     max_crawl_delay: float = 60.0  # a robots.txt Crawl-delay is honoured up to this
     robots: bool = True
     robots_ttl: float = 3600.0  # seconds a host's robots.txt is trusted before it is read again
+    # An unreachable robots.txt (no answer, a 5xx) bars the host only until it is asked again
+    # this many seconds later: a site down for one round is not shut out for an hour.
+    robots_retry: float = 60.0
 
 
 @dataclass(slots=True)
@@ -94,6 +97,10 @@ class _Robots:
     rules: Protego | None  # None: all allowed
     deny_all: bool
     read_at: float
+    why: str = ""  # of deny_all: how robots.txt could not be read
+
+    def allows(self, url: str, agent: str) -> bool:
+        return not self.deny_all and (self.rules is None or bool(self.rules.can_fetch(url, agent)))
 
 
 class Fetcher:
@@ -145,8 +152,10 @@ class Fetcher:
             if current in seen:
                 return self._done(records, source, Response(current, "redirects", message=f"redirect loop at {current}"))
             seen.add(current)
-            if not self._allowed(current, source, records):
-                return self._done(records, source, Response(current, "robots", message="disallowed by robots.txt"))
+            robots = self._robots_of(current, source, records)
+            if robots is not None and not robots.allows(current, self.settings.robots_agent):
+                message = f"robots.txt unreachable ({robots.why}), so nothing is fetched from this host (RFC 9309)" if robots.deny_all else "disallowed by robots.txt"
+                return self._done(records, source, Response(current, "robots", message=message))
             got = self._get(current, {"Accept": accept, **conditional}, self.settings.max_bytes)
             location = got.location
             if got.response.status in REDIRECTS and location:
@@ -246,17 +255,20 @@ class Fetcher:
             self._sleep(at - t)
         self._next_at[host] = max(at, t) + self._delay.get(host, self.settings.per_host)
 
-    def _allowed(self, url: str, source: str, records: list[FetchRecord]) -> bool:
+    def _robots_of(self, url: str, source: str, records: list[FetchRecord]) -> _Robots | None:
+        """The host's robots.txt, read again once it is stale; None when robots are off."""
         if not self.settings.robots:
-            return True
+            return None
         parts = urlsplit(url)
         host = parts.netloc.lower()
         robots = self._robots.get(host)
-        if robots is None or self._clock() - robots.read_at > self.settings.robots_ttl:
+        if robots is not None:
+            ttl = self.settings.robots_retry if robots.deny_all else self.settings.robots_ttl
+            if self._clock() - robots.read_at > ttl:
+                robots = None
+        if robots is None:
             robots = self._robots[host] = self._read_robots(f"{parts.scheme}://{parts.netloc}/robots.txt", host, source, records)
-        if robots.deny_all:
-            return False
-        return robots.rules is None or bool(robots.rules.can_fetch(url, self.settings.robots_agent))
+        return robots
 
     def _read_robots(self, url: str, host: str, source: str, records: list[FetchRecord]) -> _Robots:
         from protego import Protego
@@ -276,7 +288,8 @@ class Fetcher:
             return _Robots(rules, False, at)
         if 400 <= status < 500 or status in REDIRECTS:
             return _Robots(None, False, at)  # no robots.txt: everything is allowed
-        return _Robots(None, True, at)  # unreachable: assume nothing is
+        why = f"HTTP {status}" if status else (r.message or r.outcome)
+        return _Robots(None, True, at, why)  # unreachable: assume nothing is
 
 
 @dataclass(slots=True)
