@@ -403,3 +403,34 @@ def test_postgres_keeps_times_as_timestamptz_read_back_as_the_store_writes_them(
         s.close()
     with psycopg.connect(pg_url, autocommit=True) as db:
         assert typed(db) == {(t, c) for t, cs in TIME_COLUMNS.items() for c in cs}
+
+
+def test_postgres_schema_4_words_move_to_their_own_table(pg_url: str) -> None:
+    """Schema 4 kept each article's words in a generated column of its row; version 5
+    moves them to a narrow table (a search reads a row per match: small rows, few
+    pages). A schema-4 database is searched the same after the move, and grows on."""
+    import psycopg
+
+    s = open_store(pg_url)
+    s.write(_batch(_read(3, "a"), story="s1"))
+    s.close()
+    with psycopg.connect(pg_url, autocommit=True) as db:  # back to schema 4, as it was made
+        db.execute("DROP TABLE newsprism.articles_words")
+        db.execute(
+            "ALTER TABLE newsprism.articles ADD COLUMN tsv tsvector GENERATED ALWAYS AS "
+            "(to_tsvector('english', left(coalesce(title, '') || ' ' || text, 200000))) STORED"
+        )
+        db.execute("CREATE INDEX articles_tsv ON newsprism.articles USING gin (tsv)")
+        db.execute("UPDATE newsprism.meta SET value = '4' WHERE key = 'schema_version'")
+    s = open_store(pg_url)
+    try:
+        assert {x.id for x in s.stories(query="harbour strikes")} == {"s1"}
+        s.write(_batch(_read(2, "b"), story="s2"))
+        assert {x.id for x in s.stories(query="GAMBLE minister")} == {"s1", "s2"}
+        assert s._meta("schema_version") == "5"  # type: ignore[attr-defined]
+    finally:
+        s.close()
+    with psycopg.connect(pg_url, autocommit=True) as db:
+        columns = {r[0] for r in db.execute("SELECT column_name FROM information_schema.columns WHERE table_schema = 'newsprism' AND table_name = 'articles'")}
+        assert "tsv" not in columns
+        assert db.execute("SELECT count(*) FROM newsprism.articles_words").fetchone() == (5,)

@@ -1,8 +1,9 @@
 """The store on a PostgreSQL server (psycopg 3), for a team sharing one database.
 
 The tables live in their own schema (``newsprism``), so the database may hold
-others. Full-text search is a generated ``tsvector`` column with a GIN
-index. One process writes at a time: ``writer()`` holds a session-level
+others. Full-text search is a ``tsvector`` of each article, with a GIN
+index, in a narrow table of its own (``articles_words``): a search reads the
+rows of the articles it matches, and those are small there. One process writes at a time: ``writer()`` holds a session-level
 advisory lock on a connection of its own, which the server lets go when
 that connection ends, however the process ends.
 """
@@ -127,11 +128,22 @@ class PostgresStore(SQLStore):
             yield
 
     def _fts_ddl(self) -> list[str]:
+        # toast_tuple_target: a row past 128 bytes keeps its words out of line, so a
+        # row is a few dozen bytes and a search's matches sit on few pages.
         return [
-            "ALTER TABLE articles ADD COLUMN tsv tsvector GENERATED ALWAYS AS "
-            f"(to_tsvector('english', left(coalesce(title, '') || ' ' || text, {_FTS_CHARS}))) STORED",
-            "CREATE INDEX articles_tsv ON articles USING gin (tsv)",
+            "CREATE TABLE articles_words (seq bigint PRIMARY KEY, tsv tsvector NOT NULL) WITH (toast_tuple_target = 128)",
+            "CREATE INDEX articles_words_tsv ON articles_words USING gin (tsv)",
         ]
+
+    def _words_ddl(self) -> list[str]:
+        """Before version 5 the words were a generated column of the articles: moved out."""
+        old = self._rows(
+            "SELECT 1 FROM information_schema.columns WHERE table_schema = ? AND table_name = 'articles' AND column_name = 'tsv'",
+            (self.schema,),
+        )
+        if not old:
+            return []
+        return [*self._fts_ddl(), "INSERT INTO articles_words (seq, tsv) SELECT seq, tsv FROM articles", "ALTER TABLE articles DROP COLUMN tsv"]
 
     def _times_ddl(self) -> list[str]:
         return [
@@ -140,10 +152,17 @@ class PostgresStore(SQLStore):
         ]
 
     def _index_texts(self, first_seq: int) -> None:
-        """The generated column indexes each row as it is written."""
+        self._run(
+            f"INSERT INTO articles_words (seq, tsv) SELECT seq, to_tsvector('english', left(coalesce(title, '') || ' ' || text, {_FTS_CHARS})) "
+            "FROM articles WHERE seq >= ?",
+            (first_seq,),
+        )
 
     def _matching_stories(self, query: str) -> tuple[str, list[Any]]:
-        return "SELECT story FROM articles WHERE tsv @@ plainto_tsquery('english', ?)", [query]
+        return (
+            "SELECT a.story FROM articles_words w JOIN articles a ON a.seq = w.seq WHERE w.tsv @@ plainto_tsquery('english', ?)",
+            [query],
+        )
 
     @contextmanager
     def _writer(self, on_wait: Callable[[str], None] | None) -> Iterator[None]:

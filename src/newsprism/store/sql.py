@@ -80,6 +80,10 @@ class SQLStore(ABC):
     @abstractmethod
     def _fts_ddl(self) -> list[str]: ...
 
+    def _words_ddl(self) -> list[str]:
+        """Version 5: what moves the full-text index out of the articles' rows, where it was in them."""
+        return []
+
     @abstractmethod
     def _times_ddl(self) -> list[str]:
         """What turns the clock's time columns (``schema.TIME_COLUMNS``) into the dialect's time type, if any."""
@@ -121,7 +125,7 @@ class SQLStore(ABC):
             )
         if version == SCHEMA_VERSION:
             return
-        hooks = {"{fts}": self._fts_ddl, "{times}": self._times_ddl}  # statements of the dialect's own
+        hooks = {"{fts}": self._fts_ddl, "{times}": self._times_ddl, "{words}": self._words_ddl}  # statements of the dialect's own
         with self._transaction():
             for statements in MIGRATIONS[version:]:
                 for sql in statements:
