@@ -29,6 +29,7 @@ def test_index_lists_story_with_counts(client: TestClient) -> None:
     assert 'data-count="articles">4<' in r.text
     assert 'data-count="claims">3<' in r.text
     assert 'href="/stories/s1"' in r.text
+    assert 'id="since-form"' not in client.get("/stories/s1").text  # one analysis knows no arrival times
 
 
 def test_search_filters_stories(client: TestClient) -> None:

@@ -44,7 +44,9 @@ def test_serves_the_database_as_it_grows(store_target: str, tmp_path: Path) -> N
         (first,) = store.stories()
         index = client.get("/").text
         assert index.count('class="story"') == 1 and f'href="/stories/{first.id}"' in index
-        assert "New since" not in client.get(f"/stories/{first.id}").text
+        plain = client.get(f"/stories/{first.id}").text
+        assert "New since" not in plain
+        assert 'id="since-form"' in plain and 'name="since"' in plain and ">last day</a>" in plain  # the page offers the choice
         t = now()
         _add(store_target, ["a3", "b1", "b2", "c1", "c2"], tmp_path)  # while the app runs
         assert client.get("/").text.count('class="story"') == 3  # no restart
@@ -54,6 +56,8 @@ def test_serves_the_database_as_it_grows(store_target: str, tmp_path: Path) -> N
         news = client.get(f"/stories/{first.id}", params={"since": t}).text
         assert 'id="new-since"' in news and 'href="/articles/a3"' in news and 'href="/articles/a1"' not in news.split("</section>")[0]
         assert client.get(f"/stories/{first.id}", params={"since": "not a time"}).status_code == 400
+        local = client.get(f"/stories/{first.id}", params={"since": t[:19]}).text  # as the form's datetime-local sends it: UTC
+        assert 'href="/articles/a3"' in local.split('id="new-since"')[1].split("</section>")[0]
         art = client.get("/articles/a1").text
         assert f"/stories/{first.id}" in art
         assert client.get("/stories/nope").status_code == 404

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, ClassVar, Protocol
 
 from newsprism.model import Analysis, Article, Brief
 
@@ -14,6 +14,9 @@ class Corpus(Protocol):
     """What the app reads: an analysis held in memory (``MemoryCorpus``) or a
     database read at every request (``serve.stored.StoredCorpus``), so a
     database's new stories show without a restart."""
+
+    # A database knows when each article came: its story pages offer what is new since a time.
+    dated: bool
 
     def rows(self, q: str, limit: int | None = None, offset: int = 0) -> tuple[list[dict[str, Any]], int]:
         """Story rows (``story_row``) matching ``q`` (all when empty), and how many match."""
@@ -38,6 +41,8 @@ class Corpus(Protocol):
 @dataclass
 class MemoryCorpus:
     """Lookups over one analysis, built once when the app starts."""
+
+    dated: ClassVar[bool] = False
 
     result: Analysis
     briefs: dict[str, Brief]

@@ -97,6 +97,13 @@ def add_pages(app: FastAPI, at: Lookups) -> None:
 
     corpus, page = at.corpus, at.page
 
+    def since_choices() -> list[tuple[str, str]]:
+        """The story page's quick choices of what is new: since an hour, a day, a week ago (UTC)."""
+        import datetime
+
+        t = datetime.datetime.now(datetime.UTC).replace(microsecond=0, tzinfo=None)
+        return [(label, (t - datetime.timedelta(hours=h)).isoformat()) for label, h in (("last hour", 1), ("last day", 24), ("last week", 168))]
+
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def index(q: str = "", page_no: int = Query(1, alias="page", ge=1)) -> HTMLResponse:
         rows, matched = corpus.rows(q, PAGE, (page_no - 1) * PAGE)
@@ -113,7 +120,7 @@ def add_pages(app: FastAPI, at: Lookups) -> None:
             news = corpus.news(v["id"], since) if since else None
         except NewsprismError as e:
             raise HTTPException(400, str(e)) from e
-        return page("story.html", title=v["title"], v=v, news=news)
+        return page("story.html", title=v["title"], v=v, news=news, since=since_choices() if corpus.dated else None)
 
     @app.get("/articles/{article_id:path}", response_class=HTMLResponse, include_in_schema=False)
     def article(article_id: str, hl: str | None = None) -> HTMLResponse:

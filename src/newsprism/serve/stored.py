@@ -20,6 +20,8 @@ MAX_ROWS = 1000  # stories listed at most by one request
 class StoredCorpus:
     """``serve.Corpus`` over a ``Store``."""
 
+    dated = True
+
     def __init__(self, store: Store) -> None:
         self.store = store
         self._briefs: OrderedDict[tuple[str, str], Brief] = OrderedDict()
