@@ -16,7 +16,7 @@ class Corpus(Protocol):
     database's new stories show without a restart."""
 
     # A database knows when each article came: its story pages offer what is new since a time.
-    dated: bool
+    dated: ClassVar[bool]
 
     def rows(self, q: str, limit: int | None = None, offset: int = 0) -> tuple[list[dict[str, Any]], int]:
         """Story rows (``story_row``) matching ``q`` (all when empty), and how many match."""

@@ -6,7 +6,7 @@ store's full-text index; a story page reads one brief and its articles."""
 from __future__ import annotations
 
 from collections import OrderedDict
-from typing import Any
+from typing import Any, ClassVar
 
 from newsprism.model import Article, Brief
 from newsprism.serve.corpus import PAGE
@@ -20,7 +20,7 @@ MAX_ROWS = 1000  # stories listed at most by one request
 class StoredCorpus:
     """``serve.Corpus`` over a ``Store``."""
 
-    dated = True
+    dated: ClassVar[bool] = True
 
     def __init__(self, store: Store) -> None:
         self.store = store
