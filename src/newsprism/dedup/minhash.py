@@ -150,40 +150,51 @@ class BandIndex:
 
     def query_many(self, sigs: "np.ndarray") -> list[set[int]]:
         """For each signature, the keys in the runs that share a band with it."""
+        return [set(hits) for hits in self.hits_many(sigs)]
+
+    def hits_many(self, sigs: "np.ndarray") -> list[dict[int, int]]:
+        """For each signature, the keys in the runs that share a band with it, with
+        how many bands each shares. A band value gives its ``most_recent`` latest
+        keys over all the runs (the newest run first): per run, a corpus of
+        near-identical articles had every run add its own latest, and the
+        candidates grew with the number of runs."""
         import numpy as np
 
         bands = self._bands(sigs)
-        found: list[set[int]] = [set() for _ in range(len(bands))]
-        for values, keys in self._runs:
+        found: list[dict[int, int]] = [{} for _ in range(len(bands))]
+        quota = None if self.most_recent is None else np.full(bands.shape, self.most_recent, dtype=np.int64)
+        for values, keys in reversed(self._runs):
             for b in range(self.bands):
                 q = bands[:, b]
                 lo = np.searchsorted(values[b], q, "left")
                 counts = np.searchsorted(values[b], q, "right") - lo
+                if quota is not None:
+                    counts = np.minimum(counts, quota[:, b])
+                    quota[:, b] -= counts
                 hit = np.flatnonzero(counts)
                 if not len(hit):
                     continue
                 n = counts[hit]
-                if self.most_recent is not None:  # the last keys of an equal run are the latest (stable sort)
-                    kept = np.minimum(n, self.most_recent)
-                    lo, n = lo[hit] + n - kept, kept
-                else:
-                    lo = lo[hit]
+                # The last keys of an equal run are the latest (stable sort).
+                lo = np.searchsorted(values[b], q[hit], "right") - n
                 at = np.repeat(lo - np.cumsum(n) + n, n) + np.arange(int(n.sum()))
                 for k, key in zip(np.repeat(hit, n).tolist(), keys[b][at].tolist()):
-                    found[k].add(key)
+                    found[k][key] = found[k].get(key, 0) + 1
         return found
 
     def query_recent(self, sig: "np.ndarray") -> set[int]:
         """The recent keys (not yet in a run) that share a band with the signature."""
-        found: set[int] = set()
+        return set(self.hits_recent(sig))
+
+    def hits_recent(self, sig: "np.ndarray") -> dict[int, int]:
+        """``query_recent`` with how many bands each key shares."""
+        found: dict[int, int] = {}
         for table, band in zip(self._recent, self._bands(sig)[0].tolist()):
             held = table.get(band)
             if held is None:
                 continue
-            if isinstance(held, int):
-                found.add(held)
-            else:
-                found.update(held if self.most_recent is None else held[-self.most_recent :])
+            for key in [held] if isinstance(held, int) else held if self.most_recent is None else held[-self.most_recent :]:
+                found[key] = found.get(key, 0) + 1
         return found
 
     def query(self, sig: "np.ndarray") -> set[int]:
