@@ -62,7 +62,7 @@ from typing import TYPE_CHECKING, Any
 
 from newsprism.cluster.config import ClusterConfig
 from newsprism.cluster.features import Featurizer, TermBatch
-from newsprism.cluster.index import Found, NeighbourIndex
+from newsprism.cluster.index import NO_DAY, Found, NeighbourIndex
 from newsprism.cluster.linkage import Node, add_vectors, agglomerate, merge_nodes, score, similarity_sum
 from newsprism.cluster.stories import StoryTable
 from newsprism.model import Article, Story
@@ -94,6 +94,10 @@ class StoryClusterer:
         self.table = StoryTable(id_prefix, self.config.r_neighbours)
         # Stories that keep their members' pair similarities, least recently refined first.
         self._cached: dict[int, None] = {}
+        # Stories spilled since a ``StateParts`` last asked (it writes them again), and
+        # the clock of forgetting when stories were last looked over for spilling.
+        self.spilled: list[int] = []
+        self._spill_clock = (0, NO_DAY)
 
     @property
     def id_prefix(self) -> str:
@@ -127,12 +131,12 @@ class StoryClusterer:
         days, dense = [_ordinal(a) for a in originals], self._embed(originals)
         ids = [a.id for a in originals]
         if found is None:
-            first = index.admit(ids, index.vectorize(batch, originals, terms, counted).unpack(), dense)
+            first = index.admit(ids, index.vectorize(batch, originals, terms, counted).unpack(), dense, days=days)
             near = [index.neighbours(i) for i in range(first, len(index))]
         elif found.first != len(index) or len(found.near) != len(originals):
             raise ValueError(f"neighbours found for articles {found.first}.. do not fit this batch ({len(index)}..)")
         else:
-            first = index.admit(ids, index.featurizer.take(found.vectors), dense, post=False)
+            first = index.admit(ids, index.featurizer.take(found.vectors), dense, post=False, days=days)
             near = found.near
         self.table.add_articles(days)
         moved = self._settle(first, near, [(a.id, index.by_id[a.duplicate_of], _ordinal(a)) for a in copies])  # type: ignore[index]
@@ -163,7 +167,9 @@ class StoryClusterer:
             self._follow(i)
         for copy in copies:
             self._add_copy(*copy)
-        return moved | self._refine_touched(first, n_stories)
+        moved |= self._refine_touched(first, n_stories)
+        self._spill()
+        return moved
 
     def _near_copies(self, batch_idx: list[int], near: list[list[tuple[int, float]]]) -> set[int]:
         """The batch's articles that follow an earlier one as near-copies (see the
@@ -208,7 +214,7 @@ class StoryClusterer:
     def _add_copy(self, article_id: str, original: int, day: int | None) -> None:
         table = self.table
         s = table.live_of(original)
-        i = self.index.admit_empty([article_id])
+        i = self.index.admit_empty([article_id], [day])
         table.add_articles([day], story=s, original=original)
         table.copies.setdefault(original, []).append(i)
         table.records[s].members.append(i)
@@ -331,7 +337,11 @@ class StoryClusterer:
         s = table.new_record(node.idx, node.val, node.dense) if node.story is None else node.story
         st = table.records[s]
         if new_members:  # a story's list is kept sorted: untouched, it needs no new sort
-            st.members = sorted(set(st.members) | set(new_members))
+            new_members = sorted(new_members)
+            if not st.members or st.members[-1] < new_members[0]:
+                st.members.extend(new_members)  # a batch's articles come after the story's: no sort of the whole
+            else:
+                st.members = sorted(set(st.members) | set(new_members))
         st.idx, st.val, st.dense = node.idx, node.val, node.dense
         st.r_sum, st.n, st.lo, st.hi, st.pen, st.inner = node.r_sum, node.n, node.lo, node.hi, node.pen, node.inner
         for m in new_members:
@@ -441,9 +451,10 @@ class StoryClusterer:
 
         c, table = self.config, self.table
         st = table.records[s]
-        mem = [m for m in st.members if table.linked(m)]
-        if len(mem) > c.refine_max:
+        if st.n > c.refine_max:  # ``n`` counts the members in the linkage: no need to list them
             st.sims, st.known = {}, set()  # it is not grouped again: its pairs are not needed
+            return []
+        mem = [m for m in st.members if table.linked(m)]
         if not 2 <= len(mem) <= c.refine_max or sum(m >= first for m in mem) < (len(mem) - c.refine_always) / c.refine_every:
             return []
         # Every pair's similarity is given, so the linkage never reads a sum
@@ -523,6 +534,46 @@ class StoryClusterer:
         if all(d is not None for d in dense):
             node.dense = np.sum(dense, axis=0)
 
+    # ------------------------------------------------------------ spilling
+
+    def _spill(self) -> None:
+        """Spill the stories that no article can join any more: every member is
+        forgotten by the neighbour index (``NeighbourIndex.searchable``), so no
+        search finds one, and nothing but a copy of a member (which joins its
+        original's story directly) can come to them. A spilled story keeps its id,
+        members, absorbed ids and scalars; its sum vectors, pair similarities and
+        its members' vectors leave memory. What it would be is what it is: spilling
+        changes no story, only what memory holds (``tests/test_cluster_spill.py``).
+
+        The stories are looked over when the clock has moved by a twentieth of
+        ``hot_articles`` or by a day since the last look: a story spilled a little
+        late costs only memory, for a while.
+        """
+        index, c = self.index, self.config
+        hot_from, horizon = index.hot_from, index.horizon
+        last_from, last_horizon = self._spill_clock
+        if not hot_from or (hot_from - last_from < max(1, c.hot_articles // 20) and horizon <= last_horizon):
+            return
+        self._spill_clock = (hot_from, horizon)
+        for s, st in enumerate(self.table.records):
+            if (
+                st.merged_into is None and not st.spilled and st.members and st.members[-1] < hot_from
+                and (st.hi is None or st.hi < horizon)
+            ):
+                self._spill_story(s)
+
+    def _spill_story(self, s: int) -> None:
+        import numpy as np
+
+        st = self.table.records[s]
+        self.index.vectors.drop(st.members)
+        st.spilled = True
+        st.idx, st.val = np.empty(0, dtype=np.int32), np.empty(0, dtype=np.float32)
+        st.dense = st.pen = None
+        st.sims, st.known = {}, set()
+        self._cached.pop(s, None)
+        self.spilled.append(s)
+
     # ------------------------------------------------------------ answers
 
     def story_of(self, article_id: str) -> str | None:
@@ -573,6 +624,8 @@ class StoryClusterer:
         had absorbed itself. Returns those absorbed ids (of the other's live
         stories), mapped to the story that absorbed them.
         """
+        if any(st.spilled for st in other.table.records):
+            raise ValueError("a clusterer that spilled stories holds no vectors of their articles: it cannot be merged")
         if other.id_prefix == self.id_prefix:
             raise ValueError(f"both clusterers give story ids '{self.id_prefix}N': use distinct id_prefix values")
         if _name(other.embedder) != _name(self.embedder):
@@ -594,7 +647,9 @@ class StoryClusterer:
                     copies.append(k)
                 else:
                     dense = theirs.vectors.dense(k)
-                    here[k] = index.admit([aid], [index.remapped(theirs, k, remap)], None if dense is None else dense[None, :])
+                    here[k] = index.admit(
+                        [aid], [index.remapped(theirs, k, remap)], None if dense is None else dense[None, :], days=[other.table.day(k)]
+                    )
                     self.table.add_articles([other.table.day(k)])
             near = [index.neighbours(i) for i in range(first, len(index))]
             # A copy follows its original there, so the original has its index here by now.

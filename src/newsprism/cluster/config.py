@@ -85,6 +85,16 @@ class ClusterConfig:
     # (the latest refined); an older story's are scored again when it is next
     # refined, exactly as they were (see ``clusterer._member_pairs``). Memory only.
     cached_stories: int = 20_000
+    # Forgetting and spilling (``index`` and ``clusterer``): an article dated more than
+    # ``hot_days`` before the newest article taken in (None: ``window_days``, the
+    # linkage's own window) and older than the latest ``hot_articles`` arrivals is
+    # no longer searched as a neighbour; a story all of whose members are so is
+    # spilled: it keeps its id and members, and copies of its articles still join
+    # it, but its sums and its articles' vectors leave memory. The arrivals keep an
+    # archive read out of date order (an article of 2009 after one of 2024) from
+    # losing the stories of its own years while they are still being read.
+    hot_days: int | None = None
+    hot_articles: int = 100_000
     features: FeatureConfig = field(default_factory=FeatureConfig)
 
     def linkage(self, calibration: "Calibration | None" = None) -> LinkageParams:

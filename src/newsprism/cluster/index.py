@@ -12,19 +12,33 @@ featurizer whose vocabulary and document frequencies made them) and no
 stories: a copy of it runs the search in a worker process, a batch or two
 ahead of the clusterer (``stream.SearchStage``), and gives the same
 neighbours, since it takes in the same batches in the same order.
+
+Forgetting: an article dated more than ``hot_days`` before the newest
+article taken in, and older than the latest ``hot_articles`` arrivals, is
+no candidate any more (``searchable``; see ``ClusterConfig``). Both limits
+move only when a batch is taken in, from what every copy of the index sees
+alike (its articles' days and places), so a copy in a worker forgets
+exactly what this one does. A copy that only searches drops the forgotten
+articles' vectors (``forget``); the clusterer's own copy keeps them for the
+stories still open and drops them when it spills a story. The posting lists
+keep forgotten articles' places (a query reads a list's latest
+``posting_cap`` entries, then skips the forgotten): they are bounded per key.
 """
 
 from __future__ import annotations
 
+import math
 from array import array
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from itertools import chain
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from newsprism.cluster.config import ClusterConfig
 from newsprism.cluster.features import Featurizer, SparseVector, TermBatch, VectorBatch, count_terms, sparse_dots
 from newsprism.cluster.vectors import VectorStore
+
+NO_DAY = -(2**31)  # an article without a publication day
 
 if TYPE_CHECKING:
     import numpy as np
@@ -60,6 +74,15 @@ class NeighbourIndex:
         # and posting is a good part of taking an article in.
         self._unposted: list[int] = []
         self._scratch: "np.ndarray | None" = None  # see SparseVector.dots; never saved
+        # Each article's similarity with itself, once asked (NaN: not yet): the near-copy
+        # rule asks it of every neighbour of every article. Derived, never saved.
+        self._own = array("d")
+        self.days = array("i")  # per article: its publication day (ordinal), or NO_DAY
+        # The clock of forgetting (see the module docstring): the newest day taken in, and
+        # the article from which on every one is searchable whatever its day.
+        self.newest = NO_DAY
+        self.hot_from = 0
+        self._dropped_to = (0, NO_DAY)  # ``forget`` has dropped what (hot_from, horizon) made unsearchable
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -99,11 +122,16 @@ class NeighbourIndex:
             row.setdefault(batch[k].id, r)  # a repeated id is its first occurrence, as in ``split``
         return self.featurizer.vectorize(terms, [row[a.id] for a in originals], n_keys=self.config.keys)
 
-    def admit(self, ids: Sequence[str], vectors: Sequence[SparseVector], dense: "np.ndarray | None" = None, post: bool = True) -> int:
+    def admit(
+        self, ids: Sequence[str], vectors: Sequence[SparseVector], dense: "np.ndarray | None" = None, post: bool = True,
+        days: Sequence[int | None] | None = None,
+    ) -> int:
         """Take in articles with vectors and post them in the blocking index (or
-        leave that for later, see ``_unposted``); returns the first one's index."""
+        leave that for later, see ``_unposted``); returns the first one's index.
+        ``days``: their publication days (ordinals), which move the clock of forgetting."""
         first = len(self.ids)
-        self._register(ids)
+        self._register(ids, days)
+        self._tick(days)
         self.vectors.append(vectors, dense)
         if post:
             self.post_taken()
@@ -113,17 +141,68 @@ class NeighbourIndex:
             self._unposted.extend(range(first, len(self.ids)))
         return first
 
-    def admit_empty(self, ids: Sequence[str]) -> int:
-        """Take in articles without vectors (copies); returns the first one's index."""
+    def admit_empty(self, ids: Sequence[str], days: Sequence[int | None] | None = None) -> int:
+        """Take in articles without vectors (copies); returns the first one's index.
+        They do not move the clock: the clusterer takes a batch's copies in after
+        searching, a copy of the index before."""
         first = len(self.ids)
-        self._register(ids)
+        self._register(ids, days)
         self.vectors.append([None] * len(ids))
         return first
 
-    def _register(self, ids: Sequence[str]) -> None:
+    def _register(self, ids: Sequence[str], days: Sequence[int | None] | None = None) -> None:
         for aid in ids:
             self.by_id[aid] = len(self.ids)
             self.ids.append(aid)
+        self._own.extend([math.nan] * (len(self.ids) - len(self._own)))
+        self.days.extend([NO_DAY] * len(ids) if days is None else [NO_DAY if d is None else d for d in days])
+
+    def _tick(self, days: Sequence[int | None] | None) -> None:
+        """Move the clock of forgetting after articles with vectors came in. A day
+        past tomorrow (a wrong date) does not count: it would forget everything."""
+        import datetime as dt
+
+        latest = dt.date.today().toordinal() + 1
+        dated = [d for d in days or () if d is not None and d <= latest]
+        if dated:
+            self.newest = max(self.newest, *dated)
+        self.hot_from = max(self.hot_from, len(self.ids) - self.config.hot_articles)
+
+    @property
+    def horizon(self) -> int:
+        """The earliest day that keeps an article searchable whatever its place."""
+        c = self.config
+        if self.newest == NO_DAY:
+            return NO_DAY
+        return self.newest - (c.window_days if c.hot_days is None else c.hot_days)
+
+    def searchable(self, i: int) -> bool:
+        """Whether article i can still be found as a neighbour (see the module docstring)."""
+        return i >= self.hot_from or self.days[i] >= self.horizon
+
+    def _searchable(self, keys: "np.ndarray") -> "np.ndarray":
+        """``searchable`` of many articles at once."""
+        import numpy as np
+
+        days = np.frombuffer(self.days, dtype=np.int32)  # a view: released on return, before the array grows
+        return (keys >= self.hot_from) | (days[keys] >= self.horizon)
+
+    def forget(self) -> None:
+        """Drop the vectors of the articles no longer searchable (for a copy that only searches)."""
+        import numpy as np
+
+        horizon = self.horizon
+        done_from, done_horizon = self._dropped_to
+        if (self.hot_from, horizon) == (done_from, done_horizon):
+            return
+        days = np.frombuffer(self.days, dtype=np.int32)[: self.hot_from]
+        gone = np.flatnonzero(days < horizon)
+        # Only the newly forgotten: those already dropped are older by place and by day.
+        old = gone < done_from
+        gone = gone[~old | (days[gone] >= done_horizon)]
+        del days
+        self.vectors.drop(gone.tolist())
+        self._dropped_to = (self.hot_from, horizon)
 
     def take(self, batch: Sequence[Any], terms: TermBatch | None = None, counted: Sequence[int] | None = None) -> range:
         """Take a batch's articles in as ``search`` does, without searching; returns their indices."""
@@ -132,8 +211,8 @@ class NeighbourIndex:
     def _take(self, batch: Sequence[Any], terms: TermBatch | None, counted: Sequence[int] | None) -> tuple[range, VectorBatch]:
         originals, copies = self.split(batch)
         vectors = self.vectorize(batch, originals, terms, counted)
-        first = self.admit([a.id for a in originals], vectors.unpack())
-        self.admit_empty([a.id for a in copies])
+        first = self.admit([a.id for a in originals], vectors.unpack(), days=[article_day(a) for a in originals])
+        self.admit_empty([a.id for a in copies], [article_day(a) for a in copies])
         return range(first, len(self.ids)), vectors
 
     def search(self, batch: Sequence[Any], terms: TermBatch | None = None, counted: Sequence[int] | None = None) -> Found:
@@ -217,7 +296,7 @@ class NeighbourIndex:
         lists = [postings[k] for k in self.vectors.keys(i).tolist() if k in postings][: c.query_keys]
         counts: Counter[int] = Counter(chain.from_iterable(p[-c.posting_cap :] for p in lists))
         counts.pop(i, None)
-        cands = _most_common(counts, c.candidates)
+        cands = _most_common(counts, c.candidates, self._searchable if self.hot_from else None)
         sims = self.similarities(i, cands)
         scored = [(s, j) for s, j in zip(sims.tolist(), cands) if s > 0]
         scored.sort(reverse=True)
@@ -240,7 +319,10 @@ class NeighbourIndex:
         return sims
 
     def self_similarity(self, i: int) -> float:
-        return float(self.similarities(i, [i])[0])
+        own = self._own[i]
+        if own != own:  # NaN: not asked before
+            own = self._own[i] = float(self.similarities(i, [i])[0])
+        return own
 
     def _scratch_for_terms(self) -> "np.ndarray":
         import numpy as np
@@ -269,6 +351,18 @@ class NeighbourIndex:
     def to_dict(self) -> dict[str, Any]:
         return {"featurizer": self.featurizer.to_dict(), "ids": self.ids, "vectors": self.vectors.to_dict()}
 
+    def clock(self) -> dict[str, int]:
+        """The clock of forgetting, as a state saves it (the days are the stories table's)."""
+        return {"newest": self.newest, "hot_from": self.hot_from}
+
+    def set_clock(self, days: "np.ndarray", clock: dict[str, int] | None) -> None:
+        """Restore the articles' days and the clock (a state saved before there was one: none yet)."""
+        import numpy as np
+
+        self.days = array("i", np.asarray(days, dtype=np.int32).tobytes())
+        if clock is not None:
+            self.newest, self.hot_from = clock["newest"], clock["hot_from"]
+
     @classmethod
     def from_dict(cls, d: dict[str, Any], config: ClusterConfig, dense_weight: float = 0.0) -> "NeighbourIndex":
         index = cls(config, Featurizer.from_dict(d["featurizer"], config.features), dense_weight)
@@ -278,13 +372,22 @@ class NeighbourIndex:
         return index
 
 
-def _most_common(counts: Counter[int], n: int) -> list[int]:
+def _most_common(counts: Counter[int], n: int, keep: "Callable[[np.ndarray], np.ndarray] | None" = None) -> list[int]:
     """The same keys, in the same order, as ``counts.most_common(n)`` (ties in
     insertion order), by numpy's stable radix sort rather than a heap walked
-    in Python over thousands of candidates."""
+    in Python over thousands of candidates; only those ``keep`` keeps (a mask of the keys)."""
     import numpy as np
 
     # A count is the number of query keys that list the article: at most ``query_keys``, so 16 bits hold it.
     c = np.fromiter(counts.values(), dtype=np.int16, count=len(counts))
-    keys = list(counts)
-    return [keys[k] for k in np.argsort(-c, kind="stable")[:n].tolist()]
+    keys = np.fromiter(counts, dtype=np.int64, count=len(counts))
+    if keep is not None:
+        kept = keep(keys)
+        c, keys = c[kept], keys[kept]
+    return keys[np.argsort(-c, kind="stable")[:n]].tolist()
+
+
+def article_day(a: Any) -> int | None:
+    """An article's publication day as an ordinal (``published_day``), if it has one."""
+    day = a.published_day
+    return day.toordinal() if day else None

@@ -30,7 +30,8 @@ articles). Here it is rows of ``(part, key, body)``, each body packed
   the story changed: it is new, or an article came into it or left it
   (every such change shows in the articles' columns: the story each article
   was in and is in now, and any story either merged into, are rewritten),
-  or a member's hubness changed (its sums hold it); and ``sums`` (the same
+  or a member's hubness changed (its sums hold it), or it was spilled
+  (``clusterer._spill``: its sums are dropped); and ``sums`` (the same
   keys): the story's sum vectors, rewritten only when they were replaced
   (a hubness that rose changes a story's scalars, not its vectors);
 * ``legacy`` (key 0): a state saved whole by an earlier newsprism, read
@@ -104,6 +105,7 @@ class StateParts:
         self.copies, self.clusterer = copies, clusterer
         self._saved = saved  # None: nothing saved yet, the next changes are the whole state
         clusterer.featurizer.log = []
+        clusterer.spilled = []  # the whole state is written first, or it is loaded as saved
         # The stories the last ``changes`` wrote (by index): every story whose
         # members changed since the save before, and the stories they merged into.
         self.touched: set[int] = set()
@@ -143,7 +145,8 @@ class StateParts:
             put.append(("columns", k, pack({}, {name: a[k * CHUNK : (k + 1) * CHUNK] for name, a in columns.items()}, compress=True)))
         records = c.table.records
         sums = saved.sums
-        self.touched = _changed_stories(c.table, saved, columns, changed)
+        self.touched = _changed_stories(c.table, saved, columns, changed) | set(c.spilled)
+        c.spilled = []
         for s in sorted(self.touched):
             plain, arrays = record_fields(records[s])
             put.append(("stories", s, pack(plain, {})))

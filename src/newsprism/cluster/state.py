@@ -57,6 +57,7 @@ def clusterer_settings(c: StoryClusterer) -> dict[str, Any]:
         "config": c.config.to_dict(),
         "calibration": None if c.calibration is None else c.calibration.to_dict(),
         "id_prefix": c.id_prefix,
+        "clock": c.index.clock(),
     }
 
 
@@ -83,6 +84,10 @@ def clusterer_from_dict(d: dict[str, Any], embedder: "Embedder | None" = None) -
         c.table = StoryTable.from_dict(d["stories"], d["id_prefix"], config.r_neighbours)
     else:
         _load_records(c, d)
+    c.index.set_clock(c.table.columns()["day"], d.get("clock"))
+    for st in c.table.records:
+        if st.spilled:  # a spilled story's members were saved with the vectors they had when they came
+            c.index.vectors.drop(st.members)
     return c
 
 

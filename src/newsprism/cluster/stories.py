@@ -41,6 +41,7 @@ class Record:
     merged_into: int | None = None
     pen: "np.ndarray | None" = None  # sum of the members' mismatch-penalty vectors
     inner: float = 0.0  # see linkage.Node.inner
+    spilled: bool = False  # no article can join it any more: its sums are dropped (``clusterer._spill``)
     # Pair similarities of members by (lower, higher) article index, and the members
     # whose pairs with each other are all in it. An article's vector never changes, so
     # an entry never goes stale: ``_refine`` scores only the pairs of members new since
@@ -199,7 +200,7 @@ def record_fields(s: Record) -> tuple[dict[str, Any], dict[str, "np.ndarray | No
     """A story's saved fields: the plain ones, and its arrays (``RECORD_ARRAYS``; None: none)."""
     plain = {
         "id": s.id, "members": s.members, "r_sum": s.r_sum, "n": s.n, "lo": s.lo, "hi": s.hi,
-        "absorbed": s.absorbed, "merged_into": s.merged_into, "inner": s.inner,
+        "absorbed": s.absorbed, "merged_into": s.merged_into, "inner": s.inner, "spilled": s.spilled,
     }
     return plain, {"idx": s.idx, "val": s.val, "dense": s.dense, "pen": s.pen}
 
@@ -208,7 +209,7 @@ def record_to_dict(s: Record) -> dict[str, Any]:
     plain, arrays = record_fields(s)
     encoded = {k: None if a is None else encode(a, RECORD_ARRAYS[k]) for k, a in arrays.items()}
     both = {**plain, **encoded}
-    order = ("id", "members", "idx", "val", "dense", "r_sum", "n", "lo", "hi", "absorbed", "merged_into", "pen", "inner")
+    order = ("id", "members", "idx", "val", "dense", "r_sum", "n", "lo", "hi", "absorbed", "merged_into", "pen", "inner", "spilled")
     return {k: both[k] for k in order}
 
 
@@ -220,5 +221,6 @@ def record_from_dict(d: dict[str, Any], idx_dtype: str = "int32") -> Record:
         d["r_sum"], d["n"], d["lo"], d["hi"], list(d["absorbed"]), d["merged_into"],
         None if d.get("pen") is None else decode(d["pen"], "float64"),
         d.get("inner", 0.0),
+        spilled=d.get("spilled", False),
     )
 

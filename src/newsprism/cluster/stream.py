@@ -17,6 +17,8 @@ from newsprism.dedup import CopyIndex, apply_copies
 from newsprism.model import Article
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     from newsprism.engine import Engine
 
 
@@ -43,6 +45,7 @@ class _Ref(NamedTuple):
 
     id: str
     duplicate_of: str | None
+    published_day: "dt.date | None"
 
 
 class _Work(NamedTuple):
@@ -73,12 +76,13 @@ class SearchStage:
         if work.taken is not None:
             self.neighbours.take(*work.taken)
         found = self.neighbours.search(work.refs, terms, _originals(work.refs))
+        self.neighbours.forget()  # this copy only searches: what it no longer finds, it need not hold
         gc.freeze()  # see state.thawed_after: the index keeps what it took in
         return Searched(None, found)
 
 
 def _refs(batch: list[Article]) -> list[_Ref]:
-    return [_Ref(a.id, a.duplicate_of) for a in batch]
+    return [_Ref(a.id, a.duplicate_of, a.published_day) for a in batch]
 
 
 def _originals(refs: Sequence[_Ref]) -> list[int]:

@@ -106,6 +106,7 @@ class VectorStore:
         self._weights = _Segments("float32")  # their weights, at the same places
         # Per article: the segment of its entries (-1: no vector), and where they start and end in it.
         self._seg, self._start, self._end = array("i"), array("i"), array("i")
+        self._live: list[int] = []  # per segment of entries: how many are still some article's (see ``drop``)
         self._keys = _Segments("int32", (n_keys,), fixed=True)
         self._present = _Segments("float64", (n_present,), fixed=True)
         self._dense: _Segments | None = None  # made with the first dense row
@@ -128,6 +129,7 @@ class VectorStore:
         if some:
             seg, first = self._entries.append(np.concatenate([v.idx for v in some]).astype(np.int32, copy=False))
             self._weights.append(np.concatenate([v.val for v in some]).astype(np.float32, copy=False))
+            self._count_live(seg, int(sizes.sum()))
             ends = first + np.cumsum(sizes)
         self._seg.extend([-1 if v is None else seg for v in vectors])
         self._start.extend((ends - sizes).tolist())
@@ -155,6 +157,27 @@ class VectorStore:
                 self._dense.append(np.full((len(self._seg) - n, dim), np.nan, dtype=np.float32))
         rows = np.full((n, self._dense.shape[0]), np.nan, dtype=np.float32) if dense is None else dense
         self._dense.append(np.asarray(rows, dtype=np.float32))
+
+    def _count_live(self, seg: int, n: int) -> None:
+        self._live.extend([0] * (seg + 1 - len(self._live)))
+        self._live[seg] += n
+
+    def drop(self, rows: Sequence[int]) -> None:
+        """Forget the vectors of these articles (a spilled story's, or those a search no
+        longer reads): they read as articles without a vector from now on. A segment
+        of term ids and weights that holds no article's any more is freed; the
+        per-article rows (keys, penalty roots) stay."""
+        import numpy as np
+
+        seg, start, end, live = self._seg, self._start, self._end, self._live
+        for i in rows:
+            k = seg[i]
+            if k < 0:
+                continue
+            live[k] -= end[i] - start[i]
+            seg[i] = -1
+            if live[k] == 0 and k < len(self._entries.parts) - 1:  # never the segment still being filled
+                self._entries.parts[k], self._weights.parts[k] = np.empty(0, dtype=np.int32), np.empty(0, dtype=np.float32)
 
     # ------------------------------------------------------------ reading
 
@@ -255,6 +278,7 @@ class VectorStore:
         dense = None if d["dense"] is None else decode(d["dense"], "float32").reshape(n, d["dense_dim"])
         seg, first = store._entries.append(idx)
         store._weights.append(val)
+        store._count_live(seg, len(idx))
         ends = first + np.cumsum(sizes)
         store._seg.extend(np.where(has, seg, -1).tolist())
         store._start.extend((ends - sizes).tolist())

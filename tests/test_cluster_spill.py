@@ -1,0 +1,156 @@
+"""Spilling cold stories (``StoryClusterer._spill``): memory follows the window, stories do not change."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import random
+
+import pytest
+
+from newsprism.cluster import ClusterConfig, StoryClusterer
+from newsprism.cluster.stream import group_corpus
+from newsprism.dedup import CopyIndex
+from newsprism.extract import prepare_articles
+from newsprism.model import Article
+
+HOT = ClusterConfig(hot_days=20, hot_articles=30)
+START = dt.date(2020, 3, 2).toordinal()
+COMMON = "the a of in on said was were and to for with by at from that this".split()
+
+
+def _word(rng: random.Random) -> str:
+    return "".join(rng.choice("bcdfghklmnprstvz") + rng.choice("aeiou") for _ in range(3))
+
+
+def _text(rng: random.Random, vocab: list[str]) -> str:
+    sentences = []
+    for _ in range(4):
+        words = [rng.choice(vocab) if rng.random() < 0.6 else rng.choice(COMMON) for _ in range(14)]
+        sentences.append(" ".join(words).capitalize() + ".")
+    return "\n\n".join(sentences)
+
+
+def corpus(events: int = 30, per_event: int = 4) -> tuple[list[Article], list[list[str]]]:
+    """Events a week apart in date order, each told by a few outlets in its own words."""
+    rng = random.Random(7)
+    out, vocabs = [], []
+    for e in range(events):
+        vocab = [_word(rng) for _ in range(25)]
+        vocabs.append(vocab)
+        for k in range(per_event):
+            day = dt.date.fromordinal(START + 7 * e + rng.randrange(3)).isoformat()
+            out.append(Article(id=f"e{e}-{k}", title=f"{vocab[0].title()} {vocab[1]}", text=_text(rng, vocab), published=day, outlet=f"Outlet {k}"))
+    return prepare_articles(out), vocabs
+
+
+def run(config: ClusterConfig = HOT, spill: bool = True, engine=None, monkeypatch=None):
+    arts, _ = corpus()
+    copies, c = CopyIndex(), StoryClusterer(config=config)
+    if not spill:
+        monkeypatch.setattr(c, "_spill", lambda: None)
+    group_corpus(arts, copies, c, batch_size=10, engine=engine)
+    return arts, copies, c
+
+
+def stories_of(c: StoryClusterer) -> list[tuple[str, tuple[str, ...], tuple[str, ...]]]:
+    return [(s.id, tuple(s.articles), tuple(s.absorbed)) for s in c.stories()]
+
+
+def test_spilling_frees_the_vectors_of_cold_stories_and_changes_no_story(monkeypatch):
+    from newsprism.cluster import vectors
+
+    monkeypatch.setattr(vectors, "ENTRIES", 400)  # small segments, so that whole ones empty
+    arts, _, c = run()
+    spilled = [s for s, st in enumerate(c.table.records) if st.spilled]
+    assert len(spilled) >= 20  # all but the last few weeks' events
+    for s in spilled:
+        st = c.table.records[s]
+        assert st.merged_into is None and not len(st.idx) and st.pen is None
+        assert not any(c.index.vectors.has(m) for m in st.members)
+        assert not any(c.index.searchable(m) for m in st.members)
+    assert sum(not len(p) for p in c.index.vectors._entries.parts) >= 5  # freed segments
+    _, _, kept = run(spill=False, monkeypatch=monkeypatch)
+    assert not any(st.spilled for st in kept.table.records)
+    assert stories_of(c) == stories_of(kept)
+    assert [a.story for a in arts] == [kept.story_of(a.id) for a in arts]
+    assert len({a.story for a in arts}) == 30  # one story an event
+
+
+def test_a_late_article_cannot_reach_a_spilled_story_but_a_copy_of_one_of_its_articles_joins_it():
+    arts, copies, c = run()
+    _, vocabs = corpus()
+    first = arts[0]
+    assert c.table.records[c.table.live_of(c.index.by_id[first.id])].spilled
+    rng = random.Random(11)
+    late = Article(id="late", title=first.title, text=_text(rng, vocabs[0]), published=first.published, outlet="Outlet 9")
+    copy = Article(id="copy", title=first.title, text=first.text, published="2020-09-30", outlet="Reprinter")
+    added = prepare_articles([late, copy])
+    group_corpus(added, copies, c)
+    assert added[1].duplicate_of == first.id and added[1].story == first.story  # a copy follows its original
+    assert added[0].story not in {a.story for a in arts}  # the late article starts a story of its own
+    # Without spilling (the default window of two years), the late article joins its event's story.
+    arts2, copies2 = corpus()[0], CopyIndex()
+    c2 = StoryClusterer()
+    group_corpus(arts2, copies2, c2, batch_size=10)
+    again = prepare_articles([late, copy])
+    group_corpus(again, copies2, c2)
+    assert again[0].story == arts2[0].story == again[1].story
+
+
+def test_story_ids_stay_and_spilled_stories_stay_spilled_through_a_saved_state():
+    _, copies, c = run()
+    before = stories_of(c)
+    loaded = StoryClusterer.from_dict(json.loads(json.dumps(c.to_dict())))
+    assert stories_of(loaded) == before
+    assert [st.spilled for st in loaded.table.records] == [st.spilled for st in c.table.records]
+    assert (loaded.index.newest, loaded.index.hot_from) == (c.index.newest, c.index.hot_from)
+    for st in loaded.table.records:
+        if st.spilled:
+            assert not any(loaded.index.vectors.has(m) for m in st.members)
+    # Both go on alike: the next event joins neither a spilled story nor a story it does not belong to.
+    rng = random.Random(3)
+    vocab = [_word(rng) for _ in range(25)]
+    day = dt.date.fromordinal(START + 7 * 30).isoformat()
+    new = [Article(id=f"n{k}", title=f"{vocab[0].title()} {vocab[1]}", text=_text(rng, vocab), published=day) for k in range(4)]
+    a, b = prepare_articles(new), prepare_articles(new)
+    group_corpus(a, copies, c)
+    group_corpus(b, CopyIndex.from_dict(copies.to_dict()), loaded)
+    assert [x.story for x in a] == [x.story for x in b] and len({x.story for x in a}) == 1
+
+
+def test_the_database_parts_write_a_story_again_when_it_is_spilled_and_load_it_spilled():
+    from newsprism.cluster.parts import StateParts, load_parts
+
+    arts, _ = corpus()
+    copies, c = CopyIndex(), StoryClusterer(config=HOT)
+    parts = StateParts(copies, c)
+    rows: dict[tuple[str, int], bytes] = {}
+    rewritten: set[int] = set()
+    for k in range(0, len(arts), 10):
+        before = {s for s, st in enumerate(c.table.records) if st.spilled}
+        group_corpus(arts[k : k + 10], copies, c, batch_size=10)
+        put, drop = parts.changes()
+        for name in drop:
+            rows = {key: v for key, v in rows.items() if key[0] != name}
+        rows.update({(name, key): body for name, key, body in put})
+        newly = {s for s, st in enumerate(c.table.records) if st.spilled} - before
+        written = {key for name, key, _ in put if name == "sums"}
+        assert newly <= written
+        rewritten |= newly
+    assert len(rewritten) >= 20
+    _, loaded, _ = load_parts([(name, key, body) for (name, key), body in rows.items()], None)
+    assert stories_of(loaded) == stories_of(c)
+    assert [st.spilled for st in loaded.table.records] == [st.spilled for st in c.table.records]
+
+
+@pytest.mark.parametrize("hot", [HOT, dataclasses.replace(HOT, hot_days=None)])
+def test_with_a_worker_process_the_stories_are_the_same_and_its_copy_forgets_alike(hot):
+    from newsprism.engine import ProcessEngine
+
+    arts, _, here = run(hot)
+    arts2, _, there = run(hot, engine=ProcessEngine(1))
+    assert [a.story for a in arts] == [a.story for a in arts2]
+    assert stories_of(here) == stories_of(there)
+    assert [st.spilled for st in here.table.records] == [st.spilled for st in there.table.records]
