@@ -119,27 +119,30 @@ def make_corpus(n: int, seed: int = 0, exclude: str | None = None):
     return out
 
 
-def iter_corpus(n: int, seed: int = 0, exclude: str | None = None):
+def iter_corpus(n: int, seed: int = 0, exclude: str | None = None, in_date_order: bool = False):
     """A corpus of ``make_corpus``'s kind, one article at a time, holding none of
     it: article i is drawn from a random stream of its own, so a copy re-draws
     the earlier article it copies instead of keeping it. (A million articles
-    held at once would take some 6 GB, more than the clustering.)"""
+    held at once would take some 6 GB, more than the clustering.)
+    ``in_date_order``: the two years go by as the articles come (article i
+    is dated i / n of the way through), as a stream would bring them."""
     rows = base_rows(exclude)
     for i in range(n):
-        yield _drawn(i, seed, rows)
+        yield _drawn(i, seed, rows, n if in_date_order else None)
 
 
-def _drawn(i: int, seed: int, rows: list[dict]):
+def _drawn(i: int, seed: int, rows: list[dict], dated_over: int | None = None):
     from newsprism.model import Article
 
     rng = random.Random(f"{seed}:{i}")  # a str seed is hashed (sha512): the same in every process
     if i and rng.random() < 0.1:
-        src = _drawn(rng.randrange(i), seed, rows)
+        src = _drawn(rng.randrange(i), seed, rows, dated_over)
         paras = src.text.split("\n")
         text = "By Staff Writer\n" + "\n".join(paras[: max(1, len(paras) - 1)])
         return Article(id=f"b{i}", text=text, title=src.title, published=src.published, outlet=f"Reprinter {i % 50}")
     r, other = rows[rng.randrange(len(rows))], rows[rng.randrange(len(rows))]
-    day = dt.date.fromordinal(dt.date(2022, 1, 1).toordinal() + rng.randrange(730)).isoformat()
+    offset = rng.randrange(730) if dated_over is None else i * 730 // dated_over
+    day = dt.date.fromordinal(dt.date(2022, 1, 1).toordinal() + offset).isoformat()
     return Article(id=f"b{i}", text=perturb(r["text"], other["text"], rng), title=r.get("title"), published=day, outlet=r.get("outlet"))
 
 
@@ -218,14 +221,14 @@ def stream(args, embedder) -> None:
     from newsprism.engine import ProcessEngine
     from newsprism.extract import prepare_articles
 
-    copies, clusterer = CopyIndex(), StoryClusterer(embedder)
+    copies, clusterer = CopyIndex(), StoryClusterer(embedder, config=args.config)
     engine = ProcessEngine(args.workers) if args.workers else None
     spent = [0.0, 0.0]  # wall and CPU of drawing and preparing
     done = [0]
     sampler = RssSampler()
 
     def batches():
-        drawn = iter_corpus(args.n, exclude=args.among)
+        drawn = iter_corpus(args.n, exclude=args.among, in_date_order=args.in_date_order)
         while True:
             t, c = time.perf_counter(), time.process_time()
             batch = prepare_articles(list(islice(drawn, args.batch)))
@@ -238,12 +241,12 @@ def stream(args, embedder) -> None:
     def report(size: int) -> None:
         done[0] += size
         n = done[0]
-        if n == args.n or (n >= 10_000 and n % 100_000 == 0) or n in (1_000, 10_000):
+        if n == args.n or (n >= 10_000 and n % min(100_000, max(10_000, args.n // 10)) == 0) or n in (1_000, 10_000):
             wall, cpu = time.perf_counter() - t0 - spent[0], time.process_time() - c0 - spent[1]
             print(
                 f"  {n:>9,} articles: {1e3 * wall / n:.3f} ms/article wall, {1e3 * cpu / n:.3f} CPU here; "
                 f"RSS now {_rss_kb(os.getpid()) / 1024:,.0f} MB here + {sum(map(_rss_kb, _descendants(os.getpid()))) / 1024:,.0f} MB workers; "
-                f"load {os.getloadavg()[0]:.1f}",
+                f"load {os.getloadavg()[0]:.1f}; stories spilled {sum(st.spilled for st in clusterer.table.records):,}",
                 flush=True,
             )
 
@@ -278,11 +281,14 @@ def main() -> None:
         help="then save the state, load it and add the next 1,000 articles (an incremental run of `cluster --state`)",
     )
     ap.add_argument("--among", choices=sorted(GOLD), help="then add this dev set (left out of the corpus) and score its stories")
+    ap.add_argument("--set", action="append", default=[], help="FIELD=VALUE of the clusterer's configuration (as scripts/tune_cluster.py)")
+    ap.add_argument("--in-date-order", action="store_true", help="with --stream: the articles come in date order (see iter_corpus)")
     ap.add_argument(
         "--stream", action="store_true",
         help="draw and prepare the corpus a batch at a time (iter_corpus), never held whole; report the peak RSS of the workers too",
     )
     args = ap.parse_args()
+    args.config = _tune_cluster().configure(args.set)
 
     from newsprism.cluster import StoryClusterer, group_corpus
     from newsprism.dedup import CopyIndex
@@ -304,7 +310,7 @@ def main() -> None:
     t0 = time.perf_counter()
     articles = prepare_articles(articles)
     t_prepare = time.perf_counter() - t0
-    copies, clusterer = CopyIndex(), StoryClusterer(embedder)
+    copies, clusterer = CopyIndex(), StoryClusterer(embedder, config=args.config)
     engine = ProcessEngine(args.workers) if args.workers else None
     t0, c0 = time.perf_counter(), time.process_time()
     # The worker starts inside the timing, as it does in the command.
@@ -331,6 +337,16 @@ def main() -> None:
         before = len(clusterer)
         m = score_among(args.among, copies, clusterer)
         print(f"{args.among} after {before:,} articles: BCubed F1 {m['bcubed_f1']:.3f} (P {m['bcubed_p']:.3f}, R {m['bcubed_r']:.3f})")
+
+
+def _tune_cluster():
+    """scripts/tune_cluster.py, whose ``--set`` parsing ``--set`` shares."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("tune_cluster", Path(__file__).resolve().parents[1] / "scripts" / "tune_cluster.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def score_among(name: str, copies, clusterer) -> dict:

@@ -31,7 +31,12 @@ batch:
    (the first article of an event in the nearest story of its topic, a
    bridge that later articles outweigh) are undone once the members tell
    otherwise; the part holding most of the story's earlier members keeps
-   its id.
+   its id;
+7. spilling: a story that no article can join any more (every member too
+   old by date and by arrival for the neighbour search, see
+   ``ClusterConfig.hot_days``) drops its sums and its members' vectors
+   and keeps its id and members (``_spill``): memory follows the stories
+   still open, not the whole history.
 
 Copies (``Article.duplicate_of`` set by the dedup stage) join their
 original's story directly: they say nothing new about the story's wording.
@@ -342,7 +347,9 @@ class StoryClusterer:
                 st.members.extend(new_members)  # a batch's articles come after the story's: no sort of the whole
             else:
                 st.members = sorted(set(st.members) | set(new_members))
-        st.idx, st.val, st.dense = node.idx, node.val, node.dense
+        # A story of one article has that article's arrays: copied, not views, so that
+        # a segment of the vector store can be freed once its articles are spilled.
+        st.idx, st.val, st.dense = _owned(node.idx), _owned(node.val), node.dense
         st.r_sum, st.n, st.lo, st.hi, st.pen, st.inner = node.r_sum, node.n, node.lo, node.hi, node.pen, node.inner
         for m in new_members:
             table.story[m] = s
@@ -700,6 +707,11 @@ def _name(embedder: "Embedder | None") -> str | None:
 
 def embed_text(a: Article) -> str:
     return f"{a.title}\n{a.text}" if a.title else a.text
+
+
+def _owned(a: "np.ndarray") -> "np.ndarray":
+    """The array itself, or a copy of it if it is a view of another."""
+    return a if a.base is None else a.copy()
 
 
 def _pair(a: int, b: int) -> tuple[int, int]:

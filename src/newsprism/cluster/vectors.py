@@ -165,19 +165,41 @@ class VectorStore:
     def drop(self, rows: Sequence[int]) -> None:
         """Forget the vectors of these articles (a spilled story's, or those a search no
         longer reads): they read as articles without a vector from now on. A segment
-        of term ids and weights that holds no article's any more is freed; the
-        per-article rows (keys, penalty roots) stay."""
-        import numpy as np
-
+        of term ids and weights left less than a quarter full moves what it still
+        holds to the last segment and is freed, so the entries held follow the
+        articles kept, not all that came. The per-article rows (keys, penalty
+        roots) stay."""
         seg, start, end, live = self._seg, self._start, self._end, self._live
+        emptied = set()
         for i in rows:
             k = seg[i]
             if k < 0:
                 continue
             live[k] -= end[i] - start[i]
             seg[i] = -1
-            if live[k] == 0 and k < len(self._entries.parts) - 1:  # never the segment still being filled
-                self._entries.parts[k], self._weights.parts[k] = np.empty(0, dtype=np.int32), np.empty(0, dtype=np.float32)
+            emptied.add(k)
+        last = len(self._entries.parts) - 1
+        for k in sorted(emptied):
+            if k < last and live[k] * 4 < len(self._entries.parts[k]):  # never the segment still being filled
+                self._move_out(k)
+
+    def _move_out(self, k: int) -> None:
+        """Move the entries still held in segment ``k`` to the last one, and free it.
+        Arrays taken from it before (views) stay valid: they keep their own reference."""
+        import numpy as np
+
+        held = np.flatnonzero(np.frombuffer(self._seg, dtype=np.int32) == k).tolist()
+        if held:
+            idx, val = self.gather(held)
+            sizes = np.fromiter(map(len, idx), dtype=np.int64, count=len(held))
+            seg, first = self._entries.append(np.concatenate(idx))
+            self._weights.append(np.concatenate(val))
+            self._count_live(seg, int(sizes.sum()))
+            ends = first + np.cumsum(sizes)
+            for i, b, e in zip(held, (ends - sizes).tolist(), ends.tolist()):
+                self._seg[i], self._start[i], self._end[i] = seg, b, e
+        self._live[k] = 0
+        self._entries.parts[k], self._weights.parts[k] = np.empty(0, dtype=np.int32), np.empty(0, dtype=np.float32)
 
     # ------------------------------------------------------------ reading
 
