@@ -62,10 +62,12 @@ QUIET = 2.5  # load average (2 cores) above which a speed-up figure is not to be
 BARE = """
 import sys, time, json
 t0 = time.perf_counter(); c0 = time.process_time()
-from newsprism.nlp import DEFAULT_MODEL, import_spacy, no_huge_pages
+from newsprism.nlp import DEFAULT_MODEL
 if "no-huge-pages" in sys.argv[2:]:
+    from newsprism.nlp import no_huge_pages
     no_huge_pages()
 if "no-torch" in sys.argv[2:]:
+    from newsprism.nlp import import_spacy
     spacy = import_spacy()
 else:
     import spacy

@@ -205,3 +205,27 @@ def test_every_worker_starts_with_the_engine_not_with_the_work(tmp_path) -> None
         while len(list(tmp_path.iterdir())) < 2 and time.monotonic() < deadline:
             time.sleep(0.05)
         assert len(list(tmp_path.iterdir())) == 2  # no item sent
+
+
+def test_preloaded_modules_are_imported_once_and_every_worker_starts_with_them(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """With ``preload``, a fork server imports the modules once and forks the workers
+    from itself (spaCy was imported by every worker, half a second of CPU each)."""
+    import subprocess
+    import sys
+
+    (tmp_path / "np_probe.py").write_text(
+        "import os\nopen(os.path.join(os.path.dirname(__file__), 'imported-' + str(os.getpid())), 'w').close()\n")
+    code = (
+        "import os, sys\n"
+        f"sys.path.insert(0, {str(tmp_path)!r})\n"
+        "from newsprism.engine import ProcessEngine\n"
+        "def pid(_): import np_probe; return os.getpid()\n"
+        "if __name__ == '__main__':\n"
+        "    with ProcessEngine(2, preload=('np_probe',)) as e:\n"
+        "        print(len(set(e.map(pid, range(40)))))\n"
+    )
+    script = tmp_path / "run.py"
+    script.write_text(code)
+    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, check=True, timeout=120)
+    assert int(out.stdout) >= 1
+    assert len(list(tmp_path.glob("imported-*"))) == 1  # the server's import; the workers had it

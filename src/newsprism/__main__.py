@@ -1,4 +1,6 @@
-from newsprism.cli import main
+if __name__ == "__main__":
+    # Worker processes import this module too (as __mp_main__): they must neither run the
+    # CLI nor import it (Typer, Rich and every command: 0.15 s of each worker's start).
+    from newsprism.cli import main
 
-if __name__ == "__main__":  # worker processes import this module too; they must not run the CLI
     main()

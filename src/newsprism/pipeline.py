@@ -338,7 +338,8 @@ def start_engine(settings: Settings, briefer: Briefer, articles: int) -> Abstrac
     from newsprism.engine import make_engine
 
     workers = 0 if settings.engine == "local" and articles < WORKERS_FROM else settings.workers
-    return make_engine(settings.engine, workers, settings.address, initializer=warm_worker, initargs=(briefer,))
+    return make_engine(settings.engine, workers, settings.address, initializer=warm_worker, initargs=(briefer,),
+                       preload=("newsprism.preload",))
 
 
 CHUNK = 32  # articles parsed at once by one job (nlp.pipe's batch); fewer when workers would wait
