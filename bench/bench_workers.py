@@ -2,8 +2,9 @@
 its speed-up from one worker to two: one command that prints the ratios.
 
 Every run is a whole command in a fresh process, timed from outside: wall
-clock (CPU plus wait) and CPU (user + system of the process and every worker
-it waited for, from ``RUSAGE_CHILDREN``). Models load inside the timing in
+clock (CPU plus wait) and CPU (user + system of the process and every worker,
+from ``RUSAGE_CHILDREN``; the bench adopts and reaps the fork server that
+analyze's workers come from, so their CPU counts). Models load inside the timing in
 both, as they do for a user.
 
 - ``bare``: ``nlp.pipe`` over the texts in one process, the model with every
@@ -98,12 +99,35 @@ def corpus(name: str, n: int | None, out: Path) -> int:
     return len(rows)
 
 
+def _adopt_orphans() -> None:
+    """Become the subreaper of what the runs leave behind (Linux): analyze's workers are
+    forked by a fork server that outlives the command by a moment and is never waited
+    for, so their CPU reached no ``RUSAGE_CHILDREN``; adopted here and reaped
+    (``_reap_orphans``), it counts."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        ctypes.CDLL(None).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+
+
+def _reap_orphans(patience: float = 10.0) -> None:
+    deadline = time.monotonic() + patience
+    while time.monotonic() < deadline:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            time.sleep(0.02)
+
+
 def timed(cmd: list[str], env: dict[str, str] | None = None) -> dict:
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     load = os.getloadavg()[0]
     t = time.perf_counter()
     proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env=env)
     wall = time.perf_counter() - t
+    _reap_orphans()
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} failed:\n{proc.stderr[-2000:]}")
@@ -126,6 +150,7 @@ def main() -> None:
     args = ap.parse_args()
     if not SHARED.exists():
         raise SystemExit(f"{SHARED} not found: the benchmark reads ../shared/eval")
+    _adopt_orphans()
     python = sys.executable
     newsprism = [python, "-m", "newsprism", "analyze"]
     with tempfile.TemporaryDirectory(prefix="np-bench-scale-") as tmp:
