@@ -727,6 +727,25 @@ def test_add_vectors_sums_shared_terms_and_keeps_ids_sorted():
     assert add_vectors(*empty, *empty)[0].tolist() == []
 
 
+def test_adding_a_few_terms_to_a_large_sum_gives_the_bits_a_full_sort_gives():
+    import numpy as np
+
+    from newsprism.cluster.linkage import add_sorted, add_vectors
+
+    rng = np.random.default_rng(0)
+    fast = 0
+    for t in range(500):
+        a = np.unique(rng.integers(0, 5000, rng.integers(0, 3000))).astype(np.int32)
+        b = np.unique(rng.integers(0, 5000, rng.integers(0, 60))).astype(np.int32)
+        av, bv = rng.normal(size=len(a)).astype(np.float32), rng.normal(size=len(b)).astype(np.float32)
+        if t % 2:
+            a, av, b, bv = b, bv, a, av
+        fast += 8 * min(len(a), len(b)) <= max(len(a), len(b))
+        (xi, xv), (yi, yv) = add_vectors(a, av, b, bv), add_sorted(a, av, b, bv)
+        assert xi.dtype == yi.dtype and xi.tolist() == yi.tolist() and xv.dtype == yv.dtype and xv.tobytes() == yv.tobytes()
+    assert fast > 300  # most took the binary search
+
+
 def test_salient_figures_are_rounded_and_years_are_not_figures():
     from newsprism.cluster.features import _figures
 

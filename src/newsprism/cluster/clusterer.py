@@ -68,7 +68,7 @@ from typing import TYPE_CHECKING, Any
 from newsprism.cluster.config import ClusterConfig
 from newsprism.cluster.features import Featurizer, TermBatch
 from newsprism.cluster.index import NO_DAY, Found, NeighbourIndex
-from newsprism.cluster.linkage import Node, add_vectors, agglomerate, merge_nodes, score, similarity_sum
+from newsprism.cluster.linkage import Node, add_sorted, add_vectors, agglomerate, merge_nodes, score, similarity_sum
 from newsprism.cluster.stories import StoryTable
 from newsprism.model import Article, Story
 
@@ -413,7 +413,7 @@ class StoryClusterer:
         copies = table.followers(j)
         src, here = table.records[frm], self._article_node(j)
         src.inner -= 2.0 * self._similarity_to_rest(here, self._story_node(frm))
-        idx, val = add_vectors(src.idx, src.val, here.idx, -here.val)
+        idx, val = add_sorted(src.idx, src.val, here.idx, -here.val)
         keep = val != 0  # the article's own terms leave the story's sum
         src.idx, src.val = idx[keep], val[keep]
         src.dense = src.dense if src.dense is None or here.dense is None else src.dense - here.dense

@@ -89,6 +89,29 @@ def add_vectors(a_idx: "np.ndarray", a_val: "np.ndarray", b_idx: "np.ndarray", b
     return idx[starts], np.add.reduceat(val, starts)
 
 
+def add_sorted(a_idx: "np.ndarray", a_val: "np.ndarray", b_idx: "np.ndarray", b_val: "np.ndarray"):
+    """``add_vectors`` of two vectors whose ids are sorted and distinct, the same
+    bits: a few articles' terms added to a story's sum are found in it by binary
+    search and inserted, rather than both sorted again. A story's sum holds
+    every term of its members, and sorting it for each article that joined
+    made the cost per article grow with the stories."""
+    import numpy as np
+
+    if len(a_idx) < len(b_idx):
+        a_idx, a_val, b_idx, b_val = b_idx, b_val, a_idx, a_val  # float addition commutes exactly
+    if 8 * len(b_idx) > len(a_idx):
+        return add_vectors(a_idx, a_val, b_idx, b_val)
+    dtype = np.result_type(a_idx, b_idx)
+    pos = np.searchsorted(a_idx, b_idx)
+    hit = pos < len(a_idx)
+    hit[hit] = a_idx[pos[hit]] == b_idx[hit]
+    val = a_val.astype(np.float32)  # a copy
+    b32 = b_val.astype(np.float32, copy=False)
+    val[pos[hit]] += b32[hit]
+    new = ~hit
+    return np.insert(a_idx.astype(dtype, copy=False), pos[new], b_idx[new]), np.insert(val, pos[new], b32[new])
+
+
 def sparse_dot(a_idx: "np.ndarray", a_val: "np.ndarray", b_idx: "np.ndarray", b_val: "np.ndarray") -> float:
     """Dot product of two sorted sparse vectors.
 
@@ -110,7 +133,7 @@ def sparse_dot(a_idx: "np.ndarray", a_val: "np.ndarray", b_idx: "np.ndarray", b_
 
 def merge_nodes(a: Node, b: Node, similarity: float) -> Node:
     """The union of two nodes; ``similarity`` is their summed pair similarity (``similarity_sum``)."""
-    idx, val = add_vectors(a.idx, a.val, b.idx, b.val)
+    idx, val = add_sorted(a.idx, a.val, b.idx, b.val)
     dense = a.dense + b.dense if a.dense is not None and b.dense is not None else None
     return Node(
         members=a.members + b.members,

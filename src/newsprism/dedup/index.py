@@ -174,8 +174,8 @@ class CopyIndex:
         e.match = None  # (an entry merged from another index: found again here)
         if not len(e.shingles):
             return None
-        hits = self._lsh.hits_recent(e.minhash)
-        for key, n in (self._lsh.hits_many(e.minhash)[0] if near is None else near).items():
+        hits = dict(self._lsh.hits_many(e.minhash)[0] if near is None else near)
+        for key, n in self._lsh.hits_recent(e.minhash).items():  # the few that came since
             hits[key] = hits.get(key, 0) + n
         match = e.match = self._closest(e, _most_shared(hits, MOST_CHECKED))
         self._lsh.insert(e.seq, e.minhash)
@@ -373,6 +373,10 @@ def _renumber(e: _Entry, seq: int) -> _Entry:
 
 def _most_shared(hits: dict[int, int], n: int) -> list[int]:
     """The ``n`` keys that share the most bands, the latest first among equals (all when there are no more)."""
+    import numpy as np
+
     if len(hits) <= n:
         return list(hits)
-    return sorted(hits, key=lambda k: (-hits[k], -k))[:n]
+    keys = np.fromiter(hits, dtype=np.int64, count=len(hits))
+    shared = np.fromiter(hits.values(), dtype=np.int64, count=len(hits))
+    return keys[np.lexsort((-keys, -shared))[:n]].tolist()

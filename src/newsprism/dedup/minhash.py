@@ -161,7 +161,7 @@ class BandIndex:
         import numpy as np
 
         bands = self._bands(sigs)
-        found: list[dict[int, int]] = [{} for _ in range(len(bands))]
+        queries, found_keys = [], []  # every (signature, key) of a shared band, counted at the end in numpy
         quota = None if self.most_recent is None else np.full(bands.shape, self.most_recent, dtype=np.int64)
         for values, keys in reversed(self._runs):
             for b in range(self.bands):
@@ -178,8 +178,15 @@ class BandIndex:
                 # The last keys of an equal run are the latest (stable sort).
                 lo = np.searchsorted(values[b], q[hit], "right") - n
                 at = np.repeat(lo - np.cumsum(n) + n, n) + np.arange(int(n.sum()))
-                for k, key in zip(np.repeat(hit, n).tolist(), keys[b][at].tolist()):
-                    found[k][key] = found[k].get(key, 0) + 1
+                queries.append(np.repeat(hit, n))
+                found_keys.append(keys[b][at])
+        found: list[dict[int, int]] = [{} for _ in range(len(bands))]
+        if queries:
+            pairs, counts = np.unique(np.concatenate(queries).astype(np.int64) << 32 | np.concatenate(found_keys), return_counts=True)
+            bounds = np.searchsorted(pairs >> 32, np.arange(len(bands) + 1)).tolist()
+            keys_found, counted = (pairs & 0xFFFFFFFF).tolist(), counts.tolist()
+            for k in range(len(bands)):
+                found[k] = dict(zip(keys_found[bounds[k] : bounds[k + 1]], counted[bounds[k] : bounds[k + 1]]))
         return found
 
     def query_recent(self, sig: "np.ndarray") -> set[int]:
