@@ -3,6 +3,7 @@ and does a claim list every article that says it?
 
     .venv/bin/python bench/alignment_check.py sheet dev            # print the pairs to judge
     .venv/bin/python bench/alignment_check.py sheet heldout
+    .venv/bin/python bench/alignment_check.py sheet fresh          # drawn once: alignment_fresh.tsv
     .venv/bin/python bench/alignment_check.py sheet recall-dev     # sentences x other articles, with candidates
     .venv/bin/python bench/alignment_check.py sheet recall-heldout
     .venv/bin/python bench/alignment_check.py score                # every figure, from the judgements beside it
@@ -29,6 +30,11 @@ that makes the same pair.
   pairs under the same hash: pairs it shares with the judged ones keep their
   judgement, and ``sheet heldout`` prints the ones still to judge (a rule
   that drops pairs draws the next ones by hash, so its sample stays uniform).
+- ``fresh``: 80 more pairs (40 BASIL, 40 NewsWCL50) drawn by another hash
+  from the pairs of commit 570eda8 that no earlier sample held, and judged
+  before the assertion check (``alignment_fresh.tsv``). Their keys are fixed:
+  a version is scored on the ones it still makes, and the ones it drops are
+  counted (a dropped yes is a lost supporter).
 
 Recall: a sample of body sentences (by the same kind of hash), and for each,
 every other article of its story, judged by reading the article's sentences
@@ -57,6 +63,8 @@ EVAL = ROOT / ".." / "shared" / "eval"
 HERE = Path(__file__).parent
 DEV = HERE / "alignment_judgements.tsv"
 HELDOUT = HERE / "alignment_heldout.tsv"
+FRESH = HERE / "alignment_fresh.tsv"
+N_FRESH = {"basil": 40, "newswcl50": 40}
 RECALL = {"recall-dev": HERE / "alignment_recall_dev.tsv", "recall-heldout": HERE / "alignment_recall_heldout.tsv"}
 N_HELDOUT = {"basil": 75, "newswcl50": 75, "ecbplus": 30}
 N_RECALL = {"recall-dev": 30, "recall-heldout": 45}
@@ -163,6 +171,23 @@ def heldout_sample(r: Run) -> list[dict]:
     return out
 
 
+def fresh_sample(r: Run) -> list[dict]:
+    """A second held-out set: bottom-k by another hash, leaving out every pair judged before it.
+
+    Drawn once (code of commit 570eda8) and judged before the assertion check was written;
+    its keys are fixed in ``alignment_fresh.tsv``, so a later version is scored on the
+    judged pairs it still makes (a check that only drops supporters keeps a uniform
+    sample of its own pairs) and the pairs it makes that were never drawn are counted.
+    """
+    used = _dev_keys() | {(k[0], k[3], str(k[4]), str(k[5])) for k in _heldout_labels()}
+    out = []
+    for corpus, k in N_FRESH.items():
+        mine = [p for p in r.pairs if p["story"].startswith(corpus + ":")]
+        mine = [p for p in mine if (p["story"], p["article"], str(p["start"]), str(p["end"])) not in used]
+        out += sorted(mine, key=lambda p: _hash("fresh", _key(p)))[:k]
+    return out
+
+
 def recall_sample(r: Run, which: str) -> list[tuple[str, object]]:
     """Body sentences of BASIL and NewsWCL50 stories, bottom-k by hash."""
     every = [(s, it) for s, its in r.items.items() if not s.startswith("ecbplus:") for it in its]
@@ -179,6 +204,14 @@ def _rows(path: Path) -> list[list[str]]:
 def _heldout_labels() -> dict[tuple, tuple[str, str]]:
     out = {}
     for row in _rows(HELDOUT):
+        story, pivot, pstart, article, start, end, label, *kind = row
+        out[(story, pivot, int(pstart), article, int(start), int(end))] = (label, kind[0] if kind else "")
+    return out
+
+
+def _fresh_labels() -> dict[tuple, tuple[str, str]]:
+    out = {}
+    for row in _rows(FRESH):
         story, pivot, pstart, article, start, end, label, *kind = row
         out[(story, pivot, int(pstart), article, int(start), int(end))] = (label, kind[0] if kind else "")
     return out
@@ -210,6 +243,13 @@ def sheet(which: str) -> None:
                 continue
             print("\t".join(map(str, _key(p))))
             print(f"  CLAIM: {_short(p['claim'])}\n  SAYS?: {_short(p['sentence'])}")
+        return
+    if which == "fresh":
+        if FRESH.exists():
+            sys.exit(f"{FRESH.name} is drawn already: its pairs are fixed")
+        for p in fresh_sample(run(False)):
+            print("\t".join(map(str, _key(p))))
+            print(f"  CLAIM: {_short(p['claim'], 2000)}\n  SAYS?: {_short(p['sentence'], 2000)}")
         return
     _recall_sheet(which)
 
@@ -278,6 +318,16 @@ def score() -> None:
     if todo:
         print(f"  {len(todo)} held-out pairs of this version not judged yet: `sheet heldout`")
 
+    fresh = _fresh_labels()
+    if fresh:
+        made_keys = {_key(p) for p in r.pairs}
+        kept = Counter(fresh[k][0] for k in fresh if k in made_keys)
+        kin = Counter(fresh[k][1] for k in fresh if k in made_keys and fresh[k][0] == "no")
+        lost = Counter(fresh[k][0] for k in fresh if k not in made_keys)
+        n = sum(kept.values())
+        print(f"fresh (570eda8's {len(fresh)} pairs): {n} still made, precision {kept['yes']}/{n} = "
+              f"{kept['yes'] / max(n, 1):.3f}; errors {dict(kin)}; dropped: {dict(lost)}")
+
     for which in RECALL:
         gold = _recall_labels(which)
         if not gold:
@@ -300,7 +350,7 @@ def score() -> None:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("mode", choices=("sheet", "score"))
-    ap.add_argument("which", nargs="?", choices=("dev", "heldout", "recall-dev", "recall-heldout"))
+    ap.add_argument("which", nargs="?", choices=("dev", "heldout", "fresh", "recall-dev", "recall-heldout"))
     args = ap.parse_args()
     sys.path.insert(0, str(ROOT / "src"))
     if args.mode == "sheet":
