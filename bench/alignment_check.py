@@ -7,6 +7,7 @@ and does a claim list every article that says it?
     .venv/bin/python bench/alignment_check.py sheet recall-dev     # sentences x other articles, with candidates
     .venv/bin/python bench/alignment_check.py sheet recall-heldout
     .venv/bin/python bench/alignment_check.py score                # every figure, from the judgements beside it
+    .venv/bin/python bench/alignment_check.py score --embedder minilm   # the same, for claims made with MiniLM
 
 The claims stage runs on each gold story of BASIL (three outlets per event) and
 NewsWCL50 (five outlets per event) and, for the held-out set, on 12 seeded ECB+
@@ -57,6 +58,10 @@ import sys
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from newsprism.embedders import Embedder
 
 ROOT = Path(__file__).resolve().parents[1]
 EVAL = ROOT / ".." / "shared" / "eval"
@@ -112,7 +117,7 @@ class Run:
     texts: dict[str, dict[str, str]]  # story -> article id -> text
 
 
-def run(with_ecb: bool, want_items: bool = False) -> Run:
+def run(with_ecb: bool, want_items: bool = False, embedder: "Embedder | None" = None) -> Run:
     from newsprism.claims import align_claims
     from newsprism.claims.text import sentence_items
     from newsprism.nlp import NLP
@@ -121,7 +126,7 @@ def run(with_ecb: bool, want_items: bool = False) -> Run:
     pairs, listed, items, texts = [], defaultdict(set), {}, {}
     for story, arts in stories(with_ecb):
         nlp.docs(arts)
-        for c in align_claims(arts, nlp):
+        for c in align_claims(arts, nlp, embedder=embedder):
             for ev in c.evidence:
                 listed[(story, ev.article, ev.start)].update(c.articles)
             if len(set(c.articles)) < 2:
@@ -288,8 +293,10 @@ def _recall_sheet(which: str) -> None:
                 print(f"     [{x.start}] cos={float(vec[n] @ vec[i]):.2f} lex={lex[i, n]:.2f} {_short(x.text, 300)}")
 
 
-def score() -> None:
-    r = run(True)
+def score(embedder: str = "tfidf") -> None:
+    from newsprism.embedders import make_embedder
+
+    r = run(True, embedder=make_embedder(embedder))
     # Development: the c7a5c2a sample; a later version keeps the judged pairs it still makes.
     judged = {tuple(row[1:5]): (row[5], row[6] if len(row) > 6 else "") for row in _rows(DEV)}
     made = {(p["story"], p["article"], str(p["start"]), str(p["end"])) for p in r.pairs}
@@ -351,12 +358,13 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("mode", choices=("sheet", "score"))
     ap.add_argument("which", nargs="?", choices=("dev", "heldout", "fresh", "recall-dev", "recall-heldout"))
+    ap.add_argument("--embedder", default="tfidf", help="score the claims made with this embedder (tfidf: none)")
     args = ap.parse_args()
     sys.path.insert(0, str(ROOT / "src"))
     if args.mode == "sheet":
         sheet(args.which or "heldout")
     else:
-        score()
+        score(args.embedder)
 
 
 if __name__ == "__main__":

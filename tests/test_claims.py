@@ -181,6 +181,33 @@ def test_a_supporter_names_no_rival_institution() -> None:
     assert not states(claim, item("kestrel school board"))  # another board only
 
 
+def _asserts_same(claim: str, other: str) -> bool:
+    """``asserts_same`` on two one-sentence articles, below the similarity that settles it alone."""
+    from newsprism.claims.align import asserts_same
+    from newsprism.claims.text import sentence_items
+    from newsprism.extract.prepare import prepare_articles
+    from newsprism.model import Article
+
+    arts = prepare_articles([Article(id="a", text=claim), Article(id="b", text=other)])
+    nlp = shared_nlp()
+    nlp.docs(arts)
+    a, b = sentence_items(arts, nlp)
+    return asserts_same(a, b, 0.4, dict.fromkeys(a.content | b.content, 1.0))
+
+
+def test_a_supporter_asserts_what_the_claim_asserts() -> None:
+    # Another fact about the same people and things.
+    assert not _asserts_same("Colorado voters approved Amendment 64 in 2012.",
+                             "Like many elected officials in Colorado, Mr. Suthers had opposed Amendment 64.")
+    assert not _asserts_same("Romney joined Republicans in calling on Todd Akin to quit the Senate race.",
+                             "Mr. Romney criticized Todd Akin's remarks on Sunday.")
+    # The same assertion: the same verb through a verb of saying; the same figure.
+    assert _asserts_same("Officials said Patrick appointed William Cowan to the Senate seat on Wednesday.",
+                         "Governor Deval Patrick on Wednesday appointed Mo Cowan, his former chief of staff.")
+    assert _asserts_same("The authority has ordered 12,000 people in Millbrook to evacuate.",
+                         "Nearly 12,000 residents of Millbrook have left their homes.")
+
+
 def test_seed_according_to_x_rests_on_x_not_on_who_met(seeds_dir) -> None:
     # "According to Iranian media, Shoigu ... met with ...": Iranian media, not Shoigu.
     b = brief(seeds_dir)

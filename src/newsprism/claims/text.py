@@ -18,9 +18,10 @@ from typing import TYPE_CHECKING
 from newsprism.claims.values import find_quantities
 from newsprism.model import Article
 from newsprism.nlp import NLP
-from newsprism.verbs import RELAYS
+from newsprism.verbs import RELAYS, SAID, VERBS
 
 if TYPE_CHECKING:
+    import numpy as np
     from scipy import sparse
     from spacy.tokens import Span
 
@@ -37,6 +38,17 @@ _ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT
 # "Russian Security Council", though the two share their last word (and so their key).
 _NAME_LABELS = frozenset({"ORG", "FAC", "EVENT", "PRODUCT", "LAW"})
 _NAME_FILLER = frozenset({"the", "of", "and", "for", "'s", "’s"})
+# Verbs too general to be what a sentence asserts ("made clear that", "tried to reach"):
+# the assertion is in their complement. Verbs of saying and believing (``verbs.VERBS``) too.
+_LIGHT_VERBS = frozenset(
+    {"be", "have", "do", "make", "take", "get", "go", "come", "give", "use", "show", "put", "see", "want", "know",
+     "think", "try"}
+)
+_COMPLEMENTS = frozenset({"ccomp", "xcomp", "conj", "attr", "acomp", "dobj", "advcl"})
+# Words in a row that two sentences share only when they quote or copy the same words.
+RUN = 5
+# Parts of speech that carry no content of a fact beyond the names and figures it holds.
+_NOT_CONTENT = frozenset({"PROPN", "NUM", "PRON", "DET", "ADP", "CCONJ", "SCONJ", "PART", "AUX", "SYM", "X", "PUNCT", "SPACE"})
 
 
 @dataclass
@@ -51,6 +63,13 @@ class SentenceItem:
     keys: frozenset[str]  # entities and figures, normalised
     # Institution names of two or more words, as (the key of their last word, all their words).
     names: frozenset[tuple[str, frozenset[str]]] = frozenset()
+    # What the sentence asserts: the stems of its main clause's verbs (``main_predicates``).
+    predicates: frozenset[str] = frozenset()
+    stems: frozenset[str] = frozenset()  # the stem of every word
+    runs: frozenset[int] = frozenset()  # hashes of its runs of RUN words
+    # Stems of its content words other than names, figures and verbs of saying: what it says about them.
+    content: frozenset[str] = frozenset()
+    figures: frozenset[str] = frozenset()  # its figures outside names ("Amendment 64" holds none)
 
 
 def attribution_tokens(span: "Span") -> set[int]:
@@ -71,6 +90,49 @@ def attribution_tokens(span: "Span") -> set[int]:
         elif t.lower_ in ("according", "citing", "quoted") or (t.lower_ == "reported" and t.dep_ in ("advcl", "acl")):
             out.update(x.i for x in t.subtree)
     return out
+
+
+def main_predicates(span: "Span") -> frozenset[str]:
+    """Stems of the verbs that carry a sentence's main assertion.
+
+    From the root down its coordinated verbs; a verb of saying or believing
+    with a clause of its own ("said that", "expects to"; not "released water")
+    or a light verb ("made clear that", "tried to") hands over to its complements. "Officials said Cowan was picked to fill
+    the seat" asserts *picked*; "Obama has cut $716 billion from Medicare"
+    asserts *cut*. Empty when the sentence has no such verb (a copula and a
+    noun phrase, a fragment).
+    """
+    out: set[str] = set()
+    todo = [t for t in span if t.dep_ == "ROOT"]
+    seen: set[int] = set()
+    while todo:
+        t = todo.pop()
+        if t.i in seen or not (span.start <= t.i < span.end):
+            continue
+        seen.add(t.i)
+        lemma = t.lemma_.casefold()
+        clausal = lemma in VERBS and any(c.dep_ in ("ccomp", "xcomp") for c in t.children)
+        if t.pos_ == "AUX" or lemma in _LIGHT_VERBS or clausal:
+            todo += [c for c in t.children if c.dep_ in _COMPLEMENTS]
+        elif t.pos_ == "VERB":
+            out.add(_stem(lemma))
+            todo += [c for c in t.children if c.dep_ in ("conj", "xcomp")]
+    return frozenset(out)
+
+
+def _content(span: "Span") -> frozenset[str]:
+    return frozenset(
+        _stem(t.lemma_.casefold())
+        for t in span
+        if not (t.is_stop or t.ent_type_ or t.pos_ in _NOT_CONTENT)
+        and t.lemma_[:1].isalpha()
+        and t.lemma_.casefold() not in SAID
+    )
+
+
+def _runs(span: "Span") -> frozenset[int]:
+    words = [t.lower_ for t in span if t.text[:1].isalnum()]
+    return frozenset(hash(tuple(words[k : k + RUN])) for k in range(len(words) - RUN + 1))
 
 
 def _entity_key(text: str) -> str:
@@ -107,11 +169,21 @@ def sentence_items(articles: list[Article], nlp: NLP) -> list[SentenceItem]:
             if len(lemmas) < MIN_CONTENT_WORDS:
                 continue
             text = a.text[s.start : s.end]
-            keys = {_entity_key(e.text) for e in ents if e.start_char >= s.start and e.end_char <= s.end}
+            named = [e for e in ents if e.start_char >= s.start and e.end_char <= s.end]
+            keys = {_entity_key(e.text) for e in named}
+            figures = frozenset(
+                q.normal() for q in find_quantities(text, [(e.start_char - s.start, e.end_char - s.start) for e in named])
+            )
             keys |= {"n:" + q.normal() for q in find_quantities(text)}
             inside = [e for e in ents if e.start_char >= s.start and e.end_char <= s.end and e.label_ in _NAME_LABELS]
             names = frozenset(n for n in map(_name, (e.text for e in inside)) if n is not None)
-            items.append(SentenceItem(a.id, i, s.start, s.end, s.paragraph, text, lemmas, frozenset(keys), names))
+            stems = frozenset(_stem(t.lemma_.casefold()) for t in span if not (t.is_punct or t.is_space))
+            items.append(
+                SentenceItem(
+                    a.id, i, s.start, s.end, s.paragraph, text, lemmas, frozenset(keys), names,
+                    main_predicates(span), stems, _runs(span), _content(span), figures,
+                )
+            )
     return items
 
 
@@ -135,8 +207,18 @@ def _stem(lemma: str) -> str:
     return lemma[:STEM]
 
 
-def similarity(items: list[SentenceItem], embedder: "Embedder | None" = None) -> "sparse.csr_matrix":
+def embed_items(items: list[SentenceItem], embedder: "Embedder") -> "np.ndarray":
+    """Each item's text as a unit row of the embedder."""
+    import numpy as np
+
+    vec = np.asarray(embedder.embed([it.text for it in items]), dtype=np.float32)
+    return vec / np.maximum(np.linalg.norm(vec, axis=1, keepdims=True), 1e-9)
+
+
+def similarity(items: list[SentenceItem], vectors: "np.ndarray | None" = None) -> "sparse.csr_matrix":
     """Pairwise similarity in [0, 1] between sentence items, as a sparse matrix.
+
+    ``vectors`` (``embed_items``), when given, blend the embedder's cosine in.
 
     Pairs under ``FLOOR`` are dropped: they are far below any alignment
     threshold, and keeping them would make a 6,000-sentence story cost
@@ -155,10 +237,7 @@ def similarity(items: list[SentenceItem], embedder: "Embedder | None" = None) ->
     words = TfidfVectorizer(analyzer=lambda toks: [_stem(t) for t in toks], sublinear_tf=True).fit_transform(
         [it.lemmas for it in items]
     )
-    vec = None
-    if embedder is not None:
-        vec = np.asarray(embedder.embed([it.text for it in items]), dtype=np.float32)
-        vec /= np.maximum(np.linalg.norm(vec, axis=1, keepdims=True), 1e-9)
+    vec = vectors
     blocks = []
     for r0 in range(0, n, BLOCK):
         r1 = min(n, r0 + BLOCK)
