@@ -206,20 +206,21 @@ def _rows(path: Path) -> list[list[str]]:
     return [ln.split("\t") for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip() and not ln.startswith("#")]
 
 
-def _heldout_labels() -> dict[tuple, tuple[str, str]]:
+def _pair_labels(path: Path) -> dict[tuple, tuple[str, str]]:
+    """Judged pairs of a held-out file: key -> (verdict, error type)."""
     out = {}
-    for row in _rows(HELDOUT):
+    for row in _rows(path):
         story, pivot, pstart, article, start, end, label, *kind = row
         out[(story, pivot, int(pstart), article, int(start), int(end))] = (label, kind[0] if kind else "")
     return out
+
+
+def _heldout_labels() -> dict[tuple, tuple[str, str]]:
+    return _pair_labels(HELDOUT)
 
 
 def _fresh_labels() -> dict[tuple, tuple[str, str]]:
-    out = {}
-    for row in _rows(FRESH):
-        story, pivot, pstart, article, start, end, label, *kind = row
-        out[(story, pivot, int(pstart), article, int(start), int(end))] = (label, kind[0] if kind else "")
-    return out
+    return _pair_labels(FRESH)
 
 
 def _recall_labels(which: str) -> dict[tuple, tuple[str, str]]:
