@@ -165,15 +165,19 @@ def _dev_keys() -> set[tuple]:
     return {tuple(row[1:5]) for row in _rows(DEV)}
 
 
+def _bottom_k(r: Run, sizes: dict[str, int], seed: str, used: set[tuple]) -> list[dict]:
+    """Each corpus's ``sizes[corpus]`` pairs of smallest hash, leaving out the ``used`` keys."""
+    out = []
+    for corpus, k in sizes.items():
+        mine = [p for p in r.pairs if p["story"].startswith(corpus + ":")]
+        mine = [p for p in mine if (p["story"], p["article"], str(p["start"]), str(p["end"])) not in used]
+        out += sorted(mine, key=lambda p: _hash(seed, _key(p)))[:k]
+    return out
+
+
 def heldout_sample(r: Run) -> list[dict]:
     """The bottom-k pairs by hash of each corpus, leaving out the pairs judged for development."""
-    dev = _dev_keys()
-    out = []
-    for corpus, k in N_HELDOUT.items():
-        mine = [p for p in r.pairs if p["story"].startswith(corpus + ":")]
-        mine = [p for p in mine if (p["story"], p["article"], str(p["start"]), str(p["end"])) not in dev]
-        out += sorted(mine, key=lambda p: _hash("heldout", _key(p)))[:k]
-    return out
+    return _bottom_k(r, N_HELDOUT, "heldout", _dev_keys())
 
 
 def fresh_sample(r: Run) -> list[dict]:
@@ -182,15 +186,10 @@ def fresh_sample(r: Run) -> list[dict]:
     Drawn once (code of commit 570eda8) and judged before the assertion check was written;
     its keys are fixed in ``alignment_fresh.tsv``, so a later version is scored on the
     judged pairs it still makes (a check that only drops supporters keeps a uniform
-    sample of its own pairs) and the pairs it makes that were never drawn are counted.
+    sample of its own pairs), and the judged pairs it no longer makes are counted.
     """
     used = _dev_keys() | {(k[0], k[3], str(k[4]), str(k[5])) for k in _heldout_labels()}
-    out = []
-    for corpus, k in N_FRESH.items():
-        mine = [p for p in r.pairs if p["story"].startswith(corpus + ":")]
-        mine = [p for p in mine if (p["story"], p["article"], str(p["start"]), str(p["end"])) not in used]
-        out += sorted(mine, key=lambda p: _hash("fresh", _key(p)))[:k]
-    return out
+    return _bottom_k(r, N_FRESH, "fresh", used)
 
 
 def recall_sample(r: Run, which: str) -> list[tuple[str, object]]:
