@@ -210,14 +210,14 @@ def test_every_worker_starts_with_the_engine_not_with_the_work(tmp_path) -> None
 def test_preloaded_modules_are_imported_once_and_every_worker_starts_with_them(tmp_path) -> None:  # type: ignore[no-untyped-def]
     """With ``preload``, a fork server imports the modules once and forks the workers
     from itself (spaCy was imported by every worker, half a second of CPU each)."""
+    import os
     import subprocess
     import sys
 
     (tmp_path / "np_probe.py").write_text(
         "import os\nopen(os.path.join(os.path.dirname(__file__), 'imported-' + str(os.getpid())), 'w').close()\n")
     code = (
-        "import os, sys\n"
-        f"sys.path.insert(0, {str(tmp_path)!r})\n"
+        "import os\n"
         "from newsprism.engine import ProcessEngine\n"
         "def pid(_): import np_probe; return os.getpid()\n"
         "if __name__ == '__main__':\n"
@@ -226,6 +226,9 @@ def test_preloaded_modules_are_imported_once_and_every_worker_starts_with_them(t
     )
     script = tmp_path / "run.py"
     script.write_text(code)
-    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, check=True, timeout=120)
+    # The server finds modules as any process started here would: on the path of the environment
+    # (it imports the caller's main module only when that was a script, and ignores its sys.path).
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(tmp_path), os.environ.get("PYTHONPATH")]))}
+    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, check=True, timeout=300, env=env)
     assert int(out.stdout) >= 1
     assert len(list(tmp_path.glob("imported-*"))) == 1  # the server's import; the workers had it
