@@ -14,8 +14,10 @@ shipped model's thresholds (chosen on train, so they have seen part of each
 fold: a small leak, much faster). Dev is scored with the shipped model, for the
 figures beside the folds.
 
-Prints every measure: dev, the fold mean, the spread (standard deviation and
-range) and each fold. The parses and the training examples are cached in
+Prints every measure: dev, dev's documents as the folds predict them ("dev/f":
+by models that never saw them, so a gap between dev and the fold mean that
+dev/f shares comes from dev being another sample, not from the shipped model),
+the fold mean, the spread (standard deviation and range) and each fold. The parses and the training examples are cached in
 ``--cache`` (the examples depend only on the features, so a rule change re-runs
 extraction alone); ``--json`` writes the figures.
 """
@@ -89,11 +91,11 @@ def _grid_thresholds(examples: tuple, train_idx: list[int], docs: list, articles
     return best[1], best[2]
 
 
-def evaluate(model, articles: list[dict], docs: list, gold: dict[str, dict], dump: Path | None = None) -> dict:
+def evaluate(model, articles: list[dict], docs: list, gold: dict[str, dict], dump: Path | None = None,
+             keep: dict[str, tuple[dict, dict]] | None = None) -> dict:
     """Quote and provenance figures of ``model`` (with today's rules) on these documents; with ``dump``,
-    the predictions are written to ``dump``.quotes.jsonl and ``dump``.provenance.jsonl for error analysis."""
-    from newsprism.evaluation.provenance import score_provenance
-    from newsprism.evaluation.quotes import score_quotes
+    the predictions are written to ``dump``.quotes.jsonl and ``dump``.provenance.jsonl for error analysis;
+    ``keep`` collects each document's (quotes row, provenance row)."""
     from newsprism.extract.prepare import prepare_article
     from newsprism.model import Article
     from newsprism.provenance.stretches import article_stretches, stretch_row
@@ -106,10 +108,19 @@ def evaluate(model, articles: list[dict], docs: list, gold: dict[str, dict], dum
         quote_rows.append(article_row(a["id"], extractor.from_doc(Article(id=a["id"], text=a["text"]), d)))
         prepared = prepare_article(Article(id=a["id"], text=a["text"], title=a.get("title"), outlet=a.get("outlet")))
         prov_rows.append(stretch_row(a["id"], article_stretches(prepared, extractor.from_doc(prepared, d))))
+    if keep is not None:
+        keep.update((q["id"], (q, p)) for q, p in zip(quote_rows, prov_rows))
     if dump is not None:
         for suffix, rows in (("quotes", quote_rows), ("provenance", prov_rows)):
             Path(f"{dump}.{suffix}.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
-    g = list(gold.values())
+    return figures_of(articles, gold, quote_rows, prov_rows)
+
+
+def figures_of(articles: list[dict], gold: dict[str, dict], quote_rows: list[dict], prov_rows: list[dict]) -> dict:
+    from newsprism.evaluation.provenance import score_provenance
+    from newsprism.evaluation.quotes import score_quotes
+
+    g = [gold[a["id"]] for a in articles if a["id"] in gold]
     q = score_quotes(articles, g, quote_rows)
     p = score_provenance(articles, g, prov_rows)
     out = {k: q[k] for k in QUOTE_KEYS} | {k: p[k] for k in PROV_KEYS}
@@ -145,6 +156,7 @@ def main() -> None:
     random.Random(0).shuffle(order)
     fold_of = {k: n % args.folds for n, k in enumerate(order)}
     examples = _examples(docs, articles, gold, args.cache)
+    held_out: dict[str, tuple[dict, dict]] = {}
     for fold in range(args.folds):
         train_idx = [k for k in range(len(articles)) if fold_of[k] != fold]
         test_idx = [k for k in range(len(articles)) if fold_of[k] == fold]
@@ -154,16 +166,20 @@ def main() -> None:
         model = _model(examples, lambda d, f=fold: fold_of[d] != f, thresholds, args.cache, tag)
         test_gold = {articles[k]["id"]: gold[articles[k]["id"]] for k in test_idx if articles[k]["id"] in gold}
         figures[f"fold{fold}"] = evaluate(model, [articles[k] for k in test_idx], [docs[k] for k in test_idx], test_gold,
-                                          args.dump and args.dump / f"fold{fold}")
+                                          args.dump and args.dump / f"fold{fold}", held_out)
         print(f"fold {fold} ({len(test_idx)} docs, thresholds {thresholds}): " + json.dumps(figures[f"fold{fold}"]), flush=True)
 
-    print(f"\n{'measure':22s} {'dev':>7s} {'mean':>7s} {'sd':>6s} {'min':>7s} {'max':>7s}  folds")
+    # Dev's documents as the folds predict them (models that never saw them): how far dev's figures
+    # stand from the folds' because dev is another sample, not because the shipped model fits it.
+    figures["dev_in_folds"] = figures_of(dev, dev_gold, [held_out[a["id"]][0] for a in dev], [held_out[a["id"]][1] for a in dev])
+    print("dev documents held out in the folds: " + json.dumps(figures["dev_in_folds"]), flush=True)
+    print(f"\n{'measure':22s} {'dev':>7s} {'dev/f':>7s} {'mean':>7s} {'sd':>6s} {'min':>7s} {'max':>7s}  folds")
     summary = {}
     for key in (*QUOTE_KEYS, "pronoun_speaker_acc", *PROV_KEYS):
         vals = [figures[f"fold{f}"][key] for f in range(args.folds)]
         mean, sd = statistics.mean(vals), statistics.pstdev(vals)
-        summary[key] = {"dev": figures["dev"][key], "mean": round(mean, 4), "sd": round(sd, 4), "min": min(vals), "max": max(vals)}
-        print(f"{key:22s} {figures['dev'][key]:7.4f} {mean:7.4f} {sd:6.4f} {min(vals):7.4f} {max(vals):7.4f}  "
+        summary[key] = {"dev": figures["dev"][key], "dev_in_folds": figures["dev_in_folds"][key], "mean": round(mean, 4), "sd": round(sd, 4), "min": min(vals), "max": max(vals)}
+        print(f"{key:22s} {figures['dev'][key]:7.4f} {figures['dev_in_folds'][key]:7.4f} {mean:7.4f} {sd:6.4f} {min(vals):7.4f} {max(vals):7.4f}  "
               + " ".join(f"{v:.4f}" for v in vals))
     if args.json is not None:
         args.json.write_text(json.dumps({"figures": figures, "summary": summary}, indent=1) + "\n", encoding="utf-8")
