@@ -164,6 +164,17 @@ class PostgresStore(SQLStore):
             [query],
         )
 
+    def _search_rows(self, sql: str, params: Sequence[Any], query: str | None) -> list[Row]:
+        if not (query and query.strip()):
+            return self._rows(sql, params)
+        # The planner prices a scan of articles_words by its narrow rows, not by the words
+        # kept out of line that each row's match reads: for a common word it scans the
+        # table, reading every article's words, where the GIN index reads the matches
+        # alone (at 100,000 articles, warm: 0.28-0.34 s against 0.11-0.20 s).
+        with self._transaction():
+            self._run("SET LOCAL enable_seqscan = off")
+            return self._rows(sql, params)
+
     @contextmanager
     def _writer(self, on_wait: Callable[[str], None] | None) -> Iterator[None]:
         lock = self._connect()

@@ -96,6 +96,10 @@ class SQLStore(ABC):
     def _matching_stories(self, query: str) -> tuple[str, list[Any]]:
         """A query of the stories of the articles that match ``query`` (full-text index), and its parameters."""
 
+    def _search_rows(self, sql: str, params: Sequence[Any], query: str | None) -> list[Row]:
+        """The rows of a story query, which searches the full-text index when ``query`` has words."""
+        return self._rows(sql, params)
+
     @abstractmethod
     def writer(self, on_wait: Callable[[str], None] | None = None) -> AbstractContextManager[None]:
         """Hold the one writer's place for a whole run; ``on_wait`` hears why when another holds it."""
@@ -362,7 +366,7 @@ class SQLStore(ABC):
             sql += " LIMIT ? OFFSET ?"
             params.extend((limit, offset))
         with self._lock:
-            rows = self._rows(sql, params)
+            rows = self._search_rows(sql, params, query)
         return [_story_record(r) for r in rows]
 
     def story_ids(self, *, since: str | None = None, query: str | None = None) -> list[str]:
@@ -370,13 +374,13 @@ class SQLStore(ABC):
         and its matches are counted and paged from this."""
         where, params = self._story_filter(since, query)
         with self._lock:
-            return [r[0] for r in self._rows(f"SELECT id FROM stories WHERE {where} ORDER BY last_updated DESC, id", params)]
+            return [r[0] for r in self._search_rows(f"SELECT id FROM stories WHERE {where} ORDER BY last_updated DESC, id", params, query)]
 
     def count_stories(self, *, since: str | None = None, query: str | None = None) -> int:
         """How many stories ``stories`` would list with these filters."""
         where, params = self._story_filter(since, query)
         with self._lock:
-            return int(self._rows(f"SELECT count(*) FROM stories WHERE {where}", params)[0][0])
+            return int(self._search_rows(f"SELECT count(*) FROM stories WHERE {where}", params, query)[0][0])
 
     def live_story(self, story_id: str) -> str | None:
         """The live story that ``story_id`` is, or was merged into; None if unknown."""
