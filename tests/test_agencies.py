@@ -240,11 +240,11 @@ def test_closing_credits_become_a_note_and_leave_the_body():
 @pytest.mark.parametrize("unit", ["A", "(", "_", "—", "a/", ". ", "Ab ", "Ab, ", "WASHINGTON ", "Reporting by Ab Cd in Ef; ", "(AP) "])
 def test_a_million_character_token_is_matched_in_linear_time(unit):
     token = unit * (1_000_000 // len(unit))
-    t0 = time.perf_counter()
+    t0 = time.process_time()  # CPU, not the clock: a loaded machine stretches wall time, not this
     for text in (token, f"Title\n\n{token}\n\nEnd of story.", f"Title\n\nWASHINGTON (AP) — {token}"):
         find_agency_marks(text)
     # The matcher tries its patterns on bounded windows: milliseconds. Catastrophic backtracking would take minutes.
-    assert time.perf_counter() - t0 < 5
+    assert time.process_time() - t0 < 5
 
 
 @pytest.mark.slow
