@@ -171,10 +171,11 @@ def sentence_items(articles: list[Article], nlp: NLP) -> list[SentenceItem]:
             text = a.text[s.start : s.end]
             named = [e for e in ents if e.start_char >= s.start and e.end_char <= s.end]
             keys = {_entity_key(e.text) for e in named}
-            figures = frozenset(
-                q.normal() for q in find_quantities(text, [(e.start_char - s.start, e.end_char - s.start) for e in named])
-            )
-            keys |= {"n:" + q.normal() for q in find_quantities(text)}
+            quantities = find_quantities(text)
+            keys |= {"n:" + q.normal() for q in quantities}
+            # Found once: a figure inside a name is what find_quantities would skip given the names.
+            spans = [(e.start_char - s.start, e.end_char - s.start) for e in named]
+            figures = frozenset(q.normal() for q in quantities if not any(q.start < te and ts < q.end for ts, te in spans))
             inside = [e for e in ents if e.start_char >= s.start and e.end_char <= s.end and e.label_ in _NAME_LABELS]
             names = frozenset(n for n in map(_name, (e.text for e in inside)) if n is not None)
             stems = frozenset(_stem(t.lemma_.casefold()) for t in span if not (t.is_punct or t.is_space))
