@@ -98,6 +98,8 @@ def main() -> None:
     ap.add_argument("--speed", type=float, default=1, help="run this many times faster")
     ap.add_argument("--delay", type=float, default=0.2, help="the watch's --delay (seconds between requests to one host)")
     ap.add_argument("--sample", type=float, default=30, help="seconds between memory samples (before --speed)")
+    ap.add_argument("--hot-articles", type=int, default=None, help="the watch's --hot-articles (default: the watch's own)")
+    ap.add_argument("--hot-days", type=int, default=None, help="the watch's --hot-days (default: the watch's own)")
     args = ap.parse_args()
 
     minutes = args.minutes / args.speed
@@ -111,6 +113,7 @@ def main() -> None:
     log = (tmp / "watch.log").open("w")
     cmd = ["nice", "-n", "10", sys.executable, "-m", "newsprism", "watch", url, "--db", str(db),
            "--every", f"{args.every / args.speed:g}s", "--delay", str(args.delay), "--max-pages", "200"]
+    cmd += [x for opt, v in (("--hot-articles", args.hot_articles), ("--hot-days", args.hot_days)) if v is not None for x in (opt, str(v))]
     proc = subprocess.Popen(cmd, cwd=ROOT, stderr=log, stdout=log)
     print(f"watch of {url}: {args.rate * args.speed:g} articles/min for {minutes:g} min, polled every {args.every / args.speed:g} s; "
           f"speed x{args.speed:g}; db {db}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,8 @@ from newsprism.ingest import iter_inputs
 from newsprism.model import Article, Problem
 from newsprism.pipeline import Settings
 from newsprism.store import open_store
-from newsprism.updater import Updater
+from newsprism.errors import SettingsError
+from newsprism.updater import HotWindow, Updater, load_state
 
 from conftest import ROOT
 from fixtures.brief.stories import shared_nlp
@@ -216,3 +218,36 @@ def test_a_long_running_updater_keeps_none_of_the_words_its_briefs_met(tmp_path:
     assert "Zorbulon" not in language.vocab.strings and len(language.vocab.strings) == strings
     assert not language.get_pipe("lemmatizer").cache
     s.close()
+
+
+def _redated(tmp_path: Path, ids: list[str], name: str) -> list[Article | Problem]:
+    """The fixture articles dated 2025 (theirs, 2031, lie past tomorrow: they never move the clock of forgetting)."""
+    items = _read(_write(tmp_path, ids, name))
+    return [replace(a, published=a.published.replace("2031", "2025")) if isinstance(a, Article) and a.published else a for a in items]
+
+
+@pytest.mark.parametrize(("hot", "joins"), [(HotWindow(), True), (HotWindow(days=7, articles=0), False)])
+def test_the_hot_window_decides_whether_a_late_article_joins_a_quiet_story(store, tmp_path: Path, hot: HotWindow, joins: bool) -> None:  # type: ignore[no-untyped-def]
+    """Two March articles, then the May story, then a late March article. Within the
+    window (the database's default keeps the latest 20,000 arrivals) it joins its
+    story; with a week and no arrivals kept, the March story was spilled when May
+    came in, and the late article starts a story of its own. The database keeps
+    the spilled story whole either way."""
+    _updater(store, hot=hot).add(_redated(tmp_path, ["a1", "a2"], "march.jsonl"))
+    march = store.article("a1").story
+    _updater(store, hot=hot).add(_redated(tmp_path, ["b1", "b2", "b3"], "may.jsonl"))
+    _updater(store, hot=hot).add(_redated(tmp_path, ["a3"], "late.jsonl"))
+    assert (store.article("a3").story == march) is joins
+    assert store.article("a2").story == march and store.story(march) is not None
+    _copies, clusterer, _saver = load_state(store.state()[1], None, store.location)
+    assert (clusterer.config.hot_days, clusterer.config.hot_articles) == (hot.days, hot.articles)
+    assert next(r for r in clusterer.table.records if r.id == march).spilled is not joins
+
+
+def test_the_hot_window_options_default_to_the_database_s_window() -> None:
+    """The command line's defaults are written out for the help text: they must be HotWindow's."""
+    from newsprism.commands._db import HOT_ARTICLES_OPT, HOT_DAYS_OPT
+
+    assert (HOT_DAYS_OPT.default, HOT_ARTICLES_OPT.default) == (HotWindow().days, HotWindow().articles)
+    with pytest.raises(SettingsError):
+        HotWindow(days=-1)

@@ -18,6 +18,10 @@ Problems met reading them) and runs, holding the store's one writer place:
 A kill at any moment loses at most the batch in flight: a batch is in the
 store whole or not at all, and the next run finds the stale stories of
 any batch whose briefs were not written and briefs them first.
+
+Memory (``HotWindow``): a database runs for months, so its clusterer lets go
+of quiet stories much sooner than ``analyze``'s does (``ClusterConfig``'s
+two years and 100,000 articles, which never spill in a watch).
 """
 
 from __future__ import annotations
@@ -25,10 +29,10 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from newsprism.errors import StoreError
+from newsprism.errors import SettingsError, StoreError
 from newsprism.model import Article, Problem, Story
 from newsprism.store import (
     Batch,
@@ -54,6 +58,36 @@ if TYPE_CHECKING:
 BATCH = 500  # articles per transaction
 BRIEFS_PER_TRANSACTION = 20
 STALE_WINDOW = 500  # stale stories whose articles are read from the store and briefed at a time
+
+
+@dataclass(frozen=True)
+class HotWindow:
+    """Which stories the clusterer keeps in memory, open to new articles
+    (``ClusterConfig.hot_days`` and ``hot_articles``, set for each run).
+
+    An article stops being searched as a neighbour once it is dated more than
+    ``days`` before the newest article taken in *and* is older than the
+    latest ``articles`` arrivals; a story all of whose articles are so is
+    spilled: its sums and vectors leave memory. Everything stays in the
+    database (its page, brief, search, history); a copy of a spilled story's
+    article still joins it, but a late article that would have joined it
+    starts a story of its own. An article forgotten stays forgotten when a
+    later run widens the window.
+
+    The defaults are a database's: a story with no article for a week is over
+    for a news watch, and a week at 50 articles a minute is some 500,000
+    articles held, where ``analyze``'s two years never spill. The
+    arrivals keep the latest 20,000 articles whatever their dates, so an
+    archive ``add``ed out of date order keeps the years it is still reading
+    (an archive larger than that, read out of order: raise ``articles``).
+    """
+
+    days: int = 7
+    articles: int = 20_000
+
+    def __post_init__(self) -> None:
+        if self.days < 0 or self.articles < 0:
+            raise SettingsError(f"the hot window must be 0 or more days and articles, not {self.days} and {self.articles}")
 
 
 @dataclass
@@ -108,6 +142,7 @@ class Updater:
         nlp: NLP | None = None,
         batch_size: int = BATCH,
         progress: Progress | None = None,
+        hot: HotWindow | None = None,
     ) -> None:
         from newsprism.pipeline import Briefer, Settings
 
@@ -117,6 +152,7 @@ class Updater:
         self.briefer: Briefer = Briefer(self.settings, nlp=nlp)
         self.batch_size = batch_size
         self.progress = progress or Progress()
+        self.hot = hot or HotWindow()
         # The state as this updater last wrote it, with the store's generation then:
         # a long watch loads it once, and again only when another process wrote.
         self._state: tuple[int, CopyIndex, StoryClusterer, StateParts] | None = None
@@ -291,7 +327,11 @@ class Updater:
             return self._state[1], self._state[2], self._state[3]
         self._state = None  # another process wrote: what is held here is out of date
         _generation, parts = self.store.state()
-        return load_state(parts, self.briefer.embedder, self.store.location)
+        copies, clusterer, saver = load_state(parts, self.briefer.embedder, self.store.location)
+        # The window is this run's, not the saved state's: the clusterer and its
+        # neighbour index read one config object, replaced in both.
+        clusterer.config = clusterer.index.config = replace(clusterer.config, hot_days=self.hot.days, hot_articles=self.hot.articles)
+        return copies, clusterer, saver
 
     # ------------------------------------------------------------ briefs
 

@@ -7,7 +7,7 @@ import sys
 import typer
 
 from newsprism.commands._common import progress, say, warn_problem
-from newsprism.commands._db import BATCH_OPT, DB_OPT, opened, updater_progress
+from newsprism.commands._db import BATCH_OPT, DB_OPT, HOT_ARTICLES_OPT, HOT_DAYS_OPT, opened, updater_progress
 from newsprism.commands._options import EMBEDDER_OPT, FRAMING_OPT, PATHS_ARG, QUIET_OPT, STRICT_OPT, WORKERS_OPT, Command
 from newsprism.errors import StrictModeError
 from newsprism.model import Article, Problem
@@ -19,6 +19,8 @@ def add_command(
     embedder: str = EMBEDDER_OPT,
     framing: bool = FRAMING_OPT,
     batch: int = BATCH_OPT,
+    hot_days: int = HOT_DAYS_OPT,
+    hot_articles: int = HOT_ARTICLES_OPT,
     strict: bool = STRICT_OPT,
     quiet: bool = QUIET_OPT,
     workers: int | None = WORKERS_OPT,
@@ -26,7 +28,7 @@ def add_command(
     """Add articles to a database: read, find copies, group into stories, brief the stories they touched, store."""
     from newsprism.ingest import iter_inputs
     from newsprism.pipeline import Settings
-    from newsprism.updater import Updater
+    from newsprism.updater import HotWindow, Updater
 
     items: list[Article | Problem] = []
     with progress(quiet) as bar:
@@ -41,7 +43,7 @@ def add_command(
         raise StrictModeError(f"{skipped} input(s) skipped and --strict was given; nothing was added")
     settings = Settings(embedder=embedder, framing=framing, workers=workers)
     with opened(db) as store, updater_progress(quiet) as callbacks:
-        summary = Updater(store, settings, batch_size=batch, progress=callbacks).add(items)
+        summary = Updater(store, settings, batch_size=batch, hot=HotWindow(hot_days, hot_articles), progress=callbacks).add(items)
     if not quiet or summary.skipped:
         say(summary.line())
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from newsprism.commands._common import say, warn, warn_problem
-from newsprism.commands._db import BATCH_OPT, DB_OPT, opened
+from newsprism.commands._db import BATCH_OPT, DB_OPT, HOT_ARTICLES_OPT, HOT_DAYS_OPT, opened
 from newsprism.commands._options import EMBEDDER_OPT, FRAMING_OPT, QUIET_OPT, Command
 from newsprism.errors import InputError
 
@@ -33,12 +33,14 @@ def watch_command(
     embedder: str = EMBEDDER_OPT,
     framing: bool = FRAMING_OPT,
     batch: int = BATCH_OPT,
+    hot_days: int = HOT_DAYS_OPT,
+    hot_articles: int = HOT_ARTICLES_OPT,
     quiet: bool = QUIET_OPT,
 ) -> None:
     """Poll sources and add what is new to a database, every --every, until Ctrl+C (or --once)."""
     from newsprism.fetch import Fetcher, FetchSettings
     from newsprism.pipeline import Settings
-    from newsprism.updater import Progress, Updater
+    from newsprism.updater import HotWindow, Progress, Updater
     from newsprism.watch import Watcher, parse_every
 
     seconds = parse_every(every)
@@ -46,7 +48,7 @@ def watch_command(
     settings = Settings(embedder=embedder, framing=framing)
     waiting = Progress(on_wait=lambda msg: warn(msg, "waiting:"))
     with opened(db) as store, Fetcher(fetching) as fetcher:
-        updater = Updater(store, settings, batch_size=batch, progress=waiting)
+        updater = Updater(store, settings, batch_size=batch, hot=HotWindow(hot_days, hot_articles), progress=waiting)
         watcher = Watcher(sources, store, updater, fetcher, max_pages=max_pages, on_problem=warn_problem)
         if not quiet and not once:
             say(f"watching {len(watcher.sources)} source(s) every {every} into {store.location} (Ctrl+C to stop)")
