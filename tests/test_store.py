@@ -26,6 +26,8 @@ from newsprism.store import (
     now,
     open_store,
 )
+from newsprism.store.postgres import _STORY_WORDS
+from newsprism.store.schema import SCHEMA_VERSION
 
 
 def _read(n: int, prefix: str = "a") -> list[Article]:
@@ -416,6 +418,7 @@ def test_postgres_schema_4_words_move_to_their_own_table(pg_url: str) -> None:
     s.close()
     with psycopg.connect(pg_url, autocommit=True) as db:  # back to schema 4, as it was made
         db.execute("DROP TABLE newsprism.articles_words")
+        db.execute("DROP TABLE newsprism.stories_words")
         db.execute(
             "ALTER TABLE newsprism.articles ADD COLUMN tsv tsvector GENERATED ALWAYS AS "
             "(to_tsvector('english', left(coalesce(title, '') || ' ' || text, 200000))) STORED"
@@ -427,7 +430,7 @@ def test_postgres_schema_4_words_move_to_their_own_table(pg_url: str) -> None:
         assert {x.id for x in s.stories(query="harbour strikes")} == {"s1"}
         s.write(_batch(_read(2, "b"), story="s2"))
         assert {x.id for x in s.stories(query="GAMBLE minister")} == {"s1", "s2"}
-        assert s._meta("schema_version") == "5"  # type: ignore[attr-defined]
+        assert s._meta("schema_version") == str(SCHEMA_VERSION)  # type: ignore[attr-defined]
     finally:
         s.close()
     with psycopg.connect(pg_url, autocommit=True) as db:
@@ -454,11 +457,72 @@ def test_a_postgres_search_reads_the_words_index(pg_url: str) -> None:
         )
         s._run("INSERT INTO articles_words (seq, tsv) SELECT seq, to_tsvector('english', coalesce(title, '') || ' ' || text) FROM articles WHERE seq > 3")  # type: ignore[attr-defined]
         s._run("ANALYZE")  # type: ignore[attr-defined]
-        where, params = s._story_filter(None, "harbour")  # type: ignore[attr-defined]
+        # Two words must stand in one article: the articles' words are searched.
+        where, params = s._story_filter(None, "harbour strike")  # type: ignore[attr-defined]
         sql = f"EXPLAIN SELECT id FROM stories WHERE {where} ORDER BY last_updated DESC, id"
-        plan = "\n".join(r[0] for r in s._search_rows(sql, params, "harbour"))  # type: ignore[attr-defined]
-        assert "Seq Scan on articles_words" not in plan, plan  # (at 100,000 articles: the GIN index)
+        plan = "\n".join(r[0] for r in s._search_rows(sql, params, "harbour strike"))  # type: ignore[attr-defined]
+        assert "Seq Scan on articles_words" not in plan and "stories_words" not in plan, plan  # (at 100,000 articles: the GIN index)
         assert "Seq Scan on articles_words" in "\n".join(r[0] for r in s._rows(sql, params))  # type: ignore[attr-defined]  # left to itself
-        assert [x.id for x in s.stories(query="harbour")] == ["s1"] and s.count_stories(query="harbour") == 1
+        assert [x.id for x in s.stories(query="harbour strike")] == ["s1"] and s.count_stories(query="harbour strike") == 1
+        # One word: the stories' words alone, by their index.
+        where, params = s._story_filter(None, "harbour")  # type: ignore[attr-defined]
+        plan = "\n".join(r[0] for r in s._search_rows(f"EXPLAIN SELECT id FROM stories WHERE {where}", params, "harbour"))  # type: ignore[attr-defined]
+        assert "Bitmap Index Scan on stories_words_tsv" in plan and "articles_words" not in plan, plan
+        assert [x.id for x in s.stories(query="harbour")] == ["s1"]
+    finally:
+        s.close()
+
+
+def test_postgres_story_words_follow_moves_and_merges(pg_url: str) -> None:
+    """Each story's words are its articles' words: after new articles (added to the
+    story's words), moves and merges (a story that lost an article made again), a
+    one-word search finds the story an article stands in now, and the table equals
+    the words made afresh from every story's articles."""
+    s = open_store(pg_url)
+
+    def story_words() -> dict[str, str]:
+        return {r[0]: r[1] for r in s._rows("SELECT story, tsv::text FROM stories_words")}  # type: ignore[attr-defined]
+
+    def afresh() -> dict[str, str]:
+        return {r[0]: r[1] for r in s._rows(f"{_STORY_WORDS} WHERE a.story IS NOT NULL GROUP BY a.story")}  # type: ignore[attr-defined]
+
+    try:
+        s.write(_batch(_read(2, "a"), story="s1"))
+        s.write(_batch(_read(2, "b"), story="s2"))
+        assert [x.id for x in s.stories(query="b0")] == ["s2"] and story_words() == afresh()
+        s.write(Batch(
+            placements=[Placement("b0", "s1", None, None), Placement("b1", "s1", "a0", "a0")],
+            stories=[
+                StoryUpdate("s1", None, ["a0", "a1", "b0", "b1"], "2024-05-10", "2024-05-14", ["s2"]),
+                StoryUpdate("s2", None, [], None, None, [], merged_into="s1"),
+            ],
+        ))
+        assert [x.id for x in s.stories(query="b0")] == ["s1"] and set(story_words()) == {"s1"} and story_words() == afresh()
+        moved = _read(3, "c")
+        split = _batch(moved, story="s3")
+        split.placements = [Placement("a1", "s3", None, None)]
+        split.stories = [StoryUpdate("s3", "Dam", ["c0", "c1", "c2", "a1"], None, None, []), StoryUpdate("s1", None, ["a0", "b0", "b1"], None, None, [])]
+        s.write(split)
+        assert [x.id for x in s.stories(query="a1")] == ["s3"] and [x.id for x in s.stories(query="a0")] == ["s1"]
+        assert "'a1'" not in story_words()["s1"] and story_words() == afresh()
+    finally:
+        s.close()
+
+
+def test_postgres_schema_5_gets_its_stories_words(pg_url: str) -> None:
+    """Version 6 makes each story's words from the articles a schema-5 database holds."""
+    import psycopg
+
+    s = open_store(pg_url)
+    s.write(_batch(_read(3, "a"), story="s1"))
+    s.close()
+    with psycopg.connect(pg_url, autocommit=True) as db:
+        db.execute("DROP TABLE newsprism.stories_words")
+        db.execute("UPDATE newsprism.meta SET value = '5' WHERE key = 'schema_version'")
+    s = open_store(pg_url)
+    try:
+        assert [x.id for x in s.stories(query="spillway")] == ["s1"] and s._meta("schema_version") == "6"  # type: ignore[attr-defined]
+        s.write(_batch(_read(2, "b"), story="s2"))
+        assert {x.id for x in s.stories(query="b1")} == {"s2"} and {x.id for x in s.stories(query="gamble")} == {"s1", "s2"}
     finally:
         s.close()

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from newsprism.errors import SettingsError
 from newsprism.ingest import iter_inputs
 from newsprism.model import Article, Problem
 from newsprism.pipeline import Settings
 from newsprism.store import open_store
-from newsprism.errors import SettingsError
 from newsprism.updater import HotWindow, Updater, load_state
 
 from conftest import ROOT

@@ -2,8 +2,9 @@
 
 The tables live in their own schema (``newsprism``), so the database may hold
 others. Full-text search is a ``tsvector`` of each article, with a GIN
-index, in a narrow table of its own (``articles_words``): a search reads the
-rows of the articles it matches, and those are small there. One process writes at a time: ``writer()`` holds a session-level
+index, in a narrow table of its own (``articles_words``), and each story's
+words in another (``stories_words``): a one-word search reads the rows of the
+stories it matches, one of several words those of the articles. One process writes at a time: ``writer()`` holds a session-level
 advisory lock on a connection of its own, which the server lets go when
 that connection ends, however the process ends.
 """
@@ -17,6 +18,7 @@ from contextlib import AbstractContextManager, contextmanager
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from newsprism.errors import MissingExtraError, StoreError
+from newsprism.store.records import Placement
 from newsprism.store.schema import APPLICATION, TIME_COLUMNS
 from newsprism.store.sql import Row, SQLStore, translated
 
@@ -26,6 +28,8 @@ if TYPE_CHECKING:
 SCHEMA = "newsprism"
 # A tsvector holds at most 1 MB: the index reads this much of a text (a few hundred pages).
 _FTS_CHARS = 200_000
+# A story's words: its articles' lexemes, without positions (a search asks for words, not phrases).
+_STORY_WORDS = "SELECT a.story, array_to_tsvector(array_agg(u.lexeme)) FROM articles a JOIN articles_words w ON w.seq = a.seq CROSS JOIN LATERAL unnest(w.tsv) u"
 
 
 def _psycopg() -> Any:
@@ -128,8 +132,9 @@ class PostgresStore(SQLStore):
             yield
 
     def _fts_ddl(self) -> list[str]:
-        # toast_tuple_target: a row past 128 bytes keeps its words out of line, so a
-        # row is a few dozen bytes and a search's matches sit on few pages.
+        # toast_tuple_target: a row the server toasts (past about 2 KB) is brought down
+        # to 128 bytes, its words out of line; a smaller row keeps them (at 100,000
+        # articles the table is some 8,300 pages, the stories' below about 500).
         return [
             "CREATE TABLE articles_words (seq bigint PRIMARY KEY, tsv tsvector NOT NULL) WITH (toast_tuple_target = 128)",
             "CREATE INDEX articles_words_tsv ON articles_words USING gin (tsv)",
@@ -145,6 +150,36 @@ class PostgresStore(SQLStore):
             return []
         return [*self._fts_ddl(), "INSERT INTO articles_words (seq, tsv) SELECT seq, tsv FROM articles", "ALTER TABLE articles DROP COLUMN tsv"]
 
+    def _story_words_ddl(self) -> list[str]:
+        """Made from the articles' words (afresh, should a table be there already)."""
+        return [
+            "CREATE TABLE IF NOT EXISTS stories_words (story text PRIMARY KEY, tsv tsvector NOT NULL) WITH (toast_tuple_target = 128)",
+            "CREATE INDEX IF NOT EXISTS stories_words_tsv ON stories_words USING gin (tsv)",
+            "TRUNCATE stories_words",
+            f"INSERT INTO stories_words (story, tsv) {_STORY_WORDS} WHERE a.story IS NOT NULL GROUP BY a.story",
+        ]
+
+    def _story_words_moving(self, placements: Sequence[Placement]) -> tuple[list[str], list[str]]:
+        """The stories that lose an article to another, and the articles that move."""
+        to = {p.article: p.story for p in placements}
+        rows = self._rows("SELECT id, story FROM articles WHERE id = ANY(?)", (list(to),))
+        moved = [(aid, old) for aid, old in rows if old != to[aid]]
+        return sorted({old for _aid, old in moved if old is not None}), [aid for aid, _old in moved]
+
+    def _index_stories(self, first_seq: int | None, moving: tuple[list[str], list[str]] | None) -> None:
+        """A story that lost an article has its words made again from its articles; any
+        other the batch touched has the words of its new articles added to its own
+        (a story of thousands of articles, touched by every batch, is not read whole)."""
+        lost, moved = moving or ([], [])
+        if lost:
+            self._run("DELETE FROM stories_words WHERE story = ANY(?)", (lost,))
+            self._run(f"INSERT INTO stories_words (story, tsv) {_STORY_WORDS} WHERE a.story = ANY(?) GROUP BY a.story", (lost,))
+        add = f"{_STORY_WORDS} WHERE {{}} AND a.story IS NOT NULL AND a.story <> ALL(?) GROUP BY a.story ON CONFLICT (story) DO UPDATE SET tsv = stories_words.tsv || excluded.tsv"
+        if first_seq is not None:
+            self._run("INSERT INTO stories_words (story, tsv) " + add.format("a.seq >= ?"), (first_seq, lost))
+        if moved:
+            self._run("INSERT INTO stories_words (story, tsv) " + add.format("a.id = ANY(?)"), (moved, lost))
+
     def _times_ddl(self) -> list[str]:
         return [
             f"ALTER TABLE {table} " + ", ".join(f"ALTER COLUMN {c} TYPE timestamptz USING {c}::timestamptz" for c in columns)
@@ -159,9 +194,14 @@ class PostgresStore(SQLStore):
         )
 
     def _matching_stories(self, query: str) -> tuple[str, list[Any]]:
+        # One word: the stories' words hold it exactly when one of their articles does.
+        # Several must stand in one article: the articles' words. The planner keeps one
+        # branch (the query's word count is a constant).
         return (
-            "SELECT a.story FROM articles_words w JOIN articles a ON a.seq = w.seq WHERE w.tsv @@ plainto_tsquery('english', ?)",
-            [query],
+            "SELECT story FROM stories_words WHERE numnode(plainto_tsquery('english', ?)) = 1 AND tsv @@ plainto_tsquery('english', ?) "
+            "UNION ALL SELECT a.story FROM articles_words w JOIN articles a ON a.seq = w.seq "
+            "WHERE numnode(plainto_tsquery('english', ?)) > 1 AND w.tsv @@ plainto_tsquery('english', ?)",
+            [query] * 4,
         )
 
     def _search_rows(self, sql: str, params: Sequence[Any], query: str | None) -> list[Row]:

@@ -21,6 +21,7 @@ from newsprism.store.codec import ARTICLE_COLUMNS, article_from_row, article_row
 from newsprism.store.records import (
     Batch,
     FetchRecord,
+    Placement,
     SourceRecord,
     StatePart,
     StoredBrief,
@@ -84,6 +85,18 @@ class SQLStore(ABC):
         """Version 5: what moves the full-text index out of the articles' rows, where it was in them."""
         return []
 
+    def _story_words_ddl(self) -> list[str]:
+        """Version 6: each story's words in a table of its own, where the dialect keeps one."""
+        return []
+
+    def _story_words_moving(self, placements: Sequence[Placement]) -> Any:
+        """Before a batch moves stored articles: what ``_index_stories`` needs to know of where they were."""
+        return None
+
+    @abstractmethod
+    def _index_stories(self, first_seq: int | None, moving: Any) -> None:
+        """Bring the stories' words up to date after a batch's articles and placements (in the open transaction)."""
+
     @abstractmethod
     def _times_ddl(self) -> list[str]:
         """What turns the clock's time columns (``schema.TIME_COLUMNS``) into the dialect's time type, if any."""
@@ -129,7 +142,7 @@ class SQLStore(ABC):
             )
         if version == SCHEMA_VERSION:
             return
-        hooks = {"{fts}": self._fts_ddl, "{times}": self._times_ddl, "{words}": self._words_ddl}  # statements of the dialect's own
+        hooks = {"{fts}": self._fts_ddl, "{times}": self._times_ddl, "{words}": self._words_ddl, "{storywords}": self._story_words_ddl}  # statements of the dialect's own
         with self._transaction():
             for statements in MIGRATIONS[version:]:
                 for sql in statements:
@@ -152,6 +165,7 @@ class SQLStore(ABC):
         """Everything a batch changed, in one transaction."""
         at = now()
         with self._lock, self._transaction():
+            first: int | None = None
             if batch.articles:
                 (top,) = self._rows("SELECT coalesce(max(seq), 0) FROM articles")[0]
                 first = int(top) + 1
@@ -160,6 +174,7 @@ class SQLStore(ABC):
                     [(first + k, at, *article_row(r, p)) for k, (r, p) in enumerate(batch.articles)],
                 )
                 self._index_texts(first)
+            moving = self._story_words_moving(batch.placements) if batch.placements else None
             if batch.placements:
                 self._run_many(
                     "UPDATE articles SET story = ?, duplicate_of = ?, syndicated_from = ? WHERE id = ?",
@@ -180,6 +195,8 @@ class SQLStore(ABC):
                 gone = [(s.id,) for s in batch.stories if s.merged_into is not None]
                 if gone:
                     self._run_many("DELETE FROM briefs WHERE story = ?", gone)
+            if batch.articles or batch.placements:
+                self._index_stories(first, moving)
             if batch.events:
                 self._run_many(
                     "INSERT INTO story_events (at, story, kind, article, other) VALUES (?, ?, ?, ?, ?)",

@@ -112,6 +112,9 @@ class SQLiteStore(SQLStore):
     def _index_texts(self, first_seq: int) -> None:
         self._run("INSERT INTO articles_fts (rowid, title, text) SELECT seq, title, text FROM articles WHERE seq >= ?", (first_seq,))
 
+    def _index_stories(self, first_seq: int | None, moving: Any) -> None:
+        """SQLite keeps no words by story: its search reads the stories of the matching articles."""
+
     def _matching_stories(self, query: str) -> tuple[str, list[Any]]:
         # Each word a quoted string: the user's text is never read as FTS5 query syntax.
         terms = " ".join('"' + w.replace('"', '""') + '"' for w in query.split())
