@@ -148,3 +148,32 @@ def test_each_round_hands_freed_memory_back(store: Store, tmp_path: Path, monkey
     (tmp_path / "inbox").mkdir()
     assert _watcher([str(tmp_path / "inbox")], store).run(30, rounds=3, sleep=slept.append) == 3
     assert released == [0, 1, 2] and len(slept) == 2 and all(0 < s <= 30 for s in slept)
+
+
+def test_the_watch_command_feeds_either_database(store_target: str) -> None:
+    """`newsprism watch --once` through the command line, into SQLite and PostgreSQL (a
+    team's database): the feed's pages are added, grouped and briefed, the source
+    and its fetches are kept, and a second round adds nothing."""
+    from typer.testing import CliRunner
+
+    from newsprism.cli import app
+
+    with serve() as (base, _site):
+        feed = f"{base}/feed.xml"
+        args = ["watch", feed, "--db", store_target, "--once", "--delay", "0", "--no-framing"]
+        first = CliRunner().invoke(app, args)
+        assert first.exit_code == 0, (first.output, first.exception)
+        assert "0 source problem(s); added 6 articles" in first.stderr, first.stderr
+        second = CliRunner().invoke(app, args)
+        assert second.exit_code == 0, (second.output, second.exception)
+        assert "added 0 articles" in second.stderr, second.stderr
+    s = open_store(store_target)
+    try:
+        assert s.count_articles() == 6 and s.stale_stories() == []
+        stories = s.stories()
+        assert stories and sum(len(x.articles) for x in stories) == 6
+        assert {b.story for b in s.iter_briefs()} == {x.id for x in stories}
+        assert [x.id for x in s.sources()] == [feed]
+        assert [f.outcome for f in s.fetches(feed, limit=1)] == ["not-modified"]
+    finally:
+        s.close()
