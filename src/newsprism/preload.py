@@ -14,7 +14,6 @@ from newsprism.nlp import import_spacy
 import_spacy()
 
 import scipy.sparse  # noqa: E402, F401
-import sklearn.feature_extraction.text  # noqa: E402, F401
 
 import newsprism.claims  # noqa: E402, F401
 import newsprism.extract.entities  # noqa: E402, F401
