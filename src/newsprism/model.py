@@ -514,14 +514,19 @@ class Analysis:
     moved: dict[str, str] = field(default_factory=dict)
 
 
+_JSON_FIELDS: dict[type, tuple[str, ...]] = {}  # a dataclass's fields written to JSON, in order
+
+
 def to_jsonable(obj: Any) -> Any:
     """Dataclasses to plain JSON values, skipping fields marked json=False."""
-    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        out = {}
-        for f in dataclasses.fields(obj):
-            if f.metadata.get("json", True):
-                out[f.name] = to_jsonable(getattr(obj, f.name))
-        return out
+    kind = type(obj)
+    if kind is str or kind is int or kind is float or obj is None or kind is bool:  # most values: nothing to do
+        return obj
+    names = _JSON_FIELDS.get(kind)  # dataclasses.fields read once per class, not for each of ~200,000 values a run
+    if names is None and dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        names = _JSON_FIELDS[kind] = tuple(f.name for f in dataclasses.fields(obj) if f.metadata.get("json", True))
+    if names is not None:
+        return {name: to_jsonable(getattr(obj, name)) for name in names}
     if isinstance(obj, dict):
         return {str(k): to_jsonable(v) for k, v in obj.items()}
     if isinstance(obj, (list, tuple)):

@@ -21,6 +21,7 @@ the threshold alone, so they are flagged only where another signal agrees.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -94,8 +95,21 @@ def quoted_spans(article: Article) -> list[tuple[int, int]]:
     return out
 
 
-def _inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
-    return any(s <= start and end <= e for s, e in spans)
+class _Ranges:
+    """Character ranges, asked whether one of them holds ``start..end``: the latest end
+    among the ranges starting at or before ``start``, found by bisection (find_loaded
+    asks for every token, and scanning every paragraph each time was most of its cost)."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        ordered = sorted(spans)
+        self.starts = [s for s, _ in ordered]
+        self.reach: list[int] = []
+        for _, e in ordered:
+            self.reach.append(max(e, self.reach[-1]) if self.reach else e)
+
+    def hold(self, start: int, end: int) -> bool:
+        k = bisect_right(self.starts, start)
+        return k > 0 and end <= self.reach[k - 1]
 
 
 def _adverb_base(lower: str) -> list[str]:
@@ -225,12 +239,14 @@ def find_loaded(
     """Loaded wording in ``article``; ``bonus`` maps a lemma to (extra score, reason)."""
     bonus = bonus or {}
     quotes = quoted_spans(article)
-    allowed = _allowed(article)
+    quoted = _Ranges(quotes)
+    paragraphs = _allowed(article)
+    allowed = None if paragraphs is None else _Ranges(paragraphs)
     flags: list[Flag] = []
     i = 0
     while i < len(doc):
         tok = doc[i]
-        if allowed is not None and not _inside(allowed, tok.idx, tok.idx + len(tok)):
+        if allowed is not None and not allowed.hold(tok.idx, tok.idx + len(tok)):
             i += 1
             continue
         phrase = _phrase_at(doc, i, lexicon)
@@ -253,11 +269,11 @@ def find_loaded(
         if score >= threshold:
             start, end = span.start_char, span.end_char
             flags.append(
-                Flag(article.id, start, end, article.text[start:end], lemma, category, score, reasons, _inside(quotes, start, end))
+                Flag(article.id, start, end, article.text[start:end], lemma, category, score, reasons, quoted.hold(start, end))
             )
         i = j
     for f in _scare_quotes(article, quotes):
-        if allowed is not None and not _inside(allowed, f.start, f.end):
+        if allowed is not None and not allowed.hold(f.start, f.end):
             continue
         # Loaded words inside a scare quote are part of it: keep the one wider flag.
         flags = [g for g in flags if not (f.start <= g.start and g.end <= f.end)]
