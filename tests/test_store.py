@@ -526,3 +526,29 @@ def test_postgres_schema_5_gets_its_stories_words(pg_url: str) -> None:
         assert {x.id for x in s.stories(query="b1")} == {"s2"} and {x.id for x in s.stories(query="gamble")} == {"s1", "s2"}
     finally:
         s.close()
+
+
+def test_a_postgres_store_connects_again_when_the_server_drops_it(pg_url: str) -> None:
+    """A long `serve` or `watch` holds one connection. When the server ends it (a restart,
+    an administrator), the next read or write connects again; before, every request
+    after a restart failed until the process was restarted."""
+    import psycopg
+
+    s = open_store(pg_url)
+
+    def drop() -> int:
+        (pid,) = s._rows("SELECT pg_backend_pid()")[0]  # type: ignore[attr-defined]
+        with psycopg.connect(pg_url, autocommit=True) as db:
+            db.execute("SELECT pg_terminate_backend(%s)", (pid,))
+        return int(pid)
+
+    try:
+        s.write(_batch(_read(2)))
+        pid = drop()
+        assert [x.id for x in s.stories()] == ["s1"] and s._rows("SELECT pg_backend_pid()")[0][0] != pid  # type: ignore[attr-defined]
+        drop()
+        s.write(_batch(_read(2, "b"), story="s2"))  # a write's transaction begins on a new connection
+        drop()
+        assert [x.id for x in s.stories(query="b1")] == ["s2"]  # the search's own transaction
+    finally:
+        s.close()

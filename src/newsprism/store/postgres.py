@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager, ExitStack, contextmanager
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from newsprism.errors import MissingExtraError, StoreError
@@ -70,6 +70,7 @@ class PostgresStore(SQLStore):
         self._lock_name = f"newsprism writer {schema}"  # one writer per store, not per server
         self._pg = _psycopg()
         self._errors: tuple[type[BaseException], ...] = (self._pg.Error,)
+        self._depth = 0  # transactions open on the connection
         self._db = self._connect()
         try:
             self._open()
@@ -116,20 +117,52 @@ class PostgresStore(SQLStore):
 
     def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         with translated(self.location, self._errors):
-            return list(self._db.execute(self._sql(sql), params).fetchall())
+            try:
+                return list(self._live().execute(self._sql(sql), params).fetchall())
+            except self._pg.OperationalError:
+                if not self._reconnect():
+                    raise
+                return list(self._db.execute(self._sql(sql), params).fetchall())
 
     def _run(self, sql: str, params: Sequence[Any] = ()) -> None:
         with translated(self.location, self._errors):
-            self._db.execute(self._sql(sql), params)
+            self._live().execute(self._sql(sql), params)
 
     def _run_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
-        with translated(self.location, self._errors), self._db.cursor() as cur:
+        with translated(self.location, self._errors), self._live().cursor() as cur:
             cur.executemany(self._sql(sql), rows)
 
     @contextmanager
     def _transaction(self) -> Iterator[None]:
-        with translated(self.location, self._errors), self._db.transaction():
-            yield
+        with translated(self.location, self._errors), ExitStack() as stack:
+            try:
+                stack.enter_context(self._live().transaction())
+            except self._pg.OperationalError:  # the server dropped the connection before BEGIN
+                if not self._reconnect():
+                    raise
+                stack.enter_context(self._db.transaction())
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+
+    def _live(self) -> psycopg.Connection[Any]:
+        """The connection; one the server dropped (restarted, or ended it) is made again
+        before the next statement, unless a transaction was in flight on it (that fails whole)."""
+        if self._db.broken:
+            self._reconnect()
+        return self._db
+
+    def _reconnect(self) -> bool:
+        """Connect again if the connection broke outside a transaction: a long ``serve``
+        goes on after the server restarts, where every request failed until it did."""
+        if not self._db.broken or self._depth:
+            return False
+        self._db.close()
+        self._db = self._connect()
+        self._db.execute(f'SET search_path TO "{self.schema}"')
+        return True
 
     def _fts_ddl(self) -> list[str]:
         # toast_tuple_target: a row the server toasts (past about 2 KB) is brought down
