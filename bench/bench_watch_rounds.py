@@ -2,7 +2,7 @@
 process, as `watch` runs it, with the resident memory after each round and, from
 ``--trace-from`` on, the allocation sites that grew most since the round before (tracemalloc).
 
-    python bench/bench_watch_rounds.py unrelated|story|bench [--rounds 12] [--per 50] [--trace-from 2] [--trim]
+    python bench/bench_watch_rounds.py unrelated|story|bench [--rounds 12] [--per 50] [--trace-from 2] [--trim] [--hot-articles N]
 
 ``unrelated``: each article drawn from a different source article and event of the
 bench corpus (real dev articles from ../shared/eval, perturbed as in bench_cluster.py), so
@@ -70,7 +70,7 @@ def feed(kind: str, n: int):  # type: ignore[no-untyped-def]
 def main() -> None:
     from newsprism.pipeline import Settings
     from newsprism.store import open_store
-    from newsprism.updater import Updater
+    from newsprism.updater import HotWindow, Updater
     from newsprism.watch import release_memory
 
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -79,10 +79,11 @@ def main() -> None:
     ap.add_argument("--per", type=int, default=50, help="articles a round")
     ap.add_argument("--trace-from", type=int, default=2, help="the round tracemalloc starts at (after the models load)")
     ap.add_argument("--trim", action="store_true", help="hand freed memory back after each round, as the watch does")
+    ap.add_argument("--hot-articles", type=int, default=None, help="the updater's HotWindow.articles (default: the database's own)")
     args = ap.parse_args()
     articles = feed(args.kind, args.rounds * args.per)
     store = open_store(str(Path(tempfile.mkdtemp(prefix="bench-rounds-")) / "news.db"))
-    updater = Updater(store, Settings())
+    updater = Updater(store, Settings(), hot=HotWindow() if args.hot_articles is None else HotWindow(articles=args.hot_articles))
     previous = None
     for k in range(args.rounds):
         if k == args.trace_from:
