@@ -226,6 +226,8 @@ def stream(args, embedder) -> None:
     spent = [0.0, 0.0]  # wall and CPU of drawing and preparing
     done = [0]
     sampler = RssSampler()
+    found: dict[str, str | None] = {}  # with --assignments: article id -> the original it copies, as found
+    sent: list[list] = []  # with --assignments: batches drawn, not yet clustered (a worker draws ahead)
 
     def batches():
         drawn = iter_corpus(args.n, exclude=args.among, in_date_order=args.in_date_order)
@@ -236,9 +238,13 @@ def stream(args, embedder) -> None:
             spent[1] += time.process_time() - c
             if not batch:
                 return
+            if args.assignments:
+                sent.append(batch)
             yield batch
 
     def report(size: int) -> None:
+        if args.assignments:  # a batch is marked (copies) before it is clustered, in the order drawn
+            found.update((a.id, a.duplicate_of) for a in sent.pop(0))
         done[0] += size
         n = done[0]
         if n == args.n or (n >= 10_000 and n % min(100_000, max(10_000, args.n // 10)) == 0) or n in (1_000, 10_000):
@@ -256,7 +262,12 @@ def stream(args, embedder) -> None:
     t_group, c_group = time.perf_counter() - t0 - spent[0], time.process_time() - c0 - spent[1]
     sampler.stop()
     n = len(clusterer)
-    print(f"articles={n} embedder={args.embedder} batch={args.batch} workers={args.workers} stories={len(clusterer.stories())} copies={sum(len(g) - 1 for g in copies.groups())}")
+    n_copies = sum(len(g) - 1 for g in copies.groups()) + getattr(copies, "copies_forgotten", 0)
+    print(f"articles={n} embedder={args.embedder} batch={args.batch} workers={args.workers} stories={len(clusterer.stories())} copies={n_copies}")
+    if hasattr(copies, "held"):  # what the indexes hold at the end (counts; see ``held``)
+        print(f"held: {clusterer.index.held()}; copy index {copies.held()}")
+    if args.assignments:
+        args.assignments.write_text(json.dumps({aid: [clusterer.story_of(aid), dup] for aid, dup in found.items()}), encoding="utf-8")
     print(f"draw + prepare (left out): {spent[0]:,.0f} s wall, {spent[1]:,.0f} s CPU")
     print(f"dedup + cluster:         {n / t_group:,.0f} articles/s  ({1e3 * t_group / n:.3f} ms/article; {t_group / 60:.1f} min)")
     print(f"dedup + cluster, CPU:    {n / c_group:,.0f} articles/s  ({1e3 * c_group / n:.3f} ms/article, this process)")

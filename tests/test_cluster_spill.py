@@ -85,7 +85,7 @@ def test_spilling_frees_the_vectors_of_cold_stories_and_changes_no_story(monkeyp
     assert len({a.story for a in arts}) == 30  # one story an event
 
 
-def test_a_late_article_cannot_reach_a_spilled_story_but_a_copy_of_one_of_its_articles_joins_it():
+def test_a_late_article_or_copy_cannot_reach_a_spilled_story():
     arts, copies, c = run()
     _, vocabs = corpus()
     first = arts[0]
@@ -95,8 +95,12 @@ def test_a_late_article_cannot_reach_a_spilled_story_but_a_copy_of_one_of_its_ar
     copy = Article(id="copy", title=first.title, text=first.text, published="2020-09-30", outlet="Reprinter")
     added = prepare_articles([late, copy])
     group_corpus(added, copies, c)
-    assert added[1].duplicate_of == first.id and added[1].story == first.story  # a copy follows its original
-    assert added[0].story not in {a.story for a in arts}  # the late article starts a story of its own
+    # The copy index forgot the spilled stories' articles (``CopyIndex.forget``): a
+    # reprint from beyond the window is no copy, and neither reaches the old story.
+    assert added[1].duplicate_of is None and first.id not in copies
+    assert first.duplicate_of is None  # what the corpus was found to be stays on it
+    old = {a.story for a in arts}
+    assert added[0].story not in old and added[1].story not in old
     # Without spilling (the default window of two years), the late article joins its event's story.
     arts2, copies2 = corpus()[0], CopyIndex()
     c2 = StoryClusterer()
@@ -161,3 +165,29 @@ def test_with_a_worker_process_the_stories_are_the_same_and_its_copy_forgets_ali
     assert [a.story for a in arts] == [a.story for a in arts2]
     assert stories_of(here) == stories_of(there)
     assert [st.spilled for st in here.table.records] == [st.spilled for st in there.table.records]
+
+
+def test_a_dated_stream_holds_the_same_past_the_window_whatever_its_length():
+    """Memory is bounded by the window, not the stream: past it, the counts of what
+    the clusterer's index, its vocabulary and the copy index hold stay flat while
+    the articles taken in grow threefold (counts, not RSS)."""
+    held = []
+    for events in (40, 120):
+        arts, _ = corpus(events=events)
+        # Each event's first report is reprinted by another outlet: a group of copies.
+        reprints = prepare_articles([
+            Article(id=f"{a.id}-r", title=a.title, text=a.text, published=a.published, outlet="Reprinter") for a in arts[::4]
+        ])
+        stream = [a for k, r in enumerate(reprints) for a in (*arts[4 * k : 4 * k + 4], r)]
+        # Counts fade within a few weeks' articles, so forgotten terms leave the vocabulary (``index.FADED``).
+        config = dataclasses.replace(HOT, features=dataclasses.replace(HOT.features, idf_window_docs=10))
+        copies, c = CopyIndex(), StoryClusterer(config=config)
+        group_corpus(stream, copies, c, batch_size=10)
+        assert all(r.duplicate_of == a.id for r, a in zip(reprints, arts[::4]))  # found, and kept once forgotten
+        held.append({**c.index.held(), **{f"copies_{k}": n for k, n in copies.held().items()}})
+    short, long = held
+    assert long["articles"] == 3 * short["articles"]  # ids stay (stories keep their members)
+    assert short["vectors"] < short["articles"] / 2 and short["copies_groups"] >= 1
+    for name in ("vectors", "keys", "postings", "pending", "terms", "copies_articles", "copies_lsh_keys", "copies_groups"):
+        # 120 events of 25 words each: without letting go, 3x the 40 events' terms
+        assert long[name] <= 1.3 * short[name] + 10, (name, short, long)

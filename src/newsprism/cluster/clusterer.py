@@ -102,6 +102,8 @@ class StoryClusterer:
         # Stories spilled since a ``StateParts`` last asked (it writes them again), and
         # the clock of forgetting when stories were last looked over for spilling.
         self.spilled: list[int] = []
+        # Stories spilled since the stream last had their members forgotten by its copy index.
+        self.released: list[int] = []
         self._spill_clock = (0, NO_DAY)
 
     @property
@@ -580,6 +582,15 @@ class StoryClusterer:
         st.sims, st.known = {}, set()
         self._cached.pop(s, None)
         self.spilled.append(s)
+        self.released.append(s)
+
+    def take_released(self) -> list[str]:
+        """The ids of the members of the stories spilled since last asked: the
+        copy index forgets them (``CopyIndex.forget``), as this index did."""
+        ids = self.index.ids
+        out = [ids[m] for s in self.released for m in self.table.records[s].members]
+        self.released = []
+        return out
 
     # ------------------------------------------------------------ answers
 

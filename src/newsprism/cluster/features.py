@@ -50,7 +50,7 @@ from array import array
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from itertools import chain, pairwise, repeat
+from itertools import chain, compress, pairwise, repeat
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from newsprism.arrays import decode, encode
@@ -452,6 +452,27 @@ class Featurizer:
                 vocab.update(zip(map(terms.__getitem__, at.tolist()), ids[at].tolist()))
         self.n_terms += len(terms)
         self._grow()
+
+    def forget_terms(self, ids: "np.ndarray") -> None:
+        """Take terms out of the vocabulary (those only forgotten articles had, see
+        ``NeighbourIndex._release``): such a term seen again is a new one. Their
+        ids stay taken, so the ids of the others and of the terms to come do not
+        change, in every copy of this featurizer."""
+        import numpy as np
+
+        if not len(ids):
+            return
+        gone = np.zeros(self.n_terms, dtype=bool)
+        gone[ids] = True
+        for vocab in self.vocab.values():
+            held = np.fromiter(vocab.values(), dtype=np.int64, count=len(vocab))
+            for term in compress(list(vocab), gone[held].tolist()):
+                del vocab[term]
+
+    @property
+    def n_held(self) -> int:
+        """Terms in the vocabulary (``n_terms`` less those forgotten)."""
+        return sum(map(len, self.vocab.values()))
 
     def _term_ids(self, batch: TermBatch, pos: "np.ndarray") -> tuple["np.ndarray", "np.ndarray", "np.ndarray", list[str], "np.ndarray"]:
         """Our ids of the terms at these positions of the batch, each counted as one

@@ -39,6 +39,11 @@ from newsprism.cluster.features import Featurizer, SparseVector, TermBatch, Vect
 from newsprism.cluster.vectors import VectorStore
 
 NO_DAY = -(2**31)  # an article without a publication day
+# A term that only forgotten articles had leaves the vocabulary once its faded count
+# (``Featurizer.recent``) is below this: should it come back, counting it from
+# nothing changes its IDF by under a thousandth. With the default windows
+# (``hot_articles`` ten ``idf_window_docs``) every such term is that faded.
+FADED = 1e-3
 
 if TYPE_CHECKING:
     import numpy as np
@@ -83,6 +88,10 @@ class NeighbourIndex:
         self.newest = NO_DAY
         self.hot_from = 0
         self._dropped_to = (0, NO_DAY)  # ``forget`` has dropped what (hot_from, horizon) made unsearchable
+        self._released_to = (0, NO_DAY)  # ``_release`` has released what (hot_from, horizon) made unsearchable
+        self._unused: list["np.ndarray"] = []  # term ids that only forgotten articles had, to leave the vocabulary
+        self._n_unused = 0  # how many came to ``_unused`` since it was last looked over
+        self._last_had: "np.ndarray | None" = None  # by term id: the latest article that had it (-1: none here)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -132,7 +141,9 @@ class NeighbourIndex:
         first = len(self.ids)
         self._register(ids, days)
         self._tick(days)
+        self._release()
         self.vectors.append(vectors, dense)
+        self._note_terms(first, vectors)
         if post:
             self.post_taken()
             for i in range(first, len(self.ids)):
@@ -189,20 +200,114 @@ class NeighbourIndex:
 
     def forget(self) -> None:
         """Drop the vectors of the articles no longer searchable (for a copy that only searches)."""
+        gone, self._dropped_to = self._forgotten_since(self._dropped_to)
+        self.vectors.drop(gone)
+
+    def _forgotten_since(self, done: tuple[int, int]) -> tuple[list[int], tuple[int, int]]:
+        """The articles no longer searchable that were still searchable at the clock
+        ``done`` (hot_from, horizon), and the clock now."""
         import numpy as np
 
         horizon = self.horizon
-        done_from, done_horizon = self._dropped_to
-        if (self.hot_from, horizon) == (done_from, done_horizon):
-            return
+        done_from, done_horizon = done
+        if (self.hot_from, horizon) == done:
+            return [], done
         days = np.frombuffer(self.days, dtype=np.int32)[: self.hot_from]
         gone = np.flatnonzero(days < horizon)
-        # Only the newly forgotten: those already dropped are older by place and by day.
+        # Only the newly forgotten: those forgotten before are older by place and by day.
         old = gone < done_from
         gone = gone[~old | (days[gone] >= done_horizon)]
         del days
-        self.vectors.drop(gone.tolist())
-        self._dropped_to = (self.hot_from, horizon)
+        return gone.tolist(), (self.hot_from, horizon)
+
+    def _note_terms(self, first: int, vectors: Sequence[SparseVector]) -> None:
+        """Remember, for each term, the latest article that had it (``_release``)."""
+        import numpy as np
+
+        n = self.featurizer.n_terms
+        if self._last_had is None or len(self._last_had) < n:
+            bigger = np.full(max(1024, n, 2 * (0 if self._last_had is None else len(self._last_had))), -1, dtype=np.int32)
+            if self._last_had is not None:
+                bigger[: len(self._last_had)] = self._last_had
+            self._last_had = bigger
+        if vectors:
+            idx = [v.idx for v in vectors]
+            owners = np.repeat(np.arange(first, first + len(idx), dtype=np.int32), [len(t) for t in idx])
+            np.maximum.at(self._last_had, np.concatenate(idx), owners)
+
+    def _release(self) -> None:
+        """Let go of what only forgotten articles need, so that a dated stream's
+        index stays the same size once past the window (``held``): their
+        blocking keys' posting lists lose the forgotten articles at their heads
+        (a whole list when none is left), a key only one of them had stops
+        waiting in ``_pending``, and a term that no later article had leaves the
+        vocabulary once its count has faded (``_forget_terms``).
+
+        Searches find what they found before: a query reads a list's latest
+        ``posting_cap`` entries and skips the forgotten ones, and the forgotten
+        leave only from a list's head, where no searchable entry is behind them;
+        a forgotten article's pending key would have been posted at a list's head.
+        Only a forgotten term that comes back differs: it counts from one again,
+        as a new term (``FADED``), and the earlier articles that had it, all
+        forgotten, are not posted under it.
+        Runs whenever the clock moves, before anything drops the newly
+        forgotten articles' vectors (``forget``, a spilled story). The
+        vocabulary is looked over once a twentieth of it waits to leave."""
+        import numpy as np
+
+        gone, self._released_to = self._forgotten_since(self._released_to)
+        gone = [i for i in gone if self.vectors.has(i)]
+        if not gone:
+            return
+        keys = np.unique(np.concatenate([self.vectors.keys(i) for i in gone])).tolist()
+        postings, pending, searchable = self._postings, self._pending, self.searchable
+        held = set(gone)
+        for key in keys:
+            if pending.get(key, -1) in held:
+                del pending[key]
+            plist = postings.get(key)
+            if plist is None:
+                continue
+            head = 0
+            while head < len(plist) and not searchable(plist[head]):
+                head += 1
+            if head == len(plist):
+                del postings[key]
+            elif head:
+                del plist[:head]
+        idx = [self.vectors.idx(i) for i in gone]
+        terms = np.concatenate(idx)
+        if self._last_had is not None:  # (None: a loaded index, which knows only what came since)
+            owners = np.repeat(np.asarray(gone, dtype=np.int32), [len(t) for t in idx])
+            self._unused.append(terms[self._last_had[terms] == owners])
+            self._n_unused += len(self._unused[-1])
+        if self._n_unused * 20 >= self.featurizer.n_held:
+            self._forget_terms()
+
+    def _forget_terms(self) -> None:
+        """Take out of the vocabulary the terms waiting in ``_unused`` that no
+        article had since (the latest that had one is still forgotten) and whose
+        faded count is below ``FADED``; the others that no article had since
+        wait until it is."""
+        import numpy as np
+
+        f = self.featurizer
+        terms = np.unique(np.concatenate(self._unused))
+        last = self._last_had[terms]  # type: ignore[index]
+        terms = terms[~self._searchable(last.astype(np.int64))]
+        faded = f.recent[terms] < FADED
+        f.forget_terms(terms[faded])
+        self._unused = [terms[~faded]]
+        self._n_unused = 0
+
+    def held(self) -> dict[str, int]:
+        """What the index holds (counts): articles, vectors, blocking keys and their
+        entries, keys waiting for a second article, terms in the vocabulary."""
+        return {
+            "articles": len(self.ids), "vectors": sum(self.vectors.has(i) for i in range(len(self.ids))),
+            "keys": len(self._postings), "postings": sum(map(len, self._postings.values())),
+            "pending": len(self._pending), "terms": self.featurizer.n_held,
+        }
 
     def take(self, batch: Sequence[Any], terms: TermBatch | None = None, counted: Sequence[int] | None = None) -> range:
         """Take a batch's articles in as ``search`` does, without searching; returns their indices."""

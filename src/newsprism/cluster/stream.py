@@ -111,7 +111,8 @@ def group_corpus(
     moved = group_batches(
         (articles[k : k + batch_size] for k in range(0, len(articles), batch_size)), copies, clusterer, on_batch, engine
     )
-    apply_copies(articles, copies)
+    # What the index forgot (cold stories' articles) keeps what it was found to be.
+    apply_copies([a for a in articles if a.id in copies], copies)
     for a in articles:
         a.story = clusterer.story_of(a.id)
     given = {a.id for a in articles}
@@ -149,6 +150,7 @@ def group_batches(
         batch: list[Article], terms: TermBatch | None = None, counted: list[int] | None = None, found: Found | None = None
     ) -> None:
         moved.update(clusterer.add(batch, terms, counted, found))
+        copies.forget(clusterer.take_released())
         gc.freeze()  # see state.thawed_after
         if on_batch:
             on_batch(len(batch))

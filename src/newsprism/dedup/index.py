@@ -81,6 +81,8 @@ class _Entry:
     # The earlier article this one was found to copy when it came in (its group
     # is the union of such links: a database keeps them, see ``cluster.parts``).
     match: str | None = None
+    # Out of the LSH (``CopyIndex.forget``); never saved: a loaded state indexes its articles again.
+    forgotten: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -121,11 +123,12 @@ class CopyIndex:
     def __init__(self, containment_threshold: float = CONTAINMENT) -> None:
         self.containment_threshold = containment_threshold
         self._entries: dict[str, _Entry] = {}
-        self._by_seq: list[str] = []  # ids in arrival order: the LSH keeps article numbers
+        self._by_seq: list[str] = []  # ids in arrival order, forgotten ones too: the LSH keeps article numbers
         self._parent: dict[str, str] = {}
         self._members: dict[str, list[str]] = {}  # root -> its group, for groups of 2+
         self._originals: dict[str, str] = {}  # root -> its group's original, until the group grows
         self._lsh = BandIndex(LSH_BANDS, most_recent=LATEST_PER_BAND)
+        self.copies_forgotten = 0  # copies in the groups ``forget`` let go of (not saved)
 
     # ------------------------------------------------------------ building
 
@@ -152,12 +155,12 @@ class CopyIndex:
         """Add another index's articles (e.g. built on another worker)."""
         for aid, e in sorted(other._entries.items(), key=lambda kv: kv[1].seq):
             if aid not in self._entries:
-                self._insert(aid, _renumber(e, len(self._entries)))
+                self._insert(aid, _renumber(e, len(self._by_seq)))
 
     def _entry(self, a: Article, fp: Fingerprint) -> _Entry:
         return _Entry(
             id=a.id,
-            seq=len(self._entries),
+            seq=len(self._by_seq),
             shingles=fp.shingles,
             sampled=fp.sampled,
             minhash=fp.minhash,
@@ -198,6 +201,46 @@ class CopyIndex:
         # others (a roundup) must not chain their groups together.
         return best
 
+    def forget(self, ids: Iterable[str]) -> None:
+        """Forget articles that no new one should be matched with any more (the
+        members of the clusterer's spilled stories, long out of its window): no
+        later article is found to copy them, and an article in no group of
+        copies leaves memory with its fingerprints. A group stays whole while
+        any member is still remembered, since a new copy of that member joins
+        the group and its original is chosen again from every member's
+        fingerprints; once all are forgotten the group can change no more,
+        and it leaves memory too. What was found before stays on the articles
+        (``duplicate_of``) and in a database (``segment``), not here."""
+        seqs, groups = [], set()
+        for aid in ids:
+            e = self._entries.get(aid)
+            if e is None or e.forgotten:
+                continue
+            e.forgotten = True
+            if len(e.shingles):
+                seqs.append(e.seq)
+            root = self._find(aid)
+            if root in self._members:
+                groups.add(root)
+            else:
+                self._drop(aid)
+        self._lsh.drop(seqs)
+        for root in groups:
+            members = self._members[root]
+            if all(self._entries[m].forgotten for m in members):
+                for m in members:
+                    self._drop(m)
+                self.copies_forgotten += len(members) - 1
+                del self._members[root]
+                self._originals.pop(root, None)
+
+    def _drop(self, aid: str) -> None:
+        del self._entries[aid], self._parent[aid]  # its place in ``_by_seq`` stays (see ``segment``)
+
+    def held(self) -> dict[str, int]:
+        """What the index holds: articles, articles in the LSH, groups (see ``forget``)."""
+        return {"articles": len(self._entries), "lsh_keys": self._lsh.n_keys, "groups": len(self._members)}
+
     # ------------------------------------------------------------ answers
 
     def original_of(self, article_id: str) -> str | None:
@@ -230,7 +273,8 @@ class CopyIndex:
         return article_id in self._entries
 
     def __len__(self) -> int:
-        return len(self._entries)
+        """Articles taken in, forgotten ones too (the arrival numbers ``segment`` counts)."""
+        return len(self._by_seq)
 
     # ------------------------------------------------------------ persistence
 
@@ -270,7 +314,7 @@ class CopyIndex:
         entries join every group as it is."""
         import numpy as np
 
-        entries = [self._entries[aid] for aid in self._by_seq[start:]]
+        entries = [self._entries.get(aid) or _forgotten(aid, start + k) for k, aid in enumerate(self._by_seq[start:])]
         links = [e.match if e.match is not None else (None if self._parent[e.id] == e.id else self._parent[e.id]) for e in entries]
         plain: dict[str, Any] = {
             "ids": [e.id for e in entries],
@@ -365,6 +409,14 @@ class CopyIndex:
             ra, rb, group_a, group_b = rb, ra, group_b, group_a
         self._parent[rb] = ra
         self._members[ra] = group_a + group_b
+
+
+def _forgotten(aid: str, seq: int) -> _Entry:
+    """What ``segment`` writes of a forgotten article: its id in its place, no
+    fingerprints (so a loaded index never proposes it), no copy link."""
+    import numpy as np
+
+    return _Entry(aid, seq, np.empty(0, np.uint32), False, np.zeros(NUM_PERM, np.uint32), None, None, False, forgotten=True)
 
 
 def _renumber(e: _Entry, seq: int) -> _Entry:

@@ -148,6 +148,40 @@ class BandIndex:
         order = np.argsort(values, axis=1, kind="stable")
         self._runs.append((np.take_along_axis(values, order, axis=1), np.take_along_axis(keys, order, axis=1)))
 
+    def drop(self, keys: Sequence[int]) -> None:
+        """Forget keys: no answer gives them any more, and they hold no memory."""
+        import numpy as np
+
+        if not len(keys):
+            return
+        gone = np.unique(np.asarray(keys, dtype=np.int32))
+        runs = []
+        for values, held in self._runs:
+            kept = ~np.isin(held, gone)
+            if kept.all():
+                runs.append((values, held))
+                continue
+            # Every band of a run holds the same keys: one count a band.
+            n = int(kept[0].sum())
+            values, held = values[kept].reshape(self.bands, n), held[kept].reshape(self.bands, n)
+            if n:
+                runs.append((values, held))
+        self._runs = runs
+        dropped = set(gone.tolist())
+        for table in self._recent:
+            for band, held in list(table.items()):
+                left = [k for k in ([held] if isinstance(held, int) else held) if k not in dropped]
+                if not left:
+                    del table[band]
+                else:
+                    table[band] = left[0] if len(left) == 1 else left
+
+    @property
+    def n_keys(self) -> int:
+        """How many keys the index holds (each in every band)."""
+        recent = self._recent[0].values() if self._recent else ()  # each key is once in every band
+        return sum(held.shape[1] for _, held in self._runs) + sum(1 if isinstance(v, int) else len(v) for v in recent)
+
     def query_many(self, sigs: "np.ndarray") -> list[set[int]]:
         """For each signature, the keys in the runs that share a band with it."""
         return [set(hits) for hits in self.hits_many(sigs)]
