@@ -62,6 +62,8 @@ def test_spilling_frees_the_vectors_of_cold_stories_and_changes_no_story(monkeyp
     from newsprism.cluster import vectors
 
     monkeypatch.setattr(vectors, "ENTRIES", 400)  # small segments, so that whole ones empty
+    monkeypatch.setattr(vectors, "_ROW_BITS", 4)
+    monkeypatch.setattr(vectors, "ROWS", 16)
     arts, _, c = run()
     spilled = [s for s, st in enumerate(c.table.records) if st.spilled]
     assert len(spilled) >= 20  # all but the last few weeks' events
@@ -73,6 +75,9 @@ def test_spilling_frees_the_vectors_of_cold_stories_and_changes_no_story(monkeyp
     store = c.index.vectors
     assert sum(not len(p) for p in store._entries.parts) >= 5  # freed segments
     came = sum(e - b for b, e in zip(store._start, store._end))
+    freed = [not p.strides[0] for p in store._keys.parts]  # per-article rows: whole segments of spilled articles
+    assert sum(freed) >= 3 and freed == [not p.strides[0] for p in store._present.parts]
+    assert all(store.keys(i).tolist() == [] for i in range(len(store)) if freed[i // 16])
     assert sum(len(p) for p in store._entries.parts) < came / 2  # what is held follows the open stories
     _, _, kept = run(spill=False, monkeypatch=monkeypatch)
     for i in range(len(store)):  # the vectors still held read as they were, wherever they moved

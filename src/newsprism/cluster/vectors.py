@@ -75,6 +75,14 @@ class _Segments:
         self.used += n
         return len(self.parts) - 1, self.used - n
 
+    def free(self, k: int, fill: float) -> None:
+        """Free segment ``k`` of a ``fixed`` store: every row of it reads ``fill``
+        from now on (one row's memory, broadcast)."""
+        import numpy as np
+
+        if self.parts[k].strides[0]:
+            self.parts[k] = np.broadcast_to(np.full(self.shape, fill, dtype=self.dtype), (ROWS, *self.shape))
+
     def row(self, i: int) -> "np.ndarray":
         """Row ``i`` of a ``fixed`` store."""
         return self.parts[i >> _ROW_BITS][i & (ROWS - 1)]
@@ -94,7 +102,7 @@ class _Segments:
 
     @property
     def nbytes(self) -> int:
-        return sum(p.nbytes for p in self.parts)
+        return sum(p.nbytes for p in self.parts if not len(p) or p.strides[0])  # a freed segment holds one row
 
 
 class VectorStore:
@@ -167,10 +175,13 @@ class VectorStore:
         longer reads): they read as articles without a vector from now on. A segment
         of term ids and weights left less than a quarter full moves what it still
         holds to the last segment and is freed, so the entries held follow the
-        articles kept, not all that came. The per-article rows (keys, penalty
-        roots) stay."""
+        articles kept, not all that came. A full segment of per-article rows
+        (keys, penalty roots, dense rows) none of whose articles has a vector
+        any more is freed too: its rows read as an article's without one."""
+        import numpy as np
+
         seg, start, end, live = self._seg, self._start, self._end, self._live
-        emptied = set()
+        emptied, rows_of = set(), set()
         for i in rows:
             k = seg[i]
             if k < 0:
@@ -178,10 +189,19 @@ class VectorStore:
             live[k] -= end[i] - start[i]
             seg[i] = -1
             emptied.add(k)
+            rows_of.add(i >> _ROW_BITS)
         last = len(self._entries.parts) - 1
         for k in sorted(emptied):
             if k < last and live[k] * 4 < len(self._entries.parts[k]):  # never the segment still being filled
                 self._move_out(k)
+        full = len(self) >> _ROW_BITS  # segments of rows before this one are full
+        segs = np.frombuffer(self._seg, dtype=np.int32)
+        for r in sorted(rows_of):
+            if r < full and (segs[r << _ROW_BITS : (r + 1) << _ROW_BITS] < 0).all():
+                for store, fill in ((self._keys, -1), (self._present, 0.0), (self._dense, np.nan)):
+                    if store is not None:
+                        store.free(r, fill)
+        del segs
 
     def _move_out(self, k: int) -> None:
         """Move the entries still held in segment ``k`` to the last one, and free it.

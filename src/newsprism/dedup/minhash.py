@@ -169,8 +169,8 @@ class BandIndex:
         self._runs = runs
         dropped = set(gone.tolist())
         for table in self._recent:
-            for band, held in list(table.items()):
-                left = [k for k in ([held] if isinstance(held, int) else held) if k not in dropped]
+            for band, waiting in list(table.items()):
+                left = [k for k in ([waiting] if isinstance(waiting, int) else waiting) if k not in dropped]
                 if not left:
                     del table[band]
                 else:
