@@ -89,6 +89,7 @@ class BandIndex:
         self.most_recent = most_recent
         self._recent: list[dict[int, int | list[int]]] = [{} for _ in range(bands)]
         self._n_recent = 0
+        self._first_recent = 0  # the smallest recent key
         self._runs: list[tuple["np.ndarray", "np.ndarray"]] = []  # (values, keys), each bands x n, sorted per band
 
     def _bands(self, sigs: "np.ndarray") -> "np.ndarray":
@@ -106,6 +107,9 @@ class BandIndex:
                 table[band] = [held, key]
             else:
                 held.append(key)
+        if not self._n_recent:
+            self._first_recent = key
+        self._first_recent = min(self._first_recent, key)
         self._n_recent += 1
 
     def flush(self, force: bool = False) -> None:
@@ -167,6 +171,8 @@ class BandIndex:
             if n:
                 runs.append((values, held))
         self._runs = runs
+        if not self._n_recent or gone[-1] < self._first_recent:  # the recent keys are the latest: seldom any forgotten
+            return
         dropped = set(gone.tolist())
         for table in self._recent:
             for band, waiting in list(table.items()):
