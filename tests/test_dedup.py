@@ -351,3 +351,24 @@ def test_near_identical_articles_each_check_a_bounded_number_of_candidates(monke
         full.add(articles[start : start + 50])
     assert capped.groups() == full.groups()
     assert [capped.original_of(a.id) for a in articles] == [full.original_of(a.id) for a in articles]
+
+
+def test_dropped_lsh_keys_are_never_answered_from_runs_or_recent_keys():
+    import numpy as np
+
+    from newsprism.dedup.minhash import BandIndex
+
+    rng = np.random.default_rng(3)
+    sigs = rng.integers(0, 4, size=(44, 8), dtype=np.uint32)  # few values: most pairs share a band
+    lsh = BandIndex(4, flush_at=8)
+    for k in range(44):
+        lsh.insert(k, sigs[k])
+        lsh.flush()  # runs of the first 40, the last 4 recent
+    gone = list(range(0, 44, 3))  # 42 among the recent
+    lsh.drop(gone, sigs[gone])
+    assert lsh.n_keys == 44 - len(gone) and lsh._n_recent == 4
+    kept = set(range(44)) - set(gone)
+    for k in range(44):
+        answer = lsh.query(sigs[k])
+        assert not answer & set(gone)
+        assert answer == {j for j in kept if (sigs[j].reshape(4, 2) == sigs[k].reshape(4, 2)).all(axis=1).any()}

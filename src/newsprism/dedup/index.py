@@ -211,7 +211,9 @@ class CopyIndex:
         fingerprints; once all are forgotten the group can change no more,
         and it leaves memory too. What was found before stays on the articles
         (``duplicate_of``) and in a database (``segment``), not here."""
-        seqs, groups = [], set()
+        import numpy as np
+
+        seqs, sigs, groups = [], [], set()
         for aid in ids:
             e = self._entries.get(aid)
             if e is None or e.forgotten:
@@ -219,12 +221,14 @@ class CopyIndex:
             e.forgotten = True
             if len(e.shingles):
                 seqs.append(e.seq)
+                sigs.append(e.minhash)
             root = self._find(aid)
             if root in self._members:
                 groups.add(root)
             else:
                 self._drop(aid)
-        self._lsh.drop(seqs)
+        if seqs:
+            self._lsh.drop(seqs, np.stack(sigs))
         for root in groups:
             members = self._members[root]
             if all(self._entries[m].forgotten for m in members):

@@ -152,13 +152,15 @@ class BandIndex:
         order = np.argsort(values, axis=1, kind="stable")
         self._runs.append((np.take_along_axis(values, order, axis=1), np.take_along_axis(keys, order, axis=1)))
 
-    def drop(self, keys: Sequence[int]) -> None:
-        """Forget keys: no answer gives them any more, and they hold no memory."""
+    def drop(self, keys: Sequence[int], sigs: "np.ndarray") -> None:
+        """Forget keys, given their signatures (one row each): no answer gives them
+        any more, and they hold no memory."""
         import numpy as np
 
         if not len(keys):
             return
-        gone = np.unique(np.asarray(keys, dtype=np.int32))
+        keys_arr = np.asarray(keys, dtype=np.int32)
+        gone = np.unique(keys_arr)
         runs = []
         for values, held in self._runs:
             kept = ~np.isin(held, gone)
@@ -171,16 +173,18 @@ class BandIndex:
             if n:
                 runs.append((values, held))
         self._runs = runs
-        if not self._n_recent or gone[-1] < self._first_recent:  # the recent keys are the latest: seldom any forgotten
+        recent = np.flatnonzero(keys_arr >= self._first_recent)
+        if not self._n_recent or not len(recent):  # the recent keys are the latest: seldom any forgotten
             return
-        dropped = set(gone.tolist())
-        for table in self._recent:
-            for band, waiting in list(table.items()):
-                left = [k for k in ([waiting] if isinstance(waiting, int) else waiting) if k not in dropped]
-                if not left:
+        for key, bands in zip(keys_arr[recent].tolist(), self._bands(sigs[recent]).tolist()):
+            for table, band in zip(self._recent, bands):
+                waiting = table.get(band)
+                if waiting == key:
                     del table[band]
-                else:
-                    table[band] = left[0] if len(left) == 1 else left
+                elif isinstance(waiting, list) and key in waiting:
+                    waiting.remove(key)
+                    if len(waiting) == 1:
+                        table[band] = waiting[0]
 
     @property
     def n_keys(self) -> int:
