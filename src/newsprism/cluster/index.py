@@ -141,9 +141,9 @@ class NeighbourIndex:
         first = len(self.ids)
         self._register(ids, days)
         self._tick(days)
-        self._release()
         self.vectors.append(vectors, dense)
         self._note_terms(first, vectors)
+        self._release()  # after: an article can come in forgotten already (dated past the window)
         if post:
             self.post_taken()
             for i in range(first, len(self.ids)):
