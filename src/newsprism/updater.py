@@ -233,6 +233,7 @@ class Updater:
             copies.add(batch)
             apply_copies(batch, copies)
             clusterer.add(batch)
+            copies.forget(clusterer.take_released())  # cold stories' articles (see ``CopyIndex.forget``)
             for a in batch:
                 a.story = clusterer.story_of(a.id)
             put, drop = parts.changes()

@@ -584,6 +584,12 @@ class StoryClusterer:
         self.spilled.append(s)
         self.released.append(s)
 
+    def spilled_ids(self) -> list[str]:
+        """The ids of the members of every spilled story (what a copy index loaded
+        with this clusterer forgets)."""
+        ids = self.index.ids
+        return [ids[m] for st in self.table.records if st.spilled for m in st.members]
+
     def take_released(self) -> list[str]:
         """The ids of the members of the stories spilled since last asked: the
         copy index forgets them (``CopyIndex.forget``), as this index did."""
