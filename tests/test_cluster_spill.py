@@ -100,8 +100,8 @@ def test_a_late_article_or_copy_cannot_reach_a_spilled_story():
     copy = Article(id="copy", title=first.title, text=first.text, published="2020-09-30", outlet="Reprinter")
     added = prepare_articles([late, copy])
     group_corpus(added, copies, c)
-    # The copy index forgot the spilled stories' articles (``CopyIndex.forget``): a
-    # reprint from beyond the window is no copy, and neither reaches the old story.
+    # The copy index forgot the articles out of the window (``CopyIndex.forget_window``):
+    # a reprint from beyond it is no copy, and neither reaches the old story.
     assert added[1].duplicate_of is None and first.id not in copies
     assert first.duplicate_of is None  # what the corpus was found to be stays on it
     old = {a.story for a in arts}
@@ -158,8 +158,11 @@ def test_the_database_parts_write_a_story_again_when_it_is_spilled_and_load_it_s
     assert len(rewritten) >= 20
     loaded_copies, loaded, _ = load_parts([(name, key, body) for (name, key), body in rows.items()], None)
     assert stories_of(loaded) == stories_of(c)
-    # The parts keep every article's fingerprints; loaded, the copy index forgets the spilled stories' again.
-    assert loaded_copies.held() == copies.held() and len(loaded_copies) == len(copies) == len(arts)
+    # The parts keep every article's fingerprints; loaded, the copy index forgets on its clock again.
+    assert len(loaded_copies) == len(copies) == len(arts) and loaded_copies.held()["articles"] == len(arts)
+    loaded_copies.window = HOT.hot_window
+    loaded_copies.add([])
+    assert loaded_copies.held() == copies.held()
     assert [st.spilled for st in loaded.table.records] == [st.spilled for st in c.table.records]
 
 
@@ -198,3 +201,18 @@ def test_a_dated_stream_holds_the_same_past_the_window_whatever_its_length():
     for name in ("vectors", "keys", "postings", "pending", "terms", "copies_articles", "copies_lsh_keys", "copies_groups"):
         # 120 events of 25 words each: without letting go, 3x the 40 events' terms
         assert long[name] <= 1.3 * short[name] + 10, (name, short, long)
+
+
+def test_a_forgotten_article_keeps_its_place_in_the_database_parts_even_when_its_id_comes_again():
+    arts, _ = corpus(events=12)
+    copies = CopyIndex()
+    copies.window = HOT.hot_window
+    for k in range(0, len(arts), 8):
+        copies.add(arts[k : k + 8])
+    first = arts[0]
+    assert first.id not in copies and copies.held()["articles"] < len(arts)
+    again = Article(id=first.id, title=first.title, text=first.text, published=arts[-1].published, outlet="Again")
+    copies.add(prepare_articles([again]))
+    loaded = CopyIndex.from_segments(copies.containment_threshold, [copies.segment(0)])
+    assert len(loaded) == len(copies) == len(arts) + 1 and first.id in loaded
+    assert loaded.original_of(first.id) is None

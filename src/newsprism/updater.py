@@ -230,10 +230,10 @@ class Updater:
         for k in range(0, len(read), self.batch_size):
             raw = read[k : k + self.batch_size]
             batch = prepare_articles(raw)
+            copies.window = clusterer.config.hot_window  # the copy index forgets what the clusterer does
             copies.add(batch)
             apply_copies(batch, copies)
             clusterer.add(batch)
-            copies.forget(clusterer.take_released())  # cold stories' articles (see ``CopyIndex.forget``)
             for a in batch:
                 a.story = clusterer.story_of(a.id)
             put, drop = parts.changes()

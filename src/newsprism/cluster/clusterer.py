@@ -102,8 +102,6 @@ class StoryClusterer:
         # Stories spilled since a ``StateParts`` last asked (it writes them again), and
         # the clock of forgetting when stories were last looked over for spilling.
         self.spilled: list[int] = []
-        # Stories spilled since the stream last had their members forgotten by its copy index.
-        self.released: list[int] = []
         self._spill_clock = (0, NO_DAY)
 
     @property
@@ -548,8 +546,9 @@ class StoryClusterer:
     def _spill(self) -> None:
         """Spill the stories that no article can join any more: every member is
         forgotten by the neighbour index (``NeighbourIndex.searchable``), so no
-        search finds one, and nothing but a copy of a member (which joins its
-        original's story directly) can come to them. A spilled story keeps its id,
+        search finds one, and the copy index forgets them alike (``CopyIndex.forget_window``),
+        so no copy of one joins either (one that came while the copy index still
+        held its original joins the story spilled). A spilled story keeps its id,
         members, absorbed ids and scalars; its sum vectors, pair similarities and
         its members' vectors leave memory. What it would be is what it is: spilling
         changes no story, only what memory holds (``tests/test_cluster_spill.py``).
@@ -582,21 +581,6 @@ class StoryClusterer:
         st.sims, st.known = {}, set()
         self._cached.pop(s, None)
         self.spilled.append(s)
-        self.released.append(s)
-
-    def spilled_ids(self) -> list[str]:
-        """The ids of the members of every spilled story (what a copy index loaded
-        with this clusterer forgets)."""
-        ids = self.index.ids
-        return [ids[m] for st in self.table.records if st.spilled for m in st.members]
-
-    def take_released(self) -> list[str]:
-        """The ids of the members of the stories spilled since last asked: the
-        copy index forgets them (``CopyIndex.forget``), as this index did."""
-        ids = self.index.ids
-        out = [ids[m] for s in self.released for m in self.table.records[s].members]
-        self.released = []
-        return out
 
     # ------------------------------------------------------------ answers
 

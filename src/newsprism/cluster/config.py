@@ -88,14 +88,20 @@ class ClusterConfig:
     # Forgetting and spilling (``index`` and ``clusterer``): an article dated more than
     # ``hot_days`` before the newest article taken in (None: ``window_days``, the
     # linkage's own window) and older than the latest ``hot_articles`` arrivals is
-    # no longer searched as a neighbour; a story all of whose members are so is
-    # spilled: it keeps its id and members, and copies of its articles still join
-    # it, but its sums and its articles' vectors leave memory. The arrivals keep an
+    # no longer searched as a neighbour, nor as an original by the copy index
+    # (``CopyIndex.forget_window``); a story all of whose members are so is
+    # spilled: it keeps its id and members, but its sums and its articles'
+    # vectors leave memory. The arrivals keep an
     # archive read out of date order (an article of 2009 after one of 2024) from
     # losing the stories of its own years while they are still being read.
     hot_days: int | None = None
     hot_articles: int = 100_000
     features: FeatureConfig = field(default_factory=FeatureConfig)
+
+    @property
+    def hot_window(self) -> tuple[int, int]:
+        """(days, arrivals) of forgetting, as the neighbour index applies them."""
+        return (self.window_days if self.hot_days is None else self.hot_days), self.hot_articles
 
     def linkage(self, calibration: "Calibration | None" = None) -> LinkageParams:
         """The linkage's parameters, with an embedder's calibration if one is mixed in."""

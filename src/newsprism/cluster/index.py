@@ -185,7 +185,7 @@ class NeighbourIndex:
         c = self.config
         if self.newest == NO_DAY:
             return NO_DAY
-        return self.newest - (c.window_days if c.hot_days is None else c.hot_days)
+        return self.newest - c.hot_window[0]
 
     def searchable(self, i: int) -> bool:
         """Whether article i can still be found as a neighbour (see the module docstring)."""
@@ -281,7 +281,7 @@ class NeighbourIndex:
             owners = np.repeat(np.asarray(gone, dtype=np.int32), [len(t) for t in idx])
             self._unused.append(terms[self._last_had[terms] == owners])
             self._n_unused += len(self._unused[-1])
-        if self._n_unused * 5 >= self.featurizer.n_held:
+        if self._n_unused and self._n_unused * 5 >= self.featurizer.n_held:
             self._forget_terms()
 
     def _forget_terms(self) -> None:

@@ -295,7 +295,6 @@ def _load(by: dict[str, list[tuple[int, bytes]]], embedder: "Embedder | None") -
         raise StateDamaged("the clustering state's parts do not hold what their meta part says")
     sums = [tuple(record_fields(r)[1].values()) for r in clusterer.table.records]
     saved = _Saved(len(copies), meta["terms"], meta["articles"], meta["stories"], meta["logs"], clusterer.table.columns(), sums)
-    copies.forget(clusterer.spilled_ids())  # as it had when saved (the parts keep every article's fingerprints)
     return copies, clusterer, StateParts(copies, clusterer, saved)
 
 

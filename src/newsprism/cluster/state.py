@@ -185,9 +185,7 @@ def load_state(path: Path | None, embedder: "Embedder | None") -> tuple[CopyInde
     try:
         with _collector_paused():
             d: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-            copies, clusterer = CopyIndex.from_dict(d["copies"]), StoryClusterer.from_dict(d["clusterer"], embedder)
-        copies.forget(clusterer.spilled_ids())  # as it had when saved
-        return copies, clusterer
+            return CopyIndex.from_dict(d["copies"]), StoryClusterer.from_dict(d["clusterer"], embedder)
     except (OSError, ValueError, KeyError, TypeError) as e:
         raise InputError(f"{path}: not a newsprism cluster state ({e})") from e
 

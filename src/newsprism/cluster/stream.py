@@ -145,12 +145,12 @@ def group_batches(
     originals' terms are counted, and the stories are the same.
     """
     moved: dict[str, str] = {}
+    copies.window = clusterer.config.hot_window  # the copy index forgets what the clusterer does
 
     def cluster(
         batch: list[Article], terms: TermBatch | None = None, counted: list[int] | None = None, found: Found | None = None
     ) -> None:
         moved.update(clusterer.add(batch, terms, counted, found))
-        copies.forget(clusterer.take_released())
         gc.freeze()  # see state.thawed_after
         if on_batch:
             on_batch(len(batch))

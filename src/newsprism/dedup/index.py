@@ -9,6 +9,8 @@ text's shingles that the larger one also prints.
 
 from __future__ import annotations
 
+import datetime as dt
+from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -45,6 +47,7 @@ LATEST_PER_BAND = 32
 # a variant that is no copy seldom more than one.
 MOST_CHECKED = 64
 _SEED = 1
+NO_DAY = -(2**31)  # an article without a publication day (as ``cluster.index``)
 
 
 @dataclass(slots=True)
@@ -129,6 +132,13 @@ class CopyIndex:
         self._originals: dict[str, str] = {}  # root -> its group's original, until the group grows
         self._lsh = BandIndex(LSH_BANDS, most_recent=LATEST_PER_BAND)
         self.copies_forgotten = 0  # copies in the groups ``forget`` let go of (not saved)
+        # Forgetting (``forget_window``): (days, arrivals), None: never; each arrival's
+        # day (ordinal, NO_DAY: none), the newest, and the clock of the last look.
+        self.window: tuple[int, int] | None = None
+        self._days = array("i")
+        self._newest = NO_DAY
+        self._forgot_to = (0, NO_DAY)
+        self._tomorrow = _tomorrow()
 
     # ------------------------------------------------------------ building
 
@@ -139,6 +149,7 @@ class CopyIndex:
 
         articles = list(articles)
         found: list[str | None] = []
+        self._tomorrow = _tomorrow()
         prints = fingerprints([body_text(a) for a in articles])
         # The batch is looked up in the LSH's runs at once; each article then in
         # what came since (the batch's own earlier articles too), as it is taken in.
@@ -149,10 +160,12 @@ class CopyIndex:
                 found.append(None)  # ids are unique in a corpus: a repeat is the same article
             else:
                 found.append(self._insert(a.id, self._entry(a, fp), near))
+        self.forget_window()
         return found
 
     def merge(self, other: "CopyIndex") -> None:
         """Add another index's articles (e.g. built on another worker)."""
+        self._tomorrow = _tomorrow()
         for aid, e in sorted(other._entries.items(), key=lambda kv: kv[1].seq):
             if aid not in self._entries:
                 self._insert(aid, _renumber(e, len(self._by_seq)))
@@ -173,6 +186,10 @@ class CopyIndex:
         """Take an article in; ``near``, what ``BandIndex.hits_many`` found of it in the LSH's runs."""
         self._entries[aid] = e
         self._by_seq.append(aid)
+        day = _day(e.published)
+        self._days.append(day)
+        if NO_DAY < day <= self._tomorrow:  # a day past tomorrow (a wrong date) would forget everything
+            self._newest = max(self._newest, day)
         self._parent.setdefault(aid, aid)
         e.match = None  # (an entry merged from another index: found again here)
         if not len(e.shingles):
@@ -201,9 +218,34 @@ class CopyIndex:
         # others (a roundup) must not chain their groups together.
         return best
 
+    def forget_window(self) -> None:
+        """Forget the articles out of the ``window`` (days, arrivals): dated more than
+        its days before the newest article taken in and older than its latest
+        arrivals, the clusterer's own rule (``ClusterConfig.hot_window``), so a
+        story it spills has lost its articles here too. The clock moves only with
+        the articles taken in, so the same batches forget alike wherever this
+        index runs (ahead of a worker's search, or not). Looked over when the
+        clock has moved by a twentieth of the arrivals or by a day."""
+        import numpy as np
+
+        if self.window is None:
+            return
+        days, arrivals = self.window
+        hot_from = max(0, len(self._by_seq) - arrivals)
+        horizon = NO_DAY if self._newest == NO_DAY else self._newest - days
+        last_from, last_horizon = self._forgot_to
+        if not hot_from or (hot_from - last_from < max(1, arrivals // 20) and horizon <= last_horizon):
+            return
+        held = np.frombuffer(self._days, dtype=np.int32)[:hot_from]
+        gone = np.flatnonzero(held < horizon)
+        gone = gone[(gone >= last_from) | (held[gone] >= last_horizon)]  # only the newly forgotten
+        del held
+        self._forgot_to = (hot_from, horizon)
+        self.forget([self._by_seq[k] for k in gone.tolist()])
+
     def forget(self, ids: Iterable[str]) -> None:
-        """Forget articles that no new one should be matched with any more (the
-        members of the clusterer's spilled stories, long out of its window): no
+        """Forget articles that no new one should be matched with any more
+        (``forget_window``: long out of the clusterer's window): no
         later article is found to copy them, and an article in no group of
         copies leaves memory with its fingerprints. A group stays whole while
         any member is still remembered, since a new copy of that member joins
@@ -302,6 +344,9 @@ class CopyIndex:
         if indexed:
             index._lsh.insert_many([seq for seq, _ in indexed], np.stack([e.minhash for _, e in indexed]))
         index._entries = entries
+        index._days = array("i", [_day(entries[aid].published) for aid in index._by_seq])
+        dated = [d for d in index._days if NO_DAY < d <= index._tomorrow]
+        index._newest = max(dated, default=NO_DAY)
         index._parent = dict(d["parent"])
         for aid in entries:
             root = index._find(aid)
@@ -318,8 +363,8 @@ class CopyIndex:
         entries join every group as it is."""
         import numpy as np
 
-        entries = [self._entries.get(aid) or _forgotten(aid, start + k) for k, aid in enumerate(self._by_seq[start:])]
-        links = [e.match if e.match is not None else (None if self._parent[e.id] == e.id else self._parent[e.id]) for e in entries]
+        entries = [self._at(seq, aid) for seq, aid in enumerate(self._by_seq[start:], start)]
+        links = [e.match if e.match is not None else (None if self._parent.get(e.id, e.id) == e.id else self._parent[e.id]) for e in entries]
         plain: dict[str, Any] = {
             "ids": [e.id for e in entries],
             "published": [e.published for e in entries],
@@ -334,6 +379,18 @@ class CopyIndex:
             "flags": np.array([e.sampled | e.credits_other << 1 for e in entries], dtype=np.uint8),
         }
         return plain, arrays
+
+    def _at(self, seq: int, aid: str) -> _Entry:
+        """The entry of arrival ``seq`` (``aid``), or what stands for it once forgotten:
+        no fingerprints, no link, and its id unless the id came in again since
+        (then one no article has, so that a loaded index keeps both places)."""
+        import numpy as np
+
+        e = self._entries.get(aid)
+        if e is not None and e.seq == seq:
+            return e
+        placeholder = aid if e is None else f"{aid}\x00{seq}"
+        return _Entry(placeholder, seq, np.empty(0, np.uint32), False, np.zeros(NUM_PERM, np.uint32), None, None, False, forgotten=True)
 
     @classmethod
     def from_segments(cls, containment_threshold: float, segments: Iterable[tuple[dict[str, Any], dict[str, "np.ndarray"]]]) -> "CopyIndex":
@@ -415,12 +472,16 @@ class CopyIndex:
         self._members[ra] = group_a + group_b
 
 
-def _forgotten(aid: str, seq: int) -> _Entry:
-    """What ``segment`` writes of a forgotten article: its id in its place, no
-    fingerprints (so a loaded index never proposes it), no copy link."""
-    import numpy as np
+def _tomorrow() -> int:
+    return dt.date.today().toordinal() + 1
 
-    return _Entry(aid, seq, np.empty(0, np.uint32), False, np.zeros(NUM_PERM, np.uint32), None, None, False, forgotten=True)
+
+def _day(published: str | None) -> int:
+    """``Article.published_day`` as an ordinal, NO_DAY for none."""
+    try:
+        return dt.date.fromisoformat(published[:10]).toordinal() if published else NO_DAY
+    except ValueError:
+        return NO_DAY
 
 
 def _renumber(e: _Entry, seq: int) -> _Entry:
