@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from newsprism.model import Article
 from newsprism.provenance import build_provenance
 from newsprism.provenance.sources import generic_source, group_source, person_key
@@ -149,6 +151,81 @@ def test_seed_who_said_what_holds_statements_only(seeds_dir) -> None:
     assert not cues & {"seeks", "has been distancing", "has requested", "highlights", "concluded", "looks"}
     assert "Iran" not in {g.speaker.name for g in b.quotes}
     assert "ready for full cooperation" in said
+
+
+def test_seed_outlet_named_in_quotation_marks_is_the_source(seeds_dir) -> None:
+    # `"... cooperation," notes "The New York Times."`: the Times, not the outlet, nor an unnamed report.
+    b = brief(seeds_dir)
+    _, over = _stretches_over(b, "002_", "Iran has provided Russia with military drones")
+    assert [s.source.name for s in over if s.source is not None] == ["The New York Times"]
+    c = _claim_with(b, "finalized an agreement")
+    assert "The New York Times" in {o.name for o in c.origins} | {v for o in c.origins for v in o.via}
+
+
+def test_seed_headline_is_no_stance_of_its_subject(seeds_dir) -> None:
+    # "Iran seeks Russian missile aid": the outlet's headline, not Iran's stance nor anyone's statement.
+    from newsprism.model import Analysis
+    from newsprism.report.markdown import render_markdown
+
+    b = brief(seeds_dir)
+    md = render_markdown(Analysis(articles=b.articles, stories=[b.story], briefs=[b]))
+    credits = md.split("### Who each article credits", 1)[1].split("\n### ", 1)[0]
+    assert "Iran seeks Russian missile aid" not in credits
+    assert "reports the \"NYT" in credits  # the headline's deck names a source speaking: still credited
+    assert not [e for e in b.provenance.edges if e.article.startswith("002_") and e.start == 0]
+
+
+def test_seed_a_finding_is_a_document_source(seeds_dir) -> None:
+    # "A subsequent US intelligence finding said ...": a document the article cites, not an unknown mention.
+    b = brief(seeds_dir)
+    a, over = _stretches_over(b, "003_", "A subsequent US intelligence finding said")
+    (st,) = [s for s in over if s.source is not None and s.source.text.endswith("finding")]
+    assert (st.source.kind, st.act) == ("document", "finding")
+    c = _claim_with(b, "A subsequent US intelligence finding said")
+    assert [(o.name, o.kind) for o in c.origins] == [("A subsequent US intelligence finding", "document")]
+    assert ("document:" + a.id.lower().replace("_", "-"), "cites") in {
+        (t.rsplit(":", 1)[0], r) for t, r in _edges(b, f"article:{a.id}")}
+
+
+def test_seed_a_thing_is_no_source(seeds_dir) -> None:
+    # "This visit highlights ...", "the two countries recently concluded an agreement": no one is credited,
+    # while the document "A subsequent US intelligence finding" is.
+    from types import SimpleNamespace
+
+    from newsprism.model import Analysis
+    from newsprism.report.html import _stretches_view
+    from newsprism.report.markdown import render_markdown
+
+    b = brief(seeds_dir)
+    md = render_markdown(Analysis(articles=b.articles, stories=[b.story], briefs=[b]))
+    credits = md.split("### Who each article credits", 1)[1].split("\n### ", 1)[0]
+    sources = [SimpleNamespace(article=a, outlet=a.outlet) for a in b.articles]
+    html = " | ".join(st["chain"] + " " + st["text"] for v in _stretches_view(b, sources) for st in v["stretches"])
+    for words, claim in (("This visit highlights", "underscores the close alliance"),
+                         ("the two countries recently concluded", "finalized an agreement")):
+        assert words not in credits and words not in html, words
+        # The claim rests on #5 itself for its sentence.
+        assert [o.kind for o in _claim_with(b, claim).origins if "004_" in o.name] == ["outlet"]
+    assert "A subsequent US intelligence finding said" in credits and "A subsequent US intelligence finding" in html
+
+
+@pytest.mark.parametrize("noun", ["The study", "A report"])
+def test_unnamed_documents_of_two_outlets_stay_two_sources(tmp_path, noun: str) -> None:
+    # Two outlets' "the study" or "a report" may be two documents: never one node, never one source.
+    import json
+
+    lines = [{"id": o, "outlet": name, "published": "2024-05-02", "text": text} for o, name, text in (
+        ("ledger", "The Arden Ledger", f"Ferry fares rise\n\n{noun} found that ferry fares in Arden rose by a third last year. "
+                                      "Officials declined to comment on the figures."),
+        ("gazette", "Kestrel Gazette", f"Fares climb\n\n{noun} found that ferry fares in Arden rose by a third last year, "
+                                       "a sharp rise for commuters. The operator did not answer questions."))]
+    path = tmp_path / "two.jsonl"
+    path.write_text("\n".join(json.dumps(x) for x in lines), encoding="utf-8")
+    b = brief(path)
+    docs = {n.id for n in b.provenance.nodes if n.kind == "document"}
+    assert len(docs) == 2
+    c = _claim_with(b, "ferry fares in Arden rose by a third")
+    assert len(c.articles) == 2 and c.independent_sources == 2
 
 
 def test_seed_a_source_told_the_times(seeds_dir) -> None:

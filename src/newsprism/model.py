@@ -160,7 +160,7 @@ class Entity:
 # ---------------------------------------------------------------- quotes
 
 
-SpeakerKind = Literal["person", "organisation", "media", "anonymous", "unknown"]
+SpeakerKind = Literal["person", "organisation", "media", "anonymous", "document", "unknown"]
 _SPEAKING_PRONOUNS = frozenset({"he", "she", "they", "i", "we", "you", "him", "her", "them", "us", "me", "who"})
 # What an attribution reports: speech or writing, a belief or stance, an intention or demand,
 # a finding (a poll, report or study shows). Only speech is a statement ("who said what").
@@ -177,7 +177,8 @@ class Speaker:
 
     @property
     def can_speak(self) -> bool:
-        """Someone, a body or an outlet (or a pronoun that stands for one): not a thing ("This visit highlights")."""
+        """Someone, a body, an outlet or a document (or a pronoun that stands for one): not a thing
+        ("This visit highlights")."""
         return self.kind != "unknown" or self.text.strip().lower() in _SPEAKING_PRONOUNS
 
 
@@ -243,11 +244,11 @@ class Evidence:
 
 # Who a source is: an outlet (media), a wire or syndicate, a named person or
 # organisation, an unnamed official, or an anonymous group ("two officials").
-SourceKind = Literal["media", "syndicate", "person", "organisation", "official", "anonymous"]
+SourceKind = Literal["media", "syndicate", "person", "organisation", "official", "anonymous", "document"]
 # An origin may also be the printing outlet's own reporting.
 # "unnamed": a claim the article attributes to no one it names ("reportedly").
-OriginKind = Literal["media", "syndicate", "person", "organisation", "official", "anonymous", "outlet", "unnamed"]
-NodeKind = Literal["media", "syndicate", "person", "organisation", "official", "anonymous", "article"]
+OriginKind = Literal["media", "syndicate", "person", "organisation", "official", "anonymous", "document", "outlet", "unnamed"]
+NodeKind = Literal["media", "syndicate", "person", "organisation", "official", "anonymous", "document", "article"]
 Relation = Literal["cites", "quotes", "republishes", "copy-of"]
 
 

@@ -129,7 +129,8 @@ class _Tracer:
         return traced
 
 
-_KINDS: dict[str, OriginKind] = {"anonymous": "anonymous", "organisation": "organisation", "media": "media", "person": "person"}
+_KINDS: dict[str, OriginKind] = {"anonymous": "anonymous", "organisation": "organisation", "media": "media", "person": "person",
+                                 "document": "document"}
 
 
 def _kind(speaker_kind: str) -> OriginKind:

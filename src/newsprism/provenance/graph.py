@@ -23,7 +23,7 @@ from typing import Literal
 
 from newsprism.extract.outlets import outlet_identity
 from newsprism.model import Article, KeySource, NodeKind, ProvEdge, Provenance, ProvNode, Relation, Speaker, Stretch
-from newsprism.provenance.sources import Source, generic_source, media_source, speaker_source
+from newsprism.provenance.sources import Source, document_source, generic_source, media_source, speaker_source
 from newsprism.provenance.stretches import SOURCE_ACTS, is_source
 
 
@@ -64,11 +64,14 @@ def _copy_evidence(a: Article) -> tuple[int, int]:
     return (body[0].start, body[0].end) if body else (0, 0)
 
 
-def _source_node(speaker: Speaker) -> Source | None:
-    """The graph node of a stretch's source: an outlet (its name resolved by the stretches), a person, a body
-    or an unnamed group; None for a mention that names no one ("it", an unresolved description)."""
+def _source_node(speaker: Speaker, article_id: str) -> Source | None:
+    """The graph node of a stretch's source: an outlet (its name resolved by the stretches), a person, a body,
+    an unnamed group or the article's document; None for a mention that names no one ("it", an unresolved
+    description)."""
     if speaker.kind == "media":
         return generic_source(speaker.name)
+    if speaker.kind == "document":
+        return document_source(speaker.name, article_id)
     return speaker_source(speaker.name, speaker.kind)
 
 
@@ -95,7 +98,7 @@ def build_provenance(articles: list[Article], stretches: list[Stretch]) -> Prove
     # A name in a chain is an outlet or the source of an enclosing stretch ("Osei said the authority
     # warned ..."): that source's node.
     named = {(st.article, st.source.name): node for st in stretches if st.source is not None
-             and st.source.kind != "media" and (node := _source_node(st.source)) is not None}
+             and st.source.kind != "media" and (node := _source_node(st.source, st.article)) is not None}
     of_article: dict[str, list[Stretch]] = {}
     for st in stretches:
         of_article.setdefault(st.article, []).append(st)
@@ -116,7 +119,7 @@ def build_provenance(articles: list[Article], stretches: list[Stretch]) -> Prove
             # A belief, stance or intention has its holder for its subject: it rests on whoever reports it.
             if st.act not in SOURCE_ACTS or st.source is None or not is_source(st.source):
                 continue
-            source = _source_node(st.source)
+            source = _source_node(st.source, a.id)
             if source is None:
                 continue
             chain = [named.get((a.id, v)) or media_source(v) for v in st.via if v not in own[a.id]]
@@ -125,7 +128,7 @@ def build_provenance(articles: list[Article], stretches: list[Stretch]) -> Prove
                 continue  # the article's own outlet: its own voice
             cited_by = article_node(a.id)
             for k, node in enumerate(chain):
-                cited = node.kind in ("media", "syndicate") or (k == len(chain) - 1 and _cited(a.text, st.source))
+                cited = node.kind in ("media", "syndicate", "document") or (k == len(chain) - 1 and _cited(a.text, st.source))
                 relation: Relation = "cites" if cited else "quotes"
                 target = b.source(node)
                 b.edge(cited_by, target, relation, a, st.start, st.end)

@@ -59,7 +59,7 @@ def person_key(name: str) -> str:
 def speaker_source(name: str, kind: str) -> Source | None:
     """A quote speaker (model.Speaker name and kind) as a source node; None for unusable speakers."""
     name = re.sub(r"\s+", " ", name).strip(" ,.;:")
-    if not name or kind == "unknown":
+    if not name or kind in ("unknown", "document"):  # a document is its article's: document_source
         return None
     if kind == "media":
         return generic_source(name)
@@ -68,6 +68,13 @@ def speaker_source(name: str, kind: str) -> Source | None:
     if kind == "organisation":
         return Source("org:" + _slug(_THE.sub("", name)), name, "organisation")
     return group_source(name)
+
+
+def document_source(phrase: str, article_id: str) -> Source:
+    """A poll, study, finding or memo an article cites by description ("A subsequent US intelligence
+    finding"): one node per article. Two outlets' "the study" may be two studies; one node would
+    count them as one source."""
+    return Source(f"document:{_slug(article_id)}:{_slug(group_key(phrase))}", phrase.strip(), "document")
 
 
 def group_source(phrase: str) -> Source:

@@ -231,10 +231,17 @@ def _is_subject(c: "Token", verb: "Token") -> bool:
 
 
 def _inverted_subject(verb: "Token") -> "Token | None":
+    # `..., notes "The New York Times."`: a name the writer put in quotation marks is still the name;
+    # a common noun in quotation marks is a quoted word, not the speaker.
+    quoted = False
     for tok in verb.doc[verb.i + 1 : verb.i + 1 + _MAX_INVERTED_SUBJECT]:
+        if tok.is_quote:
+            quoted = True
+            continue
         if tok.dep_ in ("det", "amod", "compound", "poss", "case") or tok.pos_ in ("DET", "ADJ"):
             continue
-        return tok if tok.pos_ in ("PROPN", "NOUN") and _same_line(tok, verb) else None
+        named = tok.pos_ == "PROPN" or (tok.pos_ == "NOUN" and not quoted)
+        return tok if named and _same_line(tok, verb) else None
     return None
 
 

@@ -97,7 +97,7 @@ class QuoteExtractor:
             parts = split_parts(text, content, quoted) if direct else []
             phrase = resolver.phrase(f.speaker, Span(min(content.start, f.cue.start), max(content.end, f.cue.end)) if f.cue else content)
             quotes.append(Quote(content=content, speaker=speaker, cue=f.cue, direct=direct, article=article.id, parts=parts,
-                                act=_act(doc, f, direct), headline=_in_headline(article, content), source_phrase=phrase))
+                                act=_act(doc, f, direct), headline=in_headline(article, content), source_phrase=phrase))
         return quotes
 
 
@@ -125,7 +125,7 @@ def _act(doc: "Doc", f: Found, direct: bool) -> Act:
     return act_of(head.lemma_) or act_of(head.lower_) or ("speech" if direct else "belief")
 
 
-def _in_headline(article: Article, content: Span) -> bool:
+def in_headline(article: Article, content: Span) -> bool:
     """The content sits in the title or the deck under it: a headline is never a statement."""
     return any(p.kind in ("title", "subtitle") and p.start <= content.start < p.end for p in article.paragraphs)
 

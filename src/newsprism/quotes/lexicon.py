@@ -6,6 +6,8 @@ reporting verbs.
 
 from __future__ import annotations
 
+from newsprism.verbs import FINDING_SOURCES
+
 # Nouns that make a speaker anonymous when no name comes with them.
 ANONYMOUS_HEADS = frozenset(
     """source sources official officials person people aide aides diplomat diplomats
@@ -32,6 +34,15 @@ ORGANISATION_HEADS = frozenset(
     committee company firm campaign commission court party board bank union association institute
     university group organization organisation foundation army military navy embassy parliament congress
     senate house cabinet regime service services coalition alliance federation""".split()
+)
+
+# Nouns that make an unnamed speaker a document: what a poll, study or finding shows, what a
+# memo or a filing says ("A subsequent US intelligence finding said ..."). The findings are the
+# verb lexicon's finding nouns; a document is the one that article cites, never merged with
+# another article's "the study".
+DOCUMENT_HEADS = FINDING_SOURCES | frozenset(
+    """report reports document documents memo memos memorandum filing filings dossier cable cables indictment
+    assessment assessments review""".split()
 )
 
 QUANTIFIERS = frozenset("one some many several most none all few both each either neither".split())

@@ -159,9 +159,16 @@ class SpeakerResolver:
         if appositive is not None:
             return self._full_name(appositive), "person"
         if _is_media(surface, tok):
-            return self._outlet_name(tok, surface), "media"
+            outlet = self._outlet_name(tok, surface)
+            # "A report found ..." with no outlet named for it, nor one before "the report": the article's
+            # document, not an outlet called "report" that every article citing "a report" would share.
+            if tok.lower_ in L.DOCUMENT_HEADS and outlet == _strip_det(surface):
+                return surface, "document"
+            return outlet, "media"
         if (tok.lemma_.lower() in L.ANONYMOUS_HEADS or _of_anonymous(tok)) and not self._names_person(tok):
             return self._anonymous(tok), "anonymous"
+        if tok.lower_ in L.DOCUMENT_HEADS and not (ent is not None and ent.label_ in _ORG_LABELS):
+            return surface, "document"
         # "Iran seeks aid" is the country, even where the article calls someone "Iran's new president"
         # (an ORG may hold a title: "Russian Security Council Secretary").
         place = ent is not None and ent.label_ in _PLACE_LABELS

@@ -419,12 +419,13 @@ def brief_view(brief: Brief) -> dict[str, Any]:
 
 def _stretches_view(brief: Brief, sources: list[Any]) -> list[dict[str, Any]]:
     """Per article, the stretches it credits to someone other than itself (text, chain, act)."""
-    from newsprism.provenance.stretches import ACT_LABELS
+    from newsprism.provenance.stretches import ACT_LABELS, credited
 
     by_id = {a.id: a for a in brief.articles}
+    shown = credited(brief.stretches, brief.articles)
     out = []
     for src in sources:
-        own = [st for st in brief.stretches if st.article == src.article.id]
+        own = [st for st in shown if st.article == src.article.id]
         if own:
             out.append({"article": src.article.id, "outlet": src.outlet, "stretches": [
                 {"start": st.start, "end": st.end, "text": by_id[st.article].text[st.start : st.end],

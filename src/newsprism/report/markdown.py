@@ -156,14 +156,15 @@ def _and(items: Sequence[str]) -> str:
 
 def stretches_section(brief: Brief, arts: list[Article], cites: _Cites) -> list[str]:
     """What each article credits to someone other than itself, stretch by stretch; the rest is its own voice."""
-    from newsprism.provenance.stretches import ACT_LABELS
+    from newsprism.provenance.stretches import ACT_LABELS, credited
 
-    if not brief.stretches:
+    shown_stretches = credited(brief.stretches, brief.articles)
+    if not shown_stretches:
         return []
     out = ["### Who each article credits", "", "Every other sentence rests on the outlet that printed it.", ""]
     by_id = {a.id: a for a in brief.articles}
     for a in article_order(brief.articles):
-        own = [st for st in brief.stretches if st.article == a.id]
+        own = [st for st in shown_stretches if st.article == a.id]
         if not own:
             continue
         out.append(f"- {cites([a.id])} {md(cites.outlet(a.id))}")
