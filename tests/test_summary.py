@@ -21,7 +21,7 @@ def test_every_summary_sentence_is_cited() -> None:
     assert 2 <= len(b.summary) <= 8
     for s in b.summary:
         assert s.articles and set(s.articles) <= ids
-        assert s.text in {c.text for c in b.claims}
+        assert s.text in {t.strip() for c in b.claims for t in (c.text, *(e.text for e in c.evidence))}
 
 
 def test_summary_leads_with_the_best_supported_facts() -> None:
@@ -41,8 +41,33 @@ def test_example_summary_is_cited(example_dir) -> None:
     assert any("cracks" in s.text for s in b.summary)
 
 
+def test_summary_tells_the_main_claim_and_statement_once(example_dir) -> None:
+    """The claim the most reports carry and the statement the most carry (the water minister's) are in
+    the summary, and the 12,000 evacuees are told once, not in two sentences beside other facts."""
+    b = brief(example_dir)
+    texts = [s.text for s in b.summary]
+    from newsprism.claims.align import copy_roots
+
+    roots = copy_roots(b.articles)
+    reports = {c.id: len({roots[a] for a in c.articles}) for c in b.claims}
+    most = max(reports.values())
+    assert most >= 2
+    assert any(set(texts) & {c.text.strip(), *(e.text.strip() for e in c.evidence)}
+               for c in b.claims if reports[c.id] == most)
+    assert any("gamble with the safety" in t and "Marsh" in t for t in texts)
+    assert sum("12,000" in t for t in texts) == 1
+
+
 def _claim(b, start: str):
     return next(c for c in b.claims if c.text.startswith(start))
+
+
+def _cited(claim, articles) -> list[str]:
+    """The articles the summary would cite for the claim's own sentence."""
+    from newsprism.claims.summary import _cite, _sayer, candidates
+
+    (own,) = [x for x in candidates([claim], articles) if x.text == claim.text.strip()]
+    return _cite(own, _sayer(articles))
 
 
 def test_a_citation_needs_a_sentence_that_says_it(seeds_dir) -> None:
@@ -54,22 +79,21 @@ def test_a_citation_needs_a_sentence_that_says_it(seeds_dir) -> None:
     win = next(a.id for a in b.articles if a.outlet == "World Israel News")
     snsc = _claim(b, "Shoigu also met with the Secretary of Iran's Supreme National Security Council")
     assert win not in snsc.articles
-    (s,) = summarize([snsc], b.articles)
-    assert win not in s.articles
-    assert s.articles == snsc.articles and len(s.articles) == 4  # the four that say it, in other words too
+    cited = _cited(snsc, b.articles)
+    assert win not in cited
+    assert cited == snsc.articles and len(cited) == 4  # the four that say it, in other words too
     # A rewording of the same quote is still a citation: "We are ready to cooperate fully with Iran".
     ready = _claim(b, '"We are ready for full cooperation with Iran')
-    assert win in summarize([ready], b.articles)[0].articles
+    assert win in _cited(ready, b.articles)
 
 
 def test_a_citation_needs_the_sentences_names_and_numbers(example_dir) -> None:
     b = brief(example_dir)
     built = _claim(b, "The Harlow Dam was completed in 1962")
     assert len(built.articles) > 1
-    (s,) = summarize([built], b.articles)
-    assert s.articles == [built.evidence[0].article]  # nobody else says 1962
+    assert _cited(built, b.articles) == [built.evidence[0].article]  # nobody else says 1962
     evacuated = _claim(b, "The authority has ordered 12,000 people")
-    assert summarize([evacuated], b.articles)[0].articles == evacuated.articles  # "Nearly 12,000 residents ... have left"
+    assert _cited(evacuated, b.articles) == evacuated.articles  # "Nearly 12,000 residents ... have left"
 
 
 def test_reference_text_drops_the_headline() -> None:
@@ -117,7 +141,7 @@ def test_neus_val_beats_the_lead_baseline() -> None:
     assert report["stories"] == 307
     for m in ("rouge1", "rouge2", "rougeL"):
         assert report["summary"][m] > report["lead"][m], m
-    assert report["summary"]["rouge2"] >= 0.181  # measured 0.1816 (lead 0.1721)
+    assert report["summary"]["rouge2"] >= 0.181  # measured 0.1851 (lead 0.1721)
 
 
 @pytest.mark.parametrize(("text", "dangles"), [
@@ -125,9 +149,29 @@ def test_neus_val_beats_the_lead_baseline() -> None:
     ("He added that talks would go on.", True), ("However, the board disagreed.", True),
     ("One of them is a member of the Guard.", True), ("The newspaper said the cracks were found on Sunday.", True),
     ("The Courier said the cracks were found on Sunday.", False),
+    ('"We will not gamble with the safety of any family," she said.', True), ("Talks would go on, he said.", True),
+    ('"We are ready for full cooperation," Shoigu said.', False), ("Talks would go on, the minister said.", False),
     ("Russia is sending radar equipment to Iran.", False), ("Thousands fled again on Monday.", False),
 ])
 def test_a_sentence_that_points_back_is_told_apart(text: str, dangles: bool) -> None:
     from newsprism.claims.summary import _DANGLING
 
     assert bool(_DANGLING.match(text)) is dangles
+
+
+def test_the_shipped_scorer_reads_the_features_it_was_fitted_on(tmp_path) -> None:
+    from newsprism.claims.summary import FEATURES, MODEL_PATH, SentenceScorer, candidates, features
+    from newsprism.errors import ModelError
+
+    scorer = SentenceScorer.load()
+    assert len(scorer.weights) == len(scorer.mean) == len(scorer.scale) == len(FEATURES)
+    assert 0 < scorer.words_per_report < 100
+    b = brief(FERRY)
+    rows = features(candidates(b.claims, b.articles), b.articles)
+    assert rows and all(len(r) == len(FEATURES) for r in rows)
+    raw = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
+    raw["features"][0] = "renamed"
+    (tmp_path / "old.json").write_text(json.dumps(raw), encoding="utf-8")
+    with pytest.raises(ModelError, match="other features"):
+        SentenceScorer.load(tmp_path / "old.json")
+
