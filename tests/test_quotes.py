@@ -153,6 +153,16 @@ def test_split_quote_parts_leave_the_cue_out(nlp) -> None:
     assert article_row(a.id, [q])["quotes"][0]["content"]["spans"] == [[p.start, p.end] for p in q.parts]
 
 
+def test_a_source_in_quotation_marks_after_the_cue_is_not_part_of_the_quote(nlp) -> None:
+    """`"A," notes "The Harbour Gazette."`: the quoted name is who says it, not a second part."""
+    text = ('The ferry dispute is not new. "The strike has cost the island two million crowns since May," '
+            'notes "The Harbour Gazette." The council meets again on Friday.')
+    a = Article(id="quoted-source", text=text)
+    (q,) = [q for q in extract_quotes(a, nlp, EXTRACTOR) if "two million" in text[q.content.start : q.content.end]]
+    assert "Gazette" not in text[q.content.start : q.content.end] and q.parts == []
+    assert q.speaker is not None and q.speaker.name == "The Harbour Gazette"
+
+
 def test_headline_name_colon_is_an_attribution(nlp) -> None:
     text = "Corrow: No cracks found in the Vell bridge.\n\nRelated: Ten bridges to see this summer.\n\nThe county said the work is done."
     a = Article(id="colon", text=text)

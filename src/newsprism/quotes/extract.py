@@ -31,6 +31,7 @@ from newsprism.quotes.trimming import (
     after_dateline,
     clip_after_quotations,
     clip_at_inner_cues,
+    clip_quoted_source,
     clip_to_paragraphs,
     cut_adjuncts,
     dedupe,
@@ -80,6 +81,7 @@ class QuoteExtractor:
         clip_after_quotations(doc, quoted, found)
         finish_phrases(doc, quoted, found)
         cut_adjuncts(doc, found, ctx.inside)
+        clip_quoted_source(text, quoted, found)
         found.extend(headline_colons(doc, ctx.inside, paragraphs))
         found.extend(in_polls(doc, ctx.inside))
         found.extend(hearsay(doc, ctx.inside))

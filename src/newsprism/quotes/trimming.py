@@ -134,6 +134,16 @@ def clip_after_quotations(doc: "Doc", quoted: list[Quoted], found: list[Found]) 
                 break
 
 
+def clip_quoted_source(text: str, quoted: list[Quoted], found: list[Found]) -> None:
+    """`"A," notes "The New York Times."`: a source the writer put in quotation marks after the cue
+    is who says it, not a second part of what is said; the content ends before the cue."""
+    for f in found:
+        if f.cue is None or f.speaker is None or f.cue.start <= f.content.start:
+            continue
+        if any(q.span.start <= f.speaker.idx < q.span.end and f.content.end <= q.outer.end for q in quoted):
+            f.content = A.trim(text, Span(f.content.start, f.cue.start)) or f.content
+
+
 def _new_clause(toks: list["Token"]) -> bool:
     """`... "jobs, jobs," but he has also ...`: a link and a subject of its own."""
     return len(toks) >= 2 and toks[0].lower_ in _CLAUSE_LINKS and toks[1].dep_ in ("nsubj", "nsubjpass")
