@@ -110,11 +110,16 @@ class Article:
 
     @property
     def published_day(self) -> datetime.date | None:
-        """The calendar day of ``published`` (the one way every stage reads it), or None."""
-        try:
-            return datetime.date.fromisoformat(self.published[:10]) if self.published else None
-        except ValueError:
-            return None
+        """The calendar day of ``published``, or None (``day_of``)."""
+        return day_of(self.published)
+
+
+def day_of(published: str | None) -> datetime.date | None:
+    """The calendar day of a ``published`` value (the one way every stage reads it), or None."""
+    try:
+        return datetime.date.fromisoformat(published[:10]) if published else None
+    except ValueError:
+        return None
 
 
 @dataclass(frozen=True, slots=True)

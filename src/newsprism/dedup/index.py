@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from newsprism.arrays import decode, encode
 from newsprism.dedup.minhash import BandIndex, permutations, signatures
 from newsprism.dedup.shingles import body_text, overlaps, sample_sets, shingle_sets
-from newsprism.model import Article
+from newsprism.model import Article, day_of
 
 if TYPE_CHECKING:
     import numpy as np
@@ -478,10 +478,8 @@ def _tomorrow() -> int:
 
 def _day(published: str | None) -> int:
     """``Article.published_day`` as an ordinal, NO_DAY for none."""
-    try:
-        return dt.date.fromisoformat(published[:10]).toordinal() if published else NO_DAY
-    except ValueError:
-        return NO_DAY
+    day = day_of(published)
+    return day.toordinal() if day else NO_DAY
 
 
 def _renumber(e: _Entry, seq: int) -> _Entry:
