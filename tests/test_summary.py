@@ -175,3 +175,15 @@ def test_the_shipped_scorer_reads_the_features_it_was_fitted_on(tmp_path) -> Non
     with pytest.raises(ModelError, match="other features"):
         SentenceScorer.load(tmp_path / "old.json")
 
+
+
+def test_the_attributed_feature_takes_its_verbs_from_the_lexicon():
+    from newsprism.claims.summary import _ATTRIBUTED, _cue_pattern
+
+    assert _ATTRIBUTED.search("Officials told reporters")
+    assert _ATTRIBUTED.search("according to the Times")
+    assert not _ATTRIBUTED.search("He thought about it")
+    with pytest.raises(ValueError, match="think"):
+        _cue_pattern({"think": "thought"})  # a verb of belief is no telling
+    with pytest.raises(ValueError, match="say"):
+        _cue_pattern({"say": "sayed"})  # no form of "say" the lexicon knows
