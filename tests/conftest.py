@@ -1,8 +1,11 @@
 """Shared test fixtures.
 
 Tests that read the real data in ../shared skip when it is absent, except in
-CI (CI set), where a missing ../shared must fail loudly instead of letting
-the quality gates pass silently.
+CI (CI set, as .ci/run does), where a missing ../shared must fail loudly
+instead of letting the quality gates pass silently. So does a missing
+package: CI installs newsprism[dev], so a test that `pytest.importorskip`s
+one of them fails there rather than skipping (the browser, server and store
+tests would otherwise pass CI by not running).
 """
 
 from __future__ import annotations
@@ -15,6 +18,27 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 EXAMPLE = ROOT / "examples" / "harlow-dam"
+
+
+def _no_import_skip_in_ci(report: pytest.CollectReport | pytest.TestReport) -> None:
+    if not (os.environ.get("CI") and report.skipped) or hasattr(report, "wasxfail"):
+        return
+    reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+    if "could not import" in reason:
+        report.outcome = "failed"
+        report.longrepr = f"{reason}: CI installs newsprism[dev], so this must run, not skip"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_make_collect_report(collector: pytest.Collector):  # type: ignore[no-untyped-def]
+    outcome = yield
+    _no_import_skip_in_ci(outcome.get_result())  # a module-level importorskip
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  # type: ignore[no-untyped-def]
+    outcome = yield
+    _no_import_skip_in_ci(outcome.get_result())  # one in a test or a fixture
 
 
 def shared_path(*parts: str) -> Path:
