@@ -245,9 +245,18 @@ def test_the_hot_window_decides_whether_a_late_article_joins_a_quiet_story(store
 
 
 def test_the_hot_window_options_default_to_the_database_s_window() -> None:
-    """The command line's defaults are written out for the help text: they must be HotWindow's."""
-    from newsprism.commands._db import HOT_ARTICLES_OPT, HOT_DAYS_OPT
+    """The command line shows the updater's own defaults (HotWindow's, BATCH) in its help."""
+    import re
 
-    assert (HOT_DAYS_OPT.default, HOT_ARTICLES_OPT.default) == (HotWindow().days, HotWindow().articles)
+    from typer.testing import CliRunner
+
+    from newsprism.cli import app
+    from newsprism.updater import BATCH
+
+    for command in ("add", "watch"):
+        shown = re.sub(r"[\s│|]+", " ", CliRunner().invoke(app, [command, "--help"], terminal_width=200).output)
+        for option, value in (("--hot-days", HotWindow().days), ("--hot-articles", HotWindow().articles), ("--batch", BATCH)):
+            first_default = re.search(r"\[default: ([^\]]*)\]", shown[shown.index(f" {option} ") :])
+            assert first_default and first_default[1] == str(value), (command, option)
     with pytest.raises(SettingsError):
         HotWindow(days=-1)

@@ -9,21 +9,21 @@ from typing import TYPE_CHECKING
 import typer
 
 from newsprism.commands._common import progress, warn
+from newsprism.updater import BATCH, HotWindow
 
 if TYPE_CHECKING:
     from newsprism.store import Store
     from newsprism.updater import Progress
 
 DB_OPT = typer.Option(..., "--db", metavar="FILE|URL", help="The database: a SQLite file (created if missing) or a postgresql:// URL.")
-BATCH_OPT = typer.Option(500, "--batch", min=1, metavar="N", help="Articles per transaction: a kill loses at most one batch.")
-# The defaults are HotWindow's (newsprism.updater), given here for the help text.
+BATCH_OPT = typer.Option(BATCH, "--batch", min=1, metavar="N", help="Articles per transaction: a kill loses at most one batch.")
 HOT_DAYS_OPT = typer.Option(
-    7, "--hot-days", min=0, metavar="DAYS",
+    HotWindow().days, "--hot-days", min=0, metavar="DAYS",
     help="Keep a story open to new articles in memory until its latest article is this many days older than the newest "
     "(and past --hot-articles); then it stays in the database, and a late article starts a new story.",
 )
 HOT_ARTICLES_OPT = typer.Option(
-    20_000, "--hot-articles", min=0, metavar="N",
+    HotWindow().articles, "--hot-articles", min=0, metavar="N",
     help="The latest N articles stay open in memory whatever their dates (raise it to add a larger archive out of date order).",
 )
 
