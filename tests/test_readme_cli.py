@@ -1,0 +1,84 @@
+"""The README and the command line agree (as sqlite-utils checks its docs): every command and option
+the README shows exists, and every command and option that exists is in the README."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import typer
+
+from conftest import ROOT
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+# Options the paragraph under the command table names once for all the commands that take them.
+COMMON = ("-o", "-q", "--strict")
+
+
+def _root() -> Any:
+    from newsprism.cli import app
+
+    return typer.main.get_command(app)
+
+
+def _commands(cmd: Any, path: tuple[str, ...] = ("newsprism",)) -> Iterator[tuple[str, Any]]:
+    subs = getattr(cmd, "commands", None)
+    if not subs:
+        yield " ".join(path), cmd
+        return
+    for name, sub in subs.items():
+        yield from _commands(sub, (*path, name))
+
+
+def _options(cmd: Any) -> set[str]:
+    return {o for p in cmd.params for o in (*p.opts, *p.secondary_opts)} | {"--help"}
+
+
+def _shown() -> list[str]:
+    """The command lines the README shows: lines of its code blocks and its inline code that start with `newsprism `."""
+    blocks = re.findall(r"^```[a-z]*\n(.*?)^```", README, re.S | re.M)
+    prose = re.sub(r"^```[a-z]*\n.*?^```", "", README, flags=re.S | re.M)
+    lines = [re.sub(r"^\$\s+", "", line) for b in blocks for line in b.replace("\\\n", " ").splitlines()]
+    return [line.split(" #")[0] for line in lines + re.findall(r"`([^`\n]+)`", prose) if line.startswith("newsprism ")]
+
+
+def _resolve(line: str) -> tuple[str, Any, list[str]]:
+    """The command a README line runs, and the words after its name."""
+    cmd, path, words = _root(), ["newsprism"], line.split()[1:]
+    while words and words[0] in (getattr(cmd, "commands", None) or {}):
+        cmd = cmd.commands[words[0]]
+        path.append(words.pop(0))
+    return " ".join(path), cmd, words
+
+
+def test_the_readme_shows_command_lines() -> None:
+    assert len(_shown()) >= 20 and any(" eval summary " in line for line in _shown())
+
+
+@pytest.mark.parametrize("line", sorted(set(_shown())))
+def test_every_command_and_option_the_readme_shows_exists(line: str) -> None:
+    name, cmd, words = _resolve(line)
+    if getattr(cmd, "commands", None):  # a group: the next word must be one of its commands
+        assert not words or not re.fullmatch(r"[a-z][a-z-]+", words[0]), f"{name} has no command {words[0]!r}"
+    unknown = [w for w in re.findall(r"(?<![\w-])(--?[a-zA-Z][\w-]*)", " ".join(words)) if w not in _options(cmd)]
+    assert not unknown, f"README: `{line[:60]}...`: {name} has no {unknown}"
+
+
+@pytest.mark.parametrize("name", [name for name, _ in _commands(_root())])
+def test_every_command_and_its_options_are_in_the_readme_table(name: str) -> None:
+    (cmd,) = [c for n, c in _commands(_root()) if n == name]
+    rows = [line for line in README.splitlines() if line.startswith(f"| `{name} ")]
+    assert rows, f"README's command table has no row for {name}"
+    missing = [
+        p.opts[0] for p in cmd.params
+        if p.opts[0].startswith("-") and p.opts[0] != "--help" and not set(p.opts) & set(COMMON)
+        and not any(re.search(rf"(?<![\w-]){re.escape(o)}(?![\w-])", rows[0]) for o in (*p.opts, *p.secondary_opts))
+    ]
+    assert not missing, f"README's row for {name} does not show {missing}"
+
+
+def test_the_common_options_are_named_under_the_table() -> None:
+    after = README.split("| `newsprism --version` |", 1)[1].split("\n\n", 2)[1]
+    assert all(f"`{o}" in after for o in COMMON), after
