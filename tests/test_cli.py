@@ -32,7 +32,7 @@ def test_help_lists_commands() -> None:
 
 def test_missing_path_is_one_line_and_nonzero() -> None:
     proc = _run("analyze", "no/such/dir", "--quiet")
-    assert proc.returncode != 0
+    assert proc.returncode == 1  # an input error: the path is skipped with a warning, and nothing is left to read
     assert "Traceback" not in proc.stderr
     assert "no/such/dir" in proc.stderr
     assert proc.stderr.strip().count("\n") <= 2
@@ -40,7 +40,7 @@ def test_missing_path_is_one_line_and_nonzero() -> None:
 
 def test_unknown_format_is_rejected() -> None:
     proc = _run("analyze", "examples/harlow-dam", "--format", "pdf", "--quiet")
-    assert proc.returncode != 0
+    assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
     assert "pdf" in proc.stderr
 

@@ -125,7 +125,7 @@ def test_eval_summary_command_json(tmp_path) -> None:
 
 def test_eval_summary_missing_file_is_one_line_error(tmp_path) -> None:
     proc = _eval("--references", str(tmp_path / "nope.jsonl"), "--gold", str(HERE / "ferry_gold.jsonl"), str(FERRY))
-    assert proc.returncode != 0
+    assert proc.returncode == 1
     assert "no such file" in proc.stderr and "Traceback" not in proc.stderr
 
 
