@@ -209,6 +209,24 @@ def test_seed_a_thing_is_no_source(seeds_dir) -> None:
     assert "A subsequent US intelligence finding said" in credits and "A subsequent US intelligence finding" in html
 
 
+def test_seed_concluding_an_agreement_is_an_act_not_a_finding(seeds_dir) -> None:
+    # "the two countries recently concluded an agreement": what they did, not what they found; the
+    # sentence is #5's own account, in the JSON provenance too, not a stretch hidden from the brief.
+    b = brief(seeds_dir)
+    _, over = _stretches_over(b, "004_", "the two countries recently concluded")
+    assert not [s for s in over if s.source is not None and "two countries" in s.source.text]
+    a = next(a for a in b.articles if a.id.startswith("004_"))
+    assert not [s for s in b.stretches if s.cue is not None and a.text[s.cue.start : s.cue.end] == "concluded"]
+
+
+def test_seed_a_thing_keeps_kind_unknown(seeds_dir) -> None:
+    # "This visit highlights": no one speaks; kind unknown is what names no one, not a group of people.
+    b = brief(seeds_dir)
+    _, over = _stretches_over(b, "004_", "This visit highlights")
+    (st,) = [s for s in over if s.source is not None]
+    assert (st.source.text, st.source.kind, st.source.can_speak) == ("This visit", "unknown", False)
+
+
 @pytest.mark.parametrize("noun", ["The study", "A report"])
 def test_unnamed_documents_of_two_outlets_stay_two_sources(tmp_path, noun: str) -> None:
     # Two outlets' "the study" or "a report" may be two documents: never one node, never one source.

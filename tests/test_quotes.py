@@ -218,6 +218,27 @@ def test_a_finding_is_attributed_to_its_poll(nlp, text: str, content: str, sourc
     assert q.speaker is not None and q.speaker.text == source
 
 
+@pytest.mark.parametrize("text,words,kind", [
+    # People named by role or group are someone; "the two countries" are states; a thing is no one.
+    ("Ferry fares doubled in May. Voters want the dock reopened before the winter.", "Voters", "anonymous"),
+    ("The inspectors concluded that the dock was safe.", "The inspectors", "anonymous"),
+    ("The dock will reopen, the mayor said on Monday.", "the mayor", "anonymous"),
+    ("The two countries said they would share the ferry dock.", "The two countries", "organisation"),
+    ("This visit highlights the close ties between Vell and Ostra.", "This visit", "unknown"),
+])
+def test_unnamed_speakers_are_typed_people_bodies_or_no_one(nlp, text: str, words: str, kind: str) -> None:
+    (q,) = extract_quotes(Article(id="kinds", text=text), nlp, EXTRACTOR)
+    assert (q.speaker.text, q.speaker.kind) == (words, kind)
+    assert q.speaker.can_speak == (kind != "unknown")
+
+
+def test_concluding_an_agreement_attributes_nothing(nlp) -> None:
+    # "conclude" reports a finding with a clause ("concluded that ..."); with a noun object it is an act.
+    text = "The two towns concluded an agreement on the ferry dock. The inspectors concluded that the dock was safe."
+    qs = extract_quotes(Article(id="act", text=text), nlp, EXTRACTOR)
+    assert [(text[q.content.start : q.content.end], q.act) for q in qs] == [("that the dock was safe", "finding")]
+
+
 def test_taking_part_in_a_survey_is_no_finding_of_it(nlp) -> None:
     assert extract_quotes(Article(id="survey", text="Ms. Harlan took part in a survey."), nlp, EXTRACTOR) == []
 

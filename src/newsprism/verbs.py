@@ -95,6 +95,11 @@ def _parse(table: str) -> dict[str, Verb]:
 
 VERBS: dict[str, Verb] = _parse(_TABLE)
 
+# Verbs whose reporting sense takes a clause or a quotation ("the inquiry concluded that ...");
+# with a noun for object they name an act, not an attribution ("the two countries concluded an
+# agreement", "she concluded her visit").
+ACT_WITH_OBJECT = frozenset({"conclude"})
+
 # Verbs of saying: they may tag a quotation with no complement of their own.
 SAID = frozenset(v.lemma for v in VERBS.values() if v.said)
 # Verbs that only pass words on.

@@ -39,7 +39,7 @@ from newsprism.quotes.trimming import (
     only_its_source,
     split_parts,
 )
-from newsprism.verbs import FINDING_SOURCES, act_of
+from newsprism.verbs import ACT_WITH_OBJECT, FINDING_SOURCES, act_of
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -85,7 +85,7 @@ class QuoteExtractor:
         found.extend(headline_colons(doc, ctx.inside, paragraphs))
         found.extend(in_polls(doc, ctx.inside))
         found.extend(hearsay(doc, ctx.inside))
-        found = dedupe(found)
+        found = [f for f in dedupe(found) if not _names_an_act(doc, f)]
         resolver = SpeakerResolver(doc, article)
         quotes = []
         for f in sorted(found, key=lambda f: f.content.start):
@@ -125,6 +125,18 @@ def _act(doc: "Doc", f: Found, direct: bool) -> Act:
         return "speech"
     head = cue.root
     return act_of(head.lemma_) or act_of(head.lower_) or ("speech" if direct else "belief")
+
+
+def _names_an_act(doc: "Doc", f: Found) -> bool:
+    """ "The two countries concluded an agreement": a cue verb whose object is a noun, where its
+    reporting sense takes a clause ("concluded that ..."), does something; it attributes nothing."""
+    if f.cue is None:
+        return False
+    cue = doc.char_span(f.cue.start, f.cue.end, alignment_mode="expand")
+    if cue is None or not len(cue):
+        return False
+    head = cue.root
+    return head.lemma_.lower() in ACT_WITH_OBJECT and any(c.dep_ == "dobj" for c in head.children)
 
 
 def in_headline(article: Article, content: Span) -> bool:

@@ -19,6 +19,27 @@ ANONYMOUS_HEADS = frozenset(
     friend friends ally allies associate associates individual individuals""".split()
 )
 
+# Nouns (lemmas) that name people by role or as a group, with no name: "voters want", "the mayor
+# said", "inspectors concluded". An unnamed speaker with such a head is someone (kind anonymous),
+# unlike a thing that "highlights" something ("This visit highlights"), which stays untyped.
+PEOPLE_HEADS = frozenset(
+    """voter citizen american taxpayer consumer customer shopper investor trader donor fan viewer
+    listener reader user subscriber audience crowd public electorate constituent delegate candidate
+    nominee contender challenger incumbent opponent rival leader president chairman chairwoman chair
+    mayor governor senator congressman congresswoman lawmaker minister secretary ambassador envoy
+    commander general officer soldier troop veteran inspector investigator prosecutor attorney lawyer
+    judge justice juror detective agent negotiator regulator economist scientist researcher scholar
+    academic professor teacher student doctor physician nurse patient surgeon pollster strategist
+    consultant operative organizer activist protester protestor demonstrator campaigner advocate
+    proponent skeptic sceptic conservative liberal progressive moderate evangelical democrat
+    republican independent partisan loyalist dissident rebel militant fighter immigrant refugee migrant
+    farmer owner landlord tenant parent mother father child kid family woman man neighbor neighbour
+    villager local victim survivor relative passenger driver pilot crew manager executive director
+    founder ceo boss employer chief head partner banker businessman businesswoman entrepreneur
+    historian author writer journalist reporter columnist commentator pundit editor host
+    critic fellow counsel clerk volunteer worker labourer laborer miner engineer""".split()
+)
+
 # Words that make a speaker a news outlet.
 MEDIA_WORDS = frozenset(
     """times post journal news newspaper newspapers media tv television broadcaster
@@ -33,7 +54,8 @@ ORGANISATION_HEADS = frozenset(
     """authority authorities ministry department agency council government administration police office
     committee company firm campaign commission court party board bank union association institute
     university group organization organisation foundation army military navy embassy parliament congress
-    senate house cabinet regime service services coalition alliance federation""".split()
+    senate house cabinet regime service services coalition alliance federation country countries
+    nation nations""".split()
 )
 
 # Nouns that make an unnamed speaker a document: what a poll, study or finding shows, what a

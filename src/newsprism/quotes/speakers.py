@@ -15,7 +15,10 @@ a pronoun, "who", "the official"); ``name`` is what it refers to:
   Daniel Osei"), before the mention or, for a headline, after it;
 * "the spokesman for water, Ravi Chandran" -> the appositive name;
 * "the newspaper", "a report in The Kestrel Courier" -> the outlet named
-  there or last before, by the outlet's canonical display name.
+  there or last before, by the outlet's canonical display name;
+* "voters", "the inspectors", an unnamed "mayor" -> people named by role or
+  group (kind anonymous); "the two countries" -> an organisation. Kind
+  ``unknown`` is left for what names no one ("This visit highlights").
 """
 
 from __future__ import annotations
@@ -182,6 +185,8 @@ class SpeakerResolver:
         if tok.pos_ == "PROPN":
             # A name the tagger left unlabelled, speaking: nearly always a person.
             return self.names.resolve(surface) or surface, "person"
+        if tok.lemma_.lower() in L.PEOPLE_HEADS and tok.pos_ != "PRON":
+            return self._anonymous(tok), "anonymous"  # "voters want", "the inspectors concluded"
         return surface, "unknown"
 
     def _full_name(self, ent: "SpacySpan") -> str:
