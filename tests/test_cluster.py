@@ -809,11 +809,16 @@ def test_candidates_are_ranked_like_counter_most_common():
 
     from newsprism.cluster.index import _most_common
 
+    import numpy as np
+
     rng = random.Random(3)
     for _ in range(50):
-        counts = Counter(rng.randrange(300) for _ in range(rng.randrange(0, 900)))
+        listed = [rng.randrange(300) for _ in range(rng.randrange(0, 900))]
+        counts = Counter(listed)
         for n in (1, 40, 1000):
-            assert _most_common(counts, n) == [k for k, _ in counts.most_common(n)]
+            assert _most_common(np.array(listed, dtype=np.int32), n) == [k for k, _ in counts.most_common(n)]
+        keep = lambda arts: arts % 3 != 0  # noqa: E731
+        assert _most_common(np.array(listed, dtype=np.int32), 40, keep) == [k for k, _ in counts.most_common() if k % 3][:40]
 
 
 def test_dots_through_a_scratch_array_leave_it_zero_and_match_dot():

@@ -29,9 +29,7 @@ from __future__ import annotations
 
 import math
 from array import array
-from collections import Counter
 from collections.abc import Callable, Sequence
-from itertools import chain
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from newsprism.cluster.config import ClusterConfig
@@ -399,9 +397,8 @@ class NeighbourIndex:
         c = self.config
         postings = self._postings
         lists = [postings[k] for k in self.vectors.keys(i).tolist() if k in postings][: c.query_keys]
-        counts: Counter[int] = Counter(chain.from_iterable(p[-c.posting_cap :] for p in lists))
-        counts.pop(i, None)
-        cands = _most_common(counts, c.candidates, self._searchable if self.hot_from else None)
+        listed = _listed([p[-c.posting_cap :] for p in lists])
+        cands = _most_common(listed[listed != i], c.candidates, self._searchable if self.hot_from else None)
         sims = self.similarities(i, cands)
         scored = [(s, j) for s, j in zip(sims.tolist(), cands) if s > 0]
         scored.sort(reverse=True)
@@ -477,19 +474,29 @@ class NeighbourIndex:
         return index
 
 
-def _most_common(counts: Counter[int], n: int, keep: "Callable[[np.ndarray], np.ndarray] | None" = None) -> list[int]:
-    """The same keys, in the same order, as ``counts.most_common(n)`` (ties in
-    insertion order), by numpy's stable radix sort rather than a heap walked
-    in Python over thousands of candidates; only those ``keep`` keeps (a mask of the keys)."""
+def _listed(lists: list[array]) -> "np.ndarray":
+    """The entries of posting lists (``array("i")``), one after another."""
     import numpy as np
 
-    # A count is the number of query keys that list the article: at most ``query_keys``, so 16 bits hold it.
-    c = np.fromiter(counts.values(), dtype=np.int16, count=len(counts))
-    keys = np.fromiter(counts, dtype=np.int64, count=len(counts))
+    if not lists:
+        return np.empty(0, dtype=np.int32)
+    return np.frombuffer(b"".join(lists), dtype=np.int32)
+
+
+def _most_common(listed: "np.ndarray", n: int, keep: "Callable[[np.ndarray], np.ndarray] | None" = None) -> list[int]:
+    """The same articles, in the same order, as ``Counter(listed).most_common(n)``
+    (ties in order of first appearance), only those ``keep`` keeps (a mask of
+    the articles). Counted by numpy's sort: the posting lists a query reads
+    fill up as a corpus grows (to ``posting_cap`` each), and a ``Counter``
+    walked in Python over their thousands of entries made the cost per
+    article grow with the corpus."""
+    import numpy as np
+
+    arts, first, counts = np.unique(listed, return_index=True, return_counts=True)  # first: stable, the first appearance
     if keep is not None:
-        kept = keep(keys)
-        c, keys = c[kept], keys[kept]
-    return keys[np.argsort(-c, kind="stable")[:n]].tolist()
+        kept = keep(arts.astype(np.int64, copy=False))
+        arts, first, counts = arts[kept], first[kept], counts[kept]
+    return arts[np.lexsort((first, -counts))[:n]].tolist()
 
 
 def article_day(a: Any) -> int | None:
