@@ -807,9 +807,9 @@ def test_candidates_are_ranked_like_counter_most_common():
     import random
     from collections import Counter
 
-    from newsprism.cluster.index import _most_common
-
     import numpy as np
+
+    from newsprism.cluster.index import _most_common
 
     rng = random.Random(3)
     for _ in range(50):
