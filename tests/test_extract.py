@@ -492,3 +492,30 @@ def test_importing_extract_does_not_load_heavy_packages():
         "assert not heavy, heavy"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_an_outlet_matcher_let_go_of_is_freed() -> None:
+    """Each set of outlets the table lacks compiles its own large matcher; only the
+    matchers' own cache may hold them. re.compile kept each in re's cache too (up to
+    512), and a long watch, meeting new outlets every round, grew by them."""
+    import gc
+    import tracemalloc
+
+    from newsprism.extract.outlets import _matcher
+
+    find_outlet_mentions("The Courier said.", outlets=["Courier Warmup"])
+    _matcher.cache_clear()
+    gc.collect()
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        for i in range(20):
+            assert find_outlet_mentions(f"The Zeta Courier {i} said.", outlets=[f"Zeta Courier {i}"])
+        held = tracemalloc.get_traced_memory()[0] - before
+        _matcher.cache_clear()
+        gc.collect()
+        left = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert held > 400_000  # the twenty matchers while the cache holds them
+    assert left < 100_000, left

@@ -12,6 +12,7 @@ article's own outlet, or a single corpus outlet with that short form.
 from __future__ import annotations
 
 import re
+import re._compiler
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -415,7 +416,10 @@ def _matcher(extra: frozenset[tuple[str, str, str]]) -> _Matcher:
     first = "[" + re.escape("".join(sorted({a[0] for a in full} | {"T", "t"}))) + "]"
     # Group 1: a full name, optionally preceded by "the". Group 2: "the" + a short form.
     pattern = rf"(?={first})(?<![\w.@/-])(?:(?:[Tt]he\s+)?({names})|[Tt]he\s+[\"“]?({shorts})[\"”]?)(?![\w-]|\.\w)"
-    return _Matcher(re.compile(pattern), full, {k: frozenset(v) for k, v in short.items()})
+    # Compiled past re's own cache: it would keep every story's matcher (some 24-70 KB of
+    # code each, one per set of outlets the table lacks) until 512 of them, long after
+    # this cache let go of them; a watch grew by them round after round.
+    return _Matcher(re._compiler.compile(pattern, 0), full, {k: frozenset(v) for k, v in short.items()})
 
 
 def find_outlet_mentions(
