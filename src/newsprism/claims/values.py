@@ -253,11 +253,6 @@ def find_dates(text: str, base: date | None, *, story_date: date | None = None, 
 # ---------------------------------------------------------------- quantities
 
 _SCALE = {"thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6, "mn": 1e6, "billion": 1e9, "bn": 1e9, "b": 1e9, "trillion": 1e12, "tn": 1e12}
-_WORD_NUM = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
-    "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "hundred": 100,
-    "a": 1, "several": 3, "dozens": 24, "hundreds": 200, "thousands": 2000,
-}
 # (factor to the base unit, unit key)
 _UNITS = {
     "percent": (1, "percent"), "per cent": (1, "percent"), "%": (1, "percent"),

@@ -181,13 +181,6 @@ def _ld_values(objs: Iterable[dict[str, Any]], key: str) -> Iterator[Any]:
             yield o[key]
 
 
-def _first(meta: dict[str, list[str]], *keys: str) -> tuple[str, str] | None:
-    for k in keys:
-        if meta.get(k):
-            return meta[k][0], k
-    return None
-
-
 # ---------------------------------------------------------------- outlet
 
 
