@@ -232,6 +232,19 @@ def test_unnamed_speakers_are_typed_people_bodies_or_no_one(nlp, text: str, word
     assert q.speaker.can_speak == (kind != "unknown")
 
 
+@pytest.mark.parametrize("text,content,name", [
+    ("Daniel Osei, the mayor, spoke. Council members met on Monday. They said the dock would reopen.",
+     "the dock would reopen", "Council members"),
+    ("Two Iranian officials spoke to the Courier. They said Russia had begun delivering radar equipment.",
+     "radar equipment", "Two Iranian officials"),
+    # A plural thing is no antecedent of a speaking "they".
+    ("The new rules take effect in May. They say ferries must carry more lifeboats.", "more lifeboats", "They"),
+])
+def test_they_is_the_latest_plural_subject_naming_people(nlp, text: str, content: str, name: str) -> None:
+    q = _by_content(Article(id="they", text=text), extract_quotes(Article(id="they", text=text), nlp, EXTRACTOR), content)
+    assert q.speaker.text == "They" and q.speaker.name == name
+
+
 def test_concluding_an_agreement_attributes_nothing(nlp) -> None:
     # "conclude" reports a finding with a clause ("concluded that ..."); with a noun object it is an act.
     text = "The two towns concluded an agreement on the ferry dock. The inspectors concluded that the dock was safe."

@@ -37,7 +37,10 @@ PEOPLE_HEADS = frozenset(
     villager local victim survivor relative passenger driver pilot crew manager executive director
     founder ceo boss employer chief head partner banker businessman businesswoman entrepreneur
     historian author writer journalist reporter columnist commentator pundit editor host
-    critic fellow counsel clerk volunteer worker labourer laborer miner engineer""".split()
+    critic fellow counsel clerk volunteer worker labourer laborer miner engineer admiral captain colonel
+    lieutenant sergeant marshal sheriff deputy commissioner superintendent chancellor premier speaker
+    treasurer auditor dean principal pastor priest bishop pope rabbi imam cleric king queen prince princess
+    hopeful frontrunner runner billionaire mogul tycoon star actor actress singer celebrity coach player""".split()
 )
 
 # Words that make a speaker a news outlet.

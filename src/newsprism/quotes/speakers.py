@@ -7,6 +7,8 @@ a pronoun, "who", "the official"); ``name`` is what it refers to:
   ("Bagheri" -> "Brig. Gen. Mohammad Bagheri"), matched with
   ``newsprism.extract.names`` (the one implementation of name matching);
 * he / she / I -> the latest person named as a subject before it;
+* they -> the latest plural subject before it that names people or bodies
+  ("Voters are angry. They want ...");
 * who / that -> the noun the relative clause hangs on;
 * "the official", "the source" -> the earlier indefinite description with the
   same head noun ("an Israeli official"), kind anonymous;
@@ -142,6 +144,12 @@ class SpeakerResolver:
                 return described, "anonymous"
             person = self._previous_person(tok)
             return (person, "person") if person else (surface, "unknown")
+        if low in ("they", "them"):
+            group = self._previous_group(tok)
+            if group is None:
+                return surface, "unknown"
+            span = self.mention_span(group)
+            return self._refer(group, self.text[span.start : span.end])
         if low in L.GROUP_PRONOUNS:
             return surface, "unknown"
         if low == "it":
@@ -248,6 +256,19 @@ class SpeakerResolver:
                 continue
             ent = self.ent_of.get(t.i)
             if (ent is not None and ent.label_ == "ORG") or t.lower_ in L.ORGANISATION_HEADS or t.lower_ in L.MEDIA_WORDS:
+                return t
+        return None
+
+    def _previous_group(self, tok: "Token") -> "Token | None":
+        """What a speaking "they" stands for: the latest plural subject shortly before that names people or
+        bodies ("Voters are angry. They want ..."), not a plural thing ("The rules ... they")."""
+        for t in reversed(self.doc[self._window_start(tok) : tok.i]):
+            if t.dep_ not in ("nsubj", "nsubjpass") or t.tag_ not in ("NNS", "NNPS"):
+                continue
+            ent = self.ent_of.get(t.i)
+            lemma = t.lemma_.lower()
+            if (ent is not None and ent.label_ in ("NORP", "ORG")) or lemma in L.PEOPLE_HEADS or (
+                    lemma in L.ANONYMOUS_HEADS or t.lower_ in L.ANONYMOUS_HEADS or t.lower_ in L.ORGANISATION_HEADS):
                 return t
         return None
 
