@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from newsprism.cluster.config import ClusterConfig
 from newsprism.cluster.features import Featurizer, SparseVector, TermBatch, VectorBatch, count_terms, sparse_dots
+from newsprism.cluster.ids import ArticleIds
 from newsprism.cluster.vectors import VectorStore
 
 NO_DAY = -(2**31)  # an article without a publication day
@@ -64,8 +65,8 @@ class NeighbourIndex:
         self.config = config
         self.featurizer = featurizer or Featurizer(config.features)
         self.dense_weight = dense_weight  # the embedder's, see ``Calibration``
-        self.ids: list[str] = []
-        self.by_id: dict[str, int] = {}
+        self.ids = ArticleIds()  # compact: every article keeps its id and place for good
+        self.by_id = self.ids.places()
         self.vectors = VectorStore(len(self.featurizer.penalties), config.keys)
         # Key -> the latest articles that have it (``array("i")``: 4 bytes an entry, where a list took 8).
         self._postings: dict[int, array] = {}
@@ -95,7 +96,7 @@ class NeighbourIndex:
         return len(self.ids)
 
     def __contains__(self, article_id: object) -> bool:
-        return article_id in self.by_id
+        return isinstance(article_id, str) and self.ids.place(article_id) is not None
 
     # ------------------------------------------------------------ admission
 
@@ -160,9 +161,7 @@ class NeighbourIndex:
         return first
 
     def _register(self, ids: Sequence[str], days: Sequence[int | None] | None = None) -> None:
-        for aid in ids:
-            self.by_id[aid] = len(self.ids)
-            self.ids.append(aid)
+        self.ids.extend(ids)
         self._own.extend([math.nan] * (len(self.ids) - len(self._own)))
         self.days.extend([NO_DAY] * len(ids) if days is None else [NO_DAY if d is None else d for d in days])
 
@@ -451,7 +450,7 @@ class NeighbourIndex:
         return SparseVector(idx[order], store.val(k)[order], keys, store.present(k).tolist())
 
     def to_dict(self) -> dict[str, Any]:
-        return {"featurizer": self.featurizer.to_dict(), "ids": self.ids, "vectors": self.vectors.to_dict()}
+        return {"featurizer": self.featurizer.to_dict(), "ids": list(self.ids), "vectors": self.vectors.to_dict()}
 
     def clock(self) -> dict[str, int]:
         """The clock of forgetting, as a state saves it (the days are the stories table's)."""

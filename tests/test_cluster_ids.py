@@ -1,0 +1,48 @@
+"""The compact article ids of the neighbour index (``cluster.ids``)."""
+
+from __future__ import annotations
+
+import pickle
+import sys
+
+import pytest
+
+from newsprism.cluster.ids import ArticleIds
+
+
+def test_ids_keep_their_order_and_places_across_growth() -> None:
+    made = [f"id-{k}" for k in range(5000)] + ["Zürich/1", "\u65b0\u95fb", "bad\udcffbyte", ""]
+    ids = ArticleIds(made[:3])
+    ids.extend(made[3:])
+    assert len(ids) == len(made) and list(ids) == made and ids[-1] == "" and ids[4999] == "id-4999"
+    assert ids[10:13] == made[10:13] and ids[::1000] == made[::1000]
+    assert all(ids.place(aid) == k for k, aid in enumerate(made))
+    assert ids.place("id-5000") is None and ids.place("id-") is None
+    with pytest.raises(IndexError):
+        ids[len(made)]
+
+
+def test_places_read_like_the_dict_they_replace() -> None:
+    ids = ArticleIds(["a", "b"])
+    places = ids.places()
+    ids.append("c")  # a view: sees what came later
+    assert places["c"] == 2 and places.get("b") == 1 and places.get("z") is None
+    assert "a" in places and "z" not in places and 3 not in places and len(places) == 3
+    assert dict(places) == {"a": 0, "b": 1, "c": 2}
+    with pytest.raises(KeyError):
+        places["z"]
+
+
+def test_a_copy_in_another_process_finds_the_same_places() -> None:
+    ids = ArticleIds(f"b{k}" for k in range(1000))
+    copy = pickle.loads(pickle.dumps(ids))
+    assert copy == ids and copy.place("b999") == 999
+    copy.append("new")
+    assert copy != ids and copy.place("new") == 1000
+
+
+def test_an_id_takes_a_few_dozen_bytes_not_a_list_and_dict_entry() -> None:
+    n = 100_000
+    ids = ArticleIds(f"b{k}" for k in range(n))
+    held = sum(sys.getsizeof(getattr(ids, f)) for f in ArticleIds.__slots__)
+    assert held / n < 40  # a list of str and a dict back to places took about 130
