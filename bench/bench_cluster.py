@@ -217,13 +217,13 @@ def stream(args, embedder) -> None:
 
     from newsprism.cluster import StoryClusterer
     from newsprism.cluster.stream import group_batches
-    from newsprism.dedup import CopyIndex
     from newsprism.engine import ProcessEngine
     from newsprism.extract import prepare_articles
 
-    copies, clusterer = CopyIndex(), StoryClusterer(embedder, config=args.config)
+    copies, clusterer = _counting_copy_index(), StoryClusterer(embedder, config=args.config)
     engine = ProcessEngine(args.workers) if args.workers else None
     spent = [0.0, 0.0]  # wall and CPU of drawing and preparing
+    checked = [0, 0]  # copy candidates checked, and articles checked, at the last report
     done = [0]
     sampler = RssSampler()
     found: dict[str, str | None] = {}  # with --assignments: article id -> the original it copies, as found
@@ -249,8 +249,11 @@ def stream(args, embedder) -> None:
         n = done[0]
         if n == args.n or (n >= 10_000 and n % min(100_000, max(10_000, args.n // 10)) == 0) or n in (1_000, 10_000):
             wall, cpu = time.perf_counter() - t0 - spent[0], time.process_time() - c0 - spent[1]
+            per = (copies.checked - checked[0]) / max(1, copies.looked - checked[1])
+            checked[:] = [copies.checked, copies.looked]
             print(
                 f"  {n:>9,} articles: {1e3 * wall / n:.3f} ms/article wall, {1e3 * cpu / n:.3f} CPU here; "
+                f"copy candidates checked {per:.1f} an article since the last line; "
                 f"RSS now {_rss_kb(os.getpid()) / 1024:,.0f} MB here + {sum(map(_rss_kb, _descendants(os.getpid()))) / 1024:,.0f} MB workers; "
                 f"load {os.getloadavg()[0]:.1f}; stories spilled {sum(st.spilled for st in clusterer.table.records):,}",
                 flush=True,
@@ -278,6 +281,24 @@ def stream(args, embedder) -> None:
     if args.among:
         m = score_among(args.among, copies, clusterer)
         print(f"{args.among} after {n:,} articles: BCubed F1 {m['bcubed_f1']:.3f} (P {m['bcubed_p']:.3f}, R {m['bcubed_r']:.3f})")
+
+
+def _counting_copy_index():
+    """A ``CopyIndex`` that counts the candidates its containment check reads
+    (``checked``, over ``looked`` articles; the copy search runs a batch or two
+    ahead of the clustering): the copy finder's work grows with them until ``MOST_CHECKED``."""
+    from newsprism.dedup import CopyIndex
+
+    class Counting(CopyIndex):
+        checked = looked = 0
+
+        def _closest(self, e, near):
+            near = list(near)
+            self.checked += len(near)
+            self.looked += 1
+            return super()._closest(e, near)
+
+    return Counting()
 
 
 def main() -> None:
