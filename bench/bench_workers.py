@@ -14,7 +14,9 @@ both, as they do for a user.
   spaCy on such a machine too; and again with spaCy imported without torch
   (``nlp.import_spacy``, as analyze imports it: thinc imports torch whenever
   it is installed, 1.4 s of CPU here, and the model never calls it), which is
-  spaCy loaded as analyze loads it;
+  spaCy loaded as analyze loads it; with ``--bare-quick-rules``, that again with
+  the rule components analyze runs (``spacy_rules``: the same annotations, less
+  CPU), so what is left is what analyze adds to the parse it makes;
 - with ``--old SRC``: the analyze runs again with ``PYTHONPATH=SRC`` (the
   ``src`` of another commit, e.g. ``git archive main src | tar -x -C DIR``),
   alternating with the rest, so a change is timed against the commit before
@@ -35,7 +37,7 @@ when the load average was above ``QUIET`` during a run.
 
     python bench/bench_workers.py [--corpus polnear-dev] [--n N] [--workers 1,2,default]
                                 [--repeat 2] [--ray ADDRESS] [--bare-no-huge-pages]
-                                [--old SRC] [--json]
+                                [--old SRC [--old-workers default]] [--json]
 
 Corpora, read at run time from ../shared/eval (never copied): ``polnear-dev``
 (84 US political articles of about 900 tokens, the issue's reference),
@@ -73,6 +75,9 @@ if "no-torch" in sys.argv[2:]:
 else:
     import spacy
 nlp = spacy.load(DEFAULT_MODEL)
+if "quick-rules" in sys.argv[2:]:
+    from newsprism.spacy_rules import speed_up
+    speed_up(nlp)
 texts = [json.loads(line)["text"] for line in open(sys.argv[1], encoding="utf-8")]
 t1 = time.perf_counter(); c1 = time.process_time()
 n = sum(len(d) for d in nlp.pipe(texts, batch_size=32))
@@ -145,7 +150,10 @@ def main() -> None:
                     help="also run --engine ray against this cluster (default: $RAY_ADDRESS), 1 and 2 tasks at once")
     ap.add_argument("--bare-no-huge-pages", action="store_true",
                     help="also the bare parse with transparent huge pages off, as analyze parses (nlp.no_huge_pages)")
+    ap.add_argument("--bare-quick-rules", action="store_true",
+                    help="also the bare parse as analyze loads it and with its faster rule components (spacy_rules)")
     ap.add_argument("--old", metavar="SRC", help="also the analyze runs with PYTHONPATH=SRC (another commit's src)")
+    ap.add_argument("--old-workers", metavar="LIST", help="with --old: only these of --workers (default: all)")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
     if not SHARED.exists():
@@ -160,11 +168,14 @@ def main() -> None:
         if args.bare_no_huge_pages:
             configs["bare, no huge pages"] = [python, "-c", BARE, str(texts), "no-huge-pages"]
             configs["bare, as analyze loads it"] = [python, "-c", BARE, str(texts), "no-huge-pages", "no-torch"]
+        if args.bare_quick_rules:
+            configs["bare, as analyze loads and runs it"] = [
+                python, "-c", BARE, str(texts), "no-huge-pages", "no-torch", "quick-rules"]
         envs: dict[str, dict[str, str]] = {}
         for w in args.workers.split(","):
             extra = [] if w == "default" else ["--workers", w]
             configs[f"analyze workers={w}"] = [*newsprism, str(texts), "-q", "-f", "json", *extra, "-o", f"{tmp}/out-{w}.json"]
-            if args.old:
+            if args.old and (args.old_workers is None or w in args.old_workers.split(",")):
                 configs[f"old analyze workers={w}"] = [
                     *newsprism, str(texts), "-q", "-f", "json", *extra, "-o", f"{tmp}/out-old-{w}.json"]
                 envs[f"old analyze workers={w}"] = {**os.environ, "PYTHONPATH": str(Path(args.old).resolve())}
@@ -221,6 +232,9 @@ def main() -> None:
         if plain_inside:
             ratios[name]["wall_vs_bare_no_huge_pages"] = round(med(name, "wall") / med("bare, no huge pages", "wall"), 3)
             ratios[name]["wall_vs_bare_as_analyze"] = round(med(name, "wall") / med("bare, as analyze loads it", "wall"), 3)
+        if "bare, as analyze loads and runs it" in runs:
+            ratios[name]["wall_vs_bare_as_analyze_runs"] = round(
+                med(name, "wall") / med("bare, as analyze loads and runs it", "wall"), 3)
         if not name.startswith("ray"):
             ratios[name]["cpu_vs_bare"] = round(med(name, "cpu") / med("bare", "cpu"), 3)
             ratios[name]["cpu_ms_per_article"] = round(1000 * med(name, "cpu") / n_articles, 1)
@@ -231,6 +245,11 @@ def main() -> None:
         if one in runs and two in runs:
             ratios[f"{prefix} efficiency 1->2"] = round(med(one, "wall") / (2 * med(two, "wall")), 3)
     result["ratios"] = ratios
+    # Each round's ratios against the bare parses of the same round: a median can pass where rounds do not.
+    result["per_round"] = {
+        name: {ref: [round(r["wall"] / b["wall"], 3) for r, b in zip(runs[name], runs[ref], strict=True)]
+               for ref in configs if ref.startswith("bare")}
+        for name in configs if not name.startswith("bare")}
     result["trustworthy"] = result["load_average_max"] <= QUIET
     if args.json:
         print(json.dumps(result))

@@ -69,7 +69,7 @@ def _register() -> None:
     class QuickAttributeRuler(AttributeRuler):
         """An attribute ruler that finds its simple patterns' matches from token arrays."""
 
-        _rules: "list[tuple[int, int, int, list[tuple[int, int, int, Any]]]] | None" = None
+        _rules: "list[tuple] | None" = None
         _rest: Any = None
 
         def add(self, patterns: Any, attrs: dict, index: int = 0) -> None:
@@ -103,7 +103,7 @@ def _register() -> None:
                     if checks is None:
                         rest.add(strings.add(key), [pattern])
                     else:
-                        rules.append((i, strings[key], len(pattern), checks))
+                        rules.append(_rule(i, strings[key], len(pattern), checks))
             self._rules, self._rest = rules, rest
 
     @Language.factory(FACTORY)
@@ -114,7 +114,6 @@ def _register() -> None:
 def _checks(pattern: list[dict]) -> "list[tuple[int, int, int, Any]] | None":
     """A pattern as (token offset, column, test, value) checks, or None when it needs the Matcher
     (an operator, a REGEX, an attribute not in the arrays)."""
-    import numpy as np
     from spacy.strings import get_string_id
 
     checks: list[tuple[int, int, int, Any]] = []
@@ -124,40 +123,72 @@ def _checks(pattern: list[dict]) -> "list[tuple[int, int, int, Any]] | None":
             if column < 0:
                 return None
             if isinstance(value, bool):
-                checks.append((offset, column, _EQ, np.uint64(int(value))))
+                checks.append((offset, column, _EQ, int(value)))
             elif isinstance(value, str):
-                checks.append((offset, column, _EQ, np.uint64(get_string_id(value))))
+                checks.append((offset, column, _EQ, get_string_id(value)))
             elif (isinstance(value, dict) and len(value) == 1 and next(iter(value)) in ("IN", "NOT_IN")
                   and all(isinstance(v, str) for v in next(iter(value.values())))):
                 op, values = next(iter(value.items()))
-                ids = np.array(sorted({get_string_id(v) for v in values}), dtype=np.uint64)
-                checks.append((offset, column, _IN if op == "IN" else _NOT_IN, ids))
+                checks.append((offset, column, _IN if op == "IN" else _NOT_IN, frozenset(map(get_string_id, values))))
             else:
                 return None
     return checks
 
 
+_ANCHOR_ORDER = (0, 3, 1, 2)  # LOWER, IS_SPACE, TAG, DEP: the rarest values first
+
+
+def _rule(rule: int, match_id: int, length: int, checks: list[tuple[int, int, int, Any]]) -> tuple:
+    """A rule as ``_array_matches`` takes it: an equality check to start from (its anchor) and the
+    other checks, or no anchor and every check as arrays."""
+    import numpy as np
+
+    equal = [c for c in checks if c[2] == _EQ]
+    if not equal:
+        arrays = [(o, col, t, np.array(sorted(v), dtype=np.uint64)) for o, col, t, v in checks]
+        return rule, match_id, length, None, arrays
+    anchor = min(equal, key=lambda c: _ANCHOR_ORDER.index(c[1]))
+    return rule, match_id, length, (anchor[0], anchor[1], anchor[3]), [c for c in checks if c is not anchor]
+
+
 def _array_matches(doc: "Doc", rules: list) -> list[tuple[int, int, int, int]]:
+    """The matches of ``rules`` (``_rule``) in ``doc``: a rule with an equality check starts from
+    the tokens holding that value (an index of the column), checked one by one; a rule without
+    one is checked on whole columns at once."""
     import numpy as np
 
     n = len(doc)
     if not n:
         return []
     table = doc.to_array(list(_COLUMNS))
-    columns = [table[:, k] for k in range(len(_COLUMNS))]
+    rows: list[list[int]] = table.T.tolist()
+    index: dict[int, dict[int, list[int]]] = {}  # column -> value -> positions, built on first use
     found: list[tuple[int, int, int, int]] = []
-    for rule, match_id, length, checks in rules:
+    for rule, match_id, length, anchor, checks in rules:
         if length > n:
             continue
-        starts = n - length + 1
-        hit = None
-        for offset, column, test, value in checks:
-            values = columns[column][offset : offset + starts]
-            if test == _EQ:
-                ok = values == value
+        last = n - length  # the last start
+        if anchor is None:
+            hit = np.ones(last + 1, dtype=bool)
+            for offset, column, test, value in checks:
+                values = table[offset : offset + last + 1, column]
+                hit &= np.isin(values, value, invert=test == _NOT_IN) if test != _EQ else values == value
+            found.extend((rule, match_id, s, s + length) for s in np.flatnonzero(hit).tolist())
+            continue
+        offset, column, value = anchor
+        by_value = index.get(column)
+        if by_value is None:
+            by_value = index[column] = {}
+            for i, v in enumerate(rows[column]):
+                by_value.setdefault(v, []).append(i)
+        for at in by_value.get(value, ()):
+            s = at - offset
+            if s < 0 or s > last:
+                continue
+            for off, col, test, val in checks:
+                v = rows[col][s + off]
+                if (v != val) if test == _EQ else ((v in val) != (test == _IN)):
+                    break
             else:
-                ok = np.isin(values, value, invert=test == _NOT_IN)
-            hit = ok if hit is None else hit & ok
-        at = range(starts) if hit is None else np.flatnonzero(hit).tolist()
-        found.extend((rule, match_id, s, s + length) for s in at)
+                found.append((rule, match_id, s, s + length))
     return found
