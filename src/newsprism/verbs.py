@@ -150,3 +150,16 @@ def act_of(lemma: str) -> Act | None:
     low = lemma.lower()
     verb = VERBS.get(low)
     return verb.act if verb is not None else NOUNS.get(low)
+
+
+def speech_forms(chosen: dict[str, str]) -> tuple[str, ...]:
+    """The words of ``chosen`` ({lemma: "form form"}), in order, each checked to be a form of a verb of saying
+    the lexicon knows (``"say": "said says"``). For a stage whose pattern was fitted or tuned on some forms of
+    some of these verbs: the choice stays its own, what the words are stays here."""
+    words: list[str] = []
+    for lemma, picked in chosen.items():
+        verb = VERBS.get(lemma)
+        if verb is None or verb.act != "speech" or not verb.said or not set(picked.split()) <= forms(lemma):
+            raise ValueError(f"{lemma} ({picked}) is no verb of speech in newsprism.verbs")
+        words += picked.split()
+    return tuple(words)

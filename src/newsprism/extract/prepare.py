@@ -17,6 +17,7 @@ from newsprism.extract.agencies import AgencyMark, find_agency_marks
 from newsprism.extract.outlets import canonical_outlet, host_of, is_wire, outlet_identity, outlet_info
 from newsprism.extract.segment import split_paragraphs, split_sentences
 from newsprism.model import Article, Paragraph, ParagraphKind, Sentence, Span
+from newsprism.verbs import speech_forms
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +29,10 @@ CROSSHEAD_MAX_WORDS = 10
 SUBTITLE_MAX_WORDS = 70  # a deck between the title and the byline/dateline
 _TERMINAL = ".!?\"”’'…)"
 # A short line ending in a reporting verb introduces what follows ("Jane Doe tweeted").
-_LEADS_IN = re.compile(r"\b(?:said|says|tweeted|wrote|writes|added|reported|stated|announced|explained|noted)$")
+_LEADS_IN = re.compile(r"\b(?:" + "|".join(speech_forms({
+    "say": "said says", "tweet": "tweeted", "write": "wrote writes", "add": "added", "report": "reported",
+    "state": "stated", "announce": "announced", "explain": "explained", "note": "noted",
+})) + ")$")
 
 
 @dataclass(slots=True)

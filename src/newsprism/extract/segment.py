@@ -12,6 +12,7 @@ import re
 from itertools import pairwise
 
 from newsprism.model import Article, Paragraph
+from newsprism.verbs import speech_forms
 
 # A line this long is a paragraph of its own: the file puts one paragraph per
 # line rather than hard-wrapping at a fixed width.
@@ -46,7 +47,10 @@ _BOUNDARY = re.compile(
     re.X,
 )
 _SPEECH_TAIL = re.compile(
-    r"\s+(?:[A-Z][\w.'’-]*\s+){1,3}(?:said|says|asked|asks|added|adds|told|wrote|writes|replied|explained|noted)\b"
+    r"\s+(?:[A-Z][\w.'’-]*\s+){1,3}(?:" + "|".join(speech_forms({
+        "say": "said says", "ask": "asked asks", "add": "added adds", "tell": "told", "write": "wrote writes",
+        "reply": "replied", "explain": "explained", "note": "noted",
+    })) + r")\b"
 )
 _NEXT_WORD = re.compile(r"\s+[\"'“‘«(\[]*([\w'’-]+)")
 
