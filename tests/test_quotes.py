@@ -249,6 +249,8 @@ def test_unnamed_speakers_are_typed_people_bodies_or_no_one(nlp, text: str, word
      "the dock would reopen", "Council members"),
     ("Two Iranian officials spoke to the Courier. They said Russia had begun delivering radar equipment.",
      "radar equipment", "Two Iranian officials"),
+    # No plural subject naming people: a plural object that does.
+    ("Daniel Osei met the engineers on Monday. They said the dock would reopen in May.", "reopen in May", "the engineers"),
     # A plural thing is no antecedent of a speaking "they".
     ("The new rules take effect in May. They say ferries must carry more lifeboats.", "more lifeboats", "They"),
 ])

@@ -262,15 +262,15 @@ class SpeakerResolver:
     def _previous_group(self, tok: "Token") -> "Token | None":
         """What a speaking "they" stands for: the latest plural subject shortly before that names people or
         bodies ("Voters are angry. They want ..."), not a plural thing ("The rules ... they")."""
-        for t in reversed(self.doc[self._window_start(tok) : tok.i]):
-            if t.dep_ not in ("nsubj", "nsubjpass") or t.tag_ not in ("NNS", "NNPS"):
-                continue
-            ent = self.ent_of.get(t.i)
-            lemma = t.lemma_.lower()
-            if (ent is not None and ent.label_ in ("NORP", "ORG")) or lemma in L.PEOPLE_HEADS or (
-                    lemma in L.ANONYMOUS_HEADS or t.lower_ in L.ANONYMOUS_HEADS or t.lower_ in L.ORGANISATION_HEADS):
-                return t
-        return None
+        plural = [t for t in reversed(self.doc[self._window_start(tok) : tok.i]) if t.tag_ in ("NNS", "NNPS") and self._names_group(t)]
+        # A subject first; else any such plural ("Osei met the engineers. They said ...").
+        return next((t for t in plural if t.dep_ in ("nsubj", "nsubjpass")), plural[0] if plural else None)
+
+    def _names_group(self, t: "Token") -> bool:
+        ent = self.ent_of.get(t.i)
+        lemma = t.lemma_.lower()
+        return (ent is not None and ent.label_ in ("NORP", "ORG")) or lemma in L.PEOPLE_HEADS or (
+            lemma in L.ANONYMOUS_HEADS or t.lower_ in L.ANONYMOUS_HEADS or t.lower_ in L.ORGANISATION_HEADS)
 
     def _window_start(self, tok: "Token") -> int:
         start = tok.sent.start
