@@ -128,6 +128,13 @@ def test_settings_that_do_not_go_together_are_a_usage_error(capsys: pytest.Captu
     assert err.startswith("error: ") and err.count("\n") == 1
 
 
+def test_a_malformed_ray_address_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    """One line naming the address, exit 2 (it was exit 70, "internal error: ValueError", as if a bug)."""
+    code, _, err = _main(capsys, "analyze", "examples/harlow-dam", "-q", "--engine", "ray", "--address", "nope")
+    assert code == 2, err
+    assert err.startswith("error: not a Ray cluster address: 'nope'") and err.count("\n") == 1
+
+
 def test_a_bug_is_one_line_and_exit_70(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     from newsprism import pipeline
 

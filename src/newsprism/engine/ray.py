@@ -27,7 +27,7 @@ from itertools import islice
 from typing import Any, TypeVar
 
 from newsprism.engine import _END, HOLD
-from newsprism.errors import EngineError, MissingExtraError
+from newsprism.errors import EngineError, MissingExtraError, SettingsError
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -95,6 +95,8 @@ class RayEngine:
                 )
             except ConnectionError as e:
                 raise EngineError(f"cannot join the Ray cluster at {self.address}: {e}") from e
+            except ValueError as e:  # Ray's own reading of the address: "HOST:PORT", "ray://HOST:PORT" or "auto"
+                raise SettingsError(f"not a Ray cluster address: {self.address!r} ({e})") from e
             self._started = True
         self._call = ray.remote(_call)
         if self.initializer is not None:
