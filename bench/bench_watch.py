@@ -10,7 +10,9 @@ perturbed as in bench_cluster.py), each a web page linked from /feed.xml
 the rate, a tenth of the interval, a tenth of the minutes. The watch is
 the real command in its own process (``nice``), with a SQLite database in
 a temporary directory. Prints one line per sample (minutes, articles in
-the database, resident MB) and the first and last tenth's mean RSS.
+the database, resident MB, and the lowest and highest of the RSS read every
+second since the last sample: the lowest is the floor between two rounds),
+and the first and last tenth's mean RSS and lowest floor.
 """
 
 from __future__ import annotations
@@ -117,11 +119,19 @@ def main() -> None:
     proc = subprocess.Popen(cmd, cwd=ROOT, stderr=log, stdout=log)
     print(f"watch of {url}: {args.rate * args.speed:g} articles/min for {minutes:g} min, polled every {args.every / args.speed:g} s; "
           f"speed x{args.speed:g}; db {db}")
-    print("minutes  articles  rss_mb")
+    print("minutes  articles  rss_mb  low  high")
     samples: list[tuple[float, int, float]] = []
+    lows: list[float] = []
     try:
         while time.monotonic() - started < minutes * 60:
-            time.sleep(args.sample / args.speed)
+            # RSS read every second in between: the lowest is the floor between two
+            # rounds when the interval holds one (a sample alone falls at the same
+            # point of every round once the rounds run on time each minute).
+            seen: list[float] = []
+            until = time.monotonic() + args.sample / args.speed
+            while time.monotonic() < until and proc.poll() is None:
+                time.sleep(min(1.0, max(0.0, until - time.monotonic())))
+                seen.append(rss_mb(proc.pid))
             if proc.poll() is not None:
                 sys.exit(f"the watch stopped: see {tmp / 'watch.log'}")
             n = 0
@@ -130,7 +140,8 @@ def main() -> None:
                     n = c.execute("SELECT count(*) FROM articles").fetchone()[0]
             m = (time.monotonic() - started) / 60
             samples.append((m, n, rss_mb(proc.pid)))
-            print(f"{m:7.1f}  {n:8,d}  {samples[-1][2]:6.0f}", flush=True)
+            lows.append(min(seen))
+            print(f"{m:7.1f}  {n:8,d}  {samples[-1][2]:6.0f}  {lows[-1]:4.0f}  {max(seen):4.0f}", flush=True)
     finally:
         proc.terminate()
         proc.wait(30)
@@ -138,6 +149,7 @@ def main() -> None:
     tenth = max(1, len(samples) // 10)
     first = sum(s[2] for s in samples[:tenth]) / tenth
     last = sum(s[2] for s in samples[-tenth:]) / tenth
+    print(f"lowest RSS of each interval, first tenth's least {min(lows[:tenth]):.0f} MB, last tenth's {min(lows[-tenth:]):.0f} MB")
     print(f"RSS, first tenth {first:.0f} MB, last tenth {last:.0f} MB, peak {max(s[2] for s in samples):.0f} MB; "
           f"{samples[-1][1]:,} articles in {samples[-1][0]:.1f} min; watch log {tmp / 'watch.log'}")
 
