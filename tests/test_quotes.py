@@ -116,18 +116,6 @@ def test_anonymous_speaker_resolved_to_its_first_description(nlp) -> None:
     assert q.speaker.name == "An engineer with knowledge of the inspection"
 
 
-def test_doubtful_cue_with_a_source_and_a_clear_content_is_taken(nlp, monkeypatch) -> None:
-    """The cue model doubts "betting" (below its threshold, within the margin); with a subject and a
-    content the content model is sure of, the attribution is still made, and only through that rule."""
-    from newsprism.quotes import cues
-
-    a = Article(id="bet", text="The mayor is betting that voters will forgive the delay.")
-    q = _by_content(a, extract_quotes(a, nlp, EXTRACTOR), "voters will forgive the delay")
-    assert a.text[q.cue.start : q.cue.end] == "is betting" and q.speaker.text == "The mayor"
-    monkeypatch.setattr(cues, "_CLEAR_CONTENT", 1.01)
-    assert not extract_quotes(a, nlp, EXTRACTOR)
-
-
 def test_according_to(nlp) -> None:
     a = _article("a1")
     q = _by_content(a, extract_quotes(a, nlp, EXTRACTOR), "2 million crowns")

@@ -44,9 +44,6 @@ _IMPRESSION_CUES = frozenset({"seem", "appear"})
 _DASHES = frozenset({"—", "–", "--"})
 # How far below the cue threshold a cue is still taken when its source is named (``_named_source``).
 _NAMED_CUE_MARGIN = 0.1
-# ... or when it has a source and the content model is this sure of what it attributes (``_clear_content``).
-_CLEAR_CUE_MARGIN = 0.15
-_CLEAR_CONTENT = 0.85
 _NAMED_SOURCE_TYPES = frozenset({"PERSON", "ORG", "GPE", "NORP"})
 _COPULAS = frozenset("be seem appear look sound remain become".split())
 _MAX_COLON_LEAD = 40
@@ -73,8 +70,7 @@ def cue_attributions(doc: "Doc", ctx: A.DocContext, model: AttributionModel) -> 
                 found.append(Found(content=content, cue=cue_span(tok), speaker=subject(tok), speech=True))
             continue
         prob = model.cue.prob(A.cue_features(tok, ctx), dense[tok.i])
-        if prob < model.cue_threshold and not (prob >= model.cue_threshold - _NAMED_CUE_MARGIN and _named_source(tok)) and not (
-                prob >= model.cue_threshold - _CLEAR_CUE_MARGIN and _clear_content(tok, ctx, model)):
+        if prob < model.cue_threshold and not (prob >= model.cue_threshold - _NAMED_CUE_MARGIN and _named_source(tok)):
             if tok.pos_ == "VERB" and tok.lemma_.lower() in SAID:
                 rejected.append(tok)
             continue
@@ -162,27 +158,11 @@ def _cites_source(tok: "Token") -> bool:
     return bool({obj.lemma_.lower(), obj.lower_} & (L.ANONYMOUS_HEADS | L.MEDIA_WORDS | L.ORGANISATION_HEADS))
 
 
-def _scored_content(tok: "Token", ctx: A.DocContext, model: AttributionModel) -> tuple[float, Span] | None:
-    """The content model's best candidate for ``tok`` with its probability."""
+def _best_content(tok: "Token", ctx: A.DocContext, model: AttributionModel) -> Span | None:
     cands = A.content_candidates(tok, ctx)
     scored = [(model.content.prob(A.content_features(tok, c, cands, ctx)), c.span) for c in cands]
-    return max(scored, key=lambda x: x[0], default=None)
-
-
-def _best_content(tok: "Token", ctx: A.DocContext, model: AttributionModel) -> Span | None:
-    best = _scored_content(tok, ctx, model)
+    best = max(scored, key=lambda x: x[0], default=None)
     return best[1] if best is not None and best[0] >= model.content_threshold else None
-
-
-def _clear_content(tok: "Token", ctx: A.DocContext, model: AttributionModel) -> bool:
-    """A doubtful cue word with a source of its own and a content the content model is sure of ("the mayor
-    is betting that voters will forgive the delay"): the two models agree that something is attributed.
-    On the 5 PolNeAR folds it finds more of the missed attributions (F1 +0.004 in every fold, precision
-    -0.004): the F1 of a cue threshold lowered to 0.43 for every cue, with precision 0.003 higher."""
-    if _cue_source(tok) is None:
-        return False
-    best = _scored_content(tok, ctx, model)
-    return best is not None and best[0] >= _CLEAR_CONTENT
 
 
 def _cue_source(tok: "Token") -> "Token | None":
