@@ -18,7 +18,7 @@ from newsprism.cli import app
 from newsprism.cluster import ClusterConfig, FeatureConfig, StoryClusterer, cluster_stories
 from newsprism.dedup import find_copies
 from newsprism.embedders import Calibration, Embedder
-from newsprism.errors import InputError
+from newsprism.errors import InputError, SettingsError
 from newsprism.evaluation.clusters import score_clusters
 from newsprism.extract import prepare_articles
 from newsprism.model import Article
@@ -584,8 +584,11 @@ def test_an_opened_state_is_kept_out_of_the_collectors_scans_only_while_it_is_op
 
 def test_unknown_format_or_embedder_is_one_clean_error():
     runner = CliRunner()
-    assert runner.invoke(app, ["cluster", "-q", "--format", "xml", str(ARTICLES)]).exit_code != 0
-    assert runner.invoke(app, ["cluster", "-q", "--embedder", "nope", str(ARTICLES)]).exit_code != 0
+    assert runner.invoke(app, ["cluster", "-q", "--format", "xml", str(ARTICLES)]).exit_code == 2
+    for spec in ("nope", "tfidf:/models"):
+        # a usage error: cli.main prints it on one line and exits 2 (SettingsError.exit_code)
+        result = runner.invoke(app, ["cluster", "-q", "--embedder", spec, str(ARTICLES)])
+        assert isinstance(result.exception, SettingsError), (spec, result.exception)
 
 
 def _reference() -> Path:
@@ -844,12 +847,11 @@ def test_dots_through_a_scratch_array_leave_it_zero_and_match_dot():
 
 def test_embedder_spec_takes_a_local_model_directory(tmp_path) -> None:
     from newsprism.embedders import Model2VecEmbedder, make_embedder
-    from newsprism.errors import InputError
 
     emb = make_embedder(f"model2vec:{tmp_path}")  # nothing loads until the first text
     assert isinstance(emb, Model2VecEmbedder) and emb.model_path == tmp_path
     assert make_embedder("tfidf") is None
-    with pytest.raises(InputError):
+    with pytest.raises(SettingsError):  # a usage error (exit 2), as the README says
         make_embedder("tfidf:/models")
 
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-from newsprism.errors import InputError, MissingExtraError, ModelError
+from newsprism.errors import MissingExtraError, ModelError, SettingsError
 
 if TYPE_CHECKING:
     import numpy as np
@@ -184,5 +184,5 @@ def make_embedder(spec: str) -> Embedder | None:
         "model2vec": Model2VecEmbedder,
     }
     if name not in choices or (path and name == "tfidf"):
-        raise InputError(f"unknown embedder {spec!r}; choose one of {', '.join(choices)} (minilm and model2vec take :DIR)")
+        raise SettingsError(f"unknown embedder {spec!r}; choose one of {', '.join(choices)} (minilm and model2vec take :DIR)")
     return choices[name](model_path=path) if path else choices[name]()
