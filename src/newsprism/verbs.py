@@ -100,6 +100,10 @@ VERBS: dict[str, Verb] = _parse(_TABLE)
 # agreement", "she concluded her visit").
 ACT_WITH_OBJECT = frozenset({"conclude"})
 
+# Verbs whose object is the one spoken to ("told reporters", "urged lawmakers"): what follows
+# the cue's object is not the content of what was said.
+ADDRESSEE = frozenset("tell ask inform remind assure warn urge advise email text message".split())
+
 # Verbs of saying: they may tag a quotation with no complement of their own.
 SAID = frozenset(v.lemma for v in VERBS.values() if v.said)
 # Verbs that only pass words on.

@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from newsprism.model import Article, Quote, Span, Speaker, Stretch
+from newsprism.verbs import forms
 
 # A speaker mention this far from what it says (a resolved name elsewhere) is not part of the stretch.
 _NEAR = 150
@@ -29,7 +30,7 @@ _TOLD = re.compile(r"\s{0,3}" + _NAME)
 # "officials quoted by The New York Times", "according to the Times, citing Iranian media".
 _QUOTED_BY = re.compile(r"\s{1,3}quoted\s{1,3}by\s{1,3}" + _NAME)
 _CITING = re.compile(r",[ \t]{0,3}citing[ \t]{1,3}((?:the[ \t]+)?[\w.'’&-]{1,40}(?:[ \t]{1,3}[\w.'’&-]{1,40}){0,11}?)(?=[ \t]{0,3}(?:[,.;:]|$))")
-_TELL = frozenset({"tell", "tells", "told", "telling"})
+_TELL = forms("tell")
 # Acts after which the source is who says or finds it; beliefs, stances and intentions have the
 # one who holds them for their subject, so the sentence rests on whoever reports them.
 SOURCE_ACTS = frozenset({"speech", "finding"})

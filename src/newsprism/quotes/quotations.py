@@ -22,6 +22,7 @@ from newsprism.nlp import text_of
 from newsprism.quotes.cues import cue_span, subject
 from newsprism.quotes.found import CLAUSE_BREAKS, MIN_PHRASE_WORDS, Found
 from newsprism.quotes.marks import Quoted, has_double_quote, is_title
+from newsprism.verbs import ADDRESSEE
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -40,7 +41,6 @@ _SIGNATURE = re.compile(r"[ \t\u00a0]*+\n{0,2}+[ \t\u00a0]*+(?P<dash>\u2015|\u20
 # `"We will," she said`: a quotation that a following cue completes ends with one of these.
 _QUOTE_END_PUNCT = frozenset(",?!")
 _NEXT_SENTENCE = re.compile(r"[a-z]{3}[.?!]\s+[A-Z\"\u201c]")  # not after "Gov." or "Mr."
-_ADDRESSEE_CUES = frozenset("tell ask inform remind assure warn urge advise email text message".split())
 _ADJUNCTS = frozenset("prep npadvmod advmod punct dative tmod cc".split())
 
 
@@ -229,7 +229,7 @@ def _argument_start(doc: "Doc", cue_end: int, words: "SpacySpan") -> int | None:
     """Where the cue's own argument starts between it and a quotation, if one does: not who was
     told (`told reporters "..."`) nor when or where it was said (`said Thursday on CNN "..."`)."""
     cue = doc.char_span(cue_end - 1, cue_end, alignment_mode="expand")
-    if cue is None or cue[0].lemma_.lower() in _ADDRESSEE_CUES:
+    if cue is None or cue[0].lemma_.lower() in ADDRESSEE:
         return None
     if any(t.is_sent_end or t.text in (".", "?", "!") for t in words):
         return None  # `he said Ryan. "I would say ..."`: the quotation starts a sentence of its own
