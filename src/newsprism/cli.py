@@ -65,13 +65,7 @@ def _root(
 
 
 for _name in COMMAND_MODULES:
-    try:
-        _mod = importlib.import_module(f"newsprism.commands.{_name}")
-    except ModuleNotFoundError as _e:
-        if _e.name != f"newsprism.commands.{_name}":
-            raise
-        continue
-    _mod.register(app, eval_app)
+    importlib.import_module(f"newsprism.commands.{_name}").register(app, eval_app)
 
 
 def main() -> None:
