@@ -4,6 +4,7 @@ and does a claim list every article that says it?
     .venv/bin/python bench/alignment_check.py sheet dev            # print the pairs to judge
     .venv/bin/python bench/alignment_check.py sheet heldout
     .venv/bin/python bench/alignment_check.py sheet fresh          # drawn once: alignment_fresh.tsv
+    .venv/bin/python bench/alignment_check.py sheet fresh2         # drawn once: alignment_fresh2.tsv
     .venv/bin/python bench/alignment_check.py sheet recall-dev     # sentences x other articles, with candidates
     .venv/bin/python bench/alignment_check.py sheet recall-heldout
     .venv/bin/python bench/alignment_check.py score                # every figure, from the judgements beside it
@@ -36,6 +37,10 @@ that makes the same pair.
   before the assertion check (``alignment_fresh.tsv``). Their keys are fixed:
   a version is scored on the ones it still makes, and the ones it drops are
   counted (a dropped yes is a lost supporter).
+- ``fresh2``: 80 more pairs (40 BASIL, 40 NewsWCL50) drawn the same way by a third
+  hash from the pairs of commit 829d928 that none of the sets above held, and judged
+  blind, by reading both texts, before the next change to alignment
+  (``alignment_fresh2.tsv``). Keys fixed, scored like ``fresh``.
 
 Recall: a sample of body sentences (by the same kind of hash), and for each,
 every other article of its story, judged by reading the article's sentences
@@ -69,6 +74,7 @@ HERE = Path(__file__).parent
 DEV = HERE / "alignment_judgements.tsv"
 HELDOUT = HERE / "alignment_heldout.tsv"
 FRESH = HERE / "alignment_fresh.tsv"
+FRESH2 = HERE / "alignment_fresh2.tsv"
 N_FRESH = {"basil": 40, "newswcl50": 40}
 RECALL = {"recall-dev": HERE / "alignment_recall_dev.tsv", "recall-heldout": HERE / "alignment_recall_heldout.tsv"}
 N_HELDOUT = {"basil": 75, "newswcl50": 75, "ecbplus": 30}
@@ -192,6 +198,13 @@ def fresh_sample(r: Run) -> list[dict]:
     return _bottom_k(r, N_FRESH, "fresh", used)
 
 
+def fresh2_sample(r: Run) -> list[dict]:
+    """A third held-out set, drawn like ``fresh_sample`` (code of commit 829d928) leaving out every pair
+    of the three sets before it; keys fixed in ``alignment_fresh2.tsv``."""
+    used = _dev_keys() | {(k[0], k[3], str(k[4]), str(k[5])) for k in {**_heldout_labels(), **_fresh_labels()}}
+    return _bottom_k(r, N_FRESH, "fresh2", used)
+
+
 def recall_sample(r: Run, which: str) -> list[tuple[str, object]]:
     """Body sentences of BASIL and NewsWCL50 stories, bottom-k by hash."""
     every = [(s, it) for s, its in r.items.items() if not s.startswith("ecbplus:") for it in its]
@@ -222,6 +235,11 @@ def _fresh_labels() -> dict[tuple, tuple[str, str]]:
     return _pair_labels(FRESH)
 
 
+def _before(text: str, start: int, n: int = 300) -> str:
+    """The text just before a sentence, for the reader's context (who "he" is, what "it" was)."""
+    return _short(text[max(0, start - n) : start], n)
+
+
 def _recall_labels(which: str) -> dict[tuple, tuple[str, str]]:
     out = {}
     for row in _rows(RECALL[which]):
@@ -249,12 +267,16 @@ def sheet(which: str) -> None:
             print("\t".join(map(str, _key(p))))
             print(f"  CLAIM: {_short(p['claim'])}\n  SAYS?: {_short(p['sentence'])}")
         return
-    if which == "fresh":
-        if FRESH.exists():
-            sys.exit(f"{FRESH.name} is drawn already: its pairs are fixed")
-        for p in fresh_sample(run(False)):
+    if which in ("fresh", "fresh2"):
+        path, draw = (FRESH, fresh_sample) if which == "fresh" else (FRESH2, fresh2_sample)
+        if path.exists():
+            sys.exit(f"{path.name} is drawn already: its pairs are fixed")
+        r = run(False, want_items=True)
+        for p in draw(r):
+            texts = r.texts[p["story"]]
             print("\t".join(map(str, _key(p))))
-            print(f"  CLAIM: {_short(p['claim'], 2000)}\n  SAYS?: {_short(p['sentence'], 2000)}")
+            print(f"  (before: ...{_before(texts[p['pivot']], p['pstart'])})\n  CLAIM: {_short(p['claim'], 2000)}")
+            print(f"  (before: ...{_before(texts[p['article']], p['start'])})\n  SAYS?: {_short(p['sentence'], 2000)}")
         return
     _recall_sheet(which)
 
@@ -325,14 +347,16 @@ def score(embedder: str = "tfidf") -> None:
     if todo:
         print(f"  {len(todo)} held-out pairs of this version not judged yet: `sheet heldout`")
 
-    fresh = _fresh_labels()
-    if fresh:
-        made_keys = {_key(p) for p in r.pairs}
+    made_keys = {_key(p) for p in r.pairs}
+    for name, commit, path in (("fresh", "570eda8", FRESH), ("fresh2", "829d928", FRESH2)):
+        fresh = _pair_labels(path)
+        if not fresh:
+            continue
         kept = Counter(fresh[k][0] for k in fresh if k in made_keys)
         kin = Counter(fresh[k][1] for k in fresh if k in made_keys and fresh[k][0] == "no")
         lost = Counter(fresh[k][0] for k in fresh if k not in made_keys)
         n = sum(kept.values())
-        print(f"fresh (570eda8's {len(fresh)} pairs): {n} still made, precision {kept['yes']}/{n} = "
+        print(f"{name} ({commit}'s {len(fresh)} pairs): {n} still made, precision {kept['yes']}/{n} = "
               f"{kept['yes'] / max(n, 1):.3f}; errors {dict(kin)}; dropped: {dict(lost)}")
 
     for which in RECALL:
@@ -357,7 +381,7 @@ def score(embedder: str = "tfidf") -> None:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("mode", choices=("sheet", "score"))
-    ap.add_argument("which", nargs="?", choices=("dev", "heldout", "fresh", "recall-dev", "recall-heldout"))
+    ap.add_argument("which", nargs="?", choices=("dev", "heldout", "fresh", "fresh2", "recall-dev", "recall-heldout"))
     ap.add_argument("--embedder", default="tfidf", help="score the claims made with this embedder (tfidf: none)")
     args = ap.parse_args()
     sys.path.insert(0, str(ROOT / "src"))
