@@ -195,6 +195,8 @@ class _Handler(BaseHTTPRequestHandler):
                     self._send(301, b"", headers={"Location": f"/hop-{n - 1}"})
             elif path == "/to-private":
                 self._send(302, b"", headers={"Location": "/private/secret.html"})
+            elif path == "/to-malformed":  # a Location no URL parser accepts
+                self._send(302, b"", headers={"Location": "http://[::1/x"})
             else:
                 self._send(404, b"not found")
         except (BrokenPipeError, ConnectionResetError):

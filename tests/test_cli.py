@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -211,3 +212,14 @@ def test_every_eval_command_prints_json_with_format_json(capsys: pytest.CaptureF
     )
     assert code == 0, err
     assert json.loads(out)["stories"] == 1
+
+
+@pytest.mark.parametrize("bad", ["http://[::1/feed", "ftp://example.org/feed"])
+def test_watch_a_source_that_is_no_valid_url_is_a_usage_error(capsys: pytest.CaptureFixture[str], tmp_path: Path, bad: str) -> None:
+    """Exit 2 in one line, before the database is made (was: internal error, exit 70, for the
+    first; the second was watched as a folder that does not exist)."""
+    db = tmp_path / "news.db"
+    code, _, err = _main(capsys, "watch", bad, "--db", str(db), "--once")
+    assert code == 2, err
+    assert err.strip().splitlines() == [f"error: {bad}: not a folder or an http(s) URL"]
+    assert not db.exists()

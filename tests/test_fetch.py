@@ -146,3 +146,31 @@ def test_robots_4xx_allows_and_5xx_denies(status: int, allowed: bool) -> None:
     with serve(Site(robots="", robots_status=status)) as (base, s), Fetcher(FAST) as f:
         r = f.get(f"{base}/news/1.html", source="x")
         assert r.ok is allowed and s.hits["/news/1.html"] == int(allowed)
+
+
+def test_raise_for_outcome_gives_one_typed_error_for_every_failure(site: tuple[str, Site], fetcher: Fetcher) -> None:
+    """For a library caller, as httpx's raise_for_status: a failed fetch raises FetchError,
+    in newsprism's one exception tree, saying in one line what failed; a good one is returned."""
+    from newsprism.errors import FetchError, NewsprismError
+
+    base, _ = site
+    ok = fetcher.get(f"{base}/news/1.html", source="x")
+    assert ok.raise_for_outcome() is ok and ok.error is None
+    again = fetcher.get(f"{base}/feed.xml", source="x", etag=fetcher.get(f"{base}/feed.xml", source="x").etag)
+    assert again.outcome == "not-modified" and again.raise_for_outcome() is again
+    for path, outcome, status in (("/missing", "http-error", 404), ("/loop-a", "redirects", None), ("/private/x.html", "robots", None)):
+        with pytest.raises(FetchError) as e:
+            fetcher.get(f"{base}{path}", source="x").raise_for_outcome()
+        assert isinstance(e.value, NewsprismError) and e.value.exit_code == 1
+        assert (e.value.outcome, e.value.status) == (outcome, status)
+        assert str(e.value).startswith(f"{base}{path}: could not fetch: ") and "\n" not in str(e.value)
+
+
+def test_a_malformed_url_is_an_error_outcome_never_an_exception(site: tuple[str, Site], fetcher: Fetcher) -> None:
+    """A feed's links and a server's redirects are the server's text: one that no URL parser
+    accepts is a failed fetch, recorded, not an exception that stops the watch."""
+    base, _ = site
+    for url in ("http://[::1/feed.xml", f"{base}/to-malformed", "http:///no-host"):
+        r = fetcher.get(url, source="x")
+        assert r.outcome == "error" and r.records[-1].outcome == "error", (url, r)
+    assert "not a valid URL" in fetcher.get("http://[::1/feed.xml", source="x").message

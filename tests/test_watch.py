@@ -177,3 +177,27 @@ def test_the_watch_command_feeds_either_database(store_target: str) -> None:
         assert [f.outcome for f in s.fetches(feed, limit=1)] == ["not-modified"]
     finally:
         s.close()
+
+
+class _OddLinks(Site):
+    """A feed of titles only whose entries link to a malformed URL, a page that is no web page,
+    and a good article."""
+
+    def feed(self, base: str) -> str:
+        from newsserver import feed_xml
+
+        links = [("http://[::1/broken", "Broken link"), (f"{base}/not-a-page", "Not a page"), (f"{base}/news/1.html", story_text(1)[0])]
+        return feed_xml(links, summaries=False)
+
+
+def test_a_feed_entry_with_a_malformed_link_is_skipped_and_the_round_goes_on(store: Store) -> None:
+    problems: list[Problem] = []
+    with serve(_OddLinks()) as (base, _):
+        w = _watcher([f"{base}/feed.xml"], store, problems)
+        r = w.poll_once()  # raised ValueError (Invalid IPv6 URL): the watch stopped, every round
+        w.fetcher.close()
+    assert r.summary.added == 1 and store.article(f"127.0.0.1:{base.rsplit(':', 1)[1]}/news/1.html") is not None
+    reasons = {p.path.removeprefix(base): p.reason for p in problems}
+    assert reasons == {"http://[::1/broken": "fetch-error", "/not-a-page": "binary"}  # not "fetch-ok"
+    assert [p.reason for p in r.failed] == ["fetch-error"]
+

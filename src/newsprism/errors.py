@@ -53,7 +53,18 @@ class StoreError(NewsprismError):
 
 
 class FetchError(NewsprismError):
-    """A watched source could not be fetched (recorded, never fatal to a watch)."""
+    """A URL could not be fetched: ``fetch.Response.raise_for_outcome()`` raises it (as httpx's
+    ``raise_for_status``) for every way a fetch fails: an HTTP error, robots.txt, a timeout, a body
+    over the cap, a redirect loop, a connection or URL error. The watch never raises it: it
+    records the same failure (``what``) as a skipped source and goes on."""
+
+    def __init__(self, url: str, outcome: str, reason: str, status: int | None = None) -> None:
+        self.what = f"could not fetch: {reason}"
+        super().__init__(f"{url}: {self.what}")
+        self.url = url
+        self.outcome = outcome  # as ``fetch.Response.outcome``: http-error, robots, timeout, ...
+        self.reason = reason
+        self.status = status
 
 
 class StateInUseError(NewsprismError):

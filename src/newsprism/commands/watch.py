@@ -41,8 +41,9 @@ def watch_command(
     from newsprism.fetch import Fetcher, FetchSettings
     from newsprism.pipeline import Settings
     from newsprism.updater import HotWindow, Progress, Updater
-    from newsprism.watch import Watcher, parse_every
+    from newsprism.watch import Watcher, check_sources, parse_every
 
+    check_sources(sources)  # before the database is made
     seconds = parse_every(every)
     fetching = FetchSettings(deadline=timeout, max_bytes=int(max_mb * 1_000_000), per_host=delay)
     settings = Settings(embedder=embedder, framing=framing)

@@ -31,6 +31,7 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from newsprism import __version__
+from newsprism.errors import FetchError
 from newsprism.store.records import FetchRecord
 from newsprism.store.sql import now
 
@@ -82,6 +83,22 @@ class Response:
     @property
     def ok(self) -> bool:
         return self.outcome == "ok"
+
+    @property
+    def error(self) -> FetchError | None:
+        """How the fetch failed, as an exception not raised; None if it went well (``ok``,
+        or ``not-modified``: nothing new)."""
+        if self.outcome in ("ok", "not-modified"):
+            return None
+        return FetchError(self.url, self.outcome, self.message or self.outcome, self.status)
+
+    def raise_for_outcome(self) -> Response:
+        """This response if the fetch went well, else raise its ``error`` (as httpx's
+        ``raise_for_status``)."""
+        error = self.error
+        if error is not None:
+            raise error
+        return self
 
 
 class _TooLarge(Exception):
@@ -147,8 +164,9 @@ class Fetcher:
         seen: set[str] = set()
         current = url
         for _hop in range(self.settings.max_redirects + 1):
-            if urlsplit(current).scheme not in ("http", "https"):
-                return self._done(records, source, Response(current, "error", message=f"not an http(s) URL: {current}"))
+            invalid = _invalid(current)
+            if invalid:
+                return self._done(records, source, Response(current, "error", message=invalid))
             if current in seen:
                 return self._done(records, source, Response(current, "redirects", message=f"redirect loop at {current}"))
             seen.add(current)
@@ -218,7 +236,7 @@ class Fetcher:
             return _Got(Response(url, "timeout", message=f"the response took over {s.deadline:g} s"), started)
         except httpx.TimeoutException as e:
             return _Got(Response(url, "timeout", message=f"timed out ({type(e).__name__})"), started, transient=True)
-        except (httpx.HTTPError, zlib.error, ValueError) as e:
+        except (httpx.HTTPError, httpx.InvalidURL, zlib.error, ValueError) as e:
             # Connection refused or reset, a malformed answer, a body that does not decompress.
             transient = isinstance(e, httpx.TransportError) and not isinstance(e, httpx.UnsupportedProtocol)
             return _Got(Response(url, "error", message=f"{type(e).__name__}: {e}"[:300]), started, transient=transient)
@@ -311,6 +329,19 @@ def _inflate(inflate: zlib._Decompress, data: bytes, room: int) -> Iterator[byte
             raise _TooLarge
         chunk = inflate.decompress(inflate.unconsumed_tail, room)
         yield chunk
+
+
+def _invalid(url: str) -> str | None:
+    """Why ``url`` cannot be asked for (a feed's or a redirect's URL is the server's text), or None."""
+    try:
+        parts = urlsplit(url)
+    except ValueError as e:  # "http://[::1/x": Invalid IPv6 URL
+        return f"not a valid URL ({e}): {url}"
+    if parts.scheme not in ("http", "https"):
+        return f"not an http(s) URL: {url}"
+    if not parts.hostname:
+        return f"no host in the URL: {url}"
+    return None
 
 
 def _retry_after(value: str | None) -> float | None:

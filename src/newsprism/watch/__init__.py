@@ -17,14 +17,14 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from newsprism.errors import InputError
+from newsprism.errors import InputError, SettingsError
 from newsprism.fetch import Fetcher
 from newsprism.model import Article, Problem
 from newsprism.store import Batch, SourceRecord, Store
 from newsprism.updater import AddSummary, Updater
 from newsprism.watch.sources import Polled, is_url, poll, source_id
 
-__all__ = ["Round", "Watcher", "parse_every", "release_memory"]
+__all__ = ["Round", "Watcher", "check_sources", "parse_every", "release_memory"]
 
 _EVERY = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$")
 _UNITS = {"": 1.0, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
@@ -52,6 +52,14 @@ class Round:
         return f"{stamp} {self.fetches} fetch(es), {len(self.failed)} source problem(s); {self.summary.line()}"
 
 
+def check_sources(sources: Sequence[str]) -> None:
+    """A source that looks like a URL (``scheme://``) but is no valid http(s) URL is a usage
+    error; anything else is a folder (one that does not exist yet is warned about each round)."""
+    for s in sources:
+        if "://" in s and not is_url(s):
+            raise SettingsError(f"{s}: not a folder or an http(s) URL")
+
+
 class Watcher:
     """Polls ``sources`` into ``store`` through ``updater``; see the module docstring."""
 
@@ -65,9 +73,7 @@ class Watcher:
         max_pages: int = 50,
         on_problem: Callable[[Problem], None] | None = None,
     ) -> None:
-        for s in sources:
-            if not is_url(s) and not source_id(s):
-                raise InputError(f"{s}: not a folder or an http(s) URL")
+        check_sources(sources)
         self.sources = list(dict.fromkeys(sources))
         self.store = store
         self.updater = updater

@@ -37,7 +37,10 @@ class Polled:
 
 
 def is_url(source: str) -> bool:
-    return urlsplit(source).scheme in ("http", "https")
+    try:
+        return urlsplit(source).scheme in ("http", "https")
+    except ValueError:  # "http://[::1/x": not a URL the fetcher can ask for
+        return False
 
 
 def source_id(source: str) -> str:
@@ -143,9 +146,12 @@ def _known(item: Article | Problem, store: Store) -> bool:
 def _entry_article(entry: Article, page: Response) -> Article | Problem:
     """The entry's page read as an article, the feed's metadata filling what the page lacks;
     the entry itself when the page cannot be had or read."""
+    unread: list[Problem] = []
     if page.ok:
         for item in _page(page, entry.url or page.url):
-            if isinstance(item, Article):
+            if isinstance(item, Problem):
+                unread.append(item)
+            else:
                 item.title = item.title or entry.title
                 item.outlet = item.outlet or entry.outlet
                 item.published = item.published or entry.published
@@ -156,7 +162,7 @@ def _entry_article(entry: Article, page: Response) -> Article | Problem:
         entry.id = article_id(entry.url or entry.id)
         entry.extra["page"] = f"{page.outcome}: {page.message}" if not page.ok else "no article text in the page"
         return entry
-    return _problem(entry.url or entry.id, page)
+    return unread[0] if unread else _problem(entry.url or entry.id, page)
 
 
 def _page(r: Response, url: str) -> list[Article | Problem]:
@@ -187,12 +193,18 @@ def _read_bytes(body: bytes, url: str, fmt: str, limits: Limits | None = None) -
 
 
 def _problem(url: str, r: Response) -> Problem:
-    what = r.message or r.outcome
-    return Problem(url, f"fetch-{r.outcome}", f"could not fetch: {what}")
+    """A failed fetch as a skipped source: the failure ``r.raise_for_outcome()`` would raise."""
+    error = r.error
+    if error is None:  # a 304 to a request that asked for no validation: nothing to read
+        return Problem(url, "no-body", f"the server sent no page ({r.status} {r.outcome})")
+    return Problem(url, f"fetch-{error.outcome}", error.what)
 
 
 def article_id(url: str) -> str:
     """A readable id from a URL: host and path, without the scheme, query or a trailing slash."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # a feed's malformed link: the fetcher refuses it, the id is the text
+        return url
     path = parts.path.rstrip("/")
     return f"{parts.netloc}{path}" or url
