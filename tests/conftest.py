@@ -41,6 +41,26 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  
     _no_import_skip_in_ci(outcome.get_result())  # one in a test or a fixture
 
 
+def run_main(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    """``newsprism ARGS`` in this process, through the console script's ``main`` (its one-line
+    errors and exit codes): (exit code, stdout, stderr)."""
+    import sys
+
+    from newsprism.cli import main
+
+    saved = sys.argv
+    sys.argv = ["newsprism", *args]
+    try:
+        main()
+        code = 0
+    except SystemExit as e:
+        code = e.code if isinstance(e.code, int) else 1
+    finally:
+        sys.argv = saved
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
 def shared_path(*parts: str) -> Path:
     p = SHARED.joinpath(*parts)
     if not p.exists():

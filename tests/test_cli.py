@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, run_main
 
 
 def _run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
@@ -71,26 +71,9 @@ def test_stdin_jsonl() -> None:
 FIXTURES = ROOT / "tests" / "fixtures"
 
 
-def _main(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    """``newsprism ARGS`` in this process: (exit code, stdout, stderr)."""
-    from newsprism.cli import main
-
-    saved = sys.argv
-    sys.argv = ["newsprism", *args]
-    try:
-        main()
-        code = 0
-    except SystemExit as e:
-        code = e.code if isinstance(e.code, int) else 1
-    finally:
-        sys.argv = saved
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
 @pytest.mark.parametrize("args", [(), ("analyze",), ("analyze", "--bogus"), ("eval",), ("eval", "cluster")])
 def test_a_usage_error_prints_the_usage_line_and_exits_2(capsys: pytest.CaptureFixture[str], args: tuple[str, ...]) -> None:
-    code, out, err = _main(capsys, *args)
+    code, out, err = run_main(capsys, *args)
     assert code == 2, err
     # A command left without its arguments shows its help (on stdout, as typer does); a wrong one, the usage line on stderr.
     assert "Usage: newsprism" in (out if args in ((), ("eval",)) else err)
@@ -105,33 +88,33 @@ def test_usage_errors_exit_2_from_the_installed_entry_point() -> None:
 
 
 def test_an_unknown_option_is_named(capsys: pytest.CaptureFixture[str]) -> None:
-    _, _, err = _main(capsys, "analyze", "--bogus")
+    _, _, err = run_main(capsys, "analyze", "--bogus")
     assert "No such option: --bogus" in err
     assert "Usage: newsprism analyze [OPTIONS] PATHS..." in err
 
 
 def test_a_value_outside_its_choices_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, err = _main(capsys, "cluster", "examples/harlow-dam", "--format", "pdf")
+    code, _, err = run_main(capsys, "cluster", "examples/harlow-dam", "--format", "pdf")
     assert code == 2
     assert "'pdf'" in err and "Usage:" in err
 
 
 def test_a_bad_time_between_rounds_is_a_usage_error_naming_its_flag(capsys: pytest.CaptureFixture[str], tmp_path) -> None:
-    code, _, err = _main(capsys, "watch", str(tmp_path), "--db", str(tmp_path / "w.db"), "--every", "soon", "--once")
+    code, _, err = run_main(capsys, "watch", str(tmp_path), "--db", str(tmp_path / "w.db"), "--every", "soon", "--once")
     assert code == 2
     assert "--every" in err and "'soon'" in err and "Usage:" in err
     assert not (tmp_path / "w.db").exists()  # refused before the database is made
 
 
 def test_settings_that_do_not_go_together_are_a_usage_error(capsys: pytest.CaptureFixture[str], tmp_path) -> None:
-    code, _, err = _main(capsys, "analyze", "examples/harlow-dam", "--single-story", "--state", str(tmp_path / "s.json"), "-q")
+    code, _, err = run_main(capsys, "analyze", "examples/harlow-dam", "--single-story", "--state", str(tmp_path / "s.json"), "-q")
     assert code == 2
     assert err.startswith("error: ") and err.count("\n") == 1
 
 
 def test_a_malformed_ray_address_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     """One line naming the address, exit 2 (it was exit 70, "internal error: ValueError", as if a bug)."""
-    code, _, err = _main(capsys, "analyze", "examples/harlow-dam", "-q", "--engine", "ray", "--address", "nope")
+    code, _, err = run_main(capsys, "analyze", "examples/harlow-dam", "-q", "--engine", "ray", "--address", "nope")
     assert code == 2, err
     assert err.startswith("error: not a Ray cluster address: 'nope'") and err.count("\n") == 1
 
@@ -144,7 +127,7 @@ def test_a_bug_is_one_line_and_exit_70(capsys: pytest.CaptureFixture[str], monke
 
     monkeypatch.setattr(pipeline.Pipeline, "run", broken)
     monkeypatch.delenv("NEWSPRISM_DEBUG", raising=False)
-    code, _, err = _main(capsys, "analyze", "examples/harlow-dam", "-q")
+    code, _, err = run_main(capsys, "analyze", "examples/harlow-dam", "-q")
     assert code == 70
     assert err.startswith("internal error: ZeroDivisionError: division by zero")
     assert err.count("\n") == 1 and "Traceback" not in err
@@ -169,7 +152,7 @@ def test_every_command_is_listed_for_the_help_test() -> None:
 
 @pytest.mark.parametrize("command", _commands())
 def test_help_shows_flags_as_flags(capsys: pytest.CaptureFixture[str], command: tuple[str, ...]) -> None:
-    code, out, _ = _main(capsys, *command, "--help")
+    code, out, _ = run_main(capsys, *command, "--help")
     assert code == 0
     for typed in ("<bool>", "<list[str]>", "<str>", "<path>", "<int>", "<float>", "{paths}", "{sources}", "{story_id}", "{bench}"):
         assert typed not in out, f"{' '.join(command)} --help shows {typed}"
@@ -178,19 +161,19 @@ def test_help_shows_flags_as_flags(capsys: pytest.CaptureFixture[str], command: 
 
 @pytest.mark.parametrize("command", [("read",), ("analyze",), ("cluster",), ("quotes",), ("serve",), ("add",), ("eval", "summary")])
 def test_help_names_the_paths_argument(capsys: pytest.CaptureFixture[str], command: tuple[str, ...]) -> None:
-    code, out, _ = _main(capsys, *command, "--help")
+    code, out, _ = run_main(capsys, *command, "--help")
     assert code == 0 and "PATHS..." in out and "--quiet" in out
 
 
 def test_root_help_shows_its_flags_as_flags(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = _main(capsys, "--help")
+    code, out, _ = run_main(capsys, "--help")
     assert code == 0 and "--version" in out and "<bool>" not in out
 
 
 def test_every_eval_command_prints_json_with_format_json(capsys: pytest.CaptureFixture[str], tmp_path) -> None:
     arts = FIXTURES / "cluster" / "articles.jsonl"
     gold = FIXTURES / "cluster" / "gold.jsonl"
-    code, out, err = _main(capsys, "eval", "cluster", "--gold", str(gold), str(arts), "--format", "json", "-q")
+    code, out, err = run_main(capsys, "eval", "cluster", "--gold", str(gold), str(arts), "--format", "json", "-q")
     assert code == 0, err
     assert "bcubed_f1" in json.loads(out)
 
@@ -200,13 +183,13 @@ def test_every_eval_command_prints_json_with_format_json(capsys: pytest.CaptureF
     gold_q.write_text(json.dumps({"id": "d1", "annotator": "x", "attributions": [
         {"source": {"text": "Ana Lobo", "spans": [[21, 29]]}, "cue": {"text": "said", "spans": [[16, 20]]},
          "content": {"text": "We are ready,", "spans": [[1, 14]]}}]}) + "\n")
-    code, as_format, err = _main(capsys, "eval", "quotes", str(docs), "--gold", str(gold_q), "--format", "json", "-q")
+    code, as_format, err = run_main(capsys, "eval", "quotes", str(docs), "--gold", str(gold_q), "--format", "json", "-q")
     assert code == 0, err
-    _, as_alias, _ = _main(capsys, "eval", "quotes", str(docs), "--gold", str(gold_q), "--json", "-q")
+    _, as_alias, _ = run_main(capsys, "eval", "quotes", str(docs), "--gold", str(gold_q), "--json", "-q")
     assert json.loads(as_format) == json.loads(as_alias)
     assert json.loads(as_format)["gold"] == 1
 
-    code, out, err = _main(
+    code, out, err = run_main(
         capsys, "eval", "summary", str(FIXTURES / "brief" / "ferry.jsonl"), "--gold", str(FIXTURES / "brief" / "ferry_gold.jsonl"),
         "--references", str(FIXTURES / "brief" / "ferry_references.jsonl"), "--format", "json", "-q",
     )
@@ -219,7 +202,7 @@ def test_watch_a_source_that_is_no_valid_url_is_a_usage_error(capsys: pytest.Cap
     """Exit 2 in one line, before the database is made (was: internal error, exit 70, for the
     first; the second was watched as a folder that does not exist)."""
     db = tmp_path / "news.db"
-    code, _, err = _main(capsys, "watch", bad, "--db", str(db), "--once")
+    code, _, err = run_main(capsys, "watch", bad, "--db", str(db), "--once")
     assert code == 2, err
     assert err.strip().splitlines() == [f"error: {bad}: not a folder or an http(s) URL"]
     assert not db.exists()

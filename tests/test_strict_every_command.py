@@ -4,11 +4,12 @@ once every input was read (and nothing served, stored or scored)."""
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import pytest
 import typer
+
+from conftest import run_main
 
 GOOD = {"id": "g1", "title": "Ferry strike", "text": "Ferry crews walked out on Monday, the union said.", "outlet": "Alder Gazette"}
 
@@ -25,7 +26,8 @@ def _strict_commands() -> list[tuple[str, ...]]:
     return out
 
 
-def _args(command: tuple[str, ...], tmp: Path) -> list[str]:
+def _args(command: tuple[str, ...], tmp: Path) -> tuple[list[str], str]:
+    """The command's arguments with one bad input among good ones, and how its warning names it."""
     pile = tmp / "pile"
     pile.mkdir()
     (pile / "empty.txt").write_text("")
@@ -34,33 +36,50 @@ def _args(command: tuple[str, ...], tmp: Path) -> list[str]:
     gold.write_text(json.dumps({"id": "g1", "story": "s1"}) + "\n")
     refs = tmp / "refs.jsonl"
     refs.write_text(json.dumps({"story": "s1", "reference": "Ferry crews walked out."}) + "\n")
-    extra = {
-        ("add",): ["--db", str(tmp / "news.db")],
-        ("serve",): ["--port", "1"],  # never reached: the strict run stops first
-        ("eval", "cluster"): ["--gold", str(gold)],
-        ("eval", "summary"): ["--gold", str(gold), "--references", str(refs)],
-    }.get(command, [])
-    return [*command, str(pile), *extra, "--strict", "-q"]
+    # eval quotes and provenance read JSONL files of articles and gold: the bad input is a line.
+    articles = tmp / "articles.jsonl"
+    articles.write_text(json.dumps(GOOD) + "\n{not json\n")
+    attributions = tmp / "attributions.jsonl"
+    attributions.write_text(json.dumps({"id": "g1", "annotator": "a", "attributions": []}) + "\n")
+    # eval extraction reads a benchmark folder: the bad input is a page the reader skips.
+    bench = tmp / "bench"
+    (bench / "html").mkdir(parents=True)
+    (bench / "ground_truth.json").write_text(json.dumps({"p1": {"articleBody": "Ferry crews walked out."}}))
+    (bench / "html" / "p1.html").write_text("")
+    db = ["--db", str(tmp / "news.db")]
+    args, bad = {
+        ("add",): ([str(pile), *db], "empty.txt"),
+        ("watch",): ([str(pile), *db, "--once"], "empty.txt"),
+        ("serve",): ([str(pile), "--port", "1"], "empty.txt"),  # never served: the strict run stops first
+        ("eval", "cluster"): ([str(pile), "--gold", str(gold)], "empty.txt"),
+        ("eval", "summary"): ([str(pile), "--gold", str(gold), "--references", str(refs)], "empty.txt"),
+        ("eval", "quotes"): ([str(articles), "--gold", str(attributions)], "articles.jsonl:2"),
+        ("eval", "provenance"): ([str(articles), "--gold", str(attributions)], "articles.jsonl:2"),
+        ("eval", "extraction"): ([str(bench)], "p1.html"),
+    }.get(command, ([str(pile)], "empty.txt"))
+    return [*command, *args, "--strict", "-q"], bad
 
 
-def test_the_strict_commands_are_the_ones_that_read_paths() -> None:
-    assert {c[-1] for c in _strict_commands()} >= {"read", "analyze", "cluster", "quotes", "provenance", "serve", "add", "summary"}
+def test_the_strict_commands_are_the_ones_that_read_inputs() -> None:
+    assert {c[-1] for c in _strict_commands()} == {
+        "read", "analyze", "cluster", "quotes", "provenance", "serve", "add", "watch", "summary", "extraction"}
+    assert len(_strict_commands()) == 13  # cluster, quotes and provenance also as eval commands
 
 
 @pytest.mark.parametrize("command", _strict_commands(), ids=" ".join)
 def test_strict_skips_are_exit_3_in_one_line(command: tuple[str, ...], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from newsprism.cli import main
-
-    saved = sys.argv
-    sys.argv = ["newsprism", *_args(command, tmp_path)]
-    try:
-        with pytest.raises(SystemExit) as e:
-            main()
-    finally:
-        sys.argv = saved
-    err = capsys.readouterr().err
-    assert e.value.code == 3, err
-    assert "empty.txt" in err and err.startswith("warning: ")
+    args, bad = _args(command, tmp_path)
+    code, _, err = run_main(capsys, *args)
+    assert code == 3, err
+    assert err.startswith("warning: ") and f"{bad}: " in err.splitlines()[0], err
     assert [line for line in err.splitlines() if line.startswith("error")] == [err.splitlines()[-1]]
     assert "Traceback" not in err and "internal error" not in err
-    assert not (tmp_path / "news.db").exists()  # add stores nothing
+    if (tmp_path / "news.db").exists():  # watch opens its database before it polls
+        from newsprism.store import open_store
+
+        store = open_store(str(tmp_path / "news.db"))
+        try:
+            assert store.count_articles() == 0 and store.sources() == []  # nothing of the round stored
+        finally:
+            store.close()
+    assert command == ("watch",) or not (tmp_path / "news.db").exists()  # add stores nothing

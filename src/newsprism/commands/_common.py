@@ -14,7 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 from rich.text import Text
 
 from newsprism.atomic import atomic_file
-from newsprism.errors import InputError
+from newsprism.errors import InputError, StrictModeError
 from newsprism.model import Problem
 from newsprism.pipeline import Observer, Pipeline
 from newsprism.report.escape import dumps, visible
@@ -93,14 +93,29 @@ def warn_problem(p: Problem) -> None:
 
 
 def summarize(n_read: int, problems: Iterable[Problem]) -> None:
+    line = f"read {n_read} article(s)"
+    skipped = skip_counts(problems)
+    say(f"{line}, {skipped}" if skipped else line)
+
+
+def skip_counts(problems: Iterable[Problem]) -> str:
+    """"skipped 3: 1 bad-json, 2 no-id", or "" when nothing was skipped."""
     counts: Counter[str] = Counter()
     for p in problems:
         counts[p.reason] += p.count
     skipped = sum(counts.values())
-    line = f"read {n_read} article(s)"
+    return f"skipped {skipped}: " + ", ".join(f"{n} {r}" for r, n in sorted(counts.items())) if skipped else ""
+
+
+def lines_read(skipped: Sequence[Problem], strict: bool) -> None:
+    """An eval command has read its gold and prediction files: each line skipped is warned of,
+    with its file and line, then counted in one line; a strict run stops here (exit 3)."""
+    for p in skipped:
+        warn_problem(p)
     if skipped:
-        line += f", skipped {skipped}: " + ", ".join(f"{n} {r}" for r, n in sorted(counts.items()))
-    say(line)
+        say(f"{skip_counts(skipped)} (line(s) of the gold, article or prediction files)")
+        if strict:
+            raise StrictModeError(f"{sum(p.count for p in skipped)} line(s) skipped, and the run is strict")
 
 
 def write_output(text: str, output: Path | None) -> None:
@@ -122,20 +137,23 @@ def jsonl(rows: Iterable[dict[str, Any]]) -> str:
 
 
 def gold_and_predictions(
-    paths: Sequence[str], gold: Path, pred: Path | None, save_pred: Path | None, quiet: bool,
+    paths: Sequence[str], gold: Path, pred: Path | None, save_pred: Path | None, quiet: bool, strict: bool,
     predict: Callable[[Pipeline, list[dict[str, Any]], set[str]], list[dict[str, Any]]],
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
     """An eval command's records: the articles of ``paths``, the gold rows, and the predictions,
     read from ``pred`` or made by ``predict`` (a pipeline, the articles, the gold's ids) and
-    saved to ``save_pred`` when asked."""
+    saved to ``save_pred`` when asked. A bad line is skipped, as ``lines_read`` says."""
     from newsprism.evaluation.io import read_records
 
-    articles = [r for p in paths for r in read_records(Path(p))]
+    skipped: list[Problem] = []
+    articles = [r for p in paths for r in read_records(Path(p), skipped)]
+    gold_rows = read_records(gold, skipped)
+    predicted = read_records(pred, skipped) if pred is not None else None
+    lines_read(skipped, strict)
     if not articles:
         raise InputError("no articles in the input")
-    gold_rows = read_records(gold)
-    if pred is not None:
-        return articles, gold_rows, read_records(pred)
+    if predicted is not None:
+        return articles, gold_rows, predicted
     with observing(quiet) as observer:
         predictions = predict(Pipeline(observer=observer), articles, {g["id"] for g in gold_rows})
     if save_pred is not None:

@@ -8,9 +8,10 @@ from typing import Literal
 
 import typer
 
-from newsprism.commands._common import jsonl, observing, write_output
+from newsprism.commands._common import jsonl, lines_read, observing, write_output
 from newsprism.commands._options import EMBEDDER_OPT, OUTPUT_OPT, QUIET_OPT, STRICT_OPT, WORKERS_OPT, Command
 from newsprism.errors import InputError
+from newsprism.model import Problem
 
 
 def eval_cluster_command(
@@ -34,9 +35,12 @@ def eval_cluster_command(
     from newsprism.pipeline import Pipeline, Settings
     from newsprism.report.jsonout import grouping_row
 
-    gold_labels, gold_dups = read_labels(gold)
-    if pred is not None:
-        pred_labels, pred_dups = read_labels(pred)
+    skipped: list[Problem] = []
+    gold_labels, gold_dups = read_labels(gold, skipped)
+    read_pred = read_labels(pred, skipped) if pred is not None else None
+    lines_read(skipped, strict)
+    if read_pred is not None:
+        pred_labels, pred_dups = read_pred
     else:
         if not paths:
             raise InputError("give the articles to cluster, or --pred with predictions")

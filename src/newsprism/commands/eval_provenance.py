@@ -9,7 +9,7 @@ from typing import Literal
 import typer
 
 from newsprism.commands._common import gold_and_predictions, write_output
-from newsprism.commands._options import OUTPUT_OPT, QUIET_OPT, Command
+from newsprism.commands._options import OUTPUT_OPT, QUIET_OPT, STRICT_OPT, Command
 
 
 def eval_provenance_command(
@@ -19,6 +19,7 @@ def eval_provenance_command(
     save_pred: Path | None = typer.Option(None, "--save-pred", metavar="FILE", help="Also write the predictions made here."),
     fmt: Literal["text", "json"] = typer.Option("text", "--format", "-f", help="text or json (one object, as score_provenance.py --json)."),
     output: Path | None = OUTPUT_OPT,
+    strict: bool = STRICT_OPT,
     quiet: bool = QUIET_OPT,
 ) -> None:
     """Attributed precision, recall and F1 (characters credited to a source) and source accuracy.
@@ -31,7 +32,7 @@ def eval_provenance_command(
     from newsprism.evaluation.provenance import format_report, gold_articles, score_provenance
 
     rows, gold_rows, predictions = gold_and_predictions(
-        paths, gold, pred, save_pred, quiet, lambda pipeline, rows, ids: pipeline.provenance_rows(gold_articles(rows, ids)))
+        paths, gold, pred, save_pred, quiet, strict, lambda pipeline, rows, ids: pipeline.provenance_rows(gold_articles(rows, ids)))
     result = score_provenance(rows, gold_rows, predictions)
     write_output(json.dumps(result) if fmt == "json" else format_report(result), output)
 

@@ -9,7 +9,7 @@ from typing import Literal
 import typer
 
 from newsprism.commands._common import gold_and_predictions, write_output
-from newsprism.commands._options import OUTPUT_OPT, QUIET_OPT, Command
+from newsprism.commands._options import OUTPUT_OPT, QUIET_OPT, STRICT_OPT, Command
 
 
 def eval_quotes_command(
@@ -21,6 +21,7 @@ def eval_quotes_command(
     fmt: Literal["text", "json"] = typer.Option("text", "--format", "-f", help="text or json (one object, as score_quotes.py --json)."),
     as_json: bool = typer.Option(False, "--json", help="The same as --format json."),
     output: Path | None = OUTPUT_OPT,
+    strict: bool = STRICT_OPT,
     quiet: bool = QUIET_OPT,
 ) -> None:
     """Content P/R/F1 (direct and indirect apart), speaker accuracy, end-to-end F1.
@@ -33,7 +34,7 @@ def eval_quotes_command(
     from newsprism.evaluation.quotes import format_report, raw_articles, score_quotes
 
     articles, gold_rows, predictions = gold_and_predictions(
-        paths, gold, pred, save_pred, quiet, lambda pipeline, rows, ids: pipeline.quote_rows(raw_articles(rows, ids)))
+        paths, gold, pred, save_pred, quiet, strict, lambda pipeline, rows, ids: pipeline.quote_rows(raw_articles(rows, ids)))
     result = score_quotes(articles, gold_rows, predictions, threshold)
     write_output(json.dumps(result) if as_json or fmt == "json" else format_report(result), output)
 

@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 import typer
 
-from newsprism.commands._common import jsonl, observing, write_output
+from newsprism.commands._common import jsonl, lines_read, observing, write_output
 from newsprism.commands._options import OUTPUT_OPT, PATHS_ARG, QUIET_OPT, STRICT_OPT, Command
 from newsprism.errors import InputError
 
@@ -31,16 +31,19 @@ def eval_summary_command(
     """
     from newsprism.evaluation.io import read_jsonl
     from newsprism.evaluation.summary import format_report, group_by_story, score_stories
-    from newsprism.model import Article, to_jsonable
+    from newsprism.model import Article, Problem, to_jsonable
     from newsprism.pipeline import Pipeline, Settings
 
     for p in (references, gold):
         if not p.exists():
             raise InputError(f"{p}: no such file")
-    refs = {str(r["story"]): r["reference"] for r in read_jsonl(references) if "story" in r and "reference" in r}
+    skipped: list[Problem] = []
+    refs = {str(r["story"]): r["reference"] for r in read_jsonl(references, skipped) if "story" in r and "reference" in r}
+    gold_rows = list(read_jsonl(gold, skipped))
+    lines_read(skipped, strict)
     with observing(quiet) as observer:
         articles = Pipeline(Settings(strict=strict), observer=observer).read(paths, stdin=sys.stdin.buffer).articles
-        stories = group_by_story(articles, list(read_jsonl(gold)))
+        stories = group_by_story(articles, gold_rows)
         # Each gold story is briefed alone, as one story, without the framing the summary does not read.
         pipeline = Pipeline(Settings(single_story=True, framing=False))
 

@@ -6,7 +6,7 @@ import typer
 
 from newsprism.commands._common import say, warn, warn_problem
 from newsprism.commands._db import BATCH_OPT, DB_OPT, HOT_ARTICLES_OPT, HOT_DAYS_OPT, opened
-from newsprism.commands._options import EMBEDDER_OPT, FRAMING_OPT, QUIET_OPT, Command
+from newsprism.commands._options import EMBEDDER_OPT, FRAMING_OPT, QUIET_OPT, STRICT_OPT, Command
 from newsprism.errors import InputError
 
 
@@ -35,6 +35,7 @@ def watch_command(
     batch: int = BATCH_OPT,
     hot_days: int = HOT_DAYS_OPT,
     hot_articles: int = HOT_ARTICLES_OPT,
+    strict: bool = STRICT_OPT,
     quiet: bool = QUIET_OPT,
 ) -> None:
     """Poll sources and add what is new to a database, every --every, until Ctrl+C (or --once)."""
@@ -50,7 +51,7 @@ def watch_command(
     waiting = Progress(on_wait=lambda msg: warn(msg, "waiting:"))
     with opened(db) as store, Fetcher(fetching) as fetcher:
         updater = Updater(store, settings, batch_size=batch, hot=HotWindow(hot_days, hot_articles), progress=waiting)
-        watcher = Watcher(sources, store, updater, fetcher, max_pages=max_pages, on_problem=warn_problem)
+        watcher = Watcher(sources, store, updater, fetcher, max_pages=max_pages, on_problem=warn_problem, strict=strict)
         if not quiet and not once:
             say(f"watching {len(watcher.sources)} source(s) every {every} into {store.location} (Ctrl+C to stop)")
         try:

@@ -17,6 +17,7 @@ from typing import Any
 
 from newsprism.errors import EvalError
 from newsprism.evaluation.io import read_jsonl
+from newsprism.model import Problem
 
 
 def labels_from_rows(rows: Iterable[Mapping[str, Any]], where: str = "input") -> tuple[dict[str, str | None], int]:
@@ -33,8 +34,10 @@ def labels_from_rows(rows: Iterable[Mapping[str, Any]], where: str = "input") ->
     return labels, dups
 
 
-def read_labels(path: Path) -> tuple[dict[str, str | None], int]:
-    rows = list(read_jsonl(path))
+def read_labels(path: Path, skipped: list[Problem] | None = None) -> tuple[dict[str, str | None], int]:
+    """id -> story from a JSONL file, and how many repeated ids were dropped; a bad line goes to
+    ``skipped`` (fatal without it), as ``evaluation.io.read_jsonl`` says."""
+    rows = list(read_jsonl(path, skipped, need_id=True))
     return labels_from_rows(rows, str(path))
 
 

@@ -46,6 +46,7 @@ from typing import Any
 
 from newsprism.errors import EvalError, InputError
 from newsprism.evaluation.io import read_jsonl
+from newsprism.model import Problem
 
 HALVES = ("dev", "other", "all")
 FIELDS = ("title", "byline", "published", "outlet")
@@ -81,6 +82,9 @@ def load_bench(root: str | Path) -> Bench:
         raise EvalError(f"{path}: cannot read ({e})") from e
     if not isinstance(raw, dict):
         raise EvalError(f"{path}: expected an object of page id -> {{articleBody}}")
+    odd = next((k for k, v in raw.items() if v is not None and not isinstance(v, dict)), None)
+    if odd is not None:
+        raise EvalError(f"{path}: page {odd!r} is not an object with an articleBody")
     return Bench(root, {k: (v or {}).get("articleBody") or "" for k, v in raw.items()})
 
 
@@ -165,13 +169,9 @@ def score_bodies(truth: Mapping[str, str], predicted: Mapping[str, str]) -> dict
 # ---------------------------------------------------------------- metadata
 
 
-def read_labels(path: str | Path) -> dict[str, dict[str, Any]]:
-    labels: dict[str, dict[str, Any]] = {}
-    for n, row in enumerate(read_jsonl(path), 1):
-        if not isinstance(row, dict) or not isinstance(row.get("id"), str):
-            raise EvalError(f"{path}: record {n} has no id")
-        labels[row["id"]] = row
-    return labels
+def read_labels(path: str | Path, skipped: list[Problem] | None = None) -> dict[str, dict[str, Any]]:
+    """id -> labels; a bad line goes to ``skipped`` (fatal without it), as ``evaluation.io.read_jsonl`` says."""
+    return {row["id"]: row for row in read_jsonl(path, skipped, need_id=True)}
 
 
 def norm_text(value: Any) -> str:

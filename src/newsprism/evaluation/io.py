@@ -1,34 +1,57 @@
-"""Reading gold and prediction files: JSON lines, strict, with the bad line named."""
+"""Reading gold and prediction files: JSON objects, one a line, each bad line named."""
 
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from newsprism.errors import EvalError, InputError
+from newsprism.model import Problem
 
 
-def read_jsonl(path: str | Path) -> Iterator[dict[str, Any]]:
-    """Rows of a JSONL file; unlike article input, a bad line here is fatal (gold must be whole)."""
+def read_jsonl(path: str | Path, skipped: list[Problem] | None = None, *, need_id: bool = False) -> Iterator[dict[str, Any]]:
+    """The JSON objects of a JSONL file (with a string ``id`` each, if ``need_id``).
+
+    A line that is no such object is a ``Problem`` naming the file and the line
+    (``bad-json``, ``no-id``), added to ``skipped``, and reading goes on, as for
+    article input: the first few of each kind, then one counting the rest. Without
+    ``skipped`` a bad line is fatal (``EvalError``): a script's gold must be whole."""
+    from newsprism.ingest import Limits
+
     path = Path(path)
     if not path.exists():
         raise InputError(f"{path}: no such file")
-    with path.open(encoding="utf-8") as f:
+    shown = Limits().warnings_per_reason
+    counts: Counter[str] = Counter()
+    with path.open(encoding="utf-8", errors="replace") as f:
         for n, line in enumerate(f, 1):
             if not line.strip():
                 continue
             try:
-                yield json.loads(line)
-            except json.JSONDecodeError as e:
-                raise EvalError(f"{path}:{n}: not JSON ({e.msg})") from e
+                row = json.loads(line)
+                bad = None if isinstance(row, dict) else ("bad-json", "not a JSON object")
+            except RecursionError:
+                bad = ("bad-json", "not JSON (nested too deep)")
+            except ValueError as e:  # a syntax error, or a number of over 4,300 digits
+                bad = ("bad-json", f"not JSON ({e.msg if isinstance(e, json.JSONDecodeError) else str(e).split(';')[0]})")
+            if bad is None and need_id and not isinstance(row.get("id"), str):
+                bad = ("no-id", "no \"id\" string")
+            if bad is None:
+                yield row
+                continue
+            if skipped is None:
+                raise EvalError(f"{path}:{n}: {bad[1]}")
+            counts[bad[0]] += 1
+            if counts[bad[0]] <= shown:
+                skipped.append(Problem(str(path), bad[0], bad[1], line=n))
+    for reason, n in sorted(counts.items()):
+        if n > shown and skipped is not None:
+            skipped.append(Problem(str(path), reason, f"{n - shown:,} more like the above in this file", count=n - shown))
 
 
-def read_records(path: Path) -> list[dict[str, Any]]:
-    """Rows of a JSONL file of documents or predictions, each of which must carry an id."""
-    rows = list(read_jsonl(path))
-    for n, r in enumerate(rows, 1):
-        if not isinstance(r, dict) or "id" not in r:
-            raise EvalError(f"{path}: record {n} has no id")
-    return rows
+def read_records(path: Path, skipped: list[Problem] | None = None) -> list[dict[str, Any]]:
+    """The records of a JSONL file of documents or predictions, each with a string id."""
+    return list(read_jsonl(path, skipped, need_id=True))

@@ -5,7 +5,8 @@ then hands everything new to the ``Updater`` in one ``add`` (the sources'
 new validators and file lists land in its first transaction). A source that
 fails (hangs, answers 404 or 500, sends 2 GB or a gzip bomb, loops its
 redirects, serves a malformed feed) gives a warning and a record; the round
-and the watch go on.
+and the watch go on, unless the watch is strict: then a round that skipped
+anything stops it (``StrictModeError``, exit 3) and adds nothing.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from newsprism.errors import InputError, SettingsError
+from newsprism.errors import InputError, SettingsError, StrictModeError
 from newsprism.fetch import Fetcher
 from newsprism.model import Article, Problem
 from newsprism.store import Batch, SourceRecord, Store
@@ -72,6 +73,7 @@ class Watcher:
         *,
         max_pages: int = 50,
         on_problem: Callable[[Problem], None] | None = None,
+        strict: bool = False,
     ) -> None:
         check_sources(sources)
         self.sources = list(dict.fromkeys(sources))
@@ -80,6 +82,7 @@ class Watcher:
         self.fetcher = fetcher
         self.max_pages = max_pages
         self.on_problem = on_problem
+        self.strict = strict
 
     def poll_once(self) -> Round:
         """Poll every source once and add what is new."""
@@ -98,6 +101,11 @@ class Watcher:
                     done.failed.append(item)
             items.extend(polled.items)
             records.append(polled.source)
+        skipped = sum(i.count for i in items if isinstance(i, Problem))
+        if self.strict and skipped:
+            # As a strict add: nothing of the round is stored, not even the sources' new state, so
+            # the next run polls the same files and pages again (the fetch log is kept).
+            raise StrictModeError(f"{skipped} input(s) skipped, and the watch is strict; nothing of this round was added")
         done.summary = self.updater.add(items, extra_batch=Batch(sources=records))
         return done
 
