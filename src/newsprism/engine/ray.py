@@ -16,10 +16,21 @@ own (the copy index, the clusterer, the store writer) on the driver.
 
 Ray is the optional extra ``newsprism[ray]``; it is imported when an engine
 starts, never with this module.
+
+A Ray this engine starts (no ``address``) serves this machine only: its node is
+127.0.0.1 and its servers listen on loopback. Left to itself, on Linux, Ray
+gives such a node the machine's routable address and listens on every
+interface, with token authentication off (``ray.init``'s default): any host
+that reaches this one could run code in it. Ray's one switch for a loopback
+node is the variable ``RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER`` (0), read when Ray
+is imported; the engine sets it then, unless it is set already (1 exposes the
+node on purpose). A cluster joined by address is Ray's own configuration.
 """
 
 from __future__ import annotations
 
+import os
+import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -33,6 +44,7 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 QUEUED_PER_CPU = 1  # tasks sent beyond the ones running, so a CPU never waits for the caller
+LOOPBACK_NODE = ("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")  # see the module docstring
 
 
 def _ray() -> Any:
@@ -83,6 +95,8 @@ class RayEngine:
         self._live: set[Any] = set()  # every task sent and not yet known to be done, over all maps
 
     def __enter__(self) -> "RayEngine":
+        if self.address is None and "ray" not in sys.modules:
+            os.environ.setdefault(*LOOPBACK_NODE)
         ray = _ray()
         if not ray.is_initialized():
             try:
