@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from newsprism.verbs import FINDING_SOURCES
 
-# Nouns that make a speaker anonymous when no name comes with them.
+# Nouns that make a speaker anonymous when no name comes with them, before any title lookup.
 ANONYMOUS_HEADS = frozenset(
     """source sources official officials person people aide aides diplomat diplomats
     insider insiders analyst analysts expert experts observer observers someone
@@ -19,15 +19,17 @@ ANONYMOUS_HEADS = frozenset(
     friend friends ally allies associate associates individual individuals""".split()
 )
 
-# Nouns (lemmas) that name people by role or as a group, with no name: "voters want", "the mayor
+# More nouns (lemmas) that name people by role or as a group, with no name: "voters want", "the mayor
 # said", "inspectors concluded". An unnamed speaker with such a head is someone (kind anonymous),
-# unlike a thing that "highlights" something ("This visit highlights"), which stays untyped.
+# unlike a thing that "highlights" something ("This visit highlights"), which stays untyped. Unlike
+# ANONYMOUS_HEADS (a word lives in one list), they are read only after a title lookup: "the mayor"
+# may be the mayor the article named.
 PEOPLE_HEADS = frozenset(
     """voter citizen american taxpayer consumer customer shopper investor trader donor fan viewer
     listener reader user subscriber audience crowd public electorate constituent delegate candidate
     nominee contender challenger incumbent opponent rival leader president chairman chairwoman chair
-    mayor governor senator congressman congresswoman lawmaker minister secretary ambassador envoy
-    commander general officer soldier troop veteran inspector investigator prosecutor attorney lawyer
+    mayor governor senator congressman congresswoman minister secretary ambassador envoy
+    commander general soldier troop veteran inspector investigator prosecutor attorney lawyer
     judge justice juror detective agent negotiator regulator economist scientist researcher scholar
     academic professor teacher student doctor physician nurse patient surgeon pollster strategist
     consultant operative organizer activist protester protestor demonstrator campaigner advocate
@@ -37,7 +39,7 @@ PEOPLE_HEADS = frozenset(
     villager local victim survivor relative passenger driver pilot crew manager executive director
     founder ceo boss employer chief head partner banker businessman businesswoman entrepreneur
     historian author writer journalist reporter columnist commentator pundit editor host
-    critic fellow counsel clerk volunteer worker labourer laborer miner engineer admiral captain colonel
+    fellow counsel clerk volunteer labourer laborer miner admiral captain colonel
     lieutenant sergeant marshal sheriff deputy commissioner superintendent chancellor premier speaker
     treasurer auditor dean principal pastor priest bishop pope rabbi imam cleric king queen prince princess
     hopeful frontrunner runner billionaire mogul tycoon star actor actress singer celebrity coach player""".split()

@@ -193,7 +193,7 @@ class SpeakerResolver:
         if tok.pos_ == "PROPN":
             # A name the tagger left unlabelled, speaking: nearly always a person.
             return self.names.resolve(surface) or surface, "person"
-        if tok.lemma_.lower() in L.PEOPLE_HEADS and tok.pos_ != "PRON":
+        if (tok.lemma_.lower() in L.PEOPLE_HEADS or tok.lemma_.lower() in L.ANONYMOUS_HEADS) and tok.pos_ != "PRON":
             return self._anonymous(tok), "anonymous"  # "voters want", "the inspectors concluded"
         return surface, "unknown"
 
