@@ -247,6 +247,20 @@ def test_they_is_the_latest_plural_subject_naming_people(nlp, text: str, content
     assert q.speaker.text == "They" and q.speaker.name == name
 
 
+@pytest.mark.parametrize("text,content,speaker", [
+    # A fronted relative pronoun is no speaker: the verb's own subject is the one next to it.
+    ("The ferry company has helped owners adapt to what she said is growing demand for berths.", "growing demand", "she"),
+    ("The board approved the new dock, which at least one former inspector considered plainly unsafe.", "plainly unsafe",
+     "at least one former inspector"),
+    # Whoever speaks is outside what they say: not the quotation's first words.
+    ("“Very good ferry, very good ferry this one,” Osei, the mayor of Vell, said on Monday.", "very good ferry this one", "Osei"),
+])
+def test_the_speaker_is_the_verbs_own_subject_outside_the_quotation(nlp, text: str, content: str, speaker: str) -> None:
+    a = Article(id="subject", text=text)
+    q = _by_content(a, extract_quotes(a, nlp, EXTRACTOR), content)
+    assert q.speaker is not None and q.speaker.text == speaker
+
+
 def test_concluding_an_agreement_attributes_nothing(nlp) -> None:
     # "conclude" reports a finding with a clause ("concluded that ..."); with a noun object it is an act.
     text = "The two towns concluded an agreement on the ferry dock. The inspectors concluded that the dock was safe."

@@ -87,11 +87,24 @@ def cue_attributions(doc: "Doc", ctx: A.DocContext, model: AttributionModel) -> 
             cue = Span(tok.idx, to.idx + len(to)) if to is not None else Span(tok.idx, tok.idx + len(tok))
             found.append(Found(content=_with_subject(doc, content), cue=cue, speaker=source))
         else:
-            source = _cue_source(tok)
+            source = _outside_quotation(_cue_source(tok), tok, ctx)
             if source is not None and _count_told(source, tok):
                 continue
             found.append(Found(content=content, cue=cue_span(tok), speaker=source, speech=tok.lemma_.lower() in SAID))
     return found, bare, rejected
+
+
+def _outside_quotation(source: "Token | None", verb: "Token", ctx: A.DocContext) -> "Token | None":
+    """ `"Very good reporter, this guy," Trump said`: the parser may take the quotation's words for the
+    verb's subject; whoever speaks is outside what they say: the first noun phrase between the
+    quotation and the verb, else none."""
+    if source is None or not ctx.inside[source.idx] or ctx.inside[verb.idx] or source.i > verb.i:
+        return source
+    outside = [t.i for t in verb.doc[source.i + 1 : verb.i] if not ctx.inside[t.idx] and not t.is_punct]
+    if not outside:
+        return None
+    chunk = next((c for c in verb.doc.noun_chunks if outside[0] <= c.start and c.end <= verb.i), None)
+    return chunk.root if chunk is not None else None
 
 
 def _with_subject(doc: "Doc", content: Span) -> Span:
@@ -251,9 +264,12 @@ def _tree_subject(verb: "Token") -> "Token | None":
     for _ in range(4):
         if _same_line(tok, verb):
             anchor = tok
+        # Two subjects is a misparse: a fronted relative ("what she said is"), a quotation's words
+        # (`"Safety," said Grimm`); the verb's own subject is the one next to it.
+        subj = min((c for c in tok.children if _is_subject(c, tok)), key=lambda c: abs(c.i - tok.i), default=None)
+        if subj is not None:
+            return subj if _same_line(subj, verb) else _nearest_noun_before(anchor)
         for c in tok.children:
-            if _is_subject(c, tok):
-                return c if _same_line(c, verb) else _nearest_noun_before(anchor)
             if c.dep_ == "agent":
                 pobj = next((g for g in c.children if g.dep_ == "pobj"), None)
                 if pobj is not None:
