@@ -208,6 +208,26 @@ def test_a_supporter_asserts_what_the_claim_asserts() -> None:
                          "Nearly 12,000 residents of Millbrook have left their homes.")
 
 
+def test_shared_words_that_only_name_someone_are_not_the_same_words() -> None:
+    # Five words in a row, but only a description of a name: another fact about the same man.
+    assert not _asserts_same(
+        "Dock workers walked out across three container terminals and blocked the harbour gates on Friday after the "
+        "arrest of union leader Tomas Varga.",
+        "The official said shipping firms fear weeks of strikes and lost cargo in response to the arrest of union "
+        "leader Tomas Varga.")
+    # The same quotation, with no shared verb: still the same words.
+    assert _asserts_same("The mayor dismissed the audit as 'a politically motivated fishing expedition'.",
+                         "Ms. Osei called it 'a politically motivated fishing expedition' on Tuesday.")
+
+
+def test_seed_killing_of_haniyeh_is_not_what_the_israeli_official_said(seeds_dir) -> None:
+    # #4 mentions "the killing of Hamas political leader Ismail Haniyeh" only in what an Israeli
+    # official fears; it never says the situation escalated after it.
+    c = _claim(brief(seeds_dir), "situation escalated", "Haniyeh")
+    assert not any(a.startswith("003_") for a in c.articles)
+    assert len(c.articles) >= 2
+
+
 def test_seed_according_to_x_rests_on_x_not_on_who_met(seeds_dir) -> None:
     # "According to Iranian media, Shoigu ... met with ...": Iranian media, not Shoigu.
     b = brief(seeds_dir)

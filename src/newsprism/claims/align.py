@@ -71,8 +71,9 @@ def asserts_same(
     them: "Colorado voters approved Amendment 64" is not "Mr. Suthers had opposed
     Amendment 64". Under ``CLEAR`` similarity the two must show the same
     assertion in one of these ways: one's main predicate (``text.main_predicates``)
-    is a word of the other; they share a run of words (the same quotation) or a
-    figure outside a name ("ordered 12,000 people to evacuate", "12,000
+    is a word of the other; they share a run of words (the same quotation, which
+    must carry words beyond names and their titles: "the killing of Hamas political
+    leader Ismail Haniyeh" is a name, ``text.CARRIED``) or a figure outside a name ("ordered 12,000 people to evacuate", "12,000
     residents have left their homes": a paraphrase no stem shows); or
     ``SAYS_MORE`` of what they say beside the names (``SentenceItem.content``,
     weighted by ``idf``). A sentence with no main verb (a copula, a fragment) is

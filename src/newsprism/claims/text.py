@@ -23,7 +23,7 @@ from newsprism.verbs import RELAYS, SAID, VERBS
 if TYPE_CHECKING:
     import numpy as np
     from scipy import sparse
-    from spacy.tokens import Span
+    from spacy.tokens import Span, Token
 
     from newsprism.embedders import Embedder
 
@@ -45,8 +45,15 @@ _LIGHT_VERBS = frozenset(
      "think", "try"}
 )
 _COMPLEMENTS = frozenset({"ccomp", "xcomp", "conj", "attr", "acomp", "dobj", "advcl"})
-# Words in a row that two sentences share only when they quote or copy the same words.
+# Words in a row that two sentences share only when they quote or copy the same words,
+# holding at least CARRIED words that say something (``_carriers``): five words that only
+# name someone ("killing of Hamas political leader Ismail Haniyeh", "before U.S. District
+# Judge Robert L. Wilkins") are another fact about the same people, not the same words.
 RUN = 5
+CARRIED = 2
+# Relations by which a word describes the name it hangs on: "Hamas political leader Ismail
+# Haniyeh", "America Rising, a conservative political action committee".
+_DESCRIBES = frozenset({"compound", "amod", "appos", "nmod", "poss", "flat"})
 # Parts of speech that carry no content of a fact beyond the names and figures it holds.
 _NOT_CONTENT = frozenset({"PROPN", "NUM", "PRON", "DET", "ADP", "CCONJ", "SCONJ", "PART", "AUX", "SYM", "X", "PUNCT", "SPACE"})
 
@@ -66,7 +73,7 @@ class SentenceItem:
     # What the sentence asserts: the stems of its main clause's verbs (``main_predicates``).
     predicates: frozenset[str] = frozenset()
     stems: frozenset[str] = frozenset()  # the stem of every word
-    runs: frozenset[int] = frozenset()  # hashes of its runs of RUN words
+    runs: frozenset[int] = frozenset()  # hashes of its runs of RUN words that carry CARRIED words
     # Stems of its content words other than names, figures and verbs of saying: what it says about them.
     content: frozenset[str] = frozenset()
     figures: frozenset[str] = frozenset()  # its figures outside names ("Amendment 64" holds none)
@@ -120,19 +127,48 @@ def main_predicates(span: "Span") -> frozenset[str]:
     return frozenset(out)
 
 
-def _content(span: "Span") -> frozenset[str]:
-    return frozenset(
-        _stem(t.lemma_.casefold())
-        for t in span
-        if not (t.is_stop or t.ent_type_ or t.pos_ in _NOT_CONTENT)
+def _is_content(t: "Token") -> bool:
+    """A word that says something about the names and figures: no function word, name or verb of saying."""
+    return (
+        not (t.is_stop or t.ent_type_ or t.pos_ in _NOT_CONTENT)
         and t.lemma_[:1].isalpha()
         and t.lemma_.casefold() not in SAID
     )
 
 
+def _content(span: "Span") -> frozenset[str]:
+    return frozenset(_stem(t.lemma_.casefold()) for t in span if _is_content(t))
+
+
+def _describing(span: "Span") -> set[int]:
+    """Token indices of the names in a span and the words that describe them: the titles and
+    modifiers a name heads ("Hamas political leader Ismail Haniyeh"), an apposition on either
+    side ("Eric Cantor, the House majority leader"; "the CIA director, Mike Pompeo") and what
+    modifies those."""
+    named = {t.i for t in span if t.ent_type_}
+    grown = True
+    while grown:
+        grown = False
+        for t in span:
+            if t.i in named:
+                continue
+            if (t.dep_ in _DESCRIBES and t.head.i in named) or any(
+                c.dep_ == "appos" and c.i in named for c in t.children
+            ):
+                named.add(t.i)
+                grown = True
+    return named
+
+
 def _runs(span: "Span") -> frozenset[int]:
-    words = [t.lower_ for t in span if t.text[:1].isalnum()]
-    return frozenset(hash(tuple(words[k : k + RUN])) for k in range(len(words) - RUN + 1))
+    """Hashes of the runs of RUN words holding CARRIED content words outside names and their descriptions."""
+    names = _describing(span)
+    words = [(t.lower_, t.i not in names and _is_content(t)) for t in span if t.text[:1].isalnum()]
+    return frozenset(
+        hash(tuple(w for w, _ in words[k : k + RUN]))
+        for k in range(len(words) - RUN + 1)
+        if sum(c for _, c in words[k : k + RUN]) >= CARRIED
+    )
 
 
 def _entity_key(text: str) -> str:
