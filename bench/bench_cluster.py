@@ -255,7 +255,7 @@ def stream(args, embedder) -> None:
                 f"  {n:>9,} articles: {1e3 * wall / n:.3f} ms/article wall, {1e3 * cpu / n:.3f} CPU here; "
                 f"copy candidates checked {per:.1f} an article since the last line; "
                 f"RSS now {_rss_kb(os.getpid()) / 1024:,.0f} MB here + {sum(map(_rss_kb, _descendants(os.getpid()))) / 1024:,.0f} MB workers; "
-                f"load {os.getloadavg()[0]:.1f}; stories spilled {sum(st.spilled for st in clusterer.table.records):,}",
+                f"load {os.getloadavg()[0]:.1f}; stories spilled {clusterer.table.n_spilled:,}",
                 flush=True,
             )
 

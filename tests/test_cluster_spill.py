@@ -194,11 +194,14 @@ def test_a_dated_stream_holds_the_same_past_the_window_whatever_its_length():
         copies, c = CopyIndex(), StoryClusterer(config=config)
         group_corpus(stream, copies, c, batch_size=10)
         assert all(r.duplicate_of == a.id for r, a in zip(reprints, arts[::4]))  # found, and kept once forgotten
-        held.append({**c.index.held(), **{f"copies_{k}": n for k, n in copies.held().items()}})
+        # The open stories: a ``Record`` each, and what the look for stories to spill reads.
+        opened = {"open_stories": len(c.table.open_stories())}
+        held.append({**c.index.held(), **{f"copies_{k}": n for k, n in copies.held().items()}, **opened})
     short, long = held
     assert long["articles"] == 3 * short["articles"]  # ids stay (stories keep their members)
     assert short["vectors"] < short["articles"] / 2 and short["copies_groups"] >= 1
-    for name in ("vectors", "keys", "postings", "pending", "terms", "copies_articles", "copies_lsh_keys", "copies_groups"):
+    names = ("vectors", "keys", "postings", "pending", "terms", "copies_articles", "copies_lsh_keys", "copies_groups", "open_stories")
+    for name in names:
         # 120 events of 25 words each: without letting go, 3x the 40 events' terms
         assert long[name] <= 1.3 * short[name] + 10, (name, short, long)
 
@@ -216,3 +219,86 @@ def test_a_forgotten_article_keeps_its_place_in_the_database_parts_even_when_its
     loaded = CopyIndex.from_segments(copies.containment_threshold, [copies.segment(0)])
     assert len(loaded) == len(copies) == len(arts) + 1 and first.id in loaded
     assert loaded.original_of(first.id) is None
+
+
+def test_a_closed_story_keeps_no_record_and_reads_as_the_story_it_was(monkeypatch):
+    """A spilled or merged story is kept in the table's flat arrays, not as a ``Record``,
+    and reads as the run that never spilled has it."""
+    _, _, c = run()
+    _, _, kept = run(spill=False, monkeypatch=monkeypatch)
+    table = c.table
+    spilled = [s for s in range(table.n_stories) if not table.is_open(s) and table.merged_into(s) is None]
+    assert len(spilled) == table.n_spilled >= 20 and not kept.table.n_spilled
+    assert len(table.open_stories()) == sum(st.merged_into is None for st in table.records) - len(spilled) <= 10
+    fields = ("id", "members", "absorbed", "merged_into", "r_sum", "n", "lo", "hi", "inner")
+    assert table.n_stories == kept.table.n_stories
+    for here, there in zip(table.records, kept.table.records, strict=True):
+        assert [getattr(here, f) for f in fields] == [getattr(there, f) for f in fields]
+        if here.merged_into is not None:  # a merged story's sums are dropped, as a spilled one's
+            assert not len(here.idx) and here.dense is None and not len(there.idx)
+
+
+def test_a_closed_story_takes_copies_keeps_its_id_and_saves_as_a_record():
+    import numpy as np
+
+    from newsprism.cluster.stories import StoryTable
+
+    table = StoryTable("s", 2)
+    table.add_articles([1, 2, 3, 4, 5, 6])
+    empty = np.empty(0, dtype=np.int32), np.empty(0, dtype=np.float32)
+    for members in ([0, 2], [1, 3], [4]):
+        s = table.new_record(*empty, None)
+        st = table.open(s)
+        st.members, st.n, st.lo, st.hi, st.r_sum = list(members), len(members), members[0] + 1, members[-1] + 1, 0.5
+        for m in members:
+            table.story[m] = s
+    table.open(0).absorbed = ["x7"]
+    table.open(1).members, table.open(2).members = [1, 3, 4], []  # story 2 merges into 1
+    table.close(2, into=1)
+    table.close(0)  # spilled
+    table.close(1)
+    table.add_member(0, 5)  # a copy of a spilled story's article joins it (its members move to the end)
+    table.rename(1, "s9")
+    assert [table.members(s) for s in range(3)] == [[0, 2, 5], [1, 3, 4], []]
+    assert [table.id_of(s) for s in range(3)] == ["s1", "s9", "s3"] == table.story_ids()
+    assert table.live(2) == 1 and table.n_spilled == 2 and not table.open_stories()
+    assert table.record(0).absorbed == ["x7"] and table.record(0).spilled and not table.record(2).spilled
+    with pytest.raises(KeyError):
+        table.open(0)
+    loaded = StoryTable.from_dict(json.loads(json.dumps(table.to_dict())), "s", 2)
+    assert [vars_of(r) for r in loaded.records] == [vars_of(r) for r in table.records]
+    assert [st.id for st in table.stories(list("abcdef"))] == ["s1", "s9"]
+
+
+def vars_of(r):
+    return (r.id, r.members, r.absorbed, r.merged_into, r.spilled, r.r_sum, r.n, r.lo, r.hi, r.inner, r.idx.tolist())
+
+
+@pytest.mark.parametrize("workers", [0, 1])
+def test_a_story_stays_open_while_a_near_copy_of_it_is_still_found(workers):
+    """A near-copy keeps its vector for the search, and its date counts in no story's
+    days: a rewrite printed weeks after the report it follows is found after the
+    report's own articles are forgotten. Its story stays open until the rewrite is
+    forgotten too; a late article that finds the rewrite joins it, in one process as
+    with a worker (whose search holds what its clock holds)."""
+    from newsprism.engine import ProcessEngine
+
+    arts, vocabs = corpus(events=20)
+    first = arts[0]
+    words = first.text.split(" ")
+    rewritten = " ".join("also" if k % 5 == 2 else w for k, w in enumerate(words))
+    later = dt.date.fromordinal(START + 60).isoformat()
+    rewrite = Article(id="e0-rewrite", title=first.title, text=rewritten, published=later, outlet="Rewrite Daily")
+    rng = random.Random(5)
+    late = Article(id="late", title=first.title, text=_text(rng, vocabs[0]), published=later, outlet="Outlet 9")
+    stream = [*arts[:4], *prepare_articles([rewrite]), *arts[4:40], *prepare_articles([late]), *arts[40:]]
+    copies, c = CopyIndex(), StoryClusterer(config=HOT)
+    group_corpus(stream[:42], copies, c, batch_size=10, engine=ProcessEngine(1) if workers else None)
+    table, at = c.table, c.index.by_id
+    assert table.original_of(at["e0-rewrite"]) == at[first.id]  # it follows the report
+    story = table.live_of(at[first.id])
+    assert at[first.id] < c.index.hot_from and not c.index.searchable(at[first.id])
+    assert c.index.searchable(at["e0-rewrite"]) and table.is_open(story)
+    assert c.story_of("late") == c.story_of(first.id)
+    group_corpus(stream[42:], copies, c, batch_size=10)
+    assert not c.index.searchable(at["e0-rewrite"]) and not table.is_open(story)  # then it spills, the late article with it

@@ -165,7 +165,7 @@ class StoryClusterer:
                 self._set_top(i, e[: self.config.neighbours])
                 edges[i] = self._edges(i, e)
         self._raise_hubness(edges, first)
-        n_stories = len(self.table.records)
+        n_stories = self.table.n_stories
         self._group([i for i in batch_idx if i not in followers], edges)
         moved = self._reconsider(edges, first)
         for i in followers:
@@ -214,7 +214,7 @@ class StoryClusterer:
         original = table.original[i]
         s = table.story[i] = table.live_of(original)
         table.copies.setdefault(original, []).append(i)
-        insort(table.records[s].members, i)
+        insort(table.open(s).members, i)
 
     def _add_copy(self, article_id: str, original: int, day: int | None) -> None:
         table = self.table
@@ -222,7 +222,7 @@ class StoryClusterer:
         i = self.index.admit_empty([article_id], [day])
         table.add_articles([day], story=s, original=original)
         table.copies.setdefault(original, []).append(i)
-        table.records[s].members.append(i)
+        table.add_member(s, i)  # a copy's original may be in a spilled story: it joins it there
 
     def _embed(self, articles: list[Article]) -> "np.ndarray | None":
         if self.embedder is None or not articles:
@@ -276,7 +276,7 @@ class StoryClusterer:
                 table.set_top(j, top)
                 r = sum(top) / k
                 if r > table.r[j]:
-                    table.records[table.live_of(j)].r_sum += r - table.r[j]
+                    table.open(table.live_of(j)).r_sum += r - table.r[j]
                     table.r[j] = r
 
     # ------------------------------------------------------------ grouping
@@ -320,27 +320,27 @@ class StoryClusterer:
         return Node([i], store.idx(i), store.val(i), store.dense(i), self.table.r[i], day, day, pen=pen)
 
     def _story_node(self, s: int) -> Node:
-        st = self.table.records[s]
+        st = self.table.open(s)
         # Only the count matters to the linkage; the real list stays with the story.
         return Node([], st.idx, st.val, st.dense, st.r_sum, st.lo, st.hi, story=s, pen=st.pen, unlisted=st.n, inner=st.inner)
 
     def _absorb(self, keep: int, drop: int) -> None:
         table = self.table
-        k, d = table.records[keep], table.records[drop]
+        k, d = table.open(keep), table.open(drop)
         k.absorbed.extend([d.id, *d.absorbed])
         k.members = sorted(k.members + d.members)
         for m in d.members:
             table.story[m] = keep
-        d.merged_into = keep
-        d.members = []
-        d.sims, d.known = {}, set()  # the survivor scores the absorbed members as new ones
+        d.members = []  # the survivor scores the absorbed members as new ones
+        table.close(drop, into=keep)
+        self._cached.pop(drop, None)
 
     def _commit(self, node: Node) -> int:
         """Write a surviving node back as a new story or into its story; returns the story."""
         table = self.table
         new_members = node.members
         s = table.new_record(node.idx, node.val, node.dense) if node.story is None else node.story
-        st = table.records[s]
+        st = table.open(s)
         if new_members:  # a story's list is kept sorted: untouched, it needs no new sort
             new_members = sorted(new_members)
             if not st.members or st.members[-1] < new_members[0]:
@@ -374,7 +374,7 @@ class StoryClusterer:
                 if j >= first or not table.linked(j):
                     continue  # the batch's own articles were just grouped together; a near-copy follows its original
                 to, frm = table.live_of(i), table.live_of(j)
-                if to == frm or table.records[frm].n < 2 or (j, to) in checked:
+                if to == frm or table.open(frm).n < 2 or (j, to) in checked:
                     continue
                 checked.add((j, to))
                 here = self._article_node(j)
@@ -401,7 +401,7 @@ class StoryClusterer:
     def _inner(self, s: int) -> float:
         """A story's summed similarity over ordered pairs of distinct members, from its sum vector."""
         own = self._story_node(s)
-        members = [self._article_node(m) for m in self.table.records[s].members if self.table.linked(m)]
+        members = [self._article_node(m) for m in self.table.open(s).members if self.table.linked(m)]
         return similarity_sum(own, own, self.params) - sum(similarity_sum(x, x, self.params) for x in members)
 
     def _similarity_to_rest(self, here: Node, own: Node) -> float:
@@ -411,7 +411,7 @@ class StoryClusterer:
     def _move(self, j: int, frm: int, to: int) -> None:
         table = self.table
         copies = table.followers(j)
-        src, here = table.records[frm], self._article_node(j)
+        src, here = table.open(frm), self._article_node(j)
         src.inner -= 2.0 * self._similarity_to_rest(here, self._story_node(frm))
         idx, val = add_sorted(src.idx, src.val, here.idx, -here.val)
         keep = val != 0  # the article's own terms leave the story's sum
@@ -427,7 +427,7 @@ class StoryClusterer:
         dst = self._story_node(to)
         self._commit(merge_nodes(dst, here, similarity_sum(dst, here, self.params)))
         if copies:
-            dst_record = table.records[to]
+            dst_record = table.open(to)
             dst_record.members = sorted(dst_record.members + copies)
             for m in copies:
                 table.story[m] = to
@@ -457,7 +457,7 @@ class StoryClusterer:
         import numpy as np
 
         c, table = self.config, self.table
-        st = table.records[s]
+        st = table.open(s)
         if st.n > c.refine_max:  # ``n`` counts the members in the linkage: no need to list them
             st.sims, st.known = {}, set()  # it is not grouped again: its pairs are not needed
             return []
@@ -488,14 +488,14 @@ class StoryClusterer:
         parts[0].story = s
         for node in parts:  # the first writes the story back, the others become new stories
             t = self._commit(node)
-            part, inside = table.records[t], set(node.members)
+            part, inside = table.open(t), set(node.members)
             part.sims = {p: v for p, v in sims.items() if p[0] in inside and p[1] in inside}
             part.known = inside
             self._keep_cached(t)
         for m in copies:
             t = table.story[table.root(m)]  # its original was just written back into a part
             table.story[m] = t
-            insort(table.records[t].members, m)
+            insort(table.open(t).members, m)
         return [m for m in (*mem, *copies) if table.story[m] != s]
 
     def _keep_cached(self, s: int) -> None:
@@ -507,7 +507,7 @@ class StoryClusterer:
         while len(cached) > self.config.cached_stories:
             old = next(iter(cached))
             del cached[old]
-            record = self.table.records[old]
+            record = self.table.open(old)
             record.sims, record.known = {}, set()
 
     def _member_pairs(self, st: Any, mem: list[int]) -> dict[tuple[int, int], float]:
@@ -563,22 +563,21 @@ class StoryClusterer:
         if not hot_from or (hot_from - last_from < max(1, c.hot_articles // 20) and horizon <= last_horizon):
             return
         self._spill_clock = (hot_from, horizon)
-        for s, st in enumerate(self.table.records):
+        table, has, searchable = self.table, index.vectors.has, index.searchable
+        for s, st in table.open_stories():  # the open ones only: a spilled story stays spilled
             if (
-                st.merged_into is None and not st.spilled and st.members and st.members[-1] < hot_from
-                and (st.hi is None or st.hi < horizon)
+                st.members and st.members[-1] < hot_from and (st.hi is None or st.hi < horizon)
+                # A near-copy keeps its vector for the search, and its day counts in no
+                # ``hi``: dated up to ``window_days`` after the one it follows, it is still
+                # found after them. Spilled before it, its story was found (by a worker's
+                # search, which holds the vectors its clock holds) and could not be joined.
+                and not any(searchable(m) for m in st.members if not table.linked(m) and has(m))
             ):
                 self._spill_story(s)
 
     def _spill_story(self, s: int) -> None:
-        import numpy as np
-
-        st = self.table.records[s]
-        self.index.vectors.drop(st.members)
-        st.spilled = True
-        st.idx, st.val = np.empty(0, dtype=np.int32), np.empty(0, dtype=np.float32)
-        st.dense = st.pen = None
-        st.sims, st.known = {}, set()
+        self.index.vectors.drop(self.table.open(s).members)
+        self.table.close(s)
         self._cached.pop(s, None)
         self.spilled.append(s)
 
@@ -586,7 +585,7 @@ class StoryClusterer:
 
     def story_of(self, article_id: str) -> str | None:
         i = self.index.by_id.get(article_id)
-        return None if i is None else self.table.records[self.table.live_of(i)].id
+        return None if i is None else self.table.id_of(self.table.live_of(i))
 
     def stories(self) -> list[Story]:
         """Live stories, in order of creation; articles in arrival order."""
@@ -632,7 +631,7 @@ class StoryClusterer:
         had absorbed itself. Returns those absorbed ids (of the other's live
         stories), mapped to the story that absorbed them.
         """
-        if any(st.spilled for st in other.table.records):
+        if other.table.n_spilled:
             raise ValueError("a clusterer that spilled stories holds no vectors of their articles: it cannot be merged")
         if other.id_prefix == self.id_prefix:
             raise ValueError(f"both clusterers give story ids '{self.id_prefix}N': use distinct id_prefix values")
@@ -641,7 +640,7 @@ class StoryClusterer:
         index, theirs = self.index, other.index
         index.post_taken()
         remap = index.absorb_vocabulary(theirs)
-        n_stories = len(self.table.records)
+        n_stories = self.table.n_stories
         here: dict[int, int] = {}  # the other's article index -> the index here
         step = self.config.batch
         for start in range(0, len(theirs), step):
@@ -670,7 +669,7 @@ class StoryClusterer:
     def _keep_ids(self, other: "StoryClusterer", here: dict[int, int], n_stories: int) -> dict[str, str]:
         """Give the other's story ids to the stories ``merge`` made (``n_stories`` on); see ``merge``."""
         table = self.table
-        made = {table.records[s].id for s in range(n_stories, len(table.records))}  # never given out
+        made = {table.id_of(s) for s in range(n_stories, table.n_stories)}  # never given out
         claimed: set[int] = set()
         target: dict[str, int] = {}
         for st in other.table.records:
@@ -679,18 +678,19 @@ class StoryClusterer:
                 continue
             votes = Counter(table.live_of(m) for m in members)
             t = min(votes, key=lambda s: (-votes[s], s))
-            dst = table.records[t]
+            absorbed = table.absorbed(t)  # a story made by the merge may have been spilled by it
             if t >= n_stories and t not in claimed:
                 claimed.add(t)
-                dst.id = st.id
+                table.rename(t, st.id)
             else:
-                dst.absorbed.append(st.id)
+                absorbed.append(st.id)
                 target[st.id] = t
-            dst.absorbed.extend(st.absorbed)
-        for st in table.records:  # a story the merge made and absorbed again leaves no trace
-            if st.absorbed and not made.isdisjoint(st.absorbed):
-                st.absorbed = [sid for sid in st.absorbed if sid not in made]
-        return {sid: table.records[table.live(t)].id for sid, t in target.items()}
+            table.set_absorbed(t, [*absorbed, *st.absorbed])
+        for s in range(table.n_stories):  # a story the merge made and absorbed again leaves no trace
+            absorbed = table.absorbed(s)
+            if absorbed and not made.isdisjoint(absorbed):
+                table.set_absorbed(s, [sid for sid in absorbed if sid not in made])
+        return {sid: table.id_of(table.live(t)) for sid, t in target.items()}
 
 
 def cluster_stories(articles: list[Article], embedder: "Embedder | None" = None) -> list[Story]:

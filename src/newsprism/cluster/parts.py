@@ -55,7 +55,7 @@ from newsprism.arrays import pack, unpack
 from newsprism.cluster.clusterer import StoryClusterer
 from newsprism.cluster.features import BLOCKS
 from newsprism.cluster.state import _collector_paused, clusterer_from_dict, clusterer_settings
-from newsprism.cluster.stories import RECORD_ARRAYS, StoryTable, record_fields
+from newsprism.cluster.stories import RECORD_ARRAYS, StoryTable, closed_sums, record_fields
 from newsprism.cluster.vectors import VectorStore
 from newsprism.dedup import CopyIndex
 
@@ -143,14 +143,14 @@ class StateParts:
         chunks = {int(i) // CHUNK for i in changed} | set(range(saved.articles // CHUNK, math.ceil(n / CHUNK)))
         for k in sorted(chunks):
             put.append(("columns", k, pack({}, {name: a[k * CHUNK : (k + 1) * CHUNK] for name, a in columns.items()}, compress=True)))
-        records = c.table.records
+        table = c.table
         sums = saved.sums
-        self.touched = _changed_stories(c.table, saved, columns, changed) | set(c.spilled)
+        self.touched = _changed_stories(table, saved, columns, changed) | set(c.spilled)
         c.spilled = []
         for s in sorted(self.touched):
-            plain, arrays = record_fields(records[s])
+            plain, arrays = record_fields(table.record(s))
             put.append(("stories", s, pack(plain, {})))
-            held = tuple(arrays.values())
+            held = _held(arrays)
             if s >= len(sums) or any(a is not b for a, b in zip(held, sums[s], strict=True)):
                 typed = {k: None if a is None else a.astype(RECORD_ARRAYS[k], copy=False) for k, a in arrays.items()}
                 put.append(("sums", s, pack({}, typed)))
@@ -158,15 +158,22 @@ class StateParts:
                 sums[s] = held
             else:
                 sums.extend([()] * (s - len(sums)) + [held])
-        self._saved = _Saved(len(copies), f.n_terms, n, len(records), logs, columns, sums)
+        self._saved = _Saved(len(copies), f.n_terms, n, table.n_stories, logs, columns, sums)
         meta = {
             "version": PARTS_VERSION,
             "clusterer": clusterer_settings(c),
             "copies": {"containment_threshold": copies.containment_threshold, "n": len(copies)},
-            "terms": f.n_terms, "articles": n, "stories": len(records), "logs": logs, "k": c.table.k,
+            "terms": f.n_terms, "articles": n, "stories": table.n_stories, "logs": logs, "k": table.k,
         }
         put.append(("meta", 0, pack(meta, {})))
         return put, drop
+
+
+def _held(arrays: dict[str, Any]) -> tuple[Any, ...]:
+    """A story's arrays as ``_Saved.sums`` holds them: a closed story's are the one tuple they all share."""
+    held = tuple(arrays.values())
+    closed = closed_sums()
+    return closed if all(a is b for a, b in zip(held, closed, strict=True)) else held
 
 
 def _terms(f: Any, start: int, log: list[Any] | None) -> bytes:
@@ -211,12 +218,12 @@ def _changed_stories(table: StoryTable, saved: _Saved, columns: dict[str, "np.nd
     seeds = set(columns["story"][saved.articles :].tolist()) | set(columns["story"][changed].tolist())
     if len(changed):
         seeds |= set(saved.columns["story"][changed].tolist())
-    seeds |= set(range(saved.stories, len(table.records)))
+    seeds |= set(range(saved.stories, table.n_stories))
     out: set[int] = set()
     for s in seeds:
         while s >= 0 and s not in out:
             out.add(s)
-            into = table.records[s].merged_into
+            into = table.merged_into(s)
             s = -1 if into is None else into
     return out
 
@@ -289,11 +296,11 @@ def _load(by: dict[str, list[tuple[int, bytes]]], embedder: "Embedder | None") -
     stories = [{**head, **arrays} for (head, _), (_, arrays) in zip(rows["stories"], rows["sums"], strict=True)]
     d = {**meta["clusterer"], "index": {"featurizer": featurizer, "ids": ids, "vectors": vectors}, "stories": {**columns, "stories": stories}}
     clusterer = clusterer_from_dict(d, embedder)
-    if (len(copies), len(clusterer.index), len(clusterer.table), len(clusterer.table.records), clusterer.featurizer.n_terms) != (
+    if (len(copies), len(clusterer.index), len(clusterer.table), clusterer.table.n_stories, clusterer.featurizer.n_terms) != (
         meta["copies"]["n"], meta["articles"], meta["articles"], meta["stories"], meta["terms"]
     ):
         raise StateDamaged("the clustering state's parts do not hold what their meta part says")
-    sums = [tuple(record_fields(r)[1].values()) for r in clusterer.table.records]
+    sums = [_held(record_fields(r)[1]) for r in clusterer.table.records]
     saved = _Saved(len(copies), meta["terms"], meta["articles"], meta["stories"], meta["logs"], clusterer.table.columns(), sums)
     return copies, clusterer, StateParts(copies, clusterer, saved)
 

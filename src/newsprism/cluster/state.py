@@ -85,9 +85,10 @@ def clusterer_from_dict(d: dict[str, Any], embedder: "Embedder | None" = None) -
     else:
         _load_records(c, d)
     c.index.set_clock(c.table.columns()["day"], d.get("clock"))
-    for st in c.table.records:
-        if st.spilled:  # a spilled story's members were saved with the vectors they had when they came
-            c.index.vectors.drop(st.members)
+    table = c.table
+    for s in range(table.n_stories):
+        if not table.is_open(s) and table.merged_into(s) is None:  # spilled: its members were saved with the vectors they had
+            c.index.vectors.drop(table.members(s))
     return c
 
 
@@ -137,10 +138,10 @@ def _load_records(c: StoryClusterer, d: dict[str, Any]) -> None:
         # States saved before "top" was kept: r stands for its neighbours' mean.
         top = a.get("top") or ([a["r"]] * k if a["idx"] is not None else [])
         table.set_top(i, list(top))
-    table.records = [record_from_dict(s, "int64") for s in d["stories"]]
+    table.load_records([record_from_dict(s, "int64") for s in d["stories"]])
     for s, st in enumerate(d["stories"]):
-        if "inner" not in st:  # saved before stories kept it
-            table.records[s].inner = c._inner(s)
+        if "inner" not in st and table.is_open(s):  # saved before stories kept it
+            table.open(s).inner = c._inner(s)
     table.index_copies()
     index.post_loaded()
 
