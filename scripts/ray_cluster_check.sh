@@ -4,8 +4,11 @@
 # exit, whatever happens (only the processes this script started: never `ray stop`,
 # which would stop every Ray on the machine).
 #
-# Each node binds to loopback with one CPU and its own temp dir, and token auth is
-# off: a throwaway cluster that nothing outside this machine can reach. For a real
+# Each node has one CPU and its own temp dir. Token authentication stays on, with a
+# throwaway token made here: on Linux `--node-ip-address 127.0.0.1` does not keep a
+# node on loopback (Ray resolves it to the host's routable address, and its servers
+# listen on every interface), so without a token anyone reaching this host could run
+# code in the cluster while it is up. For a real
 # cluster, see "Running on a Ray cluster" in the README (Ray's cluster launcher or
 # KubeRay). Usage: bash scripts/ray_cluster_check.sh [INPUT...] (default: the
 # bundled example and the clustering fixture, several stories); or
@@ -15,7 +18,8 @@
 NP_EXTRAS="dev"
 source "$(dirname "$0")/_venv.sh"
 cd "$NP_ROOT"
-export RAY_AUTH_MODE=disabled RAY_USAGE_STATS_ENABLED=0
+RAY_AUTH_TOKEN=$(python -c "import secrets; print(secrets.token_hex(32))")
+export RAY_AUTH_MODE=token RAY_AUTH_TOKEN RAY_USAGE_STATS_ENABLED=0
 run=()
 if [ "${1:-}" = "--run" ]; then
     shift
@@ -78,6 +82,20 @@ else:
 print(f"ray cluster: {len(alive)} nodes, {ray.cluster_resources()['CPU']:.0f} CPUs", file=sys.stderr)
 ray.shutdown()
 EOF
+# The cluster is reachable beyond loopback (see above): it must refuse a client without the token.
+refused=0
+env -u RAY_AUTH_TOKEN RAY_AUTH_MODE=disabled python - "$address" <<'EOF' 2>/dev/null || refused=$?
+import sys
+import ray
+try:
+    ray.init(address=sys.argv[1], log_to_driver=False, configure_logging=False)
+except ConnectionError:
+    sys.exit(3)
+EOF
+if [ "$refused" -ne 3 ]; then
+    echo "ray cluster check FAILED: a client without the token was not refused (exit $refused)" >&2
+    exit 1
+fi
 
 if [ ${#run[@]} -gt 0 ]; then
     RAY_ADDRESS="$address" "${run[@]}"

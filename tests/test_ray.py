@@ -51,16 +51,19 @@ def test_an_address_needs_the_ray_engine() -> None:
 
 @pytest.fixture(scope="module")
 def local_ray():  # type: ignore[no-untyped-def]
-    pytest.importorskip("ray")
     import os
 
-    import ray.cloudpickle
+    from newsprism.engine.ray import LOOPBACK_NODE, RayEngine
 
-    from newsprism.engine.ray import RayEngine
+    os.environ.setdefault(*LOOPBACK_NODE)  # read when Ray is imported, as the engine sets it (engine/ray.py)
+    pytest.importorskip("ray")
+    import ray.cloudpickle
 
     os.environ.setdefault("RAY_AUTH_MODE", "disabled")  # a throwaway cluster on loopback
     ray.cloudpickle.register_pickle_by_value(sys.modules[__name__])  # Tally: the workers cannot import tests/
     with RayEngine(num_cpus=2) as engine:
+        # Without a token, a node beyond loopback would take work from anyone reaching this host.
+        assert [n["NodeManagerAddress"] for n in ray.nodes()] == ["127.0.0.1"]
         yield engine
 
 
