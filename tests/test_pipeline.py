@@ -179,3 +179,34 @@ def test_briefs_made_in_a_worker_process_are_the_briefs_made_here() -> None:
     with ProcessEngine(1) as engine:
         there = render_json(Pipeline(settings, nlp=shared_nlp(), engine=engine).analyze(_fixture_articles()))
     assert there == here
+
+
+@pytest.mark.parametrize("engine", ["local", "ray"])
+def test_the_engine_starts_as_soon_as_the_run_knows_it_will_use_it(engine: str, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Its workers load their models while the rest is read: local workers once
+    WORKERS_FROM articles are read, a Ray engine before the first; once a run."""
+    from contextlib import contextmanager
+
+    import newsprism.pipeline as P
+    from newsprism.engine import LocalEngine
+
+    events: list[object] = []
+
+    class Noting(Observer):
+        def advance(self, stage: str, n: int = 1) -> None:
+            if stage == "reading":
+                events.append("read")
+
+    @contextmanager
+    def start(settings, briefer, articles):  # type: ignore[no-untyped-def]
+        events.append(("engine", articles))
+        yield LocalEngine()
+
+    monkeypatch.setattr(P, "start_engine", start)
+    path = tmp_path / "many.jsonl"
+    n = P.WORKERS_FROM + 5
+    path.write_text("".join(json.dumps({"id": f"a{k}", "text": f"Item {k} was noted."}) + "\n" for k in range(n)))
+    Pipeline(Settings(workers=2, engine=engine, framing=False), nlp=shared_nlp(), observer=Noting()).run([str(path)])
+    started = [k for k, e in enumerate(events) if e != "read"]
+    assert len(started) == 1 and events.count("read") == n
+    assert started[0] == (0 if engine == "ray" else P.WORKERS_FROM - 1)

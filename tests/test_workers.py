@@ -211,3 +211,32 @@ def test_workers_end_when_their_process_is_killed(tmp_path) -> None:  # type: ig
     for p in left:  # the test's own mess, whatever it asserts
         os.kill(p, signal.SIGKILL)
     assert left == []
+
+
+def test_workers_forked_from_the_preloaded_server_start_warm_and_write_the_same_json(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A run's fork server loads spaCy and the quote model and briefs the made-up story
+    (``newsprism.preload``): every worker forked from it briefs with those parts, and the
+    briefs are the same, byte for byte, as in one process. In a process of its own: a
+    process has one fork server, and its preload is fixed when it starts."""
+    script = (
+        "import sys\n"
+        "from newsprism.engine import ProcessEngine\n"
+        "from newsprism.pipeline import Briefer, Pipeline, Settings, warm_worker\n"
+        "from newsprism.report import render\n"
+        "def warm_parts(settings):\n"
+        "    import newsprism.pipeline as p\n"
+        "    b = p._briefer_for(settings)\n"
+        "    return p._PRELOADED is not None and b.nlp is p._PRELOADED.nlp and b.quotes is p._PRELOADED.quotes \\\n"
+        "        and b.nlp._nlp is not None and b.quotes._model is not None\n"
+        "if __name__ == '__main__':\n"
+        "    paths, settings = sys.argv[1:], Settings(workers=2)\n"
+        "    here = render(Pipeline(settings).run(paths), 'json')\n"
+        "    with ProcessEngine(2, initializer=warm_worker, initargs=(Briefer(settings),),\n"
+        "                       preload=('newsprism.preload',)) as e:\n"
+        "        there = render(Pipeline(settings, engine=e).run(paths), 'json')\n"
+        "        print(all(e.map(warm_parts, [settings] * 4)), there == here)\n"
+    )
+    (tmp_path / "run.py").write_text(script)
+    out = subprocess.run([sys.executable, str(tmp_path / "run.py"), str(CLUSTER_FIXTURE), str(EXAMPLE)],
+                         capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["True", "True"]

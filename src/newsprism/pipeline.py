@@ -36,7 +36,7 @@ settings.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager, suppress
+from contextlib import AbstractContextManager, ExitStack, contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, Literal, NamedTuple, overload
@@ -223,6 +223,10 @@ class Briefer:
         second of CPU that the first real job of each worker paid while the run waited."""
         from newsprism.extract.prepare import prepare_articles
 
+        pre = _PRELOADED
+        if pre is not None and (self._nlp, self._quotes) == (pre._nlp, pre._quotes) \
+                and self.settings.embedder == pre.settings.embedder:
+            return  # this process was forked from one that did all this with these parts (``preload_parts``)
         _ = self.nlp.language, self.quotes.model, self.embedder
         arts = prepare_articles([Article(id=f"warm-{k}", text=text, outlet=outlet, published="2024-01-02")
                                  for k, (outlet, text) in enumerate(_WARM_STORY)])
@@ -309,14 +313,32 @@ _WARM_STORY = (
 )
 
 _BRIEFERS: dict[Settings, Briefer] = {}  # this process's briefer for each settings (its models, loaded once)
+_PRELOADED: Briefer | None = None  # parts loaded before this process was forked (``preload_parts``)
 
 
 def _briefer_for(settings: Settings) -> Briefer:
-    """A briefer unpickled in a process: the one that process keeps for these settings."""
+    """A briefer unpickled in a process: the one that process keeps for these settings,
+    made with the parts ``preload_parts`` loaded before the process was forked, if any."""
     briefer = _BRIEFERS.get(settings)
     if briefer is None:
-        briefer = _BRIEFERS[settings] = Briefer(settings)
+        shared = _PRELOADED
+        briefer = _BRIEFERS[settings] = Briefer(
+            settings, nlp=shared._nlp if shared else None, quotes=shared._quotes if shared else None)
     return briefer
+
+
+def preload_parts() -> None:
+    """Load the parts every briefer has whatever its settings (spaCy, the quote model) and
+    brief the made-up story once, for the briefers this process makes later, and those of
+    the processes forked from it: the fork server's (``newsprism.preload``), so each worker
+    starts warm instead of spending half a second of CPU on it (both workers at once, on
+    two cores, while the run groups) before its first job. A part that cannot load is left
+    to the workers, whose first job raises it to the caller."""
+    global _PRELOADED
+    with suppress(Exception):
+        briefer = Briefer(Settings())
+        briefer.warm()
+        _PRELOADED = briefer
 
 
 def warm_worker(briefer: Briefer) -> None:
@@ -569,11 +591,23 @@ class Pipeline:
     # ------------------------------------------------------------ runs
 
     def run(self, paths: Sequence[str], *, stdin: BinaryIO | None = None) -> Analysis:
-        """The whole run: read, group, brief."""
-        articles, skipped = self.read(paths, stdin=stdin)
-        if not articles:
-            raise InputError("no readable articles in the input")
-        return self.analyze(articles, skipped)
+        """The whole run: read, group, brief. The engine starts as soon as the run knows
+        it will brief with it, so its workers load their models while the rest is read
+        and grouped: a Ray engine before the first article is read, local workers at the
+        ``WORKERS_FROM``-th (``running``)."""
+        with ExitStack() as engine:
+            skipped: list[Problem] = []
+            articles: list[Article] = []
+            if self.settings.engine == "ray":
+                engine.enter_context(self.running(WORKERS_FROM))
+            for article in self.read_stream(paths, skipped, stdin=stdin):
+                articles.append(article)
+                if len(articles) == WORKERS_FROM:
+                    engine.enter_context(self.running(WORKERS_FROM))
+            self.read_done(len(articles), skipped)
+            if not articles:
+                raise InputError("no readable articles in the input")
+            return self.analyze(articles, skipped)
 
     def analyze(self, articles: list[Article], skipped: Sequence[Problem] = ()) -> Analysis:
         """Stages 3 to 11 over articles already read and prepared."""
