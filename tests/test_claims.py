@@ -220,6 +220,16 @@ def test_shared_words_that_only_name_someone_are_not_the_same_words() -> None:
                          "Ms. Osei called it 'a politically motivated fishing expedition' on Tuesday.")
 
 
+def test_a_sentence_with_no_main_verb_must_still_share_the_assertion() -> None:
+    # "is the only route": no act, only another fact about the road.
+    assert not _asserts_same(
+        "The water board closed the road to all traffic and sent inspectors to the spillway on Tuesday.",
+        "The road is the only route into Millbrook for delivery lorries and school buses.")
+    # A copula that says the claim's act in the claim's own words still does.
+    assert _asserts_same("The water board closed the road to all traffic on Tuesday.",
+                         "The road is closed to all traffic, the water board said.")
+
+
 def test_seed_killing_of_haniyeh_is_not_what_the_israeli_official_said(seeds_dir) -> None:
     # #4 mentions "the killing of Hamas political leader Ismail Haniyeh" only in what an Israeli
     # official fears; it never says the situation escalated after it.
