@@ -261,6 +261,39 @@ def test_the_speaker_is_the_verbs_own_subject_outside_the_quotation(nlp, text: s
     assert q.speaker is not None and q.speaker.text == speaker
 
 
+def _parsed(nlp, rows: list[tuple[str, str, str, str, int]]):
+    """A Doc with the parse given (word, tag, pos, dep, head index): a misparse seen in real text, fixed
+    here so the rule is tested whatever the parser makes of an invented sentence."""
+    from spacy.tokens import Doc
+
+    words, tags, pos, deps, heads = (list(x) for x in zip(*rows))
+    return Doc(nlp.language.vocab, words=words, tags=tags, pos=pos, deps=deps, heads=heads,
+               lemmas=[{"told": "tell", "was": "be", "asked": "ask", "closed": "close"}.get(w, w.lower()) for w in words],
+               sent_starts=[True] + [False] * (len(words) - 1))
+
+
+def test_the_one_told_is_never_the_speaker(nlp) -> None:
+    from newsprism.quotes.cues import subject
+
+    # "It was no accident — Anna Holm, a spokeswoman for the port, told the Courier that ...", as the
+    # parser read it in PolNeAR: "told" hangs on "was" with no subject, its name an apposition.
+    doc = _parsed(nlp, [
+        ("It", "PRP", "PRON", "nsubj", 1), ("was", "VBD", "AUX", "ROOT", 1), ("no", "DT", "DET", "det", 3),
+        ("accident", "NN", "NOUN", "attr", 1), ("—", ":", "PUNCT", "punct", 1), ("Anna", "NNP", "PROPN", "compound", 6),
+        ("Holm", "NNP", "PROPN", "appos", 3), (",", ",", "PUNCT", "punct", 6), ("a", "DT", "DET", "det", 9),
+        ("spokeswoman", "NN", "NOUN", "appos", 6), (",", ",", "PUNCT", "punct", 6), ("told", "VBD", "VERB", "conj", 1),
+        ("the", "DT", "DET", "det", 13), ("Courier", "NNP", "PROPN", "dobj", 11), ("that", "IN", "SCONJ", "mark", 16),
+        ("it", "PRP", "PRON", "nsubj", 16), ("closed", "VBD", "VERB", "ccomp", 11), (".", ".", "PUNCT", "punct", 1),
+    ])
+    assert subject(doc[11]).text == "Holm"
+    # The same words after a quotation mark: "asked" puts its speaker after it.
+    doc = _parsed(nlp, [
+        ("“", "``", "PUNCT", "punct", 1), ("Why", "WRB", "ADV", "advmod", 4), ("?", ".", "PUNCT", "punct", 4),
+        ("”", "''", "PUNCT", "punct", 4), ("asked", "VBD", "VERB", "ROOT", 4), ("Holm", "NNP", "PROPN", "dobj", 4),
+    ])
+    assert subject(doc[4]).text == "Holm"
+
+
 def test_concluding_an_agreement_attributes_nothing(nlp) -> None:
     # "conclude" reports a finding with a clause ("concluded that ..."); with a noun object it is an act.
     text = "The two towns concluded an agreement on the ferry dock. The inspectors concluded that the dock was safe."

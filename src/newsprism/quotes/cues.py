@@ -29,7 +29,7 @@ from newsprism.quotes import attribution as A
 from newsprism.quotes import lexicon as L
 from newsprism.quotes.attribution import AttributionModel
 from newsprism.quotes.found import CLAUSE_BREAKS, MIN_PHRASE_WORDS, Found
-from newsprism.verbs import SAID
+from newsprism.verbs import ADDRESSEE, SAID
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -47,6 +47,7 @@ _NAMED_CUE_MARGIN = 0.1
 _NAMED_SOURCE_TYPES = frozenset({"PERSON", "ORG", "GPE", "NORP"})
 _COPULAS = frozenset("be seem appear look sound remain become".split())
 _MAX_COLON_LEAD = 40
+_FINITE = frozenset({"VBD", "VBZ", "VBP"})
 
 
 def cue_attributions(doc: "Doc", ctx: A.DocContext, model: AttributionModel) -> tuple[list[Found], list["Token"], list["Token"]]:
@@ -198,8 +199,39 @@ def subject(verb: "Token") -> "Token | None":
     if verb.i == 0 or any(c.dep_ in ("nsubjpass", "expl") for c in verb.children):
         return subj
     if verb.nbor(-1).is_punct:
-        return _inverted_subject(verb)
+        return _inverted_subject(verb) if _may_invert(verb) else _phrase_before(verb)
     return _adjacent_subject(verb)
+
+
+def _may_invert(verb: "Token") -> bool:
+    """After "told" or "urged" comes the one spoken to (`Buck, a spokesman for Ryan, told POLITICO`),
+    not the speaker, unless the verb follows the quotation itself (`"Why?" asked Ms. Lee`)."""
+    if verb.lemma_.lower() not in ADDRESSEE:
+        return True
+    before = verb.doc[verb.i - 2] if verb.i >= 2 else None
+    return verb.nbor(-1).is_quote or (before is not None and before.is_quote and verb.nbor(-1).text == ",")
+
+
+def _phrase_before(verb: "Token") -> "Token | None":
+    """ `"Yes," Brent Bozell III, founder of the Media Research Center, tells Breitbart News`: a subject
+    the parser hung elsewhere, set off by commas before the verb. The noun phrase that opens the stretch
+    since the quotation, the dash or the start of the sentence; none where a clause of its own comes
+    between ("She slammed the plan, said ..."), but a relative clause may ("a source, who was not
+    authorized to speak, told ...")."""
+    start = verb.i
+    while start > verb.sent.start:
+        t = verb.doc[start - 1]
+        if (t.is_quote and start >= 2 and verb.doc[start - 2].is_punct) or t.text in _DASHES or t.text in (";", ":"):
+            break
+        if not _same_line(t, verb):
+            break
+        if t.tag_ in _FINITE and not any(a.dep_ in ("relcl", "acl") for a in [t, *t.ancestors] if a.i < verb.i):
+            return None
+        start -= 1
+    while start < verb.i and (verb.doc[start].is_punct or verb.doc[start].pos_ in ("CCONJ", "ADV")):
+        start += 1  # "And Sanders, meanwhile, ..."
+    chunk = next((c for c in verb.doc.noun_chunks if c.start == start and c.end <= verb.i), None)
+    return chunk.root if chunk is not None else None
 
 
 def _past_dateline(subj: "Token", verb: "Token") -> "Token":
