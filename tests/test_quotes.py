@@ -294,6 +294,12 @@ def test_the_one_told_is_never_the_speaker(nlp) -> None:
     assert subject(doc[4]).text == "Holm"
 
 
+def test_a_spaced_hyphen_ends_a_dateline(nlp) -> None:
+    text = "OSTRA - The ferry will run again, officials said."
+    (q,) = extract_quotes(Article(id="dateline", text=text), nlp, EXTRACTOR)
+    assert text[q.content.start : q.content.end] == "The ferry will run again"
+
+
 def test_concluding_an_agreement_attributes_nothing(nlp) -> None:
     # "conclude" reports a finding with a clause ("concluded that ..."); with a noun object it is an act.
     text = "The two towns concluded an agreement on the ferry dock. The inspectors concluded that the dock was safe."

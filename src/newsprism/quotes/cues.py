@@ -239,12 +239,17 @@ def _past_dateline(subj: "Token", verb: "Token") -> "Token":
     place name for the subject; the speaker is the first name after the dash."""
     if subj.i >= verb.i or not _same_line(subj, verb):
         return subj
-    dash = next((t for t in verb.doc[subj.i + 1 : verb.i] if t.text in _DASHES), None)
+    dash = next((t for t in verb.doc[subj.i + 1 : verb.i] if t.text in _DASHES or _spaced_hyphen(t)), None)
     # Only a dateline ("CLEVELAND —", "Paris (AFP) –"), not "Ms. Lee — who ... — said".
     if dash is None or not (subj.is_upper or dash.nbor(-1).text == ")"):
         return subj
     after = (t for t in verb.doc[dash.i + 1 : verb.i] if t.pos_ in ("PROPN", "NOUN", "PRON") and t.dep_ != "compound")
     return next(after, subj)
+
+
+def _spaced_hyphen(t: "Token") -> bool:
+    """ "LONDON (Reuters) - Donald Trump said": a hyphen set apart by spaces is a dash."""
+    return t.text == "-" and t.i > 0 and bool(t.whitespace_) and bool(t.nbor(-1).whitespace_)
 
 
 def _adjacent_subject(verb: "Token") -> "Token | None":

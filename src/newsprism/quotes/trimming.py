@@ -27,8 +27,9 @@ if TYPE_CHECKING:
     from spacy.tokens import Span as SpacySpan
 
 
-# "WASHINGTON (AP) — ", "CAMBRIDGE, Mass., Dec. 11 (UPI) — ", "Paris (AFP) – " at a paragraph's start.
-_DATELINE = re.compile(r"(?:[A-Z]{3,}[A-Za-z .,'’-]{0,50}?|[A-Z][A-Za-z .,'’-]{0,50}?\([A-Za-z .]{2,30}\))\s*(?:—|–|--)\s*")
+# "WASHINGTON (AP) — ", "CAMBRIDGE, Mass., Dec. 11 (UPI) — ", "Paris (AFP) – ", "LONDON (Reuters) - " at a
+# paragraph's start (a hyphen set apart by spaces is a dash).
+_DATELINE = re.compile(r"(?:[A-Z]{3,}[A-Za-z .,'’-]{0,50}?|[A-Z][A-Za-z .,'’-]{0,50}?\([A-Za-z .]{2,30}\))(?:\s*(?:—|–|--)|[ \t]-(?=[ \t]))\s*")
 _CLAUSE_LINKS = frozenset("but while though although whereas".split())
 # Prepositions of a cue's circumstances: `for`, `as`, `with` and the like often belong to what was
 # said (`criticized him for ...`, `described himself as ...`), and `in`, `on`, `at` only say when
