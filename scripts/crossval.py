@@ -19,7 +19,9 @@ by models that never saw them, so a gap between dev and the fold mean that
 dev/f shares comes from dev being another sample, not from the shipped model),
 the fold mean, the spread (standard deviation and range) and each fold. The parses and the training examples are cached in
 ``--cache`` (the examples depend only on the features, so a rule change re-runs
-extraction alone), and so is each fold's extraction, under a hash of every source
+extraction alone), so are each fold's cue and content models (each under a hash of
+its own examples: a change to the cue features refits the cue model alone), and so
+is each fold's extraction, under a hash of every source
 file but the provenance stage's and of the model that extracted it: a change to
 the provenance stage alone re-scores every fold in seconds. ``--json`` writes the figures.
 """
@@ -59,17 +61,34 @@ def _examples(docs: list, articles: list[dict], gold: dict[str, dict], cache: Pa
     return out
 
 
-def _model(examples: tuple, keep, thresholds: tuple[float, float], cache: Path, tag: str):
-    from newsprism.quotes.attribution import AttributionModel
+def _digest(xs: list, ys: list[bool], docs_of: list[int]) -> bytes:
+    """What a fitted model depends on: its examples (features, dense vector, label, document) and the
+    fitting code."""
+    h = hashlib.sha1((ROOT / "scripts" / "train_quotes.py").read_bytes())
+    for x, y, d in zip(xs, ys, docs_of):
+        feats, dense = x if isinstance(x, tuple) else (x, None)
+        h.update("\x1f".join(feats).encode() + (b"\x1e1:" if y else b"\x1e0:") + str(d).encode())
+        if dense is not None:
+            h.update(dense.tobytes())
+    return h.digest()
 
-    path = cache / f"model-{tag}.json"
-    if path.exists():
-        return AttributionModel.load(path)
-    (cx, cy, cd), (nx, ny, nd) = examples
-    model = AttributionModel(T.fit(T._subset(cx, cd, keep), T._subset(cy, cd, keep)),
-                             T.fit(T._subset(nx, nd, keep), T._subset(ny, nd, keep)), *thresholds)
-    path.write_text(model.to_json() + "\n", encoding="utf-8")
-    return model
+
+def _model(examples: tuple, digests: tuple[bytes, bytes], keep, thresholds: tuple[float, float], cache: Path, fold: str):
+    """The fold's model: its cue and content parts fitted on the documents ``keep`` admits, each
+    cached under a hash of its own examples, so that a change to the cue features alone refits the
+    cue part only, and a model is never taken from a cache filled with other features."""
+    from newsprism.quotes.attribution import AttributionModel, LinearModel
+
+    parts = []
+    for (xs, ys, docs_of), digest in zip(examples, digests):
+        path = cache / f"part-{hashlib.sha1(digest + fold.encode()).hexdigest()[:12]}.json"
+        if path.exists():
+            parts.append(LinearModel.from_dict(json.loads(path.read_text(encoding="utf-8"))))
+            continue
+        part = T.fit(T._subset(xs, docs_of, keep), T._subset(ys, docs_of, keep))
+        path.write_text(json.dumps(part.to_dict(), sort_keys=True, separators=(",", ":")) + "\n", encoding="utf-8")
+        parts.append(part)
+    return AttributionModel(parts[0], parts[1], *thresholds)
 
 
 def _grid_thresholds(examples: tuple, train_idx: list[int], docs: list, articles: list[dict], gold: dict) -> tuple[float, float]:
@@ -194,14 +213,14 @@ def main() -> None:
     random.Random(0).shuffle(order)
     fold_of = {k: n % args.folds for n, k in enumerate(order)}
     examples = _examples(docs, articles, gold, args.cache)
+    digests = (_digest(*examples[0]), _digest(*examples[1]))
     held_out: dict[str, tuple[dict, dict]] = {}
     for fold in range(args.folds):
         train_idx = [k for k in range(len(articles)) if fold_of[k] != fold]
         test_idx = [k for k in range(len(articles)) if fold_of[k] == fold]
         thresholds = (_grid_thresholds(examples, train_idx, docs, articles, gold) if args.grid
                       else (shipped.cue_threshold, shipped.content_threshold))
-        tag = hashlib.sha1(f"{args.folds}-{fold}-{thresholds}-{len(examples[0][0])}".encode()).hexdigest()[:12]
-        model = _model(examples, lambda d, f=fold: fold_of[d] != f, thresholds, args.cache, tag)
+        model = _model(examples, digests, lambda d, f=fold: fold_of[d] != f, thresholds, args.cache, f"{args.folds}-{fold}")
         test_gold = {articles[k]["id"]: gold[articles[k]["id"]] for k in test_idx if articles[k]["id"] in gold}
         figures[f"fold{fold}"] = evaluate(model, [articles[k] for k in test_idx], [docs[k] for k in test_idx], test_gold,
                                           args.dump and args.dump / f"fold{fold}", held_out, args.cache)

@@ -71,6 +71,13 @@ class LinearModel:
         z = self.bias + dense_score + sum(map(self.weights.get, features, repeat(0.0)))  # the same sum, without a generator
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
+    def to_dict(self) -> dict:
+        return {"bias": self.bias, "weights": self.weights, "dense": list(self.dense)}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "LinearModel":
+        return cls(data["weights"], data["bias"], tuple(data.get("dense", ())))
+
     def dense_scores(self, doc: "Doc") -> list[float]:
         """The dense part for every token at once; zeros when the parse kept no vectors of that width."""
         tensor = doc.tensor
@@ -92,16 +99,16 @@ class AttributionModel:
     def load(cls, path: Path = MODEL_PATH) -> "AttributionModel":
         data = json.loads(path.read_text(encoding="utf-8"))
         return cls(
-            cue=LinearModel(data["cue"]["weights"], data["cue"]["bias"], tuple(data["cue"].get("dense", ()))),
-            content=LinearModel(data["content"]["weights"], data["content"]["bias"], tuple(data["content"].get("dense", ()))),
+            cue=LinearModel.from_dict(data["cue"]),
+            content=LinearModel.from_dict(data["content"]),
             cue_threshold=data["cue_threshold"],
             content_threshold=data["content_threshold"],
         )
 
     def to_json(self) -> str:
         return json.dumps({
-            "cue": {"bias": self.cue.bias, "weights": self.cue.weights, "dense": list(self.cue.dense)},
-            "content": {"bias": self.content.bias, "weights": self.content.weights, "dense": list(self.content.dense)},
+            "cue": self.cue.to_dict(),
+            "content": self.content.to_dict(),
             "cue_threshold": self.cue_threshold,
             "content_threshold": self.content_threshold,
         }, sort_keys=True, separators=(",", ":"))
