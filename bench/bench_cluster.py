@@ -269,6 +269,9 @@ def stream(args, embedder) -> None:
     print(f"articles={n} embedder={args.embedder} batch={args.batch} workers={args.workers} stories={len(clusterer.stories())} copies={n_copies}")
     if hasattr(copies, "held"):  # what the indexes hold at the end (counts; see ``held``)
         print(f"held: {clusterer.index.held()}; copy index {copies.held()}")
+    table = clusterer.table  # a closed story (spilled or merged) keeps no Record
+    merged = sum(table.merged_into(s) is not None for s in range(table.n_stories))
+    print(f"stories made {table.n_stories:,}: open {len(table.open_stories()):,}, spilled {table.n_spilled:,}, merged {merged:,}")
     if args.assignments:
         args.assignments.write_text(json.dumps({aid: [clusterer.story_of(aid), dup] for aid, dup in found.items()}), encoding="utf-8")
     print(f"draw + prepare (left out): {spent[0]:,.0f} s wall, {spent[1]:,.0f} s CPU")

@@ -747,6 +747,14 @@ def test_adding_a_few_terms_to_a_large_sum_gives_the_bits_a_full_sort_gives():
         (xi, xv), (yi, yv) = add_vectors(a, av, b, bv), add_sorted(a, av, b, bv)
         assert xi.dtype == yi.dtype and xi.tolist() == yi.tolist() and xv.dtype == yv.dtype and xv.tobytes() == yv.tobytes()
     assert fast > 300  # most took the binary search
+    a, av = np.array([3, 5, 9], dtype=np.int32), np.array([0.5, 0.25, 2.0], dtype=np.float32)
+    for b in ([], [9], [1], [10], [1, 4, 10], [3, 5, 9]):  # none, hits only, new terms first, last, between, all
+        b_idx, b_val = np.array(b, dtype=np.int32), np.linspace(1.0, 2.0, len(b), dtype=np.float32)
+        for x, y in ((a, b_idx), (b_idx, a)):
+            xv, yv = (av, b_val) if x is a else (b_val, av)
+            (pi, pv), (qi, qv) = add_vectors(x, xv, y, yv), add_sorted(x, xv, y, yv)
+            assert pi.tolist() == qi.tolist() and pv.tobytes() == qv.tobytes() and (qi.dtype, qv.dtype) == (np.int32, np.float32)
+            assert qi is not x and qv is not xv  # new arrays: a story's sums are replaced, never changed in place
 
 
 def test_salient_figures_are_rounded_and_years_are_not_figures():

@@ -99,17 +99,27 @@ def add_sorted(a_idx: "np.ndarray", a_val: "np.ndarray", b_idx: "np.ndarray", b_
 
     if len(a_idx) < len(b_idx):
         a_idx, a_val, b_idx, b_val = b_idx, b_val, a_idx, a_val  # float addition commutes exactly
+    dtype = np.result_type(a_idx, b_idx)
+    if not len(b_idx):  # nodes grouped on given similarities (``clusterer._refine``) carry no sums
+        return a_idx.astype(dtype), a_val.astype(np.float32)  # copies, as below
     if 8 * len(b_idx) > len(a_idx):
         return add_vectors(a_idx, a_val, b_idx, b_val)
-    dtype = np.result_type(a_idx, b_idx)
     pos = np.searchsorted(a_idx, b_idx)
     hit = pos < len(a_idx)
     hit[hit] = a_idx[pos[hit]] == b_idx[hit]
-    val = a_val.astype(np.float32)  # a copy
     b32 = b_val.astype(np.float32, copy=False)
-    val[pos[hit]] += b32[hit]
     new = ~hit
-    return np.insert(a_idx.astype(dtype, copy=False), pos[new], b_idx[new]), np.insert(val, pos[new], b32[new])
+    # The new terms' places in the sum, each after the ones before it (as ``np.insert``
+    # places them, in one pass where it sorts and copies twice), and the old terms' places.
+    at = pos[new] + np.arange(np.count_nonzero(new))
+    old = np.ones(len(a_idx) + len(at), dtype=bool)
+    old[at] = False
+    idx = np.empty(len(old), dtype=dtype)
+    val = np.empty(len(old), dtype=np.float32)
+    idx[old], val[old] = a_idx, a_val
+    idx[at], val[at] = b_idx[new], b32[new]
+    val[pos[hit] + np.searchsorted(pos[new], pos[hit], side="right")] += b32[hit]
+    return idx, val
 
 
 def sparse_dot(a_idx: "np.ndarray", a_val: "np.ndarray", b_idx: "np.ndarray", b_val: "np.ndarray") -> float:
