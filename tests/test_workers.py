@@ -240,3 +240,19 @@ def test_workers_forked_from_the_preloaded_server_start_warm_and_write_the_same_
     out = subprocess.run([sys.executable, str(tmp_path / "run.py"), str(CLUSTER_FIXTURE), str(EXAMPLE)],
                          capture_output=True, text=True, check=True).stdout.split()
     assert out == ["True", "True"]
+
+
+def test_the_fork_server_ends_without_freeing_what_it_holds() -> None:
+    """The server holds the run's stdout and stderr open until it ends, after the run's
+    process: it leaves at once (``engine.end_now``), its output flushed, instead of
+    freeing spaCy and every module object by object while the reader of the output waits."""
+    code = (
+        "import newsprism.preload\n"
+        "class Held:\n"
+        "    def __del__(self):\n"
+        "        print('freed', flush=True)\n"
+        "held = Held()\n"
+        "print('done')\n"  # not flushed by the script: end_now must
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["done"]

@@ -133,7 +133,7 @@ def _worker_start(parent: int, initializer: Callable[..., object] | None, initar
         os._exit(1)
 
     threading.Thread(target=watch, name="newsprism-orphan-check", daemon=True).start()
-    atexit.register(_end_now)  # registered last, so called first: the pool's own exit handlers have nothing to do here
+    atexit.register(end_now)  # registered last, so called first: the pool's own exit handlers have nothing to do here
     if initializer is not None:
         initializer(*initargs)
 
@@ -148,10 +148,12 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _end_now() -> None:
-    """A worker's end, once the pool has let it go: out at once, without freeing its
-    models object by object (0.6 s of CPU a worker with spaCy and the quote model,
-    while the run waits for its workers to end); the system takes the memory back whole."""
+def end_now() -> None:
+    """The end of a process that holds models and nothing else to save (a worker, once
+    the pool has let it go; a fork server, once its parent is gone): out at once,
+    without freeing its models and modules object by object (0.6 s of CPU a worker
+    with spaCy and the quote model, while the run waits for it); the system takes the
+    memory back whole. Registered with ``atexit``."""
     for stream in (sys.stdout, sys.stderr):
         with suppress(Exception):
             stream.flush()
