@@ -36,6 +36,11 @@ class MissingExtraError(NewsprismError):
         self.extra = extra
 
 
+class OutputError(NewsprismError):
+    """Where the output goes cannot be written: an ``-o`` or state file (a directory, a path
+    the system refuses, a full disk), or the address ``serve`` would listen on (in use)."""
+
+
 class ModelError(NewsprismError):
     """A model could not be loaded from local files."""
 

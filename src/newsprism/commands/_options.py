@@ -8,6 +8,7 @@ quiet) only change how it is shown.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import typer
@@ -15,7 +16,14 @@ from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 
 PATHS_ARG = typer.Argument(..., help="Files, directories (read recursively), globs, or - for stdin.", show_default=False)
 STRICT_OPT = typer.Option(False, "--strict", help="Exit with code 3 if any input had to be skipped.")
-OUTPUT_OPT = typer.Option(None, "-o", "--output", metavar="FILE", help="Write here instead of standard output.")
+def _output_file(path: Path | None) -> Path | None:
+    """A folder given as the output file is a usage error, said before the run, not after it."""
+    if path is not None and path.is_dir():
+        raise typer.BadParameter(f"{path} is a directory; give a file")
+    return path
+
+
+OUTPUT_OPT = typer.Option(None, "-o", "--output", metavar="FILE", callback=_output_file, help="Write here instead of standard output.")
 QUIET_OPT = typer.Option(False, "-q", "--quiet", help="No progress bar or summary on stderr.")
 EMBEDDER_OPT = typer.Option(
     "tfidf", "--embedder", metavar="NAME",

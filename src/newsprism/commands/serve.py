@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import ipaddress
+import socket
 import sys
+from typing import Any
 
 import typer
 
 from newsprism.commands._common import observing, say, warn
 from newsprism.commands._options import QUIET_OPT, SINGLE_STORY_OPT, STRICT_OPT, Command
-from newsprism.errors import MissingExtraError
+from newsprism.errors import MissingExtraError, OutputError
 
 
 def _is_loopback(host: str) -> bool:
@@ -36,13 +38,14 @@ def serve_command(
 ) -> None:
     """Serve the story list, briefs, articles and JSON API: of the inputs, analysed once, or of a database as it grows."""
     try:
-        import uvicorn
+        import uvicorn  # noqa: F401 - the extra is checked before any work
     except ImportError as e:
         raise MissingExtraError("uvicorn", "serve", "newsprism serve") from e
     if bool(paths) == bool(db):
         raise typer.BadParameter("give PATHs to analyse, or --db to serve a database (not both)")
+    sock = _listen(host, port)  # before any work: a port in use is said at once
     if db is not None:
-        _serve_db(db, host, port, quiet)
+        _serve_db(db, sock, quiet)
         return
     from newsprism.pipeline import Pipeline, Settings
     from newsprism.serve import create_app
@@ -53,25 +56,49 @@ def serve_command(
         )
     _warn_if_open(host)
     n = len(result.briefs)
-    say(f"{n} {'story' if n == 1 else 'stories'} at http://{host}:{port}/  (Ctrl+C to stop)")
-    uvicorn.run(create_app(result), host=host, port=port, log_level="warning" if quiet else "info")
+    say(f"{n} {'story' if n == 1 else 'stories'} at {_url(sock)}  (Ctrl+C to stop)")
+    _run(create_app(result), sock, quiet)
 
 
-def _serve_db(db: str, host: str, port: int, quiet: bool) -> None:
+def _listen(host: str, port: int) -> socket.socket:
+    """The socket the app will answer on, bound now. Left to uvicorn, an address in use
+    was found only after the analysis, and ended the run with uvicorn's exit code 3 (a
+    strict run's skipped input, here)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET  # as uvicorn chooses
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+    except OSError as e:
+        sock.close()
+        raise OutputError(f"cannot serve on {host}:{port}: {e.strerror or e}") from e
+    return sock
+
+
+def _url(sock: socket.socket) -> str:
+    host, port = sock.getsockname()[:2]
+    return f"http://[{host}]:{port}/" if sock.family == socket.AF_INET6 else f"http://{host}:{port}/"
+
+
+def _run(app: Any, sock: socket.socket, quiet: bool) -> None:
     import uvicorn
 
+    uvicorn.Server(uvicorn.Config(app, log_level="warning" if quiet else "info")).run(sockets=[sock])
+
+
+def _serve_db(db: str, sock: socket.socket, quiet: bool) -> None:
     from newsprism.serve import create_app
     from newsprism.serve.stored import StoredCorpus
     from newsprism.store import open_store
 
     store = open_store(db, create=False)
     try:
-        _warn_if_open(host)
+        _warn_if_open(sock.getsockname()[0])
         say(
             f"{store.count_stories():,} stories from {store.count_articles():,} articles in {store.location}, "
-            f"served as they grow at http://{host}:{port}/  (Ctrl+C to stop)"
+            f"served as they grow at {_url(sock)}  (Ctrl+C to stop)"
         )
-        uvicorn.run(create_app(StoredCorpus(store)), host=host, port=port, log_level="warning" if quiet else "info")
+        _run(create_app(StoredCorpus(store)), sock, quiet)
     finally:
         store.close()
 
