@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from newsprism.engine import LocalEngine, ProcessEngine, batched
+from newsprism.engine import LocalEngine, ProcessEngine
 
 
 def test_the_process_engine_returns_results_in_input_order():
@@ -51,10 +51,9 @@ def test_a_long_item_at_the_head_keeps_no_worker_idle():
     assert max(ends[1:]) < ends[0]
 
 
-def test_engines_agree_and_batches_keep_every_item():
+def test_engines_agree():
     items = [float(x) for x in range(7)]
     assert list(LocalEngine().map(math.sqrt, items)) == list(ProcessEngine(2).map(math.sqrt, items))
-    assert list(batched(items, 3)) == [items[:3], items[3:6], items[6:]]
     with pytest.raises(ValueError):
         ProcessEngine(0)
 

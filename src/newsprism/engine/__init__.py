@@ -387,14 +387,3 @@ def _serve(obj: Any, tasks: Any, results: Any) -> None:
             except Exception:  # noqa: BLE001 - one that cannot travel is sent as its message
                 e = EngineError(f"{type(e).__name__}: {e}")
             results.put((False, e))
-
-
-def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
-    batch: list[T] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
