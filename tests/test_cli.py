@@ -206,3 +206,14 @@ def test_watch_a_source_that_is_no_valid_url_is_a_usage_error(capsys: pytest.Cap
     assert code == 2, err
     assert err.strip().splitlines() == [f"error: {bad}: not a folder or an http(s) URL"]
     assert not db.exists()
+
+
+@pytest.mark.parametrize("command", ["stories", "brief"])
+def test_a_since_that_is_no_date_is_a_usage_error(capsys: pytest.CaptureFixture[str], tmp_path: Path, command: str) -> None:
+    """Exit 2 with the usage line, before the database is opened (was exit 1, a database error)."""
+    db = tmp_path / "news.db"
+    story = ["s1"] if command == "brief" else []
+    code, _, err = run_main(capsys, command, *story, "--db", str(db), "--since", "last tuesday")
+    assert code == 2, err
+    assert "not an ISO 8601 date or time: 'last tuesday'" in " ".join(err.replace("│", " ").split())
+    assert not db.exists()

@@ -15,6 +15,20 @@ if TYPE_CHECKING:
     from newsprism.store import Store
     from newsprism.updater import Progress
 
+def iso_time(value: str | None) -> str | None:
+    """A --since that is no ISO 8601 date or time is a usage error (the usage line, exit 2),
+    said before the database opens; was an error of the database, exit 1."""
+    from newsprism.errors import StoreError
+    from newsprism.store import normalize_time
+
+    if value is not None:
+        try:
+            normalize_time(value)
+        except StoreError as e:
+            raise typer.BadParameter(str(e)) from e
+    return value
+
+
 DB_OPT = typer.Option(..., "--db", metavar="FILE|URL", help="The database: a SQLite file (created if missing) or a postgresql:// URL.")
 BATCH_OPT = typer.Option(BATCH, "--batch", min=1, metavar="N", help="Articles per transaction: a kill loses at most one batch.")
 HOT_DAYS_OPT = typer.Option(
