@@ -97,3 +97,19 @@ def test_thousands_of_bad_lines_are_ten_warnings_and_one_count(tmp_path: Path) -
     assert skipped[-1].count == 4990 and "4,990 more like the above" in skipped[-1].message
     with pytest.raises(EvalError, match=r"gold.jsonl:1: not JSON"):  # a library caller without a list: gold must be whole
         list(read_jsonl(path))
+
+
+def test_a_line_without_the_fields_a_file_needs_is_skipped_with_its_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """eval summary's references left out a line without "story" or "reference" with no word; a gold
+    line without one stopped the run (exit 1). Both are skipped lines now; --strict stops at them."""
+    pile = tmp_path / "articles.jsonl"
+    pile.write_text(json.dumps({"id": "a1", "text": "Ferry crews walked out on Monday, the union said."}) + "\n")
+    refs = _write(tmp_path / "refs.jsonl", [json.dumps({"story": "s1"}), json.dumps({"story": "s1", "reference": "Crews walked out."})])
+    gold = _write(tmp_path / "gold.jsonl", [json.dumps({"id": "a1", "story": "s1"}), json.dumps({"id": "a2"})])
+    skipped: list = []
+    assert list(read_jsonl(refs, skipped, fields=("story", "reference"))) == [{"story": "s1", "reference": "Crews walked out."}]
+    assert [(p.line, p.reason, p.message) for p in skipped] == [(1, "no-field", 'no "reference"')]
+    code, _, err = run_main(capsys, "eval", "summary", str(pile), "--gold", gold, "--references", refs, "--strict", "-q")
+    assert code == 3, err
+    assert f"warning: {refs}:1: no \"reference\"" in err and f"warning: {gold}:2: no \"story\"" in err
+    assert err.strip().splitlines()[-1].startswith("error: 2 line(s) skipped")

@@ -38,8 +38,8 @@ def eval_summary_command(
         if not p.exists():
             raise InputError(f"{p}: no such file")
     skipped: list[Problem] = []
-    refs = {str(r["story"]): r["reference"] for r in read_jsonl(references, skipped) if "story" in r and "reference" in r}
-    gold_rows = list(read_jsonl(gold, skipped))
+    refs = {str(r["story"]): r["reference"] for r in read_jsonl(references, skipped, fields=("story", "reference"))}
+    gold_rows = list(read_jsonl(gold, skipped, need_id=True, fields=("story",)))
     lines_read(skipped, strict)
     with observing(quiet) as observer:
         articles = Pipeline(Settings(strict=strict), observer=observer).read(paths, stdin=sys.stdin.buffer).articles

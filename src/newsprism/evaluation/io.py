@@ -12,11 +12,14 @@ from newsprism.errors import EvalError, InputError
 from newsprism.model import Problem
 
 
-def read_jsonl(path: str | Path, skipped: list[Problem] | None = None, *, need_id: bool = False) -> Iterator[dict[str, Any]]:
-    """The JSON objects of a JSONL file (with a string ``id`` each, if ``need_id``).
+def read_jsonl(
+    path: str | Path, skipped: list[Problem] | None = None, *, need_id: bool = False, fields: tuple[str, ...] = ()
+) -> Iterator[dict[str, Any]]:
+    """The JSON objects of a JSONL file (with a string ``id`` each, if ``need_id``, and
+    each of ``fields``).
 
     A line that is no such object is a ``Problem`` naming the file and the line
-    (``bad-json``, ``no-id``), added to ``skipped``, and reading goes on, as for
+    (``bad-json``, ``no-id``, ``no-field``), added to ``skipped``, and reading goes on, as for
     article input: the first few of each kind, then one counting the rest. Without
     ``skipped`` a bad line is fatal (``EvalError``): a script's gold must be whole."""
     from newsprism.ingest import Limits
@@ -39,6 +42,8 @@ def read_jsonl(path: str | Path, skipped: list[Problem] | None = None, *, need_i
                 bad = ("bad-json", f"not JSON ({e.msg if isinstance(e, json.JSONDecodeError) else str(e).split(';')[0]})")
             if bad is None and need_id and not isinstance(row.get("id"), str):
                 bad = ("no-id", "no \"id\" string")
+            if bad is None and (missing := [f for f in fields if f not in row]):
+                bad = ("no-field", f"no \"{missing[0]}\"")
             if bad is None:
                 yield row
                 continue
