@@ -113,7 +113,7 @@ def lines_read(skipped: Sequence[Problem], strict: bool) -> None:
     for p in skipped:
         warn_problem(p)
     if skipped:
-        say(f"{skip_counts(skipped)} (line(s) of the gold, article or prediction files)")
+        say(f"{skip_counts(skipped)} (lines of the gold, reference, article, label or prediction files)")
         if strict:
             raise StrictModeError(f"{sum(p.count for p in skipped)} line(s) skipped, and the run is strict")
 
