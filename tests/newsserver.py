@@ -11,7 +11,7 @@ import hashlib
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email.utils import formatdate
@@ -21,12 +21,13 @@ GZIP_BOMB_SIZE = 100_000_000  # decompressed bytes; about 450 KB on the wire
 HUGE_SIZE = 2_000_000_000
 
 
-def article_page(n: int, title: str, body: str, outlet: str = "Valley Wire") -> str:
+def article_page(n: int, title: str, body: str, outlet: str = "Valley Wire", published: str | None = None) -> str:
+    published = published or f"2024-05-{10 + n % 18:02d}T08:00:00+00:00"
     paragraphs = "".join(f"<p>{p}</p>" for p in body.split("\n\n"))
     return (
         f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{title} | {outlet}</title>"
         f"<meta property='og:site_name' content='{outlet}'><meta property='og:title' content='{title}'>"
-        f"<meta property='article:published_time' content='2024-05-{10 + n % 18:02d}T08:00:00+00:00'></head>"
+        f"<meta property='article:published_time' content='{published}'></head>"
         f"<body><nav><a href='/'>Home</a></nav><article><h1>{title}</h1>{paragraphs}</article>"
         "<footer>Copyright Valley Wire</footer></body></html>"
     )
@@ -90,11 +91,17 @@ class Site:
     hits: Counter[str] = field(default_factory=Counter)
     flaky_failures: int = 2  # /flaky answers 503 this many times, then 200
     lock: threading.Lock = field(default_factory=threading.Lock)
+    # Page n's title and body, and its date (None: a day of May 2024 by n).
+    text: Callable[[int], tuple[str, str]] = story_text
+    published: Callable[[int], str | None] = lambda n: None
 
     def feed(self, base: str) -> str:
         first = max(1, self.articles - self.feed_limit + 1)
-        return feed_xml([(f"{base}/news/{n}.html", story_text(n)[0]) for n in range(self.articles, first - 1, -1)],
+        return feed_xml([(f"{base}/news/{n}.html", self.text(n)[0]) for n in range(self.articles, first - 1, -1)],
                         summaries=self.summaries)
+
+    def page(self, n: int) -> str:
+        return article_page(n, *self.text(n), published=self.published(n))
 
 
 def _bomb() -> bytes:
@@ -142,8 +149,7 @@ class _Handler(BaseHTTPRequestHandler):
                 if not 1 <= n <= site.articles:
                     self._send(404, b"not found")
                     return
-                title, body = story_text(n)
-                self._send(200, article_page(n, title, body).encode())
+                self._send(200, site.page(n).encode())
             elif path == "/private/secret.html":
                 self._send(200, article_page(99, "Secret", "Nobody should fetch this.").encode())
             elif path == "/missing":
