@@ -223,7 +223,7 @@ class Updater:
                 self.store.write(Batch(skipped=problems, sources=extra.sources if extra is not None else []))
             return
         copies, clusterer, parts = self._load_state()
-        stored = {r.id for r in clusterer.table.records}  # the stories in the store before this add
+        stored = set(clusterer.table.story_ids())  # the stories in the store before this add
         if self.progress.on_start:
             self.progress.on_start(len(read))
         live: dict[str, bool] = {}  # each story a batch wrote: whether it is live after it
