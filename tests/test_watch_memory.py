@@ -4,9 +4,12 @@ publishes new stories every round, with a small hot window so that stories
 spill from the first rounds on. What the rounds leave behind must stop
 growing: the Python memory alive between two rounds (tracemalloc, which numpy's
 and spaCy's allocations report to as well) may rise by no more than ``BOUND``
-bytes an article. That is not zero on purpose: the clusterer keeps a few
-numbers for every article it took in (its id, its story) so that story ids
-stay stable and a late copy finds its story, some tens of bytes an article.
+bytes an article. That is not flat: at 2bab503 (closed stories in flat
+arrays) the rounds keep about 400 bytes an article (660 before it), some of it
+by design (the clusterer keeps every article's id and story, so that story ids
+stay stable and a late copy finds its story), the rest not yet told apart.
+``BOUND`` is that level with a margin: a guard against a new leak of a few
+hundred bytes an article or more, not a proof that nothing grows.
 
 The memo caches bounded by a size (``functools.lru_cache``s of 64 entries or
 more, ours and the libraries', and ``re``'s) are emptied before each reading:
@@ -48,7 +51,7 @@ PER_STORY = 4  # articles telling one story
 WARM = 8  # rounds before the measure: models loaded, the window full, every word of the stock used
 ROUNDS = 40  # rounds measured
 HOT = HotWindow(days=0, articles=24)  # stories with no article in the latest 24 and the newest day spill
-BOUND = 400  # bytes an article the memory between rounds may still grow by
+BOUND = 600  # bytes an article the memory between rounds may still grow by (about 400 measured)
 LEAK = 1000  # bytes an article the deliberate leak keeps
 
 _SYL = ["ka", "lo", "mer", "ti", "van", "su", "bro", "de", "nal", "os", "pri", "gu"]
