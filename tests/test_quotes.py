@@ -300,6 +300,14 @@ def test_a_spaced_hyphen_ends_a_dateline(nlp) -> None:
     assert text[q.content.start : q.content.end] == "The ferry will run again"
 
 
+def test_who_is_angered_holds_the_stance(nlp) -> None:
+    # "anger", "surprise", "alarm": the one who feels it is the object; what it is about is the subject.
+    text = "Already, the mayor's comments about the ferry ahead of his speech had angered the dock workers."
+    (q,) = extract_quotes(Article(id="felt", text=text), nlp, EXTRACTOR)
+    assert q.speaker is not None and q.speaker.text == "the dock workers"
+    assert text[q.content.start : q.content.end].startswith("the mayor's comments about the ferry")
+
+
 def test_concluding_an_agreement_attributes_nothing(nlp) -> None:
     # "conclude" reports a finding with a clause ("concluded that ..."); with a noun object it is an act.
     text = "The two towns concluded an agreement on the ferry dock. The inspectors concluded that the dock was safe."

@@ -104,6 +104,14 @@ ACT_WITH_OBJECT = frozenset({"conclude"})
 # the cue's object is not the content of what was said.
 ADDRESSEE = frozenset("tell ask inform remind assure warn urge advise email text message".split())
 
+# Verbs whose object holds the feeling ("the remarks angered the ferry crews"): who holds the stance
+# is the object, never the cause.
+EXPERIENCER_OBJECT = frozenset(
+    """anger enrage infuriate outrage upset frustrate irritate annoy alarm worry trouble bother disturb
+    disappoint dismay dishearten alienate offend horrify appall appal shock surprise stun please delight
+    impress scare frighten""".split()
+)
+
 # Verbs of saying: they may tag a quotation with no complement of their own.
 SAID = frozenset(v.lemma for v in VERBS.values() if v.said)
 # Verbs that only pass words on.

@@ -29,7 +29,7 @@ from newsprism.quotes import attribution as A
 from newsprism.quotes import lexicon as L
 from newsprism.quotes.attribution import AttributionModel
 from newsprism.quotes.found import CLAUSE_BREAKS, MIN_PHRASE_WORDS, Found
-from newsprism.verbs import ADDRESSEE, SAID
+from newsprism.verbs import ADDRESSEE, EXPERIENCER_OBJECT, SAID
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -77,6 +77,10 @@ def cue_attributions(doc: "Doc", ctx: A.DocContext, model: AttributionModel) -> 
             continue
         if _cites_source(tok):
             continue
+        felt = _felt(tok)
+        if felt is not None:
+            found.append(Found(content=felt[1], cue=cue_span(tok), speaker=felt[0]))
+            continue
         content = _best_content(tok, ctx, model)
         if content is None:
             if tok.lemma_.lower() in SAID:
@@ -106,6 +110,22 @@ def _outside_quotation(source: "Token | None", verb: "Token", ctx: A.DocContext)
         return None
     chunk = next((c for c in verb.doc.noun_chunks if outside[0] <= c.start and c.end <= verb.i), None)
     return chunk.root if chunk is not None else None
+
+
+def _felt(verb: "Token") -> "tuple[Token, Span] | None":
+    """ "The mayor's remarks had angered the ferry crews": the crews hold the stance (the source), and
+    what it is about is the subject (the content), not what follows the verb; for "remarks that angered
+    the crews", the remarks."""
+    if verb.lemma_.lower() not in EXPERIENCER_OBJECT:
+        return None
+    held = next((c for c in verb.children if c.dep_ == "dobj"), None)
+    cause = next((c for c in verb.children if c.dep_ in ("nsubj", "csubj") and c.i < verb.i), None)
+    if held is None or cause is None or not _same_line(cause, verb):
+        return None
+    if cause.lower_ in L.RELATIVE_PRONOUNS and verb.dep_ == "relcl" and verb.head.i < cause.i:
+        before = [t for t in verb.head.subtree if t.i < cause.i and not t.is_punct]
+        return held, Span(before[0].idx, before[-1].idx + len(before[-1]))
+    return held, A.subtree_span(cause)
 
 
 def _with_subject(doc: "Doc", content: Span) -> Span:
