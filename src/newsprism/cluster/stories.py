@@ -76,6 +76,10 @@ class StoryTable:
         self.original = array("i")
         self._day = array("i")
         self.copies: dict[int, list[int]] = {}  # article -> its copies and near-copies
+        self._no_stories()
+
+    def _no_stories(self) -> None:
+        """The per-story part, empty: made here only, so a new column cannot be left out of a reload."""
         self._open: dict[int, Record] = {}  # story -> its record, for the open stories
         # Per story (every one; read for the closed): merged into, scalars, members' place in ``_members``.
         self._into = array("i")
@@ -290,12 +294,7 @@ class StoryTable:
 
     def load_records(self, records: Sequence[Record]) -> None:
         """Take these stories (as ``record_from_dict`` makes them) as the table's, closing the spilled and merged ones."""
-        self._open = {}
-        self._into, self._members, self._ids, self._absorbed, self.n_spilled = array("i"), array("i"), {}, {}, 0
-        for column in (self._n, self._lo, self._hi, self._len, self._at):
-            del column[:]
-        for floats in (self._r_sum, self._inner):
-            del floats[:]
+        self._no_stories()
         self._extend_stories(len(records))
         for s, st in enumerate(records):
             self._open[s] = st
