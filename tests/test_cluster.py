@@ -193,12 +193,13 @@ def test_a_story_a_stream_merged_wrongly_splits_once_its_members_tell_otherwise(
     for s, st in enumerate(c.table.records):
         assert st.inner == pytest.approx(_expected_inner(c, s), abs=1e-4)
         assert st.n == sum(c.index.vectors.has(m) for m in st.members)
-        vecs = [v for m in st.members if (v := c.index.vectors.vector(m)) is not None]
-        idx, val = vecs[0].idx, vecs[0].val
-        for v in vecs[1:]:
-            idx, val = add_vectors(idx, val, v.idx, v.val)
+        store = c.index.vectors
+        held = [m for m in st.members if store.has(m)]
+        idx, val = store.idx(held[0]), store.val(held[0])
+        for m in held[1:]:
+            idx, val = add_vectors(idx, val, store.idx(m), store.val(m))
         assert st.idx.tolist() == idx.tolist() and st.val.tolist() == pytest.approx(val.tolist(), abs=1e-5)
-        assert st.pen.tolist() == pytest.approx([sum(v.present[k] for v in vecs) for k in range(len(vecs[0].present))])
+        assert st.pen.tolist() == pytest.approx(sum(store.present(m) for m in held).tolist())
     restored = StoryClusterer.from_dict(json.loads(json.dumps(c.to_dict())))
     assert [s.articles for s in restored.stories()] == [s.articles for s in c.stories()]
 
@@ -271,41 +272,6 @@ def test_group_corpus_reports_earlier_articles_that_moved():
     c.params = dataclasses.replace(default, threshold=0.3)
     moved = group_corpus([arts["a2"], arts["a3"]], copies, c)
     assert moved == {"a1": c.story_of("a2")}  # the run's own articles are not listed
-
-
-def test_merging_clusterers_records_absorbed_stories():
-    arts = find_copies(fixture_articles())
-    left, right = StoryClusterer(id_prefix="L"), StoryClusterer(id_prefix="R")
-    left.add([a for a in arts if a.id in ("a1", "a2", "b1")])
-    right.add([a for a in arts if a.id in ("a3", "b2", "b3", "c1", "c2")])
-    absorbed = left.merge(right)
-    stories = {s.id: s for s in left.stories()}
-    a_story = stories[left.story_of("a1")]
-    assert left.story_of("a3") == a_story.id == "L1"  # the older story keeps its id
-    assert left.story_of("b2") == left.story_of("b1")
-    assert set(absorbed) == set(a_story.absorbed) | set(stories[left.story_of("b1")].absorbed)
-    assert {absorbed[s] for s in absorbed} == {a_story.id, left.story_of("b1")}
-    # A story of the other's alone is still that story, under its own id.
-    assert left.story_of("c1") == left.story_of("c2") == right.story_of("c1")
-    assert partition({a.id: left.story_of(a.id) for a in arts if a.id != "b1-copy"}) == expected(STORY.keys() - {"b1-copy"})
-    with pytest.raises(ValueError):
-        left.merge(StoryClusterer(id_prefix="L"))
-
-
-def test_a_merge_keeps_articles_known_to_both_where_they_are_and_copies_with_their_originals():
-    arts = {a.id: a for a in find_copies(fixture_articles())}
-    left, right = StoryClusterer(id_prefix="L"), StoryClusterer(id_prefix="R")
-    left.add([arts["a1"], arts["b1"]])
-    right.add([arts[i] for i in ("a1", "a2", "b1", "b1-copy", "c1")])
-    left.merge(right)
-    by_id = left.index.by_id
-    assert len(left) == 5 and by_id["a1"] == 0 and by_id["b1"] == 1
-    assert left.story_of("a2") == left.story_of("a1") == "L1"
-    assert left.story_of("b1-copy") == left.story_of("b1") == "L2"
-    assert left.table.original_of(by_id["b1-copy"]) == by_id["b1"]
-    assert left.story_of("c1") == right.story_of("c1")
-    restored = StoryClusterer.from_dict(json.loads(json.dumps(left.to_dict())))
-    assert restored.stories() == left.stories()
 
 
 def _rewrite(a: Article) -> Article:
@@ -436,8 +402,6 @@ def test_each_embedder_is_weighed_by_its_own_calibration():
     for other in (None, _Constant()):
         with pytest.raises(InputError, match="clustered with the model2vec embedder"):
             StoryClusterer.from_dict(made.to_dict(), other)
-    with pytest.raises(ValueError, match="do not mix"):
-        made.merge(StoryClusterer(id_prefix="b"))
 
 
 # ---------------------------------------------------------------- scorer

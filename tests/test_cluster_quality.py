@@ -110,35 +110,6 @@ def test_bcubed_f1_gate_for_a_stream_of_small_shuffled_batches(name, seed):
     assert metrics["bcubed_f1"] >= STREAM_GATES[name], metrics
 
 
-# Two clusterers that each saw half the corpus (shuffled, seed 0), merged: the
-# other's articles are replayed here a batch at a time, so the result is close
-# to one clusterer that took the two halves as two batches (ECB+ 0.919, NeuS
-# val 0.871, BASIL and NewsWCL50 1.0). Measured: 0.914, 0.866, 1.0, 1.0 (merging
-# the two sides' stories as wholes, before: 0.918, 0.817, 0.969, 0.915).
-MERGE_GATES = {"ecbplus": 0.91, "neus": 0.86, "basil": 0.98, "newswcl50": 0.98}
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("name", sorted(MERGE_GATES))
-def test_bcubed_f1_gate_for_two_halves_clustered_apart_and_merged(name):
-    import random
-
-    from newsprism.cluster import StoryClusterer
-    from newsprism.cluster.stream import group_corpus
-    from newsprism.dedup import CopyIndex
-    from newsprism.evaluation.clusters import score_clusters
-
-    articles, gold = _dev_set(name)
-    random.Random(0).shuffle(articles)
-    half = len(articles) // 2
-    left, right = StoryClusterer(id_prefix="a"), StoryClusterer(id_prefix="b")
-    group_corpus(articles[:half], CopyIndex(), left)
-    group_corpus(articles[half:], CopyIndex(), right)
-    left.merge(right)
-    metrics = score_clusters(gold, {a.id: left.story_of(a.id) for a in articles})
-    assert metrics["bcubed_f1"] >= MERGE_GATES[name], metrics
-
-
 # Quality at scale: ECB+ added to a clusterer that has taken in 100,000 other
 # articles (bench/bench_cluster.py's corpus, made without ECB+), as a folder is
 # added to a large state; its worker process on, as the command runs by default.

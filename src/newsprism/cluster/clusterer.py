@@ -61,7 +61,6 @@ from __future__ import annotations
 
 import math
 from bisect import insort
-from collections import Counter
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -594,7 +593,7 @@ class StoryClusterer:
     def __len__(self) -> int:
         return len(self.index)
 
-    # ------------------------------------------------------------ persistence and merging
+    # ------------------------------------------------------------ persistence
 
     def to_dict(self) -> dict[str, Any]:
         """Everything needed to go on clustering later (JSON-ready; see ``state``).
@@ -613,84 +612,6 @@ class StoryClusterer:
 
         return clusterer_from_dict(d, embedder)
 
-    def merge(self, other: "StoryClusterer") -> dict[str, str]:
-        """Fold in a clusterer that ran elsewhere (its prefix must differ).
-
-        Its articles are taken in here in the order they arrived there,
-        ``config.batch`` at a time, and each lot is grouped as ``add`` groups a
-        batch: with their vectors (mapped onto this vocabulary, not made
-        again) they are searched among all the articles here, grouped,
-        reconsidered and refined, so the result is what one clusterer that
-        saw both streams, this one's first, would give. An article known here
-        already keeps its place here.
-
-        Its stories keep their ids where they can: each maps to the story here
-        that holds most of its articles. A story the merge made takes the id
-        of the first of the other's stories to map to it; any other maps into
-        the story it maps to and is recorded there as absorbed, with the ids it
-        had absorbed itself. Returns those absorbed ids (of the other's live
-        stories), mapped to the story that absorbed them.
-        """
-        if other.table.n_spilled:
-            raise ValueError("a clusterer that spilled stories holds no vectors of their articles: it cannot be merged")
-        if other.id_prefix == self.id_prefix:
-            raise ValueError(f"both clusterers give story ids '{self.id_prefix}N': use distinct id_prefix values")
-        if _name(other.embedder) != _name(self.embedder):
-            raise ValueError(f"the clusterers embed with {_name(other.embedder)} and {_name(self.embedder)}: their similarities do not mix")
-        index, theirs = self.index, other.index
-        index.post_taken()
-        remap = index.absorb_vocabulary(theirs)
-        n_stories = self.table.n_stories
-        here: dict[int, int] = {}  # the other's article index -> the index here
-        step = self.config.batch
-        for start in range(0, len(theirs), step):
-            first = len(index)
-            copies = []
-            for k in range(start, min(start + step, len(theirs))):
-                aid = theirs.ids[k]
-                if aid in index:
-                    here[k] = index.by_id[aid]
-                elif not theirs.vectors.has(k):
-                    copies.append(k)
-                else:
-                    dense = theirs.vectors.dense(k)
-                    here[k] = index.admit(
-                        [aid], [index.remapped(theirs, k, remap)], None if dense is None else dense[None, :], days=[other.table.day(k)]
-                    )
-                    self.table.add_articles([other.table.day(k)])
-            near = [index.neighbours(i) for i in range(first, len(index))]
-            # A copy follows its original there, so the original has its index here by now.
-            rows = [(theirs.ids[k], here[other.table.original[k]], other.table.day(k)) for k in copies]
-            for n, k in enumerate(copies):
-                here[k] = len(index) + n
-            self._settle(first, near, rows)
-        return self._keep_ids(other, here, n_stories)
-
-    def _keep_ids(self, other: "StoryClusterer", here: dict[int, int], n_stories: int) -> dict[str, str]:
-        """Give the other's story ids to the stories ``merge`` made (``n_stories`` on); see ``merge``."""
-        table = self.table
-        made = {table.id_of(s) for s in range(n_stories, table.n_stories)}  # never given out
-        claimed: set[int] = set()
-        target: dict[str, int] = {}
-        for st in other.table.records:
-            members = [here[m] for m in st.members if m in here]
-            if st.merged_into is not None or not members:
-                continue
-            votes = Counter(table.live_of(m) for m in members)
-            t = min(votes, key=lambda s: (-votes[s], s))
-            absorbed = table.absorbed(t)  # a story made by the merge may have been spilled by it
-            if t >= n_stories and t not in claimed:
-                claimed.add(t)
-                table.rename(t, st.id)
-            else:
-                absorbed.append(st.id)
-                target[st.id] = t
-            table.set_absorbed(t, [*absorbed, *st.absorbed])
-        for s in range(table.n_stories):  # a story the merge made and absorbed again leaves no trace
-            absorbed = table.absorbed(s)
-            if absorbed and not made.isdisjoint(absorbed):
-                table.set_absorbed(s, [sid for sid in absorbed if sid not in made])
-        return {sid: table.id_of(table.live(t)) for sid, t in target.items()}
 
 
 def cluster_stories(articles: list[Article], embedder: "Embedder | None" = None) -> list[Story]:

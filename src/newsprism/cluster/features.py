@@ -361,7 +361,7 @@ class Featurizer:
         self.recent_docs = 0.0
         # When a list, each change of the counts is logged to it as a ``CountLog``, so
         # that a database keeps the changes of a batch rather than every count
-        # (``parts``); set to None by a change it cannot log (``absorb``).
+        # (``parts``).
         self.log: list[CountLog] | None = None
 
     def vectors(self, batch: TermBatch, rows: Sequence[int] | None = None, n_keys: int = 8) -> list[SparseVector]:
@@ -544,27 +544,6 @@ class Featurizer:
         c = self.config
         trust = n / (n + c.idf_trust_docs)
         return trust * (np.log((1.0 + self.recent_docs) / (1.0 + df)) + c.idf_floor) + (1.0 - trust) * c.flat_idf
-
-    def absorb(self, other: "Featurizer") -> "np.ndarray":
-        """Add another featurizer's counts; returns its term ids mapped to ours."""
-        import numpy as np
-
-        remap = np.empty(other.n_terms, dtype=np.int64)
-        for block, terms in other.vocab.items():
-            vocab = self.vocab.setdefault(block, {})
-            for term, tid in terms.items():
-                mine = vocab.get(term)
-                if mine is None:
-                    mine = vocab[term] = self.n_terms
-                    self.n_terms += 1
-                remap[tid] = mine
-        self._grow()
-        self.log = None  # counts added wholesale: not a change the log can say
-        np.add.at(self.df, remap, other.df[: other.n_terms])
-        np.add.at(self.recent, remap, other.recent[: other.n_terms])
-        self.n_docs += other.n_docs
-        self.recent_docs += other.recent_docs
-        return remap
 
     def to_dict(self) -> dict[str, Any]:
         """The counts and vocabulary; the settings are saved with the clusterer's (``ClusterConfig.features``)."""

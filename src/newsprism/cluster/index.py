@@ -433,21 +433,7 @@ class NeighbourIndex:
             self._scratch = np.zeros(max(n, 2 * (0 if self._scratch is None else len(self._scratch))), dtype=np.float32)
         return self._scratch
 
-    # ------------------------------------------------------------ merging and persistence
-
-    def absorb_vocabulary(self, other: "NeighbourIndex") -> "np.ndarray":
-        """Add another index's term counts to this one's; returns its term ids mapped to ours."""
-        return self.featurizer.absorb(other.featurizer)
-
-    def remapped(self, other: "NeighbourIndex", k: int, remap: "np.ndarray") -> SparseVector:
-        """Article ``k`` of another index, as a vector of this one's terms (``absorb_vocabulary``)."""
-        import numpy as np
-
-        store = other.vectors
-        idx = remap[store.idx(k)]
-        order = np.argsort(idx)
-        keys = remap[store.keys(k).astype(np.int64)]
-        return SparseVector(idx[order], store.val(k)[order], keys, store.present(k).tolist())
+    # ------------------------------------------------------------ persistence
 
     def to_dict(self) -> dict[str, Any]:
         return {"featurizer": self.featurizer.to_dict(), "ids": list(self.ids), "vectors": self.vectors.to_dict()}

@@ -262,24 +262,6 @@ class StoryTable:
         self._members.append(i)
         self._len[s] = n + 1
 
-    def rename(self, s: int, story_id: str) -> None:
-        st = self._open.get(s)
-        if st is not None:
-            st.id = story_id
-        elif story_id == self._usual_id(s):
-            self._ids.pop(s, None)
-        else:
-            self._ids[s] = story_id
-
-    def set_absorbed(self, s: int, ids: list[str]) -> None:
-        st = self._open.get(s)
-        if st is not None:
-            st.absorbed = ids
-        elif ids:
-            self._absorbed[s] = ids
-        else:
-            self._absorbed.pop(s, None)
-
     def stories(self, ids: Sequence[str]) -> list[Story]:
         """Live stories, in order of creation; articles (``ids`` by index) in arrival order."""
         return [

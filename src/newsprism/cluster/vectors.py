@@ -259,12 +259,6 @@ class VectorStore:
         row = self._dense.row(i)
         return None if row[0] != row[0] else row  # NaN: none
 
-    def vector(self, i: int) -> SparseVector | None:
-        """Article ``i``'s vector (views of the store), or None."""
-        if not self.has(i):
-            return None
-        return SparseVector(self.idx(i), self.val(i), self.keys(i), self.present(i).tolist())
-
     @property
     def nbytes(self) -> int:
         stores = [self._entries, self._weights, self._keys, self._present, *([self._dense] if self._dense else [])]

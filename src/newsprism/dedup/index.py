@@ -163,13 +163,6 @@ class CopyIndex:
         self.forget_window()
         return found
 
-    def merge(self, other: "CopyIndex") -> None:
-        """Add another index's articles (e.g. built on another worker)."""
-        self._tomorrow = _tomorrow()
-        for aid, e in sorted(other._entries.items(), key=lambda kv: kv[1].seq):
-            if aid not in self._entries:
-                self._insert(aid, _renumber(e, len(self._by_seq)))
-
     def _entry(self, a: Article, fp: Fingerprint) -> _Entry:
         return _Entry(
             id=a.id,
@@ -191,7 +184,6 @@ class CopyIndex:
         if NO_DAY < day <= self._tomorrow:  # a day past tomorrow (a wrong date) would forget everything
             self._newest = max(self._newest, day)
         self._parent.setdefault(aid, aid)
-        e.match = None  # (an entry merged from another index: found again here)
         if not len(e.shingles):
             return None
         hits = dict(self._lsh.hits_many(e.minhash)[0] if near is None else near)
@@ -480,10 +472,6 @@ def _day(published: str | None) -> int:
     """``Article.published_day`` as an ordinal, NO_DAY for none."""
     day = day_of(published)
     return day.toordinal() if day else NO_DAY
-
-
-def _renumber(e: _Entry, seq: int) -> _Entry:
-    return _Entry.from_dict({**e.to_dict(), "seq": seq})
 
 
 def _most_shared(hits: dict[int, int], n: int) -> list[int]:

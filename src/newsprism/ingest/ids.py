@@ -26,9 +26,6 @@ class IdRegistry:
         self.used.add(unique)
         return unique
 
-    def merge(self, other: IdRegistry) -> None:
-        self.used |= other.used
-
     def to_dict(self) -> dict[str, Any]:
         return {"used": sorted(self.used)}
 
