@@ -68,6 +68,33 @@ def test_a_feed_of_titles_only_has_every_page_fetched(store: Store) -> None:
         w.fetcher.close()
 
 
+def test_a_feed_has_at_most_max_pages_pages_fetched_a_round(store: Store) -> None:
+    """``FetchSettings.max_pages`` (``--max-pages``): the newest entries' pages are fetched,
+    the others are added from the feed's own text, without a request."""
+    from dataclasses import replace
+
+    with serve() as (base, site):
+        updater = Updater(store, Settings(framing=False), nlp=shared_nlp())
+        w = Watcher([f"{base}/feed.xml"], store, updater, Fetcher(replace(FAST, max_pages=2)))
+        assert w.poll_once().summary.added == 6
+        w.fetcher.close()
+    fetched = sorted(p for p, n in site.hits.items() if p.startswith("/news/") and n)
+    assert len(fetched) == 2, site.hits
+
+
+def test_the_watch_options_default_to_the_fetch_settings() -> None:
+    """One place for the fetch defaults: the command's options read them from ``FetchSettings``."""
+    import typer
+
+    from newsprism.cli import app
+
+    defaults = {p.name: p.default for p in typer.main.get_command(app).commands["watch"].params}  # type: ignore[attr-defined]
+    f = FetchSettings()
+    assert (defaults["timeout"], defaults["max_mb"] * 1_000_000, defaults["delay"], defaults["max_pages"]) == (
+        f.deadline, f.max_bytes, f.per_host, f.max_pages,
+    )
+
+
 def test_pages_robots_refuses_fall_back_to_the_entry(store: Store) -> None:
     with serve(Site(robots="User-agent: *\nDisallow: /news/\n", articles=2)) as (base, site):
         w = _watcher([f"{base}/feed.xml"], store)

@@ -8,6 +8,9 @@ from newsprism.commands._common import say, warn, warn_problem
 from newsprism.commands._db import BATCH_OPT, DB_OPT, HOT_ARTICLES_OPT, HOT_DAYS_OPT, opened
 from newsprism.commands._options import EMBEDDER_OPT, FRAMING_OPT, QUIET_OPT, STRICT_OPT, Command
 from newsprism.errors import InputError
+from newsprism.fetch import FetchSettings
+
+FETCH = FetchSettings()  # the options' defaults are its own
 
 
 def _seconds(text: str) -> str:
@@ -26,10 +29,10 @@ def watch_command(
     db: str = DB_OPT,
     every: str = typer.Option("10m", "--every", metavar="TIME", callback=_seconds, help="Time between two rounds of polling: 30s, 10m, 1h ..."),
     once: bool = typer.Option(False, "--once", help="Poll every source once, add what is new, and stop."),
-    max_pages: int = typer.Option(50, "--max-pages", min=0, metavar="N", help="Pages fetched per feed and round (the newest entries first)."),
-    timeout: float = typer.Option(60.0, "--timeout", min=1, metavar="SECONDS", help="Seconds a whole response may take."),
-    max_mb: float = typer.Option(10.0, "--max-mb", min=0.1, metavar="MB", help="Largest response read, in MB (decompressed)."),
-    delay: float = typer.Option(1.0, "--delay", min=0.0, metavar="SECONDS", help="Seconds between two requests to one host (a robots.txt Crawl-delay may ask for more)."),
+    max_pages: int = typer.Option(FETCH.max_pages, "--max-pages", min=0, metavar="N", help="Pages fetched per feed and round (the newest entries first)."),
+    timeout: float = typer.Option(FETCH.deadline, "--timeout", min=1, metavar="SECONDS", help="Seconds a whole response may take."),
+    max_mb: float = typer.Option(FETCH.max_bytes / 1_000_000, "--max-mb", min=0.1, metavar="MB", help="Largest response read, in MB (decompressed)."),
+    delay: float = typer.Option(FETCH.per_host, "--delay", min=0.0, metavar="SECONDS", help="Seconds between two requests to one host (a robots.txt Crawl-delay may ask for more)."),
     embedder: str = EMBEDDER_OPT,
     framing: bool = FRAMING_OPT,
     batch: int = BATCH_OPT,
@@ -39,19 +42,19 @@ def watch_command(
     quiet: bool = QUIET_OPT,
 ) -> None:
     """Poll sources and add what is new to a database, every --every, until Ctrl+C (or --once)."""
-    from newsprism.fetch import Fetcher, FetchSettings
+    from newsprism.fetch import Fetcher
     from newsprism.pipeline import Settings
     from newsprism.updater import HotWindow, Progress, Updater
     from newsprism.watch import Watcher, check_sources, parse_every
 
     check_sources(sources)  # before the database is made
     seconds = parse_every(every)
-    fetching = FetchSettings(deadline=timeout, max_bytes=int(max_mb * 1_000_000), per_host=delay)
+    fetching = FetchSettings(deadline=timeout, max_bytes=int(max_mb * 1_000_000), per_host=delay, max_pages=max_pages)
     settings = Settings(embedder=embedder, framing=framing)
     waiting = Progress(on_wait=lambda msg: warn(msg, "waiting:"))
     with opened(db) as store, Fetcher(fetching) as fetcher:
         updater = Updater(store, settings, batch_size=batch, hot=HotWindow(hot_days, hot_articles), progress=waiting)
-        watcher = Watcher(sources, store, updater, fetcher, max_pages=max_pages, on_problem=warn_problem, strict=strict)
+        watcher = Watcher(sources, store, updater, fetcher, on_problem=warn_problem, strict=strict)
         if not quiet and not once:
             say(f"watching {len(watcher.sources)} source(s) every {every} into {store.location} (Ctrl+C to stop)")
         try:

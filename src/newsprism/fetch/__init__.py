@@ -10,7 +10,24 @@ server does, nor for a malformed URL (a feed's links are the server's text);
 for a caller who wants a failed fetch to stop it.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from newsprism.errors import FetchError
-from newsprism.fetch.client import Fetcher, FetchSettings, Response
+from newsprism.fetch.settings import FetchSettings
+
+if TYPE_CHECKING:
+    from newsprism.fetch.client import Fetcher, Response
 
 __all__ = ["FetchError", "FetchSettings", "Fetcher", "Response"]
+
+
+def __getattr__(name: str) -> Any:
+    # The client imports httpx (half a second): only a fetch pays for it, not the
+    # command line that reads FetchSettings' defaults.
+    if name in ("Fetcher", "Response"):
+        from newsprism.fetch import client
+
+        return getattr(client, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

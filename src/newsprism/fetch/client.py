@@ -30,8 +30,8 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from newsprism import __version__
 from newsprism.errors import FetchError
+from newsprism.fetch.settings import FetchSettings
 from newsprism.store.records import FetchRecord
 from newsprism.store.sql import now
 
@@ -41,29 +41,6 @@ if TYPE_CHECKING:
 REDIRECTS = {301, 302, 303, 307, 308}
 RETRIED = {429, 500, 502, 503, 504}
 ROBOTS_MAX_BYTES = 500 * 1024  # RFC 9309: a crawler must read at least 500 KiB
-
-
-@dataclass(frozen=True, slots=True)
-class FetchSettings:
-    """How the client behaves; one object, passed to ``Fetcher``."""
-
-    user_agent: str = f"newsprism/{__version__} (news monitoring; honours robots.txt)"
-    robots_agent: str = "newsprism"  # the name robots.txt rules are matched against
-    connect_timeout: float = 10.0
-    read_timeout: float = 20.0  # between two reads
-    deadline: float = 60.0  # for a whole response, body included
-    max_bytes: int = 10_000_000  # of the decompressed body
-    max_redirects: int = 5
-    retries: int = 2  # tries after the first
-    backoff: float = 2.0  # seconds before the first retry, doubled after each
-    max_retry_after: float = 120.0
-    per_host: float = 1.0  # seconds between two requests to one host
-    max_crawl_delay: float = 60.0  # a robots.txt Crawl-delay is honoured up to this
-    robots: bool = True
-    robots_ttl: float = 3600.0  # seconds a host's robots.txt is trusted before it is read again
-    # An unreachable robots.txt (no answer, a 5xx) bars the host only until it is asked again
-    # this many seconds later: a site down for one round is not shut out for an hour.
-    robots_retry: float = 60.0
 
 
 @dataclass(slots=True)

@@ -71,7 +71,6 @@ class Watcher:
         updater: Updater,
         fetcher: Fetcher,
         *,
-        max_pages: int = 50,
         on_problem: Callable[[Problem], None] | None = None,
         strict: bool = False,
     ) -> None:
@@ -80,7 +79,6 @@ class Watcher:
         self.store = store
         self.updater = updater
         self.fetcher = fetcher
-        self.max_pages = max_pages
         self.on_problem = on_problem
         self.strict = strict
 
@@ -91,7 +89,7 @@ class Watcher:
         items: list[Article | Problem] = []
         records: list[SourceRecord] = []
         for source in self.sources:
-            polled: Polled = poll(source, known.get(source_id(source)), self.store, self.fetcher, max_pages=self.max_pages)
+            polled: Polled = poll(source, known.get(source_id(source)), self.store, self.fetcher)
             self.store.record_fetches(polled.fetches)
             done.fetches += len(polled.fetches)
             for item in polled.items:

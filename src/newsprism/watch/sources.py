@@ -48,13 +48,13 @@ def source_id(source: str) -> str:
     return source if is_url(source) else str(Path(source).expanduser().resolve())
 
 
-def poll(source: str, record: SourceRecord | None, store: Store, fetcher: Fetcher, *, max_pages: int = 50) -> Polled:
+def poll(source: str, record: SourceRecord | None, store: Store, fetcher: Fetcher) -> Polled:
     """What is new at ``source`` since ``record`` (None: never polled)."""
     sid = source_id(source)
     if is_url(source):
         kind: SourceKind = record.kind if record else "page"
         record = record or SourceRecord(sid, kind, now())
-        return _poll_url(source, record, store, fetcher, max_pages)
+        return _poll_url(source, record, store, fetcher)
     record = record or SourceRecord(sid, "folder", now())
     return _poll_folder(Path(sid), record)
 
@@ -87,7 +87,7 @@ def _poll_folder(folder: Path, record: SourceRecord) -> Polled:
 # ------------------------------------------------------------------ feeds and pages
 
 
-def _poll_url(url: str, record: SourceRecord, store: Store, fetcher: Fetcher, max_pages: int) -> Polled:
+def _poll_url(url: str, record: SourceRecord, store: Store, fetcher: Fetcher) -> Polled:
     r = fetcher.get(url, source=record.id, etag=record.etag, last_modified=record.last_modified,
                     accept=FEED_TYPES if record.kind == "feed" else PAGE_TYPES)
     polled = Polled(replace(record, last_checked=now(), last_outcome=r.outcome), fetches=list(r.records))
@@ -103,7 +103,7 @@ def _poll_url(url: str, record: SourceRecord, store: Store, fetcher: Fetcher, ma
         return polled
     entries = [e for e in _feed_entries(r.body, url) if not _known(e, store)]
     for n, entry in enumerate(entries):
-        if isinstance(entry, Problem) or not entry.url or n >= max_pages:
+        if isinstance(entry, Problem) or not entry.url or n >= fetcher.settings.max_pages:
             polled.items.append(entry)
             continue
         page = fetcher.get(entry.url, source=record.id, accept=PAGE_TYPES)
