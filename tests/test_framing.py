@@ -128,6 +128,19 @@ def test_odd_input_does_not_crash(nlp: NLP) -> None:
     assert out["flags"] == [] and len(out["outlets"]) == 2
 
 
+def test_a_bug_in_the_flagging_is_not_hidden(nlp: NLP, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An exception while flagging an article is a bug: it stops the run (exit 70), where it
+    was swallowed and the article shown as having no loaded words."""
+    import newsprism.framing.loaded as loaded
+
+    def broken(*args, **kwargs):
+        raise IndexError("a bug")
+
+    monkeypatch.setattr(loaded, "find_loaded", broken)
+    with pytest.raises(IndexError, match="a bug"):
+        compare_framing([Article(id="a", text="The senator fiercely attacked the plan.")], [], [], nlp)
+
+
 def test_normalize_name() -> None:
     assert normalize_name("  The  Kremlin\u2019s ") == "kremlin"
 
