@@ -470,18 +470,6 @@ def test_nearest_named_outlet_wins_for_ambiguous_short_form():
     assert found(text)[-1] == ("the Times", "latimes")
 
 
-def test_a_failing_article_degrades_to_one_paragraph(monkeypatch):
-    from newsprism.extract import prepare
-
-    def boom(*_):
-        raise RuntimeError("unexpected")
-
-    monkeypatch.setattr(prepare, "_classify", boom)
-    out = prepare_articles([Article(id="bad", text="  Some text. More text.  "), Article(id="empty", text="")])
-    assert [(p.start, p.end, p.kind) for p in out[0].paragraphs] == [(2, 23, "body")]
-    assert len(out[0].sentences) == 1 and out[1].paragraphs == []
-
-
 def test_importing_extract_does_not_load_heavy_packages():
     import subprocess
     import sys
@@ -519,3 +507,17 @@ def test_an_outlet_matcher_let_go_of_is_freed() -> None:
         tracemalloc.stop()
     assert held > 400_000  # the twenty matchers while the cache holds them
     assert left < 100_000, left
+
+
+def test_a_bug_in_preparing_an_article_is_not_hidden(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Preparing is regex over text, with no parser that may fail on odd input: an exception is a
+    bug, and stops the run (exit 70). It was logged through unconfigured logging (a bare line on
+    stderr, past -q and the warning count) and the article kept as one paragraph."""
+    import newsprism.extract.prepare as prepare
+
+    def broken(*args, **kwargs):
+        raise IndexError("a bug")
+
+    monkeypatch.setattr(prepare, "_classify", broken)
+    with pytest.raises(IndexError, match="a bug"):
+        prepare_articles([Article(id="a", text="Title\n\nA body of one paragraph.")])

@@ -8,7 +8,6 @@ input's own metadata always wins; what the text says is still recorded in
 from __future__ import annotations
 
 import dataclasses
-import logging
 import re
 from dataclasses import dataclass
 
@@ -18,8 +17,6 @@ from newsprism.extract.outlets import canonical_outlet, host_of, is_wire, outlet
 from newsprism.extract.segment import split_paragraphs, split_sentences
 from newsprism.model import Article, Paragraph, ParagraphKind, Sentence, Span
 from newsprism.verbs import speech_forms
-
-log = logging.getLogger(__name__)
 
 HEADER_PARAS = 6  # bylines and datelines sit among the first paragraphs
 FOOTER_PARAS = 4  # notes and credits among the last
@@ -50,23 +47,13 @@ def prepare_articles(articles: list[Article]) -> list[Article]:
     return [prepare_article(a) for a in articles]
 
 
-def prepare_article(article: Article) -> Article:
-    try:
-        return _prepare(article)
-    except Exception:  # noqa: BLE001 - one odd article must not stop a batch
-        log.warning("could not segment article %s; keeping it as one paragraph", article.id, exc_info=True)
-        a = _copy(article)
-        start, end = len(a.text) - len(a.text.lstrip()), len(a.text.rstrip())
-        a.paragraphs = [Paragraph(start, end)] if end > start else []
-        a.sentences = [Sentence(start, end, 0)] if end > start else []
-        return a
-
-
 def _copy(article: Article) -> Article:
     return dataclasses.replace(article, byline=list(article.byline), inferred=dict(article.inferred))
 
 
-def _prepare(article: Article) -> Article:
+def prepare_article(article: Article) -> Article:
+    """One article prepared (see ``prepare_articles``). It is regex over text, with no parser
+    that may fail on odd input: an exception is a bug (exit 70), not an article to skip."""
     a = _copy(article)
     paras = [_Para(s, e) for s, e in split_paragraphs(a.text)]
     _apply_outlet(a)
