@@ -1,0 +1,63 @@
+"""The public API, ``import newsprism``: every name it lists imports, the import stays light,
+and the README's library example runs as written."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import newsprism
+
+from conftest import ROOT
+
+
+def test_every_public_name_imports() -> None:
+    assert len(newsprism.__all__) == len(set(newsprism.__all__)) >= 20
+    for name in newsprism.__all__:
+        assert getattr(newsprism, name) is not None, name
+    assert set(newsprism.__all__) <= set(dir(newsprism))
+    with pytest.raises(AttributeError):
+        newsprism.Briefer  # noqa: B018 - internal: not part of the API
+
+
+def test_the_public_names_are_the_ones_the_library_defines() -> None:
+    from newsprism import errors, model, pipeline, store
+    from newsprism.fetch import FetchSettings
+
+    assert newsprism.Pipeline is pipeline.Pipeline and newsprism.Settings is pipeline.Settings
+    assert newsprism.FetchSettings is FetchSettings and newsprism.open_store is store.open_store
+    assert newsprism.Brief is model.Brief and newsprism.Store is store.Store
+    # The exception tree: each error the package lists is a NewsprismError.
+    errors_listed = [getattr(newsprism, n) for n in newsprism.__all__ if n.endswith("Error")]
+    assert len(errors_listed) >= 5 and all(issubclass(e, errors.NewsprismError) for e in errors_listed)
+
+
+def test_import_newsprism_loads_nothing_heavy() -> None:
+    code = (
+        "import sys, newsprism;"
+        "heavy = {'newsprism.model', 'newsprism.pipeline', 'newsprism.store', 'numpy', 'httpx', 'spacy', 'typer'} & set(sys.modules);"
+        "assert not heavy, heavy"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def _readme_example() -> str:
+    section = re.search(r"^## Use it as a library\n(.*?)^## ", (ROOT / "README.md").read_text(encoding="utf-8"), re.S | re.M)
+    assert section, "README has no 'Use it as a library' section"
+    blocks = re.findall(r"^```python\n(.*?)^```", section.group(1), re.S | re.M)
+    assert len(blocks) == 1
+    return blocks[0]
+
+
+def test_the_readme_library_example_runs(tmp_path: Path) -> None:
+    (tmp_path / "examples").symlink_to(ROOT / "examples")
+    out = subprocess.run([sys.executable, "-c", _readme_example()], cwd=tmp_path, capture_output=True, text=True, timeout=600)
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    assert lines[0].startswith("Harlow Dam") and lines[0].endswith(": 7 articles"), out.stdout
+    assert "carried by 6, resting on 1 independent source(s)" in lines[1], out.stdout
+    assert lines[-1] == "0 stories in the database" and (tmp_path / "news.db").exists()
