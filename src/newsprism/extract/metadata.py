@@ -456,20 +456,20 @@ def parse_copyright(text: str) -> Found | None:
 # a place ("WASHINGTON", "Mexico City", "LONDON/NEW YORK") and region (", Iowa", " [India]"),
 # a date (", Nov. 19", " 5 Jan", ", January 5.", ", Jul 13, 2009 / 02:00 pm") and a
 # dash of any kind (EFE prints ".-", ANI ":", TASS ".").
-_PLACE_NAME = r"[A-ZÀ-Þ][\w.'’-]{0,30}+(?:[ \t]+[A-ZÀ-Þ][\w.'’-]{0,30}+){0,3}"
+_PLACE_NAME = r"[A-ZÀ-Þ][\w.'’-]{0,30}+(?:[ \t]++[A-ZÀ-Þ][\w.'’-]{0,30}+){0,3}"
 DATELINE_PLACE = rf"{_PLACE_NAME}(?:/{_PLACE_NAME}){{0,3}}"  # Reuters joins places: "LONDON/NEW YORK"
-DATELINE_REGION = r",[ \t]*[A-Z][\w.'’-]{0,30}+(?:[ \t]+[A-Z][\w.'’-]{0,30}+){0,2}|[ \t]*\[[A-Z][\w .'’-]{0,30}\]"
+DATELINE_REGION = r",[ \t]*+[A-Z][\w.'’-]{0,30}+(?:[ \t]++[A-Z][\w.'’-]{0,30}+){0,2}|[ \t]*+\[[A-Z][\w .'’-]{0,30}\]"
 DATELINE_DATE = (
-    rf"[ \t]*[,.]?[ \t]*(?:{MONTH}[ \t]+\d{{1,2}}|\d{{1,2}}(?:st|nd|rd|th)?[ \t]+{MONTH})(?:,?[ \t]+\d{{4}})?\.?"
-    r"(?:[ \t]*/[ \t]*\d{1,2}[:.]\d{2}[ \t]*(?:[AaPp]\.?[Mm]\.?)?)?"
+    rf"[ \t]*+[,.]?[ \t]*+(?:{MONTH}[ \t]++\d{{1,2}}|\d{{1,2}}(?:st|nd|rd|th)?[ \t]++{MONTH})(?:,?[ \t]++\d{{4}})?\.?"
+    r"(?:[ \t]*+/[ \t]*+\d{1,2}[:.]\d{2}[ \t]*+(?:[AaPp]\.?[Mm]\.?)?)?"
 )
-DASHES = r"[ \t]*(?:\.?[ \t]*(?:--?|[‐‑‒–—―−]{1,2})|:|\.)"
+DASHES = r"[ \t]*+(?:\.?[ \t]*+(?:--?|[‐‑‒–—―−]{1,2})|:|\.)"
 
 _WIRE_DATELINE = re.compile(
     rf"""^(?P<place>{DATELINE_PLACE})(?P<region>{DATELINE_REGION})?
         (?P<date>{DATELINE_DATE})?
-        [ \t]*(?:\((?P<wire>[A-Za-z][\w.&'/ -]{{1,40}})\))?
-        (?P<dash>{DASHES})[ \t]+(?=[\"“‘'(]?[A-Z0-9À-Þ])""",
+        [ \t]*+(?:\((?P<wire>[A-Za-z][\w.&'/ -]{{1,40}})\))?
+        (?P<dash>{DASHES})[ \t]++(?=[\"“‘'(]?[A-Z0-9À-Þ])""",
     re.X,
 )
 
