@@ -61,6 +61,15 @@ def run_main(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, 
     return code, out, err
 
 
+def loaded_by(imports: str, modules: set[str]) -> set[str]:
+    """Which of ``modules`` a fresh interpreter holds after ``import IMPORTS`` (a comma-separated list)."""
+    import subprocess
+    import sys
+
+    code = f"import sys, {imports}; print(' '.join(sorted(set({sorted(modules)!r}) & set(sys.modules))))"
+    return set(subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout.split())
+
+
 def shared_path(*parts: str) -> Path:
     p = SHARED.joinpath(*parts)
     if not p.exists():

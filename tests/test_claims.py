@@ -30,6 +30,7 @@ def _stretch_at(b, article_prefix: str, words: str) -> Stretch:
 def test_claim_evidence_is_a_span_of_its_article() -> None:
     b = brief(FERRY)
     by_id = {a.id: a for a in b.articles}
+    assert b.claims
     for c in b.claims:
         assert len(c.evidence) == len(set(c.articles)), "one sentence per supporting article"
         for ev in c.evidence:

@@ -91,6 +91,7 @@ def test_ferry_conflicts() -> None:
 def test_conflict_values_are_spans() -> None:
     b = brief(FERRY)
     by_id = {a.id: a for a in b.articles}
+    assert b.conflicts and all(c.values for c in b.conflicts)
     for c in b.conflicts:
         for v in c.values:
             assert by_id[v.article].text[v.start : v.end] == v.text

@@ -211,6 +211,7 @@ def test_extract_mentions_on_fixture(nlp):
         [Article(id=p.stem, text=p.read_text(encoding="utf-8")) for p in sorted(FIXTURES.glob("entities_*.txt"))]
     )
     extract_mentions(arts, nlp)
+    assert arts
     for a in arts:
         assert a.mentions
         for m in a.mentions:

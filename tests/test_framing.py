@@ -88,6 +88,7 @@ def test_charged_words_need_a_second_signal(nlp: NLP) -> None:
 
 def test_framing_shape(framing: dict) -> None:
     assert set(framing) == {"method", "threshold", "outlets", "claims", "names", "flags"}
+    assert framing["flags"]
     for f in framing["flags"]:
         assert set(f) == {"article", "start", "end", "text", "lemma", "category", "score", "reasons", "quoted"}
 

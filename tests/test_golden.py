@@ -44,6 +44,7 @@ def test_json_report_shape() -> None:
     assert data["version"] == 1
     assert len(data["articles"]) == 7
     ids = {a["id"] for a in data["articles"]}
+    assert data["stories"]
     for story in data["stories"]:
         assert set(story["articles"]) <= ids
         for key in ("claims", "quotes", "provenance", "conflicts", "timeline", "summary", "entities"):

@@ -94,6 +94,7 @@ def test_analyze_keeps_a_state_across_runs(tmp_path: Path) -> None:
         expected = _stories(clusterer.stories())
     assert _stories(later.stories) == expected
     assert {a.id: a.story for a in later.articles} == {aid: sid for sid, ids in expected for aid in ids if aid in later_ids}
+    assert later.briefs
     for b in later.briefs:
         assert {a.id for a in b.articles} <= {a.id for a in arts[5:]}
         assert set(b.story.articles) >= {a.id for a in b.articles}

@@ -72,7 +72,7 @@ def test_seed_bagheri_statement_is_one_group_from_three_articles(seeds) -> None:
 def test_seed_both_clarke_statements_attributed_to_colin_p_clarke(seeds) -> None:
     _, _, groups = seeds
     clarke = [g for g in groups if "Clarke" in g.speaker.name]
-    assert all(g.speaker == GroupSpeaker("Colin P. Clarke", "person") for g in clarke)
+    assert clarke and all(g.speaker == GroupSpeaker("Colin P. Clarke", "person") for g in clarke)
     # His two direct statements, each printed by two outlets (one as "Colin Clarke").
     assert sum(1 for g in clarke if len({v.article for v in g.variants}) >= 2) >= 2
 

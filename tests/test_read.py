@@ -74,6 +74,7 @@ def test_read_output_reads_back_as_the_same_articles(tmp_path: Path) -> None:
     assert first.returncode == 0
     again = [json.loads(line) for line in _run("read", str(tmp_path / "out.jsonl"), "-q").stdout.decode().splitlines()]
     before = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert before
     for a, b in zip(before, again, strict=True):
         assert {k: a[k] for k in ("id", "title", "text", "outlet", "byline", "published", "url")} == {
             k: b[k] for k in ("id", "title", "text", "outlet", "byline", "published", "url")

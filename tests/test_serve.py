@@ -52,6 +52,7 @@ def test_story_page_links_every_claim_and_quote_to_its_sentence(client: TestClie
     html = client.get("/stories/s1").text
     links = set(re.findall(r'href="(/articles/[^"]+\?hl=\d+-\d+#hl)"', html))
     brief = make_brief()
+    assert brief.claims and brief.quotes
     for claim in brief.claims:
         for ev in claim.evidence:
             assert any(f"?hl={ev.start}-{ev.end}#hl" in link for link in links), claim.id

@@ -44,7 +44,7 @@ def test_the_fast_components_are_in_place(pipelines) -> None:  # type: ignore[no
     plain, fast = pipelines
     assert type(fast.get_pipe("attribute_ruler")).__name__ == "QuickAttributeRuler"
     index = fast.get_pipe("lemmatizer").lookups.get_table("lemma_index")
-    assert all(isinstance(words, frozenset) for words in index.values())
+    assert index and all(isinstance(words, frozenset) for words in index.values())
     ruler, quick = plain.get_pipe("attribute_ruler"), fast.get_pipe("attribute_ruler")
     assert quick.attrs == ruler.attrs and quick.indices == ruler.indices
     assert quick.patterns == ruler.patterns

@@ -126,6 +126,7 @@ def test_a_parse_made_elsewhere_is_the_same_parse() -> None:
 
     nlp = shared_nlp()
     arts = load(EXAMPLE)[:2]
+    assert len(arts) == 2
     there = NLP()
     there._nlp = nlp.language  # the same model, another cache
     for a in arts:

@@ -48,7 +48,9 @@ def test_story_page_counts_links_and_screenshot(page, example_server, example_an
     page.screenshot(path=str(artifacts / "story.png"), full_page=True)
 
     # Every in-page anchor has its target.
-    for href in page.eval_on_selector_all('a[href^="#"]', "els => els.map(e => e.getAttribute('href'))"):
+    anchors = page.eval_on_selector_all('a[href^="#"]', "els => els.map(e => e.getAttribute('href'))")
+    assert anchors
+    for href in anchors:
         assert page.locator(f'[id="{href[1:]}"]').count() == 1, href
 
     # Every evidence link opens the article with exactly the cited words highlighted.
