@@ -20,8 +20,9 @@ database's size per article. Framing is off in both unless ``--framing``.
 store (articles from the bench corpus, stories of 2 to 12 articles, each
 with a brief as `add` writes it, copied from one real brief), then served by
 `newsprism serve --db` in its own process; the time to the first byte of the
-story list, of a search, and of story pages is measured with plain HTTP
-requests, ten of each; then ten searches and ten story pages each with the
+story list, of a search (of one word, and of several, which must stand in one
+article), and of story pages is measured with plain HTTP
+requests, ten of each; then ten searches of each kind and ten story pages each with the
 database's pages dropped from the system's cache first (``posix_fadvise``,
 that file alone), and five of each as the first request of a server just
 started on the evicted database. ``--pg`` builds and serves it on a throwaway
@@ -375,6 +376,7 @@ def measure_ttfb(served: Served, stories: list[str]) -> None:
         for label, paths in (
             ("story list /", ["/"] * 10),
             ("search /?q=", [f"/?q={w}" for w in ("minister", "election", "fire", "court", "police") * 2]),
+            ("search, several words", [f"/?q={w}" for w in ("police+said", "prime+minister", "court+ruled", "said+police+officers", "fire+killed") * 2]),
             ("story page", [f"/stories/{rng.choice(stories)}" for _ in range(10)]),
             ("story page, new since", [f"/stories/{rng.choice(stories)}?since=2020-01-01" for _ in range(10)]),
             ("JSON story list", ["/api/stories"] * 10),
@@ -386,6 +388,7 @@ def measure_ttfb(served: Served, stories: list[str]) -> None:
         for label, paths in (
             ("story list, cold", ["/"] * 5 + ["/?page=50"] * 5),
             ("search, cold", [f"/?q={w}" for w in ("budget", "storm", "strike", "vote", "trade", "border", "flood", "bank", "school", "virus")]),
+            ("several words, cold", [f"/?q={w}" for w in ("police+said", "prime+minister", "court+ruled", "said+police+officers", "fire+killed") * 2]),
             ("story page, cold", [f"/stories/{rng.choice(stories)}" for _ in range(10)]),
         ):
             times = []
@@ -401,6 +404,7 @@ def measure_ttfb(served: Served, stories: list[str]) -> None:
     # cache (and, on PostgreSQL, a database server just restarted).
     for label, paths in (("story list, fresh server", ["/"] * 5),
                          ("search, fresh server", [f"/?q={w}" for w in ("minister", "election", "fire", "court", "police")]),
+                         ("several words, fresh server", [f"/?q={w}" for w in ("police+said", "prime+minister", "court+ruled", "said+police+officers", "fire+killed")]),
                          ("story page, fresh server", [f"/stories/{rng.choice(stories)}" for _ in range(5)])):
         times = []
         for p in paths:

@@ -455,13 +455,14 @@ def test_a_postgres_search_reads_the_words_index(pg_url: str) -> None:
             f"INSERT INTO articles ({', '.join(columns)}) SELECT {', '.join(made.get(c, c) for c in columns)} "
             "FROM articles, generate_series(1, 3000) AS k"
         )
-        s._run("INSERT INTO articles_words (seq, tsv) SELECT seq, to_tsvector('english', coalesce(title, '') || ' ' || text) FROM articles WHERE seq > 3")  # type: ignore[attr-defined]
+        s._run("INSERT INTO articles_words (seq, story, tsv) SELECT seq, story, to_tsvector('english', coalesce(title, '') || ' ' || text) FROM articles WHERE seq > 3")  # type: ignore[attr-defined]
         s._run("ANALYZE")  # type: ignore[attr-defined]
         # Two words must stand in one article: the articles' words are searched.
         where, params = s._story_filter(None, "harbour strike")  # type: ignore[attr-defined]
         sql = f"EXPLAIN SELECT id FROM stories WHERE {where} ORDER BY last_updated DESC, id"
         plan = "\n".join(r[0] for r in s._search_rows(sql, params, "harbour strike"))  # type: ignore[attr-defined]
         assert "Seq Scan on articles_words" not in plan and "stories_words" not in plan, plan  # (at 100,000 articles: the GIN index)
+        assert " on articles " not in plan and "articles_seq_story" not in plan, plan  # each match's story is in its words' row
         assert "Seq Scan on articles_words" in "\n".join(r[0] for r in s._rows(sql, params))  # type: ignore[attr-defined]  # left to itself
         assert [x.id for x in s.stories(query="harbour strike")] == ["s1"] and s.count_stories(query="harbour strike") == 1
         # One word: the stories' words alone, by their index.
@@ -484,6 +485,8 @@ def test_postgres_story_words_follow_moves_and_merges(pg_url: str) -> None:
         return {r[0]: r[1] for r in s._rows("SELECT story, tsv::text FROM stories_words")}  # type: ignore[attr-defined]
 
     def afresh() -> dict[str, str]:
+        # (and each article's words' row names the story its article stands in)
+        assert s._rows("SELECT count(*) FROM articles a JOIN articles_words w ON w.seq = a.seq WHERE w.story IS DISTINCT FROM a.story") == [(0,)]  # type: ignore[attr-defined]
         return {r[0]: r[1] for r in s._rows(f"{_STORY_WORDS} WHERE a.story IS NOT NULL GROUP BY a.story")}  # type: ignore[attr-defined]
 
     try:
@@ -521,11 +524,50 @@ def test_postgres_schema_5_gets_its_stories_words(pg_url: str) -> None:
         db.execute("UPDATE newsprism.meta SET value = '5' WHERE key = 'schema_version'")
     s = open_store(pg_url)
     try:
-        assert [x.id for x in s.stories(query="spillway")] == ["s1"] and s._meta("schema_version") == "6"  # type: ignore[attr-defined]
+        assert [x.id for x in s.stories(query="spillway")] == ["s1"] and s._meta("schema_version") == str(SCHEMA_VERSION)  # type: ignore[attr-defined]
         s.write(_batch(_read(2, "b"), story="s2"))
         assert {x.id for x in s.stories(query="b1")} == {"s2"} and {x.id for x in s.stories(query="gamble")} == {"s1", "s2"}
     finally:
         s.close()
+
+
+def test_postgres_schema_6_words_become_narrow_rows_that_name_their_story(pg_url: str) -> None:
+    """Version 7 makes each article's words a row that names its story and keeps the words
+    out of line: a search of several words reads one narrow row per match (at 100,000
+    articles 1,100 pages, not 8,300) and no article. The words of a long article are out
+    of line too, in a row made by the migration and in one written after it."""
+    import psycopg
+
+    def toast(db) -> str:  # type: ignore[no-untyped-def]  # where the words out of line are
+        return str(db.execute("SELECT reltoastrelid::regclass FROM pg_class WHERE oid = 'newsprism.articles_words'::regclass").fetchone()[0])
+
+    long = _read(3, "a")
+    long[0].text += "\n\n" + " ".join(f"Word{k} of the engineers' long account." for k in range(400))
+    s = open_store(pg_url)
+    s.write(_batch(long, story="s1"))
+    s.close()
+    with psycopg.connect(pg_url, autocommit=True) as db:  # back to schema 6, as it was made
+        db.execute("DROP TABLE newsprism.articles_words")
+        db.execute("CREATE TABLE newsprism.articles_words (seq bigint PRIMARY KEY, tsv tsvector NOT NULL) WITH (toast_tuple_target = 128)")
+        db.execute("CREATE INDEX articles_words_tsv ON newsprism.articles_words USING gin (tsv)")
+        db.execute("INSERT INTO newsprism.articles_words (seq, tsv) SELECT seq, to_tsvector('english', coalesce(title, '') || ' ' || text) FROM newsprism.articles")
+        assert db.execute(f"SELECT count(DISTINCT chunk_id) FROM {toast(db)}").fetchone() == (1,)  # the long article's alone
+        db.execute("UPDATE newsprism.meta SET value = '6' WHERE key = 'schema_version'")
+    s = open_store(pg_url)
+    try:
+        assert s._meta("schema_version") == str(SCHEMA_VERSION)  # type: ignore[attr-defined]
+        assert {x.id for x in s.stories(query="harbour strike")} == {"s1"}
+        more = _read(2, "b")
+        more[1].text = long[0].text.replace("report a0", "report b1")
+        s.write(_batch(more, story="s2"))
+        assert {x.id for x in s.stories(query="word399 engineers")} == {"s1", "s2"}
+        assert {x.id for x in s.stories(query="report b1")} == {"s2"}
+        rows = s._rows("SELECT a.id, w.story FROM articles_words w JOIN articles a ON a.seq = w.seq ORDER BY a.seq")  # type: ignore[attr-defined]
+        assert rows == [("a0", "s1"), ("a1", "s1"), ("a2", "s1"), ("b0", "s2"), ("b1", "s2")]
+    finally:
+        s.close()
+    with psycopg.connect(pg_url, autocommit=True) as db:
+        assert db.execute(f"SELECT count(DISTINCT chunk_id) FROM {toast(db)}").fetchone() == (5,)  # every article's words, short or long
 
 
 def test_a_postgres_store_connects_again_when_the_server_drops_it(pg_url: str) -> None:

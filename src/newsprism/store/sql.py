@@ -89,6 +89,11 @@ class SQLStore(ABC):
         """Version 6: each story's words in a table of its own, where the dialect keeps one."""
         return []
 
+    def _search_ddl(self) -> list[str]:
+        """Version 7: what a search of several words reads, made narrow, where the dialect
+        keeps the articles' words in a table of its own."""
+        return []
+
     def _story_words_moving(self, placements: Sequence[Placement]) -> Any:
         """Before a batch moves stored articles: what ``_index_stories`` needs to know of where they were."""
         return None
@@ -142,7 +147,10 @@ class SQLStore(ABC):
             )
         if version == SCHEMA_VERSION:
             return
-        hooks = {"{fts}": self._fts_ddl, "{times}": self._times_ddl, "{words}": self._words_ddl, "{storywords}": self._story_words_ddl}  # statements of the dialect's own
+        hooks = {  # statements of the dialect's own
+            "{fts}": self._fts_ddl, "{times}": self._times_ddl, "{words}": self._words_ddl,
+            "{storywords}": self._story_words_ddl, "{search}": self._search_ddl,
+        }
         with self._transaction():
             for statements in MIGRATIONS[version:]:
                 for sql in statements:
