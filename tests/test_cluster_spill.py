@@ -190,7 +190,7 @@ def test_a_dated_stream_holds_the_same_past_the_window_whatever_its_length():
             Article(id=f"{a.id}-r", title=a.title, text=a.text, published=a.published, outlet="Reprinter") for a in arts[::4]
         ])
         stream = [a for k, r in enumerate(reprints) for a in (*arts[4 * k : 4 * k + 4], r)]
-        # Counts fade within a few weeks' articles, so forgotten terms leave the vocabulary (``index.FADED``).
+        # Counts fade within a few weeks' articles, so forgotten terms leave the vocabulary (``FeatureConfig.faded_count``).
         config = dataclasses.replace(HOT, features=dataclasses.replace(HOT.features, idf_window_docs=10))
         copies, c = CopyIndex(), StoryClusterer(config=config)
         group_corpus(stream, copies, c, batch_size=10)
@@ -303,3 +303,17 @@ def test_a_story_stays_open_while_a_near_copy_of_it_is_still_found(workers):
     assert c.story_of("late") == c.story_of(first.id)
     group_corpus(stream[42:], copies, c, batch_size=10)
     assert not c.index.searchable(at["e0-rewrite"]) and not table.is_open(story)  # then it spills, the late article with it
+
+
+def test_a_larger_faded_count_lets_forgotten_terms_leave_the_vocabulary_sooner():
+    """``FeatureConfig.faded_count`` sets how long the vocabulary holds a term that only
+    forgotten articles had (a watch's memory): past the window, a larger one holds fewer."""
+    arts, _ = corpus(events=60)
+    held = {}
+    for faded in (1e-3, 0.5):
+        config = dataclasses.replace(HOT, features=dataclasses.replace(HOT.features, idf_window_docs=100, faded_count=faded))
+        c = StoryClusterer(config=config)
+        group_corpus(arts, CopyIndex(), c, batch_size=10)
+        held[faded] = c.index.held()["terms"]
+        assert ClusterConfig.from_dict(config.to_dict()).features.faded_count == faded  # saved with the state
+    assert held[0.5] < 0.85 * held[1e-3], held  # (measured 2,316 against 3,114)

@@ -71,7 +71,7 @@ def text(n: int) -> tuple[str, str]:
     have all used (a story takes the next twelve words; the stock is gone
     through every ten stories, from a shifted start each time), with no
     number: the clusterer's vocabulary holds a term for about 70,000 articles
-    after its last use (``idf_window_docs``, ``FADED``), so new words would
+    after its last use (``idf_window_docs``, ``FeatureConfig.faded_count``), so new words would
     fill it far past this test's length. The hour bench (bench_watch.py)
     reads real articles."""
     s = n // PER_STORY

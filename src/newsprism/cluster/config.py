@@ -42,6 +42,13 @@ class FeatureConfig:
     idf_trust_docs: int = 20  # corpus size at which running IDF gets half the weight
     idf_window_docs: int = 10_000  # earlier counts fade by exp(-n / this) over the next n articles
     flat_idf: float = 2.0  # the IDF of every term while the corpus is small
+    # A term that only forgotten articles had (``index``) leaves the vocabulary once its
+    # faded count is below this: should it come back, counting it from nothing changes
+    # its IDF by under this much of a count. A term last seen c times is held some
+    # idf_window_docs * ln(c / faded_count) articles after its last use (69,000 for
+    # c = 1 at 1e-3); a long-running watch may hold less (a larger value). With the
+    # default windows (``hot_articles`` ten ``idf_window_docs``) every such term is that faded.
+    faded_count: float = 1e-3
 
 
 @dataclass(frozen=True)

@@ -38,11 +38,6 @@ from newsprism.cluster.ids import ArticleIds
 from newsprism.cluster.vectors import VectorStore
 
 NO_DAY = -(2**31)  # an article without a publication day
-# A term that only forgotten articles had leaves the vocabulary once its faded count
-# (``Featurizer.recent``) is below this: should it come back, counting it from
-# nothing changes its IDF by under a thousandth. With the default windows
-# (``hot_articles`` ten ``idf_window_docs``) every such term is that faded.
-FADED = 1e-3
 
 if TYPE_CHECKING:
     import numpy as np
@@ -245,7 +240,7 @@ class NeighbourIndex:
         leave only from a list's head, where no searchable entry is behind them;
         a forgotten article's pending key would have been posted at a list's head.
         Only a forgotten term that comes back differs: it counts from one again,
-        as a new term (``FADED``), and the earlier articles that had it, all
+        as a new term (``FeatureConfig.faded_count``), and the earlier articles that had it, all
         forgotten, are not posted under it.
         Runs whenever the clock moves, before anything drops the newly
         forgotten articles' vectors (``forget``, a spilled story). The
@@ -284,7 +279,7 @@ class NeighbourIndex:
     def _forget_terms(self) -> None:
         """Take out of the vocabulary the terms waiting in ``_unused`` that no
         article had since (the latest that had one is still forgotten) and whose
-        faded count is below ``FADED``; the others that no article had since
+        faded count is below ``FeatureConfig.faded_count``; the others that no article had since
         wait until it is."""
         import numpy as np
 
@@ -292,7 +287,7 @@ class NeighbourIndex:
         terms = np.unique(np.concatenate(self._unused))
         last = self._last_had[terms]  # type: ignore[index]
         terms = terms[~self._searchable(last.astype(np.int64))]
-        faded = f.recent[terms] < FADED
+        faded = f.recent[terms] < self.config.features.faded_count
         f.forget_terms(terms[faded])
         self._unused = [terms[~faded]]
         self._n_unused = 0
