@@ -67,7 +67,16 @@ from typing import TYPE_CHECKING, Any
 from newsprism.cluster.config import ClusterConfig
 from newsprism.cluster.features import Featurizer, TermBatch
 from newsprism.cluster.index import NO_DAY, Found, NeighbourIndex
-from newsprism.cluster.linkage import Node, add_sorted, add_vectors, agglomerate, merge_nodes, score, similarity_sum
+from newsprism.cluster.linkage import (
+    Node,
+    add_sorted,
+    add_vectors,
+    agglomerate,
+    agglomerate_given,
+    merge_nodes,
+    score,
+    similarity_sum,
+)
 from newsprism.cluster.stories import StoryTable
 from newsprism.model import Article, Story
 
@@ -466,20 +475,15 @@ class StoryClusterer:
         # Every pair's similarity is given, so the linkage never reads a sum
         # vector: the nodes go without, and only the parts of a split get theirs.
         none_idx, none_val = np.empty(0, dtype=np.int32), np.empty(0, dtype=np.float32)
-        nodes = {}
-        for k, m in enumerate(mem):
-            day = table.day(m)
-            nodes[k] = Node([m], none_idx, none_val, None, table.r[m], day, day)
+        nodes = [Node([m], none_idx, none_val, None, table.r[m], day, day) for m in mem for day in (table.day(m),)]
         sims = self._member_pairs(st, mem)
         self._keep_cached(s)
-        pairs: dict[tuple[int, int], float | None] = {}
-        for k in range(len(mem) - 1):
-            for d in range(k + 1, len(mem)):
-                pairs[(k, d)] = sims[_pair(mem[k], mem[d])]
-        survivors, _ = agglomerate(nodes, pairs, self.params, len(nodes))
+        # ``mem`` is sorted, so (k, d) with k < d is the pair (mem[k], mem[d]) in ``sims``.
+        given = {(k, d): sims[(lo, hi)] for k, lo in enumerate(mem) for d, hi in enumerate(mem[k + 1 :], k + 1)}
+        survivors = agglomerate_given(nodes, given, self.params)
         if len(survivors) == 1:
             return []
-        parts = sorted(survivors.values(), key=lambda nd: (-sum(m < first for m in nd.members), -nd.n, min(nd.members)))
+        parts = sorted(survivors, key=lambda nd: (-sum(m < first for m in nd.members), -nd.n, min(nd.members)))
         for node in parts:
             self._fill_sums(node)
         copies = [m for m in st.members if not table.linked(m)]  # and near-copies
@@ -634,10 +638,6 @@ def embed_text(a: Article) -> str:
 def _owned(a: "np.ndarray") -> "np.ndarray":
     """The array itself, or a copy of it if it is a view of another."""
     return a if a.base is None else a.copy()
-
-
-def _pair(a: int, b: int) -> tuple[int, int]:
-    return (a, b) if a < b else (b, a)
 
 
 def _ordinal(a: Article) -> int | None:

@@ -296,3 +296,91 @@ def _survivor(nodes: dict[int, Node], a: int, b: int) -> tuple[int, int]:
     if sb is None:
         return a, b
     return (a, b) if sa < sb else (b, a)
+
+
+
+def agglomerate_given(nodes: list[Node], sims: dict[tuple[int, int], float], p: LinkageParams) -> list[Node]:
+    """``agglomerate`` of nodes that are no stories and have no sum vectors, every
+    pair of them a candidate with its summed similarity given (``sims``, by
+    (lower, higher) place in ``nodes``), as a story grouped afresh from its
+    members is (``clusterer._refine``); returns the survivors.
+
+    The same merges in the same order, and the same bits: the same heap, and
+    ``score`` and ``merge_nodes`` inlined on plain numbers (the graph is
+    complete, so no neighbour sets either). ``agglomerate`` made a ``Node``
+    (and two empty numpy sums) for every merge and called ``score`` through
+    its properties, and regrouping stories of up to 32 members grew to cost
+    as much as the neighbour search. The survivors carry empty sums, as
+    ``agglomerate`` leaves them here (``clusterer._fill_sums`` gives them theirs).
+    """
+    n0 = len(nodes)
+    size = [nd.n for nd in nodes]
+    r_sum = [nd.r_sum for nd in nodes]
+    inner = [nd.inner for nd in nodes]
+    lo: list[int | None] = [nd.lo for nd in nodes]
+    hi: list[int | None] = [nd.hi for nd in nodes]
+    members = [nd.members for nd in nodes]
+    alive = dict.fromkeys(range(n0))  # keys in order of making, as ``agglomerate``'s
+    known = dict(sims)
+    alpha, threshold, window, ratio = p.alpha, p.threshold, p.window_days, p.cohesion_ratio
+    join_bonus, join_min = p.join_bonus, p.join_min
+    costs: dict[int, float] = {}  # a gap's time cost, by the same ``math.log1p`` as ``score``'s
+    minus_inf = float("-inf")
+
+    def scored(a: int, b: int, s: float) -> float:
+        """``score`` of nodes a and b (their summed similarity ``s``)."""
+        an, bn = size[a], size[b]
+        time_cost = 0.0
+        la, lb, ha, hb = lo[a], lo[b], hi[a], hi[b]
+        if la is not None and lb is not None and ha is not None and hb is not None:
+            gap = (la if la > lb else lb) - (ha if ha < hb else hb)
+            if window is not None and gap > window:
+                return minus_inf
+            time_cost = costs.get(gap, minus_inf)
+            if time_cost == minus_inf:
+                time_cost = costs[gap] = p.time_penalty * math.log1p(max(gap, 0) / p.time_scale_days)
+        small, large = (an, bn) if an < bn else (bn, an)
+        bonus = join_bonus if small == 1 and large >= join_min else 0.0
+        cross = s / (an * bn)
+        if small > 1:
+            ca = inner[a] / (an * (an - 1)) if an > 1 else 0.0
+            cb = inner[b] / (bn * (bn - 1)) if bn > 1 else 0.0
+            if cross < ratio * (ca if ca < cb else cb):
+                return minus_inf
+        return cross - alpha * (r_sum[a] / an + r_sum[b] / bn) / 2 - time_cost + bonus
+
+    heap: list[tuple[float, int, int]] = []
+    for (a, b), s in known.items():
+        sc = scored(a, b, s)
+        if sc >= threshold:
+            heap.append((-sc, a, b))
+    heapq.heapify(heap)  # the same pops as pushing one by one: entries are distinct and totally ordered
+    while heap:
+        _, a, b = heapq.heappop(heap)
+        if a not in alive or b not in alive:
+            continue
+        # ``_survivor``: of two nodes of no story, b keeps; ``merge_nodes(b, a)``.
+        sim = known[(a, b) if a < b else (b, a)]
+        key = len(size)
+        size.append(size[b] + size[a])
+        r_sum.append(r_sum[b] + r_sum[a])
+        inner.append(inner[b] + inner[a] + 2.0 * sim)
+        lo.append(_min(lo[b], lo[a]))
+        hi.append(_max(hi[b], hi[a]))
+        members.append(members[b] + members[a])
+        del alive[a], alive[b]
+        for c in alive:
+            s = known[(a, c) if a < c else (c, a)] + known[(b, c) if b < c else (c, b)]
+            known[(c, key)] = s
+            sc = scored(key, c, s)
+            if sc >= threshold:
+                heapq.heappush(heap, (-sc, key, c))
+        alive[key] = None
+    out = []
+    for k in alive:
+        if k < n0:
+            out.append(nodes[k])
+        else:
+            nd = nodes[0]
+            out.append(Node(members[k], nd.idx[:0], nd.val[:0], None, r_sum[k], lo[k], hi[k], inner=inner[k]))
+    return out
