@@ -12,7 +12,7 @@ from conftest import ROOT
 SRC = ROOT / "src" / "newsprism"
 # Lowest first; a module may import its own layer and those below.
 LAYERS = [
-    {"model", "errors", "nlp", "spacy_rules", "embedders", "engine", "verbs", "arrays", "unionfind", "atomic"},
+    {"model", "errors", "nlp", "spacy_rules", "embedders", "engine", "verbs", "arrays", "unionfind", "atomic", "ids"},
     {"ingest", "extract", "dedup", "cluster", "quotes", "provenance", "claims", "framing", "evaluation"},
     {"store"},
     {"report", "serve"},

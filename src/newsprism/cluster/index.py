@@ -34,8 +34,8 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from newsprism.cluster.config import ClusterConfig
 from newsprism.cluster.features import Featurizer, SparseVector, TermBatch, VectorBatch, count_terms, sparse_dots
-from newsprism.cluster.ids import ArticleIds
 from newsprism.cluster.vectors import VectorStore
+from newsprism.ids import ArticleIds
 
 NO_DAY = -(2**31)  # an article without a publication day
 

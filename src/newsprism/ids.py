@@ -66,7 +66,9 @@ class ArticleIds:
         return f"ArticleIds({len(self)} ids)"
 
     def append(self, aid: str) -> None:
-        """Add an id (distinct from those here: a repeat would shadow nothing and find the first)."""
+        """Add an id. An id here already takes a new place too, and ``place`` finds
+        that one from now on (the copy index takes an article in again once it has
+        let go of it); its earlier places keep it (``ids[k]``)."""
         key = aid.encode(_UTF8, _ANY)
         self._blob += key
         self._ends.append(len(self._blob))
@@ -91,9 +93,10 @@ class ArticleIds:
         return None
 
     def _put(self, key: bytes | bytearray, k: int) -> None:
+        """Point the id's slot at place k (a new slot for a new id)."""
         table, mask = self._table, len(self._table) - 1
         slot = crc32(key) & mask
-        while table[slot] != _EMPTY:
+        while (j := table[slot]) != _EMPTY and self._bytes(j) != key:
             slot = (slot + 1) & mask
         table[slot] = k
 

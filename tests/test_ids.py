@@ -1,4 +1,4 @@
-"""The compact article ids of the neighbour index (``cluster.ids``)."""
+"""The compact article ids of the neighbour index and the copy index (``newsprism.ids``)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from newsprism.cluster.ids import ArticleIds
+from newsprism.ids import ArticleIds
 
 
 def test_ids_keep_their_order_and_places_across_growth() -> None:
@@ -46,3 +46,12 @@ def test_an_id_takes_a_few_dozen_bytes_not_a_list_and_dict_entry() -> None:
     ids = ArticleIds(f"b{k}" for k in range(n))
     held = sum(sys.getsizeof(getattr(ids, f)) for f in ArticleIds.__slots__)
     assert held / n < 40  # a list of str and a dict back to places took about 130
+
+
+def test_an_id_taken_in_again_is_found_at_its_latest_place_across_growth() -> None:
+    ids = ArticleIds(["a", "b"])
+    ids.append("a")
+    assert ids.place("a") == 2 and ids[0] == ids[2] == "a" and ids.place("b") == 1
+    ids.extend(f"x{k}" for k in range(3000))  # the table grows: every slot is made again
+    ids.append("b")
+    assert ids.place("a") == 2 and ids.place("b") == 3003 and ids.place("x2999") == 3002 and len(ids) == 3004
