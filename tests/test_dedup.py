@@ -221,15 +221,15 @@ def test_a_batch_fingerprints_each_text_as_alone():
     long_text = " ".join(f"w{i} pier" for i in range(3 * FULL_BELOW))  # sampled
     texts = ["", PINNED_TEXT, "Two words", "a b c d", "a b c d e", long_text, "", "One"]
     batch = fingerprints(texts)
-    for text, fp in zip(texts, batch, strict=True):
-        (alone,) = fingerprints([text])
-        assert (fp.shingles.tolist(), fp.sampled, fp.minhash.tolist()) == (
-            alone.shingles.tolist(), alone.sampled, alone.minhash.tolist()
+    for k, text in enumerate(texts):
+        alone = fingerprints([text])
+        assert (batch.of(k).tolist(), batch.sampled[k], batch.minhash[k].tolist()) == (
+            alone.of(0).tolist(), alone.sampled[0], alone.minhash[0].tolist()
         )
-    assert [fp.sampled for fp in batch] == [False] * 5 + [True, False, False]
-    assert len(batch[0].shingles) == 0 and len(batch[7].shingles) == 1  # a short text is one shingle
+    assert batch.sampled.tolist() == [False] * 5 + [True, False, False]
+    assert len(batch.of(0)) == 0 and len(batch.of(7)) == 1  # a short text is one shingle
     assert len(shingle_hashes("a b c d e")) == 1 and len(shingle_hashes("a b c d e f")) == 2
-    assert len(batch[5].shingles) < len(shingle_hashes(long_text)) / 2
+    assert len(batch.of(5)) < len(shingle_hashes(long_text)) / 2
 
 
 def test_signature_is_datasketch_affine32_minhash():
