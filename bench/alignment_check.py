@@ -5,6 +5,7 @@ and does a claim list every article that says it?
     .venv/bin/python bench/alignment_check.py sheet heldout
     .venv/bin/python bench/alignment_check.py sheet fresh          # drawn once: alignment_fresh.tsv
     .venv/bin/python bench/alignment_check.py sheet fresh2         # drawn once: alignment_fresh2.tsv
+    .venv/bin/python bench/alignment_check.py sheet fresh3         # drawn once: alignment_fresh3.tsv
     .venv/bin/python bench/alignment_check.py sheet recall-dev     # sentences x other articles, with candidates
     .venv/bin/python bench/alignment_check.py sheet recall-heldout
     .venv/bin/python bench/alignment_check.py score                # every figure, from the judgements beside it
@@ -41,6 +42,10 @@ that makes the same pair.
   hash from the pairs of commit 829d928 that none of the sets above held, and judged
   blind, by reading both texts, before the next change to alignment
   (``alignment_fresh2.tsv``). Keys fixed, scored like ``fresh``.
+- ``fresh3``: 100 more pairs (50 BASIL, 50 NewsWCL50) drawn the same way by a fourth
+  hash from the pairs of commit f39cc4b that none of the sets above held, and judged
+  blind before the next change to alignment (``alignment_fresh3.tsv``). Keys fixed,
+  scored like ``fresh``.
 
 Recall: a sample of body sentences (by the same kind of hash), and for each,
 every other article of its story, judged by reading the article's sentences
@@ -75,7 +80,9 @@ DEV = HERE / "alignment_judgements.tsv"
 HELDOUT = HERE / "alignment_heldout.tsv"
 FRESH = HERE / "alignment_fresh.tsv"
 FRESH2 = HERE / "alignment_fresh2.tsv"
+FRESH3 = HERE / "alignment_fresh3.tsv"
 N_FRESH = {"basil": 40, "newswcl50": 40}
+N_FRESH3 = {"basil": 50, "newswcl50": 50}
 RECALL = {"recall-dev": HERE / "alignment_recall_dev.tsv", "recall-heldout": HERE / "alignment_recall_heldout.tsv"}
 N_HELDOUT = {"basil": 75, "newswcl50": 75, "ecbplus": 30}
 N_RECALL = {"recall-dev": 30, "recall-heldout": 45}
@@ -205,6 +212,17 @@ def fresh2_sample(r: Run) -> list[dict]:
     return _bottom_k(r, N_FRESH, "fresh2", used)
 
 
+def fresh3_sample(r: Run) -> list[dict]:
+    """A fourth held-out set, drawn like ``fresh2_sample`` (code of commit f39cc4b) leaving out every pair
+    of the four sets before it; keys fixed in ``alignment_fresh3.tsv``."""
+    earlier = {**_heldout_labels(), **_fresh_labels(), **_pair_labels(FRESH2)}
+    used = _dev_keys() | {(k[0], k[3], str(k[4]), str(k[5])) for k in earlier}
+    return _bottom_k(r, N_FRESH3, "fresh3", used)
+
+
+FRESH_SETS = {"fresh": (FRESH, fresh_sample), "fresh2": (FRESH2, fresh2_sample), "fresh3": (FRESH3, fresh3_sample)}
+
+
 def recall_sample(r: Run, which: str) -> list[tuple[str, object]]:
     """Body sentences of BASIL and NewsWCL50 stories, bottom-k by hash."""
     every = [(s, it) for s, its in r.items.items() if not s.startswith("ecbplus:") for it in its]
@@ -267,8 +285,8 @@ def sheet(which: str) -> None:
             print("\t".join(map(str, _key(p))))
             print(f"  CLAIM: {_short(p['claim'])}\n  SAYS?: {_short(p['sentence'])}")
         return
-    if which in ("fresh", "fresh2"):
-        path, draw = (FRESH, fresh_sample) if which == "fresh" else (FRESH2, fresh2_sample)
+    if which in FRESH_SETS:
+        path, draw = FRESH_SETS[which]
         if path.exists():
             sys.exit(f"{path.name} is drawn already: its pairs are fixed")
         r = run(False, want_items=True)
@@ -348,7 +366,7 @@ def score(embedder: str = "tfidf") -> None:
         print(f"  {len(todo)} held-out pairs of this version not judged yet: `sheet heldout`")
 
     made_keys = {_key(p) for p in r.pairs}
-    for name, commit, path in (("fresh", "570eda8", FRESH), ("fresh2", "829d928", FRESH2)):
+    for name, commit, path in (("fresh", "570eda8", FRESH), ("fresh2", "829d928", FRESH2), ("fresh3", "f39cc4b", FRESH3)):
         fresh = _pair_labels(path)
         if not fresh:
             continue
@@ -381,7 +399,7 @@ def score(embedder: str = "tfidf") -> None:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("mode", choices=("sheet", "score"))
-    ap.add_argument("which", nargs="?", choices=("dev", "heldout", "fresh", "fresh2", "recall-dev", "recall-heldout"))
+    ap.add_argument("which", nargs="?", choices=("dev", "heldout", *FRESH_SETS, "recall-dev", "recall-heldout"))
     ap.add_argument("--embedder", default="tfidf", help="score the claims made with this embedder (tfidf: none)")
     args = ap.parse_args()
     sys.path.insert(0, str(ROOT / "src"))
