@@ -245,6 +245,9 @@ class Evidence:
     start: int
     end: int
     text: str
+    # For a claim's sentence: the articles that say it by the claims' own rule (``claims.align``), its own
+    # first: those of the claim it would make as its pivot. The summary cites them.
+    said_by: list[str] = _internal(factory=list)
 
 
 # Who a source is: an outlet (media), a wire or syndicate, a named person or

@@ -109,8 +109,10 @@ def group_sentences(
     threshold: float,
     roots: dict[str, str] | None = None,
     vectors: "np.ndarray | None" = None,
-) -> list[list[int]]:
-    """Claims as lists of indices into ``items`` (pivot first), at most one sentence per article.
+) -> tuple[list[list[int]], list[list[int]]]:
+    """Claims as lists of indices into ``items`` (pivot first), at most one sentence per article,
+    and each sentence's star: itself and the sentences of other articles that say it (the claim
+    it would make as the pivot), by the one rule claims are made by.
 
     ``vectors``: the items' unit embeddings, when an embedder is in use.
     """
@@ -131,7 +133,7 @@ def group_sentences(
     df = Counter(w for it in items for w in it.content)
     idf = {w: math.log((1 + len(items)) / (1 + n)) + 1 for w, n in df.items()}
     diagonal = sim.diagonal()
-    stars: list[tuple[tuple, list[int]]] = []
+    stars: list[tuple[tuple, list[int]]] = []  # in item order, then sorted to pick pivots
     for i, it in enumerate(items):
         members, values = [i], [float(diagonal[i])]
         for b in sorted(best[i], key=rank.__getitem__):
@@ -148,6 +150,7 @@ def group_sentences(
         support = len({roots.get(items[m].article, items[m].article) for m in members})
         cohesion = sum(values) / len(values)
         stars.append(((-support, -len(members), -cohesion, i), members))
+    star_of = [members for _, members in stars]
     stars.sort(key=lambda s: s[0])
     covered: set[int] = set()
     groups: list[list[int]] = []
@@ -156,7 +159,7 @@ def group_sentences(
             continue
         groups.append(members)
         covered.update(members)
-    return groups
+    return groups, star_of
 
 
 def _copy_root(a: Article, by_id: dict[str, Article]) -> str:
@@ -185,7 +188,7 @@ def align_claims(articles: list[Article], nlp: NLP, embedder: "Embedder | None" 
     sim = similarity(items, vectors)
     roots = copy_roots(articles)
     threshold = THRESHOLD_EMBEDDING if embedder is not None else THRESHOLD_LEXICAL
-    groups = group_sentences(items, sim, threshold, roots, vectors)
+    groups, star_of = group_sentences(items, sim, threshold, roots, vectors)
     order = {a.id: i for i, a in enumerate(articles)}
     by_id = {a.id: a for a in articles}
 
@@ -207,7 +210,11 @@ def align_claims(articles: list[Article], nlp: NLP, embedder: "Embedder | None" 
                 outlets=list(dict.fromkeys(by_id[i].label for i in ids)),
                 independent_sources=0,
                 origins=[],
-                evidence=[Evidence(items[i].article, items[i].start, items[i].end, items[i].text) for i in g],
+                evidence=[
+                    Evidence(items[i].article, items[i].start, items[i].end, items[i].text,
+                             [items[m].article for m in star_of[i]])
+                    for i in g
+                ],
             )
         )
     return claims

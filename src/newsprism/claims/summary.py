@@ -20,12 +20,10 @@ a sentence that opens by pointing back at something the summary never said
 ("The comments followed ...", "He added"). They are printed in the order the
 stories tell them.
 
-Alignment puts an article's sentence in a claim when it is like the claim's
-sentence, which is not the same as saying it ("Pezeshkian asked Security
-Council Secretary Shoigu for aid" is like "Shoigu met the Secretary of the
-Supreme National Security Council"), so each citation is checked on its own:
-the article must use every name the sentence uses, and one of its sentences
-must carry at least SAYS of the sentence's content (see ``_sayer``).
+Each sentence cites the articles that say it by the rule claims are made by
+(``claims.align``): those of the claim the sentence would make as its pivot,
+which for a claim's own sentence are the claim's articles. The claims table and
+the summary so never disagree on who says what.
 """
 
 from __future__ import annotations
@@ -54,14 +52,6 @@ REDUNDANT = 0.5
 # fact repeat one another). 5-fold over NeuS train: ROUGE-2 level with the 60%-of-one-sentence rule
 # it replaces (mean +0.0071 over the lead against +0.0072, least fold +0.0035 against +0.0024).
 NOVEL = 0.5
-# Share of a summary sentence's content (its rare words and word pairs, weighted by how rare they
-# are in the story) that one sentence of a cited article must carry. Set by reading the aligned pairs
-# of the seeds and the bundled example: at 0.35 "Nearly 12,000 residents of Millbrook and Ashford have
-# left their homes" still says "The authority has ordered 12,000 people in Millbrook and Ashford to
-# evacuate"; looser rewordings fall below it and lose their citation ("Shoigu expressed Russia's
-# readiness for comprehensive regional cooperation" for "We are ready for full cooperation", 0.30).
-# Wrong citations are dropped first of all by the names check.
-SAYS = 0.35
 # The sentences scored, in claim order (best supported first): a story of thousands of articles
 # would otherwise compare every sentence with every other one (``features``: "nearest").
 MAX_CANDIDATES = 400
@@ -141,61 +131,6 @@ def _content(text: str) -> list[str]:
     return [w.casefold()[:STEM] for w in _WORD.findall(text) if len(w) > 1 and w.casefold() not in STOP_WORDS]
 
 
-def _names(text: str) -> set[str]:
-    """The names and figures the sentence uses: capitalised words inside it (not its first word),
-    plural folded, and its numbers ("12,000" as "12000")."""
-    words = _WORD.findall(text)
-    names = {w.casefold().removesuffix("s") for w in words[1:] if w[:1].isupper() and len(w) > 3}
-    return names | {n.replace(",", "") for n in _NUMBER.findall(text)}
-
-
-def _sayer(articles: list[Article]) -> Callable[[str, str], bool]:
-    """``says(text, article_id)``: whether the article states the sentence, not just something like it.
-
-    The article must use every name and number in the sentence (anywhere: a later "He" still names
-    Shoigu once),
-    and one of its sentences must carry SAYS of the sentence's content: the mean of the share of its
-    content words and the share of its adjacent content-word pairs found there, words weighted by
-    inverse frequency over the story's sentences (a name every report repeats says little).
-    """
-    # Each body sentence's content words and adjacent pairs, as sets: built once, read for every citation.
-    sents: dict[str, list[tuple[set[str], set[tuple[str, str]]]]] = {}
-    for a in articles:
-        contents = (_content(a.text[s.start : s.end]) for s in a.body_sentences())
-        sents[a.id] = [(set(words), set(pairwise(words))) for words in contents]
-    names = {
-        a.id: {w.casefold().removesuffix("s") for w in _WORD.findall(a.text)}
-        | {n.replace(",", "") for n in _NUMBER.findall(a.text)}
-        for a in articles
-    }
-    n = sum(len(v) for v in sents.values())
-    df: dict[str, int] = {}
-    for v in sents.values():
-        for words, _ in v:
-            for w in words:
-                df[w] = df.get(w, 0) + 1
-
-    def idf(w: str) -> float:
-        return math.log((n + 1) / (df.get(w, 0) + 0.5))
-
-    def says(text: str, article: str) -> bool:
-        if _names(text) - names.get(article, set()):
-            return False
-        words = _content(text)
-        keys, pairs = set(words), set(pairwise(words))
-        total = sum(idf(w) for w in keys)
-        if not total:
-            return True
-        for other, other_pairs in sents.get(article, []):
-            share = sum(idf(w) for w in keys & other) / total
-            paired = len(pairs & other_pairs) / len(pairs) if pairs else share
-            if (share + paired) / 2 >= SAYS:
-                return True
-        return False
-
-    return says
-
-
 @dataclass(frozen=True)
 class Candidate:
     """A sentence an article prints for a claim: the claim's own sentence or another article's wording."""
@@ -205,6 +140,7 @@ class Candidate:
     article: str
     index: int  # its number among the article's body sentences
     of: int  # how many body sentences the article has
+    said_by: tuple[str, ...] = ()  # the articles that say it (``Evidence.said_by``)
 
 
 def candidates(claims: list[Claim], articles: list[Article]) -> list[Candidate]:
@@ -223,7 +159,7 @@ def candidates(claims: list[Claim], articles: list[Article]) -> list[Candidate]:
             seen.add(text)
             sents = body[ev.article]
             idx = next((i for i, s in enumerate(sents) if s.start <= ev.start < s.end), len(sents))
-            out.append(Candidate(c, text, ev.article, idx, len(sents)))
+            out.append(Candidate(c, text, ev.article, idx, len(sents), tuple(ev.said_by)))
     return out
 
 
@@ -446,15 +382,14 @@ def summarize(claims: list[Claim], articles: list[Article], scorer: SentenceScor
     scorer = scorer or default_scorer()
     chosen = choose(cands, scorer.score(features(cands, articles)), articles, scorer.words_per_report,
                     scorer.article_penalty)
-    says = _sayer(articles)
-    return [SummarySentence(text=x.text, articles=_cite(x, says)) for x in chosen]
+    order = {a.id: k for k, a in enumerate(articles)}
+    return [SummarySentence(text=x.text, articles=cite(x, order)) for x in chosen]
 
 
-def _cite(x: Candidate, says: Callable[[str, str], bool]) -> list[str]:
-    """The articles of the sentence's claim that say it, in the claim's order. The article the
-    sentence is taken from says it, whatever the check makes of its wording."""
-    cited = {x.article} | {a for a in x.claim.articles if a != x.article and says(x.text, a)}
-    return [a for a in dict.fromkeys([*x.claim.articles, x.article]) if a in cited]
+def cite(x: Candidate, order: dict[str, int]) -> list[str]:
+    """The articles that say the sentence, in story order: the article it is taken from and those
+    the claims' rule finds saying it (``Evidence.said_by``)."""
+    return sorted({x.article, *x.said_by}, key=lambda a: order.get(a, len(order)))
 
 
 def story_title(articles: list[Article]) -> str:
