@@ -196,6 +196,36 @@ def _asserts_same(claim: str, other: str) -> bool:
     return asserts_same(a, b, 0.4, dict.fromkeys(a.content | b.content, 1.0))
 
 
+def _two_items(claim: str, other: str):
+    from newsprism.claims.text import sentence_items
+    from newsprism.extract.prepare import prepare_articles
+    from newsprism.model import Article
+
+    arts = prepare_articles([Article(id="a", text=claim), Article(id="b", text=other)])
+    nlp = shared_nlp()
+    nlp.docs(arts)
+    return sentence_items(arts, nlp)
+
+
+def test_a_supporter_gives_no_other_amount_of_the_claims_unit() -> None:
+    from newsprism.claims.align import states
+
+    def says(claim: str, other: str) -> bool:
+        a, b = _two_items(claim, other)
+        return states(a, b)
+
+    # Another amount of money: another cut, not this one.
+    assert not says("His health care plan would cut Medicare by $800 billion over ten years.",
+                    "Now when you need it, Obama has cut $716 billion from Medicare.")
+    # The same amount, or one its wording allows ("more than $700 billion"), or none at all.
+    assert says("The law cuts $716 billion from Medicare over ten years.",
+                "Obama has cut more than $700 billion from Medicare, the advertisement says.")
+    assert says("The law cuts $716 billion from Medicare over ten years.", "Obama has cut Medicare, the ad says.")
+    # Counts of people are not held to it: two outlets' tolls of one evacuation are a conflict to show.
+    assert says("The authority ordered 12,000 people in Millbrook to evacuate.",
+                "More than 15,000 residents of Millbrook were ordered to leave.")
+
+
 def test_a_supporter_asserts_what_the_claim_asserts() -> None:
     # Another fact about the same people and things.
     assert not _asserts_same("Colorado voters approved Amendment 64 in 2012.",

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from newsprism.claims.values import find_quantities
+from newsprism.claims.values import Quantity, find_quantities
 from newsprism.model import Article
 from newsprism.nlp import NLP
 from newsprism.verbs import RELAYS, SAID, VERBS
@@ -77,6 +77,8 @@ class SentenceItem:
     # Stems of its content words other than names, figures and verbs of saying: what it says about them.
     content: frozenset[str] = frozenset()
     figures: frozenset[str] = frozenset()  # its figures outside names ("Amendment 64" holds none)
+    # Its figures outside names that carry a unit (money, percent, metres): "$800 billion", "22 percent".
+    measures: tuple[Quantity, ...] = ()
 
 
 def attribution_tokens(span: "Span") -> set[int]:
@@ -211,7 +213,8 @@ def sentence_items(articles: list[Article], nlp: NLP) -> list[SentenceItem]:
             keys |= {"n:" + q.normal() for q in quantities}
             # Found once: a figure inside a name is what find_quantities would skip given the names.
             spans = [(e.start_char - s.start, e.end_char - s.start) for e in named]
-            figures = frozenset(q.normal() for q in quantities if not any(q.start < te and ts < q.end for ts, te in spans))
+            outside = [q for q in quantities if not any(q.start < te and ts < q.end for ts, te in spans)]
+            figures = frozenset(q.normal() for q in outside)
             inside = [e for e in ents if e.start_char >= s.start and e.end_char <= s.end and e.label_ in _NAME_LABELS]
             names = frozenset(n for n in map(_name, (e.text for e in inside)) if n is not None)
             stems = frozenset(_stem(t.lemma_.casefold()) for t in span if not (t.is_punct or t.is_space))
@@ -219,6 +222,7 @@ def sentence_items(articles: list[Article], nlp: NLP) -> list[SentenceItem]:
                 SentenceItem(
                     a.id, i, s.start, s.end, s.paragraph, text, lemmas, frozenset(keys), names,
                     main_predicates(span), stems, _runs(span), _content(span), figures,
+                    tuple(q for q in outside if q.unit),
                 )
             )
     return items
