@@ -27,7 +27,14 @@ both, as they do for a user.
   for N = 1 and 2 (wall clock only: the Ray workers' CPU is the cluster's).
   ``bash scripts/ray_cluster_check.sh --run python bench/bench_workers.py --ray``
   starts the two-node cluster on this machine, runs the bench against it
-  (``--ray`` alone reads ``$RAY_ADDRESS``) and stops it.
+  (``--ray`` alone reads ``$RAY_ADDRESS``) and stops it. The CPU of the cluster's
+  own processes during each Ray run (GCS, raylets, log monitors, agents, the
+  workers; sampled from /proc, ``RayCPU``) is printed by role, with the workers'
+  niceness, when ``$NP_RAY_NODE_PIDS`` names the nodes (that script sets it).
+
+Every run also prints what the rest of the machine took while it ran (all
+CPU busy time from /proc/stat, less the run's own): a slow round with a busy
+machine is the machine's.
 
 The runs alternate, ``--repeat`` rounds, so a change in the machine's load hits
 every configuration alike; the load average is printed with each run. The
@@ -55,7 +62,9 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -126,18 +135,143 @@ def _reap_orphans(patience: float = 10.0) -> None:
             time.sleep(0.02)
 
 
-def timed(cmd: list[str], env: dict[str, str] | None = None) -> dict:
+TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _busy() -> float:
+    """CPU seconds the whole machine has spent busy (every core; /proc/stat), or 0 off Linux."""
+    try:
+        with open("/proc/stat") as f:
+            fields = [int(x) for x in f.readline().split()[1:]]
+    except OSError:
+        return 0.0
+    return (sum(fields[:8]) - fields[3] - fields[4]) / TICK  # all but idle and iowait; guest is in user
+
+
+def _stat(pid: str) -> tuple[int, float, int] | None:
+    """(parent pid, CPU seconds, niceness) of a process, from /proc/PID/stat."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            rest = f.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return int(rest[1]), (int(rest[11]) + int(rest[12])) / TICK, int(rest[16])
+
+
+def _cmdline(pid: int) -> str | None:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            cmd = f.read().replace(b"\0", b" ").decode(errors="replace").strip()
+    except OSError:
+        return None
+    return cmd or None  # None: it has ended (a zombie's command line is empty)
+
+
+def _role(cmd: str) -> str:
+    """What a process of a Ray node is, from its command line."""
+    for key, role in (("gcs_server", "gcs"), ("raylet/raylet", "raylet"), ("log_monitor", "log monitor"),
+                      ("DashboardAgent", "agents"), ("RuntimeEnvAgent", "agents"), ("dashboard.py", "agents"),
+                      ("monitor.py", "agents"), ("default_worker.py", "workers"), ("ray::", "workers"),
+                      ("ray start", "ray start")):
+        if key in cmd:
+            return role
+    return "other"
+
+
+class RayCPU:
+    """The CPU of a Ray cluster's processes (the descendants of ``roots``, the nodes'
+    ``ray start --block`` processes), by role, over one run: sampled from /proc every
+    ``PERIOD`` seconds in a thread, since a run's workers start and end with it (a
+    worker's last ``PERIOD`` of CPU may be missed). Also each worker's niceness: Ray
+    lowers its workers' priority by ``worker_niceness``."""
+
+    PERIOD = 0.2
+
+    def __init__(self, roots: list[int]) -> None:
+        self.roots = set(roots)
+        self.start: dict[int, float] = {}  # CPU at the run's start (0 for a process born during it)
+        self.last: dict[int, float] = {}
+        self.roles: dict[int, str] = {}
+        self.nice: dict[int, int] = {}
+        self.titles: dict[int, str] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, daemon=True)
+
+    def _sample(self, first: bool = False) -> None:
+        stats = {int(p): s for p in os.listdir("/proc") if p.isdigit() and (s := _stat(p)) is not None}
+        tree, grown = set(self.roots), True
+        while grown:
+            new = {pid for pid, s in stats.items() if s[0] in tree and pid not in tree}
+            tree |= new
+            grown = bool(new)
+        for pid in tree - self.roots:
+            if pid not in stats:
+                continue
+            _, cpu, nice = stats[pid]
+            if pid not in self.start:
+                self.start[pid] = cpu if first else 0.0
+            self.last[pid] = cpu
+            self.nice[pid] = nice
+            cmd = _cmdline(pid)  # a worker's changes as it starts, and with each task (ray::NAME)
+            if cmd is not None:
+                self.roles[pid] = _role(cmd)
+                self.titles[pid] = cmd[:40]
+            self.roles.setdefault(pid, "other")
+
+    def _loop(self) -> None:
+        while not self._stop.wait(self.PERIOD):
+            self._sample()
+
+    def __enter__(self) -> "RayCPU":
+        self._sample(first=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self._sample()
+
+    def result(self) -> dict:
+        by: Counter[str] = Counter()
+        for pid, role in self.roles.items():
+            by[role] += self.last[pid] - self.start[pid]
+        workers = [pid for pid, role in self.roles.items() if role == "workers" and self.last[pid] > self.start[pid]]
+        return {"cpu_by_role": {k: round(v, 2) for k, v in sorted(by.items())},
+                "workers": len(workers),
+                "worker_cpu": [[round(self.last[p] - self.start[p], 2), self.titles.get(p, "?")] for p in sorted(workers)],
+                "others_by_title": {self.titles.get(p, "?"): round(self.last[p] - self.start[p], 2)
+                                    for p, role in self.roles.items() if role == "other" and self.last[p] > self.start[p]},
+                "worker_nice": sorted({self.nice[p] for p in workers})}
+
+
+def timed(cmd: list[str], env: dict[str, str] | None = None, ray_roots: list[int] | None = None) -> dict:
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     load = os.getloadavg()[0]
+    busy = _busy()
+    sampler = RayCPU(ray_roots) if ray_roots else None
     t = time.perf_counter()
+    if sampler:
+        sampler.__enter__()
     proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env=env)
     wall = time.perf_counter() - t
+    if sampler:
+        sampler.__exit__()
+    busy = _busy() - busy
     _reap_orphans()
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} failed:\n{proc.stderr[-2000:]}")
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return {"wall": wall, "cpu": cpu, "load": round(max(load, os.getloadavg()[0]), 2), "stdout": proc.stdout}
+    run = {"wall": wall, "cpu": cpu, "load": round(max(load, os.getloadavg()[0]), 2), "stdout": proc.stdout}
+    ours = cpu
+    if sampler:
+        run["ray"] = sampler.result()
+        ours += sum(run["ray"]["cpu_by_role"].values())
+    if busy:  # what the rest of the machine took while this ran (the bench's own sampling included)
+        run["machine_busy"] = round(busy, 2)
+        run["others_cpu"] = round(busy - ours, 2)
+    return run
 
 
 def main() -> None:
@@ -154,6 +288,9 @@ def main() -> None:
                     help="also the bare parse as analyze loads it and with its faster rule components (spacy_rules)")
     ap.add_argument("--old", metavar="SRC", help="also the analyze runs with PYTHONPATH=SRC (another commit's src)")
     ap.add_argument("--old-workers", metavar="LIST", help="with --old: only these of --workers (default: all)")
+    ap.add_argument("--old-ray", action="store_true",
+                    help="with --old and --ray: the Ray runs too with the old src, in the driver (the cluster's "
+                         "workers import what the cluster's environment holds)")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
     if not SHARED.exists():
@@ -185,13 +322,24 @@ def main() -> None:
                     *newsprism, str(texts), "-q", "-f", "json", "--engine", "ray", "--address", args.ray,
                     "--workers", w, "-o", f"{tmp}/out-ray-{w}.json",
                 ]
+                if args.old and args.old_ray:
+                    configs[f"old ray workers={w}"] = [
+                        *configs[f"ray workers={w}"][:-1], f"{tmp}/out-old-ray-{w}.json"]
+                    envs[f"old ray workers={w}"] = {**os.environ, "PYTHONPATH": str(Path(args.old).resolve())}
+        # The nodes' `ray start --block` processes (scripts/ray_cluster_check.sh names them): their
+        # descendants are the cluster's processes, whose CPU each Ray run is charged with.
+        ray_roots = [int(p) for p in os.environ.get("NP_RAY_NODE_PIDS", "").split()] if args.ray else []
         runs: dict[str, list[dict]] = {k: [] for k in configs}
         for r in range(args.repeat):
             for name, cmd in configs.items():
-                run = timed(cmd, envs.get(name))
+                run = timed(cmd, envs.get(name), ray_roots if "ray" in name else None)
                 runs[name].append(run)
-                print(f"round {r + 1} {name}: wall {run['wall']:.1f} s, cpu {run['cpu']:.1f} s, load {run['load']}",
-                      file=sys.stderr, flush=True)
+                ray = run.get("ray")
+                print(f"round {r + 1} {name}: wall {run['wall']:.1f} s, cpu {run['cpu']:.1f} s"
+                      + (f" (the driver), the cluster {ray['cpu_by_role']}, {ray['workers']} workers"
+                         f" {ray['worker_cpu']} at nice {ray['worker_nice']}" if ray else "")
+                      + (f", the rest of the machine {run['others_cpu']:.1f} s" if "others_cpu" in run else "")
+                      + f", load {run['load']}", file=sys.stderr, flush=True)
         outputs = {p.name: p.read_bytes() for p in Path(tmp).glob("out-*.json")}
     same = len(set(outputs.values())) == 1
     bare_inside = [json.loads(r["stdout"]) for r in runs["bare"]]
@@ -208,7 +356,9 @@ def main() -> None:
         "repeat": args.repeat,
         "outputs_identical": same,
         "load_average_max": max(r["load"] for rs in runs.values() for r in rs),
-        "runs": {k: [{"wall": round(r["wall"], 2), "cpu": round(r["cpu"], 2), "load": r["load"]} for r in rs] for k, rs in runs.items()},
+        "runs": {k: [{"wall": round(r["wall"], 2), "cpu": round(r["cpu"], 2), "load": r["load"],
+                      **{key: r[key] for key in ("ray", "machine_busy", "others_cpu") if key in r}} for r in rs]
+                 for k, rs in runs.items()},
         "bare_parse_alone": {"wall": round(statistics.median(b["parse_wall"] for b in bare_inside), 2),
                              "cpu": round(statistics.median(b["parse_cpu"] for b in bare_inside), 2)},
     }
@@ -235,15 +385,20 @@ def main() -> None:
         if "bare, as analyze loads and runs it" in runs:
             ratios[name]["wall_vs_bare_as_analyze_runs"] = round(
                 med(name, "wall") / med("bare, as analyze loads and runs it", "wall"), 3)
-        if not name.startswith("ray"):
+        if "ray" in name and all("ray" in r for r in runs[name]):
+            ratios[name]["cpu_ms_per_article_with_the_cluster"] = round(1000 * statistics.median(
+                r["cpu"] + sum(r["ray"]["cpu_by_role"].values()) for r in runs[name]) / n_articles, 1)
+        if "ray" not in name:
             ratios[name]["cpu_vs_bare"] = round(med(name, "cpu") / med("bare", "cpu"), 3)
             ratios[name]["cpu_ms_per_article"] = round(1000 * med(name, "cpu") / n_articles, 1)
-    for prefix in ("analyze", "old analyze", "ray"):
+    for prefix in ("analyze", "old analyze", "ray", "old ray"):
         one, two = f"{prefix} workers=1", f"{prefix} workers=2"
         if two not in runs and os.cpu_count() == 2:
             two = f"{prefix} workers=default"  # one per core: two here
         if one in runs and two in runs:
             ratios[f"{prefix} efficiency 1->2"] = round(med(one, "wall") / (2 * med(two, "wall")), 3)
+            ratios[f"{prefix} efficiency 1->2 by round"] = [
+                round(a["wall"] / (2 * b["wall"]), 3) for a, b in zip(runs[one], runs[two], strict=True)]
     result["ratios"] = ratios
     # Each round's ratios against the bare parses of the same round: a median can pass where rounds do not.
     result["per_round"] = {

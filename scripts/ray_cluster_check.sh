@@ -98,7 +98,8 @@ if [ "$refused" -ne 3 ]; then
 fi
 
 if [ ${#run[@]} -gt 0 ]; then
-    RAY_ADDRESS="$address" "${run[@]}"
+    # NP_RAY_NODE_PIDS: the nodes' `ray start` processes, whose descendants the bench charges to Ray.
+    RAY_ADDRESS="$address" NP_RAY_NODE_PIDS="${pids[*]}" "${run[@]}"
     exit
 fi
 newsprism analyze "${inputs[@]}" --format json --quiet --workers 0 -o "$work/local.json"
