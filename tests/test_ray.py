@@ -160,9 +160,29 @@ def test_a_ray_engine_loads_the_models_in_every_slot_as_it_starts(local_ray, tmp
     from newsprism.engine.ray import RayEngine
 
     with RayEngine(initializer=_sign_in, initargs=(str(tmp_path),)) as engine:
-        ray.get(engine._starting)
+        ray.get(list(engine._live))
         assert len(list(tmp_path.iterdir())) == 2
     (tmp_path / "one").mkdir()
     with RayEngine(workers=1, initializer=_sign_in, initargs=(str(tmp_path / "one"),)) as engine:
-        ray.get(engine._starting)
+        ray.get(list(engine._live))
         assert len(list((tmp_path / "one").iterdir())) == 1
+
+
+def _pid(_: object) -> int:
+    import os
+
+    return os.getpid()
+
+
+@pytest.mark.slow
+def test_the_work_runs_on_the_workers_the_engine_warmed(local_ray, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The start-up tasks count among the tasks in flight and run the work's own function:
+    with one task at a time on a two-CPU cluster, every task runs on the one worker that
+    loaded the models. Before, the first task went to the other CPU while the start-up
+    ran, and a second worker process loaded them all again (on a two-node cluster the
+    work alternated between two workers, each paying the start-up)."""
+    from newsprism.engine.ray import RayEngine
+
+    with RayEngine(workers=1, initializer=_sign_in, initargs=(str(tmp_path),)) as engine:
+        pids = set(engine.map(_pid, range(8)))
+    assert pids == {int(p.name) for p in tmp_path.iterdir()}

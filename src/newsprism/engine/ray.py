@@ -34,6 +34,7 @@ import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from itertools import islice
 from typing import Any, TypeVar
 
@@ -89,7 +90,6 @@ class RayEngine:
         self.initializer = initializer  # run once per task slot as the engine starts (load a model)
         self.initargs = initargs
         self.init = init
-        self._starting: list[Any] = []  # the initializer's tasks
         self._started = False  # this engine called ray.init, so it shuts Ray down
         self._call: Any = None
         self._live: set[Any] = set()  # every task sent and not yet known to be done, over all maps
@@ -118,13 +118,18 @@ class RayEngine:
             # own (each holds a CPU): their models load while the driver groups, not
             # in the first task of each. Nobody waits for them; the work queues
             # behind. A model that fails to load is met again by the first task.
-            start = ray.remote(_start)
+            # They run the work's own function and count among the tasks in flight,
+            # so the work follows on the workers they warmed. As tasks of a function
+            # of their own, beside the cap, the first task of the work found the
+            # other CPU free or queued for it: with one task at a time on two nodes
+            # the work alternated between two workers, each loading the models, and
+            # with two, Ray at times started a third and fourth, cold.
             slots = min(self._cap(), max(1, int(ray.cluster_resources().get("CPU", 1))))
-            self._starting = [start.remote(self.initializer, self.initargs) for _ in range(slots)]
+            for _ in range(slots):
+                self._live.add(self._call.remote(partial(_start, self.initializer), self.initargs))
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._starting.clear()
         if self._started:
             _ray().shutdown()
             self._started = False
