@@ -14,6 +14,7 @@ names of works (`the book "X"`, `NBC's "Meet the Press"`) from quoted words.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from newsprism.model import Span
@@ -25,6 +26,8 @@ OPEN_SINGLE = "\u2018"
 CLOSE_SINGLE = "\u2019"
 ALL_DOUBLE = OPEN_DOUBLE + CLOSE_DOUBLE + STRAIGHT
 _BEFORE_OPENER = " \t\n([{\u2014\u2013-/:;,"
+# Every character ``_scan_paragraph`` acts on (' and ` only doubled): it steps over the rest one at a time.
+_MARK = re.compile("[" + re.escape(ALL_DOUBLE + OPEN_SINGLE + CLOSE_SINGLE + "'`") + "]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +74,10 @@ def _scan_paragraph(text: str, para: Span) -> tuple[list[Span], int | None]:
     open_kind = ""
     i = para.start
     while i < para.end:
+        mark = _MARK.search(text, i, para.end)  # what lies before it changes nothing
+        if mark is None:
+            break
+        i = mark.start()
         c = text[i]
         pair = text[i : i + 2]
         width = 2 if pair in ("''", "``") else 1
