@@ -24,7 +24,7 @@ both, as they do for a user.
 - ``analyze --workers N`` for each N asked (``default``: no ``--workers``, one per core),
   JSON out, the same for every N (checked);
 - with ``--ray ADDRESS``: ``analyze --engine ray --address ADDRESS --workers N``
-  for N = 1 and 2 (wall clock only: the Ray workers' CPU is the cluster's).
+  for N = 1 and 2 (the CPU column is the driver's: the Ray workers' is the cluster's, below).
   ``bash scripts/ray_cluster_check.sh --run python bench/bench_workers.py --ray``
   starts the two-node cluster on this machine, runs the bench against it
   (``--ray`` alone reads ``$RAY_ADDRESS``) and stops it. The CPU of the cluster's
@@ -65,6 +65,7 @@ import tempfile
 import threading
 import time
 from collections import Counter
+from contextlib import nullcontext
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -171,8 +172,7 @@ def _role(cmd: str) -> str:
     """What a process of a Ray node is, from its command line."""
     for key, role in (("gcs_server", "gcs"), ("raylet/raylet", "raylet"), ("log_monitor", "log monitor"),
                       ("DashboardAgent", "agents"), ("RuntimeEnvAgent", "agents"), ("dashboard.py", "agents"),
-                      ("monitor.py", "agents"), ("default_worker.py", "workers"), ("ray::", "workers"),
-                      ("ray start", "ray start")):
+                      ("monitor.py", "agents"), ("default_worker.py", "workers"), ("ray::", "workers")):
         if key in cmd:
             return role
     return "other"
@@ -249,14 +249,10 @@ def timed(cmd: list[str], env: dict[str, str] | None = None, ray_roots: list[int
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     load = os.getloadavg()[0]
     busy = _busy()
-    sampler = RayCPU(ray_roots) if ray_roots else None
-    t = time.perf_counter()
-    if sampler:
-        sampler.__enter__()
-    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env=env)
-    wall = time.perf_counter() - t
-    if sampler:
-        sampler.__exit__()
+    with RayCPU(ray_roots) if ray_roots else nullcontext() as sampler:
+        t = time.perf_counter()
+        proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env=env)
+        wall = time.perf_counter() - t
     busy = _busy() - busy
     _reap_orphans()
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
