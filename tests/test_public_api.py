@@ -58,3 +58,13 @@ def test_the_readme_library_example_runs(tmp_path: Path) -> None:
     assert lines[0].startswith("Harlow Dam") and lines[0].endswith(": 7 articles"), out.stdout
     assert "carried by 6, resting on 1 independent source(s)" in lines[1], out.stdout
     assert lines[-1] == "0 stories in the database" and (tmp_path / "news.db").exists()
+
+
+def test_the_version_is_said_once() -> None:
+    """pyproject.toml takes the version from ``newsprism.__version__`` (it repeated "0.1.0")."""
+    import tomllib
+    from importlib.metadata import version
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert "version" not in project and "version" in project["dynamic"]
+    assert version("newsprism") == newsprism.__version__
