@@ -33,6 +33,9 @@ that makes the same pair.
   pairs under the same hash: pairs it shares with the judged ones keep their
   judgement, and ``sheet heldout`` prints the ones still to judge (a rule
   that drops pairs draws the next ones by hash, so its sample stays uniform).
+  From the ninth session on, the BASIL/NewsWCL50 pairs have been read to write
+  a rule (the predicate met as a verb): development labels too since then; the
+  ECB+ pairs have not been read.
 - ``fresh``: 80 more pairs (40 BASIL, 40 NewsWCL50) drawn by another hash
   from the pairs of commit 570eda8 that no earlier sample held, and judged
   before the assertion check (``alignment_fresh.tsv``). Their keys are fixed:

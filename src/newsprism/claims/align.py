@@ -35,6 +35,10 @@ THRESHOLD_EMBEDDING = 0.45
 MUTUAL = 0.75
 # Similar enough that the words alone show the same assertion (see ``asserts_same``).
 CLEAR = 0.5
+# A predicate met in the other sentence only as a noun or another word, not as a verb, shows the
+# same assertion from this similarity ("issued subpoenas" / "subpoenaed"), not under it ("was not
+# questioned by Mueller" / "obtained a list of questions"): see ``asserts_same``.
+NOMINAL = 0.4
 # Or this much of the two sentences' content other than names (IDF-weighted cosine of the word sets).
 SAYS_MORE = 0.3
 # With an embedder, a supporter's cosine to the claim must reach this too.
@@ -78,13 +82,16 @@ def asserts_same(
     them: "Colorado voters approved Amendment 64" is not "Mr. Suthers had opposed
     Amendment 64". Under ``CLEAR`` similarity the two must show the same
     assertion in one of these ways: one's main predicate (``text.main_predicates``)
-    is a word of the other; they share a run of words (the same quotation, which
-    must carry words beyond names and their titles: "the killing of Hamas political
-    leader Ismail Haniyeh" is a name, ``text.CARRIED``) or a figure outside a name ("ordered 12,000 people to evacuate", "12,000
-    residents have left their homes": a paraphrase no stem shows); or
+    is a verb of the other (or, from ``NOMINAL`` similarity, any word of it: a noun
+    names the act as often as another fact about it, "the plan was for Sestak to
+    remain" for "Sestak was planning a run"); they share a run of words (the same
+    quotation, which must carry words beyond names and their titles: "the killing
+    of Hamas political leader Ismail Haniyeh" is a name, ``text.CARRIED``) or a
+    figure outside a name ("ordered 12,000 people to evacuate", "12,000 residents
+    have left their homes": a paraphrase no stem shows); or
     ``SAYS_MORE`` of what they say beside the names (``SentenceItem.content``,
     weighted by ``idf``). Where only one of the two has a main verb, that verb
-    must be a word of the other, or they must share words, a figure or content
+    must be met in the other in the same way, or they must share words, a figure or content
     as above: a copula or a fragment beside a sentence that asserts an act ("The
     report came just hours before tariff exemptions were due to expire" for "Trump
     imposed a 25 percent tariff") is most often another fact (on the development
@@ -100,7 +107,9 @@ def asserts_same(
         return False
     if sim >= CLEAR or not (pivot.predicates or other.predicates):
         return True
-    if pivot.predicates & other.stems or other.predicates & pivot.stems:
+    if pivot.predicates & other.verbs or other.predicates & pivot.verbs:
+        return True
+    if sim >= NOMINAL and (pivot.predicates & other.stems or other.predicates & pivot.stems):
         return True
     if pivot.runs & other.runs or pivot.figures & other.figures:
         return True

@@ -73,6 +73,8 @@ class SentenceItem:
     # What the sentence asserts: the stems of its main clause's verbs (``main_predicates``).
     predicates: frozenset[str] = frozenset()
     stems: frozenset[str] = frozenset()  # the stem of every word
+    # The stems of its verbs: a predicate of another sentence met here as a verb, not a noun.
+    verbs: frozenset[str] = frozenset()
     runs: frozenset[int] = frozenset()  # hashes of its runs of RUN words that carry CARRIED words
     # Stems of its content words other than names, figures and verbs of saying: what it says about them.
     content: frozenset[str] = frozenset()
@@ -218,10 +220,11 @@ def sentence_items(articles: list[Article], nlp: NLP) -> list[SentenceItem]:
             inside = [e for e in ents if e.start_char >= s.start and e.end_char <= s.end and e.label_ in _NAME_LABELS]
             names = frozenset(n for n in map(_name, (e.text for e in inside)) if n is not None)
             stems = frozenset(_stem(t.lemma_.casefold()) for t in span if not (t.is_punct or t.is_space))
+            verbs = frozenset(_stem(t.lemma_.casefold()) for t in span if t.pos_ == "VERB")
             items.append(
                 SentenceItem(
                     a.id, i, s.start, s.end, s.paragraph, text, lemmas, frozenset(keys), names,
-                    main_predicates(span), stems, _runs(span), _content(span), figures,
+                    main_predicates(span), stems, verbs, _runs(span), _content(span), figures,
                     tuple(q for q in outside if q.unit),
                 )
             )
