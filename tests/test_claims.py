@@ -338,6 +338,19 @@ def test_timeline_reads_relative_dates_against_the_articles_own_date() -> None:
     assert by_date.get("2024-08-05", "").startswith("The mayor approved")
 
 
+def test_timeline_places_days_ago_last_night_and_last_month_name() -> None:
+    from newsprism.model import Article
+
+    text = ("Gate fails\n\nEngineers found a crack in the sluice gate two days ago.\n\nThe riverside road was "
+            "closed last night.\n\nThe council had approved the new quay last August.")
+    dated = {e.date: e.text for e in _timeline(Article(id="a", text=text, published="2024-08-07"))}
+    assert dated.get("2024-08-05", "").startswith("Engineers found a crack")
+    assert dated.get("2024-08-06", "").startswith("The riverside road")
+    assert dated.get("2023-08", "").startswith("The council had approved")
+    # With no date of its own, the same article places none of them.
+    assert _timeline(Article(id="u", text=text)) == []
+
+
 def test_timeline_leaves_an_undated_articles_events_undated() -> None:
     from newsprism.model import Article
 

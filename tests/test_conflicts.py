@@ -25,6 +25,15 @@ TUE_6_AUG = date(2024, 8, 6)
         ("completed in 1962", None, "1962"),
         ("In July of 2022, officials said", None, "2022-07"),
         ("7:13 AM EDT, August 6, 2024", None, "2024-08-06"),
+        # Relative to the publication day: the latest such month before it, days, months and years back.
+        ("the quay was approved last August", TUE_6_AUG, "2023-08"),
+        ("the council met last March", TUE_6_AUG, "2024-03"),
+        ("the vote is due next March", TUE_6_AUG, "2025-03"),
+        ("the gate failed two days ago", TUE_6_AUG, "2024-08-04"),
+        ("the road was closed last night", TUE_6_AUG, "2024-08-05"),
+        ("the pumps were started this morning", TUE_6_AUG, "2024-08-06"),
+        ("the works began three months ago", TUE_6_AUG, "2024-05"),
+        ("two years ago the dam was inspected", TUE_6_AUG, "2022"),
     ],
 )
 def test_dates_resolve_against_publication_day(text: str, base: date | None, iso: str) -> None:
@@ -36,6 +45,12 @@ def test_relative_dates_need_a_publication_day() -> None:
     assert find_dates("on 5 August", None, story_date=TUE_6_AUG)[0].value.iso() == "2024-08-05"
     # Unresolvable, not read as this August of the story.
     assert find_dates("In August of last year, the Ledger reported", None, story_date=TUE_6_AUG) == []
+    for text in ("approved last August", "failed two days ago", "closed last night", "began three months ago"):
+        unplaced: list[tuple[int, int]] = []
+        assert find_dates(text, None, story_date=TUE_6_AUG, unresolved=unplaced) == []
+        assert unplaced  # claimed, so the sentence is left undated rather than placed by another date
+    # "may" after "last" is the verb, not the month.
+    assert find_dates("the last may be the hardest", TUE_6_AUG) == []
 
 
 def test_monday_and_5_august_agree() -> None:

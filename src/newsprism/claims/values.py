@@ -35,6 +35,8 @@ _MONTH = r"(?P<m>(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|j
 _DAY = r"(?P<d>[0-3]?\d)(?:st|nd|rd|th)?"
 _YEAR = r"(?P<y>1[89]\d\d|20\d\d)"
 _WD = r"(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+_COUNT_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+                "nine": 9, "ten": 10}
 
 # Order matters: longer, more specific patterns first; a span claimed by one
 # pattern is not matched again by a shorter one. Matched on lower-cased text (``_lowered``):
@@ -45,10 +47,14 @@ _DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("edge", re.compile(rf"\b(?:the\s+)?(?P<edge>end|beginning|start|middle)\s+of\s+(?:{_MONTH}(?:\s+{_YEAR})?|the\s+(?P<unit>month|year))\b")),
     ("my", re.compile(rf"\b{_MONTH}\s+(?:of\s+)?{_YEAR}\b")),
     ("m_last", re.compile(rf"\b{_MONTH}\s+(?:of\s+)?(?P<rel>last|this|next)\s+year\b")),
+    # "last August": the latest August before the publication month; not "last May 5" (a day of the
+    # month), nor "the last may be" (the verb).
+    ("m_rel", re.compile(rf"\b(?P<rel>last|next)\s+(?!may\b){_MONTH}\b(?![-\s]*\d)")),
     ("m", re.compile(rf"\b(?:in|since|until|by|from|late|early)\s+(?P<x>{_MONTH})\b(?![-\s]*\d)")),
     ("y", re.compile(rf"\b(?:in|since|of|until|by|from|before|after|year|early|late|mid)[\s-]+(?P<x>{_YEAR})\b(?![,.]?\d)")),
     ("wd", re.compile(rf"\b(?:(?P<rel>last|next|this|early|late)\s+)?{_WD}(?:'s)?\b")),
-    ("rel_day", re.compile(r"\b(?P<word>yesterday|today|tomorrow|tonight)\b")),
+    ("rel_day", re.compile(r"\b(?P<word>yesterday|today|tomorrow|tonight|last night|this (?:morning|afternoon|evening))\b")),
+    ("ago", re.compile(rf"\b(?P<n>\d{{1,2}}|{'|'.join(_COUNT_WORDS)})\s+(?P<unit>day|month|year)s?\s+ago\b")),
     ("rel_unit", re.compile(r"\b(?P<rel>last|next|this)\s+(?P<unit>week|month|year)\b")),
 ]
 
@@ -161,10 +167,28 @@ def _resolve(kind: str, g: dict[str, str | None], base: date | None, story_date:
         rel = (g.get("rel") or "").lower()
         d = _weekday(WEEKDAYS[(g["wd"] or "").lower()], rel, base, future)
         return DateValue(d, d, "day"), True
+    if kind == "m_rel" and month:
+        if (g["rel"] or "").lower() == "last":
+            year = base.year if month < base.month else base.year - 1
+        else:
+            year = base.year if month > base.month else base.year + 1
+        return DateValue(*_month_range(year, month), "month"), True
     if kind == "rel_day":
         word = (g["word"] or "").lower()
-        d = base + timedelta(days={"yesterday": -1, "today": 0, "tonight": 0, "tomorrow": 1}[word])
+        d = base - timedelta(days=1) if word in ("yesterday", "last night") else base + timedelta(days=word == "tomorrow")
         return DateValue(d, d, "day"), True
+    if kind == "ago":
+        n = _COUNT_WORDS.get((g["n"] or "").lower()) or int(g["n"] or 0)
+        unit = (g["unit"] or "").lower()
+        # Days ago is a day; months and years ago only as precise as their unit. Weeks ago is
+        # left alone: a week is no unit a date here can show.
+        if unit == "day":
+            d = base - timedelta(days=n)
+            return DateValue(d, d, "day"), True
+        if unit == "month":
+            m0 = base.month - 1 - n
+            return DateValue(*_month_range(base.year + m0 // 12, m0 % 12 + 1), "month"), True
+        return DateValue(date(base.year - n, 1, 1), date(base.year - n, 12, 31), "year"), True
     if kind == "rel_unit":
         step = {"last": -1, "this": 0, "next": 1}[(g["rel"] or "").lower()]
         unit = (g["unit"] or "").lower()
