@@ -469,14 +469,35 @@ def _most_common(listed: "np.ndarray", n: int, keep: "Callable[[np.ndarray], np.
     the articles). Counted by numpy's sort: the posting lists a query reads
     fill up as a corpus grows (to ``posting_cap`` each), and a ``Counter``
     walked in Python over their thousands of entries made the cost per
-    article grow with the corpus."""
+    article grow with the corpus.
+
+    The entries are a few posting lists end to end, each in arrival order, so
+    a stable sort merges their runs (timsort) and leaves each article's first
+    appearance first; the best ``n`` are then partitioned off on one number
+    (more entries first, then the earlier first appearance) and only they are
+    sorted. ``np.unique`` with indices and counts, then a ``lexsort`` of every
+    article, took 1.4 times the CPU at the 2,000-3,200 entries a query reads
+    once the lists fill (bench/README)."""
     import numpy as np
 
-    arts, first, counts = np.unique(listed, return_index=True, return_counts=True)  # first: stable, the first appearance
+    if not len(listed):
+        return []
+    order = np.argsort(listed, kind="stable")
+    ranked = listed[order]
+    head = np.empty(len(ranked), dtype=bool)
+    head[0] = True
+    np.not_equal(ranked[1:], ranked[:-1], out=head[1:])
+    starts = np.flatnonzero(head)
+    counts = np.diff(starts, append=len(ranked))
+    first = order[starts]
     if keep is not None:
-        kept = keep(arts.astype(np.int64, copy=False))
-        arts, first, counts = arts[kept], first[kept], counts[kept]
-    return arts[np.lexsort((first, -counts))[:n]].tolist()
+        kept = keep(ranked[starts].astype(np.int64))
+        counts, first = counts[kept], first[kept]
+    rank = ((len(listed) - counts) << 32) | first  # entries fewer than len(listed), places under 2**32
+    if len(rank) > n:
+        rank = np.partition(rank, n - 1)[:n]
+    rank.sort()
+    return listed[rank & 0xFFFFFFFF].tolist()
 
 
 def article_day(a: Any) -> int | None:
