@@ -265,3 +265,22 @@ def test_chains_are_the_stretches() -> None:
     linked = {(e.article, e.start, e.end) for e in links}
     said = [st for st in b.stretches if st.act in SOURCE_ACTS and st.source is not None and st.source.kind == "person"]
     assert said and all((st.article, st.start, st.end) in linked for st in said)
+
+
+def test_an_inner_attribution_that_names_no_speaker_leaves_the_outer_source() -> None:
+    """`According to the Times, Iran has reportedly asked for radars, and this visit highlights the
+    ties; two officials confirmed it`: what is inside the Times's stretch rests on the Times unless an
+    inner attribution names someone who can speak (the officials, via the Times), not on the unnamed
+    report of "reportedly" nor on "this visit"."""
+    from newsprism.model import Speaker, Stretch
+    from newsprism.provenance.stretches import stretch_row
+
+    times = Speaker(13, 22, "the Times", "The Times", "media")
+    visit = Speaker(68, 78, "this visit", "this visit", "unknown")
+    officials = Speaker(103, 116, "two officials", "two officials", "anonymous")
+    row = stretch_row("a", [Stretch("a", 0, 130, times, [], "speech", None),
+                            Stretch("a", 24, 66, None, [], "speech", None),
+                            Stretch("a", 68, 100, visit, [], "speech", None),
+                            Stretch("a", 103, 130, officials, ["The Times"], "speech", None)])
+    names = [(s["start"], s["end"], s["source"] and s["source"]["name"]) for s in row["spans"]]
+    assert names == [(0, 103, "The Times"), (103, 130, "two officials")]

@@ -187,12 +187,11 @@ def flatten(stretches: list[Stretch]) -> list[Stretch]:
     lo = min(s.start for s in stretches)
     hi = max(s.end for s in stretches)
     owner: list[int] = [-1] * (hi - lo)
-    # Larger first, so a smaller (inner) stretch overwrites it; but a belief, stance or intention
-    # inside what a source says stays that source's ("the Times reported that Iran wants ...").
+    # Larger first, so a smaller (inner) stretch overwrites it where it takes over (``_takes_over``).
     for k in sorted(range(len(stretches)), key=lambda k: stretches[k].start - stretches[k].end):
         s = stretches[k]
         for i in range(s.start - lo, s.end - lo):
-            if owner[i] < 0 or s.act in SOURCE_ACTS or stretches[owner[i]].act not in SOURCE_ACTS:
+            if owner[i] < 0 or _takes_over(s, stretches[owner[i]]):
                 owner[i] = k
     out: list[Stretch] = []
     i = 0
@@ -206,6 +205,16 @@ def flatten(stretches: list[Stretch]) -> list[Stretch]:
             out.append(Stretch(s.article, lo + i, lo + j, s.source, s.via, s.act, s.cue))
         i = j
     return out
+
+
+def _takes_over(inner: Stretch, outer: Stretch) -> bool:
+    """Whether a stretch inside another is credited with its characters. A belief, stance or intention
+    inside what a source says stays that source's ("the Times reported that Iran wants ..."); so does
+    an attribution that names no one who can speak ("reportedly", "this visit highlights") inside one
+    that names its source ("according to the Times, Iran has reportedly asked ...")."""
+    if inner.act not in SOURCE_ACTS and outer.act in SOURCE_ACTS:
+        return False
+    return outer.source is None or (inner.source is not None and inner.source.can_speak)
 
 
 def stretch_row(article_id: str, stretches: list[Stretch]) -> dict[str, object]:
