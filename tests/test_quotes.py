@@ -172,6 +172,25 @@ def test_headline_name_colon_is_an_attribution(nlp) -> None:
     assert not any("Ten bridges" in text[x.content.start : x.content.end] for x in qs)
 
 
+def test_a_headline_phrase_before_a_colon_names_no_one(nlp) -> None:
+    # A title-cased phrase that names no one leads the headline; it is not who speaks.
+    text = ("Stealth Over Health: Harlow Mayor Was Headed to the Dam But Diverted to Avoid Bad Optics.\n\n"
+            "The Courier reports that the mayor avoided the dam on Sunday.")
+    a = Article(id="colon-phrase", text=text)
+    qs = extract_quotes(a, nlp, EXTRACTOR)
+    assert not any("Stealth" in x.speaker.text for x in qs if x.speaker is not None)
+    assert not any("Headed to the Dam" in text[x.content.start : x.content.end] for x in qs)
+    # A role before the colon still speaks.
+    text = 'Finance Secretary: "We are ready to cut taxes."\n\nFinance Secretary Alana Torvik spoke on Monday.'
+    q = _by_content(Article(id="colon-role", text=text), extract_quotes(Article(id="colon-role", text=text), nlp, EXTRACTOR),
+                    "ready to cut taxes")
+    assert q.speaker is not None and q.speaker.text == "Finance Secretary"
+    # A transcript's turn in capitals is a name the tagger seldom knows; it still speaks.
+    text = "JAKE TARVER: Do you back the levy?\n\nMIRA KELL: We never did."
+    qs = extract_quotes(Article(id="colon-caps", text=text), nlp, EXTRACTOR)
+    assert "JAKE TARVER" in [x.speaker.text for x in qs if x.speaker is not None]
+
+
 @pytest.mark.parametrize("text,content", [
     ("Mayor Jane Doe attacked the council in a statement on Tuesday.", "the council"),
     ("Senator Ann Loft denied the claims during a hearing.", "the claims"),

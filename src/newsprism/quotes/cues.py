@@ -407,10 +407,20 @@ def headline_colons(doc: "Doc", inside: bytearray, paragraphs: list[Span]) -> li
         head = lead.root
         if head.pos_ not in ("PROPN", "NOUN") or not all(t.is_title or t.is_upper or not t.is_alpha for t in lead):
             continue
-        if head.lower_ in L.NOT_SPEAKERS:
+        if head.lower_ in L.NOT_SPEAKERS or (len(lead) > 1 and not lead.text.isupper() and not _names_someone(lead)):
             continue
         out.append(Found(content=Span(colon + 1, line.end), cue=Span(colon, colon + 1), speaker=head))
     return out
+
+
+def _names_someone(lead: "SpacySpan") -> bool:
+    """A lead of several words speaks only where it names someone ("Harlow camp", "Finance Secretary",
+    "NY Daily News", "Wash Post Fact-Check") or is a word for a speaker ("Insiders"); a headline's
+    title-cased phrase that names no one ("Stealth Over Health: ...") is the headline's own words. (A
+    transcript's turn in capitals, "JAKE TAPPER:", is a name the tagger seldom knows: never asked.)"""
+    heads = L.ANONYMOUS_HEADS | L.PEOPLE_HEADS | L.MEDIA_WORDS | L.ORGANISATION_HEADS | L.DOCUMENT_HEADS
+    return (any(t.ent_type_ in _NAMED_SOURCE_TYPES or t.lower_ in L.MEDIA_WORDS for t in lead)
+            or lead.root.lemma_.lower() in heads or lead.root.lower_ in heads)
 
 
 _POLLS = frozenset("poll survey study".split())
