@@ -416,6 +416,18 @@ def test_appositive_name_is_the_speaker(nlp) -> None:
     assert q.speaker.text == "The opposition spokesman for transport, Mira Kell"
 
 
+def test_a_closing_mark_glued_to_the_speaker_is_no_part_of_it(nlp) -> None:
+    text = "\u201cThe spillway will hold until spring,\u201da harbour source said."
+    a = Article(id="glued", text=text)
+    q = _by_content(a, extract_quotes(a, nlp, EXTRACTOR), "spillway will hold")
+    assert q.speaker is not None and (q.speaker.text, q.speaker.name) == ("a harbour source", "a harbour source")
+    assert q.source_phrase is not None and text[q.source_phrase.start : q.source_phrase.end] == "a harbour source"
+    # A name in quotation marks keeps them.
+    text = 'Officials said the "Harbour Watch" group, which monitors the port, warned that the dam would fail.'
+    a = Article(id="quoted-name", text=text)
+    assert 'the "Harbour Watch" group' in [q.speaker.text for q in extract_quotes(a, nlp, EXTRACTOR) if q.speaker is not None]
+
+
 def test_role_noun_resolves_to_the_person_given_that_role(nlp) -> None:
     text = 'The mayor of Dunmore, Peter Vale, visited the site.\n\n"We had an hour to leave," the mayor said.'
     a = Article(id="role", text=text)

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING
 
 from newsprism.model import Span, Speaker, SpeakerKind
 from newsprism.quotes import lexicon as L
+from newsprism.quotes.attribution import QUOTE_CHARS
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -103,7 +104,7 @@ class SpeakerResolver:
         sent, line = tok.sent, self._line(tok)
         if not (sent.start_char <= said.start < sent.end_char or sent.start_char < said.end <= sent.end_char):
             return None
-        lo = max(tok.left_edge.idx, sent.start_char, line.start)
+        lo = self._past_quotation(max(tok.left_edge.idx, sent.start_char, line.start), tok.idx)
         hi = min(tok.right_edge.idx + len(tok.right_edge), sent.end_char, line.end)
         start, end = min(lo, mention.start), max(hi, mention.end)
         if mention.end <= said.start:
@@ -126,9 +127,16 @@ class SpeakerResolver:
         # The parser may run a phrase over a paragraph break ("Iran\n\nRussian Security ..."): keep the token's line.
         line = self._line(tok)
         start, end = max(span.start, line.start), min(span.end, line.end)
+        start = self._past_quotation(start, tok.idx)
         while start < end - 1 and not self.text[start].isalnum():
             start += 1  # a signature's dash ("- Sanders", "-President Obama") is no part of the name
         return Span(start, end)
+
+    def _past_quotation(self, start: int, head: int) -> int:
+        """ `until spring,”a harbour source said`: a closing mark with no space after it glues the
+        quotation's last word to the speaker's phrase; the speaker starts after the mark."""
+        ends = [k for k in range(start + 1, head) if self.text[k] in QUOTE_CHARS and self.text[k - 1] in ",.?!"]
+        return ends[-1] + 1 if ends else start
 
     # ------------------------------------------------------------ reference
 
@@ -301,7 +309,8 @@ class SpeakerResolver:
         words = [t for t in self.doc[tok.left_edge.i : end] if line.start <= t.idx < line.end][:_MAX_DESCRIPTION_WORDS]
         if not words:
             return tok.text
-        return " ".join(self.text[words[0].idx : words[-1].idx + len(words[-1])].split()).strip(" ,")
+        start = self._past_quotation(words[0].idx, tok.idx)
+        return " ".join(self.text[start : words[-1].idx + len(words[-1])].split()).strip(" ,")
 
     def _line(self, tok: "Token") -> Span:
         start = self.text.rfind("\n", 0, tok.idx) + 1
