@@ -416,6 +416,17 @@ def test_appositive_name_is_the_speaker(nlp) -> None:
     assert q.speaker.text == "The opposition spokesman for transport, Mira Kell"
 
 
+@pytest.mark.parametrize("text,name,kind", [
+    # The name inside the apposition is whom the speaker supports, not the speaker.
+    ("Brandt, a Mira Castell supporter, said the ferry levy would fail.", "Brandt", "person"),
+    ("The spokesman for Mira Castell said the ferry levy would fail.", "The spokesman for Mira Castell", "anonymous"),
+])
+def test_a_name_in_the_speakers_own_phrase_is_someone_else(nlp, text: str, name: str, kind: str) -> None:
+    a = Article(id="own-phrase", text=text)
+    q = _by_content(a, extract_quotes(a, nlp, EXTRACTOR), "levy would fail")
+    assert q.speaker is not None and (q.speaker.name, q.speaker.kind) == (name, kind)
+
+
 def test_a_closing_mark_glued_to_the_speaker_is_no_part_of_it(nlp) -> None:
     text = "\u201cThe spillway will hold until spring,\u201da harbour source said."
     a = Article(id="glued", text=text)

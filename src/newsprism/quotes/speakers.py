@@ -194,6 +194,8 @@ class SpeakerResolver:
         titled = self._title_reference(tok, surface) if _is_definite_singular(tok) and not place else None
         if titled:
             return titled, "person"
+        if ent is not None and ent.label_ == "ORG" and tok.pos_ == "PROPN" and self._described_as_person(tok):
+            return self.names.resolve(surface) or surface, "person"  # a surname the tagger took for a body
         if ent is not None and ent.label_ in _ORG_LABELS:
             return _strip_det(surface), "organisation"
         if tok.lower_ in L.ORGANISATION_HEADS:
@@ -328,6 +330,12 @@ class SpeakerResolver:
                 return ent
         return None
 
+    @staticmethod
+    def _described_as_person(tok: "Token") -> bool:
+        """ "Brandt, a Castell supporter, said": a name set beside a role only a person has."""
+        return any(c.dep_ == "appos" and (c.lemma_.lower() in L.ANONYMOUS_HEADS or c.lemma_.lower() in L.PEOPLE_HEADS)
+                   for c in tok.children)
+
     def _title_reference(self, tok: "Token", surface: str) -> str | None:
         """The person the article gives this title or role: the latest before the mention, else the first after it."""
         if tok.pos_ not in ("NOUN", "PROPN") or tok.lower_ in L.ORGANISATION_HEADS:
@@ -335,8 +343,12 @@ class SpeakerResolver:
         words = _title_words(surface)
         if not words:
             return None
-        before = [p for p in self.persons if p.end_char <= tok.idx]
-        after = [p for p in self.persons if p.start_char > tok.idx + len(tok)]
+        # A name hung deeper in the mention's own phrase is someone else ("Brandt, a Mira Castell
+        # supporter", "the spokesman for Mira Castell"); a name set right beside it is its holder
+        # ("former Pennsylvania Gov. Ed Rendell", "The director ..., Ina Kirsch").
+        own = range(tok.left_edge.i, tok.right_edge.i + 1)
+        before = [p for p in self.persons if p.end_char <= tok.idx and not _hung_below(p.root, tok, own)]
+        after = [p for p in self.persons if p.start_char > tok.idx + len(tok) and not _hung_below(p.root, tok, own)]
         for span in [*reversed(before), *after]:
             if words <= self._title_context(span):
                 return self._full_name(span)
@@ -385,6 +397,11 @@ class SpeakerResolver:
 
     def _outlet_at(self, span: Span) -> str | None:
         return next((name for start, end, name in self.outlets if start < span.end and span.start < end), None)
+
+
+def _hung_below(root: "Token", tok: "Token", own: range) -> bool:
+    """Whether ``root`` sits in ``tok``'s phrase under another word (not ``tok`` itself or its child)."""
+    return root.i in own and root.i != tok.i and root.head.i != tok.i
 
 
 def _of_anonymous(tok: "Token") -> bool:
