@@ -313,6 +313,14 @@ def test_the_one_told_is_never_the_speaker(nlp) -> None:
     assert subject(doc[4]).text == "Holm"
 
 
+def test_a_second_speech_verb_the_parser_coordinated_with_what_was_said_keeps_the_speaker(nlp) -> None:
+    # The parser hangs "added" on "run" (what Osei said), whose subject is the ferry.
+    text = "Osei said the ferry would run on Monday and added that the fares would rise."
+    (q,) = [q for q in extract_quotes(Article(id="added", text=text), nlp, EXTRACTOR)
+            if q.cue is not None and text[q.cue.start : q.cue.end] == "added"]
+    assert q.speaker is not None and q.speaker.text == "Osei"
+
+
 def test_a_spaced_hyphen_ends_a_dateline(nlp) -> None:
     text = "OSTRA - The ferry will run again, officials said."
     (q,) = extract_quotes(Article(id="dateline", text=text), nlp, EXTRACTOR)

@@ -213,6 +213,9 @@ def subject(verb: "Token") -> "Token | None":
     or for an inverted `"...," said Ben Carson, asked about ...` the name the parser hung elsewhere."""
     if _reduced_passive(verb):
         return None
+    speaker = _said_before(verb)
+    if speaker is not None:
+        return subject(speaker)
     subj = _tree_subject(verb)
     if subj is not None:
         return _past_dateline(subj, verb)
@@ -221,6 +224,20 @@ def subject(verb: "Token") -> "Token | None":
     if verb.nbor(-1).is_punct:
         return _inverted_subject(verb) if _may_invert(verb) else _phrase_before(verb)
     return _adjacent_subject(verb)
+
+
+def _said_before(verb: "Token") -> "Token | None":
+    """ "Osei said the ferry would run and added that fares would rise": the parser may coordinate the
+    second speech verb with a verb of what the first says ("run"), whose subject ("the ferry") says
+    nothing; both are the first speaker's. The first speech verb, where the parse reads so."""
+    if verb.dep_ != "conj" or verb.lemma_.lower() not in SAID or verb.head.lemma_.lower() in SAID:
+        return None
+    said = verb.head
+    while said.dep_ == "conj":
+        said = said.head
+    if said.dep_ != "ccomp" or said.head.lemma_.lower() not in SAID or said.head.i > verb.i or not _same_line(said.head, verb):
+        return None
+    return said.head
 
 
 def _may_invert(verb: "Token") -> bool:
