@@ -321,6 +321,20 @@ def test_a_second_speech_verb_the_parser_coordinated_with_what_was_said_keeps_th
     assert q.speaker is not None and q.speaker.text == "Osei"
 
 
+def test_a_hearsay_adverb_the_parser_made_the_root_still_qualifies_its_sentence(nlp) -> None:
+    from newsprism.quotes.cues import hearsay
+
+    # spaCy makes a new Token on every access, so "tok.head is tok" never held: the rule must not
+    # come to skip an adverb read as the root, which qualifies the whole sentence.
+    doc = _parsed(nlp, [
+        ("Reportedly", "RB", "ADV", "ROOT", 0), (",", ",", "PUNCT", "punct", 0), ("the", "DT", "DET", "det", 3),
+        ("ferry", "NN", "NOUN", "nsubj", 4), ("sank", "VBD", "VERB", "ccomp", 0), ("off", "IN", "ADP", "prep", 4),
+        ("Vell", "NNP", "PROPN", "pobj", 5), (".", ".", "PUNCT", "punct", 0),
+    ])
+    (found,) = hearsay(doc, bytearray(len(doc.text)))
+    assert found.speaker is None and "the ferry sank off Vell" in doc.text[found.content.start : found.content.end]
+
+
 def test_a_spaced_hyphen_ends_a_dateline(nlp) -> None:
     text = "OSTRA - The ferry will run again, officials said."
     (q,) = extract_quotes(Article(id="dateline", text=text), nlp, EXTRACTOR)

@@ -143,7 +143,7 @@ def _is_reporting_verb(tok: Token) -> bool:
 
 def _speech_head(tok: Token, lexicon: Lexicon) -> bool:
     head = tok.head
-    if head is tok or head.pos_ != "VERB":
+    if head.i == tok.i or head.pos_ != "VERB":
         return False
     lemma = head.lemma_.lower()
     entry = lexicon.lookup(lemma)

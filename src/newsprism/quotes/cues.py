@@ -61,7 +61,7 @@ def cue_attributions(doc: "Doc", ctx: A.DocContext, model: AttributionModel) -> 
         if ctx.inside[tok.idx] or not A.is_cue_candidate(tok):
             continue
         if _as_reported_by(tok):
-            content = A.clause_without(tok.head, A.subtree_span(tok)) if tok.head is not tok else None
+            content = A.clause_without(tok.head, A.subtree_span(tok)) if tok.head.i != tok.i else None
             if content is not None:
                 found.append(Found(content=content, cue=cue_span(tok), speaker=subject(tok), speech=True))
                 continue
@@ -177,7 +177,7 @@ def _put_it_content(tok: "Token", ctx: A.DocContext) -> Span | None:
         q = ctx.quoted[k]
         if text[q.span.end - 1] in ".?!," or text[q.outer.end : q.outer.end + 2].strip()[:1] in ("", *CLAUSE_BREAKS):
             return q.span
-    return A.clause_without(tok.head, own) if tok.head is not tok else None
+    return A.clause_without(tok.head, own) if tok.head.i != tok.i else None
 
 
 def _cites_source(tok: "Token") -> bool:
@@ -352,7 +352,7 @@ def _tree_subject(verb: "Token") -> "Token | None":
             return None
         if tok.dep_ == "relcl":
             return tok.head
-        if tok.head is tok:
+        if tok.head.i == tok.i:
             return None
         if tok.dep_ not in _INHERIT_SUBJECT:
             return _governing_subject(tok, verb)
@@ -487,8 +487,10 @@ def hearsay(doc: "Doc", inside: bytearray) -> list[Found]:
     subject; the attribution names no source."""
     out: list[Found] = []
     for tok in doc:
-        if tok.lower_ not in _HEARSAY or tok.pos_ != "ADV" or inside[tok.idx] or tok.head is tok:
+        if tok.lower_ not in _HEARSAY or tok.pos_ != "ADV" or inside[tok.idx]:
             continue
+        # What the adverb qualifies is its head's clause; a parse that makes the adverb the root
+        # ("Reportedly, the ferry sank" read so) leaves it qualifying its own sentence.
         whole, sent = A.subtree_span(tok.head), tok.sent
         content = A.trim(doc.text, Span(max(whole.start, sent.start_char), min(whole.end, sent.end_char)))
         if content is not None and len(doc.text[content.start : content.end].split()) >= MIN_PHRASE_WORDS:
