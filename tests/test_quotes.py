@@ -321,6 +321,59 @@ def test_a_second_speech_verb_the_parser_coordinated_with_what_was_said_keeps_th
     assert q.speaker is not None and q.speaker.text == "Osei"
 
 
+def test_a_speaker_set_off_by_commas_before_the_verb(nlp) -> None:
+    from newsprism.quotes.cues import subject
+
+    # `"It is fine," Gene Marsh, a top adviser, said at a forum.`, as the parser read such a sentence in
+    # PolNeAR: the name hangs on the quotation's verb, and "said" has no subject; no name follows it.
+    doc = _parsed(nlp, [
+        ("\u201c", "``", "PUNCT", "punct", 13), ("It", "PRP", "PRON", "nsubj", 2), ("is", "VBZ", "AUX", "ccomp", 13),
+        ("fine", "JJ", "ADJ", "acomp", 2), (",", ",", "PUNCT", "punct", 7), ("\u201d", "\'\'", "PUNCT", "punct", 7),
+        ("Gene", "NNP", "PROPN", "compound", 7), ("Marsh", "NNP", "PROPN", "attr", 2), (",", ",", "PUNCT", "punct", 7),
+        ("a", "DT", "DET", "det", 11), ("top", "JJ", "ADJ", "amod", 11), ("adviser", "NN", "NOUN", "appos", 7),
+        (",", ",", "PUNCT", "punct", 7), ("said", "VBD", "VERB", "ROOT", 13), ("at", "IN", "ADP", "prep", 13),
+        ("a", "DT", "DET", "det", 16), ("forum", "NN", "NOUN", "pobj", 14), (".", ".", "PUNCT", "punct", 13),
+    ])
+    assert subject(doc[13]).text == "Marsh"
+    # "Verin, a harbour chief, bluntly suggested that ...", the name read as the verb's object.
+    doc = _parsed(nlp, [
+        ("Verin", "NNP", "PROPN", "dobj", 7), (",", ",", "PUNCT", "punct", 0), ("a", "DT", "DET", "det", 4),
+        ("harbour", "NN", "NOUN", "compound", 4), ("chief", "NN", "NOUN", "appos", 0), (",", ",", "PUNCT", "punct", 0),
+        ("bluntly", "RB", "ADV", "advmod", 7), ("suggested", "VBD", "VERB", "ROOT", 7), ("that", "IN", "SCONJ", "mark", 11),
+        ("the", "DT", "DET", "det", 10), ("levy", "NN", "NOUN", "nsubj", 11), ("failed", "VBD", "VERB", "ccomp", 7),
+        (".", ".", "PUNCT", "punct", 7),
+    ])
+    assert subject(doc[7]).text == "Verin"
+
+
+def test_a_name_set_off_by_commas_the_parser_hung_on_an_opening_phrase_speaks(nlp) -> None:
+    from spacy.tokens import Span as SpacySpan
+
+    from newsprism.quotes.cues import subject
+
+    # "At Boca West, where ..., Jay DiPietro, the club's president, suggested that ...", as the parser read
+    # it in PolNeAR: the name is an apposition of the opening phrase's noun and the verb has no subject.
+    doc = _parsed(nlp, [
+        ("At", "IN", "ADP", "prep", 15), ("Vell", "NNP", "PROPN", "compound", 2), ("Harbour", "NNP", "PROPN", "pobj", 0),
+        (",", ",", "PUNCT", "punct", 2), ("where", "WRB", "ADV", "advmod", 6), ("berths", "NNS", "NOUN", "nsubj", 6),
+        ("cost", "VBP", "VERB", "relcl", 2), ("fees", "NNS", "NOUN", "dobj", 6), (",", ",", "PUNCT", "punct", 2),
+        ("Anna", "NNP", "PROPN", "compound", 10), ("Holm", "NNP", "PROPN", "appos", 2), (",", ",", "PUNCT", "punct", 10),
+        ("the", "DT", "DET", "det", 13), ("director", "NN", "NOUN", "appos", 10), (",", ",", "PUNCT", "punct", 2),
+        ("suggested", "VBD", "VERB", "ROOT", 15), ("that", "IN", "SCONJ", "mark", 19), ("tolls", "NNS", "NOUN", "nsubj", 19),
+        ("would", "MD", "AUX", "aux", 19), ("rise", "VB", "VERB", "ccomp", 15), (".", ".", "PUNCT", "punct", 15),
+    ])
+    assert subject(doc[15]).text == "Holm"
+    # A place set off by commas is no speaker: "Osei, speaking in Vell, West Harbour, did not mention ...".
+    doc = _parsed(nlp, [
+        ("Osei", "NNP", "PROPN", "npadvmod", 10), (",", ",", "PUNCT", "punct", 0), ("speaking", "VBG", "VERB", "acl", 0),
+        ("in", "IN", "ADP", "prep", 2), ("Vell", "NNP", "PROPN", "pobj", 3), (",", ",", "PUNCT", "punct", 4),
+        ("West", "NNP", "PROPN", "compound", 7), ("Harbour", "NNP", "PROPN", "appos", 4), (",", ",", "PUNCT", "punct", 4),
+        ("did", "VBD", "AUX", "aux", 10), ("mention", "VB", "VERB", "ROOT", 10), ("fees", "NNS", "NOUN", "dobj", 10),
+    ])
+    doc.ents = [SpacySpan(doc, 4, 5, label="GPE"), SpacySpan(doc, 6, 8, label="GPE")]
+    assert subject(doc[10]) is None
+
+
 def test_a_hearsay_adverb_the_parser_made_the_root_still_qualifies_its_sentence(nlp) -> None:
     from newsprism.quotes.cues import hearsay
 

@@ -48,6 +48,9 @@ _NAMED_SOURCE_TYPES = frozenset({"PERSON", "ORG", "GPE", "NORP"})
 _COPULAS = frozenset("be seem appear look sound remain become".split())
 _MAX_COLON_LEAD = 40
 _FINITE = frozenset({"VBD", "VBZ", "VBP"})
+# "Osei, speaking in Charleston, West Virginia, did not mention ...": a place or a date set off by commas
+# is no speaker.
+_PLACE_OR_TIME = frozenset({"GPE", "LOC", "FAC", "DATE", "TIME"})
 
 
 def cue_attributions(doc: "Doc", ctx: A.DocContext, model: AttributionModel) -> tuple[list[Found], list["Token"], list["Token"]]:
@@ -222,8 +225,23 @@ def subject(verb: "Token") -> "Token | None":
     if verb.i == 0 or any(c.dep_ in ("nsubjpass", "expl") for c in verb.children):
         return subj
     if verb.nbor(-1).is_punct:
-        return _inverted_subject(verb) if _may_invert(verb) else _phrase_before(verb)
-    return _adjacent_subject(verb)
+        # `"...," Gene Sperling, a top adviser, said at an event`: no name after the verb, so the one
+        # set off by commas before it.
+        return (_inverted_subject(verb) if _may_invert(verb) else None) or _phrase_before(verb) or _apposition_before(verb)
+    adjacent = _adjacent_subject(verb)
+    if adjacent is None and _after_comma(verb):
+        # "the campaign chief, Paul Manafort, bluntly suggested"
+        return _phrase_before(verb) or _apposition_before(verb)
+    return adjacent
+
+
+def _after_comma(verb: "Token") -> bool:
+    """A comma just before the verb but for adverbs and auxiliaries ("..., bluntly suggested", "..., have said")."""
+    for tok in reversed(verb.doc[max(0, verb.i - _MAX_INVERTED_SUBJECT) : verb.i]):
+        if tok.pos_ == "ADV" or tok.dep_ in ("advmod", "aux", "neg"):
+            continue
+        return tok.text == ","
+    return False
 
 
 def _said_before(verb: "Token") -> "Token | None":
@@ -267,8 +285,31 @@ def _phrase_before(verb: "Token") -> "Token | None":
         start -= 1
     while start < verb.i and (verb.doc[start].is_punct or verb.doc[start].pos_ in ("CCONJ", "ADV")):
         start += 1  # "And Sanders, meanwhile, ..."
-    chunk = next((c for c in verb.doc.noun_chunks if c.start == start and c.end <= verb.i), None)
+    # The parser may hang the quotation's closing mark on the name, which opens its noun chunk ("” Gene Marsh").
+    chunk = next((c for c in verb.doc.noun_chunks if c.start <= start < c.end <= verb.i
+                  and all(t.is_punct for t in verb.doc[c.start : start])), None)
     return chunk.root if chunk is not None else None
+
+
+def _apposition_before(verb: "Token") -> "Token | None":
+    """`At Boca West, where ..., Jay DiPietro, the club's president, suggested that ...`, `In a statement to
+    the Observer, her adviser, Jake Sullivan, said`: the parser hangs the name set off by commas before a
+    verb with no subject on the noun of the phrase that opens the sentence, as its apposition. The
+    speaker is the outermost apposition, itself set off by a comma, that ends at the comma before the verb."""
+    sent = verb.sent
+    comma = verb.i - 1
+    while comma > sent.start and (verb.doc[comma].pos_ == "ADV" or verb.doc[comma].dep_ in ("advmod", "aux", "neg")):
+        comma -= 1
+    if comma <= sent.start or verb.doc[comma].text != ",":
+        return None
+    found = None
+    for tok in [verb.doc[comma - 1], *verb.doc[comma - 1].ancestors]:
+        if tok.i >= comma or tok.right_edge.i != comma - 1:
+            break
+        if (tok.dep_ == "appos" and tok.pos_ in ("PROPN", "NOUN") and tok.ent_type_ not in _PLACE_OR_TIME
+                and tok.left_edge.i > sent.start and verb.doc[tok.left_edge.i - 1].text == ","):
+            found = tok
+    return found if found is not None and _same_line(found, verb) else None
 
 
 def _past_dateline(subj: "Token", verb: "Token") -> "Token":
