@@ -66,15 +66,21 @@ def test_every_command_and_option_the_readme_shows_exists(line: str) -> None:
     assert not unknown, f"README: `{line[:60]}...`: {name} has no {unknown}"
 
 
+def _row(name: str) -> str:
+    """The row of the README's command table for the command ``name``."""
+    rows = [line for line in README.splitlines() if line.startswith(f"| `{name} ")]
+    assert len(rows) == 1, f"README's command table has {len(rows)} rows for {name}"
+    return rows[0]
+
+
 @pytest.mark.parametrize("name", [name for name, _ in _commands(_root())])
 def test_every_command_and_its_options_are_in_the_readme_table(name: str) -> None:
     (cmd,) = [c for n, c in _commands(_root()) if n == name]
-    rows = [line for line in README.splitlines() if line.startswith(f"| `{name} ")]
-    assert rows, f"README's command table has no row for {name}"
+    row = _row(name)
     missing = [
         p.opts[0] for p in cmd.params
         if p.opts[0].startswith("-") and p.opts[0] != "--help" and not set(p.opts) & set(COMMON)
-        and not any(re.search(rf"(?<![\w-]){re.escape(o)}(?![\w-])", rows[0]) for o in (*p.opts, *p.secondary_opts))
+        and not any(re.search(rf"(?<![\w-]){re.escape(o)}(?![\w-])", row) for o in (*p.opts, *p.secondary_opts))
     ]
     assert not missing, f"README's row for {name} does not show {missing}"
 
@@ -82,3 +88,49 @@ def test_every_command_and_its_options_are_in_the_readme_table(name: str) -> Non
 def test_the_common_options_are_named_under_the_table() -> None:
     after = README.split("| `newsprism --version` |", 1)[1].split("\n\n", 2)[1]
     assert all(f"`{o}" in after for o in COMMON), after
+
+
+
+
+def _stated_defaults() -> Iterator[tuple[str, str, str]]:
+    """What the README's command table says of each option's default: (command, option, what it says).
+    In a command's usage, ``[--port 8000]`` states the default 8000, ``[--format md|json|html]`` the first
+    of the choices, a bare flag ``[--no-framing]`` that the default is the other way; a value in capitals
+    (``[--state FILE]``) or ``...`` names what to give. In its description, "(default: one per core)"
+    after an option says its default in words."""
+    for name, _ in _commands(_root()):
+        usage, text = _row(name).split("` |", 1)
+        for option, value in re.findall(r"\[(--?[\w-]+)(?: ([^\]\s]+))?\]", usage):
+            if not re.fullmatch(r"[A-Z_]+|\.\.\.", value):
+                yield name, option, value
+        for said in re.finditer(r"\((?:the )?default: ([^;)]+)", text):
+            option = re.findall(r"`(--[\w-]+)", text[: said.start()])[-1]  # the option named last before it
+            yield name, option, f"({said[1]})"
+
+
+def _param(name: str, option: str) -> Any:
+    (cmd,) = [c for n, c in _commands(_root()) if n == name]
+    (param,) = [p for p in cmd.params if option in (*p.opts, *p.secondary_opts)]
+    return param
+
+
+def test_the_readme_states_defaults() -> None:
+    stated = {(n, o) for n, o, _ in _stated_defaults()}
+    assert {("newsprism serve", "--port"), ("newsprism watch", "--every"), ("newsprism analyze", "--format"),
+            ("newsprism analyze", "--no-framing"), ("newsprism cluster", "--workers")} <= stated, sorted(stated)
+
+
+@pytest.mark.parametrize(("name", "option", "value"), sorted(_stated_defaults()))
+def test_every_default_the_readme_states_is_the_commands(name: str, option: str, value: str) -> None:
+    param = _param(name, option)
+    default = param.default
+    if value.startswith("("):  # in words: as --help shows it
+        assert value == f"({param.show_default})", f"README: {name} {option} {value}; --help: {param.show_default}"
+    elif not value:  # a flag: giving it changes the default
+        assert param.is_flag and default is (option in param.secondary_opts), f"README: {name} [{option}] is the default"
+    else:
+        first = value.split("\\|")[0]  # the README's table escapes the pipe between choices
+        if isinstance(default, (int, float)) and not isinstance(default, bool):
+            assert float(first) == default, f"README: {name} {option} {first}; the command's default: {default}"
+        else:
+            assert first == default, f"README: {name} {option} {first}; the command's default: {default}"
