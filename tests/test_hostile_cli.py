@@ -5,7 +5,8 @@ browser, and what Ctrl+C leaves behind.
   and its control characters (terminal escape sequences) are shown escaped;
 - the Markdown brief escapes article text as the HTML brief does: no raw HTML, no link;
 - the web app shows every article, also one whose id holds "/" (a file in a subfolder);
-- Ctrl+C exits 130, says "interrupted", and leaves no half-written -o file.
+- Ctrl+C exits 130, says "interrupted", and leaves no half-written -o file, pressed once or
+  again while the run stops, or while the command line is still starting.
 """
 
 from __future__ import annotations
@@ -215,7 +216,8 @@ def test_web_app_shows_articles_whose_id_holds_a_slash() -> None:
 # ---------------------------------------------------------------- Ctrl+C
 
 
-def test_ctrl_c_exits_130_says_so_and_leaves_the_output_as_it_was(tmp_path: Path) -> None:
+@pytest.mark.parametrize("again", [False, True], ids=["once", "again"])
+def test_ctrl_c_exits_130_says_so_and_leaves_the_output_as_it_was(tmp_path: Path, again: bool) -> None:
     corpus = tmp_path / "wire.jsonl"
     words = (EXAMPLE / "02-northern-ledger.txt").read_text().split()
     with corpus.open("w") as f:
@@ -234,12 +236,47 @@ def test_ctrl_c_exits_130_says_so_and_leaves_the_output_as_it_was(tmp_path: Path
     assert line.startswith("read 20000"), line
     time.sleep(0.5)
     proc.send_signal(signal.SIGINT)
+    # Again and again until it has exited (pressed twice; a terminal sends it to every process of
+    # the group): one that came once Python had put the default action back for its exit killed
+    # the process by the signal (-2) after it had said "interrupted".
+    deadline = time.monotonic() + 120
+    while again and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+        proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=120)
     assert proc.returncode == 130, err
     assert err.strip().splitlines()[-1] == "interrupted"
     assert "Traceback" not in err
     assert out.read_text() == "the last run's stories\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["stories.jsonl", "wire.jsonl"]
+
+
+# Ctrl+C while the command line is being imported (Typer, Rich, every command: seconds on a busy
+# machine), which printed a traceback and killed the process by the signal (-2): at the moment
+# Typer is looked for, this process sends itself SIGINT.
+_CTRL_C_WHILE_STARTING = """
+import importlib.abc, os, signal, sys
+class CtrlC(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path, target=None):
+        if name == "typer":
+            os.kill(os.getpid(), signal.SIGINT)
+        return None
+sys.meta_path.insert(0, CtrlC())
+sys.argv = ["newsprism", "--version"]
+"""
+
+
+@pytest.mark.parametrize("start", [
+    # the `newsprism` command, as its console script starts it
+    "from importlib.metadata import entry_points; entry_points(group='console_scripts')['newsprism'].load()()",
+    "import runpy; runpy.run_module('newsprism', run_name='__main__', alter_sys=True)",  # python -m newsprism
+])
+def test_ctrl_c_while_the_command_line_starts_exits_130_and_says_so(start: str) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-c", _CTRL_C_WHILE_STARTING + start], cwd=ROOT, capture_output=True, text=True, timeout=120,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # noqa: PLW1509 - no threads here
+    )
+    assert (proc.returncode, proc.stdout, proc.stderr) == (130, "", "interrupted\n")
 
 
 def test_output_file_is_written_whole_or_not_at_all(tmp_path: Path) -> None:

@@ -17,7 +17,7 @@ LAYERS = [
     {"store"},
     {"report", "serve"},
     {"pipeline", "preload", "updater", "fetch", "watch"},
-    {"commands", "cli", "__main__"},
+    {"commands", "cli", "interrupt", "__main__"},
 ]
 LAYER_OF = {name: k for k, names in enumerate(LAYERS) for name in names}
 SHARED_COMMAND_MODULES = {"_options", "_common", "_db"}

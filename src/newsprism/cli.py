@@ -24,6 +24,7 @@ import typer
 from newsprism import __version__
 from newsprism.commands._options import Group
 from newsprism.errors import NewsprismError
+from newsprism.interrupt import EXIT_INTERRUPTED, interrupted
 from newsprism.report.escape import visible
 
 app = typer.Typer(
@@ -43,12 +44,6 @@ COMMAND_MODULES = (
 )
 
 EXIT_BUG = 70
-EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
-
-
-def _interrupted() -> None:
-    """A run stopped by Ctrl+C says so; what it was writing with -o was never half written."""
-    typer.secho("interrupted", err=True, fg=typer.colors.RED)
 
 
 def _version(value: bool) -> None:
@@ -69,6 +64,8 @@ for _name in COMMAND_MODULES:
 
 
 def main() -> None:
+    """Run the command line (``newsprism.__main__.main`` is the console script: it handles
+    Ctrl+C from before this module is imported)."""
     try:
         # Typer answers a usage error itself (the usage line, what was wrong, exit 2),
         # as it does --help and a bare command (its help, exit 2); Ctrl+C it turns
@@ -76,11 +73,10 @@ def main() -> None:
         app(prog_name="newsprism", standalone_mode=True)
     except SystemExit as e:
         if e.code == EXIT_INTERRUPTED:
-            _interrupted()
+            interrupted()
         raise
-    except KeyboardInterrupt:  # before or after the command ran (while importing, say)
-        _interrupted()
-        sys.exit(EXIT_INTERRUPTED)
+    except KeyboardInterrupt:  # before or after the command ran
+        interrupted()
     except NewsprismError as e:
         typer.secho(f"error: {visible(str(e))}", err=True, fg=typer.colors.RED)
         sys.exit(e.exit_code)

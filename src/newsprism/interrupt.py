@@ -1,0 +1,78 @@
+"""Ctrl+C on the command line: one line, ``interrupted``, and exit code 130, whenever it comes.
+
+The first Ctrl+C raises KeyboardInterrupt, which unwinds the run: its
+workers are stopped, a half-written ``-o`` file is removed (the one before it
+stays). A later one ends the process at once, its worker processes with it:
+one pressed again while the run stops, or where the first was lost (Python
+drops a KeyboardInterrupt raised inside a destructor). Python's own handler
+raised KeyboardInterrupt for each, which could break out of the code that
+says ``interrupted``, and a Ctrl+C in the second or so the interpreter takes
+to exit, once it has put the default action back, killed the process by the
+signal (-2 to a caller, not 130) after ``interrupted`` was said: Ctrl+C is
+ignored for that last part.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import signal
+import sys
+
+# Not typing.TYPE_CHECKING: this loads before the command line, and the sooner the better.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from types import FrameType
+    from typing import NoReturn
+
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
+
+_pressed = False  # Ctrl+C has been pressed: the run is stopping
+_said = False
+
+
+def handle_ctrl_c() -> None:
+    """Ctrl+C as the module docstring says, from now on. Only in place of Python's own
+    handler: where Ctrl+C is ignored (a shell's background job) it stays ignored."""
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+        signal.signal(signal.SIGINT, _on_ctrl_c)
+        atexit.register(_exiting)  # registered first, so called last of the exit handlers
+
+
+def _on_ctrl_c(signum: int, frame: FrameType | None) -> None:
+    global _pressed
+    if _pressed:
+        _now()
+    _pressed = True
+    raise KeyboardInterrupt
+
+
+def _now() -> NoReturn:
+    """Out at once, the worker processes ended (a pool's workers also end on their own
+    once this process is gone; a stage process would wait for its next task for ever)."""
+    multiprocessing = sys.modules.get("multiprocessing")
+    if multiprocessing is not None:
+        for child in multiprocessing.active_children():
+            child.terminate()
+    _say()
+    os._exit(EXIT_INTERRUPTED)
+
+
+def _exiting() -> None:
+    # The interpreter's exit puts the default action back for SIGINT before it frees the
+    # modules: a Ctrl+C then would kill the process by the signal.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _say() -> None:
+    global _said
+    if not _said:
+        _said = True
+        sys.stderr.write("interrupted\n")
+        sys.stderr.flush()
+
+
+def interrupted() -> NoReturn:
+    """Say that the run was interrupted, and exit 130."""
+    _say()
+    sys.exit(EXIT_INTERRUPTED)
