@@ -11,6 +11,7 @@ browser, and what Ctrl+C leaves behind.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import os
@@ -249,6 +250,37 @@ def test_ctrl_c_exits_130_says_so_and_leaves_the_output_as_it_was(tmp_path: Path
     assert "Traceback" not in err
     assert out.read_text() == "the last run's stories\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["stories.jsonl", "wire.jsonl"]
+
+
+def _has_fork_server(pid: int) -> bool:
+    for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split():
+        with contextlib.suppress(OSError):  # gone meanwhile
+            if b"multiprocessing.forkserver" in Path(f"/proc/{child}/cmdline").read_bytes():
+                return True
+    return False
+
+
+def test_ctrl_c_to_the_terminals_group_while_the_workers_start(tmp_path: Path) -> None:
+    """A terminal sends Ctrl+C to every process of its group: the workers and their fork server
+    too. They leave the stopping to the run: the fork server, importing spaCy, died of it with a
+    traceback, and the thread starting the workers printed another."""
+    corpus = tmp_path / "wire.jsonl"
+    words = (EXAMPLE / "02-northern-ledger.txt").read_text().split()
+    corpus.write_text("".join(json.dumps({"id": str(i), "text": " ".join(words[i % 50 :])}) + "\n" for i in range(300)))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "newsprism", "analyze", str(corpus), "--workers", "2", "-o", str(tmp_path / "brief.md")],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # noqa: PLW1509 - no threads here
+    )
+    deadline = time.monotonic() + 120
+    while proc.poll() is None and time.monotonic() < deadline and not _has_fork_server(proc.pid):
+        time.sleep(0.05)
+    assert proc.poll() is None, "the run ended before it started a fork server"
+    time.sleep(0.3)  # the fork server imports what its workers share (seconds)
+    os.killpg(proc.pid, signal.SIGINT)
+    _, err = proc.communicate(timeout=300)
+    assert proc.returncode == 130, err
+    assert err.strip().splitlines()[-1] == "interrupted" and "Traceback" not in err, err
 
 
 # Ctrl+C while the command line is being imported (Typer, Rich, every command: seconds on a busy

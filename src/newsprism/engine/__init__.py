@@ -22,6 +22,7 @@ import copy
 import os
 import pickle
 import queue
+import signal
 import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -148,6 +149,20 @@ def _alive(pid: int) -> bool:
     return True
 
 
+@contextmanager
+def _out_of_ctrl_c() -> Iterator[None]:
+    """Processes started in the block (workers, their fork server, a stage) start with SIGINT
+    blocked, as multiprocessing's resource tracker starts itself: Ctrl+C in a terminal reaches
+    every process of its group, and the run's process decides what stops and when. A fork
+    server importing spaCy died of it with a traceback, and so broke the start of every
+    worker (another traceback, from the thread that starts them); a worker died of it too."""
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
 def end_now() -> None:
     """The end of a process that holds models and nothing else to save (a worker, once
     the pool has let it go; a fork server, once its parent is gone): out at once,
@@ -213,8 +228,13 @@ class ProcessEngine:
         # a fork server answers the first start only once it has imported its preload, and
         # the caller goes on meanwhile (the pool's submit is thread-safe).
         pool = self._pool
-        self._starting = threading.Thread(
-            target=lambda: [pool.submit(int) for _ in range(self.workers)], name="newsprism-workers-start", daemon=True)
+
+        def start() -> None:
+            with _out_of_ctrl_c():
+                for _ in range(self.workers):
+                    pool.submit(int)
+
+        self._starting = threading.Thread(target=start, name="newsprism-workers-start", daemon=True)
         self._starting.start()
         return self
 
@@ -254,7 +274,8 @@ class ProcessEngine:
             item = next(todo, _END)
             if item is _END:
                 return
-            pending.append(pool.submit(fn, item))
+            with _out_of_ctrl_c():  # a submit may start a worker
+                pending.append(pool.submit(fn, item))
             running += 1
 
     def _results(self, pool: Any, fn: Callable[[T], R], todo: Iterator[T], pending: deque, own_pool: bool) -> Iterator[R]:
@@ -310,7 +331,8 @@ class ProcessStage:
         # neither side can block the other with a large batch half sent.
         self._tasks, self._results = ctx.Queue(), ctx.Queue()
         self._proc = ctx.Process(target=_serve, args=(self.obj, self._tasks, self._results), daemon=True)
-        self._proc.start()
+        with _out_of_ctrl_c():
+            self._proc.start()
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, *exc: object) -> None:
@@ -373,10 +395,6 @@ class ProcessStage:
 
 def _serve(obj: Any, tasks: Any, results: Any) -> None:
     """The stage process: call ``obj``'s methods on what arrives, in order, until None."""
-    import signal
-
-    # Ctrl-C reaches every process of the terminal's group: the caller decides, and stops this one.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
     while (task := tasks.get()) is not None:
         method, item = task
         try:
