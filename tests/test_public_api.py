@@ -68,3 +68,25 @@ def test_the_version_is_said_once() -> None:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     assert "version" not in project and "version" in project["dynamic"]
     assert version("newsprism") == newsprism.__version__
+
+
+def test_the_public_names_agree_wherever_they_are_said() -> None:
+    """``__init__.py`` says each lazy name three times (the imports mypy reads, ``_LAZY`` that
+    loads it, ``__all__``) and the README's table once more: a name added to one and not the
+    others would type-check and fail at run time, or load and not be listed."""
+    import ast
+
+    tree = ast.parse((ROOT / "src" / "newsprism" / "__init__.py").read_text(encoding="utf-8"))
+    (typed,) = [n for n in tree.body if isinstance(n, ast.If) and isinstance(n.test, ast.Name) and n.test.id == "TYPE_CHECKING"]
+    for_mypy = {
+        a.name: node.module for node in typed.body if isinstance(node, ast.ImportFrom) and node.module != "typing"
+        for a in node.names
+    }
+    assert for_mypy == newsprism._LAZY  # type: ignore[attr-defined]
+    (errors,) = [n for n in tree.body if isinstance(n, ast.ImportFrom) and n.module == "newsprism.errors"]
+    loaded = {a.name for a in errors.names}
+    assert sorted(newsprism.__all__) == sorted({*loaded, *newsprism._LAZY, "__version__"})  # type: ignore[attr-defined]
+    section = (ROOT / "README.md").read_text(encoding="utf-8").split("## Use it as a library", 1)[1].split("\n## ", 1)[0]
+    rows = [line.split(" | ")[0] for line in section.splitlines() if line.startswith("| `")]
+    listed = {name for row in rows for name in re.findall(r"`(\w+)`", row)}
+    assert listed == set(newsprism.__all__) - {"__version__"}, listed ^ (set(newsprism.__all__) - {"__version__"})
