@@ -170,48 +170,67 @@ def test_a_job_pickles_for_a_worker() -> None:
     assert pickle.loads(pickle.dumps(ParseJob(arts))).articles[0].id == "a"
 
 
-def test_workers_end_when_their_process_is_killed(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    """kill -9 of a run (the store's kill test does it twenty times) must not leave its
-    workers behind: they waited for ever on their queue, each holding the models."""
+def _left_after_kill_9(tmp_path, script: str) -> list[int]:  # type: ignore[no-untyped-def]
+    """Run ``script`` (its first line out: the pids of the processes it started), kill it with
+    SIGKILL, and give those processes 20 s to end: the ones still running (then killed)."""
     import os
     import signal
     import subprocess
     import sys
     import time
 
+    def running(pid: int) -> bool:
+        try:
+            with open(f"/proc/{pid}/stat") as f:  # a zombie is gone, waiting to be reaped
+                return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+        except FileNotFoundError:
+            return False
+
+    (tmp_path / "run.py").write_text(script)
+    proc = subprocess.Popen([sys.executable, str(tmp_path / "run.py")], stdout=subprocess.PIPE, text=True)
+    assert proc.stdout is not None
+    pids = [int(p) for p in proc.stdout.readline().split()]
+    assert pids and all(running(p) for p in pids)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    deadline = time.monotonic() + 20
+    while any(running(p) for p in pids) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    left = [p for p in pids if running(p)]
+    for p in left:  # the test's own mess, whatever it asserts
+        os.kill(p, signal.SIGKILL)
+    return left
+
+
+def test_workers_end_when_their_process_is_killed(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """kill -9 of a run (the store's kill test does it twenty times) must not leave its
+    workers behind: they waited for ever on their queue, each holding the models."""
     script = (
-        "import os, sys, time\n"
+        "import time\n"
         "from newsprism.engine import ProcessEngine\n"
         "if __name__ == '__main__':\n"
         "    with ProcessEngine(2) as e:\n"
         "        assert list(e.map(abs, [-1, -2, -3])) == [1, 2, 3]\n"
+        "        assert len(e._pool._processes) == 2\n"
         "        print(' '.join(str(p) for p in e._pool._processes), flush=True)\n"
         "        time.sleep(600)\n"
     )
-    (tmp_path / "run.py").write_text(script)
-    proc = subprocess.Popen([sys.executable, str(tmp_path / "run.py")], stdout=subprocess.PIPE, text=True)
-    assert proc.stdout is not None
-    workers = [int(p) for p in proc.stdout.readline().split()]
-    assert len(workers) == 2
+    assert _left_after_kill_9(tmp_path, script) == []
 
-    def alive(pid: int) -> bool:
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return False
-        with open(f"/proc/{pid}/stat") as f:  # a zombie is gone, waiting to be reaped
-            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
 
-    assert all(alive(p) for p in workers)
-    proc.send_signal(signal.SIGKILL)
-    proc.wait()
-    deadline = time.monotonic() + 20
-    while any(alive(p) for p in workers) and time.monotonic() < deadline:
-        time.sleep(0.2)
-    left = [p for p in workers if alive(p)]
-    for p in left:  # the test's own mess, whatever it asserts
-        os.kill(p, signal.SIGKILL)
-    assert left == []
+def test_a_stage_ends_when_its_process_is_killed(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """kill -9 of a run whose copy-index stage is up (``cluster`` of more than one batch) left
+    the stage process waiting on its queue for ever, as the workers did."""
+    script = (
+        "import time\n"
+        "from newsprism.engine import ProcessEngine\n"
+        "if __name__ == '__main__':\n"
+        "    with ProcessEngine(1).stage([]) as stage:\n"
+        "        assert list(stage.calls('append', [1, 2])) == [None, None]\n"
+        "        print(stage._proc.pid, flush=True)\n"
+        "        time.sleep(600)\n"
+    )
+    assert _left_after_kill_9(tmp_path, script) == []
 
 
 def test_workers_forked_from_the_preloaded_server_start_warm_and_write_the_same_json(tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -123,6 +123,15 @@ def _worker_start(parent: int, initializer: Callable[..., object] | None, initar
     ever, each holding spaCy and the quote model (some 350 MB). A worker forked
     by a fork server is that server's child: the server ends with the engine's
     process, and the worker, whose parent then changes, with it."""
+    _end_with(parent)
+    atexit.register(end_now)  # registered last, so called first: the pool's own exit handlers have nothing to do here
+    if initializer is not None:
+        initializer(*initargs)
+
+
+def _end_with(parent: int) -> None:
+    """End this process (a worker, a stage) once ``parent``, the engine's process, is gone:
+    it waits on a queue whose writing end it holds too, so it would wait for ever."""
     import threading
     import time
 
@@ -134,9 +143,6 @@ def _worker_start(parent: int, initializer: Callable[..., object] | None, initar
         os._exit(1)
 
     threading.Thread(target=watch, name="newsprism-orphan-check", daemon=True).start()
-    atexit.register(end_now)  # registered last, so called first: the pool's own exit handlers have nothing to do here
-    if initializer is not None:
-        initializer(*initargs)
 
 
 def _alive(pid: int) -> bool:
@@ -330,7 +336,7 @@ class ProcessStage:
         # Queues, not a pipe: their feeder threads send while this process works, so
         # neither side can block the other with a large batch half sent.
         self._tasks, self._results = ctx.Queue(), ctx.Queue()
-        self._proc = ctx.Process(target=_serve, args=(self.obj, self._tasks, self._results), daemon=True)
+        self._proc = ctx.Process(target=_serve, args=(self.obj, self._tasks, self._results, os.getpid()), daemon=True)
         with _out_of_ctrl_c():
             self._proc.start()
         return self
@@ -393,8 +399,10 @@ class ProcessStage:
             return value
 
 
-def _serve(obj: Any, tasks: Any, results: Any) -> None:
-    """The stage process: call ``obj``'s methods on what arrives, in order, until None."""
+def _serve(obj: Any, tasks: Any, results: Any, parent: int) -> None:
+    """The stage process: call ``obj``'s methods on what arrives, in order, until None.
+    It ends with ``parent`` too (``kill -9`` of a run left it waiting for ever)."""
+    _end_with(parent)
     while (task := tasks.get()) is not None:
         method, item = task
         try:
