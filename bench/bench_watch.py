@@ -1,7 +1,7 @@
 """Memory of a long `newsprism watch`: a local feed server publishes articles at a steady rate
 and the watch polls it; the watch process's resident memory is sampled as it runs.
 
-    python bench/bench_watch.py [--minutes 60] [--rate 50] [--every 60] [--speed 1] [--delay 0.2]
+    python bench/bench_watch.py [--minutes 60] [--rate 50] [--every 60] [--speed 1] [--delay 0.2] [--nice 10]
 
 The server (a thread here, on 127.0.0.1) publishes ``--rate`` articles a
 minute from the bench corpus (real dev articles from ../shared/eval,
@@ -102,6 +102,7 @@ def main() -> None:
     ap.add_argument("--sample", type=float, default=30, help="seconds between memory samples (before --speed)")
     ap.add_argument("--hot-articles", type=int, default=None, help="the watch's --hot-articles (default: the watch's own)")
     ap.add_argument("--hot-days", type=int, default=None, help="the watch's --hot-days (default: the watch's own)")
+    ap.add_argument("--nice", type=int, default=10, help="niceness added to the watch's (0: the bench's own, for a quiet window or a fair share)")
     args = ap.parse_args()
 
     minutes = args.minutes / args.speed
@@ -113,7 +114,7 @@ def main() -> None:
     server = serve(articles, started, per_second)
     url = f"http://127.0.0.1:{server.server_address[1]}/feed.xml"
     log = (tmp / "watch.log").open("w")
-    cmd = ["nice", "-n", "10", sys.executable, "-m", "newsprism", "watch", url, "--db", str(db),
+    cmd = ["nice", "-n", str(args.nice), sys.executable, "-m", "newsprism", "watch", url, "--db", str(db),
            "--every", f"{args.every / args.speed:g}s", "--delay", str(args.delay), "--max-pages", "200"]
     cmd += [x for opt, v in (("--hot-articles", args.hot_articles), ("--hot-days", args.hot_days)) if v is not None for x in (opt, str(v))]
     proc = subprocess.Popen(cmd, cwd=ROOT, stderr=log, stdout=log)
