@@ -226,7 +226,7 @@ def _redated(tmp_path: Path, ids: list[str], name: str) -> list[Article | Proble
     return [replace(a, published=a.published.replace("2031", "2025")) if isinstance(a, Article) and a.published else a for a in items]
 
 
-@pytest.mark.parametrize(("hot", "joins"), [(HotWindow(), True), (HotWindow(days=7, articles=0), False)])
+@pytest.mark.parametrize(("hot", "joins"), [(HotWindow(), True), (HotWindow(days=7, articles=0, faded_count=0.5), False)])
 def test_the_hot_window_decides_whether_a_late_article_joins_a_quiet_story(store, tmp_path: Path, hot: HotWindow, joins: bool) -> None:  # type: ignore[no-untyped-def]
     """Two March articles, then the May story, then a late March article. Within the
     window (the database's default keeps the latest 20,000 arrivals) it joins its
@@ -240,7 +240,8 @@ def test_the_hot_window_decides_whether_a_late_article_joins_a_quiet_story(store
     assert (store.article("a3").story == march) is joins
     assert store.article("a2").story == march and store.story(march) is not None
     _copies, clusterer, _saver = load_state(store.state()[1], None, store.location)
-    assert (clusterer.config.hot_days, clusterer.config.hot_articles) == (hot.days, hot.articles)
+    config = clusterer.config
+    assert (config.hot_days, config.hot_articles, config.features.faded_count) == (hot.days, hot.articles, hot.faded_count)
     assert next(r for r in clusterer.table.records if r.id == march).spilled is not joins
 
 
@@ -260,3 +261,5 @@ def test_the_hot_window_options_default_to_the_database_s_window() -> None:
             assert first_default and first_default[1] == str(value), (command, option)
     with pytest.raises(SettingsError):
         HotWindow(days=-1)
+    with pytest.raises(SettingsError):
+        HotWindow(faded_count=0)

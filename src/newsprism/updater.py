@@ -80,14 +80,27 @@ class HotWindow:
     arrivals keep the latest 20,000 articles whatever their dates, so an
     archive ``add``ed out of date order keeps the years it is still reading
     (an archive larger than that, read out of order: raise ``articles``).
+
+    ``faded_count`` is the vocabulary's horizon (``FeatureConfig.faded_count``):
+    a term that only forgotten articles had leaves once its faded count is
+    below it. ``analyze``'s 1e-3 holds a term seen once some 69,000 articles
+    after its last use, whatever the window, so a watch's vocabulary grows for
+    a day and a half at 50 articles a minute (about 1 KB an article); at 1.0 a
+    term seen once leaves with the last article in the window that had it, and
+    one seen c times some ``idf_window_docs * ln c`` articles later. Should it
+    come back, it counts from one again, as a new term, where it would have
+    counted from under one.
     """
 
     days: int = 7
     articles: int = 20_000
+    faded_count: float = 1.0
 
     def __post_init__(self) -> None:
         if self.days < 0 or self.articles < 0:
             raise SettingsError(f"the hot window must be 0 or more days and articles, not {self.days} and {self.articles}")
+        if not self.faded_count > 0:
+            raise SettingsError(f"the vocabulary's faded count must be above 0, not {self.faded_count}")
 
 
 @dataclass
@@ -331,7 +344,11 @@ class Updater:
         copies, clusterer, saver = load_state(parts, self.briefer.embedder, self.store.location)
         # The window is this run's, not the saved state's: the clusterer and its
         # neighbour index read one config object, replaced in both.
-        clusterer.config = clusterer.index.config = replace(clusterer.config, hot_days=self.hot.days, hot_articles=self.hot.articles)
+        config = clusterer.config
+        clusterer.config = clusterer.index.config = replace(
+            config, hot_days=self.hot.days, hot_articles=self.hot.articles,
+            features=replace(config.features, faded_count=self.hot.faded_count),
+        )
         return copies, clusterer, saver
 
     # ------------------------------------------------------------ briefs
