@@ -207,6 +207,30 @@ def test_iter_articles_in_chunks(store) -> None:  # type: ignore[no-untyped-def]
     assert [a.id for a in store.iter_articles(chunk=3)] == [f"a{k}" for k in range(7)]
 
 
+def test_lists_of_ids_of_every_length_take_ten_shapes_of_statement(store, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """A connection keeps the statements it prepared, and a list's placeholders are
+    part of its statement: lists of 1 to 600 ids are asked as lists of powers of two
+    (the last id repeated), ten shapes, with the same answers (500 shapes before,
+    11.8 MB of SQLite's memory for three queries against 0.8 MB)."""
+    import random
+
+    store.write(_batch(_read(600)))
+    ids, rng = [f"a{k}" for k in range(600)], random.Random(0)
+    run, asked = store._rows, set[str]()
+
+    def spied(sql: str, params=()):  # type: ignore[no-untyped-def]
+        asked.add(sql)
+        return run(sql, params)
+
+    monkeypatch.setattr(store, "_rows", spied)
+    for n in range(1, 601):
+        picked = rng.sample(ids, n)
+        assert store.taken_ids(picked) == set(picked)
+        if n in (1, 3, 100, 511, 513, 600):
+            assert [a.id for a in store.articles(picked)] == sorted(picked, key=lambda i: int(i[1:]))
+    assert len({sql for sql in asked if sql.startswith("SELECT id FROM articles WHERE id IN")}) == 10
+
+
 def test_second_writer_waits_with_a_message(store_target: str) -> None:
     first, second = open_store(store_target), open_store(store_target)
     heard: list[str] = []

@@ -33,7 +33,7 @@ from newsprism.store.schema import APPLICATION, MIGRATIONS, SCHEMA_VERSION
 Row = tuple[Any, ...]
 _STORY_COLUMNS = "id, title, first_seen, last_updated, first_day, last_day, absorbed, articles"
 _ARTICLE_SELECT = ", ".join(ARTICLE_COLUMNS)
-_IN_CHUNK = 500  # ids per IN (...) list: SQLite allows 32,766 variables, but long lists plan slowly
+_IN_CHUNK = 512  # ids per IN (...) list: SQLite allows 32,766 variables, but long lists plan slowly
 
 
 def now() -> str:
@@ -274,10 +274,18 @@ class SQLStore(ABC):
     # ------------------------------------------------------------ reading
 
     def _select_in(self, sql: str, ids: Sequence[str], tail: str = "") -> list[Row]:
-        """``sql`` ending in ``IN``, run over ``ids`` in chunks."""
+        """``sql`` ending in ``IN``, run over ``ids`` in chunks.
+
+        Each list is padded to a power of two by repeating its last id (which
+        ``IN`` reads once), so a query takes ten shapes of statement, not one
+        for every length: a connection keeps the statements it prepared
+        (Python's sqlite3 the latest 128, each list's placeholders in its
+        program), and a watch's rounds, asking for a few ids here and a few
+        hundred there, kept adding shapes for hours."""
         out: list[Row] = []
         for k in range(0, len(ids), _IN_CHUNK):
-            chunk = ids[k : k + _IN_CHUNK]
+            chunk = list(ids[k : k + _IN_CHUNK])
+            chunk += chunk[-1:] * ((1 << (len(chunk) - 1).bit_length()) - len(chunk))
             out.extend(self._rows(f"{sql} ({', '.join('?' * len(chunk))}) {tail}", chunk))
         return out
 
@@ -452,7 +460,7 @@ class SQLStore(ABC):
         return StoredBrief(rows[0][0], rows[0][1], json.loads(rows[0][2])) if rows else None
 
     def briefs(self, story_ids: Sequence[str]) -> dict[str, StoredBrief]:
-        """The latest briefs of these (live) stories, in one query per 500."""
+        """The latest briefs of these (live) stories, in one query per 512."""
         with self._lock:
             rows = self._select_in("SELECT story, made_at, body FROM briefs WHERE story IN", list(story_ids))
         return {r[0]: StoredBrief(r[0], r[1], json.loads(r[2])) for r in rows}
