@@ -30,7 +30,10 @@ both, as they do for a user.
   (``--ray`` alone reads ``$RAY_ADDRESS``) and stops it. The CPU of the cluster's
   own processes during each Ray run (GCS, raylets, log monitors, agents, the
   workers; sampled from /proc, ``RayCPU``) is printed by role, with the workers'
-  niceness, when ``$NP_RAY_NODE_PIDS`` names the nodes (that script sets it).
+  niceness, when ``$NP_RAY_NODE_PIDS`` names the nodes (that script sets it);
+- with ``--old-cluster ADDRESS`` too: the Ray runs again on a second cluster (one
+  started with other settings, such as Ray's default worker niceness), alternating;
+  its token in ``$NP_RAY_OLD_TOKEN``, its nodes in ``$NP_RAY_OLD_NODE_PIDS``.
 
 Every run also prints what the rest of the machine took while it ran (all
 CPU busy time from /proc/stat, less the run's own): a slow round with a busy
@@ -44,7 +47,7 @@ when the load average was above ``QUIET`` during a run.
 
     python bench/bench_workers.py [--corpus polnear-dev] [--n N] [--workers 1,2,default]
                                 [--repeat 2] [--ray ADDRESS] [--bare-no-huge-pages]
-                                [--old SRC [--old-workers default]] [--json]
+                                [--old SRC [--old-workers default]] [--old-cluster ADDRESS] [--json]
 
 Corpora, read at run time from ../shared/eval (never copied): ``polnear-dev``
 (84 US political articles of about 900 tokens, the issue's reference),
@@ -287,6 +290,9 @@ def main() -> None:
     ap.add_argument("--old-ray", action="store_true",
                     help="with --old and --ray: the Ray runs too with the old src, in the driver (the cluster's "
                          "workers import what the cluster's environment holds)")
+    ap.add_argument("--old-cluster", metavar="ADDRESS",
+                    help="with --ray: the Ray runs too on this second cluster (one started with other settings), "
+                         "its token in $NP_RAY_OLD_TOKEN and its nodes in $NP_RAY_OLD_NODE_PIDS")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
     if not SHARED.exists():
@@ -322,13 +328,21 @@ def main() -> None:
                     configs[f"old ray workers={w}"] = [
                         *configs[f"ray workers={w}"][:-1], f"{tmp}/out-old-ray-{w}.json"]
                     envs[f"old ray workers={w}"] = {**os.environ, "PYTHONPATH": str(Path(args.old).resolve())}
+                if args.old_cluster:
+                    configs[f"old cluster ray workers={w}"] = [
+                        *newsprism, str(texts), "-q", "-f", "json", "--engine", "ray", "--address", args.old_cluster,
+                        "--workers", w, "-o", f"{tmp}/out-old-cluster-ray-{w}.json"]
+                    envs[f"old cluster ray workers={w}"] = {
+                        **os.environ, "RAY_AUTH_TOKEN": os.environ.get("NP_RAY_OLD_TOKEN", "")}
         # The nodes' `ray start --block` processes (scripts/ray_cluster_check.sh names them): their
         # descendants are the cluster's processes, whose CPU each Ray run is charged with.
         ray_roots = [int(p) for p in os.environ.get("NP_RAY_NODE_PIDS", "").split()] if args.ray else []
+        old_roots = [int(p) for p in os.environ.get("NP_RAY_OLD_NODE_PIDS", "").split()] if args.old_cluster else []
         runs: dict[str, list[dict]] = {k: [] for k in configs}
         for r in range(args.repeat):
             for name, cmd in configs.items():
-                run = timed(cmd, envs.get(name), ray_roots if "ray" in name else None)
+                roots = old_roots if name.startswith("old cluster") else ray_roots if "ray" in name else None
+                run = timed(cmd, envs.get(name), roots)
                 runs[name].append(run)
                 ray = run.get("ray")
                 print(f"round {r + 1} {name}: wall {run['wall']:.1f} s, cpu {run['cpu']:.1f} s"
@@ -387,7 +401,7 @@ def main() -> None:
         if "ray" not in name:
             ratios[name]["cpu_vs_bare"] = round(med(name, "cpu") / med("bare", "cpu"), 3)
             ratios[name]["cpu_ms_per_article"] = round(1000 * med(name, "cpu") / n_articles, 1)
-    for prefix in ("analyze", "old analyze", "ray", "old ray"):
+    for prefix in ("analyze", "old analyze", "ray", "old ray", "old cluster ray"):
         one, two = f"{prefix} workers=1", f"{prefix} workers=2"
         if two not in runs and os.cpu_count() == 2:
             two = f"{prefix} workers=default"  # one per core: two here
