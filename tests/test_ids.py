@@ -55,3 +55,15 @@ def test_an_id_taken_in_again_is_found_at_its_latest_place_across_growth() -> No
     ids.extend(f"x{k}" for k in range(3000))  # the table grows: every slot is made again
     ids.append("b")
     assert ids.place("a") == 2 and ids.place("b") == 3003 and ids.place("x2999") == 3002 and len(ids) == 3004
+
+
+def test_places_hold_each_id_once_when_taken_in_again() -> None:
+    """A mapping lists a key once: an id taken in again is one entry, at its latest place."""
+    ids = ArticleIds(["a", "b"])
+    ids.append("a")
+    places = ids.places()
+    assert len(places) == 2 and dict(places) == {"b": 1, "a": 2} and list(places) == ["b", "a"]
+    ids.extend(f"x{k}" for k in range(3000))  # counted again as the table grows
+    ids.append("b")
+    assert len(places) == ids.distinct == 3002 and len(ids) == 3004
+    assert dict(places)["b"] == 3003 and pickle.loads(pickle.dumps(ids)).distinct == 3002

@@ -22,15 +22,17 @@ _UTF8, _ANY = "utf-8", "surrogatepass"  # any str round-trips, a lone surrogate 
 
 
 class ArticleIds:
-    """Distinct ids in arrival order: ``ids[k]`` (a ``str``; a slice gives a list),
-    ``len``, iteration, ``append``/``extend``, and ``place(id)`` (None: not here)."""
+    """Ids in arrival order: ``ids[k]`` (a ``str``; a slice gives a list), ``len``
+    (places, an id taken in again counted at each), iteration, ``append``/``extend``,
+    ``place(id)`` (its latest place; None: not here) and ``distinct`` (how many ids)."""
 
-    __slots__ = ("_blob", "_ends", "_table")
+    __slots__ = ("_blob", "_ends", "_table", "distinct")
 
     def __init__(self, ids: Iterable[str] = ()) -> None:
         self._blob = bytearray()
         self._ends = array("q")
         self._table = array("i", [_EMPTY]) * 8
+        self.distinct = 0
         self.extend(ids)
 
     def __len__(self) -> int:
@@ -98,10 +100,13 @@ class ArticleIds:
         slot = crc32(key) & mask
         while (j := table[slot]) != _EMPTY and self._bytes(j) != key:
             slot = (slot + 1) & mask
+        if j == _EMPTY:
+            self.distinct += 1
         table[slot] = k
 
     def _rehash(self, size: int) -> None:
         self._table = array("i", [_EMPTY]) * size
+        self.distinct = 0
         for k in range(len(self)):
             self._put(self._bytes(k), k)
 
@@ -110,7 +115,8 @@ class ArticleIds:
 
 
 class Places(Mapping[str, int]):
-    """An ``ArticleIds`` read as id -> place (the dict it replaces)."""
+    """An ``ArticleIds`` read as id -> latest place (the dict it replaces): each id
+    once, however often it was taken in."""
 
     __slots__ = ("_ids",)
 
@@ -127,7 +133,8 @@ class Places(Mapping[str, int]):
         return isinstance(aid, str) and self._ids.place(aid) is not None
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._ids)
+        ids = self._ids
+        return (aid for k, aid in enumerate(ids) if ids.place(aid) == k)
 
     def __len__(self) -> int:
-        return len(self._ids)
+        return self._ids.distinct

@@ -26,7 +26,7 @@ OPEN_SINGLE = "\u2018"
 CLOSE_SINGLE = "\u2019"
 ALL_DOUBLE = OPEN_DOUBLE + CLOSE_DOUBLE + STRAIGHT
 _BEFORE_OPENER = " \t\n([{\u2014\u2013-/:;,"
-# Every character ``_scan_paragraph`` acts on (' and ` only doubled): it steps over the rest one at a time.
+# Every character ``_scan_paragraph`` acts on (' and ` only doubled): it jumps over the rest (``_MARK.search``).
 _MARK = re.compile("[" + re.escape(ALL_DOUBLE + OPEN_SINGLE + CLOSE_SINGLE + "'`") + "]")
 
 
