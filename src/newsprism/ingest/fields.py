@@ -13,7 +13,7 @@ _HAS_TIME = re.compile(r"\d[T ]\d")
 # Two far-apart defaults: a component that comes out differently was not in the input.
 _DEFAULT_A = datetime(2000, 1, 1, 0, 0, 0)
 _DEFAULT_B = datetime(2001, 2, 2, 1, 1, 1)
-_HTML_TAG = re.compile(r"</?(?:p|br|div|span|a|em|strong|b|i|h[1-6]|li|ul|ol|blockquote|figure|img)\b[^>]*>", re.I)
+_HTML_TAG = re.compile(r"</?(?:p|br|div|span|a|em|strong|b|i|h[1-6]|li|ul|ol|blockquote|figure|img)\b[^<>]*>", re.I)  # [^<>]: an unclosed tag ends its scan at the next one, not at the text's end
 _BLOCK_TAGS = {
     "p", "div", "li", "ul", "ol", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6",
     "tr", "table", "section", "article", "header", "footer", "figure", "figcaption", "pre", "dd", "dt",
