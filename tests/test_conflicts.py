@@ -34,6 +34,11 @@ TUE_6_AUG = date(2024, 8, 6)
         ("the pumps were started this morning", TUE_6_AUG, "2024-08-06"),
         ("the works began three months ago", TUE_6_AUG, "2024-05"),
         ("two years ago the dam was inspected", TUE_6_AUG, "2022"),
+        # A stretch of days is shown whole, as an ISO 8601 interval, never as one of its days.
+        ("the storm hit the coast last week", TUE_6_AUG, "2024-07-29/2024-08-04"),
+        ("the plant closed two weeks ago", TUE_6_AUG, "2024-07-22/2024-07-28"),
+        ("the works will go on next week", TUE_6_AUG, "2024-08-12/2024-08-18"),
+        ("repairs will last until the end of June", date(2024, 5, 13), "2024-06-20/2024-06-30"),
     ],
 )
 def test_dates_resolve_against_publication_day(text: str, base: date | None, iso: str) -> None:
@@ -218,3 +223,38 @@ def test_a_role_many_hold_is_not_a_conflict() -> None:
         "Anton Kessler, a director at the institute, said the talks had failed.\n",
         "Maria Oduya, a director at the institute, said the talks had failed.\n",
     )
+
+
+def test_a_week_shows_as_a_range_in_every_view() -> None:
+    """ "Last week" is a week in the Markdown, JSON, HTML and the web app, not the Sunday it ends on."""
+    from newsprism.extract import prepare_articles
+    from newsprism.model import Article
+    from newsprism.pipeline import Pipeline, Settings
+    from newsprism.report.html import render_html
+    from newsprism.report.jsonout import render_json
+    from newsprism.report.markdown import render_markdown
+
+    from fixtures.brief.stories import shared_nlp
+
+    arts = prepare_articles([
+        Article(id=f"a{i}", outlet=outlet, published="2024-08-06", text=(
+            "Quay storm\n\nA storm damaged the old quay in Port Ellis last week, the harbour board said. "
+            f"Repairs will cost about {cost} euros."))
+        for i, (outlet, cost) in enumerate((("Bay Chronicle", "40,000"), ("Coastal Post", "45,000")))
+    ])
+    analysis = Pipeline(Settings(single_story=True, framing=False), nlp=shared_nlp()).analyze(arts)
+    (event,) = analysis.briefs[0].timeline
+    assert event.date == "2024-07-29/2024-08-04"
+    views = {"md": render_markdown(analysis), "json": render_json(analysis), "html": render_html(analysis.briefs)}
+    pytest.importorskip("fastapi")
+    from fastapi.testclient import TestClient
+
+    from newsprism.serve import create_app
+
+    client = TestClient(create_app(analysis))
+    story = analysis.briefs[0].story.id
+    views["app"] = client.get(f"/stories/{story}").text
+    views["api"] = client.get(f"/api/stories/{story}").text
+    for name, text in views.items():
+        assert "2024-07-29/2024-08-04" in text, name
+        assert "2024-08-04" not in text.replace("2024-07-29/2024-08-04", ""), name

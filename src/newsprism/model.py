@@ -349,7 +349,7 @@ class Conflict:
 
 @dataclass
 class TimelineEvent:
-    date: str  # ISO date
+    date: str  # ISO 8601: "2024-05-12", "2024-05", "2024", or an interval "2024-07-29/2024-08-04"
     text: str
     articles: list[str]
     evidence: list[Evidence] = field(default_factory=list)

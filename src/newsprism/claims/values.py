@@ -54,7 +54,7 @@ _DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("y", re.compile(rf"\b(?:in|since|of|until|by|from|before|after|year|early|late|mid)[\s-]+(?P<x>{_YEAR})\b(?![,.]?\d)")),
     ("wd", re.compile(rf"\b(?:(?P<rel>last|next|this|early|late)\s+)?{_WD}(?:'s)?\b")),
     ("rel_day", re.compile(r"\b(?P<word>yesterday|today|tomorrow|tonight|last night|this (?:morning|afternoon|evening))\b")),
-    ("ago", re.compile(rf"\b(?P<n>\d{{1,2}}|{'|'.join(_COUNT_WORDS)})\s+(?P<unit>day|month|year)s?\s+ago\b")),
+    ("ago", re.compile(rf"\b(?P<n>\d{{1,2}}|{'|'.join(_COUNT_WORDS)})\s+(?P<unit>day|week|month|year)s?\s+ago\b")),
     ("rel_unit", re.compile(r"\b(?P<rel>last|next|this)\s+(?P<unit>week|month|year)\b")),
 ]
 
@@ -71,14 +71,21 @@ class DateValue:
     precision: str  # "day", "month" or "year"
 
     def iso(self) -> str:
-        if self.precision == "year":
-            return f"{self.first.year:04d}"
-        if self.precision == "month":
-            return f"{self.first.year:04d}-{self.first.month:02d}"
-        return self.last.isoformat()
+        """ISO 8601 at the value's precision: "2024-05-12", "2024-06", "2024"; a longer stretch as an
+        interval, "2024-07-29/2024-08-04" for "last week", never one of its days that the text never gave."""
+        first, last = (_at(d, self.precision) for d in (self.first, self.last))
+        return first if first == last else f"{first}/{last}"
 
     def agrees(self, other: "DateValue") -> bool:
         return self.first <= other.last and other.first <= self.last
+
+
+def _at(d: date, precision: str) -> str:
+    if precision == "year":
+        return f"{d.year:04d}"
+    if precision == "month":
+        return f"{d.year:04d}-{d.month:02d}"
+    return d.isoformat()
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,11 +187,12 @@ def _resolve(kind: str, g: dict[str, str | None], base: date | None, story_date:
     if kind == "ago":
         n = _COUNT_WORDS.get((g["n"] or "").lower()) or int(g["n"] or 0)
         unit = (g["unit"] or "").lower()
-        # Days ago is a day; months and years ago only as precise as their unit. Weeks ago is
-        # left alone: a week is no unit a date here can show.
+        # Days ago is a day; weeks, months and years ago only as precise as their unit.
         if unit == "day":
             d = base - timedelta(days=n)
             return DateValue(d, d, "day"), True
+        if unit == "week":
+            return _week(base, -n), True
         if unit == "month":
             m0 = base.month - 1 - n
             return DateValue(*_month_range(base.year + m0 // 12, m0 % 12 + 1), "month"), True
@@ -199,9 +207,15 @@ def _resolve(kind: str, g: dict[str, str | None], base: date | None, story_date:
             m0 = base.month - 1 + step
             y, m = base.year + m0 // 12, m0 % 12 + 1
             return DateValue(*_month_range(y, m), "month"), True
-        monday = base - timedelta(days=base.weekday()) + timedelta(weeks=step)
-        return DateValue(monday, monday + timedelta(days=6), "day"), True
+        return _week(base, step), True
     return None
+
+
+def _week(base: date, step: int) -> DateValue:
+    """The week (Monday to Sunday) ``step`` weeks from the one holding ``base``: "last week" is all
+    of it, not a day of it."""
+    monday = base - timedelta(days=base.weekday()) + timedelta(weeks=step)
+    return DateValue(monday, monday + timedelta(days=6), "day")
 
 
 def _resolve_edge(
