@@ -351,6 +351,29 @@ def test_timeline_places_days_ago_last_night_and_last_month_name() -> None:
     assert _timeline(Article(id="u", text=text)) == []
 
 
+def test_timeline_times_a_weekday_by_its_own_verb() -> None:
+    from newsprism.model import Article
+
+    # Tuesday 6 August 2024. The present of a scheduled thing is its future; a past verb looks
+    # back even when another clause of its sentence speaks of the future; "Monday's reports" is a
+    # name, not a time of "come".
+    text = ("Harbour vote set\n\nThe vote on the quay is on Friday.\n\nThe mayor travels to the capital on "
+            "Thursday.\n\nThe council said on Monday that the bridge will reopen in September.\n\n"
+            "Police arrested two men this Sunday.\n\nThe minister is meeting the mayor this Saturday.\n\n"
+            "Monday's reports come amid a row over the budget.\n\nThe harbour board has met on Sunday.")
+    dated = {(e.date, e.text) for e in _timeline(Article(id="a", text=text, published="2024-08-06"))}
+    assert dated == {
+        ("2024-08-09", "The vote on the quay is on Friday."),
+        ("2024-08-08", "The mayor travels to the capital on Thursday."),
+        ("2024-08-05", "The council said on Monday that the bridge will reopen in September."),
+        ("2024-09", "The council said on Monday that the bridge will reopen in September."),
+        ("2024-08-04", "Police arrested two men this Sunday."),
+        ("2024-08-10", "The minister is meeting the mayor this Saturday."),
+        ("2024-08-05", "Monday's reports come amid a row over the budget."),
+        ("2024-08-04", "The harbour board has met on Sunday."),
+    }
+
+
 def test_timeline_leaves_an_undated_articles_events_undated() -> None:
     from newsprism.model import Article
 

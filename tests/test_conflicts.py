@@ -39,6 +39,8 @@ TUE_6_AUG = date(2024, 8, 6)
         ("the plant closed two weeks ago", TUE_6_AUG, "2024-07-22/2024-07-28"),
         ("the works will go on next week", TUE_6_AUG, "2024-08-12/2024-08-18"),
         ("repairs will last until the end of June", date(2024, 5, 13), "2024-06-20/2024-06-30"),
+        # "this" looks ahead unless a verb says otherwise (find_dates has no parse here).
+        ("the board meets this Friday", TUE_6_AUG, "2024-08-09"),
     ],
 )
 def test_dates_resolve_against_publication_day(text: str, base: date | None, iso: str) -> None:
@@ -56,6 +58,8 @@ def test_relative_dates_need_a_publication_day() -> None:
         assert unplaced  # claimed, so the sentence is left undated rather than placed by another date
     # "may" after "last" is the verb, not the month.
     assert find_dates("the last may be the hardest", TUE_6_AUG) == []
+    # A weekday that recurs is no day.
+    assert find_dates("you need not be in the pews every Sunday, or each Friday", TUE_6_AUG) == []
 
 
 def test_monday_and_5_august_agree() -> None:

@@ -68,6 +68,49 @@ def _anchor(doc: "Doc", start: int, end: int) -> tuple[str, str]:
     return noun, verb.lemma_.casefold() if verb else ""
 
 
+# Auxiliaries that put a verb ahead of the moment of writing ("wo" is the parse of "won't").
+_AHEAD = frozenset("will shall 'll wo would".split())
+# A date says when the verb happened only as the verb's adverbial: "on Friday", "Friday", "by Friday";
+# in "Monday's reports" or "Friday's vote" it names a thing, whatever the clause's tense.
+_ADVERBIAL = frozenset("prep npadvmod advmod tmod obl".split())
+
+
+def date_tense(doc: "Doc", start: int, end: int) -> bool | None:
+    """Whether the verb that the date at [start, end) times lies ahead of the publication day (True:
+    "will vote on Friday", and the present of things scheduled, "the vote is on Friday", "Marsh
+    travels to Paris on Friday") or behind it (False: "voted", "has voted", "was voting"); None
+    where the parse does not say (no verb, a date inside a noun phrase, a bare participle)."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None or len(span) == 0:
+        return None
+    tok = span.root
+    if tok.dep_ == "pobj":
+        tok = tok.head
+    verb = tok.head
+    if tok.dep_ not in _ADVERBIAL or verb.pos_ not in ("VERB", "AUX") or verb is tok:
+        return None
+    return _verb_tense(verb)
+
+
+def _verb_tense(verb: "Token") -> bool | None:
+    auxes = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
+    if any(a.lower_ in _AHEAD for a in auxes):
+        return True
+    tags = {verb.tag_, *(a.tag_ for a in auxes)}
+    if "VBD" in tags or any(a.lemma_ == "have" for a in auxes):
+        return False  # past, or the present perfect ("has met on Monday")
+    if any(a.tag_ == "MD" for a in auxes):
+        return True  # "could vote on Friday", "must leave by Sunday"
+    if verb.tag_ == "VB" and verb.dep_ == "xcomp" and verb.head.pos_ in ("VERB", "AUX"):
+        # "plans to vote on Friday", "is going to vote": ahead when its head is; "was expected
+        # to vote on Friday" may be yesterday's vote, so a past head says nothing.
+        return True if _verb_tense(verb.head) else None
+    if tags & {"VBZ", "VBP"}:
+        # The present of a scheduled thing is its future; "the ministry says on Friday" is not.
+        return None if verb.lemma_ in RELAYS else True
+    return None
+
+
 def sentence_values(article: Article, doc: "Doc", latest: date | None) -> Iterator[ValueMention]:
     """Every date and figure in the article's body sentences."""
     base = article.published_day
@@ -77,8 +120,11 @@ def sentence_values(article: Article, doc: "Doc", latest: date | None) -> Iterat
             continue
         text = article.text[s.start : s.end]
         unplaced: list[tuple[int, int]] = []
-        dates = find_dates(text, base, story_date=latest, unresolved=unplaced)
-        own = {(d.start, d.end) for d in find_dates(text, base)} if base is None else None
+        def tense(a: int, b: int, at: int = s.start) -> bool | None:
+            return date_tense(doc, at + a, at + b)
+
+        dates = find_dates(text, base, story_date=latest, unresolved=unplaced, tense=tense)
+        own = {(d.start, d.end) for d in find_dates(text, base, tense=tense)} if base is None else None
         for d in dates:
             noun, verb = _anchor(doc, s.start + d.start, s.start + d.end)
             guessed = bool(unplaced) or (own is not None and (d.start, d.end) not in own)

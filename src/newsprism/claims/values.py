@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -52,7 +52,8 @@ _DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("m_rel", re.compile(rf"\b(?P<rel>last|next)\s+(?!may\b){_MONTH}\b(?![-\s]*\d)")),
     ("m", re.compile(rf"\b(?:in|since|until|by|from|late|early)\s+(?P<x>{_MONTH})\b(?![-\s]*\d)")),
     ("y", re.compile(rf"\b(?:in|since|of|until|by|from|before|after|year|early|late|mid)[\s-]+(?P<x>{_YEAR})\b(?![,.]?\d)")),
-    ("wd", re.compile(rf"\b(?:(?P<rel>last|next|this|early|late)\s+)?{_WD}(?:'s)?\b")),
+    # "every Sunday" recurs: no one day to place.
+    ("wd", re.compile(rf"(?<!every )(?<!each )\b(?:(?P<rel>last|next|this|early|late)\s+)?{_WD}(?:'s)?\b")),
     ("rel_day", re.compile(r"\b(?P<word>yesterday|today|tomorrow|tonight|last night|this (?:morning|afternoon|evening))\b")),
     ("ago", re.compile(rf"\b(?P<n>\d{{1,2}}|{'|'.join(_COUNT_WORDS)})\s+(?P<unit>day|week|month|year)s?\s+ago\b")),
     ("rel_unit", re.compile(r"\b(?P<rel>last|next|this)\s+(?P<unit>week|month|year)\b")),
@@ -108,7 +109,7 @@ def _safe_day(year: int, month: int, day: int) -> date | None:
         return None
 
 
-def _pick_year(month: int, day: int, base: date, future: bool) -> int:
+def _pick_year(month: int, day: int, base: date, future: bool | None) -> int:
     """The year that puts a yearless "12 May" nearest the reference date, on the side the tense says."""
     candidates = [y for y in (base.year - 1, base.year, base.year + 1) if _safe_day(y, month, day or 1)]
     best = min(candidates, key=lambda y: abs((date(y, month, day or 1) - base).days))
@@ -122,8 +123,11 @@ def _pick_year(month: int, day: int, base: date, future: bool) -> int:
     return best
 
 
-def _weekday(wd: int, rel: str, base: date, future: bool) -> date:
-    if rel == "next" or (future and rel != "last"):
+def _weekday(wd: int, rel: str, base: date, future: bool | None) -> date:
+    """The day a weekday names: ahead for "next", for a verb in the future or the present ("the
+    vote is on Friday") and for "this" unless its verb is past; behind for "last", the past and a
+    weekday nothing times (news mostly reports what happened)."""
+    if rel == "next" or (rel != "last" and (future or (rel == "this" and future is None))):
         delta = (wd - base.weekday()) % 7
         if rel == "next" and delta == 0:
             delta = 7
@@ -134,7 +138,9 @@ def _weekday(wd: int, rel: str, base: date, future: bool) -> date:
     return base - timedelta(days=delta)
 
 
-def _resolve(kind: str, g: dict[str, str | None], base: date | None, story_date: date | None, future: bool) -> tuple[DateValue, bool] | None:
+def _resolve(
+    kind: str, g: dict[str, str | None], base: date | None, story_date: date | None, future: bool | None
+) -> tuple[DateValue, bool] | None:
     """One matched date expression to a day range; None when it needs a reference it lacks."""
     month = MONTHS.get((g.get("m") or "").lower().rstrip("."))
     year_text = g.get("y")
@@ -219,7 +225,7 @@ def _week(base: date, step: int) -> DateValue:
 
 
 def _resolve_edge(
-    g: dict[str, str | None], month: int | None, year: int | None, base: date | None, future: bool
+    g: dict[str, str | None], month: int | None, year: int | None, base: date | None, future: bool | None
 ) -> tuple[DateValue, bool] | None:
     """ "the end of June", "the beginning of the month": the third of the period it names."""
     relative = month is None
@@ -256,17 +262,21 @@ def _lowered(text: str) -> str:
 
 
 def find_dates(text: str, base: date | None, *, story_date: date | None = None, future: bool | None = None,
-               unresolved: list[tuple[int, int]] | None = None) -> list[DateMention]:
+               unresolved: list[tuple[int, int]] | None = None,
+               tense: Callable[[int, int], bool | None] | None = None) -> list[DateMention]:
     """Date expressions in ``text`` resolved against the publication day ``base``.
 
     ``story_date`` (the latest publication day of the story) places a yearless
     "5 August" when the article's own date is unknown; relative words
     ("Monday") then stay unresolved, and their spans are added to ``unresolved``
-    when a list is given.
+    when a list is given. ``tense`` says whether the verb a date's span times lies
+    ahead of ``base`` (True), behind it (False) or neither is known (None); where
+    it does not say, ``future`` does for the whole text (by default, whether
+    the text has a word of the future).
     """
     low = _lowered(text)
     if future is None:
-        future = bool(FUTURE.search(low))
+        future = True if FUTURE.search(low) else None
     taken: list[tuple[int, int]] = []
     out: list[DateMention] = []
     for kind, pattern in _DATE_PATTERNS:
@@ -278,7 +288,8 @@ def find_dates(text: str, base: date | None, *, story_date: date | None = None, 
             # A span stays claimed even when it cannot be resolved: without a
             # publication day "August of last year" is unknown, not "August".
             taken.append((s, e))
-            resolved = _resolve(kind, m.groupdict(), base, story_date, future)
+            ahead = tense(s, e) if tense else None
+            resolved = _resolve(kind, m.groupdict(), base, story_date, future if ahead is None else ahead)
             if resolved is None:
                 if unresolved is not None:
                     unresolved.append((s, e))
