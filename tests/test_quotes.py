@@ -321,6 +321,29 @@ def test_a_second_speech_verb_the_parser_coordinated_with_what_was_said_keeps_th
     assert q.speaker is not None and q.speaker.text == "Osei"
 
 
+def test_a_participle_after_what_was_said_is_the_sayers(nlp) -> None:
+    # The parser hangs "noting" on "been" and "saying" on "keep" (what Osei says), whose subjects say nothing.
+    for text, cue in (("Dana Osei said the harbour plan has been a failure, noting that the ferry fares rose twice.", "noting"),
+                      ("Osei argued that a second pier would keep the ferries on time, saying it is all about planning.", "saying")):
+        (q,) = [q for q in extract_quotes(Article(id="noting", text=text), nlp, EXTRACTOR)
+                if q.cue is not None and text[q.cue.start : q.cue.end] == cue]
+        assert q.speaker is not None and q.speaker.text.endswith("Osei"), text
+
+
+def test_a_participle_after_a_clause_with_its_own_subject_coordinated_into_what_was_said(nlp) -> None:
+    from newsprism.quotes.cues import subject
+
+    # "Protest groups say the rules are unfair, and the union has sued the city, saying they violate ...",
+    # parsed as in PolNeAR: "sued" is coordinated into what the groups say, but the union sues and says.
+    doc = _parsed(nlp, [("Groups", "NNS", "NOUN", "nsubj", 1), ("say", "VBP", "VERB", "ROOT", 1),
+                        ("the", "DT", "DET", "det", 3), ("rules", "NNS", "NOUN", "nsubj", 4), ("are", "VBP", "AUX", "ccomp", 1),
+                        ("unfair", "JJ", "ADJ", "acomp", 4), (",", ",", "PUNCT", "punct", 4), ("and", "CC", "CCONJ", "cc", 4),
+                        ("the", "DT", "DET", "det", 9), ("union", "NN", "NOUN", "nsubj", 11), ("has", "VBZ", "AUX", "aux", 11),
+                        ("sued", "VBN", "VERB", "conj", 4), (",", ",", "PUNCT", "punct", 11), ("saying", "VBG", "VERB", "advcl", 11),
+                        ("they", "PRP", "PRON", "nsubj", 15), ("violate", "VBP", "VERB", "ccomp", 13), ("law", "NN", "NOUN", "dobj", 15)])
+    assert subject(doc[13]).text == "union"
+
+
 def test_a_speaker_set_off_by_commas_before_the_verb(nlp) -> None:
     from newsprism.quotes.cues import subject
 

@@ -216,7 +216,7 @@ def subject(verb: "Token") -> "Token | None":
     or for an inverted `"...," said Ben Carson, asked about ...` the name the parser hung elsewhere."""
     if _reduced_passive(verb):
         return None
-    speaker = _said_before(verb)
+    speaker = _said_before(verb) or _said_over(verb)
     if speaker is not None:
         return subject(speaker)
     subj = _tree_subject(verb)
@@ -256,6 +256,24 @@ def _said_before(verb: "Token") -> "Token | None":
     if said.dep_ != "ccomp" or said.head.lemma_.lower() not in SAID or said.head.i > verb.i or not _same_line(said.head, verb):
         return None
     return said.head
+
+
+def _said_over(verb: "Token") -> "Token | None":
+    """ "Khalif said some of the rhetoric has been patronizing, noting her comments ...": a participle set
+    off by a comma after what a verb of saying says is the sayer's, but the parser hangs it on the last
+    verb of what is said ("been"), whose subject ("some") says nothing. The verb of saying, where the
+    participle hangs inside its complement; not across a clause with its own subject coordinated into
+    it ("groups say the rules are ..., and the ACLU has sued, saying ...": the ACLU says it)."""
+    if verb.tag_ != "VBG" or verb.dep_ != "advcl" or verb.i == 0 or verb.nbor(-1).text not in (",", *_DASHES):
+        return None
+    inner = verb.head
+    while inner.dep_ in ("ccomp", "xcomp", "conj"):
+        if inner.dep_ == "conj" and any(c.dep_ in ("nsubj", "nsubjpass") for c in inner.children):
+            return None
+        inner = inner.head
+        if inner.pos_ == "VERB" and inner.lemma_.lower() in SAID:
+            return inner if inner.i < verb.i and _same_line(inner, verb) else None
+    return None
 
 
 def _may_invert(verb: "Token") -> bool:
