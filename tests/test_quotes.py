@@ -321,6 +321,16 @@ def test_a_second_speech_verb_the_parser_coordinated_with_what_was_said_keeps_th
     assert q.speaker is not None and q.speaker.text == "Osei"
 
 
+def test_the_speaker_is_outside_the_quotation_the_parser_took_for_a_subject(nlp) -> None:
+    # The parser makes the quotation's words a subject of the verb: "Harbour Hour" beside Osei (the
+    # nearer one wins), "Meh" with no other name before the verb.
+    for text, cue, who in (('Osei, star of the radio\'s "Harbour Hour," thanked the council for "keeping the ferries running."', "thanked", "Osei"),
+                           ('"Meh," wrote a ferry worker who runs the harbour account.', "wrote", "a ferry worker")):
+        (q,) = [q for q in extract_quotes(Article(id="outside", text=text), nlp, EXTRACTOR)
+                if q.cue is not None and text[q.cue.start : q.cue.end] == cue]
+        assert q.speaker is not None and q.speaker.text == who, text
+
+
 def test_a_participle_after_what_was_said_is_the_sayers(nlp) -> None:
     # The parser hangs "noting" on "been" and "saying" on "keep" (what Osei says), whose subjects say nothing.
     for text, cue in (("Dana Osei said the harbour plan has been a failure, noting that the ferry fares rose twice.", "noting"),

@@ -104,13 +104,18 @@ def cue_attributions(doc: "Doc", ctx: A.DocContext, model: AttributionModel) -> 
 
 def _outside_quotation(source: "Token | None", verb: "Token", ctx: A.DocContext) -> "Token | None":
     """ `"Very good reporter, this guy," Trump said`: the parser may take the quotation's words for the
-    verb's subject; whoever speaks is outside what they say: the first noun phrase between the
-    quotation and the verb, else none."""
+    verb's subject; whoever speaks is outside what they say: the verb's other subject outside it
+    (`Washington, star of television's "Scandal," thanked`), else the first noun phrase between the
+    quotation and the verb, else the name after the verb (`"Meh," wrote a Trump supporter`)."""
     if source is None or not ctx.inside[source.idx] or ctx.inside[verb.idx] or source.i > verb.i:
         return source
+    other = max((c for c in verb.children if c.dep_ == "nsubj" and c.i < verb.i and not ctx.inside[c.idx]),
+                key=lambda c: c.i, default=None)
+    if other is not None:
+        return other
     outside = [t.i for t in verb.doc[source.i + 1 : verb.i] if not ctx.inside[t.idx] and not t.is_punct]
-    if not outside:
-        return None
+    if not outside:  # a quotation a verb of saying stands beside, not a quoted name ('a "super PAC" supporting ...')
+        return _inverted_subject(verb) if verb.lemma_.lower() in SAID and _may_invert(verb) else None
     chunk = next((c for c in verb.doc.noun_chunks if outside[0] <= c.start and c.end <= verb.i), None)
     return chunk.root if chunk is not None else None
 
