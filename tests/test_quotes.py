@@ -331,6 +331,28 @@ def test_the_speaker_is_outside_the_quotation_the_parser_took_for_a_subject(nlp)
         assert q.speaker is not None and q.speaker.text == who, text
 
 
+def test_a_name_the_parser_hung_elsewhere_before_a_verb_with_no_subject(nlp) -> None:
+    from spacy.tokens import Span as SpacySpan
+
+    from newsprism.quotes.cues import subject
+
+    # The parser reads "sits" as the verb of a clause that "said" says: "said" has no subject.
+    text = "Osei, meanwhile, who sits on no harbour board, said that fact speaks volumes about the council."
+    (q,) = [q for q in extract_quotes(Article(id="hung", text=text), nlp, EXTRACTOR)
+            if q.cue is not None and text[q.cue.start : q.cue.end] == "said"]
+    assert q.speaker is not None and q.speaker.text == "Osei"
+    # `"...," Texas delegate Bill Eastland, wearing a cowboy hat ..., said` as the parser read it in PolNeAR:
+    # the name modifies the quotation's verb, in no noun phrase of its own.
+    doc = _parsed(nlp, [("\u201c", "``", "PUNCT", "punct", 2), ("We", "PRP", "PRON", "nsubj", 2), ("had", "VBD", "VERB", "ccomp", 15),
+                        ("seasons", "NNS", "NOUN", "dobj", 2), (",", ",", "PUNCT", "punct", 2), ("\u201d", "''", "PUNCT", "punct", 2),
+                        ("harbour", "NN", "NOUN", "compound", 7), ("delegate", "NN", "NOUN", "compound", 9),
+                        ("Kofi", "NNP", "PROPN", "compound", 9), ("Mensah", "NNP", "PROPN", "npadvmod", 2), (",", ",", "PUNCT", "punct", 2),
+                        ("wearing", "VBG", "VERB", "advcl", 2), ("a", "DT", "DET", "det", 13), ("cap", "NN", "NOUN", "dobj", 11),
+                        (",", ",", "PUNCT", "punct", 15), ("said", "VBD", "VERB", "ROOT", 15), (".", ".", "PUNCT", "punct", 15)])
+    doc.ents = [SpacySpan(doc, 8, 10, label="PERSON")]
+    assert subject(doc[15]).text == "Mensah"
+
+
 def test_a_participle_after_what_was_said_is_the_sayers(nlp) -> None:
     # The parser hangs "noting" on "been" and "saying" on "keep" (what Osei says), whose subjects say nothing.
     for text, cue in (("Dana Osei said the harbour plan has been a failure, noting that the ferry fares rose twice.", "noting"),

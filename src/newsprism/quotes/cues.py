@@ -232,7 +232,8 @@ def subject(verb: "Token") -> "Token | None":
     if verb.nbor(-1).is_punct:
         # `"...," Gene Sperling, a top adviser, said at an event`: no name after the verb, so the one
         # set off by commas before it.
-        return (_inverted_subject(verb) if _may_invert(verb) else None) or _phrase_before(verb) or _apposition_before(verb)
+        return ((_inverted_subject(verb) if _may_invert(verb) else None) or _phrase_before(verb) or _apposition_before(verb)
+                or _fronted_clause_subject(verb))
     adjacent = _adjacent_subject(verb)
     if adjacent is None and _after_comma(verb):
         # "the campaign chief, Paul Manafort, bluntly suggested"
@@ -311,7 +312,14 @@ def _phrase_before(verb: "Token") -> "Token | None":
     # The parser may hang the quotation's closing mark on the name, which opens its noun chunk ("” Gene Marsh").
     chunk = next((c for c in verb.doc.noun_chunks if c.start <= start < c.end <= verb.i
                   and all(t.is_punct for t in verb.doc[c.start : start])), None)
-    return chunk.root if chunk is not None else None
+    if chunk is not None:
+        return chunk.root
+    # No noun chunk where the parser hung the name as no noun phrase of its own (`"...," Texas delegate
+    # Bill Eastland, wearing a cowboy hat, said`: "Eastland" modifies the quotation's verb): the name's head.
+    head = verb.doc[start]
+    while head.dep_ in ("compound", "det", "amod", "nmod") and start <= head.head.i < verb.i:
+        head = head.head
+    return head if head.pos_ == "PROPN" and head.ent_type_ == "PERSON" else None
 
 
 def _apposition_before(verb: "Token") -> "Token | None":
@@ -333,6 +341,18 @@ def _apposition_before(verb: "Token") -> "Token | None":
                 and tok.left_edge.i > sent.start and verb.doc[tok.left_edge.i - 1].text == ","):
             found = tok
     return found if found is not None and _same_line(found, verb) else None
+
+
+def _fronted_clause_subject(verb: "Token") -> "Token | None":
+    """`Jeffrey Salkin, a Florida rabbi helping to organize the boycott, said ...`, `Sanders, meanwhile, who
+    sits at zero endorsements, said ...`: the parser reads the words before the verb as a clause it says
+    (a verb of its own: "rabbi", "sits") and leaves the verb without a subject. Where that clause opens
+    the sentence with its subject (a name or a noun, not a quotation), that subject is the speaker."""
+    clause = next((c for c in verb.children if c.dep_ == "ccomp" and c.i < verb.i), None)
+    subj = min((c for c in clause.children if c.dep_ == "nsubj"), key=lambda c: c.i, default=None) if clause is not None else None
+    if subj is None or subj.left_edge.i != verb.sent.start or verb.doc[verb.sent.start].is_quote:
+        return None
+    return subj if subj.pos_ in ("PROPN", "NOUN") and _same_line(subj, verb) else None
 
 
 def _past_dateline(subj: "Token", verb: "Token") -> "Token":
