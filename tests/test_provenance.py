@@ -284,3 +284,29 @@ def test_an_inner_attribution_that_names_no_speaker_leaves_the_outer_source() ->
                             Stretch("a", 103, 130, officials, ["The Times"], "speech", None)])
     names = [(s["start"], s["end"], s["source"] and s["source"]["name"]) for s in row["spans"]]
     assert names == [(0, 103, "The Times"), (103, 130, "two officials")]
+
+
+def test_a_source_is_named_by_its_whole_phrase() -> None:
+    """The source as the article names it is the speaker's whole phrase, as the quotes stage found it
+    ("The results of the latest Harbourview poll, out on Monday", not "The results"; the comma before the cue
+    is no part of it); the name stays the resolved one, and a pronoun keeps its own mention ("we", not
+    "we, gathered on the quay,")."""
+    from newsprism.model import Quote, Span, Speaker
+    from newsprism.provenance.stretches import article_stretches, stretch_row
+
+    text = ("The results of the latest Harbourview poll, out on Monday, show that most voters favour the dam. "
+            "But we, gathered on the quay, said that the ferry must stay.")
+    poll_at = text.index("The results")
+    results = Speaker(poll_at, poll_at + len("The results"), "The results", "The results", "document")
+    poll = Quote(Span(text.index("most voters"), text.index(" dam.") + 4), results,
+                 Span(text.index("show"), text.index("show") + 4), False, "a", act="finding",
+                 source_phrase=Span(poll_at, text.index(" show")))
+    we_at = text.index("we,")
+    we = Speaker(we_at, we_at + 2, "we", "we", "unknown")
+    quay = Quote(Span(text.index("the ferry"), len(text) - 1), we, Span(text.index("said"), text.index("said") + 4), False, "a",
+                 source_phrase=Span(we_at, text.index(", said")))
+    row = stretch_row("a", article_stretches(Article(id="a", text=text), [poll, quay]))
+    sources = [(s["source"]["text"], s["source"]["name"]) for s in row["spans"]]
+    assert sources == [("The results of the latest Harbourview poll, out on Monday", "The results"), ("we", "we")]
+    first = row["spans"][0]["source"]
+    assert text[first["start"] : first["end"]] == "The results of the latest Harbourview poll, out on Monday"

@@ -125,6 +125,15 @@ def _attribution(article: Article, q: Quote, outlets: _Outlets) -> _Attribution:
             name = outlets.display(upstream) if kind == "media" else upstream
             source = Speaker(m.start(1), m.start(1) + len(upstream), upstream, name, "media" if kind == "media" else "anonymous")
             end = max(end, source.end or end)
+    mention = (q.speaker.start, q.speaker.end) if q.speaker is not None else None
+    if source is not None and phrase is not None and source.start is not None and source.end is not None \
+            and (source.start, source.end) == mention and phrase.start <= source.start and source.end <= phrase.end:
+        # The source as the article names it: its whole phrase ("the results of the latest Quinnipiac poll",
+        # "Paul Krugman of the New York Times"), not the head word alone; the name stays the resolved one.
+        # A pronoun keeps its mention: "we, languishing here" would read as a thing that cannot speak.
+        words = text[phrase.start : phrase.end].rstrip(" ,;:")  # "The mayor of Ashford, Daniel Osei," said
+        whole = Speaker(phrase.start, phrase.start + len(words), words, source.name, source.kind)
+        source = whole if whole.can_speak == source.can_speak else source
     return _Attribution(start, end, q, source, via)
 
 
