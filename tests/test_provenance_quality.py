@@ -19,10 +19,10 @@ from conftest import ROOT, shared_path
 
 ARTICLES = shared_path("eval", "polnear", "dev_articles.jsonl")
 GOLD = shared_path("eval", "polnear", "dev_gold_attributions.jsonl")
-# Floors on PolNeAR dev (measured attributed P 0.9261, F1 0.8576, source accuracy 0.9320, less ~0.005; P was
+# Floors on PolNeAR dev (measured attributed P 0.9265, F1 0.8579, source accuracy 0.9355, less ~0.005; P was
 # pinned at an earlier measure, P 0.9266):
 # a change that makes one worse fails. The targets: source 0.93 met; P 0.93 and F1 0.86 not yet.
-GATES = {"attributed_p": 0.921, "attributed_f1": 0.852, "source_acc": 0.927}
+GATES = {"attributed_p": 0.921, "attributed_f1": 0.852, "source_acc": 0.930}
 
 
 def _reference(pred: Path) -> dict:
