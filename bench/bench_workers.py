@@ -33,7 +33,14 @@ both, as they do for a user.
   niceness, when ``$NP_RAY_NODE_PIDS`` names the nodes (that script sets it);
 - with ``--old-cluster ADDRESS`` too: the Ray runs again on a second cluster (one
   started with other settings, such as Ray's default worker niceness), alternating;
-  its token in ``$NP_RAY_OLD_TOKEN``, its nodes in ``$NP_RAY_OLD_NODE_PIDS``.
+  its token in ``$NP_RAY_OLD_TOKEN``, its nodes in ``$NP_RAY_OLD_NODE_PIDS``. With
+  ``--old SRC`` as well, those runs' driver imports SRC too: start that cluster with
+  ``PYTHONPATH=SRC`` so its workers do, and the Ray engine is timed old against new.
+
+The project's sources (and ``--old``'s) are byte-compiled before the first run, as
+``pip install`` compiles them: where ``PYTHONDONTWRITEBYTECODE`` is set (it is in
+this project's sandbox), every process, each Ray worker included, compiled every
+module it imported from source, a cost no installed copy pays.
 
 Every run also prints what the rest of the machine took while it ran (all
 CPU busy time from /proc/stat, less the run's own): a slow round with a busy
@@ -126,6 +133,16 @@ def _adopt_orphans() -> None:
         import ctypes
 
         ctypes.CDLL(None).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+
+
+def _byte_compile(roots: list[Path]) -> None:
+    """The modules under ``roots`` compiled to their ``__pycache__``, as an installed package is
+    (Python still reads bytecode it may not write), so no timed run compiles them."""
+    import compileall
+
+    for root in roots:
+        if not compileall.compile_dir(str(root), quiet=1, workers=1):
+            raise SystemExit(f"cannot byte-compile {root}")
 
 
 def _reap_orphans(patience: float = 10.0) -> None:
@@ -292,12 +309,14 @@ def main() -> None:
                          "workers import what the cluster's environment holds)")
     ap.add_argument("--old-cluster", metavar="ADDRESS",
                     help="with --ray: the Ray runs too on this second cluster (one started with other settings), "
-                         "its token in $NP_RAY_OLD_TOKEN and its nodes in $NP_RAY_OLD_NODE_PIDS")
+                         "its token in $NP_RAY_OLD_TOKEN and its nodes in $NP_RAY_OLD_NODE_PIDS; with --old, "
+                         "its runs' driver imports the old src too (start that cluster with PYTHONPATH=SRC)")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
     if not SHARED.exists():
         raise SystemExit(f"{SHARED} not found: the benchmark reads ../shared/eval")
     _adopt_orphans()
+    _byte_compile([ROOT / "src", *([Path(args.old)] if args.old else [])])
     python = sys.executable
     newsprism = [python, "-m", "newsprism", "analyze"]
     with tempfile.TemporaryDirectory(prefix="np-bench-scale-") as tmp:
@@ -333,7 +352,8 @@ def main() -> None:
                         *newsprism, str(texts), "-q", "-f", "json", "--engine", "ray", "--address", args.old_cluster,
                         "--workers", w, "-o", f"{tmp}/out-old-cluster-ray-{w}.json"]
                     envs[f"old cluster ray workers={w}"] = {
-                        **os.environ, "RAY_AUTH_TOKEN": os.environ.get("NP_RAY_OLD_TOKEN", "")}
+                        **os.environ, "RAY_AUTH_TOKEN": os.environ.get("NP_RAY_OLD_TOKEN", ""),
+                        **({"PYTHONPATH": str(Path(args.old).resolve())} if args.old else {})}
         # The nodes' `ray start --block` processes (scripts/ray_cluster_check.sh names them): their
         # descendants are the cluster's processes, whose CPU each Ray run is charged with.
         ray_roots = [int(p) for p in os.environ.get("NP_RAY_NODE_PIDS", "").split()] if args.ray else []
