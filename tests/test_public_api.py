@@ -34,6 +34,12 @@ def test_the_public_names_are_the_ones_the_library_defines() -> None:
     # The exception tree: each error the package lists is a NewsprismError.
     errors_listed = [getattr(newsprism, n) for n in newsprism.__all__ if n.endswith("Error")]
     assert len(errors_listed) >= 5 and all(issubclass(e, errors.NewsprismError) for e in errors_listed)
+    # ... and every error the library defines is listed (httpx's way: one tree, all of it public), so a
+    # caller can catch by name what a run raises (StateInUseError to retry, EngineError, ...).
+    defined = {
+        v for v in vars(errors).values() if isinstance(v, type) and issubclass(v, errors.NewsprismError)
+    }
+    assert len(defined) >= 12 and defined == set(errors_listed), defined ^ set(errors_listed)
 
 
 def test_import_newsprism_loads_nothing_heavy() -> None:

@@ -24,6 +24,8 @@ from __future__ import annotations
 from importlib import import_module
 
 from newsprism.errors import (
+    EngineError,
+    EvalError,
     FetchError,
     InputError,
     MissingExtraError,
@@ -31,6 +33,7 @@ from newsprism.errors import (
     NewsprismError,
     OutputError,
     SettingsError,
+    StateInUseError,
     StoreError,
     StrictModeError,
 )
@@ -69,6 +72,8 @@ __all__ = [
     "Article",
     "Brief",
     "Claim",
+    "EngineError",
+    "EvalError",
     "FetchError",
     "FetchSettings",
     "InputError",
@@ -81,6 +86,7 @@ __all__ = [
     "QuoteGroup",
     "Settings",
     "SettingsError",
+    "StateInUseError",
     "Store",
     "StoreError",
     "Story",
