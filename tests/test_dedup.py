@@ -201,14 +201,13 @@ PINNED_TEXT = (
 def test_fingerprints_are_those_earlier_versions_saved():
     import hashlib
 
-    from newsprism.dedup.index import _SEED, NUM_PERM
-    from newsprism.dedup.minhash import permutations, signature
+    from newsprism.dedup.index import fingerprints
     from newsprism.dedup.shingles import shingle_hashes
 
     sh = shingle_hashes(PINNED_TEXT)
     assert len(sh) == 31 and sh[:4].tolist() == [371651409, 522367476, 525177712, 585530671]
     assert hashlib.sha1(sh.tobytes()).hexdigest()[:16] == "7af97cbc26d5fff5"
-    sig = signature(sh, permutations(NUM_PERM, _SEED))
+    sig = fingerprints([PINNED_TEXT]).minhash[0]
     assert sig.dtype.name == "uint32" and sig[:4].tolist() == [145030060, 168356317, 78442196, 99657275]
     assert hashlib.sha1(sig.tobytes()).hexdigest()[:16] == "009f07f60cfcf7ac"
 
@@ -232,21 +231,26 @@ def test_a_batch_fingerprints_each_text_as_alone():
     assert len(batch.of(5)) < len(shingle_hashes(long_text)) / 2
 
 
-def test_signature_is_datasketch_affine32_minhash():
+def test_signatures_are_datasketch_affine32_minhash():
     """Indexes saved when datasketch computed the signatures keep matching."""
     np = pytest.importorskip("numpy")
     datasketch = pytest.importorskip("datasketch")
-    from newsprism.dedup.minhash import permutations, signature
+    from newsprism.dedup.minhash import permutations, signatures
 
     perms = datasketch.MinHash(num_perm=32, seed=1, scheme="affine32").permutations
     assert (permutations(32, 1) == perms).all()
     rng = np.random.default_rng(0)
-    for n in (0, 1, 7, 500):
+    sets, expected = [], []
+    for n in (0, 1, 7, 500, 0, 3):  # sets hashed together, empty ones between
         values = np.unique(rng.integers(0, 2**32, n, dtype=np.uint64).astype(np.uint32))
         m = datasketch.MinHash(num_perm=32, seed=1, hashfunc=int, permutations=perms, scheme="affine32")
         if n:
             m.update_batch(values.tolist())
-        assert signature(values, permutations(32, 1)).tolist() == np.asarray(m.hashvalues).tolist()
+        sets.append(values)
+        expected.append(np.asarray(m.hashvalues).tolist())
+        assert signatures(values, [0, len(values)], permutations(32, 1))[0].tolist() == expected[-1]
+    bounds = np.cumsum([0] + [len(v) for v in sets])
+    assert signatures(np.concatenate(sets), bounds, permutations(32, 1)).tolist() == expected
 
 
 def test_band_index_proposes_keys_sharing_any_band():

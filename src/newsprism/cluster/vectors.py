@@ -100,10 +100,6 @@ class _Segments:
         ]
         return np.concatenate(pieces)
 
-    @property
-    def nbytes(self) -> int:
-        return sum(p.nbytes for p in self.parts if not len(p) or p.strides[0])  # a freed segment holds one row
-
 
 class VectorStore:
     """The vectors of every article taken in, in arrival order; see the module docstring."""
@@ -258,11 +254,6 @@ class VectorStore:
             return None
         row = self._dense.row(i)
         return None if row[0] != row[0] else row  # NaN: none
-
-    @property
-    def nbytes(self) -> int:
-        stores = [self._entries, self._weights, self._keys, self._present, *([self._dense] if self._dense else [])]
-        return sum(s.nbytes for s in stores) + 3 * 4 * len(self._seg)
 
     # ------------------------------------------------------------ persistence
 

@@ -57,11 +57,6 @@ def signatures(values: "np.ndarray", bounds: "np.ndarray | Sequence[int]", perms
     return out
 
 
-def signature(values: "np.ndarray", perms: "np.ndarray") -> "np.ndarray":
-    """The MinHash of one set of uint32 values (see ``signatures``)."""
-    return signatures(values, [0, len(values)], perms)[0]
-
-
 class BandIndex:
     """LSH over signatures cut into ``bands`` bands of two values: two keys
     (article numbers) are candidates when any band of their signatures is equal.
@@ -250,7 +245,3 @@ class BandIndex:
 
     def query(self, sig: "np.ndarray") -> set[int]:
         return self.query_many(sig)[0] | self.query_recent(sig)
-
-    @property
-    def nbytes(self) -> int:
-        return sum(v.nbytes + k.nbytes for v, k in self._runs)

@@ -162,8 +162,3 @@ class PrintStore:
         out = np.flatnonzero((blocks == b) & (flags & HELD).astype(bool)).tolist()
         del blocks, flags  # views: released before the columns grow
         return out
-
-    @property
-    def nbytes(self) -> int:
-        """The blocks' arrays (what the hashes and signatures take)."""
-        return sum(b.shingles.nbytes + b.bounds.nbytes + b.minhash.nbytes for b in self._blocks if b is not None)
