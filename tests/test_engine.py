@@ -51,6 +51,30 @@ def test_a_long_item_at_the_head_keeps_no_worker_idle():
     assert max(ends[1:]) < ends[0]
 
 
+@pytest.mark.parametrize("own_pool", [False, True], ids=["with", "map"])
+def test_a_run_that_fails_or_is_interrupted_ends_its_workers_at_once(own_pool: bool) -> None:
+    """Work in flight is not waited for once the run has failed or is interrupted, or its
+    results are dropped: a Ctrl+C of ``analyze --workers 2`` waited for the stories being
+    briefed (still running 30 s on)."""
+    import time
+
+    long = [0.0, 150.0, 150.0]  # the first result once the workers are up; then both busy
+    if own_pool:
+        results = ProcessEngine(2).map(_sleep_then_time, long)
+        next(results)
+        time.sleep(0.5)
+        start = time.monotonic()
+        results.close()  # the caller stops reading (an error, or Ctrl+C, broke its loop)
+    else:
+        with pytest.raises(KeyboardInterrupt), ProcessEngine(2) as engine:
+            results = engine.map(_sleep_then_time, long)
+            next(results)
+            time.sleep(0.5)
+            start = time.monotonic()
+            raise KeyboardInterrupt
+    assert time.monotonic() - start < 60
+
+
 def test_engines_agree():
     items = [float(x) for x in range(7)]
     assert list(LocalEngine().map(math.sqrt, items)) == list(ProcessEngine(2).map(math.sqrt, items))

@@ -244,9 +244,9 @@ class ProcessEngine:
         self._starting.start()
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, exc_type: type[BaseException] | None, *exc: object) -> None:
         self._starting.join()
-        self._pool.shutdown(wait=True, cancel_futures=True)
+        _stop(self._pool, wanted=exc_type is None)
         self._pool = None
 
     def _start(self) -> Any:
@@ -288,6 +288,7 @@ class ProcessEngine:
         from concurrent.futures import FIRST_COMPLETED, wait
         from concurrent.futures.process import BrokenProcessPool
 
+        finished = False  # else a failure, Ctrl+C, or the caller stopped reading
         try:
             while pending:
                 while not pending[0].done():  # results in input order; others may end first
@@ -299,14 +300,28 @@ class ProcessEngine:
                     raise EngineError(_DIED) from e
                 self._top_up(pool, fn, todo, pending)
                 yield done
+            finished = True
         finally:
             for f in pending:
                 f.cancel()
             if own_pool:
-                pool.shutdown(wait=True, cancel_futures=True)
+                _stop(pool, wanted=finished)
 
     def stage(self, obj: Any) -> "ProcessStage":
         return ProcessStage(obj, ahead=self.ahead)
+
+
+def _stop(pool: Any, wanted: bool) -> None:
+    """Stop a pool. Its work in flight waited for only when ``wanted``: otherwise (the run
+    failed or was interrupted) its workers are ended at once, where ``shutdown`` waits for
+    every running item: a story's brief can take a minute, and a Ctrl+C of ``analyze
+    --workers 2`` had not stopped it 30 s later. The pool takes it as it takes a worker
+    that dies (its futures fail, its queues close); ``ProcessPoolExecutor`` has no public
+    way to end its workers before Python 3.14 (``terminate_workers``)."""
+    if not wanted:
+        for worker in tuple((pool._processes or {}).values()):  # tuple(): one step, as the pool's thread may add one
+            worker.terminate()
+    pool.shutdown(wait=True, cancel_futures=True)
 
 
 _DIED = (
