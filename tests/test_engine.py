@@ -75,6 +75,34 @@ def test_a_run_that_fails_or_is_interrupted_ends_its_workers_at_once(own_pool: b
     assert time.monotonic() - start < 60
 
 
+def test_a_run_that_fails_while_its_workers_start_does_not_wait_for_them(tmp_path) -> None:
+    """The workers' fork server imports their models before it starts any (spaCy: seconds):
+    a Ctrl+C in the first seconds of ``analyze`` waited for that (7-14 s at load 17)."""
+    import subprocess
+    import sys
+    import time
+
+    (tmp_path / "slow_models.py").write_text("import time\ntime.sleep(150)\n")
+    script = tmp_path / "run.py"
+    script.write_text(
+        """import time
+from newsprism.engine import ProcessEngine
+
+try:
+    with ProcessEngine(2, preload=("slow_models",)):
+        time.sleep(1)  # the fork server is importing
+        raise KeyboardInterrupt
+except KeyboardInterrupt:
+    print("stopped")
+""",
+        encoding="utf-8",
+    )
+    start = time.monotonic()
+    done = subprocess.run([sys.executable, str(script)], cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert (done.returncode, done.stdout, done.stderr) == (0, "stopped\n", "")
+    assert time.monotonic() - start < 60
+
+
 def test_engines_agree():
     items = [float(x) for x in range(7)]
     assert list(LocalEngine().map(math.sqrt, items)) == list(ProcessEngine(2).map(math.sqrt, items))

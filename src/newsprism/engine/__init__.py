@@ -212,6 +212,7 @@ class ProcessEngine:
             raise ValueError("a process engine needs at least one worker")
         self.preload = preload
         self._starting: Any = None
+        self._abandoned = False  # the block failed while workers were starting: their starts may fail
         self.workers = workers
         self.ahead = ahead if ahead is not None else workers + 1  # items unfinished at once
         self.hold = HOLD * self.ahead  # items sent and not yet read, finished or not
@@ -227,6 +228,7 @@ class ProcessEngine:
         import threading
 
         self._pool = self._start()
+        self._abandoned = False
         # Every worker starts now (and runs the initializer), not as items come: the pool
         # starts a process for each item it cannot hand to an idle one, and none is idle
         # before its initializer ends. One item started one worker, and the others began
@@ -238,13 +240,24 @@ class ProcessEngine:
         def start() -> None:
             with _out_of_ctrl_c():
                 for _ in range(self.workers):
-                    pool.submit(int)
+                    try:
+                        pool.submit(int)
+                    except Exception:
+                        if self._abandoned:  # the fork server was stopped under it (``__exit__``)
+                            return
+                        raise
 
         self._starting = threading.Thread(target=start, name="newsprism-workers-start", daemon=True)
         self._starting.start()
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, *exc: object) -> None:
+        if exc_type is not None and self._starting.is_alive():
+            # The workers still to start wait for the fork server to import their models
+            # (7-14 s at load 17 after a Ctrl+C in the first seconds of ``analyze``): the
+            # fork server is stopped, their starts fail, and the next engine starts another.
+            self._abandoned = True
+            _stop_fork_server()
         self._starting.join()
         _stop(self._pool, wanted=exc_type is None)
         self._pool = None
@@ -322,6 +335,17 @@ def _stop(pool: Any, wanted: bool) -> None:
         for worker in tuple((pool._processes or {}).values()):  # tuple(): one step, as the pool's thread may add one
             worker.terminate()
     pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _stop_fork_server() -> None:
+    """End this process's fork server, if it runs (``multiprocessing.forkserver`` keeps its pid
+    and starts a new one when it is next needed; there is no public way to stop it)."""
+    from multiprocessing import forkserver
+
+    pid = getattr(getattr(forkserver, "_forkserver", None), "_forkserver_pid", None)
+    if pid:
+        with suppress(OSError):  # gone already
+            os.kill(pid, signal.SIGTERM)
 
 
 _DIED = (
