@@ -225,6 +225,17 @@ def test_jsonl_records_ids_lines_and_html_content() -> None:
     assert second.extra == {"tags": ["ferry", "strike"]}
 
 
+def test_a_bad_json_line_is_said_where_it_breaks(tmp_path: Path) -> None:
+    """A line cut short was said to fail at "column 1" (json counts from past its newline)."""
+    path = tmp_path / "wire.jsonl"
+    path.write_text('{"text": "one"}\n{"id": "cut", "text": "no closing brace"\n{"text": "three", oops}\r\n{"text": "four"}')
+    problems = [(p.line, p.message) for p in iter_inputs([str(path)]) if isinstance(p, Problem)]
+    assert problems == [
+        (2, "invalid JSON: Expecting ',' delimiter (the line ends before the record does)"),
+        (3, "invalid JSON: Expecting property name enclosed in double quotes (column 19)"),
+    ]
+
+
 def test_json_list_and_articles_wrapper(tmp_path: Path) -> None:
     items = [{"text": "The first crossing left at six."}, {"text": "The second crossing was full.", "id": 7}]
     (tmp_path / "list.json").write_text(json.dumps(items))

@@ -81,7 +81,10 @@ def _records_from_lines(src: Source, stream: BinaryIO, max_bytes: int) -> Iterat
         try:
             item = json.loads(line)
         except json.JSONDecodeError as e:
-            yield src.problem("bad-json", f"invalid JSON: {e.msg} (column {e.colno})", n)
+            # A record cut short fails past its line's end, after the newline: json's own
+            # column was then "column 1" (of the next line), which sent a user to the wrong end.
+            where = f"column {e.pos + 1}" if e.pos < len(line.rstrip("\r\n")) else "the line ends before the record does"
+            yield src.problem("bad-json", f"invalid JSON: {e.msg} ({where})", n)
             continue
         except RecursionError:
             yield src.problem("bad-json", _TOO_DEEP, n)
