@@ -60,9 +60,10 @@ def test_strict_fails_on_a_skipped_input(tmp_path) -> None:
 
 def test_stdin_jsonl() -> None:
     line = '{"id": "a1", "title": "Ferry strike", "text": "Ferry crews walked out on Monday, the union said.", "outlet": "Alder Gazette"}\n'
-    proc = _run("analyze", "-", "--format", "json", "--quiet", stdin=line)
+    proc = _run("analyze", "-", "--format", "json", stdin=line)
     assert proc.returncode == 0, proc.stderr
     assert '"a1"' in proc.stdout
+    assert proc.stderr.splitlines() == ["read 1 article(s)", "1 story(ies)"]  # was "1 stories"
 
 
 # ---------------------------------------------------------------- conventions: exit codes, usage, help

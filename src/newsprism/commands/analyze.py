@@ -50,7 +50,7 @@ def analyze_command(
     with observing(quiet) as observer:
         result = Pipeline(settings, observer=observer).run(paths, stdin=sys.stdin.buffer)
     if not quiet:
-        say(f"{len(result.briefs)} stories")
+        say(f"{len(result.briefs)} story(ies)")  # as cluster says it
     write_output(render(result, fmt), output)
 
 
