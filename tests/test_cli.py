@@ -160,6 +160,36 @@ def test_help_shows_flags_as_flags(capsys: pytest.CaptureFixture[str], command: 
     assert "--help" in out
 
 
+@pytest.mark.parametrize("command", [(), ("eval",), *_commands()])
+def test_help_shows_every_text_as_written(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, command: tuple[str, ...]) -> None:
+    """Typer reads Rich markup in help texts: a bracketed word vanished (``--engine``: "pip
+    install 'newsprism'" for ``newsprism[ray]``; ``provenance``: ``"via": ,``)."""
+    import inspect
+
+    import typer
+
+    from newsprism.cli import app
+
+    click_command = typer.main.get_command(app)
+    for name in command:
+        click_command = click_command.commands[name]  # type: ignore[attr-defined]
+    callback = click_command.callback
+    written = [] if callback is None else [
+        d.help for d in (p.default for p in inspect.signature(callback).parameters.values()) if getattr(d, "help", None)
+    ]
+    if not hasattr(click_command, "commands"):  # a group's help is its Typer's, not its callback's docstring
+        written.append(inspect.cleandoc(callback.__doc__ or ""))
+    monkeypatch.setenv("COLUMNS", "3000")  # a text on one line: whatever is dropped shows
+    code, out, _ = run_main(capsys, *command, "--help")
+    shown = " ".join(out.replace("│", " ").split())
+    assert code == 0
+    for text in written:
+        assert " ".join(text.split()) in shown, text
+    if not command:  # the list of commands: each one's first paragraph, as written
+        code, out, _ = run_main(capsys, "--help")
+        assert "clean articles: id, source, title, text, outlet," in out
+
+
 @pytest.mark.parametrize("command", [("read",), ("analyze",), ("cluster",), ("quotes",), ("serve",), ("add",), ("eval", "summary")])
 def test_help_names_the_paths_argument(capsys: pytest.CaptureFixture[str], command: tuple[str, ...]) -> None:
     code, out, _ = run_main(capsys, *command, "--help")

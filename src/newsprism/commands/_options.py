@@ -8,10 +8,12 @@ quiet) only change how it is shown.
 
 from __future__ import annotations
 
+import inspect
 from pathlib import Path
 from typing import Any
 
 import typer
+from rich.markup import escape
 from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 
 PATHS_ARG = typer.Argument(..., help="Files, directories (read recursively), globs, or - for stdin.", show_default=False)
@@ -91,15 +93,37 @@ def _plain(params: list[Any]) -> list[Any]:
     return params
 
 
+def _as_written(command: Any) -> None:
+    """Help shown as written. Typer reads Rich markup in every help text, so a bracketed word
+    vanished: ``--engine`` told to ``pip install 'newsprism'`` (written ``newsprism[ray]``),
+    ``provenance`` showed ``"via": ,``. And the list of commands kept the line breaks of a
+    command's first paragraph (a command's own page joins them)."""
+    if command.help:
+        first, *rest = inspect.cleandoc(command.help).split("\n\n")
+        command.help = "\n\n".join(escape(p) for p in [" ".join(first.split("\n")), *rest])
+    for param in command.params:
+        if getattr(param, "help", None):
+            param.help = escape(param.help)
+
+
 class Command(TyperCommand):
-    """A command whose ``--help`` shows a flag as a flag and an argument by its name."""
+    """A command whose ``--help`` shows a flag as a flag, an argument by its name, and
+    every text as written."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _as_written(self)
 
     def get_params(self, ctx: Any) -> list[Any]:
         return _plain(super().get_params(ctx))
 
 
 class Group(TyperGroup):
-    """A group of commands whose ``--help`` shows a flag as a flag."""
+    """A group of commands whose ``--help`` shows a flag as a flag, and every text as written."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _as_written(self)
 
     def get_params(self, ctx: Any) -> list[Any]:
         return _plain(super().get_params(ctx))
