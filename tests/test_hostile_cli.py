@@ -252,6 +252,37 @@ def test_ctrl_c_exits_130_says_so_and_leaves_the_output_as_it_was(tmp_path: Path
     assert sorted(p.name for p in tmp_path.iterdir()) == ["stories.jsonl", "wire.jsonl"]
 
 
+# A process whose queue's semaphores are named (as a stage's and the workers' are), slow to stop.
+_SLOW_TO_STOP = """
+import multiprocessing, time
+from newsprism.interrupt import handle_ctrl_c
+handle_ctrl_c()
+tasks = multiprocessing.get_context("spawn").Queue()
+try:
+    print("ready", flush=True)
+    time.sleep(120)
+finally:
+    time.sleep(120)  # stopping takes long: Ctrl+C again
+"""
+
+
+def test_ctrl_c_again_removes_the_runs_semaphores_itself() -> None:
+    """A second Ctrl+C ends the process at once (``os._exit``); its queues' named semaphores
+    were then removed by multiprocessing's resource tracker, which said so after
+    "interrupted": "UserWarning: resource_tracker: There appear to be 3 leaked semaphore
+    objects to clean up at shutdown"."""
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _SLOW_TO_STOP], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # noqa: PLW1509 - no threads here
+    )
+    assert proc.stdout is not None and proc.stdout.readline() == "ready\n"
+    proc.send_signal(signal.SIGINT)
+    time.sleep(0.5)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=120)  # the tracker shares stderr: read to its end too
+    assert (proc.returncode, err) == (130, "interrupted\n")
+
+
 def _has_fork_server(pid: int) -> bool:
     for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split():
         with contextlib.suppress(OSError):  # gone meanwhile

@@ -18,6 +18,7 @@ import atexit
 import os
 import signal
 import sys
+from contextlib import suppress
 
 # Not typing.TYPE_CHECKING: this loads before the command line, and the sooner the better.
 TYPE_CHECKING = False
@@ -52,10 +53,40 @@ def _now() -> NoReturn:
     once this process is gone; a stage process would wait for its next task for ever)."""
     multiprocessing = sys.modules.get("multiprocessing")
     if multiprocessing is not None:
+        engine = sys.modules.get("newsprism.engine")  # loaded where the run has workers (not imported: a lower layer)
+        if engine is not None:
+            engine.stop_fork_server()  # it forks no more workers, which would open the semaphores removed below
         for child in multiprocessing.active_children():
             child.terminate()
+        _remove_semaphores()
     _say()
     os._exit(EXIT_INTERRUPTED)
+
+
+def _remove_semaphores() -> None:
+    """Remove the named semaphores of this process's queues and locks, as the interpreter's
+    exit would have (each one's ``multiprocessing.util.Finalize``). ``os._exit`` skips that,
+    and multiprocessing's resource tracker, finding them at this process's end, removed them
+    itself with a warning after "interrupted" ("There appear to be 5 leaked semaphore
+    objects"). In a thread given a second: the code the Ctrl+C interrupted may hold the
+    tracker's lock. Not public API: where it changes, the tracker still removes them."""
+    import threading
+
+    util, synchronize = sys.modules.get("multiprocessing.util"), sys.modules.get("multiprocessing.synchronize")
+    cleanup = getattr(getattr(synchronize, "SemLock", None), "_cleanup", None)
+    registry = getattr(util, "_finalizer_registry", None)
+    if cleanup is None or not isinstance(registry, dict):
+        return
+    finalizers = [f for f in tuple(registry.values()) if getattr(f, "_callback", None) is cleanup]
+
+    def remove() -> None:
+        for finalize in finalizers:
+            with suppress(OSError):  # one already gone: the others still to remove
+                finalize()
+
+    thread = threading.Thread(target=remove, daemon=True)
+    thread.start()
+    thread.join(1.0)
 
 
 def _exiting() -> None:

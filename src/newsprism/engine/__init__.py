@@ -257,7 +257,7 @@ class ProcessEngine:
             # (7-14 s at load 17 after a Ctrl+C in the first seconds of ``analyze``): the
             # fork server is stopped, their starts fail, and the next engine starts another.
             self._abandoned = True
-            _stop_fork_server()
+            stop_fork_server()
         self._starting.join()
         _stop(self._pool, wanted=exc_type is None)
         self._pool = None
@@ -337,11 +337,10 @@ def _stop(pool: Any, wanted: bool) -> None:
     pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _stop_fork_server() -> None:
+def stop_fork_server() -> None:
     """End this process's fork server, if it runs (``multiprocessing.forkserver`` keeps its pid
     and starts a new one when it is next needed; there is no public way to stop it)."""
-    from multiprocessing import forkserver
-
+    forkserver = sys.modules.get("multiprocessing.forkserver")
     pid = getattr(getattr(forkserver, "_forkserver", None), "_forkserver_pid", None)
     if pid:
         with suppress(OSError):  # gone already
