@@ -14,8 +14,10 @@ from newsprism.errors import OutputError
 from conftest import EXAMPLE, run_main
 
 
-def test_a_folder_as_the_output_file_is_a_usage_error_before_the_run(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = run_main(capsys, "analyze", str(EXAMPLE), "-o", str(tmp_path), "-q")
+@pytest.mark.parametrize("option", ["-o", "--state"])
+def test_a_folder_as_the_output_file_is_a_usage_error_before_the_run(tmp_path: Path, capsys: pytest.CaptureFixture[str], option: str) -> None:
+    # --state: exit 1 after the reading, "not a newsprism cluster state ([Errno 21] Is a directory)"
+    code, out, err = run_main(capsys, "analyze", str(EXAMPLE), option, str(tmp_path), "-q")
     assert code == 2, err  # was: the whole analysis, then "internal error: IsADirectoryError", exit 70
     said = " ".join(err.replace("│", " ").split())  # as the usage box wraps it
     assert "is a directory; give a file" in said and "internal error" not in err and out == ""

@@ -18,14 +18,14 @@ from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 
 PATHS_ARG = typer.Argument(..., help="Files, directories (read recursively), globs, or - for stdin.", show_default=False)
 STRICT_OPT = typer.Option(False, "--strict", help="Exit with code 3 if any input had to be skipped.")
-def _output_file(path: Path | None) -> Path | None:
-    """A folder given as the output file is a usage error, said before the run, not after it."""
+def _a_file(path: Path | None) -> Path | None:
+    """A folder given as the output or state file is a usage error, said before the run, not after it."""
     if path is not None and path.is_dir():
         raise typer.BadParameter(f"{path} is a directory; give a file")
     return path
 
 
-OUTPUT_OPT = typer.Option(None, "-o", "--output", metavar="FILE", callback=_output_file, help="Write here instead of standard output.")
+OUTPUT_OPT = typer.Option(None, "-o", "--output", metavar="FILE", callback=_a_file, help="Write here instead of standard output.")
 QUIET_OPT = typer.Option(False, "-q", "--quiet", help="No progress bar or summary on stderr.")
 EMBEDDER_OPT = typer.Option(
     "tfidf", "--embedder", metavar="NAME",
@@ -51,7 +51,7 @@ ADDRESS_OPT = typer.Option(
     help="With --engine ray: the cluster to join (HOST:PORT of its head, or auto); without it, Ray starts one here.",
 )
 STATE_OPT = typer.Option(
-    None, "--state", metavar="FILE",
+    None, "--state", metavar="FILE", callback=_a_file,
     help="Load copies and stories from this JSON file if it exists, add the inputs, save it back.",
 )
 SINGLE_STORY_OPT = typer.Option(False, "--single-story", help="Treat all inputs as one story.")
