@@ -194,6 +194,43 @@ def test_html_without_site_name_leaves_outlet_to_the_extract_stage(tmp_path: Pat
     assert a.url == "https://sorreltimes.example/2025/03/04/ferry-strike"
 
 
+def _page(title: str, body: str) -> str:
+    return (
+        '<html><head><title>' + title + ' | Sorrel Island Times</title>'
+        '<meta property="og:site_name" content="Sorrel Island Times"></head>'
+        '<body><nav><a href="/">Home</a> <a href="/news">News</a></nav><article><h1>' + title + '</h1>'
+        + body + '</article><footer>Sorrel Island Times</footer></body></html>'
+    )
+
+
+SHORT_REAL_ITEMS = {
+    # a brief of two sentences, one of one sentence, a Japanese news brief of one sentence
+    "brief": ("Ferry strike ends", "<p>Ferry crews at Glenmoor harbour returned to work on Thursday. "
+              "The union said talks would go on next week.</p>"),
+    "one-sentence": ("Harbour office closed", "<p>The Glenmoor harbour office will be closed on Monday.</p>"),
+    "japanese": ("フェリー運航再開", "<p>グレンモア港のフェリーは木曜日に運航を再開した。</p>"),
+}
+NO_BODY = {
+    "three-words": ("", "<p>no article here</p>"),
+    "not-found": ("Page not found", "<p>Page not found</p>"),
+    "headline-only": ("Glenmoor ferry strike strands island commuters for a third day", ""),
+}
+
+
+def test_a_short_real_item_is_read_and_a_page_without_a_body_is_skipped(tmp_path: Path) -> None:
+    """README: "a web page with no article body" is skipped (no-body), naming the file; a page
+    of three words was read as an article. A brief of a sentence or two is still an article."""
+    for name, (title, body) in {**SHORT_REAL_ITEMS, **NO_BODY}.items():
+        (tmp_path / f"{name}.html").write_text(_page(title, body), encoding="utf-8")
+    result = ingest([str(tmp_path)])
+    assert sorted(a.id for a in result.articles) == sorted(SHORT_REAL_ITEMS)
+    for a in result.articles:
+        assert SHORT_REAL_ITEMS[a.id][1][3:-4] in a.text
+    assert sorted((Path(p.path).stem, p.reason) for p in result.problems) == sorted((n, "no-body") for n in NO_BODY)
+    three_words = next(p for p in result.problems if p.path.endswith("three-words.html"))
+    assert three_words.message.startswith("no article body in the page, only ") and "no article here" in three_words.message
+
+
 # ---------------------------------------------------------------- JSON and JSON Lines
 
 
