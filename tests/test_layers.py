@@ -12,12 +12,12 @@ from conftest import ROOT
 SRC = ROOT / "src" / "newsprism"
 # Lowest first; a module may import its own layer and those below.
 LAYERS = [
-    {"model", "errors", "nlp", "spacy_rules", "embedders", "engine", "verbs", "arrays", "unionfind", "atomic", "ids"},
+    {"model", "errors", "nlp", "spacy_rules", "embedders", "engine", "verbs", "arrays", "unionfind", "atomic", "ids", "interrupt"},
     {"ingest", "extract", "dedup", "cluster", "quotes", "provenance", "claims", "framing", "evaluation"},
     {"store"},
     {"report", "serve"},
     {"pipeline", "preload", "updater", "fetch", "watch"},
-    {"commands", "cli", "interrupt", "__main__"},
+    {"commands", "cli", "__main__"},
 ]
 LAYER_OF = {name: k for k, names in enumerate(LAYERS) for name in names}
 SHARED_COMMAND_MODULES = {"_options", "_common", "_db"}

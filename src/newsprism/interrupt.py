@@ -53,14 +53,22 @@ def _now() -> NoReturn:
     once this process is gone; a stage process would wait for its next task for ever)."""
     multiprocessing = sys.modules.get("multiprocessing")
     if multiprocessing is not None:
-        engine = sys.modules.get("newsprism.engine")  # loaded where the run has workers (not imported: a lower layer)
-        if engine is not None:
-            engine.stop_fork_server()  # it forks no more workers, which would open the semaphores removed below
+        stop_fork_server()  # it forks no more workers, which would open the semaphores removed below
         for child in multiprocessing.active_children():
             child.terminate()
         _remove_semaphores()
     _say()
     os._exit(EXIT_INTERRUPTED)
+
+
+def stop_fork_server() -> None:
+    """End this process's fork server, if it runs (``multiprocessing.forkserver`` keeps its pid
+    and starts a new one when it is next needed; there is no public way to stop it)."""
+    forkserver = sys.modules.get("multiprocessing.forkserver")
+    pid = getattr(getattr(forkserver, "_forkserver", None), "_forkserver_pid", None)
+    if pid:
+        with suppress(OSError):  # gone already
+            os.kill(pid, signal.SIGTERM)
 
 
 def _remove_semaphores() -> None:

@@ -31,6 +31,7 @@ from itertools import islice
 from typing import Any, Protocol, TypeVar
 
 from newsprism.errors import EngineError
+from newsprism.interrupt import stop_fork_server
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -335,16 +336,6 @@ def _stop(pool: Any, wanted: bool) -> None:
         for worker in tuple((pool._processes or {}).values()):  # tuple(): one step, as the pool's thread may add one
             worker.terminate()
     pool.shutdown(wait=True, cancel_futures=True)
-
-
-def stop_fork_server() -> None:
-    """End this process's fork server, if it runs (``multiprocessing.forkserver`` keeps its pid
-    and starts a new one when it is next needed; there is no public way to stop it)."""
-    forkserver = sys.modules.get("multiprocessing.forkserver")
-    pid = getattr(getattr(forkserver, "_forkserver", None), "_forkserver_pid", None)
-    if pid:
-        with suppress(OSError):  # gone already
-            os.kill(pid, signal.SIGTERM)
 
 
 _DIED = (
