@@ -172,6 +172,22 @@ def test_headline_name_colon_is_an_attribution(nlp) -> None:
     assert not any("Ten bridges" in text[x.content.start : x.content.end] for x in qs)
 
 
+def test_a_body_line_of_a_name_a_colon_and_a_fragment_is_a_list_entry(nlp) -> None:
+    """A tally, a list of names or a handle after a name and a colon is the outlet's list, not a statement;
+    a clause or a quotation after it is said, and a headline's fragment is what its speaker said."""
+    text = ("Corrow: No cracks found in the Vell bridge.\n\n"
+            "The delegates pledged so far:\n\nHarlan Voss: 1,769.\n\nMira Kell: 1,501.\n\n"
+            "Twitter: @corrowpost.\n\n"
+            "Mira Kell: We never backed the levy.\n\n"
+            'Harlan Voss: "A fair count, at last."')
+    a = Article(id="colon-list", text=text)
+    said = [text[q.content.start : q.content.end].strip() for q in extract_quotes(a, nlp, EXTRACTOR)]
+    assert not any(s in ("1,769.", "1,501.", "@corrowpost.") for s in said)
+    assert "No cracks found in the Vell bridge." in said
+    assert "We never backed the levy." in said
+    assert any("A fair count" in s for s in said)
+
+
 def test_a_headline_phrase_before_a_colon_names_no_one(nlp) -> None:
     # A title-cased phrase that names no one leads the headline; it is not who speaks.
     text = ("Stealth Over Health: Harlow Mayor Was Headed to the Dam But Diverted to Avoid Bad Optics.\n\n"
