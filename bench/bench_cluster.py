@@ -40,6 +40,8 @@ SOURCES = (
     "polnear/dev_articles.jsonl",
 )
 FILLERS = ("the", "also", "reportedly", "on", "new", "local")
+# In a stream in date order (``iter_corpus``) a copy reprints an article of at most this many days before.
+COPY_LAG_DAYS = 7
 GOLD = {  # the sets --among can score: articles, gold stories
     "ecbplus": ("ecbplus/articles.jsonl", "ecbplus/gold_stories.jsonl"),
     "neus": ("neus/val_articles.jsonl", "neus/val_gold_stories.jsonl"),
@@ -125,7 +127,9 @@ def iter_corpus(n: int, seed: int = 0, exclude: str | None = None, in_date_order
     the earlier article it copies instead of keeping it. (A million articles
     held at once would take some 6 GB, more than the clustering.)
     ``in_date_order``: the two years go by as the articles come (article i
-    is dated i / n of the way through), as a stream would bring them."""
+    is dated i / n of the way through), as a stream would bring them, and a
+    copy is of an article of the week before it (``COPY_LAG_DAYS``), as
+    syndication reprints the news of the day, not one drawn from the whole past."""
     rows = base_rows(exclude)
     for i in range(n):
         yield _drawn(i, seed, rows, n if in_date_order else None)
@@ -136,7 +140,11 @@ def _drawn(i: int, seed: int, rows: list[dict], dated_over: int | None = None):
 
     rng = random.Random(f"{seed}:{i}")  # a str seed is hashed (sha512): the same in every process
     if i and rng.random() < 0.1:
-        src = _drawn(rng.randrange(i), seed, rows, dated_over)
+        if dated_over is None:
+            earlier = rng.randrange(i)
+        else:
+            earlier = i - 1 - rng.randrange(min(i, max(1, COPY_LAG_DAYS * dated_over // 730)))
+        src = _drawn(earlier, seed, rows, dated_over)
         paras = src.text.split("\n")
         text = "By Staff Writer\n" + "\n".join(paras[: max(1, len(paras) - 1)])
         return Article(id=f"b{i}", text=text, title=src.title, published=src.published, outlet=f"Reprinter {i % 50}")

@@ -135,6 +135,26 @@ def test_bcubed_f1_gate_for_ecbplus_added_after_100000_other_articles():
     assert metrics["bcubed_f1"] >= CROWD_GATE, metrics
 
 
+def test_the_bench_stream_in_date_order_reprints_the_news_of_the_week():
+    """In date order (``bench_cluster.py --stream --in-date-order``) a copy reprints an
+    article of the week before it, as syndication reprints the day's news: drawn from
+    the whole past, most copies in a dated stream reprinted articles long out of any
+    window a news desk keeps, and every such copy was lost to the window."""
+    import datetime as dt
+
+    _eval_dir()
+    bench = _bench()
+    n = 3_000
+    start = dt.date(2022, 1, 1).toordinal()
+    lags = []
+    for i, a in enumerate(bench.iter_corpus(n, exclude="ecbplus", in_date_order=True)):
+        if (a.outlet or "").startswith("Reprinter"):  # a copy carries its original's date
+            lags.append(start + i * 730 // n - dt.date.fromisoformat(a.published).toordinal())
+    assert len(lags) > 200 and min(lags) >= 0  # about a tenth of the stream
+    # A reprint of a reprint may go back a week more (one copy in ten copies a copy).
+    assert sum(lag <= 7 for lag in lags) >= 0.85 * len(lags), sorted(lags)
+
+
 def _dev_set(name: str):
     """A dev set's articles, extracted, and its gold stories."""
     from newsprism.evaluation.clusters import read_labels
