@@ -49,6 +49,12 @@ that makes the same pair.
   hash from the pairs of commit f39cc4b that none of the sets above held, and judged
   blind before the next change to alignment (``alignment_fresh3.tsv``). Keys fixed,
   scored like ``fresh``.
+- ``fresh4``: 100 more pairs (50 BASIL, 50 NewsWCL50) drawn by a fifth hash from the
+  union of the pairs made by main 6bf4a60 and by the rule then proposed for issue 24
+  (under ``NOMINAL`` similarity only a shared main predicate; written down before the
+  draw), leaving out every pair of the sets above, and judged blind: the sheet did not
+  say which version made a pair (``alignment_fresh4.tsv``). Keys fixed, scored like
+  ``fresh``; it scores either version without favouring the one whose pairs were drawn.
 
 Recall: a sample of body sentences (by the same kind of hash), and for each,
 every other article of its story, judged by reading the article's sentences
@@ -66,6 +72,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import math
 import random
 import sys
 from collections import Counter, defaultdict
@@ -84,6 +91,7 @@ HELDOUT = HERE / "alignment_heldout.tsv"
 FRESH = HERE / "alignment_fresh.tsv"
 FRESH2 = HERE / "alignment_fresh2.tsv"
 FRESH3 = HERE / "alignment_fresh3.tsv"
+FRESH4 = HERE / "alignment_fresh4.tsv"
 N_FRESH = {"basil": 40, "newswcl50": 40}
 N_FRESH3 = {"basil": 50, "newswcl50": 50}
 RECALL = {"recall-dev": HERE / "alignment_recall_dev.tsv", "recall-heldout": HERE / "alignment_recall_heldout.tsv"}
@@ -269,6 +277,15 @@ def _recall_labels(which: str) -> dict[tuple, tuple[str, str]]:
     return out
 
 
+def _wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
+    """The Wilson score interval of k successes in n (95% at z=1.96)."""
+    if n == 0:
+        return 0.0, 1.0
+    p = k / n
+    mid, half = p + z * z / (2 * n), z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    return (mid - half) / (1 + z * z / n), (mid + half) / (1 + z * z / n)
+
+
 def _short(t: str, n: int = 400) -> str:
     t = " ".join(t.split())
     return t if len(t) <= n else t[:n] + " ..."
@@ -369,7 +386,8 @@ def score(embedder: str = "tfidf") -> None:
         print(f"  {len(todo)} held-out pairs of this version not judged yet: `sheet heldout`")
 
     made_keys = {_key(p) for p in r.pairs}
-    for name, commit, path in (("fresh", "570eda8", FRESH), ("fresh2", "829d928", FRESH2), ("fresh3", "f39cc4b", FRESH3)):
+    for name, commit, path in (("fresh", "570eda8", FRESH), ("fresh2", "829d928", FRESH2), ("fresh3", "f39cc4b", FRESH3),
+                               ("fresh4", "6bf4a60 and S11", FRESH4)):
         fresh = _pair_labels(path)
         if not fresh:
             continue
@@ -377,8 +395,9 @@ def score(embedder: str = "tfidf") -> None:
         kin = Counter(fresh[k][1] for k in fresh if k in made_keys and fresh[k][0] == "no")
         lost = Counter(fresh[k][0] for k in fresh if k not in made_keys)
         n = sum(kept.values())
+        lo, hi = _wilson(kept["yes"], n)
         print(f"{name} ({commit}'s {len(fresh)} pairs): {n} still made, precision {kept['yes']}/{n} = "
-              f"{kept['yes'] / max(n, 1):.3f}; errors {dict(kin)}; dropped: {dict(lost)}")
+              f"{kept['yes'] / max(n, 1):.3f} (Wilson 95% {lo:.3f}-{hi:.3f}); errors {dict(kin)}; dropped: {dict(lost)}")
 
     for which in RECALL:
         gold = _recall_labels(which)

@@ -253,6 +253,33 @@ def test_a_predicate_met_only_as_a_noun_needs_more_likeness() -> None:
                          "Grand jury subpoenas were issued on Monday to the governor's re-election team.", sim=0.45)
 
 
+def test_under_nominal_likeness_one_weak_sign_is_not_enough() -> None:
+    # The claim's verb met only in a side clause of the other, and little else in common: another
+    # fact about the same road. Among closer sentences that sign still counts.
+    claim = "The water board closed the road to all traffic on Tuesday."
+    side = "Drivers in Millbrook complained bitterly to their councillors on Tuesday after the water board closed it."
+    assert not _asserts_same(claim, side, sim=0.35)
+    assert _asserts_same(claim, side, sim=0.45)
+    # The side-clause verb and what the two say beside the names: two signs.
+    assert _asserts_same(claim, "Drivers stuck after the water board closed the road to all traffic complained on "
+                                "Tuesday.", sim=0.35)
+    # The same act in other words is a shared main predicate, which is enough on its own.
+    assert _asserts_same("Officials said the board has started delivering sandbags to Millbrook.",
+                         "The board has begun transferring sandbags to Millbrook, officials say.", sim=0.35)
+
+
+def test_verbs_that_report_the_same_act_are_one_predicate() -> None:
+    a, b = _two_items("Officials said the board has started delivering sandbags to Millbrook.",
+                      "The board has begun transferring sandbags to Millbrook, officials say.")
+    assert a.predicates == b.predicates
+    a, b = _two_items("Mr. Sestak went on to win the primary against Senator Specter.",
+                      "Sestak went on to defeat Senator Specter in the primary.")
+    assert a.predicates & b.predicates
+    # Verbs of other acts stay apart.
+    a, b = _two_items("The board delivered sandbags to Millbrook.", "The board promised sandbags to Millbrook.")
+    assert not a.predicates & b.predicates
+
+
 def test_shared_words_that_only_name_someone_are_not_the_same_words() -> None:
     # Five words in a row, but only a description of a name: another fact about the same man.
     assert not _asserts_same(

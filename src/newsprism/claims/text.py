@@ -45,6 +45,32 @@ _LIGHT_VERBS = frozenset(
      "think", "try"}
 )
 _COMPLEMENTS = frozenset({"ccomp", "xcomp", "conj", "attr", "acomp", "dobj", "advcl"})
+# Verbs that report the same act in other words, so two sentences asserting it share a predicate:
+# "has started delivering radars" / "has begun transferring radar systems", "won the primary" /
+# "defeated Specter" (no stem shows these). Only verbs whose news senses coincide; one group a line,
+# a lemma in one group.
+_SAME_ACT_GROUPS = """
+begin start launch commence
+end halt cease
+deliver transfer supply ship
+win defeat beat
+reject dispute deny refute
+raise increase boost hike
+rise climb soar
+fall drop plunge tumble
+cut reduce slash lower
+indict charge
+kill slay
+arrest detain
+fire sack oust
+resign quit
+buy purchase acquire
+request seek
+suspend freeze
+criticize criticise condemn denounce blast slam
+praise commend hail
+"""
+_SAME_ACT = {w: line.split()[0] for line in _SAME_ACT_GROUPS.split("\n") for w in line.split()}
 # Words in a row that two sentences share only when they quote or copy the same words,
 # holding at least CARRIED words that say something (``_carriers``): five words that only
 # name someone ("killing of Hamas political leader Ismail Haniyeh", "before U.S. District
@@ -70,10 +96,11 @@ class SentenceItem:
     keys: frozenset[str]  # entities and figures, normalised
     # Institution names of two or more words, as (the key of their last word, all their words).
     names: frozenset[tuple[str, frozenset[str]]] = frozenset()
-    # What the sentence asserts: the stems of its main clause's verbs (``main_predicates``).
+    # What the sentence asserts: the stems of its main clause's verbs (``main_predicates``), one for
+    # verbs that report the same act (``_SAME_ACT``).
     predicates: frozenset[str] = frozenset()
     stems: frozenset[str] = frozenset()  # the stem of every word
-    # The stems of its verbs: a predicate of another sentence met here as a verb, not a noun.
+    # The stems of its verbs (as ``predicates``): a predicate of another sentence met here as a verb, not a noun.
     verbs: frozenset[str] = frozenset()
     runs: frozenset[int] = frozenset()  # hashes of its runs of RUN words that carry CARRIED words
     # Stems of its content words other than names, figures and verbs of saying: what it says about them.
@@ -126,7 +153,7 @@ def main_predicates(span: "Span") -> frozenset[str]:
         if t.pos_ == "AUX" or lemma in _LIGHT_VERBS or clausal:
             todo += [c for c in t.children if c.dep_ in _COMPLEMENTS]
         elif t.pos_ == "VERB":
-            out.add(_stem(lemma))
+            out.add(_act(lemma))
             todo += [c for c in t.children if c.dep_ in ("conj", "xcomp")]
     return frozenset(out)
 
@@ -220,7 +247,7 @@ def sentence_items(articles: list[Article], nlp: NLP) -> list[SentenceItem]:
             inside = [e for e in ents if e.start_char >= s.start and e.end_char <= s.end and e.label_ in _NAME_LABELS]
             names = frozenset(n for n in map(_name, (e.text for e in inside)) if n is not None)
             stems = frozenset(_stem(t.lemma_.casefold()) for t in span if not (t.is_punct or t.is_space))
-            verbs = frozenset(_stem(t.lemma_.casefold()) for t in span if t.pos_ == "VERB")
+            verbs = frozenset(_act(t.lemma_.casefold()) for t in span if t.pos_ == "VERB")
             items.append(
                 SentenceItem(
                     a.id, i, s.start, s.end, s.paragraph, text, lemmas, frozenset(keys), names,
@@ -303,6 +330,11 @@ def tfidf(docs: list[list[str]]) -> "sparse.csr_matrix":
 def _stem(lemma: str) -> str:
     """Truncation stemming: "delivery"/"delivering" and "defence"/"defense" meet at five letters."""
     return lemma[:STEM]
+
+
+def _act(lemma: str) -> str:
+    """A verb's stem, the same for verbs that report the same act (``_SAME_ACT``)."""
+    return _stem(_SAME_ACT.get(lemma, lemma))
 
 
 def embed_items(items: list[SentenceItem], embedder: "Embedder") -> "np.ndarray":
