@@ -81,6 +81,39 @@ def test_independence_follows_a_cited_outlet() -> None:
     assert any(o.name == "X Daily" for o in c.origins)
 
 
+def _outlet_unknown(arts, *ids: str) -> None:
+    """Strip the named articles of their outlet, as a pasted text with no byline or footer has none."""
+    for a in arts:
+        if a.id in ids:
+            a.outlet = a.outlet_id = None
+
+
+def test_an_article_whose_outlet_is_not_known_is_not_counted_beside_a_known_source() -> None:
+    # The Harbour Voice's text names no outlet: its own voice may be the Chronicle's or the Post's
+    # (it could be either paper's own web copy), so it cannot be shown independent of them.
+    arts = load(FERRY)
+    claims = align_claims(arts, shared_nlp())
+    c = next(c for c in claims if {"chronicle", "voice"} <= set(c.articles) and "aground" in c.text)
+    assign_independence([c], arts, Provenance())
+    with_voice = c.independent_sources
+    _outlet_unknown(arts, "voice")
+    assign_independence([c], arts, Provenance())
+    assert c.independent_sources == with_voice - 1 == len(c.origins)
+    assert [o.name for o in c.not_counted] == [next(a for a in arts if a.id == "voice").label]
+    assert not any(o.name.startswith("unnamed outlet") for o in c.origins)
+
+
+def test_articles_whose_outlets_are_not_known_count_once_together() -> None:
+    # Nothing else stands behind the claim: someone printed it, one source; two such articles may be one outlet.
+    arts = load(FERRY)
+    _outlet_unknown(arts, "chronicle", "post", "voice")
+    claims = align_claims(arts, shared_nlp())
+    c = next(c for c in claims if {"chronicle", "post", "voice"} <= set(c.articles) and "aground" in c.text)
+    assign_independence([c], arts, Provenance())
+    assert c.independent_sources == len(c.origins) == 1
+    assert len(c.not_counted) == 2  # the Gazette republishes the Post: one with it
+
+
 def test_a_stance_is_no_source() -> None:
     # "X Daily doubts that ...": the holder of a belief is its subject; the sentence rests on the outlet.
     arts = load(FERRY)
@@ -156,6 +189,22 @@ def test_seed_core_claim_rests_on_the_times(seeds_dir) -> None:
     (origin,) = c.origins
     assert origin.via == ["The New York Times"]
     assert "Iranian officials" in origin.name
+
+
+def test_seed_articles_that_name_no_outlet_add_no_independent_source(seeds_dir) -> None:
+    # Three seeds name no outlet of their own (no byline, dateline, footer or URL); a claim four
+    # articles carry was counted 4 independent sources, two of them such articles' own voice.
+    b = brief(seeds_dir)
+    unknown = {a.label for a in b.articles if not (a.outlet or a.outlet_id or a.syndicated_from)}
+    assert len(unknown) == 3
+    c = _claim(b, "met", "Bagheri", "directing")
+    assert c.independent_sources == 2
+    assert {o.name for o in c.not_counted} <= unknown and len(c.not_counted) == 2
+    for c in b.claims:  # such an article's own voice, or a source only it reached, counts only alone
+        assert c.independent_sources == len(c.origins)
+        if any((o.via or [o.name])[0] in unknown for o in c.origins):
+            assert len(c.origins) == 1
+        assert all((o.via or [o.name])[0] in unknown for o in c.not_counted)
 
 
 def test_seed_security_council_meeting_cites_only_who_reports_it(seeds_dir) -> None:

@@ -437,6 +437,36 @@ def test_url_gives_outlet_when_missing():
     assert (a.outlet_id, a.outlet) == ("guardian", "The Guardian")
 
 
+@pytest.mark.parametrize("text", [
+    # How the seeds with no outlet of their own credit the one they rewrite: the cited outlet is not theirs.
+    'A storm hit the quay on Monday. This is the "worst in a decade," reports the "KC." Boats sank.',
+    "Two boats sank at the quay, as reported by The Kestrel Courier. The harbour master confirmed it.",
+    'Repairs will take weeks," notes "The Kestrel Courier." The council meets on Friday.',
+    "Harbour officials quoted by The New York Times on Monday said two boats sank.",
+])
+def test_an_outlet_the_text_cites_is_not_its_own(text: str) -> None:
+    a = prep(text)
+    assert (a.outlet, a.outlet_id, a.syndicated_from) == (None, None, None)
+
+
+@pytest.mark.parametrize("text,outlet,field", [
+    ("PORT ELLIS, March 5 (Reuters) - Two boats sank at the quay.", "Reuters", "outlet"),
+    ("Quay storm\n\nBy Mara Lind, The Bay Chronicle\n\nTwo boats sank at the quay. The harbour master confirmed it.",
+     "The Bay Chronicle", "outlet"),
+    ("Two boats sank at the quay. Repairs will take weeks.\n\n© 2024 The Kestrel Courier. All rights reserved.",
+     "The Kestrel Courier", "outlet"),
+    ("Two boats sank at the quay. Repairs will take weeks.\n\nThis article first appeared in the Harbour Voice.",
+     "Harbour Voice", "syndicated_from"),
+])
+def test_an_outlet_the_text_names_as_its_own_is_read(text: str, outlet: str, field: str) -> None:
+    # A wire dateline, a byline with its paper, a copyright line, a syndication note: the evidence
+    # an article carries of whose it is, kept with its place in the text.
+    a = prep(text)
+    assert getattr(a, field) == outlet
+    span = a.inferred[field]
+    assert outlet.removeprefix("The ") in a.text[span.start : span.end]
+
+
 def found(text: str, **kw) -> list[tuple[str, str]]:
     return [(text[s:e], oid) for s, e, oid in find_outlet_mentions(text, **kw)]
 

@@ -27,10 +27,10 @@ def test_unknown_outlets_get_short_names_that_tell_them_apart() -> None:
     names = readable_names(arts)
     assert "Bay Chronicle" not in names  # a named outlet keeps its name
     assert names[arts[1].label] == "#2, JNS republication"  # the agency's short name
-    assert names[arts[2].label] == "#3, 002_41c31995671…"
+    assert names[arts[2].label] == "#3, outlet not known"  # never its file name: a hash, or a name that reads as an outlet
     assert names[arts[4].label] == "#4, copy of #3"  # a copy is numbered under its original
     assert names[arts[3].label] == "#5, harbour-voice.example"
-    assert names[arts[5].label] == "#6, notes"
+    assert names[arts[5].label] == "#6, outlet not known"
     assert len(set(names.values())) == len(names)
     assert all(len(n) <= 40 for n in names.values())
 
@@ -98,3 +98,47 @@ def test_no_seed_article_is_a_rewrite(seeds_dir) -> None:
     from fixtures.brief.stories import brief as analyse
 
     assert rewrites(analyse(seeds_dir)) == {}
+
+
+def test_an_article_whose_outlet_is_not_known_is_shown_apart_in_every_view() -> None:
+    """A claim three articles print, one of them with no outlet named anywhere: two independent
+    sources, the third shown by its number as not counted, and the rule said, in the Markdown,
+    JSON, HTML and the web app alike."""
+    import importlib.util
+    import json
+
+    from newsprism.extract import prepare_articles
+    from newsprism.pipeline import Pipeline, Settings
+    from newsprism.report.glance import UNKNOWN_OUTLET_RULE
+    from newsprism.report.jsonout import render_json
+    from newsprism.report.markdown import render_markdown
+
+    from fixtures.brief.stories import shared_nlp
+
+    texts = [
+        ("Bay Chronicle", "Quay storm\n\nA storm destroyed two fishing boats at the old quay in Port Ellis on Tuesday night. "
+         "The harbour master, Ines Varga, said the sea wall would be checked this week. Ferries ran as usual."),
+        ("Coastal Post", "Port Ellis counts the cost\n\nA storm destroyed two fishing boats at the old quay in Port Ellis on Tuesday. "
+         "Fishermen gathered on the beach at dawn to look at the wreckage. The town council meets on Friday."),
+        (None, "Boats lost in Port Ellis storm\n\nTwo fishing boats were destroyed by a storm at the old quay in Port Ellis on "
+         "Tuesday. Local schools stayed open, and the coastal road reopened by noon after crews cleared fallen branches."),
+    ]
+    arts = prepare_articles([Article(id=f"quay-{i}", outlet=o, text=t) for i, (o, t) in enumerate(texts)])
+    analysis = Pipeline(Settings(single_story=True, framing=False), nlp=shared_nlp()).analyze(arts)
+    (claim,) = [c for c in analysis.briefs[0].claims if len(c.articles) == 3]
+    assert claim.independent_sources == 2 and {o.name for o in claim.origins} == {"Bay Chronicle", "Coastal Post"}
+    assert [o.name for o in claim.not_counted] == ["unnamed outlet (quay-2)"]
+    (row,) = [c for c in json.loads(render_json(analysis))["stories"][0]["claims"] if len(c["articles"]) == 3]
+    assert row["independent_sources"] == 2 and row["not_counted"] == [{"name": "unnamed outlet (quay-2)", "kind": "outlet", "via": []}]
+    views = {"md": render_markdown(analysis), "html": htmllib.unescape(render_html(analysis.briefs))}
+    if importlib.util.find_spec("fastapi") is not None:  # the web app needs the serve extra; the rest do not
+        from fastapi.testclient import TestClient
+
+        from newsprism.serve import create_app
+
+        views["app"] = htmllib.unescape(TestClient(create_app(analysis)).get(f"/stories/{analysis.briefs[0].story.id}").text)
+    for name, text in views.items():
+        flat = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", text)).replace("*", "")
+        assert "Bay Chronicle; Coastal Post; not counted: #3, outlet not known" in flat, name
+        assert UNKNOWN_OUTLET_RULE in flat, name
+        assert "quay-2" not in flat.replace('"quay-2"', ""), name  # no id or file name stands for an outlet

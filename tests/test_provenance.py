@@ -204,8 +204,10 @@ def test_seed_a_thing_is_no_source(seeds_dir) -> None:
     for words, claim in (("This visit highlights", "underscores the close alliance"),
                          ("the two countries recently concluded", "finalized an agreement")):
         assert words not in credits and words not in html, words
-        # The claim rests on #5 itself for its sentence.
-        assert [o.kind for o in _claim_with(b, claim).origins if "004_" in o.name] == ["outlet"]
+        # The claim rests on #5 itself for its sentence: #5 names no outlet, so it is listed, not counted.
+        c = _claim_with(b, claim)
+        assert [o.kind for o in c.not_counted if "004_" in o.name] == ["outlet"]
+        assert not any("004_" in o.name for o in c.origins)
     assert "A subsequent US intelligence finding said" in credits and "A subsequent US intelligence finding" in html
 
 

@@ -276,6 +276,8 @@ class Claim:
     independent_sources: int
     origins: list[Origin]
     evidence: list[Evidence] = field(default_factory=list)
+    # Origins that rest on an outlet the article does not name: not shown independent of the others.
+    not_counted: list[Origin] = field(default_factory=list)
 
 
 @dataclass

@@ -16,7 +16,13 @@ whoever reports it):
    claim that has a named one;
 5. a sentence no stretch covers is the outlet's own voice: it rests on the outlet
    that printed it (a copy on its original). An article's frequent source is
-   never carried onto it.
+   never carried onto it;
+6. an article whose outlet is not known (no outlet, syndicate, agency or
+   original named in it or its metadata) cannot be shown independent of any
+   other: what rests on that outlet alone (its own voice, a source only it is
+   seen reaching, an unnamed report) may be one of the claim's other sources,
+   or all such articles one outlet. It counts only when nothing else supports
+   the claim, and then once; otherwise it is listed as ``not_counted``.
 
 Copies count as their original's outlet (or the syndicate's), so a
 republished article never adds a source; an agency copy counts as the agency,
@@ -41,6 +47,8 @@ from newsprism.unionfind import UnionFind
 # A stretch covering less than this share of a sentence leaves the sentence in the outlet's voice.
 MIN_COVER = 0.5
 UNNAMED = "an unnamed report"
+# The key of what rests on an article's outlet when the article names none (``_Tracer.carrier``).
+_UNKNOWN_OUTLET = article_node("")
 
 
 @dataclass
@@ -148,12 +156,23 @@ def assign_independence(claims: list[Claim], articles: list[Article], provenance
         for ev in claim.evidence:
             t = tracer.origin(ev.article, ev.start, ev.end)
             by_key.setdefault(t.key, []).append(t)
-        claim.origins = _collapse(by_key, tracer)
+        claim.origins, claim.not_counted = _count(by_key, tracer)
         claim.independent_sources = len(claim.origins)
 
 
-def _collapse(by_key: dict[str, list[_Traced]], tracer: _Tracer) -> list[Origin]:
-    """One origin per independent source, joining origins that are not independent of each other.
+def _count(by_key: dict[str, list[_Traced]], tracer: _Tracer) -> tuple[list[Origin], list[Origin]]:
+    """(the independent origins, the origins not counted). An origin that rests on nothing but
+    an outlet not known may be any other origin of the claim, and two such may be one outlet: it
+    counts only when nothing else supports the claim, and then once."""
+    found = _collapse(by_key, tracer)
+    known = [o for o, unknown in found if not unknown]
+    unknown = [o for o, unknown in found if unknown]
+    return (known, unknown) if known else (unknown[:1], unknown[1:])
+
+
+def _collapse(by_key: dict[str, list[_Traced]], tracer: _Tracer) -> list[tuple[Origin, bool]]:
+    """One origin per independent source, joining origins that are not independent of each other;
+    each with whether it rests on nothing but outlets not known.
 
     * A source the story shows citing another: when the Times is seen citing
       Iranian media anywhere in the story, a fact supported both "via the
@@ -175,6 +194,7 @@ def _collapse(by_key: dict[str, list[_Traced]], tracer: _Tracer) -> list[Origin]
     groups = {k: set().union(*(t.groups for t in by_key[k])) for k in keys}
     # An outlet's own voice is its own, whatever it cites elsewhere: its frequent source is not carried onto it.
     own = {k for k in keys if all(t.own for t in by_key[k])}
+    unknown = [k.startswith(_UNKNOWN_OUTLET) for k in keys]
     sets = UnionFind(len(keys))
     upstream: dict[int, set[int]] = {}
     for i, x in enumerate(keys):
@@ -182,20 +202,20 @@ def _collapse(by_key: dict[str, list[_Traced]], tracer: _Tracer) -> list[Origin]
             if i == j:
                 continue
             # An outlet seen citing another; not an article that cites it somewhere else (that is carrying).
-            if x not in own and not x.startswith("article:") and tracer.cited_by.get(x, Counter())[y]:
+            if x not in own and not unknown[i] and tracer.cited_by.get(x, Counter())[y]:
                 sets.union(j, i)
                 upstream.setdefault(i, set()).add(j)
             elif people[x] & people[y] or unreached[x] & groups[y]:
                 sets.union(i, j)
-    out: list[Origin] = []
+    out: list[tuple[Origin, bool]] = []
     for group in sets.groups():
-        # The most upstream member (one that cites no other member), credited through an outlet if one is.
+        # The most upstream member (one that cites no other member), credited through a known outlet if one is.
         candidates = [k for k in group if not upstream.get(k)] or group
-        top = min(candidates, key=lambda k: (bool(unreached[keys[k]]), origins[keys[k]].kind in ("outlet", "syndicate"), k))
+        top = min(candidates, key=lambda k: (unknown[k], bool(unreached[keys[k]]), origins[keys[k]].kind in ("outlet", "syndicate"), k))
         origin = origins[keys[top]]
         citing = [k for k in group if k != top and upstream.get(k)]
         downstream = [origins[keys[k]].via[-1] if origins[keys[k]].via else origins[keys[k]].name for k in citing]
-        out.append(Origin(origin.name, origin.kind, [*downstream, *origin.via]) if downstream else origin)
+        out.append((Origin(origin.name, origin.kind, [*downstream, *origin.via]) if downstream else origin, all(unknown[k] for k in group)))
     return out
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from pathlib import PurePath
 from urllib.parse import urlsplit
 
 from newsprism.extract.agencies import agency_copies, agency_short_name
@@ -24,7 +23,12 @@ _AMOUNT = re.compile(r"[$€£]\s?\d|(?<![\d,])\d{1,3}(?:,\d{3})+|(?<![\d.])\d[\
 # Share of each sentence that stretches credited to one outlet must cover for the article to be a
 # rewrite of it: the rest is the attribution itself ("..., the Courier reported").
 REWRITE_COVER = 0.5
-NAME_WIDTH = 16  # a file name in a label is cut here: column headers are narrow
+UNKNOWN_OUTLET = "outlet not known"
+UNKNOWN_OUTLET_RULE = (
+    "An article whose outlet is not known cannot be shown independent of the other sources: it may come from "
+    "one of them, and two such articles may be one outlet. Where it alone stands behind something it counts once, "
+    "however many such articles carry it; where anything else supports a claim it is listed as not counted."
+)
 
 
 def chain_text(who: str, via: Sequence[str] = ()) -> str:
@@ -40,6 +44,19 @@ def stretch_chain(stretch: Stretch) -> str:
 
 def origin_text(origin: Origin, name: Callable[[str], str] = str) -> str:
     return chain_text(name(origin.name), [name(v) for v in origin.via])
+
+
+def uncounted_text(claim: Claim, name: Callable[[str], str] = str) -> str:
+    """"not counted: #3, outlet not known; ...": what a claim also rests on but is not shown
+    independent of its other sources (``Claim.not_counted``); empty when nothing is."""
+    return "not counted: " + "; ".join(origin_text(o, name) for o in claim.not_counted) if claim.not_counted else ""
+
+
+def outlet_rule(claims: Sequence[Claim], names: dict[str, str]) -> str:
+    """The counting rule for articles whose outlet is not known, said where the story has any."""
+    if not any(c.not_counted for c in claims) and not any(n.endswith(UNKNOWN_OUTLET) for n in names.values()):
+        return ""
+    return UNKNOWN_OUTLET_RULE
 
 
 def article_order(arts: Sequence[Article]) -> list[Article]:
@@ -80,7 +97,7 @@ def claim_order(claims: Sequence[Claim]) -> tuple[list[Claim], list[Claim]]:
 def readable_names(articles: Sequence[Article]) -> dict[str, str]:
     """Each article whose outlet is unknown, by its label, to a short name that tells it apart
     in a narrow column: its number in the story, then its web host, what it republishes
-    ("#2, JNS republication"), whose copy it is, or its file name."""
+    ("#2, JNS republication"), whose copy it is, or "outlet not known"."""
     numbers = {a.id: i for i, a in enumerate(article_order(articles), 1)}
     agencies = agency_copies(list(articles))
     out: dict[str, str] = {}
@@ -99,8 +116,8 @@ def readable_names(articles: Sequence[Article]) -> dict[str, str]:
         elif copied is not None:
             what = f"copy of #{copied}"
         else:
-            stem = PurePath(a.source.path).stem if a.source else a.id
-            what = stem if len(stem) <= NAME_WIDTH else stem[: NAME_WIDTH - 1] + "…"
+            # Said plainly: a file name ("002_41c3…", "bbc-notes") is no outlet, and reads as one.
+            what = UNKNOWN_OUTLET
         out[a.label] = f"#{n}, {what}"
     return out
 

@@ -18,7 +18,7 @@ from newsprism.extract.agencies import agency_copies, agency_printers, agency_sh
 from newsprism.model import Analysis, Article, Brief, Claim, QuoteVariant, Story
 from newsprism.quotes.output import statement
 from newsprism.report.escape import md, md_code, visible
-from newsprism.report.glance import article_order, claim_order, finding, origin_text, readable_names, rewrites, stretch_chain
+from newsprism.report.glance import article_order, claim_order, finding, origin_text, outlet_rule, readable_names, rewrites, stretch_chain, uncounted_text
 from newsprism.report.html import short
 
 MAX_ROWS = 25  # long sections are cut, saying what was cut; the JSON and the HTML brief carry everything
@@ -208,7 +208,8 @@ def sources_section(brief: Brief, arts: list[Article], cites: _Cites) -> list[st
 def _claim_rows(claims: Sequence[Claim], cites: _Cites) -> list[list[str]]:
     return [
         [md(c.text), cites(c.articles), str(c.independent_sources),
-         "; ".join(md(origin_text(o, cites.name)) for o in c.origins)]
+         "; ".join([*(md(origin_text(o, cites.name)) for o in c.origins),
+                    *([f"*{md(uncounted_text(c, cites.name))}*"] if c.not_counted else [])])]
         for c in claims
     ]
 
@@ -219,6 +220,8 @@ def claims_section(brief: Brief, arts: list[Article], cites: _Cites) -> list[str
     header = ["claim", "articles", "independent", "rests on"]
     spread, single = claim_order(brief.claims)
     out = ["### Claims and independent sources", ""]
+    if rule := outlet_rule(brief.claims, cites.names):
+        out += [f"*{md(rule)}*", ""]
     for claims, title, what in ((spread, "Carried by several outlets", "claims carried by several outlets"),
                                 (single, "Printed by one outlet only", "claims printed by one outlet")):
         if claims:
