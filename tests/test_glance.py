@@ -4,10 +4,11 @@ direction in Markdown and HTML, the finding in words."""
 from __future__ import annotations
 
 import dataclasses
+import functools
 import html as htmllib
 import re
 
-from newsprism.model import Article, KeySource, SourceRef
+from newsprism.model import Analysis, Article, KeySource, SourceRef
 from newsprism.report.glance import chain_text, finding, readable_names, rewrites
 from newsprism.report.html import render_html
 from newsprism.report.markdown import render_brief
@@ -100,18 +101,11 @@ def test_no_seed_article_is_a_rewrite(seeds_dir) -> None:
     assert rewrites(analyse(seeds_dir)) == {}
 
 
-def test_an_article_whose_outlet_is_not_known_is_shown_apart_in_every_view() -> None:
-    """A claim three articles print, one of them with no outlet named anywhere: two independent
-    sources, the third shown by its number as not counted, and the rule said, in the Markdown,
-    JSON, HTML and the web app alike."""
-    import importlib.util
-    import json
-
+@functools.cache
+def _quay() -> Analysis:
+    """Three invented reports of one storm, the third with no outlet named anywhere."""
     from newsprism.extract import prepare_articles
     from newsprism.pipeline import Pipeline, Settings
-    from newsprism.report.glance import UNKNOWN_OUTLET_RULE
-    from newsprism.report.jsonout import render_json
-    from newsprism.report.markdown import render_markdown
 
     from fixtures.brief.stories import shared_nlp
 
@@ -124,12 +118,15 @@ def test_an_article_whose_outlet_is_not_known_is_shown_apart_in_every_view() -> 
          "Tuesday. Local schools stayed open, and the coastal road reopened by noon after crews cleared fallen branches."),
     ]
     arts = prepare_articles([Article(id=f"quay-{i}", outlet=o, text=t) for i, (o, t) in enumerate(texts)])
-    analysis = Pipeline(Settings(single_story=True, framing=False), nlp=shared_nlp()).analyze(arts)
-    (claim,) = [c for c in analysis.briefs[0].claims if len(c.articles) == 3]
-    assert claim.independent_sources == 2 and {o.name for o in claim.origins} == {"Bay Chronicle", "Coastal Post"}
-    assert [o.name for o in claim.not_counted] == ["unnamed outlet (quay-2)"]
-    (row,) = [c for c in json.loads(render_json(analysis))["stories"][0]["claims"] if len(c["articles"]) == 3]
-    assert row["independent_sources"] == 2 and row["not_counted"] == [{"name": "unnamed outlet (quay-2)", "kind": "outlet", "via": []}]
+    return Pipeline(Settings(single_story=True, framing=False), nlp=shared_nlp()).analyze(arts)
+
+
+def _views(analysis: Analysis) -> dict[str, str]:
+    """Markdown, HTML and (with the serve extra) the web app's story page, as text."""
+    import importlib.util
+
+    from newsprism.report.markdown import render_markdown
+
     views = {"md": render_markdown(analysis), "html": htmllib.unescape(render_html(analysis.briefs))}
     if importlib.util.find_spec("fastapi") is not None:  # the web app needs the serve extra; the rest do not
         from fastapi.testclient import TestClient
@@ -137,8 +134,40 @@ def test_an_article_whose_outlet_is_not_known_is_shown_apart_in_every_view() -> 
         from newsprism.serve import create_app
 
         views["app"] = htmllib.unescape(TestClient(create_app(analysis)).get(f"/stories/{analysis.briefs[0].story.id}").text)
-    for name, text in views.items():
-        flat = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", text)).replace("*", "")
+    return {name: re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", text)).replace("*", "") for name, text in views.items()}
+
+
+def test_an_article_whose_outlet_is_not_known_is_shown_apart_in_every_view() -> None:
+    """A claim three articles print, one of them with no outlet named anywhere: two independent
+    sources, the third shown by its number as not counted, and the rule said, in the Markdown,
+    JSON, HTML and the web app alike."""
+    import json
+
+    from newsprism.report.glance import UNKNOWN_OUTLET_RULE
+    from newsprism.report.jsonout import render_json
+
+    analysis = _quay()
+    (claim,) = [c for c in analysis.briefs[0].claims if len(c.articles) == 3]
+    assert claim.independent_sources == 2 and {o.name for o in claim.origins} == {"Bay Chronicle", "Coastal Post"}
+    assert [o.name for o in claim.not_counted] == ["unnamed outlet (quay-2)"]
+    (row,) = [c for c in json.loads(render_json(analysis))["stories"][0]["claims"] if len(c["articles"]) == 3]
+    assert row["independent_sources"] == 2 and row["not_counted"] == [{"name": "unnamed outlet (quay-2)", "kind": "outlet", "via": []}]
+    for name, flat in _views(analysis).items():
         assert "Bay Chronicle; Coastal Post; not counted: #3, outlet not known" in flat, name
         assert UNKNOWN_OUTLET_RULE in flat, name
-        assert "quay-2" not in flat.replace('"quay-2"', ""), name  # no id or file name stands for an outlet
+        assert "quay-2" not in flat, name  # no id or file name stands for an outlet
+
+
+def test_an_article_whose_outlet_is_not_known_is_no_outlet_of_its_own_in_the_counts() -> None:
+    """Three articles, two outlets named: "3 articles from 3 outlets" would count the third
+    article's unknown outlet as a new one, when it may be either of the others."""
+    from newsprism.report.markdown import render_story_list
+
+    analysis = _quay()
+    views = _views(analysis)
+    assert "3 articles from 2 outlets and 1 whose outlet is not known, in 1 story." in views["md"]
+    assert "3 articles · 2 outlets · 1 whose outlet is not known ·" in views["md"]
+    for name in views.keys() - {"md"}:
+        assert "3 articles 2 outlets 1 whose outlet is not known" in views[name], name
+    table = render_story_list([b.story for b in analysis.briefs], analysis.articles)
+    assert re.search(r"^\| `\S+` \| 3 \| 2 \(\+1 not known\) \|", table, re.M)

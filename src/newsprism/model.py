@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -120,6 +121,13 @@ def day_of(published: str | None) -> datetime.date | None:
         return datetime.date.fromisoformat(published[:10]) if published else None
     except ValueError:
         return None
+
+
+def outlet_counts(arts: Iterable[Article]) -> tuple[int, int]:
+    """(outlets named, articles whose outlet is not known): such an article may be from one of the
+    named outlets or share one with another, so it is no outlet of its own in the count."""
+    known = [a.outlet_id or a.outlet for a in arts]
+    return len({k for k in known if k}), known.count(None) + known.count("")
 
 
 @dataclass(frozen=True, slots=True)

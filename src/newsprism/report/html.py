@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit
 
 from newsprism.extract.agencies import agency_copies, agency_printers, agency_short_name
-from newsprism.model import Article, Brief, Claim, OutletWording, ProvEdge, ProvNode, QuoteGroup
+from newsprism.model import Article, Brief, Claim, OutletWording, ProvEdge, ProvNode, QuoteGroup, outlet_counts
 from newsprism.quotes.output import statement
 from newsprism.report.escape import html_refs
 from newsprism.report.glance import article_order, claim_order, finding, origin_text, outlet_rule, readable_names, rewrites, stretch_chain, uncounted_text
@@ -357,9 +357,11 @@ def _framing_view(brief: Brief, numbers: dict[str, int]) -> dict[str, Any]:
 
 def _counts(brief: Brief, sources: list[Source]) -> dict[str, int]:
     """The head line's figures."""
+    named, not_known = outlet_counts(s.article for s in sources)
     return {
         "articles": len(sources),
-        "outlets": len({s.outlet for s in sources}),
+        "outlets": named,
+        "unknown_outlets": not_known,
         # Copies of an article in the story and articles republished from outside it alike.
         "copies": sum(1 for s in sources if s.copy_of or s.syndicated_from),
         "claims": len(brief.claims),

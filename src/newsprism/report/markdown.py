@@ -15,7 +15,7 @@ from typing import Any
 
 from newsprism.cluster.names import story_names
 from newsprism.extract.agencies import agency_copies, agency_printers, agency_short_name
-from newsprism.model import Analysis, Article, Brief, Claim, QuoteVariant, Story
+from newsprism.model import Analysis, Article, Brief, Claim, QuoteVariant, Story, outlet_counts
 from newsprism.quotes.output import statement
 from newsprism.report.escape import md, md_code, visible
 from newsprism.report.glance import article_order, claim_order, finding, origin_text, outlet_rule, readable_names, rewrites, stretch_chain, uncounted_text
@@ -37,8 +37,15 @@ def _n(count: int, one: str, many: str | None = None) -> str:
     return f"{count} {one if count == 1 else many or one + 's'}"
 
 
-def _n_outlets(arts: Sequence[Article]) -> int:
-    return len({a.outlet_id or a.outlet or a.id for a in arts})  # an article without an outlet is its own
+def _outlet_cell(arts: Sequence[Article]) -> str:
+    named, not_known = outlet_counts(arts)
+    return f"{named} (+{not_known} not known)" if not_known else str(named)
+
+
+def _outlets(arts: Sequence[Article], unknown: str = " and {} whose outlet is not known") -> str:
+    """ "3 outlets", and how many articles have no outlet named (``unknown``, "{}" for the number)."""
+    named, not_known = outlet_counts(arts)
+    return _n(named, "outlet") + (unknown.format(not_known) if not_known else "")
 
 
 def _shown(items: Sequence[Any], what: str, limit: int = MAX_ROWS) -> tuple[list[Any], list[str]]:
@@ -107,7 +114,7 @@ def _diff(v: QuoteVariant) -> str:
 
 def _headline(brief: Brief) -> str:
     copies = sum(1 for a in brief.articles if a.duplicate_of or a.syndicated_from)
-    parts = [_n(len(brief.articles), "article"), _n(_n_outlets(brief.articles), "outlet")]
+    parts = [_n(len(brief.articles), "article"), _outlets(brief.articles, " · {} whose outlet is not known")]
     if copies:
         parts.append(f"{copies} syndicated or duplicate")
     for k in brief.key_sources[:3]:
@@ -356,7 +363,7 @@ def render_story_list(stories: Sequence[Story], articles: Sequence[Article]) -> 
         arts = [by_id[i] for i in st.articles if i in by_id]
         days = sorted(str(d) for d in (a.published_day for a in arts) if d is not None)
         span = f"{days[0]} to {days[-1]}" if days and days[0] != days[-1] else (days[0] if days else "")
-        rows.append([md_code(st.id), str(len(st.articles)), str(_n_outlets(arts)), span, md(st.title)])
+        rows.append([md_code(st.id), str(len(st.articles)), _outlet_cell(arts), span, md(st.title)])
     out += _table(["story", "articles", "outlets", "days", "title"], rows) + [""]
     for st in ordered:
         arts = article_order([by_id[i] for i in st.articles if i in by_id])
@@ -372,11 +379,11 @@ def render_story_list(stories: Sequence[Story], articles: Sequence[Article]) -> 
 
 
 def render_markdown(analysis: Analysis) -> str:
-    n_out = _n_outlets(analysis.articles)
     out = [
         "# newsprism brief",
         "",
-        f"{_n(len(analysis.articles), 'article')} from {_n(n_out, 'outlet')} in {_n(len(analysis.briefs), 'story', 'stories')}.",
+        f"{_n(len(analysis.articles), 'article')} from {_outlets(analysis.articles, ' and {} whose outlet is not known,')} "
+        f"in {_n(len(analysis.briefs), 'story', 'stories')}.",
         "",
     ]
     for b in analysis.briefs:
