@@ -39,7 +39,13 @@ TUE_6_AUG = date(2024, 8, 6)
         ("the storm hit the coast last week", TUE_6_AUG, "2024-07-29/2024-08-04"),
         ("the plant closed two weeks ago", TUE_6_AUG, "2024-07-22/2024-07-28"),
         ("the works will go on next week", TUE_6_AUG, "2024-08-12/2024-08-18"),
-        ("repairs will last until the end of June", date(2024, 5, 13), "2024-06-20/2024-06-30"),
+        # "The end of" a period is its last third as a reader counts it: ten days of a month, four months of a year.
+        ("repairs will last until the end of June", date(2024, 5, 13), "2024-06-21/2024-06-30"),
+        ("the pier reopens at the beginning of the month", TUE_6_AUG, "2024-08-01/2024-08-10"),
+        ("the count will end in the middle of February", TUE_6_AUG, "2025-02-11/2025-02-20"),
+        ("the plant will close by the end of the year", TUE_6_AUG, "2024-09/2024-12"),
+        ("a vote is planned for the start of the year", TUE_6_AUG, "2024-01/2024-04"),
+        ("the middle of the year", TUE_6_AUG, "2024-05/2024-08"),
         # "this" looks ahead unless a verb says otherwise (find_dates has no parse here).
         ("the board meets this Friday", TUE_6_AUG, "2024-08-09"),
     ],

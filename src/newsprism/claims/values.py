@@ -242,15 +242,21 @@ def _resolve_edge(
                 return None
             year = _pick_year(month, 0, base, future)
         first, last = _month_range(year, month)
-    span = (last - first).days + 1
     edge = (g.get("edge") or "").lower()
-    if edge == "end":
-        first = last - timedelta(days=span // 3)
-    elif edge == "middle":
-        first, last = first + timedelta(days=span // 3), last - timedelta(days=span // 3)
+    whole_year = first.month != last.month
+    # A year's thirds are its four-month runs, a month's its ten-day runs ("21-30 June"): a reader's
+    # thirds, which no day count gives (a 366-day year's last third began on 31 August).
+    if whole_year:
+        cuts = (date(first.year, 5, 1), date(first.year, 9, 1))
     else:
-        last = first + timedelta(days=span // 3)
-    return DateValue(first, last, "day" if span < 40 else "month"), relative
+        cuts = (first.replace(day=11), first.replace(day=21))
+    if edge == "end":
+        first = cuts[1]
+    elif edge == "middle":
+        first, last = cuts[0], cuts[1] - timedelta(days=1)
+    else:
+        last = cuts[0] - timedelta(days=1)
+    return DateValue(first, last, "month" if whole_year else "day"), relative
 
 
 def _lowered(text: str) -> str:
