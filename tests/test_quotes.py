@@ -369,6 +369,26 @@ def test_a_name_the_parser_hung_elsewhere_before_a_verb_with_no_subject(nlp) -> 
     assert subject(doc[15]).text == "Mensah"
 
 
+def test_the_subject_of_a_verb_the_tagger_read_as_a_noun(nlp) -> None:
+    from newsprism.quotes.cues import _cue_source
+
+    # The tagger reads "support" and "read" as nouns, the speaker as their modifier.
+    for text, cue, who in (("Two-thirds support reducing the harbour fees.", "support", "thirds"),
+                           ('"Come to Ashford," the editorial read.', "read", "editorial")):
+        (q,) = [q for q in extract_quotes(Article(id="noun", text=text), nlp, EXTRACTOR)
+                if q.cue is not None and text[q.cue.start : q.cue.end] == cue]
+        assert q.speaker is not None and who in q.speaker.text, text
+    # "Trump claims he's worth $10 billion." as the parser read it in PolNeAR: a plural with a subject.
+    doc = _parsed(nlp, [("Osei", "NN", "NOUN", "nsubj", 1), ("claims", "NNS", "NOUN", "ROOT", 1), ("he", "PRP", "PRON", "nsubj", 3),
+                        ("'s", "VBZ", "AUX", "ccomp", 1), ("worth", "JJ", "ADJ", "acomp", 3), ("millions", "NNS", "NOUN", "npadvmod", 4),
+                        (".", ".", "PUNCT", "punct", 1)])
+    assert _cue_source(doc[1]).text == "Osei"
+    # A noun cue with neither is no one's: "Harbour proposal for more ferries".
+    doc = _parsed(nlp, [("Harbour", "NN", "NOUN", "compound", 1), ("proposal", "NN", "NOUN", "ROOT", 1), ("for", "IN", "ADP", "prep", 1),
+                        ("ferries", "NNS", "NOUN", "pobj", 2), (".", ".", "PUNCT", "punct", 1)])
+    assert _cue_source(doc[1]) is None
+
+
 def test_a_participle_after_what_was_said_is_the_sayers(nlp) -> None:
     # The parser hangs "noting" on "been" and "saying" on "keep" (what Osei says), whose subjects say nothing.
     for text, cue in (("Dana Osei said the harbour plan has been a failure, noting that the ferry fares rose twice.", "noting"),

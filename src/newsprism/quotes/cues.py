@@ -208,12 +208,31 @@ def _best_content(tok: "Token", ctx: A.DocContext, model: AttributionModel) -> S
 
 
 def _cue_source(tok: "Token") -> "Token | None":
-    """A noun cue's owner ("his statement", "the group's poll"); a verb's subject."""
+    """A noun cue's owner ("his statement", "the group's poll"), or the subject of a verb the tagger
+    took for a noun; a verb's subject."""
     if tok.pos_ == "NOUN":
-        return next((c for c in tok.children if c.dep_ == "poss"), None)
+        return next((c for c in tok.children if c.dep_ == "poss"), None) or _subject_of_verb_read_as_noun(tok)
     if tok.lemma_.lower() in _IMPRESSION_CUES:
         return None
     return subject(tok)
+
+
+def _subject_of_verb_read_as_noun(tok: "Token") -> "Token | None":
+    """ "Trump claims he's worth $10 billion", "Trump predicts that ...", "the editorial read": the tagger
+    takes a headline's or a short sentence's verb for a plural or a noun, and the parser hangs the one
+    who speaks on it as its subject or as a modifier of the "noun". That one speaks where the parse
+    still reads a verb: a subject before it, or, for the sentence's root, a modifier right before it
+    and a clause it governs ("that ..." or the quotation before it)."""
+    subj = next((c for c in tok.children if c.dep_ == "nsubj" and c.i < tok.i), None)
+    if subj is not None:
+        return subj if _same_line(subj, tok) else None
+    if tok.dep_ != "ROOT" or tok.i == 0:
+        return None
+    before = tok.nbor(-1)
+    if before.head.i != tok.i or before.dep_ not in ("compound", "amod", "nmod") or before.pos_ not in ("PROPN", "NOUN", "ADJ"):
+        return None
+    governs = any(c.dep_ in ("ccomp", "xcomp", "acl") and c.pos_ in ("VERB", "AUX") for c in tok.children)
+    return before if governs else None
 
 
 def subject(verb: "Token") -> "Token | None":
