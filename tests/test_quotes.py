@@ -389,6 +389,16 @@ def test_the_subject_of_a_verb_the_tagger_read_as_a_noun(nlp) -> None:
     assert _cue_source(doc[1]) is None
 
 
+def test_according_to_a_work_by_someone_is_that_one(nlp) -> None:
+    # The analyst or the giver named with the work speaks; a work with nobody named stays the source.
+    for text, who in (("Fares will rise by a fifth, according to a report from Harbour Watch.", "Harbour Watch"),
+                      ("Fares will rise by a fifth, according to audio provided by Kestrel Radio.", "Kestrel Radio"),
+                      ("Fares will rise by a fifth, according to a report released on Tuesday.", "a report")):
+        (q,) = [q for q in extract_quotes(Article(id="work", text=text), nlp, EXTRACTOR)
+                if q.cue is not None and text[q.cue.start : q.cue.end] == "according to"]
+        assert q.speaker is not None and q.speaker.text == who, text
+
+
 def test_a_participle_after_what_was_said_is_the_sayers(nlp) -> None:
     # The parser hangs "noting" on "been" and "saying" on "keep" (what Osei says), whose subjects say nothing.
     for text, cue in (("Dana Osei said the harbour plan has been a failure, noting that the ferry fares rose twice.", "noting"),

@@ -92,6 +92,8 @@ def cue_attributions(doc: "Doc", ctx: A.DocContext, model: AttributionModel) -> 
         if tok.lower_ == "according":
             to = next((c for c in tok.children if c.lower_ == "to"), None)
             source = next((c for c in to.children if c.dep_ == "pobj"), None) if to is not None else None
+            if source is not None:
+                source = _author(source)
             cue = Span(tok.idx, to.idx + len(to)) if to is not None else Span(tok.idx, tok.idx + len(tok))
             found.append(Found(content=_with_subject(doc, content), cue=cue, speaker=source))
         else:
@@ -118,6 +120,27 @@ def _outside_quotation(source: "Token | None", verb: "Token", ctx: A.DocContext)
         return _inverted_subject(verb) if verb.lemma_.lower() in SAID and _may_invert(verb) else None
     chunk = next((c for c in verb.doc.noun_chunks if outside[0] <= c.start and c.end <= verb.i), None)
     return chunk.root if chunk is not None else None
+
+
+def _author(work: "Token") -> "Token":
+    """ "according to an analysis by the Pew Research Center", "a recent report from Bloomberg New Energy
+    Finance", "audio provided by Wyoming Public Radio": the one named as the work's author or giver says
+    it; the work ("an analysis") is only how. A work with no name beside it stays the source."""
+    if work.pos_ != "NOUN":
+        return work
+    for c in work.children:
+        by: "Token | None"
+        if c.dep_ == "prep" and c.lower_ in ("by", "from"):
+            by = c
+        elif c.dep_ == "acl" and c.tag_ == "VBN":
+            by = next((a for a in c.children if a.dep_ == "agent"), None)
+        else:
+            continue
+        named = next((o for o in by.children if o.dep_ == "pobj"), None) if by is not None else None
+        # A person or a body, not a date or a place ("a report from Tuesday", "data from Iowa").
+        if named is not None and (named.ent_type_ in ("PERSON", "ORG") or (named.pos_ == "PROPN" and not named.ent_type_)):
+            return named
+    return work
 
 
 def _felt(verb: "Token") -> "tuple[Token, Span] | None":
