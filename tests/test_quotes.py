@@ -399,6 +399,20 @@ def test_according_to_a_work_by_someone_is_that_one(nlp) -> None:
         assert q.speaker is not None and q.speaker.text == who, text
 
 
+def test_the_one_asked_does_not_ask_where_the_tagger_read_a_past_tense(nlp) -> None:
+    from newsprism.quotes.cues import subject
+
+    # "When asked whether ..., Mr. Daley said" as the parser read it in PolNeAR: "asked" a past tense with
+    # no subject, hung on "said". Osei answers; who asked is not named.
+    rows = [("asked", "VBD", "VERB", "advcl", 9), ("whether", "IN", "SCONJ", "mark", 6), ("the", "DT", "DET", "det", 4),
+            ("ferry", "NN", "NOUN", "nsubj", 6), ("would", "MD", "AUX", "aux", 6), ("run", "VB", "VERB", "ccomp", 1),
+            (",", ",", "PUNCT", "punct", 9), ("Osei", "NNP", "PROPN", "nsubj", 9), ("said", "VBD", "VERB", "ROOT", 9),
+            ("yes", "UH", "INTJ", "dobj", 9), (".", ".", "PUNCT", "punct", 9)]
+    assert subject(_parsed(nlp, [("When", "WRB", "SCONJ", "advmod", 1), *rows])[1]) is None
+    # With a subject of its own, the subject asks ("she asked whether the ferry would run").
+    assert subject(_parsed(nlp, [("she", "PRP", "PRON", "nsubj", 1), *rows])[1]).text == "she"
+
+
 def test_a_participle_after_what_was_said_is_the_sayers(nlp) -> None:
     # The parser hangs "noting" on "been" and "saying" on "keep" (what Osei says), whose subjects say nothing.
     for text, cue in (("Dana Osei said the harbour plan has been a failure, noting that the ferry fares rose twice.", "noting"),

@@ -46,6 +46,8 @@ _DASHES = frozenset({"—", "–", "--"})
 _NAMED_CUE_MARGIN = 0.1
 _NAMED_SOURCE_TYPES = frozenset({"PERSON", "ORG", "GPE", "NORP"})
 _COPULAS = frozenset("be seem appear look sound remain become".split())
+# Verbs whose passive subject is the one addressed, who answers ("When asked ..., she said").
+_ASKED = ADDRESSEE | {"press", "question"}
 _MAX_COLON_LEAD = 40
 _FINITE = frozenset({"VBD", "VBZ", "VBP"})
 # "Osei, speaking in Charleston, West Virginia, did not mention ...": a place or a date set off by commas
@@ -428,10 +430,20 @@ def _adjacent_subject(verb: "Token") -> "Token | None":
 
 
 def _reduced_passive(verb: "Token") -> bool:
-    """ "Asked about the deal, Ms. Lee said ...": the one asking is unnamed; Ms. Lee answers, she does not ask."""
-    return verb.tag_ == "VBN" and verb.dep_ in ("advcl", "acl") and not any(
-        c.dep_ in ("nsubj", "nsubjpass", "agent", "aux", "auxpass") for c in verb.children
-    )
+    """ "Asked about the deal, Ms. Lee said ...": the one asking is unnamed; Ms. Lee answers, she does not ask.
+    The tagger often reads "Asked" and "when asked" as a past tense (VBD), and the parser may hang
+    "Trump, when asked about ..." on the name as a relative clause: a verb of asking or telling that opens
+    its clause with no subject of its own is still that passive, its subject the one asked ("When asked
+    whom she supported, Ms. Sherry smiled"). Not other verbs: "..., referred to immigrants as" and
+    "Donald Trump called Wednesday for" are the tagger's VBD read right."""
+    if any(c.dep_ in ("nsubj", "nsubjpass", "agent", "aux", "auxpass", "expl") for c in verb.children):
+        return False
+    if verb.tag_ == "VBN" and verb.dep_ in ("advcl", "acl"):
+        return True
+    if verb.tag_ not in ("VBD", "VBN") or verb.dep_ not in ("advcl", "acl", "relcl") or verb.lemma_.lower() not in _ASKED:
+        return False
+    # Nothing before the verb in its clause but "when", "once", "later" ("When later pressed about ...").
+    return all(t.pos_ in ("ADV", "SCONJ") or t.dep_ in ("advmod", "mark") for t in verb.doc[verb.left_edge.i : verb.i])
 
 
 def _is_subject(c: "Token", verb: "Token") -> bool:
