@@ -23,10 +23,10 @@ from conftest import ROOT, shared_path
 # with the learned attribution model (scripts/train_quotes.py, trained on train only)
 # and the quotation, span and speaker rules (each checked on train as well): measured direct_f1 0.9022,
 # indirect_f1 0.6223, e2e_f1 0.6756 (speaker_acc 0.9470, e2e_f1 0.6807 since; speaker_acc 0.9491 in the tenth
-# session), less ~0.005, so that a change
+# session, 0.9498 in the eleventh), less ~0.005, so that a change
 # that makes them worse fails; indirect_f1 is pinned at the target (0.62), which
 # it reaches like the direct_f1 (0.90), speaker_acc (0.93) and e2e_f1 (0.65) targets.
-GATES = {"direct_f1": 0.897, "indirect_f1": 0.62, "speaker_acc": 0.944, "e2e_f1": 0.67}
+GATES = {"direct_f1": 0.897, "indirect_f1": 0.62, "speaker_acc": 0.945, "e2e_f1": 0.67}
 
 
 @pytest.fixture(scope="module")
