@@ -12,7 +12,9 @@ the real command in its own process (``nice``), with a SQLite database in
 a temporary directory. Prints one line per sample (minutes, articles in
 the database, resident MB, and the lowest and highest of the RSS read every
 second since the last sample: the lowest is the floor between two rounds),
-and the first and last tenth's mean RSS and lowest floor.
+and the first and last tenth's mean RSS and lowest floor. The RSS is the
+watch's and its child processes' (the workers that brief, their fork
+server), added up.
 """
 
 from __future__ import annotations
@@ -86,10 +88,15 @@ def serve(articles, started: float, per_second: float):  # type: ignore[no-untyp
 
 
 def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
+    """The resident memory of ``pid`` and every process under it (the watch's workers, their fork server)."""
+    total = 0.0
+    with contextlib.suppress(OSError):  # a worker that ended meanwhile
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                total += int(line.split()[1]) / 1024
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            total += sum(rss_mb(int(child)) for child in (task / "children").read_text().split())
+    return total
 
 
 def main() -> None:
