@@ -1,7 +1,7 @@
 """Memory of a long `newsprism watch`: a local feed server publishes articles at a steady rate
 and the watch polls it; the watch process's resident memory is sampled as it runs.
 
-    python bench/bench_watch.py [--minutes 60] [--rate 50] [--every 60] [--speed 1] [--delay 0.2] [--nice 10]
+    python bench/bench_watch.py [--minutes 60] [--rate 50] [--every 60] [--speed 1] [--delay 0.2] [--nice 10] [--story-cap N]
 
 The server (a thread here, on 127.0.0.1) publishes ``--rate`` articles a
 minute from the bench corpus (real dev articles from ../shared/eval,
@@ -15,6 +15,13 @@ second since the last sample: the lowest is the floor between two rounds),
 and the first and last tenth's mean RSS and lowest floor. The RSS is the
 watch's and its child processes' (the workers that brief, their fork
 server), added up.
+
+The bench corpus's stories grow all hour: every article its sources have
+without a title is served as "Untitled", and those (some 6%) gather into one
+story that the watch re-briefs whole each round (189 articles after the
+hour). ``--story-cap N`` serves at most N articles under one title (a draw
+of a source and its copies share it), so new stories keep arriving and each
+stops growing, as real news does.
 """
 
 from __future__ import annotations
@@ -87,6 +94,19 @@ def serve(articles, started: float, per_second: float):  # type: ignore[no-untyp
     return server
 
 
+def capped(articles: list, cap: int, n: int) -> list:  # type: ignore[type-arg]
+    """The first ``n`` of ``articles`` with at most ``cap`` under one title (no title counts as one)."""
+    seen: dict[str | None, int] = {}
+    kept = []
+    for a in articles:
+        seen[a.title] = seen.get(a.title, 0) + 1
+        if seen[a.title] <= cap:
+            kept.append(a)
+    if len(kept) < n:
+        sys.exit(f"--story-cap {cap}: only {len(kept)} articles of the {n} needed")
+    return kept[:n]
+
+
 def rss_mb(pid: int) -> float:
     """The resident memory of ``pid`` and every process under it (the watch's workers, their fork server)."""
     total = 0.0
@@ -109,12 +129,14 @@ def main() -> None:
     ap.add_argument("--sample", type=float, default=30, help="seconds between memory samples (before --speed)")
     ap.add_argument("--hot-articles", type=int, default=None, help="the watch's --hot-articles (default: the watch's own)")
     ap.add_argument("--hot-days", type=int, default=None, help="the watch's --hot-days (default: the watch's own)")
+    ap.add_argument("--story-cap", type=int, default=None, help="at most this many articles served under one title (the bench's stories stop growing)")
     ap.add_argument("--nice", type=int, default=10, help="niceness added to the watch's (0: the bench's own, for a quiet window or a fair share)")
     args = ap.parse_args()
 
     minutes = args.minutes / args.speed
     per_second = args.rate * args.speed / 60
-    articles = make_corpus(int(args.rate * args.minutes) + 200)
+    n = int(args.rate * args.minutes) + 200
+    articles = make_corpus(n) if args.story_cap is None else capped(make_corpus(2 * n), args.story_cap, n)
     tmp = Path(tempfile.mkdtemp(prefix="bench-watch-"))
     db = tmp / "news.db"
     started = time.monotonic()
