@@ -257,6 +257,29 @@ def test_second_writer_waits_with_a_message(store_target: str) -> None:
         second.close()
 
 
+def test_a_reader_that_closes_leaves_the_writers_log_alone(tmp_path: Path) -> None:
+    """Another process that reads the database while a store writes to it (`serve`, a
+    `stories` command, a watch's worker) and then closes must not take itself for the last
+    connection: it would checkpoint and delete the write-ahead log under the store, whose
+    later writes then went to a deleted file (before: "disk I/O error" for the next reader,
+    the second article never seen)."""
+    import subprocess
+    import sys
+
+    store = open_store(str(tmp_path / "news.db"))
+    try:
+        for k, prefix in enumerate(("early", "late")):
+            with store.writer():
+                store.write(_batch(_read(1, prefix), story=f"s{k}"))
+            read = "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.execute('SELECT count(*) FROM articles').fetchone(); c.close()"
+            subprocess.run([sys.executable, "-c", read, str(tmp_path / "news.db")], check=True)
+            assert (tmp_path / "news.db-wal").exists()
+        with sqlite3.connect(tmp_path / "news.db") as reader:
+            assert reader.execute("SELECT count(*) FROM articles").fetchone()[0] == 2
+    finally:
+        store.close()
+
+
 def store_count(store) -> int:  # type: ignore[no-untyped-def]
     return int(store.count_articles())
 

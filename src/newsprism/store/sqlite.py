@@ -35,6 +35,7 @@ class SQLiteStore(SQLStore):
         super().__init__()
         self.path = Path(path)
         self.location = str(path)
+        self._writer_fd: int | None = None  # the writers' lock (``_writer``), opened once
         existed = self.path.exists() and self.path.stat().st_size > 0
         if existed:
             _check_file(self.path)
@@ -128,19 +129,26 @@ class SQLiteStore(SQLStore):
 
     @contextmanager
     def _writer(self, on_wait: Callable[[str], None] | None) -> Iterator[None]:
-        fd = os.open(self.path, os.O_RDONLY)
+        # The descriptor stays open until the store closes: closing any descriptor of the
+        # database file drops every POSIX lock this process holds on it, SQLite's own
+        # included, and then another process closing its connection (a reader, `serve`)
+        # takes itself for the last one, checkpoints and deletes the write-ahead log under
+        # this store: its later writes went to a deleted file ("disk I/O error" for readers).
+        if self._writer_fd is None:
+            self._writer_fd = os.open(self.path, os.O_RDONLY)
+        fd = self._writer_fd
         try:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except OSError as e:
-                if e.errno not in (errno.EWOULDBLOCK, errno.EAGAIN):
-                    raise
-                if on_wait is not None:
-                    on_wait(f"another newsprism process is writing to {self.location}; waiting for it to finish")
-                fcntl.flock(fd, fcntl.LOCK_EX)
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as e:
+            if e.errno not in (errno.EWOULDBLOCK, errno.EAGAIN):
+                raise
+            if on_wait is not None:
+                on_wait(f"another newsprism process is writing to {self.location}; waiting for it to finish")
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        try:
             yield
         finally:
-            os.close(fd)  # closing the descriptor releases the lock
+            fcntl.flock(fd, fcntl.LOCK_UN)
 
     def writer(self, on_wait: Callable[[str], None] | None = None) -> AbstractContextManager[None]:
         return self._writer(on_wait)
@@ -148,6 +156,9 @@ class SQLiteStore(SQLStore):
     def close(self) -> None:
         with self._lock:
             self._db.close()
+            if self._writer_fd is not None:  # after SQLite's own: nothing of this store is locked any more
+                os.close(self._writer_fd)
+                self._writer_fd = None
 
     def check(self) -> list[str]:
         rows = self._rows("PRAGMA integrity_check")
