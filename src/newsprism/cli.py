@@ -29,7 +29,6 @@ from newsprism.report.escape import visible
 
 app = typer.Typer(
     name="newsprism",
-    help="Group news articles into stories and build evidence-backed briefs.",
     cls=Group,
     no_args_is_help=True,
     add_completion=False,
@@ -56,7 +55,8 @@ def _version(value: bool) -> None:
 def _root(
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version."),
 ) -> None:
-    """newsprism: see how a story is reported, sourced and framed across outlets."""
+    """Group news articles into stories and build evidence-backed briefs: see how a story is
+    reported, sourced and framed across outlets."""
 
 
 for _name in COMMAND_MODULES:
