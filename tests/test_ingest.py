@@ -209,11 +209,17 @@ SHORT_REAL_ITEMS = {
               "The union said talks would go on next week.</p>"),
     "one-sentence": ("Harbour office closed", "<p>The Glenmoor harbour office will be closed on Monday.</p>"),
     "japanese": ("フェリー運航再開", "<p>グレンモア港のフェリーは木曜日に運航を再開した。</p>"),
+    # words an error page says, in a real item
+    "hiker": ("Hiker still missing", "<p>The missing hiker, whose story moved the town, could not be found on "
+              "Sunday, police said.</p>"),
 }
 NO_BODY = {
     "three-words": ("", "<p>no article here</p>"),
     "not-found": ("Page not found", "<p>Page not found</p>"),
     "headline-only": ("Glenmoor ferry strike strands island commuters for a third day", ""),
+    # error pages of a whole sentence
+    "sorry": ("Page not found", "<p>Sorry, the page you were looking for could not be found.</p>"),
+    "apache": ("404 Not Found", "<p>The requested URL /news/2024/ferry-strike.html was not found on this server.</p>"),
 }
 
 
@@ -228,7 +234,9 @@ def test_a_short_real_item_is_read_and_a_page_without_a_body_is_skipped(tmp_path
         assert SHORT_REAL_ITEMS[a.id][1][3:-4] in a.text
     assert sorted((Path(p.path).stem, p.reason) for p in result.problems) == sorted((n, "no-body") for n in NO_BODY)
     three_words = next(p for p in result.problems if p.path.endswith("three-words.html"))
-    assert three_words.message.startswith("no article body in the page, only ") and "no article here" in three_words.message
+    assert three_words.message.startswith("no article body, only ") and "no article here" in three_words.message
+    sorry = next(p for p in result.problems if p.path.endswith("sorry.html"))
+    assert sorry.message.startswith("an error page, not an article: ") and "could not be found" in sorry.message
 
 
 # ---------------------------------------------------------------- JSON and JSON Lines

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import BinaryIO
@@ -67,3 +69,50 @@ def require_text(text: str) -> str:
     if not text.strip():
         raise Skip("empty", "the file has only whitespace")
     return text
+
+
+# Fewer letters than this besides the headline is no article body: a label, a menu, "no article
+# here" (13), "Page not found" (12). About one short sentence of eight words; a brief of two or
+# three sentences holds 150 or more (a wide CJK character counts two: a one-sentence Japanese
+# brief of 23 characters is 46). The shortest body of the 92 pages of article_extraction holds 284.
+MIN_BODY_LETTERS = 40
+# A body this short whose opening says what a server or a site says in place of a page is an
+# error page, not an article ("Sorry, the page you were looking for could not be found.", 45
+# letters; "The requested URL /x was not found on this server."). Only a short body: an article
+# may report such words, but not in an opening of a body of a few sentences.
+MAX_NOTICE_LETTERS = 300
+_NOTICE_OPENING = 200  # characters of the body searched for the notice
+_NOT = r"(?:\s+not|n['’]t)"
+_ERROR_NOTICE = re.compile(
+    rf"""\b(?:page|url|article|content|resource)(?:\s+you\s+(?:were|are|have\s+been)\s+looking\s+for
+           |\s+you\s+requested|\s+\S+)?
+        \s+(?:(?:could|can|was|is){_NOT}\s+(?:be\s+)?found|cannot\s+be\s+found|(?:is\s+)?not\s+found
+           |(?:is|are)\s+no\s+longer\s+(?:exists|available)|no\s+longer\s+exists|(?:is|are){_NOT}\s+available
+           |does{_NOT}\s+exist|(?:is|are)\s+(?:currently\s+)?unavailable|has\s+been\s+(?:removed|deleted))\b
+      | \b(?:error|http)\s*[45]\d\d\b | \b[45]\d\d\s*[-:]?\s*(?:not\s+found|forbidden|gone|internal\s+server\s+error
+           |bad\s+gateway|service\s+unavailable)\b
+      | \bnothing\s+(?:was\s+)?found\s+(?:at|here)\b
+      | \b(?:we|i)\s+(?:can(?:not|['’]t)|could{_NOT})\s+find\s+(?:the|that|this|your)\s+page\b
+      | \bdo{_NOT}\s+have\s+permission\s+to\s+access\b
+      | \b(?:enable|turn\s+on)\s+javascript\b | \bchecking\s+your\s+browser\b""",
+    re.I | re.X,
+)
+
+
+def require_body(text: str, title: str | None, line: int | None = None) -> None:
+    """Skip (``no-body``) an input whose text, less its headline, is no article: less than a
+    short sentence, or an error page's notice. The one rule of what an article body is,
+    for every reader that applies it."""
+    body = text.replace(title, "", 1) if title else text
+    letters = body_letters(body)
+    shown = " ".join(text.split())[:80]
+    if letters < MIN_BODY_LETTERS:
+        raise Skip("no-body", f"no article body, only {shown!r}", line)
+    if letters < MAX_NOTICE_LETTERS and _ERROR_NOTICE.search(body.strip()[:_NOTICE_OPENING]):
+        raise Skip("no-body", f"an error page, not an article: {shown!r}", line)
+
+
+def body_letters(text: str) -> int:
+    """Letters and digits of ``text``; a wide (CJK) character counts two, as it holds about
+    what two letters of an alphabet do."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text if c.isalnum())

@@ -2,21 +2,21 @@
 
 The text is read in precision mode. When that leaves only a scrap, or only
 boilerplate (a cookie notice, a reprint line), the page is read again in recall
-mode; a page that still yields nothing but boilerplate, or less text than a
-sentence, is skipped with a warning rather than analysed as an article. Title, byline, date and outlet come from
-``pagemeta``, which says where in the page it found each.
+mode; a page that still yields nothing but boilerplate is skipped with a warning
+rather than analysed as an article, as is one with no body (``base.require_body``:
+less text than a sentence, or an error page). Title, byline, date and outlet come
+from ``pagemeta``, which says where in the page it found each.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterator
 from typing import Any
 
 from newsprism.errors import MissingExtraError
 from newsprism.extract.metadata import is_boilerplate, parse_copyright, parse_syndication
-from newsprism.ingest.base import Skip, Source, read_whole
+from newsprism.ingest.base import Skip, Source, read_whole, require_body
 from newsprism.ingest.decode import clean_text, decode_html, drop_bad_char_refs
 from newsprism.ingest.fields import element_paragraphs
 from newsprism.ingest.pagemeta import PAGE_EVIDENCE, page_facts
@@ -34,12 +34,6 @@ _LINE_BREAK = "\x00"  # a <br>, until _emit reads it as a space or, doubled, as 
 _PARAGRAPH_BREAK = re.compile(_LINE_BREAK + r"\s*" + _LINE_BREAK + r"[\s" + _LINE_BREAK + "]*")
 # Fewer letters than this in precision mode is a scrap worth a second, recall-mode read.
 SCRAP_CHARS = 250
-# Fewer letters than this besides the headline, after the recall-mode read, is no article
-# body: a label, a menu, "no article here" (13), "Page not found" (12). About one short
-# sentence of eight words; a brief of two or three sentences holds 150 or more (a wide CJK
-# character counts two: a one-sentence Japanese brief of 23 characters is 46). The
-# shortest body of the 92 pages of article_extraction holds 284.
-MIN_BODY_LETTERS = 40
 # trafilatura's time grows with the square of a page's elements past about 20,000 (a page
 # of 40,000 short paragraphs took 6 s of CPU, of 80,000 30 s, of a million it would take
 # hours). Article pages hold a few thousand; a larger page is read without it.
@@ -66,16 +60,15 @@ def page_article(page: str, *, key: str, ref: SourceRef, url: str | None = None,
     if not paragraphs:
         raise Skip("no-body", "no article text found in the page", ref.line)
     facts = page_facts(tree, url=url, fetched=fetched, body=paragraphs[:3])
-    if _body_letters(paragraphs, facts.title) < MIN_BODY_LETTERS:
-        text = " ".join(" ".join(paragraphs).split())[:80]
-        raise Skip("no-body", f"no article body in the page, only {text!r}", ref.line)
+    text = "\n\n".join(paragraphs)
+    require_body(text, facts.title, ref.line)
     canonical = facts.url
     extra: dict[str, Any] = {PAGE_EVIDENCE: facts.evidence}
     if url and canonical and canonical != url:
         extra["canonical_url"] = canonical
     return Article(
         id=key,
-        text="\n\n".join(paragraphs),
+        text=text,
         title=facts.title,
         outlet=facts.outlet,
         url=url or canonical,
@@ -142,15 +135,6 @@ def _paragraphs(doc: Any) -> list[str]:
 
 def _letters(paragraphs: list[str]) -> int:
     return sum(1 for p in paragraphs for c in p if c.isalnum())
-
-
-def _body_letters(paragraphs: list[str], title: str | None) -> int:
-    """Letters of the text less its headline (a headline is no body); a wide (CJK) character
-    counts two, as it holds about what two letters of an alphabet do."""
-    text = "\n".join(paragraphs)
-    if title:
-        text = text.replace(title, "", 1)
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text if c.isalnum())
 
 
 def _scrap(paragraphs: list[str]) -> bool:
