@@ -248,3 +248,12 @@ def test_a_since_that_is_no_date_is_a_usage_error(capsys: pytest.CaptureFixture[
     assert code == 2, err
     assert "not an ISO 8601 date or time: 'last tuesday'" in " ".join(err.replace("│", " ").split())
     assert not db.exists()
+
+
+@pytest.mark.parametrize("threshold", ["2", "1.5", "-1", "0"])
+def test_eval_quotes_threshold_outside_jaccard_is_a_usage_error(capsys: pytest.CaptureFixture[str], tmp_path, threshold: str) -> None:
+    """A Jaccard overlap lies in (0, 1]: --threshold 2 scored every match 0 and -1 (or 0) matched
+    every prediction with a gold attribution it shares nothing with, each with exit 0."""
+    code, _, err = run_main(capsys, "eval", "quotes", "--gold", str(tmp_path / "gold.jsonl"), str(tmp_path / "a.jsonl"), "--threshold", threshold)
+    assert code == 2
+    assert "--threshold" in err

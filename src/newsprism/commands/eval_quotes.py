@@ -12,12 +12,19 @@ from newsprism.commands._common import gold_and_predictions, write_output
 from newsprism.commands._options import OUTPUT_OPT, QUIET_OPT, STRICT_OPT, Command
 
 
+def _jaccard(value: float) -> float:
+    # A Jaccard overlap lies in (0, 1]: 2 matched nothing, 0 or less paired spans that share no character.
+    if not 0 < value <= 1:
+        raise typer.BadParameter(f"{value} is no Jaccard overlap: give more than 0, at most 1")
+    return value
+
+
 def eval_quotes_command(
     paths: list[str] = typer.Argument(..., help="Article JSONL file(s) with the gold documents' texts.", show_default=False),
     gold: Path = typer.Option(..., "--gold", metavar="FILE", help="Gold attributions JSONL (PolNeAR format)."),
     pred: Path | None = typer.Option(None, "--pred", metavar="FILE", help="Score these predictions (as `newsprism quotes` prints) instead of extracting."),
     save_pred: Path | None = typer.Option(None, "--save-pred", metavar="FILE", help="Also write the predictions made here."),
-    threshold: float = typer.Option(0.5, "--threshold", metavar="J", help="Minimum Jaccard of alphanumeric characters for a content match."),
+    threshold: float = typer.Option(0.5, "--threshold", metavar="J", callback=_jaccard, help="Minimum Jaccard of alphanumeric characters for a content match."),
     fmt: Literal["text", "json"] = typer.Option("text", "--format", "-f", help="text or json (one object, as score_quotes.py --json)."),
     as_json: bool = typer.Option(False, "--json", help="The same as --format json."),
     output: Path | None = OUTPUT_OPT,
