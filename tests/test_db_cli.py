@@ -68,6 +68,11 @@ def test_brief_says_what_is_new_since(example_db: str) -> None:
     assert "### New since 2000-01-01 00:00:00 UTC" in out and "`02-northern-ledger` Northern Ledger" in out
     later = json.loads(_out("brief", "s1", "--db", example_db, "--since", "2999-01-01", "-f", "json"))
     assert later["new_since"]["articles"] == [] and later["new_since"]["events"] == []
+    # the HTML page too: --since was dropped without a word
+    html = _out("brief", "s1", "--db", example_db, "--since", "2000-01-01", "-f", "html")
+    news = html.split('id="new-since"')[1].split("</section>")[0]
+    assert "New since 2000-01-01 00:00:00 UTC" in news and "Northern Ledger" in news and news.count("<li>") == 7
+    assert "Nothing new." in _out("brief", "s1", "--db", example_db, "--since", "2999-01-01", "-f", "html")
 
 
 def test_export_jsonl(example_db: str) -> None:

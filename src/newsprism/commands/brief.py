@@ -22,7 +22,7 @@ def brief_command(
     output: Path | None = OUTPUT_OPT,
 ) -> None:
     """Print a story's latest brief."""
-    from newsprism.store import normalize_time
+    from newsprism.report.stored import story_news
     from newsprism.store.codec import brief_from_dict
 
     with opened(db, create=False) as store:
@@ -35,20 +35,14 @@ def brief_command(
         if stored.made_at < record.last_updated:
             warn(f"the brief of {record.id} predates its latest articles; newsprism add makes it again")
         articles = {a.id: a for a in store.articles(stored.body["articles"])}
-        new = None
-        if since is not None:
-            t = normalize_time(since)
-            added_at = store.added_at(record.articles)
-            fresh = list(store.articles([i for i in record.articles if added_at.get(i, "") >= t]))
-            new = (t, fresh, store.events(record.id, since=t))
+        news = story_news(store, record, since) if since is not None else None
     if fmt == "json":
         body = dict(stored.body)
-        if new is not None:
-            t, fresh, events = new
+        if news is not None:
             body["new_since"] = {
-                "since": t,
-                "articles": [a.id for a in fresh],
-                "events": [{"at": e.at, "kind": e.kind, "article": e.article, "other": e.other} for e in events],
+                "since": news.since,
+                "articles": [a.id for a in news.articles],
+                "events": [{"at": e.at, "kind": e.kind, "article": e.article, "other": e.other} for e in news.events],
             }
         write_output(dumps(body, indent=2), output)
         return
@@ -58,13 +52,14 @@ def brief_command(
         from newsprism.report.stored import render_news_since
 
         lines = render_brief(brief)
-        if new is not None:
-            lines[4:4] = render_news_since(*new)  # after the heading and the story line
+        if news is not None:
+            lines[4:4] = render_news_since(news)  # after the heading and the story line
         write_output("\n".join(lines).rstrip() + "\n", output)
     else:
         from newsprism.report.html import render_html
+        from newsprism.report.stored import news_view
 
-        write_output(render_html([brief]), output)
+        write_output(render_html([brief], news=None if news is None else news_view(news)), output)
 
 
 def register(app: typer.Typer, eval_app: typer.Typer) -> None:

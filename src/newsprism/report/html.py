@@ -455,9 +455,10 @@ def render_page(template: str, *, inline: bool, env: Environment | None = None, 
     )
 
 
-def render_html(briefs: list[Brief], *, title: str | None = None) -> str:
-    """One self-contained HTML page for one or many briefs."""
+def render_html(briefs: list[Brief], *, title: str | None = None, news: dict[str, Any] | None = None) -> str:
+    """One self-contained HTML page for one or many briefs; ``news`` (``report.stored.news_view``)
+    says what is new in a story since a time, above its brief."""
     views = [brief_view(b) for b in briefs]
     if title is None:
         title = views[0]["title"] if len(views) == 1 else f"newsprism: {len(views)} stories"
-    return render_page("report.html", inline=True, title=title, views=views, links=Links())
+    return render_page("report.html", inline=True, title=title, views=views, links=Links(), news=news)

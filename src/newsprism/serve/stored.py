@@ -9,8 +9,9 @@ from collections import OrderedDict
 from typing import Any, ClassVar
 
 from newsprism.model import Article, Brief
+from newsprism.report.stored import news_view, story_news
 from newsprism.serve.corpus import PAGE
-from newsprism.store import Store, normalize_time
+from newsprism.store import Store
 from newsprism.store.codec import brief_from_dict
 
 _CACHE = 64  # briefs kept decoded, by (story, made_at): a newer brief is a new key
@@ -87,18 +88,5 @@ class StoredCorpus:
 
     def news(self, story_id: str, since: str) -> dict[str, Any] | None:
         record = self.store.story(story_id)
-        if record is None:
-            return None
-        t = normalize_time(since)
-        added = self.store.added_at(record.articles)
-        fresh = list(self.store.articles([i for i in record.articles if added.get(i, "") >= t]))
-        return {
-            "since": t,
-            "articles": [{"id": a.id, "title": a.title, "outlet": a.label, "added": added[a.id]} for a in fresh],
-            "events": [
-                {"at": e.at, "kind": e.kind, "article": e.article, "other": e.other}
-                for e in self.store.events(record.id, since=t)
-                if e.kind != "joined"  # the articles above
-            ],
-        }
+        return None if record is None else news_view(story_news(self.store, record, since))
 
