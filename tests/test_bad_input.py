@@ -22,7 +22,7 @@ from newsprism.pipeline import Observer, Pipeline, Settings
 
 from conftest import ROOT
 
-GOOD = "Harbour reopens\n\nFerry crews returned to work on Thursday.\n"
+GOOD = "Harbour reopens\n\nFerry crews at Glenmoor harbour returned to work on Thursday.\n"
 WARC_PAGE = (ROOT / "tests" / "fixtures" / "ingest" / "site" / "02-sorrel-times.html").read_bytes()
 
 
@@ -64,10 +64,10 @@ CASES = [
     ("whitespace", _write("blank.txt", b"  \n\n\t\n"), "empty", None, 0),
     ("binary", _write("photo.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256))), "binary", None, 0),
     ("undecodable", _write("garbled.txt", _undecodable()), "undecodable", None, 0),
-    ("bad-json-line", _write("wire.jsonl", b'{"text": "one"}\n{"text": "two",\n{"text": "three"}\n'), "bad-json", 2, 2),
-    ("jsonl-not-an-object", _write("list.jsonl", b'{"text": "one"}\n[1, 2]\n'), "bad-json", 2, 1),
-    ("jsonl-no-text", _write("notext.jsonl", b'{"text": "one"}\n{"title": "no body"}\n'), "no-text", 2, 1),
-    ("bad-json-file", _write("broken.json", b'{"text": "one",\n "title": }'), "bad-json", None, 0),
+    ("bad-json-line", _write("wire.jsonl", b'{"text": "The first ferry of the day left Glenmoor harbour at six."}\n{"text": "The second ferry of the day was full by half past seven.",\n{"text": "The third ferry of the day was cancelled for lack of crew."}\n'), "bad-json", 2, 2),
+    ("jsonl-not-an-object", _write("list.jsonl", b'{"text": "The first ferry of the day left Glenmoor harbour at six."}\n[1, 2]\n'), "bad-json", 2, 1),
+    ("jsonl-no-text", _write("notext.jsonl", b'{"text": "The first ferry of the day left Glenmoor harbour at six."}\n{"title": "no body"}\n'), "no-text", 2, 1),
+    ("bad-json-file", _write("broken.json", b'{"text": "The first ferry of the day left Glenmoor harbour at six.",\n "title": }'), "bad-json", None, 0),
     ("json-no-text", _write("item.json", b'{"title": "Headline only", "text": "  "}'), "no-text", None, 0),
     ("html-no-body", _write("menu.html", b"<html><body><nav>Home</nav></body></html>"), "no-body", None, 0),
     ("html-empty", _write("blank.html", b""), "empty", None, 0),
@@ -173,7 +173,7 @@ def test_directory_of_10000_files_is_read_whole(tmp_path: Path) -> None:
         sub = corpus / f"d{i:03d}"
         sub.mkdir(parents=True)
         for j in range(100):
-            (sub / f"{j:03d}.txt").write_text(f"Story {i} {j}\n\nBody of story {i} {j}.\n")
+            (sub / f"{j:03d}.txt").write_text(f"Story {i} {j}\n\nThe body of story {i} {j}, which the harbour office wrote on Thursday.\n")
     n = sum(1 for item in iter_inputs([str(corpus)]) if isinstance(item, Article))
     assert n == 10_000
 
@@ -199,7 +199,7 @@ def messy(tmp_path: Path) -> Path:
     (tmp_path / "01-good.txt").write_text(GOOD)
     (tmp_path / "02-empty.txt").write_bytes(b"")
     (tmp_path / "03-photo.txt").write_bytes(b"\x00\x01\x02binary")
-    (tmp_path / "04-wire.jsonl").write_text('{"text": "one"}\n{"text": oops}\n{"text": "three"}\n')
+    (tmp_path / "04-wire.jsonl").write_text('{"text": "The first ferry of the day left Glenmoor harbour at six."}\n{"text": oops}\n{"text": "The third ferry of the day was cancelled for lack of crew."}\n')
     return tmp_path
 
 

@@ -466,10 +466,10 @@ def test_cluster_command_md_lists_the_stories_largest_first_with_copies_under_th
     assert next(line for line in mayor if line.startswith("Names: ")).startswith("Names: Orla Brandt, Dunmere")
     # A pipe in a headline cannot break the table; an untitled article shows its opening words.
     odd = tmp_path / "odd.jsonl"
-    odd.write_text(json.dumps({"id": "p", "title": "Left | right", "text": "Words here."}) + "\n"
-                   + json.dumps({"id": "q", "text": "Opening words | of an untitled piece."}) + "\n")
+    odd.write_text(json.dumps({"id": "p", "title": "Left | right", "text": "Words here, in a sentence of some length."}) + "\n"
+                   + json.dumps({"id": "q", "text": "Opening words | of an untitled piece on the ferry strike."}) + "\n")
     out = CliRunner().invoke(app, ["cluster", "-q", "--format", "md", str(odd)]).stdout
-    assert "Left \\| right" in out and "*Opening words \\| of an untitled piece.*" in out
+    assert "Left \\| right" in out and "*Opening words \\| of an untitled piece on the ferry strike.*" in out
 
 
 def test_a_storys_names_are_those_most_of_its_articles_share_in_their_fullest_form():

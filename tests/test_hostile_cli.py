@@ -64,7 +64,7 @@ def test_file_names_are_printed_as_text_with_control_characters_escaped(tmp_path
 def test_ids_in_quotes_md_reach_the_terminal_escaped(tmp_path: Path) -> None:
     rows = [
         {"id": f"wire{ESC}]0;pwned{BEL}", "outlet": f"Evil{ESC}[2J Post", "text": (EXAMPLE / "05-eastbrook-gazette.txt").read_text()},
-        {"id": "rtl\u202egnp.exe", "text": "Elena Marsh said: \"We will not gamble.\""},
+        {"id": "rtl\u202egnp.exe", "text": "Elena Marsh said: \"We will not gamble with the safety of any family.\""},
     ]
     (tmp_path / "wire.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
     proc = newsprism("quotes", "--format", "md", str(tmp_path / "wire.jsonl"), "-q")

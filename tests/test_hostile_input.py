@@ -22,7 +22,9 @@ import pytest
 from newsprism.ingest import Limits, ingest, iter_inputs
 from newsprism.model import Article, Problem
 
-GOOD = "Harbour reopens\n\nFerry crews returned to work on Thursday.\n"
+GOOD = "Harbour reopens\n\nFerry crews at Glenmoor harbour returned to work on Thursday.\n"
+# JSON records of one sentence each: more than the no-body rule's short sentence.
+W = {k: f"The {k} ferry of the day left Glenmoor harbour on time." for k in ("first", "second", "third", "fourth")}
 GB = 1_000_000_000
 
 
@@ -144,7 +146,7 @@ def test_input_over_the_size_cap_stops_and_keeps_the_records_before(tmp_path: Pa
 
 def test_record_cap_stops_an_input_and_names_the_line(tmp_path: Path) -> None:
     path = tmp_path / "wire.jsonl"
-    path.write_text("".join(json.dumps({"text": f"record {i}"}) + "\n" for i in range(100)))
+    path.write_text("".join(json.dumps({"text": f"record {i}: {W['first']}"}) + "\n" for i in range(100)))
     result = ingest([str(path), str(_good_dir(tmp_path))], limits=Limits(records=30))
     (problem,) = result.problems
     assert problem.reason == "too-many-records" and "after line 30" in problem.message
@@ -156,7 +158,7 @@ def test_repeated_warnings_collapse_through_the_cli(tmp_path: Path, capsys: pyte
     from newsprism.pipeline import Pipeline
 
     path = tmp_path / "junk.jsonl"
-    path.write_text("{oops}\n" * 5000 + json.dumps({"text": "the last good one"}) + "\n")
+    path.write_text("{oops}\n" * 5000 + json.dumps({"text": W["first"]}) + "\n")
     with observing(quiet=True) as observer:  # what the commands show of a run
         articles = Pipeline(observer=observer).read([str(path), str(_good_dir(tmp_path))]).articles
     assert len(articles) == 3
@@ -173,12 +175,12 @@ def test_repeated_warnings_collapse_through_the_cli(tmp_path: Path, capsys: pyte
 def test_a_deeply_nested_jsonl_line_is_one_problem_with_its_line(tmp_path: Path) -> None:
     path = tmp_path / "wire.jsonl"
     deep = '{"text": "x", "extra": ' + "[" * 100_000 + "]" * 100_000 + "}"
-    authors = json.dumps({"text": "y", "author": json.loads("[" * 500 + '"A"' + "]" * 500)})
-    path.write_text(f'{{"text": "one"}}\n{deep}\n{authors}\n{{"text": "three"}}\n')
+    authors = json.dumps({"text": W["second"], "author": json.loads("[" * 500 + '"A"' + "]" * 500)})
+    path.write_text(f'{{"text": "{W["first"]}"}}\n{deep}\n{authors}\n{{"text": "{W["third"]}"}}\n')
     result = ingest([str(path)])
     assert [(p.reason, p.line) for p in result.problems] == [("bad-json", 2)]
     assert "nested too deeply" in result.problems[0].message
-    assert [a.text for a in result.articles] == ["one", "y", "three"]
+    assert [a.text for a in result.articles] == [W["first"], W["second"], W["third"]]
 
 
 @pytest.mark.parametrize("name", ["wire.json", "-"])
@@ -187,7 +189,7 @@ def test_json_lines_whose_first_line_nests_too_deeply_keep_the_lines_after(tmp_p
     """Told apart from one JSON document by its first line, which json cannot read: the stream
     crashed the run (RecursionError out of the format sniffer) or was lost whole."""
     deep = '{"text": "x", "pad": "' + "p" * pad + '", "extra": ' + "[" * 100_000 + "]" * 100_000 + "}"
-    data = f'{deep}\n{{"text": "two"}}\n{{"text": "three", "n": {"9" * 5000}}}\n{{"text": "four"}}\n'.encode()
+    data = f'{deep}\n{{"text": "{W["second"]}"}}\n{{"text": "{W["third"]}", "n": {"9" * 5000}}}\n{{"text": "{W["fourth"]}"}}\n'.encode()
     if name == "-":
         items = list(iter_inputs(["-"], stdin=io.BytesIO(data)))
     else:
@@ -198,7 +200,7 @@ def test_json_lines_whose_first_line_nests_too_deeply_keep_the_lines_after(tmp_p
         ("bad-json", 1, "invalid JSON: nested too deeply to read"),
         ("bad-json", 3, "invalid JSON: Exceeds the limit (4300 di"),
     ]
-    assert [i.text for i in items if isinstance(i, Article)] == ["two", "four"]
+    assert [i.text for i in items if isinstance(i, Article)] == [W["second"], W["fourth"]]
 
 
 def test_a_deeply_nested_unknown_field_is_kept_as_a_note_and_writes_as_json(tmp_path: Path) -> None:
@@ -206,7 +208,7 @@ def test_a_deeply_nested_unknown_field_is_kept_as_a_note_and_writes_as_json(tmp_
 
     path = tmp_path / "story.json"
     nested = "[" * 900 + "1" + "]" * 900
-    path.write_text('{"text": "Ferry crews returned.", "shallow": {"a": [1, 2]}, "deep": ' + nested + "}")
+    path.write_text('{"text": "Ferry crews at Glenmoor harbour returned to work.", "shallow": {"a": [1, 2]}, "deep": ' + nested + "}")
     (article,) = ingest([str(path)]).articles
     assert article.extra["shallow"] == {"a": [1, 2]}
     assert article.extra["deep"].startswith("(not kept: nested deeper than 64 levels")
@@ -233,7 +235,7 @@ def test_a_named_pipe_with_a_writer_is_read_like_stdin(tmp_path: Path) -> None:
 
     def write() -> None:
         with fifo.open("wb") as f:
-            f.write(gzip.compress(b'{"text": "one"}\n{"text": "two"}\n'))
+            f.write(gzip.compress(f'{{"text": "{W["first"]}"}}\n{{"text": "{W["second"]}"}}\n'.encode()))
 
     writer = threading.Thread(target=write)
     writer.start()
@@ -242,7 +244,7 @@ def test_a_named_pipe_with_a_writer_is_read_like_stdin(tmp_path: Path) -> None:
     finally:
         writer.join(timeout=30)
     assert result.problems == []
-    assert [(a.id, a.text) for a in result.articles] == [("feed#1", "one"), ("feed#2", "two")]
+    assert [(a.id, a.text) for a in result.articles] == [("feed#1", W["first"]), ("feed#2", W["second"])]
 
 
 def test_a_recursive_glob_over_symlink_loops_ends_and_reads_each_file_once(tmp_path: Path) -> None:

@@ -18,6 +18,10 @@ from newsprism.model import Article, Problem, SourceRef
 
 from conftest import ROOT
 
+# Records and files of one sentence each: more than the no-body rule's short sentence.
+ONE = "The first ferry of the day left Glenmoor harbour at six."
+TWO = "The second ferry of the day was full by half past seven."
+
 FIXTURES = ROOT / "tests" / "fixtures" / "ingest"
 SITE = FIXTURES / "site"
 
@@ -106,8 +110,8 @@ def test_headline_heuristic(text: str, title: str | None) -> None:
 
 
 def test_markdown_and_text_extensions(tmp_path: Path) -> None:
-    (tmp_path / "a.md").write_text("# Harbour notes\n\nThe harbour reopened.\n")
-    (tmp_path / "b.text").write_text("Harbour notes two\n\nThe harbour reopened again.\n")
+    (tmp_path / "a.md").write_text("# Harbour notes\n\nThe harbour reopened on Thursday after a week of storms.\n")
+    (tmp_path / "b.text").write_text("Harbour notes two\n\nThe harbour reopened again on Friday, the harbour office said.\n")
     result = ingest([str(tmp_path)])
     assert [(a.id, a.title) for a in result.articles] == [("a", "Harbour notes"), ("b", "Harbour notes two")]
     assert result.articles[0].text.startswith("# Harbour notes")
@@ -127,7 +131,7 @@ def test_utf16_with_bom(tmp_path: Path) -> None:
 
 def test_cp1252(tmp_path: Path) -> None:
     path = tmp_path / "legacy.txt"
-    path.write_bytes("Café owner’s “naïve” plan – rejected\n\nThe café stays shut.\n".encode("cp1252"))
+    path.write_bytes("Café owner’s “naïve” plan – rejected\n\nThe café stays shut, the council’s planning panel said.\n".encode("cp1252"))
     a = read_one(path)
     assert a.title == "Café owner’s “naïve” plan – rejected"
     assert "café stays shut" in a.text
@@ -135,10 +139,10 @@ def test_cp1252(tmp_path: Path) -> None:
 
 def test_crlf_bom_and_invisible_characters_are_normalised(tmp_path: Path) -> None:
     path = tmp_path / "crlf.txt"
-    raw = "\ufeffHarbour re\u200bopens\r\n\r\nCrews re\u00adturned on Thursday.\rThe end.\r\n"
+    raw = "\ufeffHarbour re\u200bopens\r\n\r\nFerry crews re\u00adturned on Thursday.\rThe strike is over.\r\n"
     path.write_bytes(raw.encode("utf-8"))
     a = read_one(path)
-    assert a.text == "Harbour reopens\n\nCrews returned on Thursday.\nThe end.\n"
+    assert a.text == "Harbour reopens\n\nFerry crews returned on Thursday.\nThe strike is over.\n"
     assert a.title == "Harbour reopens"
     assert "\r" not in a.text
 
@@ -238,6 +242,32 @@ def test_a_short_real_item_is_read_and_a_page_without_a_body_is_skipped(tmp_path
     sorry = next(p for p in result.problems if p.path.endswith("sorry.html"))
     assert sorry.message.startswith("an error page, not an article: ") and "could not be found" in sorry.message
 
+def test_text_and_json_without_a_body_are_skipped_by_the_rule_pages_use(tmp_path: Path) -> None:
+    """A three-word .txt file or JSON record was read as an article, where a page of three words
+    is skipped (no-body); so was a crawler's record of an error page. A one-sentence item is read,
+    and so is a record of a headline and a one-sentence lead (as NeuS holds): a record's headline
+    is a field it was given, not the <h1> every page has."""
+    (tmp_path / "three.txt").write_text("no article here\n", encoding="utf-8")
+    (tmp_path / "label.md").write_text("# Glenmoor ferry strike strands island commuters\n\nMore soon.\n", encoding="utf-8")
+    (tmp_path / "item.txt").write_text("The Glenmoor harbour office will be closed on Monday.\n", encoding="utf-8")
+    (tmp_path / "records.jsonl").write_text("\n".join(json.dumps(r) for r in [
+        {"id": "r-three", "text": "no article here"},
+        {"id": "r-404", "title": "Page not found | Sorrel Island Times",
+         "text": "Sorry, the page you were looking for could not be found."},
+        {"id": "r-lead", "title": "Ferry crews return to work at Glenmoor", "text": "The strike is over."},
+    ]) + "\n", encoding="utf-8")
+    (tmp_path / "one.json").write_text(json.dumps({"id": "j-three", "body": "Home News Sport"}), encoding="utf-8")
+    result = ingest([str(tmp_path)])
+    assert sorted(a.id for a in result.articles) == ["item", "r-lead"]
+    skipped = sorted((Path(p.path).name, p.line, p.reason, p.message.split(":")[0].split(",")[0]) for p in result.problems)
+    assert skipped == [
+        ("label.md", None, "no-body", "no article body"),
+        ("one.json", None, "no-body", "no article body"),
+        ("records.jsonl", 1, "no-body", "no article body"),
+        ("records.jsonl", 2, "no-body", "an error page"),
+        ("three.txt", None, "no-body", "no article body"),
+    ]
+
 
 # ---------------------------------------------------------------- JSON and JSON Lines
 
@@ -273,7 +303,8 @@ def test_jsonl_records_ids_lines_and_html_content() -> None:
 def test_a_bad_json_line_is_said_where_it_breaks(tmp_path: Path) -> None:
     """A line cut short was said to fail at "column 1" (json counts from past its newline)."""
     path = tmp_path / "wire.jsonl"
-    path.write_text('{"text": "one"}\n{"id": "cut", "text": "no closing brace"\n{"text": "three", oops}\r\n{"text": "four"}')
+    good = json.dumps({"text": "The first ferry of the day left Glenmoor harbour at six."})
+    path.write_text(good + '\n{"id": "cut", "text": "no closing brace"\n{"text": "three", oops}\r\n' + good)
     problems = [(p.line, p.message) for p in iter_inputs([str(path)]) if isinstance(p, Problem)]
     assert problems == [
         (2, "invalid JSON: Expecting ',' delimiter (the line ends before the record does)"),
@@ -282,7 +313,7 @@ def test_a_bad_json_line_is_said_where_it_breaks(tmp_path: Path) -> None:
 
 
 def test_json_list_and_articles_wrapper(tmp_path: Path) -> None:
-    items = [{"text": "The first crossing left at six."}, {"text": "The second crossing was full.", "id": 7}]
+    items = [{"text": "The first crossing left Glenmoor harbour at six."}, {"text": "The second crossing to Sorrel was full by half past seven.", "id": 7}]
     (tmp_path / "list.json").write_text(json.dumps(items))
     (tmp_path / "wrapped.json").write_text(json.dumps({"status": "ok", "articles": items[:1]}))
     result = ingest([str(tmp_path)])
@@ -293,7 +324,7 @@ def test_json_list_and_articles_wrapper(tmp_path: Path) -> None:
 
 def test_json_file_that_holds_json_lines(tmp_path: Path) -> None:
     long_text = "word " * 20_000  # a first line longer than the sniffed head
-    lines = [json.dumps({"id": "a", "text": long_text}), json.dumps({"id": "b", "text": "short"})]
+    lines = [json.dumps({"id": "a", "text": long_text}), json.dumps({"id": "b", "text": TWO})]
     (tmp_path / "dump.json").write_text("\n".join(lines) + "\n")
     assert [a.id for a in ingest([str(tmp_path / "dump.json")]).articles] == ["a", "b"]
 
@@ -301,16 +332,17 @@ def test_json_file_that_holds_json_lines(tmp_path: Path) -> None:
 def test_gzipped_jsonl(tmp_path: Path) -> None:
     path = tmp_path / "wire.jsonl.gz"
     with gzip.open(path, "wt", encoding="utf-8") as f:
-        f.write(json.dumps({"title": "Crossings resume", "text": "Crossings resumed on Friday."}) + "\n")
+        f.write(json.dumps({"title": "Crossings resume", "text": "Crossings to Sorrel resumed on Friday."}) + "\n")
     a = read_one(path)
     assert (a.id, a.title) == ("wire#1", "Crossings resume")
 
 
 def test_utf16_jsonl(tmp_path: Path) -> None:
     path = tmp_path / "wide.jsonl"
-    body = "".join(json.dumps({"text": t}, ensure_ascii=False) + "\n" for t in ("Fähre", "Hafen"))
+    texts = ("Die Fähre nach Sorrel fährt wieder, sagte die Reederei.", "Der Hafen von Glenmoor ist seit Donnerstag wieder offen.")
+    body = "".join(json.dumps({"text": t}, ensure_ascii=False) + "\n" for t in texts)
     path.write_bytes(body.encode("utf-16"))
-    assert [a.text for a in ingest([str(path)]).articles] == ["Fähre", "Hafen"]
+    assert [a.text for a in ingest([str(path)]).articles] == list(texts)
 
 
 # ---------------------------------------------------------------- WARC
@@ -436,9 +468,9 @@ def test_glob_patterns_are_expanded_by_us(tmp_path: Path, monkeypatch: pytest.Mo
 @pytest.mark.parametrize(
     "data,expect",
     [
-        (b'{"text": "one"}\n{"text": "two"}\n', [("stdin#1", "one"), ("stdin#2", "two")]),
-        (b'{"id": "x", "text": "one"}', [("x", "one")]),
-        (b"Harbour reopens\n\nCrews are back.\n", [("stdin", "Harbour reopens\n\nCrews are back.\n")]),
+        (f'{{"text": "{ONE}"}}\n{{"text": "{TWO}"}}\n'.encode(), [("stdin#1", ONE), ("stdin#2", TWO)]),
+        (f'{{"id": "x", "text": "{ONE}"}}'.encode(), [("x", ONE)]),
+        (f"Harbour reopens\n\n{TWO}\n".encode(), [("stdin", f"Harbour reopens\n\n{TWO}\n")]),
     ],
 )
 def test_stdin_is_sniffed(data: bytes, expect: list[tuple[str, str]]) -> None:
@@ -470,8 +502,8 @@ def test_no_stdin_is_a_problem() -> None:
 
 
 def test_unknown_extension_named_explicitly_is_sniffed(tmp_path: Path) -> None:
-    (tmp_path / "notes.dat").write_text("Harbour notes\n\nThe harbour reopened.\n")
-    (tmp_path / "dump.data").write_text(json.dumps({"id": "d1", "text": "From a JSON dump."}))
+    (tmp_path / "notes.dat").write_text(f"Harbour notes\n\n{ONE}\n")
+    (tmp_path / "dump.data").write_text(json.dumps({"id": "d1", "text": f"From a JSON dump. {ONE}"}))
     assert ingest([str(tmp_path)]).articles == []  # quietly passed over in a directory
     assert read_one(tmp_path / "notes.dat").title == "Harbour notes"
     assert read_one(tmp_path / "dump.data").id == "d1"
@@ -481,18 +513,18 @@ def test_unknown_extension_named_explicitly_is_sniffed(tmp_path: Path) -> None:
 
 
 def test_colliding_ids_get_suffixes_and_keep_the_original(tmp_path: Path) -> None:
-    (tmp_path / "a.txt").write_text("Harbour one\n\nText one.\n")
-    (tmp_path / "a.md").write_text("Harbour two\n\nText two.\n")
-    (tmp_path / "b.jsonl").write_text('{"id": "a", "text": "three"}\n{"id": "a", "text": "four"}\n')
+    (tmp_path / "a.txt").write_text(f"Harbour one\n\n{ONE}\n")
+    (tmp_path / "a.md").write_text(f"Harbour two\n\n{TWO}\n")
+    (tmp_path / "b.jsonl").write_text(f'{{"id": "a", "text": "{ONE}"}}\n{{"id": "a", "text": "{TWO}"}}\n')
     result = ingest([str(tmp_path)])
     assert [a.id for a in result.articles] == ["a", "a~2", "a~3", "a~4"]
-    assert result.articles[0].text == "Harbour two\n\nText two.\n"  # a.md sorts first
+    assert result.articles[0].text == f"Harbour two\n\n{TWO}\n"  # a.md sorts first
     assert [a.extra.get("original_id") for a in result.articles] == [None, "a", "a", "a"]
     assert result.problems == []
 
 
 def test_id_registry_carries_ids_across_batches(tmp_path: Path) -> None:
-    (tmp_path / "a.txt").write_text("Harbour one\n\nText one.\n")
+    (tmp_path / "a.txt").write_text(f"Harbour one\n\n{ONE}\n")
     ids = IdRegistry()
     assert [a.id for a in iter_inputs([str(tmp_path)], ids=ids)] == ["a"]
     saved = json.loads(json.dumps(ids.to_dict()))
@@ -536,7 +568,7 @@ def test_iso_date(value: object, expect: str | None) -> None:
 
 
 def test_unparseable_dates_are_kept_raw(tmp_path: Path) -> None:
-    (tmp_path / "a.json").write_text(json.dumps({"text": "x", "date": "the day after the storm"}))
+    (tmp_path / "a.json").write_text(json.dumps({"text": ONE, "date": "the day after the storm"}))
     a = read_one(tmp_path / "a.json")
     assert a.published is None
     assert a.extra["published_raw"] == "the day after the storm"

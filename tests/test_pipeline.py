@@ -206,7 +206,7 @@ def test_the_engine_starts_as_soon_as_the_run_knows_it_will_use_it(engine: str, 
     monkeypatch.setattr(P, "start_engine", start)
     path = tmp_path / "many.jsonl"
     n = P.WORKERS_FROM + 5
-    path.write_text("".join(json.dumps({"id": f"a{k}", "text": f"Item {k} was noted."}) + "\n" for k in range(n)))
+    path.write_text("".join(json.dumps({"id": f"a{k}", "text": f"Item {k} was noted by the harbour office on Thursday."}) + "\n" for k in range(n)))
     Pipeline(Settings(workers=2, engine=engine, framing=False), nlp=shared_nlp(), observer=Noting()).run([str(path)])
     started = [k for k, e in enumerate(events) if e != "read"]
     assert len(started) == 1 and events.count("read") == n

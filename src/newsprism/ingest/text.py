@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from newsprism.ingest.base import Source, read_whole, require_text
+from newsprism.ingest.base import Source, read_whole, require_body, require_text
 from newsprism.ingest.decode import decode_bytes
 from newsprism.model import Article, Problem, SourceRef
 
@@ -23,7 +23,9 @@ def read(src: Source, max_bytes: int) -> Iterator[Article | Problem]:
 
 
 def text_article(src: Source, text: str) -> Article:
-    return Article(id=src.key, text=text, title=headline(text), source=SourceRef(src.display))
+    title = headline(text)
+    require_body(text, title)
+    return Article(id=src.key, text=text, title=title, source=SourceRef(src.display))
 
 
 def headline(text: str) -> str | None:
