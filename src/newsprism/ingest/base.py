@@ -104,15 +104,24 @@ def require_body(text: str, title: str | None, line: int | None = None) -> None:
     short sentence, or an error page's notice. The one rule of what an article body is,
     for every reader that applies it."""
     body = text.replace(title, "", 1) if title else text
-    letters = body_letters(body)
-    shown = " ".join(text.split())[:80]
+    letters = _letters(body, MAX_NOTICE_LETTERS)
+    if letters >= MAX_NOTICE_LETTERS:
+        return
+    shown = " ".join(text[:400].split())[:80]
     if letters < MIN_BODY_LETTERS:
         raise Skip("no-body", f"no article body, only {shown!r}", line)
-    if letters < MAX_NOTICE_LETTERS and _ERROR_NOTICE.search(body.strip()[:_NOTICE_OPENING]):
+    if _ERROR_NOTICE.search(body.lstrip()[:_NOTICE_OPENING]):
         raise Skip("no-body", f"an error page, not an article: {shown!r}", line)
 
 
-def body_letters(text: str) -> int:
-    """Letters and digits of ``text``; a wide (CJK) character counts two, as it holds about
-    what two letters of an alphabet do."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text if c.isalnum())
+def _letters(text: str, most: int) -> int:
+    """Letters and digits of ``text``, counted up to ``most`` (an article of megabytes is not
+    read to the end for it); a wide (CJK) character counts two, as it holds about what two
+    letters of an alphabet do."""
+    n = 0
+    for c in text:
+        if c.isalnum():
+            n += 2 if unicodedata.east_asian_width(c) in "WF" else 1
+            if n >= most:
+                break
+    return n
