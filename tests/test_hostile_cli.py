@@ -342,6 +342,38 @@ def test_ctrl_c_while_the_command_line_starts_exits_130_and_says_so(start: str) 
     assert (proc.returncode, proc.stdout, proc.stderr) == (130, "", "interrupted\n")
 
 
+# Ctrl+C while Python runs code it made from a string (a dataclass's methods, a named tuple's, as
+# a module is imported: under load, the half second after "read 20000 article(s)" of the test
+# above). CPython marks the KeyboardInterrupt as one nothing handled, whoever catches it, and
+# ``python -m`` then ended by killing itself with SIGINT (-2) after "interrupted" was said.
+# At the moment ``module`` is looked for, this process sends itself SIGINT from such code.
+_CTRL_C_IN_CODE_FROM_A_STRING = """
+import importlib.abc, os, signal, sys
+class CtrlC(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path, target=None):
+        if name == {module!r}:
+            exec("os.kill(os.getpid(), signal.SIGINT)\\nwhile True: pass")
+        return None
+sys.meta_path.insert(0, CtrlC())
+sys.argv = ["newsprism", *{args!r}]
+from newsprism.__main__ import main
+main()
+"""
+
+
+@pytest.mark.parametrize("module,args", [
+    ("typer", ["--version"]),  # while the command line is imported: newsprism.__main__ says it
+    ("newsprism.report.jsonout", ["cluster", str(EXAMPLE / "02-northern-ledger.txt")]),  # in the command: Typer exits 130
+], ids=["starting", "running"])
+def test_ctrl_c_in_code_made_from_a_string_exits_130_under_python_m(tmp_path: Path, module: str, args: list[str]) -> None:
+    (tmp_path / "ctrl_c_from_a_string.py").write_text(_CTRL_C_IN_CODE_FROM_A_STRING.format(module=module, args=args))
+    proc = subprocess.run(
+        [sys.executable, "-m", "ctrl_c_from_a_string"], cwd=tmp_path, capture_output=True, text=True, timeout=120,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # noqa: PLW1509 - no threads here
+    )
+    assert (proc.returncode, proc.stdout, proc.stderr) == (130, "", "interrupted\n")
+
+
 def test_output_file_is_written_whole_or_not_at_all(tmp_path: Path) -> None:
     from newsprism.atomic import atomic_file
     from newsprism.commands._common import write_output

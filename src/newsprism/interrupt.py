@@ -9,7 +9,9 @@ raised KeyboardInterrupt for each, which could break out of the code that
 says ``interrupted``, and a Ctrl+C in the second or so the interpreter takes
 to exit, once it has put the default action back, killed the process by the
 signal (-2 to a caller, not 130) after ``interrupted`` was said: Ctrl+C is
-ignored for that last part.
+ignored for that last part. One that came while Python ran code it had made
+from a string (the methods of a dataclass, of a named tuple, as a module is
+imported) did the same under ``python -m``: see ``_forget_the_interrupt``.
 """
 
 from __future__ import annotations
@@ -101,6 +103,21 @@ def _exiting() -> None:
     # The interpreter's exit puts the default action back for SIGINT before it frees the
     # modules: a Ctrl+C then would kill the process by the signal.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if _pressed:
+        _forget_the_interrupt()
+
+
+def _forget_the_interrupt() -> None:
+    """The run handled its Ctrl+C: it exits with the code it chose. CPython marks a
+    KeyboardInterrupt that leaves code run from a string (``exec`` or ``eval`` of a str,
+    as ``dataclasses`` and ``collections.namedtuple`` make their methods: a Ctrl+C while
+    a module is imported) as one nothing handled, whatever catches it later, and under
+    ``python -m`` an interpreter so marked ends by killing itself with SIGINT once its
+    exit is done (``Py_RunMain``; -2 to a caller, after ``interrupted``, the 130 lost).
+    Every ``exec`` of a string clears the mark as it begins: this one does nothing else.
+    After the first Ctrl+C no KeyboardInterrupt is raised (``_on_ctrl_c``), so none can
+    mark it again."""
+    exec("")
 
 
 def _say() -> None:
