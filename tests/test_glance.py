@@ -171,3 +171,75 @@ def test_an_article_whose_outlet_is_not_known_is_no_outlet_of_its_own_in_the_cou
         assert "3 articles 2 outlets 1 whose outlet is not known" in views[name], name
     table = render_story_list([b.story for b in analysis.briefs], analysis.articles)
     assert re.search(r"^\| `\S+` \| 3 \| 2 \(\+1 not known\) \|", table, re.M)
+
+
+def test_a_claim_is_carried_by_several_outlets_only_when_two_named_outlets_carry_it() -> None:
+    """An article whose outlet is not known may be from the named outlet beside it, and two such
+    may be one outlet: a claim they carry is not "carried by several outlets", nor "printed by one
+    outlet only", but listed apart, the most widely carried first."""
+    from newsprism.model import Claim
+    from newsprism.report.glance import claim_order
+
+    arts = [Article(id="a", text="x", outlet="Bay Chronicle"), Article(id="b", text="x", outlet="Coastal Post"),
+            Article(id="c", text="x"), Article(id="d", text="x"), Article(id="a2", text="x", outlet="Bay Chronicle")]
+    label = {a.id: a.label for a in arts}
+    carried = {"two named": ["a", "b"], "named and not known": ["a", "c"], "two not known": ["c", "d"], "one": ["a"],
+               "one not known": ["c"], "all": ["a", "b", "c", "d"], "one outlet twice": ["a", "a2"]}
+    claims = [Claim(id=k, text=k, articles=v, outlets=[label[i] for i in v], independent_sources=1, origins=[]) for k, v in carried.items()]
+    spread, unsure, single = claim_order(claims, arts)
+    assert [c.id for c in spread] == ["all", "two named"]
+    assert [c.id for c in unsure] == ["named and not known", "two not known"]
+    assert [c.id for c in single] == ["one", "one not known", "one outlet twice"]
+
+
+def test_the_seeds_claims_are_not_carried_by_several_outlets(seeds_dir) -> None:
+    """One seed names its outlet (World Israel News); the other four do not: none of the seeds'
+    claims is shown carried by several outlets, and the claims of several articles, the core claim
+    first, are listed as not shown to be several outlets. The core claim still rests on one
+    independent source, via The New York Times, in all five articles."""
+    from fixtures.brief.stories import brief as analyse
+
+    b = analyse(seeds_dir)
+    md = "\n".join(render_brief(b))
+    assert "**Carried by several outlets**" not in md
+    section = md.split("**Carried by several articles, not shown to be several outlets**")[1].split("**Printed by one outlet only**")[0]
+    top = max(b.claims, key=lambda c: len(c.articles))
+    assert len(top.articles) == 5 and top.independent_sources == 1
+    assert any("The New York Times" in o.via for o in top.origins)
+    assert section.index(top.text[:40]) < min(section.index(c.text[:40]) for c in b.claims if c is not top and len(set(c.outlets)) > 1)
+
+
+def test_every_story_list_counts_an_article_whose_outlet_is_not_known_as_no_outlet(tmp_path) -> None:
+    """JSON's story head names the two outlets and lists the third article apart; the web app's
+    story list and /api/stories count 2 outlets and 1 whose outlet is not known, over an analysis
+    and over a database alike (they counted 3 outlets)."""
+    import json
+
+    import pytest
+
+    from newsprism.report.jsonout import brief_to_dict, render_json
+
+    analysis = _quay()
+    head = json.loads(render_json(analysis))["stories"][0]
+    assert head["outlets"] == ["Bay Chronicle", "Coastal Post"] and head["outlet_not_known"] == ["quay-2"]
+
+    pytest.importorskip("fastapi")
+    from fastapi.testclient import TestClient
+
+    from newsprism.serve import create_app
+    from newsprism.serve.stored import StoredCorpus
+    from newsprism.store import Batch, StoredBrief, StoryUpdate, now, open_store
+
+    b = analysis.briefs[0]
+    store = open_store(str(tmp_path / "news.db"))
+    try:
+        store.write(Batch(stories=[StoryUpdate(b.story.id, b.story.title, [], None, None, [])]))
+        store.put_briefs([StoredBrief(b.story.id, now(), brief_to_dict(b))])
+        for corpus in (analysis, StoredCorpus(store)):
+            client = TestClient(create_app(corpus))
+            (row,) = client.get("/api/stories").json()
+            assert (row["outlets"], row["unknown_outlets"]) == (2, 1), corpus
+            index = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", htmllib.unescape(client.get("/").text)))
+            assert "2 outlets · 1 whose outlet is not known · " in index, corpus
+    finally:
+        store.close()

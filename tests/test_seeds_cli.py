@@ -57,10 +57,11 @@ def test_name_variants_are_merged(report: dict) -> None:
 
 
 def test_unnamed_outlets_stay_apart(report: dict) -> None:
-    # Four seeds name no outlet: each is listed by its own article id, never merged into one "unknown".
+    # Four seeds name no outlet: each is listed by its own article id, never merged into one "unknown"
+    # and never listed as an outlet.
     story = report["stories"][0]
-    unnamed = [o for o in story["outlets"] if o.startswith("unnamed outlet (")]
-    assert len(unnamed) == 4 and len(story["outlets"]) == 5
+    assert len(story["outlets"]) == 1 and len(set(story["outlet_not_known"])) == 4
+    assert set(story["outlet_not_known"]) < set(story["articles"])
 
 
 def test_summary_reads_on_its_own(report: dict) -> None:

@@ -123,11 +123,17 @@ def day_of(published: str | None) -> datetime.date | None:
         return None
 
 
+def outlet_key(a: Article) -> str | None:
+    """The outlet an article counts for, or None where its outlet is not known: such an article may
+    be from one of the story's named outlets or share one with another, so no count of outlets
+    (a story's, a claim's) counts it as an outlet of its own."""
+    return a.outlet_id or a.outlet or None
+
+
 def outlet_counts(arts: Iterable[Article]) -> tuple[int, int]:
-    """(outlets named, articles whose outlet is not known): such an article may be from one of the
-    named outlets or share one with another, so it is no outlet of its own in the count."""
-    known = [a.outlet_id or a.outlet for a in arts]
-    return len({k for k in known if k}), known.count(None) + known.count("")
+    """(outlets named, articles whose outlet is not known), by ``outlet_key``."""
+    keys = [outlet_key(a) for a in arts]
+    return len({k for k in keys if k is not None}), keys.count(None)
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from urllib.parse import urlsplit
 
 from newsprism.extract.agencies import agency_copies, agency_short_name
-from newsprism.model import Article, Brief, Claim, Origin, Stretch
+from newsprism.model import Article, Brief, Claim, Origin, Stretch, outlet_key
 
 ARROW = " ← "
 _FIGURE = re.compile(r"\d")
@@ -84,14 +84,25 @@ def article_order(arts: Sequence[Article]) -> list[Article]:
     return out + [a for a in arts if id(a) not in placed]
 
 
-def claim_order(claims: Sequence[Claim]) -> tuple[list[Claim], list[Claim]]:
-    """The claims several outlets carry, the most widely carried first; then those only one
-    outlet printed (a fact-checker's first doubt): amounts first, then other figures, each in the
-    order they were found."""
-    spread = sorted((c for c in claims if len(set(c.outlets)) > 1), key=lambda c: (-len(set(c.outlets)), -len(c.articles), c.id))
+def claim_order(claims: Sequence[Claim], articles: Sequence[Article]) -> tuple[list[Claim], list[Claim], list[Claim]]:
+    """The claims several named outlets carry, the most widely carried first; then those several
+    articles carry that are not shown to be several outlets, as an article whose outlet is not known
+    (``outlet_key``) may be from the one named outlet beside it or share one with another, the most
+    widely carried first; then those one outlet printed (a fact-checker's first doubt): amounts
+    first, then other figures, each in the order they were found."""
+    unknown = {a.label for a in articles if outlet_key(a) is None}
+
+    def named(c: Claim) -> int:
+        return len(set(c.outlets) - unknown)
+
+    def widest(c: Claim) -> tuple[int, int, str]:
+        return -named(c), -len(c.articles), c.id
+
+    spread = sorted((c for c in claims if named(c) > 1), key=widest)
+    unsure = sorted((c for c in claims if named(c) <= 1 and len(set(c.outlets)) > 1), key=widest)
     single = [c for c in claims if len(set(c.outlets)) <= 1]
     single.sort(key=lambda c: (not _AMOUNT.search(c.text), not _FIGURE.search(c.text)))  # stable: found order within each
-    return spread, single
+    return spread, unsure, single
 
 
 def readable_names(articles: Sequence[Article]) -> dict[str, str]:
@@ -102,7 +113,7 @@ def readable_names(articles: Sequence[Article]) -> dict[str, str]:
     agencies = agency_copies(list(articles))
     out: dict[str, str] = {}
     for a in articles:
-        if a.outlet or a.outlet_id:
+        if outlet_key(a) is not None:
             continue
         n = numbers[a.id]
         host = (urlsplit(a.url).hostname or "") if a.url else ""

@@ -37,7 +37,7 @@ LABEL_LINES = 3
 LABEL_LINE = 15  # px between the lines of a label
 WAYPOINT_ROW = 12  # px a bundle of long lines takes where it crosses a column
 MAX_WORDINGS = 12
-KEY_SPREAD = 5  # the widely carried claims shown before the fold
+KEY_SPREAD = 5  # the widely carried claims shown before the fold (several outlets first)
 KEY_SINGLE = 3  # and the single-outlet ones (figures first)
 MIN_WORDING_OVERLAP = 0.5
 
@@ -396,7 +396,8 @@ def brief_view(brief: Brief) -> dict[str, Any]:
 
     sources = _sources(brief, names)
     numbers = {s.article.id: s.number for s in sources}
-    spread, single = claim_order(brief.claims)
+    spread, unsure, single = claim_order(brief.claims, brief.articles)
+    carried = spread + unsure  # by several articles: several outlets first
     return {
         "brief": brief,
         "id": brief.story.id,
@@ -411,8 +412,8 @@ def brief_view(brief: Brief) -> dict[str, Any]:
         "counts": _counts(brief, sources),
         "sources": sources,
         "printed": _printed(brief, numbers, name),
-        "key_claims": spread[:KEY_SPREAD] + single[:KEY_SINGLE],
-        "matrix": _matrix(spread + single, sources),
+        "key_claims": carried[:KEY_SPREAD] + single[:KEY_SINGLE],
+        "matrix": _matrix(carried + single, sources),
         **_quotes_view(brief),
         "graph": provenance_svg_model(brief, name=name),
         "stretches": _stretches_view(brief, sources),

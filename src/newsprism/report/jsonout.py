@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from newsprism import __version__
-from newsprism.model import Analysis, Article, Brief, Story, to_jsonable
+from newsprism.model import Analysis, Article, Brief, Story, outlet_key, to_jsonable
 from newsprism.report.escape import dumps
 
 SCHEMA_VERSION = 1
@@ -18,9 +18,10 @@ def article_to_dict(a: Article) -> dict[str, Any]:
 
 
 def story_head(story: Story, by_id: dict[str, Article]) -> dict[str, Any]:
-    """What a story is before what it says: id, title, articles, outlets and the
-    days it spans. Articles missing from ``by_id`` (known only to a saved state)
-    are listed but add no outlet or day."""
+    """What a story is before what it says: id, title, articles, outlets, the
+    articles whose outlet is not known (no outlet of their own: ``outlet_key``) and
+    the days it spans. Articles missing from ``by_id`` (known only to a saved
+    state) are listed but add no outlet or day."""
     arts = [by_id[i] for i in story.articles if i in by_id]
     days = sorted(d for d in (a.published_day for a in arts) if d is not None)
     return {
@@ -28,7 +29,8 @@ def story_head(story: Story, by_id: dict[str, Article]) -> dict[str, Any]:
         "title": story.title,
         "articles": list(story.articles),
         "absorbed": list(story.absorbed),
-        "outlets": list(dict.fromkeys(a.label for a in arts)),
+        "outlets": list(dict.fromkeys(a.label for a in arts if outlet_key(a) is not None)),
+        "outlet_not_known": [a.id for a in arts if outlet_key(a) is None],
         "first_day": days[0].isoformat() if days else None,
         "last_day": days[-1].isoformat() if days else None,
     }

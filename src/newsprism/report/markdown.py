@@ -225,11 +225,13 @@ def claims_section(brief: Brief, arts: list[Article], cites: _Cites) -> list[str
     if not brief.claims:
         return []
     header = ["claim", "articles", "independent", "rests on"]
-    spread, single = claim_order(brief.claims)
+    spread, unsure, single = claim_order(brief.claims, brief.articles)
     out = ["### Claims and independent sources", ""]
     if rule := outlet_rule(brief.claims, cites.names):
         out += [f"*{md(rule)}*", ""]
     for claims, title, what in ((spread, "Carried by several outlets", "claims carried by several outlets"),
+                                (unsure, "Carried by several articles, not shown to be several outlets",
+                                 "claims carried by several articles not shown to be several outlets"),
                                 (single, "Printed by one outlet only", "claims printed by one outlet")):
         if claims:
             kept, cut = _shown(claims, what)

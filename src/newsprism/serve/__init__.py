@@ -13,7 +13,7 @@ JSON API (also described by ``/openapi.json``), the same dicts as
 ``newsprism analyze --format json``:
 
 * ``GET /api/analysis``: the whole report, ``{"version": 1, "articles", "stories", ...}``
-* ``GET /api/stories?q=``: ``[{"id", "title", "articles", "outlets", "claims", "quotes", "conflicts"}]``
+* ``GET /api/stories?q=``: ``[{"id", "title", "articles", "outlets", "unknown_outlets", "claims", "quotes", "conflicts"}]``
 * ``GET /api/stories/{id}``: one brief, as in the report's ``stories`` list
 * ``GET /api/articles/{id}``: one article, as in the report's ``articles`` list
 """

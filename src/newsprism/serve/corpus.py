@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar, Protocol
 
-from newsprism.model import Analysis, Article, Brief
+from newsprism.model import Analysis, Article, Brief, outlet_counts
 
 PAGE = 50  # stories on one page of the list
 
@@ -104,11 +104,13 @@ def _haystack(b: Brief) -> str:
 
 
 def story_row(b: Brief) -> dict[str, Any]:
+    named, not_known = outlet_counts(b.articles)
     return {
         "id": b.story.id,
         "title": b.story.title or (b.articles[0].title if b.articles else None) or b.story.id,
         "articles": len(b.articles),
-        "outlets": len({a.label for a in b.articles}),
+        "outlets": named,
+        "unknown_outlets": not_known,
         "claims": len(b.claims),
         "quotes": len(b.quotes),
         "conflicts": len(b.conflicts),

@@ -175,7 +175,7 @@ def add_api(app: FastAPI, at: Lookups) -> None:
         ),
         offset: int = Query(0, ge=0),
     ) -> list[dict[str, Any]]:
-        """One row per story: id, title and the counts of articles, outlets, claims, quotes and conflicts."""
+        """One row per story: id, title and the counts of articles, outlets (named), articles whose outlet is not known, claims, quotes and conflicts."""
         return corpus.rows(q, limit, offset)[0]
 
     @app.get("/api/stories/{story_id:path}", summary="One story's brief")

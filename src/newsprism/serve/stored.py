@@ -48,6 +48,7 @@ class StoredCorpus:
                 "title": r.title or r.id,
                 "articles": len(r.articles),
                 "outlets": len(body.get("outlets", [])),
+                "unknown_outlets": len(body.get("outlet_not_known", [])),
                 "claims": len(body.get("claims", [])),
                 "quotes": len(body.get("quotes", [])),
                 "conflicts": len(body.get("conflicts", [])),
