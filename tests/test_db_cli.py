@@ -82,6 +82,32 @@ def test_export_jsonl(example_db: str) -> None:
     assert rows[0]["text"] and rows[7]["first_seen"] and rows[8]["claims"]
 
 
+def test_export_shows_progress_on_stderr_never_in_the_data_and_is_quiet_with_q(
+    example_db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """stderr a terminal, stdout a pipe: the bars show on stderr, and stdout holds the data
+    alone (Rich printed what was written to stdout under a bar onto the bar's console)."""
+    import io
+
+    from rich.console import Console
+    from rich.text import Text
+
+    import newsprism.commands._common as common
+
+    expected = _out("export", "--db", example_db, "-q")
+    for quiet in (False, True):
+        terminal = io.StringIO()
+        monkeypatch.setattr(common, "err_console", Console(file=terminal, force_terminal=True, width=120, markup=False))
+        out = _out("export", "--db", example_db, *(["-q"] if quiet else []))
+        shown = Text.from_ansi(terminal.getvalue()).plain
+        assert out == expected and len(out.splitlines()) == 9
+        if quiet:
+            assert shown == ""
+        else:
+            assert "exporting articles" in shown and "7/7" in shown and "exporting briefs" in shown
+            assert '"type"' not in shown
+
+
 def test_unknown_story_and_missing_database(example_db: str, tmp_path: Path) -> None:
     proc = _run("brief", "s99", "--db", example_db)
     assert proc.returncode == 1 and "no story 's99'" in proc.stderr

@@ -28,7 +28,10 @@ STAGE_LABELS = {"reading": "reading", "grouping": "clustering", "briefs": "analy
 
 
 def progress(quiet: bool = False) -> Progress:
-    """A Rich progress bar on stderr; silent when quiet or not a terminal."""
+    """A Rich progress bar on stderr; silent when quiet or not a terminal. What a command
+    writes to stdout while it shows goes where stdout goes: Rich would print it through the
+    bar's console, onto stderr, which is right only when stdout is that same terminal (then
+    the bar, redrawn, would otherwise erase the lines under it)."""
     return Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),
@@ -38,6 +41,7 @@ def progress(quiet: bool = False) -> Progress:
         console=err_console,
         transient=True,
         disable=quiet or not err_console.is_terminal,
+        redirect_stdout=sys.stdout is not None and sys.stdout.isatty(),  # None: started with stdout closed
     )
 
 
