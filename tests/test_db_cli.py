@@ -116,6 +116,20 @@ def test_unknown_story_and_missing_database(example_db: str, tmp_path: Path) -> 
     assert proc.returncode == 1 and "no such database" in proc.stderr and not missing.exists()
 
 
+def test_add_of_nothing_readable_stops_as_analyze_does_and_makes_no_database(tmp_path: Path) -> None:
+    """A mistyped path made an empty database and exited 0, where analyze exits 1."""
+    db = tmp_path / "new.db"
+    (tmp_path / "empty").mkdir()
+    for paths in (["no/such/file.txt"], ["no/such/file.txt", str(tmp_path / "empty")]):
+        analyzed = _run("analyze", *paths)
+        added = _run("add", *paths, "--db", str(db))
+        assert analyzed.returncode == added.returncode == 1, added.stderr
+        assert added.stderr == analyzed.stderr and "no/such/file.txt: no such file" in added.stderr
+        assert added.stderr.strip().splitlines()[-1] == "error: no readable articles in the input"
+        assert not db.exists() and list(tmp_path.iterdir()) == [tmp_path / "empty"]
+    assert _run("add", "no/such/file.txt", "--db", str(db), "--strict", "-q").returncode == 3  # as analyze --strict
+
+
 @pytest.mark.parametrize("kind", ["foreign", "truncated", "newer", "text"])
 def test_damaged_foreign_or_newer_databases_one_line_exit_1_untouched(example_db: str, tmp_path: Path, kind: str) -> None:
     path = tmp_path / "news.db"

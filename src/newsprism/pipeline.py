@@ -605,8 +605,7 @@ class Pipeline:
                 if len(articles) == WORKERS_FROM:
                     engine.enter_context(self.running(WORKERS_FROM))
             self.read_done(len(articles), skipped)
-            if not articles:
-                raise InputError("no readable articles in the input")
+            require_articles(len(articles))
             return self.analyze(articles, skipped)
 
     def analyze(self, articles: list[Article], skipped: Sequence[Problem] = ()) -> Analysis:
@@ -646,6 +645,14 @@ class Pipeline:
             nlp.forget(a.id for a in batch)
         self.observer.done(stage)
         return rows
+
+
+def require_articles(n_read: int) -> None:
+    """A run with nothing to work on stops here, once the inputs are read (each one skipped
+    already warned of): every path missing or every input skipped. ``analyze`` and ``serve``
+    (``Pipeline.run``) and ``add`` stop alike."""
+    if not n_read:
+        raise InputError("no readable articles in the input")
 
 
 def _adopt(result: Analysis) -> None:

@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from newsprism.commands._common import progress, say, warn_problem
+from newsprism.commands._common import progress, say, summarize, warn_problem
 from newsprism.commands._db import BATCH_OPT, DB_OPT, HOT_ARTICLES_OPT, HOT_DAYS_OPT, opened, updater_progress
 from newsprism.commands._options import EMBEDDER_OPT, FRAMING_OPT, PATHS_ARG, QUIET_OPT, STRICT_OPT, WORKERS_OPT, Command
 from newsprism.errors import StrictModeError
@@ -27,7 +27,7 @@ def add_command(
 ) -> None:
     """Add articles to a database: read, find copies, group into stories, brief the stories they touched, store."""
     from newsprism.ingest import iter_inputs
-    from newsprism.pipeline import Settings
+    from newsprism.pipeline import Settings, require_articles
     from newsprism.updater import HotWindow, Updater
 
     items: list[Article | Problem] = []
@@ -38,9 +38,15 @@ def add_command(
                 warn_problem(item)
             items.append(item)
             bar.advance(task)
-    skipped = sum(isinstance(i, Problem) for i in items)
-    if strict and skipped:
-        raise StrictModeError(f"{skipped} input(s) skipped and --strict was given; nothing was added")
+    problems = [i for i in items if isinstance(i, Problem)]
+    if strict and problems:
+        raise StrictModeError(f"{len(problems)} input(s) skipped and --strict was given; nothing was added")
+    # Nothing read stops as analyze does, before the database is opened: a mistyped path
+    # leaves no new empty database behind.
+    n_read = len(items) - len(problems)
+    if not n_read and (not quiet or problems):
+        summarize(0, problems)
+    require_articles(n_read)
     settings = Settings(embedder=embedder, framing=framing, workers=workers)
     with opened(db) as store, updater_progress(quiet) as callbacks:
         summary = Updater(store, settings, batch_size=batch, hot=HotWindow(hot_days, hot_articles), progress=callbacks).add(items)
