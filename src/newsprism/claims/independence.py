@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from newsprism.claims.align import copy_roots
 from newsprism.extract.agencies import agency_copies
 from newsprism.extract.outlets import outlet_identity
-from newsprism.model import Article, Claim, Origin, OriginKind, Provenance, Stretch
+from newsprism.model import Article, Claim, Origin, OriginKind, Provenance, Stretch, outlet_key
 from newsprism.provenance import article_node
 from newsprism.provenance.sources import group_source, media_source, person_key
 from newsprism.provenance.stretches import SOURCE_ACTS, is_source
@@ -86,7 +86,7 @@ class _Tracer:
         if a.syndicated_from and a.syndicated_from not in self.by_id:
             oid, name = outlet_identity(a.syndicated_from)
             return f"media:{oid}", name, "syndicate"
-        if a.outlet_id or a.outlet:
+        if outlet_key(a) is not None:
             oid = a.outlet_id or outlet_identity(a.outlet or "")[0]
             return f"media:{oid}", a.outlet or oid, "outlet"
         return article_node(a.id), a.label, "outlet"
