@@ -369,6 +369,15 @@ def test_seed_according_to_x_rests_on_x_not_on_who_met(seeds_dir) -> None:
     assert "Iranian media" in {o.name for o in c.origins}
 
 
+def test_seed_an_outlet_seen_citing_a_media_description_is_not_independent_of_it(seeds_dir) -> None:
+    # The Times is seen citing "Iranian media"; a claim resting on the Times (JNS) and on Iranian
+    # media (#3) counted them 2: the count looked the description up under another id than the graph's.
+    b = brief(seeds_dir)
+    c = _claim(b, "report in Iranian media", "air-defense systems")
+    assert c.independent_sources == 1
+    assert [(o.name, o.via) for o in c.origins] == [("Iranian media", ["The New York Times"])]
+
+
 def test_seed_shoigu_statement_is_one_source_whoever_relays_it(seeds_dir) -> None:
     # Relayed by the Times and by Iranian state media: one source, Shoigu.
     c = _claim(brief(seeds_dir), "ready for full cooperation")

@@ -40,7 +40,7 @@ from newsprism.extract.agencies import agency_copies
 from newsprism.extract.outlets import outlet_identity
 from newsprism.model import Article, Claim, Origin, OriginKind, Provenance, Stretch, outlet_key
 from newsprism.provenance import article_node
-from newsprism.provenance.sources import group_source, media_source, person_key
+from newsprism.provenance.sources import generic_source, group_source, media_source, person_key
 from newsprism.provenance.stretches import SOURCE_ACTS, is_source
 from newsprism.unionfind import UnionFind
 
@@ -120,7 +120,7 @@ class _Tracer:
         if src is None:
             return _Traced(f"{key}|unnamed", Origin(UNNAMED, "unnamed", via or [name]), unnamed=True)
         if src.kind == "media" and not via:
-            m = media_source(src.name)
+            m = generic_source(src.name)  # the node the provenance graph gives it, so its citing edges are found
             return _Traced(m.id, Origin(m.name, m.kind))
         person = f"person:{person_key(src.name)}" if src.kind == "person" else None
         group = group_source(src.name).id if src.kind in ("anonymous", "organisation") else None
