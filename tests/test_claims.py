@@ -8,7 +8,7 @@ from newsprism.claims import align_claims, assign_independence, coverage, story_
 from newsprism.model import Claim, ProvEdge, Provenance, ProvNode, Speaker, Stretch
 from newsprism.provenance.sources import media_source
 
-from fixtures.brief.stories import FERRY, brief, load, shared_nlp
+from fixtures.brief.stories import FERRY, REWRITE, brief, load, shared_nlp
 
 
 def _claim(b, *words: str) -> Claim:
@@ -198,13 +198,29 @@ def test_seed_articles_that_name_no_outlet_add_no_independent_source(seeds_dir) 
     unknown = {a.label for a in b.articles if not (a.outlet or a.outlet_id or a.syndicated_from)}
     assert len(unknown) == 3
     c = _claim(b, "met", "Bagheri", "directing")
-    assert c.independent_sources == 2
-    assert {o.name for o in c.not_counted} <= unknown and len(c.not_counted) == 2
+    assert len({o.name for o in c.not_counted} & unknown) == 2
     for c in b.claims:  # such an article's own voice, or a source only it reached, counts only alone
         assert c.independent_sources == len(c.origins)
         if any((o.via or [o.name])[0] in unknown for o in c.origins):
             assert len(c.origins) == 1
-        assert all((o.via or [o.name])[0] in unknown for o in c.not_counted)
+        assert all((o.via or [o.name])[0] in unknown for o in c.not_counted if not o.cites)
+
+
+def test_seed_own_words_of_an_outlet_citing_the_times_are_not_a_second_source(seeds_dir) -> None:
+    # JNS writes "The request came following a day-long visit to Tehran by ... Shoigu" in its own
+    # words, and cites the Times for the story; World Israel News gives the Times for it. Counted 2
+    # (the Times; JNS): JNS is not shown independent of the Times, nor credited to it.
+    b = brief(seeds_dir)
+    c = _claim(b, "Pezeshkian had requested the military aid")
+    assert c.independent_sources == 1 and [o.name for o in c.origins] == ["The New York Times"]
+    jns = next(o for o in c.not_counted if o.cites)
+    assert (jns.name, jns.via, jns.cites) == ("Jewish News Syndicate", [], ["The New York Times"])
+    # "Shoigu also met with ... Bagheri" in JNS's own words, beside "According to Iranian media, Shoigu
+    # ... met with ... Bagheri": JNS cites the Times, seen citing Iranian media. Counted 2 (JNS; Iranian media).
+    c = _claim(b, "met", "Bagheri", "directing")
+    assert c.independent_sources == 1 and [o.name for o in c.origins] == ["Iranian media"]
+    jns = next(o for o in c.not_counted if o.cites)
+    assert (jns.name, jns.cites) == ("Jewish News Syndicate", ["The New York Times", "Iranian media"])
 
 
 def test_seed_security_council_meeting_cites_only_who_reports_it(seeds_dir) -> None:
@@ -467,3 +483,16 @@ def test_timeline_leaves_an_undated_articles_events_undated() -> None:
     dated = Article(id="d", text="Quay vote\n\nThe council voted against the quay in March 2024.", published="2024-08-07")
     events = _timeline(undated, dated)
     assert [e.date for e in events] == ["2024-03"]  # not 2026 for last August's report, nor a guessed October 7th
+
+
+def test_own_words_beside_an_outlet_it_cites_are_not_counted_apart() -> None:
+    # The Ledger cites the Chronicle and writes the grounding in its own words: a rewrite of the
+    # Chronicle as likely as a report of its own, so it is not shown independent of the Chronicle.
+    # Nor is the sentence credited to the Chronicle: the Ledger does not say so there. The Gazette's
+    # own words cite no one: a report of its own as far as the text shows.
+    c = _claim(brief(REWRITE), "ran aground", "Gull Point")
+    assert set(c.articles) == {"chronicle", "ledger", "gazette"}
+    assert {o.name for o in c.origins} == {"three crew members", "Isle Gazette"}
+    assert c.independent_sources == 2
+    (ledger,) = c.not_counted
+    assert (ledger.name, ledger.via, ledger.cites) == ("Harbour Ledger", [], ["The Bay Chronicle"])

@@ -137,6 +137,26 @@ def _views(analysis: Analysis) -> dict[str, str]:
     return {name: re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", text)).replace("*", "") for name, text in views.items()}
 
 
+def test_own_words_beside_a_cited_outlet_are_shown_not_counted_in_every_view() -> None:
+    """The Ledger's own words on the grounding, while it cites the Chronicle: not counted, with why,
+    and the rule said, in the Markdown, JSON, HTML and the web app alike."""
+    import json
+
+    from newsprism.pipeline import Pipeline, Settings
+    from newsprism.report.glance import REWRITE_RULE, UNKNOWN_OUTLET_RULE
+    from newsprism.report.jsonout import render_json
+
+    from fixtures.brief.stories import REWRITE, load, shared_nlp
+
+    analysis = Pipeline(Settings(single_story=True, framing=False), nlp=shared_nlp()).analyze(load(REWRITE))
+    (row,) = [c for c in json.loads(render_json(analysis))["stories"][0]["claims"] if len(c["articles"]) == 3]
+    assert row["independent_sources"] == 2
+    assert row["not_counted"] == [{"name": "Harbour Ledger", "kind": "outlet", "via": [], "cites": ["The Bay Chronicle"]}]
+    for name, flat in _views(analysis).items():
+        assert "not counted: Harbour Ledger (its own words; it cites The Bay Chronicle)" in flat, name
+        assert REWRITE_RULE in flat and UNKNOWN_OUTLET_RULE not in flat, name
+
+
 def test_an_article_whose_outlet_is_not_known_is_shown_apart_in_every_view() -> None:
     """A claim three articles print, one of them with no outlet named anywhere: two independent
     sources, the third shown by its number as not counted, and the rule said, in the Markdown,
@@ -151,7 +171,7 @@ def test_an_article_whose_outlet_is_not_known_is_shown_apart_in_every_view() -> 
     assert claim.independent_sources == 2 and {o.name for o in claim.origins} == {"Bay Chronicle", "Coastal Post"}
     assert [o.name for o in claim.not_counted] == ["unnamed outlet (quay-2)"]
     (row,) = [c for c in json.loads(render_json(analysis))["stories"][0]["claims"] if len(c["articles"]) == 3]
-    assert row["independent_sources"] == 2 and row["not_counted"] == [{"name": "unnamed outlet (quay-2)", "kind": "outlet", "via": []}]
+    assert row["independent_sources"] == 2 and row["not_counted"] == [{"name": "unnamed outlet (quay-2)", "kind": "outlet", "via": [], "cites": []}]
     for name, flat in _views(analysis).items():
         assert "Bay Chronicle; Coastal Post; not counted: #3, outlet not known" in flat, name
         assert UNKNOWN_OUTLET_RULE in flat, name

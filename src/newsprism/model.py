@@ -282,6 +282,16 @@ class Origin:
 
 
 @dataclass
+class Uncounted(Origin):
+    """An origin a claim also rests on but that is not shown independent of its counted ones:
+    an outlet not known, or an outlet's own words where it cites, in the story, an outlet the
+    claim rests on (``cites``: the outlets it cites, the one it cites first, then whom that one
+    is seen citing). The words stay the outlet's: the cited outlet is not credited with them."""
+
+    cites: list[str] = field(default_factory=list)
+
+
+@dataclass
 class Claim:
     id: str
     text: str
@@ -290,8 +300,9 @@ class Claim:
     independent_sources: int
     origins: list[Origin]
     evidence: list[Evidence] = field(default_factory=list)
-    # Origins that rest on an outlet the article does not name: not shown independent of the others.
-    not_counted: list[Origin] = field(default_factory=list)
+    # Origins not shown independent of the others: an outlet not known, or an outlet's own words
+    # beside an outlet it cites (``Uncounted``).
+    not_counted: list[Uncounted] = field(default_factory=list)
 
 
 @dataclass

@@ -16,7 +16,11 @@ whoever reports it):
    claim that has a named one;
 5. a sentence no stretch covers is the outlet's own voice: it rests on the outlet
    that printed it (a copy on its original). An article's frequent source is
-   never carried onto it;
+   never carried onto it. But where that outlet cites, in the story, an outlet
+   the claim also rests on (or one seen citing it: JNS cites the Times, the
+   Times cites Iranian media), its own words are not shown independent of it:
+   they are a rewrite as likely as a report of its own. They are listed as
+   ``not_counted`` (``Uncounted.cites``: whom it cites), credited to no one;
 6. an article whose outlet is not known (no outlet, syndicate, agency or
    original named in it or its metadata) cannot be shown independent of any
    other: what rests on that outlet alone (its own voice, a source only it is
@@ -38,7 +42,7 @@ from dataclasses import dataclass, field
 from newsprism.claims.align import copy_roots
 from newsprism.extract.agencies import agency_copies
 from newsprism.extract.outlets import outlet_identity
-from newsprism.model import Article, Claim, Origin, OriginKind, Provenance, Stretch, outlet_key
+from newsprism.model import Article, Claim, Origin, OriginKind, Provenance, Stretch, Uncounted, outlet_key
 from newsprism.provenance import article_node
 from newsprism.provenance.sources import generic_source, group_source, media_source, person_key
 from newsprism.provenance.stretches import SOURCE_ACTS, is_source
@@ -75,6 +79,34 @@ class _Tracer:
             if st.act in SOURCE_ACTS and is_source(st.source):
                 self.stretches[st.article].append(st)
         self.agencies = agency_copies(articles)
+        self.cites = self._cited_outlets(provenance)
+
+    def _cited_outlets(self, provenance: Provenance) -> dict[str, dict[str, list[str]]]:
+        """For each printer (``carrier``'s key), the outlets its articles cite or quote in the story,
+        each with the names on the way to it: the outlet an article cites, then whom that one is
+        seen citing ({"media:iranian-media": ["The New York Times", "Iranian media"]})."""
+        names = {n.id: n.name for n in provenance.nodes}
+        onward: dict[str, set[str]] = defaultdict(set)
+        direct: dict[str, set[str]] = defaultdict(set)
+        for e in provenance.edges:
+            if e.relation not in ("cites", "quotes") or not e.target.startswith("media:"):
+                continue
+            if e.source.startswith("media:"):
+                onward[e.source].add(e.target)
+            elif (aid := e.source.removeprefix(article_node(""))) in self.by_id:
+                direct[self.carrier(aid)[0]].add(e.target)
+        out: dict[str, dict[str, list[str]]] = {}
+        for key, first in direct.items():
+            paths = {m: [names.get(m, m)] for m in sorted(first) if m != key}
+            todo = list(paths)
+            while todo:
+                m = todo.pop(0)
+                for n in sorted(onward.get(m, ())):
+                    if n != key and n not in paths:
+                        paths[n] = [*paths[m], names.get(n, n)]
+                        todo.append(n)
+            out[key] = paths
+        return out
 
     def carrier(self, article_id: str) -> tuple[str, str, OriginKind]:
         """(key, name, kind) of whoever printed the article: agency copy is the agency's, whichever
@@ -160,19 +192,44 @@ def assign_independence(claims: list[Claim], articles: list[Article], provenance
         claim.independent_sources = len(claim.origins)
 
 
-def _count(by_key: dict[str, list[_Traced]], tracer: _Tracer) -> tuple[list[Origin], list[Origin]]:
+def _count(by_key: dict[str, list[_Traced]], tracer: _Tracer) -> tuple[list[Origin], list[Uncounted]]:
     """(the independent origins, the origins not counted). An origin that rests on nothing but
     an outlet not known may be any other origin of the claim, and two such may be one outlet: it
-    counts only when nothing else supports the claim, and then once."""
-    found = _collapse(by_key, tracer)
+    counts only when nothing else supports the claim, and then once. An outlet's own words beside
+    an outlet it cites never count (``_rewrites``)."""
+    rewrites = _rewrites(by_key, tracer)
+    found = _collapse({k: ts for k, ts in by_key.items() if k not in rewrites}, tracer)
     known = [o for o, unknown in found if not unknown]
     unknown = [o for o, unknown in found if unknown]
-    return (known, unknown) if known else (unknown[:1], unknown[1:])
+    if not known:  # (never beside a rewrite: the outlet it cites stays in, and is known)
+        known, unknown = unknown[:1], unknown[1:]
+    return known, [*rewrites.values(), *(Uncounted(o.name, o.kind, o.via) for o in unknown)]
+
+
+def _rewrites(by_key: dict[str, list[_Traced]], tracer: _Tracer) -> dict[str, Uncounted]:
+    """By key, each known outlet whose own words support the claim while it cites, in the story, an
+    outlet the claim also rests on, or one seen citing it: not shown independent of that outlet
+    ("the request followed Shoigu's visit" in JNS's own words, while JNS cites the Times elsewhere
+    and another article gives the Times for it), and not credited to it either (JNS does not say
+    the Times said it there). The cited outlet must stand on its own in the claim: not itself such
+    own words, so two outlets citing each other do not both drop out."""
+    candidates = {k: cited for k, ts in by_key.items() if all(t.own for t in ts) and not k.startswith(_UNKNOWN_OUTLET)
+                  and (cited := [y for y in by_key if y != k and y in tracer.cites.get(k, {})])}
+    out: dict[str, Uncounted] = {}
+    for k, cited in candidates.items():
+        # Two outlets whose own words each cite the other: neither is shown to rest on the other.
+        upstream = [y for y in cited if y not in candidates]
+        if upstream:
+            origin = _usual(by_key[k])
+            nearest = min(upstream, key=lambda y: (len(tracer.cites[k][y]), y))
+            out[k] = Uncounted(origin.name, origin.kind, origin.via, tracer.cites[k][nearest])
+    return out
 
 
 def _collapse(by_key: dict[str, list[_Traced]], tracer: _Tracer) -> list[tuple[Origin, bool]]:
     """One origin per independent source, joining origins that are not independent of each other;
-    each with whether it rests on nothing but outlets not known.
+    each with whether it rests on nothing but outlets not known. An outlet's own words beside an
+    outlet it cites (``_rewrites``) are left out.
 
     * A source the story shows citing another: when the Times is seen citing
       Iranian media anywhere in the story, a fact supported both "via the

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from urllib.parse import urlsplit
 
 from newsprism.extract.agencies import agency_copies, agency_short_name
-from newsprism.model import Article, Brief, Claim, Origin, Stretch, outlet_key
+from newsprism.model import Article, Brief, Claim, Origin, Stretch, Uncounted, outlet_key
 
 ARROW = " ← "
 _FIGURE = re.compile(r"\d")
@@ -28,6 +28,10 @@ UNKNOWN_OUTLET_RULE = (
     "An article whose outlet is not known cannot be shown independent of the other sources: it may come from "
     "one of them, and two such articles may be one outlet. Where it alone stands behind something it counts once, "
     "however many such articles carry it; where anything else supports a claim it is listed as not counted."
+)
+REWRITE_RULE = (
+    "An outlet's own words are not counted beside an outlet it cites elsewhere in the story when the claim also "
+    "rests on that outlet: they may be a rewrite of it. They are not credited to it either."
 )
 
 
@@ -47,16 +51,23 @@ def origin_text(origin: Origin, name: Callable[[str], str] = str) -> str:
 
 
 def uncounted_text(claim: Claim, name: Callable[[str], str] = str) -> str:
-    """"not counted: #3, outlet not known; ...": what a claim also rests on but is not shown
-    independent of its other sources (``Claim.not_counted``); empty when nothing is."""
-    return "not counted: " + "; ".join(origin_text(o, name) for o in claim.not_counted) if claim.not_counted else ""
+    """"not counted: Jewish News Syndicate (its own words; it cites The New York Times); #3, outlet
+    not known": what a claim also rests on but is not shown independent of its other sources
+    (``Claim.not_counted``); empty when nothing is."""
+
+    def text(o: Uncounted) -> str:
+        cites = f" (its own words; it cites {chain_text(name(o.cites[-1]), [name(c) for c in o.cites[:-1]])})" if o.cites else ""
+        return origin_text(o, name) + cites
+
+    return "not counted: " + "; ".join(text(o) for o in claim.not_counted) if claim.not_counted else ""
 
 
-def outlet_rule(claims: Sequence[Claim], names: dict[str, str]) -> str:
-    """The counting rule for articles whose outlet is not known, said where the story has any."""
-    if not any(c.not_counted for c in claims) and not any(n.endswith(UNKNOWN_OUTLET) for n in names.values()):
-        return ""
-    return UNKNOWN_OUTLET_RULE
+def counting_rules(claims: Sequence[Claim], names: dict[str, str]) -> str:
+    """The rules that leave origins not counted, each said where the story has a case of it: articles
+    whose outlet is not known, and an outlet's own words beside an outlet it cites."""
+    unknown = any(not o.cites for c in claims for o in c.not_counted) or any(n.endswith(UNKNOWN_OUTLET) for n in names.values())
+    rewrite = any(o.cites for c in claims for o in c.not_counted)
+    return " ".join(rule for rule, said in ((UNKNOWN_OUTLET_RULE, unknown), (REWRITE_RULE, rewrite)) if said)
 
 
 def article_order(arts: Sequence[Article]) -> list[Article]:

@@ -22,7 +22,7 @@ from newsprism.extract.agencies import agency_copies, agency_printers, agency_sh
 from newsprism.model import Article, Brief, Claim, OutletWording, ProvEdge, ProvNode, QuoteGroup, outlet_counts
 from newsprism.quotes.output import statement
 from newsprism.report.escape import html_refs
-from newsprism.report.glance import article_order, claim_order, finding, origin_text, outlet_rule, readable_names, rewrites, stretch_chain, uncounted_text
+from newsprism.report.glance import article_order, claim_order, counting_rules, finding, origin_text, readable_names, rewrites, stretch_chain, uncounted_text
 from newsprism.report.layers import layer
 
 if TYPE_CHECKING:
@@ -406,7 +406,7 @@ def brief_view(brief: Brief) -> dict[str, Any]:
         "name": name,
         "origin": lambda o: origin_text(o, name),
         "not_counted": lambda c: uncounted_text(c, name),
-        "unknown_outlet_rule": outlet_rule(brief.claims, names),
+        "counting_rules": counting_rules(brief.claims, names),
         "finding": finding(brief, name),
         "outlet_of": {s.article.id: s.outlet for s in sources},
         "counts": _counts(brief, sources),

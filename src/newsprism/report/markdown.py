@@ -18,7 +18,7 @@ from newsprism.extract.agencies import agency_copies, agency_printers, agency_sh
 from newsprism.model import Analysis, Article, Brief, Claim, QuoteVariant, Story, outlet_counts
 from newsprism.quotes.output import statement
 from newsprism.report.escape import md, md_code, visible
-from newsprism.report.glance import article_order, claim_order, finding, origin_text, outlet_rule, readable_names, rewrites, stretch_chain, uncounted_text
+from newsprism.report.glance import article_order, claim_order, counting_rules, finding, origin_text, readable_names, rewrites, stretch_chain, uncounted_text
 from newsprism.report.html import short
 
 MAX_ROWS = 25  # long sections are cut, saying what was cut; the JSON and the HTML brief carry everything
@@ -227,7 +227,7 @@ def claims_section(brief: Brief, arts: list[Article], cites: _Cites) -> list[str
     header = ["claim", "articles", "independent", "rests on"]
     spread, unsure, single = claim_order(brief.claims, brief.articles)
     out = ["### Claims and independent sources", ""]
-    if rule := outlet_rule(brief.claims, cites.names):
+    if rule := counting_rules(brief.claims, cites.names):
         out += [f"*{md(rule)}*", ""]
     for claims, title, what in ((spread, "Carried by several outlets", "claims carried by several outlets"),
                                 (unsure, "Carried by several articles, not shown to be several outlets",
