@@ -24,7 +24,7 @@ def _many_claims() -> list[Claim]:
 
 def test_claims_widely_carried_first_then_single_outlet_with_figures_first() -> None:
     claims = _many_claims()
-    spread, unsure, single = claim_order(claims, [])
+    spread, unsure, single = claim_order(claims)
     assert not unsure  # every outlet named
     assert [len(set(c.outlets)) for c in spread] == sorted((len(set(c.outlets)) for c in spread), reverse=True)
     assert all(len(set(c.outlets)) > 1 for c in spread) and all(len(set(c.outlets)) == 1 for c in single)
@@ -35,7 +35,7 @@ def test_claims_widely_carried_first_then_single_outlet_with_figures_first() -> 
 def test_cut_sections_say_how_much_was_cut_and_where_the_rest_is() -> None:
     brief = dataclasses.replace(make_brief(), claims=_many_claims())
     text = "\n".join(render_brief(brief))
-    spread, _, _ = claim_order(brief.claims, brief.articles)
+    spread, _, _ = claim_order(brief.claims)
     assert len(spread) > MAX_ROWS
     assert f"*{len(spread) - MAX_ROWS} more claims carried by several outlets not shown:" in text
     assert "--format json" in text

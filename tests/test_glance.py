@@ -197,16 +197,19 @@ def test_a_claim_is_carried_by_several_outlets_only_when_two_named_outlets_carry
     """An article whose outlet is not known may be from the named outlet beside it, and two such
     may be one outlet: a claim they carry is not "carried by several outlets", nor "printed by one
     outlet only", but listed apart, the most widely carried first."""
-    from newsprism.model import Claim
+    from newsprism.model import Claim, outlets_of
     from newsprism.report.glance import claim_order
 
     arts = [Article(id="a", text="x", outlet="Bay Chronicle"), Article(id="b", text="x", outlet="Coastal Post"),
             Article(id="c", text="x"), Article(id="d", text="x"), Article(id="a2", text="x", outlet="Bay Chronicle")]
-    label = {a.id: a.label for a in arts}
+    by_id = {a.id: a for a in arts}
     carried = {"two named": ["a", "b"], "named and not known": ["a", "c"], "two not known": ["c", "d"], "one": ["a"],
                "one not known": ["c"], "all": ["a", "b", "c", "d"], "one outlet twice": ["a", "a2"]}
-    claims = [Claim(id=k, text=k, articles=v, outlets=[label[i] for i in v], independent_sources=1, origins=[]) for k, v in carried.items()]
-    spread, unsure, single = claim_order(claims, arts)
+    claims = []
+    for k, v in carried.items():
+        outlets, not_known = outlets_of(by_id[i] for i in v)
+        claims.append(Claim(id=k, text=k, articles=v, outlets=outlets, independent_sources=1, origins=[], outlet_not_known=not_known))
+    spread, unsure, single = claim_order(claims)
     assert [c.id for c in spread] == ["all", "two named"]
     assert [c.id for c in unsure] == ["named and not known", "two not known"]
     assert [c.id for c in single] == ["one", "one not known", "one outlet twice"]
@@ -226,7 +229,7 @@ def test_the_seeds_claims_are_not_carried_by_several_outlets(seeds_dir) -> None:
     top = max(b.claims, key=lambda c: len(c.articles))
     assert len(top.articles) == 5 and top.independent_sources == 1
     assert any("The New York Times" in o.via for o in top.origins)
-    assert section.index(top.text[:40]) < min(section.index(c.text[:40]) for c in b.claims if c is not top and len(set(c.outlets)) > 1)
+    assert section.index(top.text[:40]) < min(section.index(c.text[:40]) for c in b.claims if c is not top and len(c.outlets) + len(c.outlet_not_known) > 1)
 
 
 def test_every_story_list_counts_an_article_whose_outlet_is_not_known_as_no_outlet(tmp_path) -> None:

@@ -64,6 +64,18 @@ def test_unnamed_outlets_stay_apart(report: dict) -> None:
     assert set(story["outlet_not_known"]) < set(story["articles"])
 
 
+def test_a_claims_outlets_are_counted_as_the_storys(report: dict) -> None:
+    # A claim's "outlets" listed "unnamed outlet (001_...)" beside World Israel News, as if each
+    # article whose outlet is not known were an outlet: it names the known ones, and lists the rest apart.
+    story = report["stories"][0]
+    core = max(story["claims"], key=lambda c: len(c["articles"]))
+    assert core["outlets"] == story["outlets"] == ["World Israel News"]
+    assert core["outlet_not_known"] == story["outlet_not_known"]
+    for c in story["claims"]:
+        assert set(c["outlets"]) <= set(story["outlets"]) and set(c["outlet_not_known"]) <= set(c["articles"])
+        assert len(c["outlets"]) + len(c["outlet_not_known"]) >= 1
+
+
 def test_summary_reads_on_its_own(report: dict) -> None:
     """No sentence points back at something the summary never said ("The comments followed ...",
     "Shoigu also met ..."), no two repeat each other, and each cites an article that carries it."""

@@ -130,6 +130,14 @@ def outlet_key(a: Article) -> str | None:
     return a.outlet_id or a.outlet or None
 
 
+def outlets_of(arts: Iterable[Article]) -> tuple[list[str], list[str]]:
+    """(the outlets named, by label; the ids of the articles whose outlet is not known), each once,
+    in order, by ``outlet_key``: what a story's or a claim's "outlets" and "outlet_not_known" list."""
+    arts = list(arts)
+    return (list(dict.fromkeys(a.label for a in arts if outlet_key(a) is not None)),
+            list(dict.fromkeys(a.id for a in arts if outlet_key(a) is None)))
+
+
 def outlet_counts(arts: Iterable[Article]) -> tuple[int, int]:
     """(outlets named, articles whose outlet is not known), by ``outlet_key``."""
     keys = [outlet_key(a) for a in arts]
@@ -303,6 +311,8 @@ class Claim:
     # Origins not shown independent of the others: an outlet not known, or an outlet's own words
     # beside an outlet it cites (``Uncounted``).
     not_counted: list[Uncounted] = field(default_factory=list)
+    # Its articles whose outlet is not known (``outlet_key``), which ``outlets`` leaves out.
+    outlet_not_known: list[str] = field(default_factory=list)
 
 
 @dataclass

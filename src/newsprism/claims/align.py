@@ -19,7 +19,7 @@ from collections import Counter
 from typing import TYPE_CHECKING
 
 from newsprism.claims.text import SentenceItem, embed_items, sentence_items, similarity
-from newsprism.model import Article, Claim, Evidence
+from newsprism.model import Article, Claim, Evidence, outlets_of
 from newsprism.nlp import NLP
 
 if TYPE_CHECKING:
@@ -227,12 +227,14 @@ def align_claims(articles: list[Article], nlp: NLP, embedder: "Embedder | None" 
         rep = items[g[0]]
         g = sorted(g, key=lambda i: order[items[i].article])
         ids = [items[i].article for i in g]
+        # As the story's head lists them: an article whose outlet is not known is no outlet of its own.
+        outlets, not_known = outlets_of(by_id[i] for i in ids)
         claims.append(
             Claim(
                 id=f"c{n}",
                 text=rep.text,
                 articles=ids,
-                outlets=list(dict.fromkeys(by_id[i].label for i in ids)),
+                outlets=outlets,
                 independent_sources=0,
                 origins=[],
                 evidence=[
@@ -240,6 +242,7 @@ def align_claims(articles: list[Article], nlp: NLP, embedder: "Embedder | None" 
                              [items[m].article for m in star_of[i]])
                     for i in g
                 ],
+                outlet_not_known=not_known,
             )
         )
     return claims

@@ -95,23 +95,26 @@ def article_order(arts: Sequence[Article]) -> list[Article]:
     return out + [a for a in arts if id(a) not in placed]
 
 
-def claim_order(claims: Sequence[Claim], articles: Sequence[Article]) -> tuple[list[Claim], list[Claim], list[Claim]]:
+def claim_order(claims: Sequence[Claim]) -> tuple[list[Claim], list[Claim], list[Claim]]:
     """The claims several named outlets carry, the most widely carried first; then those several
     articles carry that are not shown to be several outlets, as an article whose outlet is not known
     (``outlet_key``) may be from the one named outlet beside it or share one with another, the most
     widely carried first; then those one outlet printed (a fact-checker's first doubt): amounts
     first, then other figures, each in the order they were found."""
-    unknown = {a.label for a in articles if outlet_key(a) is None}
 
     def named(c: Claim) -> int:
-        return len(set(c.outlets) - unknown)
+        return len(set(c.outlets))
+
+    def printers(c: Claim) -> int:
+        """Named outlets, and each article whose outlet is not known as one that may be apart."""
+        return named(c) + len(set(c.outlet_not_known))
 
     def widest(c: Claim) -> tuple[int, int, str]:
         return -named(c), -len(c.articles), c.id
 
     spread = sorted((c for c in claims if named(c) > 1), key=widest)
-    unsure = sorted((c for c in claims if named(c) <= 1 and len(set(c.outlets)) > 1), key=widest)
-    single = [c for c in claims if len(set(c.outlets)) <= 1]
+    unsure = sorted((c for c in claims if named(c) <= 1 and printers(c) > 1), key=widest)
+    single = [c for c in claims if printers(c) <= 1]
     single.sort(key=lambda c: (not _AMOUNT.search(c.text), not _FIGURE.search(c.text)))  # stable: found order within each
     return spread, unsure, single
 

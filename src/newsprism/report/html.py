@@ -396,7 +396,7 @@ def brief_view(brief: Brief) -> dict[str, Any]:
 
     sources = _sources(brief, names)
     numbers = {s.article.id: s.number for s in sources}
-    spread, unsure, single = claim_order(brief.claims, brief.articles)
+    spread, unsure, single = claim_order(brief.claims)
     carried = spread + unsure  # by several articles: several outlets first
     return {
         "brief": brief,

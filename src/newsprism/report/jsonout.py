@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from newsprism import __version__
-from newsprism.model import Analysis, Article, Brief, Story, outlet_key, to_jsonable
+from newsprism.model import Analysis, Article, Brief, Story, outlets_of, to_jsonable
 from newsprism.report.escape import dumps
 
 SCHEMA_VERSION = 1
@@ -24,13 +24,14 @@ def story_head(story: Story, by_id: dict[str, Article]) -> dict[str, Any]:
     state) are listed but add no outlet or day."""
     arts = [by_id[i] for i in story.articles if i in by_id]
     days = sorted(d for d in (a.published_day for a in arts) if d is not None)
+    outlets, not_known = outlets_of(arts)
     return {
         "id": story.id,
         "title": story.title,
         "articles": list(story.articles),
         "absorbed": list(story.absorbed),
-        "outlets": list(dict.fromkeys(a.label for a in arts if outlet_key(a) is not None)),
-        "outlet_not_known": [a.id for a in arts if outlet_key(a) is None],
+        "outlets": outlets,
+        "outlet_not_known": not_known,
         "first_day": days[0].isoformat() if days else None,
         "last_day": days[-1].isoformat() if days else None,
     }

@@ -225,7 +225,7 @@ def claims_section(brief: Brief, arts: list[Article], cites: _Cites) -> list[str
     if not brief.claims:
         return []
     header = ["claim", "articles", "independent", "rests on"]
-    spread, unsure, single = claim_order(brief.claims, brief.articles)
+    spread, unsure, single = claim_order(brief.claims)
     out = ["### Claims and independent sources", ""]
     if rule := counting_rules(brief.claims, cites.names):
         out += [f"*{md(rule)}*", ""]
