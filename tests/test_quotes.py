@@ -413,6 +413,27 @@ def test_the_one_asked_does_not_ask_where_the_tagger_read_a_past_tense(nlp) -> N
     assert subject(_parsed(nlp, [("she", "PRP", "PRON", "nsubj", 1), *rows])[1]).text == "she"
 
 
+def test_has_said_read_as_a_passive_still_has_its_speaker(nlp) -> None:
+    from newsprism.quotes.cues import subject
+
+    # "He's said he gets his ideas from ..." as the parser read it in PolNeAR: the "'s" of "has" taken
+    # for the "is" of a passive, the speaker for its passive subject.
+    def said(after: list[tuple[str, str, str, str, int]], who: str = "Osei", s: str = "'s"):
+        doc = _parsed(nlp, [(who, "NNP", "PROPN", "nsubjpass", 2), (s, "VBZ", "AUX", "auxpass", 2),
+                            ("said", "VBN", "VERB", "ROOT", 2), *after, (".", ".", "PUNCT", "punct", 2)])
+        return subject(doc[2])
+
+    # "Osei's said the ferry would run": a perfect, Osei says it (with a curly apostrophe too).
+    clause = [("the", "DT", "DET", "det", 4), ("ferry", "NN", "NOUN", "nsubj", 6), ("would", "MD", "AUX", "aux", 6),
+              ("run", "VB", "VERB", "ccomp", 2)]
+    assert said(clause).text == "Osei"
+    assert said(clause, s="\u2019s").text == "Osei"
+    # "Osei's said to be ill" and "Osei's said as a joke" are passives: no one named says it; nor "It's said".
+    assert said([("to", "TO", "PART", "aux", 4), ("be", "VB", "AUX", "xcomp", 2), ("ill", "JJ", "ADJ", "acomp", 4)]) is None
+    assert said([("as", "IN", "ADP", "prep", 2), ("a", "DT", "DET", "det", 5), ("joke", "NN", "NOUN", "pobj", 3)]) is None
+    assert said(clause, who="It") is None
+
+
 def test_a_participle_after_what_was_said_is_the_sayers(nlp) -> None:
     # The parser hangs "noting" on "been" and "saying" on "keep" (what Osei says), whose subjects say nothing.
     for text, cue in (("Dana Osei said the harbour plan has been a failure, noting that the ferry fares rose twice.", "noting"),

@@ -486,6 +486,9 @@ def _tree_subject(verb: "Token") -> "Token | None":
                 pobj = next((g for g in c.children if g.dep_ == "pobj"), None)
                 if pobj is not None:
                     return pobj
+        perfect = _perfect_read_as_passive(tok)
+        if perfect is not None:
+            return perfect if _same_line(perfect, verb) else None
         if any(c.dep_ in ("nsubjpass", "expl") for c in tok.children):
             return None
         if tok.dep_ == "relcl":
@@ -496,6 +499,20 @@ def _tree_subject(verb: "Token") -> "Token | None":
             return _governing_subject(tok, verb)
         tok = tok.head
     return None
+
+
+def _perfect_read_as_passive(verb: "Token") -> "Token | None":
+    """ "he's said the same thing at every stop", "He's said he gets his ideas from ...", "she's tacked to the
+    left, criticizing ...": the parser reads the "'s" of "has" as the "is" of a passive, and the one who
+    speaks as its passive subject. With no agent, no infinitive and no "as" after the verb ("he's said
+    to be ill", "she's seen as an insider", "that's been criticized" are passives), the verb is a perfect
+    and that subject speaks; not "it" ("it's said that ...")."""
+    if not any(c.dep_ == "auxpass" and c.lower_ in ("'s", "’s") for c in verb.children):
+        return None
+    if any(c.dep_ in ("agent", "xcomp") or c.lower_ in ("as", "been") for c in verb.children):
+        return None
+    subj = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
+    return subj if subj is not None and subj.lower_ != "it" else None
 
 
 def _governing_subject(tok: "Token", verb: "Token") -> "Token | None":
