@@ -1,5 +1,6 @@
 """--strict means the same on every command that takes it: an input skipped is exit code 3, said in one line,
-once every input was read (and nothing served, stored or scored)."""
+once every input was read (and nothing served, stored or scored). The commands that take it are the ones that
+read inputs, and on each, nothing readable at all is exit code 1, said in one line."""
 
 from __future__ import annotations
 
@@ -26,19 +27,20 @@ def _strict_commands() -> list[tuple[str, ...]]:
     return out
 
 
-def _args(command: tuple[str, ...], tmp: Path) -> tuple[list[str], str]:
-    """The command's arguments with one bad input among good ones, and how its warning names it."""
+def _args(command: tuple[str, ...], tmp: Path, good: bool = True) -> tuple[list[str], str]:
+    """The command's arguments with one bad input among good ones (or alone), and how its warning names it."""
     pile = tmp / "pile"
     pile.mkdir()
     (pile / "empty.txt").write_text("")
-    (pile / "good.jsonl").write_text(json.dumps(GOOD) + "\n")
+    if good:
+        (pile / "good.jsonl").write_text(json.dumps(GOOD) + "\n")
     gold = tmp / "gold.jsonl"
     gold.write_text(json.dumps({"id": "g1", "story": "s1"}) + "\n")
     refs = tmp / "refs.jsonl"
     refs.write_text(json.dumps({"story": "s1", "reference": "Ferry crews walked out."}) + "\n")
     # eval quotes and provenance read JSONL files of articles and gold: the bad input is a line.
     articles = tmp / "articles.jsonl"
-    articles.write_text(json.dumps(GOOD) + "\n{not json\n")
+    articles.write_text((json.dumps(GOOD) if good else "") + "\n{not json\n")
     attributions = tmp / "attributions.jsonl"
     attributions.write_text(json.dumps({"id": "g1", "annotator": "a", "attributions": []}) + "\n")
     # eval extraction reads a benchmark folder: the bad input is a page the reader skips.
@@ -57,7 +59,7 @@ def _args(command: tuple[str, ...], tmp: Path) -> tuple[list[str], str]:
         ("eval", "provenance"): ([str(articles), "--gold", str(attributions)], "articles.jsonl:2"),
         ("eval", "extraction"): ([str(bench)], "p1.html"),
     }.get(command, ([str(pile)], "empty.txt"))
-    return [*command, *args, "--strict", "-q"], bad
+    return [*command, *args], bad
 
 
 def test_the_strict_commands_are_the_ones_that_read_inputs() -> None:
@@ -69,7 +71,7 @@ def test_the_strict_commands_are_the_ones_that_read_inputs() -> None:
 @pytest.mark.parametrize("command", _strict_commands(), ids=" ".join)
 def test_strict_skips_are_exit_3_in_one_line(command: tuple[str, ...], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     args, bad = _args(command, tmp_path)
-    code, _, err = run_main(capsys, *args)
+    code, _, err = run_main(capsys, *args, "--strict", "-q")
     assert code == 3, err
     assert err.startswith("warning: ") and f"{bad}: " in err.splitlines()[0], err
     assert [line for line in err.splitlines() if line.startswith("error")] == [err.splitlines()[-1]]
@@ -83,3 +85,20 @@ def test_strict_skips_are_exit_3_in_one_line(command: tuple[str, ...], tmp_path:
         finally:
             store.close()
     assert command == ("watch",) or not (tmp_path / "news.db").exists()  # add stores nothing
+
+
+@pytest.mark.parametrize("command", [c for c in _strict_commands() if c != ("watch",)], ids=" ".join)
+def test_nothing_readable_is_exit_1_in_one_line_and_no_output(
+    command: tuple[str, ...], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """cluster, quotes, provenance, read and eval extraction printed nothing (cluster an empty line) and exited 0
+    where analyze, serve and add exit 1: a mistyped path passed for a pile with no stories in it. A watch is left
+    out: a round with nothing new in a folder is what a watch mostly sees."""
+    args, bad = _args(command, tmp_path, good=False)
+    out_file = tmp_path / "out.txt"
+    takes_output = command != ("serve",) and command != ("add",)
+    code, out, err = run_main(capsys, *args, *(["-o", str(out_file)] if takes_output else []))
+    assert code == 1, err
+    assert err.startswith("warning: ") and f"{bad}: " in err.splitlines()[0], err
+    assert err.splitlines()[-1] == "error: no readable articles in the input", err
+    assert out == "" and not out_file.exists() and not (tmp_path / "news.db").exists()

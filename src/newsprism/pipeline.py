@@ -511,7 +511,8 @@ class Pipeline:
     def read(self, paths: Sequence[str], *, stdin: BinaryIO | None = None) -> Read:
         """Stages 1 and 2: every input read and prepared; a bad one is skipped and
         reported (``Observer.problem``), never fatal, unless the settings are
-        strict, when the run stops (``StrictModeError``) once all were read."""
+        strict, when the run stops (``StrictModeError``) once all were read; a read
+        with no article at all stops too (``InputError``, ``read_done``)."""
         skipped: list[Problem] = []
         articles = list(self.read_stream(paths, skipped, stdin=stdin))
         self.read_done(len(articles), skipped)
@@ -536,10 +537,12 @@ class Pipeline:
         self.observer.done("reading")
 
     def read_done(self, n_read: int, skipped: Sequence[Problem]) -> None:
-        """Reading is over: tell the observer, and stop a strict run that skipped an input."""
+        """Reading is over: tell the observer, and stop a strict run that skipped an input,
+        or any run that read nothing (``require_articles``)."""
         self.observer.read(n_read, skipped)
         if self.settings.strict and skipped:
             raise StrictModeError(f"{sum(p.count for p in skipped)} input(s) skipped, and the run is strict")
+        require_articles(n_read)
 
     def group(self, articles: list[Article]) -> Grouping:
         """Stages 3 and 4: mark copies and group into stories, a batch at a time
@@ -605,7 +608,6 @@ class Pipeline:
                 if len(articles) == WORKERS_FROM:
                     engine.enter_context(self.running(WORKERS_FROM))
             self.read_done(len(articles), skipped)
-            require_articles(len(articles))
             return self.analyze(articles, skipped)
 
     def analyze(self, articles: list[Article], skipped: Sequence[Problem] = ()) -> Analysis:
@@ -649,8 +651,10 @@ class Pipeline:
 
 def require_articles(n_read: int) -> None:
     """A run with nothing to work on stops here, once the inputs are read (each one skipped
-    already warned of): every path missing or every input skipped. ``analyze`` and ``serve``
-    (``Pipeline.run``) and ``add`` stop alike."""
+    already warned of): every path missing or every input skipped. Every command that reads
+    inputs stops alike: through ``Pipeline.read_done``, or, where it reads without a pipeline,
+    by calling this (``add``; the eval commands' JSONL articles). Empty output with exit 0
+    would pass a mistyped path off as a pile with no stories in it."""
     if not n_read:
         raise InputError("no readable articles in the input")
 

@@ -14,9 +14,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 from rich.text import Text
 
 from newsprism.atomic import atomic_file
-from newsprism.errors import InputError, StrictModeError
+from newsprism.errors import StrictModeError
 from newsprism.model import Problem
-from newsprism.pipeline import Observer, Pipeline
+from newsprism.pipeline import Observer, Pipeline, require_articles
 from newsprism.report.escape import dumps, visible
 
 # markup=False: a path or a message is printed as it is ("a[/x]b.txt" is a file name, not a
@@ -154,8 +154,7 @@ def gold_and_predictions(
     gold_rows = read_records(gold, skipped)
     predicted = read_records(pred, skipped) if pred is not None else None
     lines_read(skipped, strict)
-    if not articles:
-        raise InputError("no articles in the input")
+    require_articles(len(articles))
     if predicted is not None:
         return articles, gold_rows, predicted
     with observing(quiet) as observer:

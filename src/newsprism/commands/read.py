@@ -42,11 +42,12 @@ def read_command(
                     out.write(dumps(row) + "\n")  # streamed: a pile of any size
                 else:
                     rows.append(row)
+            # Inside the ``with``: a run that stops here (nothing read, or strict) leaves an -o file as it was.
+            pipeline.read_done(n, skipped)
             if fmt == "json":
                 out.write(dumps(rows, indent=2) + "\n")
         if output is not None and not quiet:
             say(f"wrote {output}")
-        pipeline.read_done(n, skipped)
 
 
 def register(app: typer.Typer, eval_app: typer.Typer) -> None:
