@@ -96,7 +96,7 @@ def test_every_gzipped_format_goes_through_the_one_capped_path(tmp_path: Path, n
     fill = {
         "page.html.gz": page, "story.txt.gz": GOOD.encode(),
         "feed.rss.gz": b"<?xml version='1.0'?><rss><channel><title>Harbour</title><item><title>Ferry</title>"
-                       b"<description>Ferry crews returned to work on Thursday.</description></item></channel></rss>",
+                       b"<description>Ferry crews returned to work on Thursday, the union said.</description></item></channel></rss>",
     }
     if name == "crawl.warc.gz":
         from test_ingest import make_warc
@@ -281,14 +281,14 @@ def test_a_reference_to_no_character_keeps_the_page_and_the_feed(tmp_path: Path,
     (tmp_path / "page.html").write_text(page[:at] + ref + " " + page[at:])
     (tmp_path / "feed.rss").write_text(
         f"<?xml version='1.0'?><rss><channel><title>Harbour{ref}</title><item><title>Ferry {ref}</title>"
-        f"<guid>g{ref}</guid><description>&lt;p&gt;Ferry crews {ref} returned to work.&lt;/p&gt;</description>"
+        f"<guid>g{ref}</guid><description>&lt;p&gt;Ferry crews {ref} returned to work on Thursday, the union said.&lt;/p&gt;</description>"
         "</item></channel></rss>"
     )
     result = ingest([str(tmp_path / "page.html"), str(tmp_path / "feed.rss")])
     assert result.problems == []
     page_article, entry = result.articles
     assert page_article.text.startswith("Engineers find cracks") and len(page_article.text) > 1000
-    assert entry.text.startswith("Ferry crews") and entry.text.endswith("returned to work.")
+    assert entry.text.startswith("Ferry crews") and entry.text.endswith("returned to work on Thursday, the union said.")
     for article in result.articles:
         _writable(article)
 

@@ -269,6 +269,26 @@ def test_text_and_json_without_a_body_are_skipped_by_the_rule_pages_use(tmp_path
     ]
 
 
+def test_a_feed_entry_without_a_body_is_skipped_by_the_rule_records_use(tmp_path: Path) -> None:
+    """A feed entry of "Home" and "Read more", or an error page's notice, was read as an article. An
+    entry is given its headline, as a JSON record is: a headline and a one-line summary is read."""
+    items = [
+        ("<title>Home</title>", "Read more"),
+        ("<title>Live</title>", "Sorry, the page you were looking for could not be found."),
+        ("<title>Ferry crews return to work at Glenmoor</title>", "The strike is over."),
+        ("", "Ferry crews return to work at Glenmoor on Monday, the union said."),
+    ]
+    (tmp_path / "feed.rss").write_text(
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Harbour Watch</title>'
+        + "".join(f"<item>{t}<description>{d}</description></item>" for t, d in items) + "</channel></rss>\n",
+        encoding="utf-8",
+    )
+    result = ingest([str(tmp_path)])
+    assert [a.text for a in result.articles] == [items[2][1], items[3][1]]
+    assert [(p.line, p.reason, p.message.split(":")[0].split(",")[0]) for p in result.problems] == [
+        (1, "no-body", "no article body"), (2, "no-body", "an error page")]
+
+
 # ---------------------------------------------------------------- JSON and JSON Lines
 
 
@@ -426,10 +446,11 @@ def test_a_feed_that_declares_entities_is_refused_as_watch_refuses_it(tmp_path: 
 
 def test_a_feed_with_a_doctype_or_a_quoted_declaration_is_read(tmp_path: Path) -> None:
     plain = tmp_path / "plain.rss"
-    plain.write_text(_feed('<!DOCTYPE rss PUBLIC "-//Netscape Communications//DTD RSS 0.91//EN" "x.dtd">', "Rosters are due."))
+    plain.write_text(_feed('<!DOCTYPE rss PUBLIC "-//Netscape Communications//DTD RSS 0.91//EN" "x.dtd">',
+                           "Rosters are due from the union on Thursday."))
     quoted = tmp_path / "quoted.rss"
     quoted.write_text(_feed("", "<![CDATA[The text may quote <!ENTITY x 'y'> after the root element.]]>"))
-    assert read_one(plain).text == "Rosters are due."
+    assert read_one(plain).text == "Rosters are due from the union on Thursday."
     assert "<!ENTITY" in read_one(quoted).text
 
 

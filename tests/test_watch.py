@@ -105,6 +105,23 @@ def test_pages_robots_refuses_fall_back_to_the_entry(store: Store) -> None:
         w.fetcher.close()
 
 
+@pytest.mark.parametrize("robots", ["User-agent: *\nDisallow: /private\n", "User-agent: *\nDisallow: /news/\n"])
+def test_a_feed_entry_without_a_body_has_its_page_fetched_and_is_no_fallback(store: Store, robots: str) -> None:
+    """An entry of "Home" and "Summary of Home." is too little to be an article (the feed reader's no-body):
+    its page is fetched as a title-only entry's is, and where the page cannot be had nothing is stored
+    (before: the entry's 16 letters were stored as an article)."""
+    with serve(Site(robots=robots, articles=2, text=lambda n: ("Home", story_text(n)[1]))) as (base, site):
+        problems: list[Problem] = []
+        w = _watcher([f"{base}/feed.xml"], store, problems)
+        w.poll_once()
+        w.fetcher.close()
+    stored = store.articles()
+    if "/news/" in robots:
+        assert stored == [] and site.hits["/news/1.html"] == 0 and len(problems) == 2
+    else:
+        assert len(stored) == 2 and all("Officials counted" in a.text for a in stored) and site.hits["/news/1.html"] == 1
+
+
 def test_an_article_url_is_fetched_again_only_when_it_changed(store: Store) -> None:
     with serve() as (base, _site):
         w = _watcher([f"{base}/news/2.html"], store)

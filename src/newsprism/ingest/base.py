@@ -114,6 +114,14 @@ def require_body(text: str, title: str | None, line: int | None = None) -> None:
         raise Skip("no-body", f"an error page, not an article: {shown!r}", line)
 
 
+def require_given_body(text: str, title: str | None, line: int | None = None) -> None:
+    """``require_body`` for a record that was given its headline (a JSON record, a feed entry):
+    the headline counts with the text, as it is a field the record holds, not the ``<h1>`` or
+    first line every page and file has, menus and error pages too. A dataset of headlines and
+    one-sentence leads (NeuS), or a feed of headlines and one-line summaries, holds articles."""
+    require_body(f"{title}\n\n{text}" if title else text, None, line)
+
+
 def _letters(text: str, most: int) -> int:
     """Letters and digits of ``text``, counted up to ``most`` (an article of megabytes is not
     read to the end for it); a wide (CJK) character counts two, as it holds about what two

@@ -1,4 +1,5 @@
-"""RSS and Atom feeds: one article per entry, the feed's title as the outlet."""
+"""RSS and Atom feeds: one article per entry, the feed's title as the outlet; an entry with no
+article text (no-text, or the no-body rule with its headline counted) is skipped."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from newsprism.errors import MissingExtraError
-from newsprism.ingest.base import Skip, Source, mb
+from newsprism.ingest.base import Skip, Source, mb, require_given_body
 from newsprism.ingest.decode import clean_text, drop_bad_char_refs
 from newsprism.ingest.fields import author_names, html_to_text, iso_date, one_line
 from newsprism.model import Article, Problem, SourceRef
@@ -56,10 +57,17 @@ def read(src: Source, max_bytes: int) -> Iterator[Article | Problem]:
         if not text.strip():
             yield src.problem("no-text", "feed entry has no text (no content or summary)", n)
             continue
+        title = _title(entry)
+        try:
+            # A headline of its own and a one-line summary is an article; "Home" and "Read more" is not.
+            require_given_body(text, title, n)
+        except Skip as e:
+            yield src.problem(e.reason, e.message, n)
+            continue
         yield Article(
             id=f"{src.key}#{n}",
             text=text,
-            title=_title(entry),
+            title=title,
             outlet=outlet,
             url=one_line(entry.get("link")),
             published=_published(entry),

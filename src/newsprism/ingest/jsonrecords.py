@@ -7,7 +7,7 @@ import json
 from collections.abc import Iterator
 from typing import Any, AnyStr, BinaryIO
 
-from newsprism.ingest.base import Skip, Source, read_whole, require_body
+from newsprism.ingest.base import Skip, Source, read_whole, require_given_body
 from newsprism.ingest.decode import bom_encoding, clean_text, decode_bytes, valid_unicode
 from newsprism.ingest.fields import html_to_text, iso_date, looks_like_html, names, one_line
 from newsprism.ingest.sniff import shaped_like_lines
@@ -128,10 +128,7 @@ def record_article(record: dict[str, Any], *, default_id: str, ref: SourceRef) -
     if not text.strip():
         raise Skip("no-text", "no article text (expected a non-empty 'text', 'body' or 'content' field)", ref.line)
     raw_id, title, outlet = take("id"), _title(take("title")), take("outlet")
-    # A record's headline is a field it was given, not the <h1> or first line every page and
-    # file has, menus and error pages too: it counts with the text (a dataset of headlines and
-    # one-sentence leads, as NeuS is, holds articles).
-    require_body(f"{title}\n\n{text}" if title else text, None, ref.line)
+    require_given_body(text, title, ref.line)
     url, published, byline = take("url"), take("published"), take("byline")
     extra = {valid_unicode(k): _kept(v) for k, v in record.items() if k.lower() not in used}
     iso = iso_date(published)

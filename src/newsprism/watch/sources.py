@@ -112,24 +112,30 @@ def _poll_url(url: str, record: SourceRecord, store: Store, fetcher: Fetcher) ->
     return polled
 
 
+# What the feed reader skips an entry for when the entry's own text is no article: no text at
+# all (many feeds give only titles), or too little of it ("Home" and "Read more"). Such an entry
+# with a link is a page to fetch; if the page cannot be had, there is no article to fall back on.
+_NO_TEXT_OF_ITS_OWN = ("no-text", "no-body")
+
+
 def _feed_entries(body: bytes, url: str) -> list[Article | Problem]:
     """The feed's entries as the file reader reads them; an entry with a link but
-    no text of its own (many feeds give only titles) becomes an empty article
-    whose page is then fetched."""
+    no article text of its own becomes an empty article whose page is then fetched."""
     import feedparser
 
     from newsprism.ingest.fields import one_line
 
-    # Every entry, none folded into a count: each "no-text" entry is a page to fetch, not a
+    # Every entry, none folded into a count: each entry without text is a page to fetch, not a
     # warning (the reader shows the first ten of a kind and counts the rest, which lost all but
     # the ten newest pages of a feed that gives only titles).
     items = list(_read_bytes(body, url, "feed", _EVERY_ENTRY))
-    if not any(isinstance(i, Problem) and i.reason == "no-text" for i in items):
+    if not any(isinstance(i, Problem) and i.reason in _NO_TEXT_OF_ITS_OWN for i in items):
         return items
     entries = feedparser.parse(body).entries
     out: list[Article | Problem] = []
     for item in items:
-        link = entries[item.line - 1].get("link") if isinstance(item, Problem) and item.reason == "no-text" and item.line else None
+        link = (entries[item.line - 1].get("link")
+                if isinstance(item, Problem) and item.reason in _NO_TEXT_OF_ITS_OWN and item.line else None)
         if isinstance(item, Problem) and link:
             entry = entries[item.line - 1]  # type: ignore[operator]
             out.append(Article(id=article_id(link), text="", title=one_line(entry.get("title")), url=one_line(link), source=SourceRef(url, item.line)))
