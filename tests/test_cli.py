@@ -190,6 +190,28 @@ def test_help_shows_every_text_as_written(capsys: pytest.CaptureFixture[str], mo
         assert "clean articles: id, source, title, text, outlet," in out
 
 
+@pytest.mark.parametrize("command", _commands(), ids=" ".join)
+def test_help_names_only_options_the_command_has(command: tuple[str, ...]) -> None:
+    """cluster's, eval cluster's and add's --workers told what it does "with --engine ray", an option
+    none of them has, and that the briefs are written in N workers (cluster writes none; it runs one)."""
+    import re
+
+    import typer
+
+    from newsprism.cli import app
+
+    click_command = typer.main.get_command(app)
+    for name in command:
+        click_command = click_command.commands[name]  # type: ignore[attr-defined]
+    options = {o for p in click_command.params for o in (*p.opts, *p.secondary_opts)}
+    for text in [click_command.help or "", *(getattr(p, "help", None) or "" for p in click_command.params)]:
+        named = set(re.findall(r"(?<!\.py )--[a-z][a-z-]*", text))  # "as score_clusters.py --json": the scorer's own
+        assert named <= options, (named - options, text)
+    workers = next((p for p in click_command.params if p.name == "workers"), None)
+    if workers is not None and command != ("analyze",):  # analyze's groups and briefs
+        assert ("brief" in workers.help) == (command == ("add",)), workers.help
+
+
 @pytest.mark.parametrize("command", [("read",), ("analyze",), ("cluster",), ("quotes",), ("serve",), ("add",), ("eval", "summary")])
 def test_help_names_the_paths_argument(capsys: pytest.CaptureFixture[str], command: tuple[str, ...]) -> None:
     code, out, _ = run_main(capsys, *command, "--help")

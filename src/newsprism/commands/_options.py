@@ -31,17 +31,29 @@ EMBEDDER_OPT = typer.Option(
     "tfidf", "--embedder", metavar="NAME",
     help="Text representation: tfidf (fast, default), minilm or model2vec; minilm:DIR or model2vec:DIR loads a local model.",
 )
-WORKERS_OPT = typer.Option(
-    None,
-    "--workers",
-    min=0,
-    metavar="N",
-    show_default="one per core",
-    help="Worker processes (0: none, all in this process). The briefs of the stories are written in N worker "
-    "processes, each loading the models once; the term counts, the vectors and (with tfidf) the neighbour search "
-    "of each grouping batch after the first run in one more, a batch or two ahead, on a corpus of more than one batch. "
-    "With --engine ray: as many tasks at once (default: the cluster's CPUs).",
+# What --workers does differs by command (cluster writes no briefs and runs at most one worker; only
+# analyze has --engine): each command's --workers says what it does there.
+_BRIEF_WORKERS = "The briefs of the stories are written in N worker processes, each loading the models once."
+
+
+def _workers(help: str, shown: str = "one per core") -> Any:
+    return typer.Option(None, "--workers", min=0, metavar="N", show_default=shown, help=help)
+
+
+WORKERS_OPT = _workers(  # analyze
+    f"Worker processes (0: none, all in this process). {_BRIEF_WORKERS} The term counts, the vectors and (with tfidf) "
+    "the neighbour search of each grouping batch after the first run in one more, a batch or two ahead, on a corpus of "
+    "more than one batch. With --engine ray: as many tasks at once (default: the cluster's CPUs).",
 )
+BRIEF_WORKERS_OPT = _workers(f"Worker processes (0: none, all in this process). {_BRIEF_WORKERS}")  # add
+GROUPING_WORKERS_OPT = _workers(  # cluster, eval cluster
+    "0: all in this process; any other N: one worker process runs the term counts, the vectors and (with tfidf) the "
+    "neighbour search of each grouping batch after the first, a batch or two ahead, on a corpus of more than one batch. "
+    "The stories and copies are the same either way.",
+    shown="one",
+)
+
+
 ENGINE_OPT = typer.Option(
     "local", "--engine", help="Where the briefs are written: local (this machine's cores) or ray (a Ray cluster; "
     "needs the ray extra: pip install 'newsprism[ray]')."

@@ -8,7 +8,7 @@ import typer
 
 from newsprism.commands._common import progress, say, summarize, warn_problem
 from newsprism.commands._db import BATCH_OPT, DB_OPT, HOT_ARTICLES_OPT, HOT_DAYS_OPT, opened, updater_progress
-from newsprism.commands._options import EMBEDDER_OPT, FRAMING_OPT, PATHS_ARG, QUIET_OPT, STRICT_OPT, WORKERS_OPT, Command
+from newsprism.commands._options import BRIEF_WORKERS_OPT, EMBEDDER_OPT, FRAMING_OPT, PATHS_ARG, QUIET_OPT, STRICT_OPT, Command
 from newsprism.errors import StrictModeError
 from newsprism.model import Article, Problem
 
@@ -23,7 +23,7 @@ def add_command(
     hot_articles: int = HOT_ARTICLES_OPT,
     strict: bool = STRICT_OPT,
     quiet: bool = QUIET_OPT,
-    workers: int | None = WORKERS_OPT,
+    workers: int | None = BRIEF_WORKERS_OPT,
 ) -> None:
     """Add articles to a database: read, find copies, group into stories, brief the stories they touched, store."""
     from newsprism.ingest import iter_inputs

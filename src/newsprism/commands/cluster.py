@@ -11,12 +11,12 @@ import typer
 from newsprism.commands._common import jsonl, observing, say, write_output
 from newsprism.commands._options import (
     EMBEDDER_OPT,
+    GROUPING_WORKERS_OPT,
     OUTPUT_OPT,
     PATHS_ARG,
     QUIET_OPT,
     STATE_OPT,
     STRICT_OPT,
-    WORKERS_OPT,
     Command,
 )
 from newsprism.model import Article, Story
@@ -32,7 +32,7 @@ def cluster_command(
     ),
     embedder: str = EMBEDDER_OPT,
     state: Path | None = STATE_OPT,
-    workers: int | None = WORKERS_OPT,
+    workers: int | None = GROUPING_WORKERS_OPT,
     output: Path | None = OUTPUT_OPT,
     strict: bool = STRICT_OPT,
     quiet: bool = QUIET_OPT,

@@ -9,7 +9,7 @@ from typing import Literal
 import typer
 
 from newsprism.commands._common import jsonl, lines_read, observing, write_output
-from newsprism.commands._options import EMBEDDER_OPT, OUTPUT_OPT, QUIET_OPT, STRICT_OPT, WORKERS_OPT, Command
+from newsprism.commands._options import EMBEDDER_OPT, GROUPING_WORKERS_OPT, OUTPUT_OPT, QUIET_OPT, STRICT_OPT, Command
 from newsprism.errors import InputError
 from newsprism.model import Problem
 
@@ -21,7 +21,7 @@ def eval_cluster_command(
     save_pred: Path | None = typer.Option(None, "--save-pred", metavar="FILE", help="Also write the predictions made here."),
     fmt: Literal["text", "json"] = typer.Option("text", "--format", "-f", help="text or json (one object, as score_clusters.py --json)."),
     embedder: str = EMBEDDER_OPT,
-    workers: int | None = WORKERS_OPT,
+    workers: int | None = GROUPING_WORKERS_OPT,
     output: Path | None = OUTPUT_OPT,
     strict: bool = STRICT_OPT,
     quiet: bool = QUIET_OPT,
