@@ -130,6 +130,23 @@ def test_add_of_nothing_readable_stops_as_analyze_does_and_makes_no_database(tmp
     assert _run("add", "no/such/file.txt", "--db", str(db), "--strict", "-q").returncode == 3  # as analyze --strict
 
 
+@pytest.mark.parametrize("command", [("stories",), ("brief", "s1"), ("export",), ("watch", "EMPTY", "--once")], ids=lambda c: c[0])
+def test_db_help_says_created_if_missing_where_the_command_creates_it(
+    command: tuple[str, ...], tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """stories, brief and export said of --db "a SQLite file (created if missing)" and stop at a missing one."""
+    from conftest import run_main
+
+    (tmp_path / "empty").mkdir()
+    db = tmp_path / "new.db"
+    args = [str(tmp_path / "empty") if a == "EMPTY" else a for a in command]
+    code, _, err = run_main(capsys, *args, "--db", str(db), "-q" if command[0] in ("export", "watch") else "--format=md")
+    monkeypatch.setenv("COLUMNS", "3000")
+    _, shown, _ = run_main(capsys, command[0], "--help")
+    assert ("created if missing" in shown) == db.exists(), f"{command[0]} --help: created if missing? {db.exists()}"
+    assert (code, db.exists()) == ((0, True) if command[0] == "watch" else (1, False)), err
+
+
 @pytest.mark.parametrize("kind", ["foreign", "truncated", "newer", "text"])
 def test_damaged_foreign_or_newer_databases_one_line_exit_1_untouched(example_db: str, tmp_path: Path, kind: str) -> None:
     path = tmp_path / "news.db"

@@ -30,6 +30,8 @@ def iso_time(value: str | None) -> str | None:
 
 
 DB_OPT = typer.Option(..., "--db", metavar="FILE|URL", help="The database: a SQLite file (created if missing) or a postgresql:// URL.")
+# The commands that only read a database (``opened(..., create=False)``) stop at a missing one.
+EXISTING_DB_OPT = typer.Option(..., "--db", metavar="FILE|URL", help="The database: a SQLite file or a postgresql:// URL.")
 BATCH_OPT = typer.Option(BATCH, "--batch", min=1, metavar="N", help="Articles per transaction: a kill loses at most one batch.")
 HOT_DAYS_OPT = typer.Option(
     HotWindow().days, "--hot-days", min=0, metavar="DAYS",

@@ -8,7 +8,7 @@ from typing import Literal
 import typer
 
 from newsprism.commands._common import warn, write_output
-from newsprism.commands._db import DB_OPT, iso_time, opened
+from newsprism.commands._db import EXISTING_DB_OPT, iso_time, opened
 from newsprism.commands._options import OUTPUT_OPT, Command
 from newsprism.errors import InputError
 from newsprism.report.escape import dumps
@@ -16,7 +16,7 @@ from newsprism.report.escape import dumps
 
 def brief_command(
     story_id: str = typer.Argument(..., help="The story's id (an id it absorbed leads to it too).", show_default=False),
-    db: str = DB_OPT,
+    db: str = EXISTING_DB_OPT,
     fmt: Literal["md", "json", "html"] = typer.Option("md", "--format", "-f", help="md, json or html."),
     since: str | None = typer.Option(None, "--since", metavar="TIME", callback=iso_time, help="Also say what is new in the story since this ISO 8601 date or time."),
     output: Path | None = OUTPUT_OPT,

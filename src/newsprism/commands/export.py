@@ -12,13 +12,13 @@ from rich.progress import Progress
 
 from newsprism.atomic import atomic_file
 from newsprism.commands._common import progress, say
-from newsprism.commands._db import DB_OPT, opened
+from newsprism.commands._db import EXISTING_DB_OPT, opened
 from newsprism.commands._options import OUTPUT_OPT, QUIET_OPT, Command
 from newsprism.report.escape import dumps
 
 
 def export_command(
-    db: str = DB_OPT,
+    db: str = EXISTING_DB_OPT,
     fmt: Literal["jsonl"] = typer.Option("jsonl", "--format", "-f", help="jsonl: one object a line, its \"type\" article, story or brief."),
     output: Path | None = OUTPUT_OPT,
     quiet: bool = QUIET_OPT,

@@ -8,13 +8,13 @@ from typing import Literal
 import typer
 
 from newsprism.commands._common import write_output
-from newsprism.commands._db import DB_OPT, iso_time, opened
+from newsprism.commands._db import EXISTING_DB_OPT, iso_time, opened
 from newsprism.commands._options import OUTPUT_OPT, Command
 from newsprism.report.escape import dumps
 
 
 def stories_command(
-    db: str = DB_OPT,
+    db: str = EXISTING_DB_OPT,
     since: str | None = typer.Option(None, "--since", metavar="TIME", callback=iso_time, help="Only stories updated at or after this ISO 8601 date or time (UTC unless it says)."),
     query: str | None = typer.Option(None, "--query", metavar="WORDS", help="Only stories with an article whose title or text has all these words (full-text index)."),
     limit: int | None = typer.Option(None, "--limit", min=1, metavar="N", help="At most this many stories."),
