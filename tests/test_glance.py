@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import html as htmllib
+import json
 import re
 
 from newsprism.model import Analysis, Article, KeySource, SourceRef
@@ -213,6 +214,38 @@ def test_a_claim_is_carried_by_several_outlets_only_when_two_named_outlets_carry
     assert [c.id for c in spread] == ["all", "two named"]
     assert [c.id for c in unsure] == ["named and not known", "two not known"]
     assert [c.id for c in single] == ["one", "one not known", "one outlet twice"]
+
+
+def test_one_outlet_spelled_two_ways_carries_a_claim_as_one_outlet(tmp_path) -> None:
+    """Records of "BBC News" and "BBC" (one outlet, ``outlet_id`` bbc): the brief's head said 1 outlet and
+    its claims section "Carried by several outlets" for the claim both carry."""
+    from newsprism.model import Claim, outlets_of
+    from newsprism.report.glance import claim_order
+
+    arts = [Article(id="a", text="x", outlet="BBC News", outlet_id="bbc"), Article(id="b", text="x", outlet="BBC", outlet_id="bbc"),
+            Article(id="c", text="x", outlet="Coastal Post", outlet_id="coastalpost"), Article(id="d", text="x")]
+    by_id = {a.id: a for a in arts}
+    carried = {"one outlet two ways": ["a", "b"], "two outlets": ["a", "b", "c"], "and one not known": ["a", "b", "d"]}
+    claims = []
+    for k, v in carried.items():
+        outlets, not_known = outlets_of(by_id[i] for i in v)
+        claims.append(Claim(id=k, text=k, articles=v, outlets=outlets, outlet_not_known=not_known, independent_sources=1, origins=[]))
+    assert claims[0].outlets == ["BBC News"]
+    spread, unsure, single = claim_order(claims)
+    assert ([c.id for c in spread], [c.id for c in unsure], [c.id for c in single]) == (
+        ["two outlets"], ["and one not known"], ["one outlet two ways"])
+
+    records = [{"id": f"b{i}", "outlet": outlet, "title": title, "published": "2024-05-13", "text": text} for i, (outlet, title, text) in enumerate([
+        ("BBC News", "Glenmoor ferry crews strike over pay", "Ferry crews at Glenmoor harbour walked out on Monday over pay, the union said. "
+         "The strike stranded hundreds of island commuters. The operator said talks would resume on Thursday."),
+        ("BBC", "Glenmoor ferry strike strands commuters", "Ferry crews at Glenmoor harbour walked out on Monday over pay, the union said. "
+         "Hundreds of island commuters were stranded by the strike. Talks are due on Thursday, the operator said."),
+    ])]
+    (tmp_path / "bbc.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records))
+    from fixtures.brief.stories import brief as analyse
+
+    md = "\n".join(render_brief(analyse(tmp_path)))
+    assert "2 articles · 1 outlet" in md and "Carried by several outlets" not in md and "Printed by one outlet only" in md
 
 
 def test_the_seeds_claims_are_not_carried_by_several_outlets(seeds_dir) -> None:

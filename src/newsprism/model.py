@@ -131,11 +131,18 @@ def outlet_key(a: Article) -> str | None:
 
 
 def outlets_of(arts: Iterable[Article]) -> tuple[list[str], list[str]]:
-    """(the outlets named, by label; the ids of the articles whose outlet is not known), each once,
-    in order, by ``outlet_key``: what a story's or a claim's "outlets" and "outlet_not_known" list."""
-    arts = list(arts)
-    return (list(dict.fromkeys(a.label for a in arts if outlet_key(a) is not None)),
-            list(dict.fromkeys(a.id for a in arts if outlet_key(a) is None)))
+    """(the outlets named, each by its first label; the ids of the articles whose outlet is not
+    known), each once, in order, by ``outlet_key``: what a story's or a claim's "outlets" and
+    "outlet_not_known" list. "BBC News" and "BBC" (one outlet id) are one outlet, as the counts say."""
+    named: dict[str, str] = {}
+    not_known: dict[str, None] = {}
+    for a in arts:
+        key = outlet_key(a)
+        if key is None:
+            not_known.setdefault(a.id)
+        else:
+            named.setdefault(key, a.label)
+    return list(named.values()), list(not_known)
 
 
 def outlet_counts(arts: Iterable[Article]) -> tuple[int, int]:
