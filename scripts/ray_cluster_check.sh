@@ -42,6 +42,17 @@ port=$(free_port)
 address="127.0.0.1:$port"
 pids=()
 stop() {
+    # newsprism's worker actors outlive each run (see the README); a node stopped while an actor
+    # lives on it waits 30 s for it, then is killed: they are ended first.
+    [ ${#pids[@]} -eq 0 ] || python - "$address" <<'EOF' 2>/dev/null || true
+import sys
+import ray
+from newsprism.engine.ray import NAMESPACE
+ray.init(address=sys.argv[1], log_to_driver=False, configure_logging=False)
+for actor in ray.util.list_named_actors(all_namespaces=True):
+    if actor["namespace"] == NAMESPACE:
+        ray.kill(ray.get_actor(actor["name"], namespace=NAMESPACE))
+EOF
     for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
     for pid in "${pids[@]}"; do
         for _ in $(seq 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done

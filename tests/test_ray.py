@@ -122,11 +122,10 @@ def test_workers_caps_the_tasks_at_once_over_every_map(local_ray) -> None:  # ty
     (a large story's parses and the briefs), as one worker process would."""
     from newsprism.engine.ray import RayEngine
 
-    one = RayEngine(workers=1)
-    one._call = local_ray._call  # the running Ray, capped at one task
-    first = one.map(_nap, [0.3, 0.3])
-    second = one.map(_nap, [0.3, 0.3])
-    spans = sorted([*first, *second])
+    with RayEngine(workers=1) as one:  # the running Ray, capped at one task
+        first = one.map(_nap, [0.3, 0.3])
+        second = one.map(_nap, [0.3, 0.3])
+        spans = sorted([*first, *second])
     assert all(a[1] <= b[0] for a, b in itertools.pairwise(spans))  # never two at once
     both = sorted(local_ray.map(_nap, [0.5, 0.5]))
     assert both[1][0] < both[0][1]  # uncapped: the two CPUs run two at once
@@ -138,9 +137,8 @@ def test_a_long_task_at_the_head_keeps_no_cpu_idle(local_ray) -> None:  # type: 
     CPU: they waited for it before, a CPU idle the while."""
     from newsprism.engine.ray import RayEngine
 
-    two = RayEngine(workers=2)
-    two._call = local_ray._call  # the running Ray, two tasks at a time
-    spans = list(two.map(_nap, [4.0] + [0.05] * 4))
+    with RayEngine(workers=2) as two:  # the running Ray, two tasks at a time
+        spans = list(two.map(_nap, [4.0] + [0.05] * 4))
     assert max(end for _, end in spans[1:]) < spans[0][1]
 
 
@@ -186,3 +184,69 @@ def test_the_work_runs_on_the_workers_the_engine_warmed(local_ray, tmp_path) -> 
     with RayEngine(workers=1, initializer=_sign_in, initargs=(str(tmp_path),)) as engine:
         pids = set(engine.map(_pid, range(8)))
     assert pids == {int(p.name) for p in tmp_path.iterdir()}
+
+
+@pytest.mark.slow
+def test_the_next_run_finds_the_workers_warm(local_ray) -> None:  # type: ignore[no-untyped-def]
+    """Each run (`newsprism analyze --engine ray --address ...`) is a driver of its own that joins
+    the cluster and leaves: the next works in the worker processes the last one left, models
+    loaded. Ray's task workers were new to every driver, and each spent 1.8 s of CPU starting."""
+    import ray
+
+    from newsprism.engine.ray import NAMESPACE
+
+    for actor in ray.util.list_named_actors(all_namespaces=True):  # none this process holds: the runs make their own
+        if actor["namespace"] == NAMESPACE:
+            ray.kill(ray.get_actor(actor["name"], namespace=NAMESPACE))
+    code = (
+        "import sys; from newsprism.engine.ray import RayEngine\n"
+        "with RayEngine(sys.argv[1], workers=2) as engine:\n"
+        "    print(sorted(set(engine.map(lambda _: __import__('os').getpid(), range(8)))))\n"
+    )
+    address = ray.get_runtime_context().gcs_address
+    runs = [subprocess.run([sys.executable, "-c", code, address], capture_output=True, text=True, cwd=ROOT, timeout=300)
+            for _ in range(2)]
+    assert all(proc.returncode == 0 for proc in runs), [proc.stderr for proc in runs]
+    first, second = (set(eval(proc.stdout)) for proc in runs)
+    assert len(first) == 2 and second == first
+
+
+@pytest.mark.slow
+def test_an_item_whose_worker_is_gone_goes_to_a_new_one(local_ray) -> None:  # type: ignore[no-untyped-def]
+    """A worker actor may end (idle too long, or killed) between the run's finding it and its
+    first item: the item is sent again, once, to a new actor in its slot."""
+    import ray
+
+    from newsprism.engine.ray import RayEngine
+
+    with RayEngine(workers=1) as engine:
+        gone = engine._actors[0]
+        ray.kill(gone)
+        assert list(engine.map(math.sqrt, [4.0, 9.0, 16.0])) == [2.0, 3.0, 4.0]
+        assert engine._actors[0] is not gone
+
+
+@pytest.mark.slow
+def test_a_worker_left_idle_ends(local_ray) -> None:  # type: ignore[no-untyped-def]
+    """The worker actors that outlive a run end once idle ``keep_warm`` seconds: each holds
+    spaCy and the quote model (some 400 MB)."""
+    import time
+
+    import ray
+
+    from newsprism.engine.ray import NAMESPACE, RayEngine, _code_key
+
+    with RayEngine(workers=1) as engine:
+        ray.kill(engine._actors[0])  # one left by the tests before, waiting KEEP_WARM
+    with RayEngine(workers=1, keep_warm=1.0) as engine:
+        assert list(engine.map(math.sqrt, [4.0])) == [2.0]
+        node, k = engine._slots[0]
+    name = f"worker-{_code_key()}-{node}-{k}"
+    for _ in range(60):
+        try:
+            ray.get_actor(name, namespace=NAMESPACE)
+        except ValueError:
+            break
+        time.sleep(0.5)
+    else:
+        raise AssertionError("the idle worker actor did not end")

@@ -43,7 +43,7 @@ def _workers(help: str, shown: str = "one per core") -> Any:
 WORKERS_OPT = _workers(  # analyze
     f"Worker processes (0: none, all in this process). {_BRIEF_WORKERS} The term counts, the vectors and (with tfidf) "
     "the neighbour search of each grouping batch after the first run in one more, a batch or two ahead, on a corpus of "
-    "more than one batch. With --engine ray: as many tasks at once (default: the cluster's CPUs).",
+    "more than one batch. With --engine ray: as many briefs at once on the cluster (default: its CPUs).",
 )
 BRIEF_WORKERS_OPT = _workers(f"Worker processes (0: none, all in this process). {_BRIEF_WORKERS}")  # add
 GROUPING_WORKERS_OPT = _workers(  # cluster, eval cluster

@@ -5,9 +5,10 @@ where they run. The local engine runs them in-process; the process engine in
 a pool of worker processes on this machine, a few batches ahead of the
 caller, so that stateful work (the copy index, the clusterer) goes on in
 this process while the workers prepare what comes next; the Ray engine
-(``newsprism.engine.ray``, the ``ray`` extra) runs them as Ray tasks on a
-cluster. ``parallelism`` says how many items an engine works on at once,
-so a caller can cut its work into enough pieces.
+(``newsprism.engine.ray``, the ``ray`` extra) runs them in a cluster's
+worker actors, which stay up for the next run. ``parallelism`` says how many
+items an engine works on at once, so a caller can cut its work into enough
+pieces.
 
 A stateful step that must see every batch in order (the copy index) runs as
 a *stage*: an object that lives where the engine puts it (``Engine.stage``;
@@ -69,10 +70,10 @@ def make_engine(
 ) -> "LocalEngine | ProcessEngine | Any":
     """The engine a run's settings ask for, to use as a context manager: ``kind``
     "local" with ``workers`` processes (0: this process; None: one per core),
-    or "ray" on the cluster at ``address`` (None: a local one), as many tasks
+    or "ray" on the cluster at ``address`` (None: a local one), as many items
     at once as ``workers`` or, for None, as the cluster has CPUs.
     ``initializer(*initargs)`` runs in each worker as it starts (on Ray: once in
-    each task slot, as the engine starts); local workers start with the
+    each worker actor, as the engine starts); local workers start with the
     modules ``preload`` names already imported (``ProcessEngine``)."""
     if kind == "ray":
         from newsprism.engine.ray import RayEngine
