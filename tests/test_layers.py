@@ -16,7 +16,7 @@ LAYERS = [
     {"ingest", "extract", "dedup", "cluster", "quotes", "provenance", "claims", "framing", "evaluation"},
     {"store"},
     {"report", "serve"},
-    {"pipeline", "preload", "parsecache", "updater", "fetch", "watch"},
+    {"pipeline", "preload", "updater", "fetch", "watch"},
     {"commands", "cli", "__main__"},
 ]
 LAYER_OF = {name: k for k, names in enumerate(LAYERS) for name in names}

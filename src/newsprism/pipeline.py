@@ -48,7 +48,6 @@ from newsprism.model import Analysis, Article, Brief, Problem, Quote, Story
 if TYPE_CHECKING:
     from newsprism.embedders import Embedder
     from newsprism.nlp import NLP
-    from newsprism.parsecache import ParseCache
     from newsprism.quotes import QuoteExtractor
 
 __all__ = ["Briefer", "Grouping", "Observer", "Pipeline", "Read", "Settings", "StoryWork", "title_stories"]
@@ -172,11 +171,6 @@ class Briefer:
     ``run`` takes the jobs :func:`plan_briefs` cuts a run into: stories briefed
     together (their articles parsed in one ``nlp.pipe``), and a large story's
     articles parsed in chunks on several workers before its brief.
-
-    With ``parses`` (a long-running updater's, in its own process), a job's
-    articles parsed for an earlier brief are taken from it, and only the others
-    parsed: the brief is the same (each article's ``Parsed``, as a large story's
-    brief takes them from the workers). It does not pickle with the briefer.
     """
 
     def __init__(
@@ -186,10 +180,8 @@ class Briefer:
         nlp: NLP | None = None,
         quotes: QuoteExtractor | None = None,
         embedder: Embedder | None = None,
-        parses: ParseCache | None = None,
     ) -> None:
         self.settings = settings
-        self.parses = parses
         self._nlp = nlp
         self._quotes = quotes
         self._embedder = embedder
@@ -259,31 +251,12 @@ class Briefer:
             nlp.forget(a.id for a in job.articles)
             return out
         arts = [a for w in job.works for a in w.articles]
-        if job.parsed is None and self.parses is not None:
-            job = BriefJob(job.works, self._reuse(arts, self.parses))
         if job.parsed is None:
             nlp.docs(arts)  # one batched parse for the job; the stages below reuse it
         else:
             for a in arts:
                 nlp.put(a, job.parsed[a.id].doc)
         return [self._brief(w, None if job.parsed is None else job.parsed) for w in job.works]
-
-    def _reuse(self, arts: list[Article], parses: ParseCache) -> dict[str, Parsed]:
-        """Every article's ``Parsed``: from ``parses``, else made here as a ``ParseJob`` makes it, and kept."""
-        keys = {a.id: parses.key(a) for a in arts}  # before the brief adds to the articles (their mentions)
-        out: dict[str, Parsed] = {}
-        missing: list[Article] = []
-        for a in arts:
-            hit = parses.get(keys[a.id])
-            if hit is None:
-                missing.append(a)
-            else:
-                out[a.id] = hit
-        if missing:
-            for a, p in zip(missing, self.run(ParseJob(missing)), strict=True):
-                out[a.id] = p
-                parses.put(keys[a.id], p)
-        return out
 
     def _brief(self, work: StoryWork, parsed: dict[str, Parsed] | None) -> Brief:
         from newsprism import claims as C

@@ -34,7 +34,6 @@ from typing import TYPE_CHECKING, Any
 
 from newsprism.errors import SettingsError, StoreError
 from newsprism.model import Article, Problem, Story
-from newsprism.parsecache import PARSE_CACHE_BYTES
 from newsprism.store import (
     Batch,
     Placement,
@@ -157,17 +156,13 @@ class Updater:
         batch_size: int = BATCH,
         progress: Progress | None = None,
         hot: HotWindow | None = None,
-        parse_cache: int = PARSE_CACHE_BYTES,
     ) -> None:
-        from newsprism.parsecache import ParseCache
         from newsprism.pipeline import Briefer, Settings
 
         self.store = store
         self.settings = settings or Settings()
         # The pipeline's own per-story work (stages 5 to 11), so a stored brief is analyze's.
-        # A story briefed again (it grew) parses only its new articles where the briefs run in
-        # this process: the others' parses are kept from its last brief, ``parse_cache`` bytes at most.
-        self.briefer: Briefer = Briefer(self.settings, nlp=nlp, parses=ParseCache(parse_cache) if parse_cache else None)
+        self.briefer: Briefer = Briefer(self.settings, nlp=nlp)
         self.batch_size = batch_size
         self.progress = progress or Progress()
         self.hot = hot or HotWindow()

@@ -49,9 +49,7 @@ def add_command(
     require_articles(n_read)
     settings = Settings(embedder=embedder, framing=framing, workers=workers)
     with opened(db) as store, updater_progress(quiet) as callbacks:
-        # One add briefs each story it touched once: no parse is asked for again (the watch keeps them).
-        updater = Updater(store, settings, batch_size=batch, hot=HotWindow(hot_days, hot_articles), progress=callbacks, parse_cache=0)
-        summary = updater.add(items)
+        summary = Updater(store, settings, batch_size=batch, hot=HotWindow(hot_days, hot_articles), progress=callbacks).add(items)
     if not quiet or summary.skipped:
         say(summary.line())
 
