@@ -25,13 +25,12 @@ _AMOUNT = re.compile(r"[$€£]\s?\d|(?<![\d,])\d{1,3}(?:,\d{3})+|(?<![\d.])\d[\
 REWRITE_COVER = 0.5
 UNKNOWN_OUTLET = "outlet not known"
 UNKNOWN_OUTLET_RULE = (
-    "An article whose outlet is not known cannot be shown independent of the other sources: it may come from "
-    "one of them, and two such articles may be one outlet. Where it alone stands behind something it counts once, "
-    "however many such articles carry it; where anything else supports a claim it is listed as not counted."
+    "An article whose outlet is not known may come from another source here, and two such may be one outlet: "
+    "they count once, and only where nothing else supports a claim; otherwise they are listed as not counted."
 )
 REWRITE_RULE = (
-    "An outlet's own words are not counted beside an outlet it cites elsewhere in the story when the claim also "
-    "rests on that outlet: they may be a rewrite of it. They are not credited to it either."
+    "An outlet's own words are not counted beside an outlet it cites in the story that the claim also rests on: "
+    "they may be a rewrite of it (nor are they credited to it)."
 )
 
 
