@@ -283,3 +283,28 @@ def test_preloaded_modules_are_imported_once_and_every_worker_starts_with_them(t
     out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, check=True, timeout=300, env=env)
     assert int(out.stdout) >= 1
     assert len(list(tmp_path.glob("imported-*"))) == 1  # the server's import; the workers had it
+
+
+def test_the_fork_server_ends_without_freeing_what_it_holds_and_the_caller_keeps_its_status(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The server holds the run's stdout and stderr open until it ends, after the run's
+    process: it leaves at once (``engine.end_now``), instead of freeing what its preload
+    holds object by object while the reader of the output waits. Only the server does:
+    the caller exits with its own status."""
+    import os
+    import subprocess
+    import sys
+
+    (tmp_path / "np_held.py").write_text("class Held:\n    def __del__(self):\n        print('freed', flush=True)\nheld = Held()\n")
+    code = (
+        "import sys\n"
+        "from newsprism.engine import ProcessEngine\n"
+        "if __name__ == '__main__':\n"
+        "    with ProcessEngine(1, preload=('np_held',)) as e:\n"
+        "        print(list(e.map(abs, [-1])))\n"
+        "    sys.exit(3)\n"
+    )
+    script = tmp_path / "run.py"
+    script.write_text(code)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(tmp_path), os.environ.get("PYTHONPATH")]))}
+    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300, env=env)
+    assert (out.returncode, out.stdout.split()) == (3, ["[1]"])

@@ -13,8 +13,6 @@ and forking copes with it), so forking after it is safe; the workers share
 the model's memory with the server until they write to it.
 """
 
-import atexit
-
 from newsprism.nlp import import_spacy
 
 import_spacy()
@@ -27,11 +25,6 @@ import newsprism.framing  # noqa: E402, F401
 import newsprism.pipeline  # noqa: E402, F401
 import newsprism.provenance  # noqa: E402, F401
 import newsprism.quotes  # noqa: E402, F401
-from newsprism.engine import end_now  # noqa: E402
 from newsprism.pipeline import preload_parts  # noqa: E402
 
 preload_parts()
-# The server ends when the run's process has ended, and holds the run's output (stdout and
-# stderr) open until then: freeing spaCy and every module one by one there was time the
-# run's reader (a pipe, the shell) waited for after the run was done.
-atexit.register(end_now)

@@ -271,8 +271,9 @@ class ProcessEngine:
         context: Any = multiprocessing.get_context("spawn")
         if self.preload and "forkserver" in multiprocessing.get_all_start_methods():
             context = multiprocessing.get_context("forkserver")
-            # The server of this process (one for all its engines) imports these when it starts.
-            context.set_forkserver_preload(["__main__", *self.preload])
+            # The server of this process (one for all its engines) imports these when it starts;
+            # the last makes it leave at once when it ends.
+            context.set_forkserver_preload(["__main__", *self.preload, "newsprism.engine.forkserver"])
         return ProcessPoolExecutor(
             self.workers, mp_context=context,
             initializer=_worker_start, initargs=(os.getpid(), self.initializer, self.initargs),
