@@ -22,7 +22,7 @@ both, as they do for a user.
   alternating with the rest, so a change is timed against the commit before
   it in the same rounds;
 - ``analyze --workers N`` for each N asked (``default``: no ``--workers``, one per core),
-  JSON out, the same for every N (checked);
+  JSON out, the same for every N and every round (checked run by run);
 - with ``--ray ADDRESS``: ``analyze --engine ray --address ADDRESS --workers N``
   for N = 1 and 2 (the CPU column is the driver's: the Ray workers' is the cluster's, below).
   ``bash scripts/ray_cluster_check.sh --run python bench/bench_workers.py --ray``
@@ -65,6 +65,7 @@ first ``--n``; many small stories).
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import resource
@@ -363,6 +364,8 @@ def main() -> None:
             for name, cmd in configs.items():
                 roots = old_roots if name.startswith("old cluster") else ray_roots if "ray" in name else None
                 run = timed(cmd, envs.get(name), roots)
+                if "-o" in cmd:  # every run's JSON, not only the last round's (the runs reuse their files)
+                    run["output_sha256"] = hashlib.sha256(Path(cmd[cmd.index("-o") + 1]).read_bytes()).hexdigest()
                 runs[name].append(run)
                 ray = run.get("ray")
                 print(f"round {r + 1} {name}: wall {run['wall']:.1f} s, cpu {run['cpu']:.1f} s"
@@ -370,8 +373,8 @@ def main() -> None:
                          f" {ray['worker_cpu']} at nice {ray['worker_nice']}" if ray else "")
                       + (f", the rest of the machine {run['others_cpu']:.1f} s" if "others_cpu" in run else "")
                       + f", load {run['load']}", file=sys.stderr, flush=True)
-        outputs = {p.name: p.read_bytes() for p in Path(tmp).glob("out-*.json")}
-    same = len(set(outputs.values())) == 1
+    outputs = {r["output_sha256"] for rs in runs.values() for r in rs if "output_sha256" in r}
+    same = len(outputs) == 1
     bare_inside = [json.loads(r["stdout"]) for r in runs["bare"]]
     plain_inside = [json.loads(r["stdout"]) for r in runs.get("bare, no huge pages", [])]
 
@@ -385,6 +388,7 @@ def main() -> None:
         "cores": os.cpu_count(),
         "repeat": args.repeat,
         "outputs_identical": same,
+        "output_sha256": sorted(outputs),
         "load_average_max": max(r["load"] for rs in runs.values() for r in rs),
         "runs": {k: [{"wall": round(r["wall"], 2), "cpu": round(r["cpu"], 2), "load": r["load"],
                       **{key: r[key] for key in ("ray", "machine_busy", "others_cpu") if key in r}} for r in rs]
