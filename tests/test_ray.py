@@ -166,6 +166,22 @@ def test_a_ray_engine_loads_the_models_in_every_slot_as_it_starts(local_ray, tmp
         assert len(list((tmp_path / "one").iterdir())) == 1
 
 
+def _niceness(_: object) -> int:
+    import os
+
+    return os.nice(0)
+
+
+@pytest.mark.slow
+def test_a_ray_the_engine_starts_runs_its_workers_at_the_callers_priority(local_ray) -> None:  # type: ignore[no-untyped-def]
+    """Ray lowers its workers' priority by 15 nice levels: the Ray that ``--engine ray`` starts
+    without ``--address`` ran the briefs at nice 15 to 19, and beside other work one article
+    took over two minutes, most of it the actors loading their models."""
+    import os
+
+    assert set(local_ray.map(_niceness, range(4))) == {os.nice(0)}
+
+
 def _pid(_: object) -> int:
     import os
 

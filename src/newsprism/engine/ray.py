@@ -37,7 +37,12 @@ interface, with token authentication off (``ray.init``'s default): any host
 that reaches this one could run code in it. Ray's one switch for a loopback
 node is the variable ``RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER`` (0), read when Ray
 is imported; the engine sets it then, unless it is set already (1 exposes the
-node on purpose). A cluster joined by address is Ray's own configuration.
+node on purpose). Its workers run at the caller's priority (``WORKERS_AT_OUR_NICENESS``):
+Ray lowers a worker's by 15 nice levels (``worker_niceness``), which on a machine
+doing other work starved the briefs: one article took 137 s at load 6 to 12, 100 s
+of it its two actors at nice 19 loading the models on 2.3 s of CPU each; 62 s at
+load 13 to 15 with them at the caller's nice 10. A cluster joined by address is
+Ray's own configuration (``scripts/ray_cluster_check.sh`` starts its nodes so).
 """
 
 from __future__ import annotations
@@ -59,6 +64,7 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 LOOPBACK_NODE = ("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")  # see the module docstring
+WORKERS_AT_OUR_NICENESS = ("RAY_worker_niceness", "0")  # read by the node as it starts: see the module docstring
 NAMESPACE = "newsprism"  # Ray's namespace of the worker actors, shared by every run on a cluster
 KEEP_WARM = 600.0  # seconds a worker actor waits for the next run before it ends
 MAX_AGE = 3600.0  # seconds after which a worker actor ends at its first idle moment
@@ -192,6 +198,8 @@ class RayEngine:
             os.environ.setdefault(*LOOPBACK_NODE)
         ray = _ray()
         if not ray.is_initialized():
+            if self.address is None:
+                os.environ.setdefault(*WORKERS_AT_OUR_NICENESS)
             try:
                 ray.init(
                     address=self.address,
