@@ -496,3 +496,18 @@ def test_own_words_beside_an_outlet_it_cites_are_not_counted_apart() -> None:
     assert c.independent_sources == 2
     (ledger,) = c.not_counted
     assert (ledger.name, ledger.via, ledger.cites) == ("Harbour Ledger", [], ["The Bay Chronicle"])
+
+
+@pytest.mark.parametrize("cells", [1, 40])
+def test_the_similarity_is_the_same_computed_a_few_rows_at_a_time(cells: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A story larger than ``CELLS`` pairs is compared in blocks of rows: the same matrix, bit for bit."""
+    from newsprism.claims import text
+    from newsprism.claims.text import sentence_items, similarity
+
+    items = sentence_items(load(FERRY), shared_nlp())
+    whole = similarity(items)
+    assert len(items) ** 2 <= text.CELLS and len(items) > 40 // len(items) > 1  # one block; rows of one, or of a few
+    monkeypatch.setattr(text, "CELLS", cells)
+    blocked = similarity(items)
+    for part in ("indptr", "indices", "data"):
+        assert getattr(blocked, part).tobytes() == getattr(whole, part).tobytes()

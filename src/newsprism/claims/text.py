@@ -32,7 +32,9 @@ MIN_CONTENT_WORDS = 3
 STEM = 5
 # Similarities under FLOOR are treated as none (every alignment threshold is far above it).
 FLOOR = 0.1
-BLOCK = 1024
+# Pairs compared at once (a block of rows against every sentence): a few MB of dense arrays whatever
+# the story's size. Rows of 1,024 were some 90 MB at a story of 190 articles (2,850 sentences).
+CELLS = 1 << 18
 _ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "PRODUCT", "LAW"})
 # Institutions and other many-word names: "the Supreme National Security Council" is not the
 # "Russian Security Council", though the two share their last word (and so their key).
@@ -352,8 +354,8 @@ def similarity(items: list[SentenceItem], vectors: "np.ndarray | None" = None) -
 
     Pairs under ``FLOOR`` are dropped: they are far below any alignment
     threshold, and keeping them would make a 6,000-sentence story cost
-    hundreds of megabytes. Rows are computed in blocks so the dense
-    intermediate stays small whatever the story's size.
+    hundreds of megabytes. Rows are computed in blocks of about ``CELLS``
+    pairs, so the dense intermediate stays small whatever the story's size.
     """
     import numpy as np
     from scipy import sparse
@@ -365,13 +367,15 @@ def similarity(items: list[SentenceItem], vectors: "np.ndarray | None" = None) -
     key_sizes = np.asarray(keys.sum(axis=1), dtype=np.float32).ravel()
     words = tfidf([[_stem(t) for t in it.lemmas] for it in items])
     vec = vectors
+    keys_t, words_t = keys.T.tocsr(), words.T.tocsr()  # once, not once a block (scipy's product converts to CSR)
+    rows = max(1, CELLS // n)
     blocks = []
-    for r0 in range(0, n, BLOCK):
-        r1 = min(n, r0 + BLOCK)
-        inter = (keys[r0:r1] @ keys.T).toarray()
+    for r0 in range(0, n, rows):
+        r1 = min(n, r0 + rows)
+        inter = (keys[r0:r1] @ keys_t).toarray()
         union = np.maximum(key_sizes[r0:r1, None] + key_sizes[None, :] - inter, 1.0)
         jaccard = inter / union
-        lex = (words[r0:r1] @ words.T).toarray()
+        lex = (words[r0:r1] @ words_t).toarray()
         if vec is None:
             block = 0.85 * lex + 0.15 * jaccard
         else:
