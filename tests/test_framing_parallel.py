@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import random
 
+import pytest
+
+from newsprism.framing import wording
 from newsprism.framing.wording import _most_similar
 from newsprism.model import Article
 
@@ -22,7 +25,10 @@ def _one_by_one(articles, sentences, outlet_of):  # type: ignore[no-untyped-def]
     return out
 
 
-def test_the_product_finds_the_pairs_the_loop_found() -> None:
+@pytest.mark.parametrize("cells", [wording.CELLS, 1, 300])
+def test_the_product_finds_the_pairs_the_loop_found(cells: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """In one block, and in blocks of one row and of a few (a story larger than ``CELLS`` pairs)."""
+    monkeypatch.setattr(wording, "CELLS", cells)
     rng = random.Random(7)
     words = [f"w{k}" for k in range(40)]  # few words: many ties and many equal sets
     for trial in range(30):
