@@ -177,21 +177,20 @@ def _cluster(members: list[_Item], idf: dict[str, float]) -> list[list[_Item]]:
     for i, it in enumerate(members):
         for s in it.stems:
             index[s].append(i)
-    pairs = set()
-    for posting in index.values():
-        for x in range(len(posting)):
-            for y in range(x + 1, len(posting)):
-                pairs.add((posting[x], posting[y]))
-    scored = sorted(
-        ((similarity(members[i].stems, members[j].stems, idf), i, j) for i, j in pairs
-         if members[i].article.id != members[j].article.id),
-        reverse=True,
-    )
+    # Only the pairs that can join are held: in a large story one speaker's quotes nearly all share
+    # a word, and every such pair as tuples was small objects quadratic in the block for the length
+    # of the grouping (a watch's Python arenas stay pinned by them after the round).
+    scored = []
+    for i, it in enumerate(members):
+        for j in {j for s in it.stems for j in index[s] if j > i}:
+            if it.article.id != members[j].article.id:
+                sim = similarity(it.stems, members[j].stems, idf)
+                if sim >= SAME_STATEMENT:
+                    scored.append((sim, i, j))
+    scored.sort(reverse=True)
     sets = UnionFind(len(members))
     held = [[i] for i in range(len(members))]  # by group root
-    for sim, i, j in scored:
-        if sim < SAME_STATEMENT:
-            break
+    for _, i, j in scored:
         gi, gj = sets.find(i), sets.find(j)
         if gi == gj or not _may_join([members[k] for k in held[gi]], [members[k] for k in held[gj]]):
             continue
