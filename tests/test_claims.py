@@ -498,6 +498,36 @@ def test_own_words_beside_an_outlet_it_cites_are_not_counted_apart() -> None:
     assert (ledger.name, ledger.via, ledger.cites) == ("Harbour Ledger", [], ["The Bay Chronicle"])
 
 
+def test_each_sentences_best_match_in_every_other_article_with_the_earlier_sentence_winning_a_tie() -> None:
+    """``group_sentences``' table of best matches, against every pair looked at one by one."""
+    import random
+    from types import SimpleNamespace
+
+    import numpy as np
+    from scipy import sparse
+
+    from newsprism.claims.align import _BestMatches
+
+    rng = random.Random(7)
+    articles = [rng.choice("pqrst") for _ in range(40)]  # each sentence's article, in no order
+    dense = np.array([[rng.choice([0.0, 0.0, 0.25, 0.5, 0.75]) for _ in articles] for _ in articles])
+    best = _BestMatches([SimpleNamespace(article=a) for a in articles], sparse.csr_matrix(dense))  # type: ignore[misc]
+    story_order = list(dict.fromkeys(articles))
+    for i, a in enumerate(articles):
+        want = []
+        for b in story_order:
+            if b == a:
+                continue
+            stored = [(dense[i, j], -j) for j in range(len(articles)) if articles[j] == b and dense[i, j] != 0]
+            if stored:
+                v, j = max(stored)
+                want.append((v, -j))
+        assert best.row(i) == want
+        for j in range(len(articles)):
+            mine = {articles[m]: v for v, m in best.row(j)}
+            assert best.value(j, i) == mine.get(a, 0.0)
+
+
 @pytest.mark.parametrize("cells", [1, 40])
 def test_the_similarity_is_the_same_computed_a_few_rows_at_a_time(cells: int, monkeypatch: pytest.MonkeyPatch) -> None:
     """A story larger than ``CELLS`` pairs is compared in blocks of rows: the same matrix, bit for bit."""

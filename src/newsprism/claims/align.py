@@ -142,31 +142,18 @@ def group_sentences(
     ``vectors``: the items' unit embeddings, when an embedder is in use.
     """
     roots = roots or {}
-    article_of = [it.article for it in items]
-    rank = {a: k for k, a in enumerate(dict.fromkeys(article_of))}
-    # best[i][b]: sentence i's best match in article b, as (similarity, index); the
-    # earlier sentence wins a tie. Only stored (non-negligible) pairs are visited.
-    best: list[dict[str, tuple[float, int]]] = []
-    for i in range(len(items)):
-        row: dict[str, tuple[float, int]] = {}
-        lo, hi = sim.indptr[i], sim.indptr[i + 1]
-        for j, v in zip(sim.indices[lo:hi].tolist(), sim.data[lo:hi].tolist()):
-            b = article_of[j]
-            if b != article_of[i] and (b not in row or (v, -j) > (row[b][0], -row[b][1])):
-                row[b] = (v, j)
-        best.append(row)
+    best = _BestMatches(items, sim)
     df = Counter(w for it in items for w in it.content)
     idf = {w: math.log((1 + len(items)) / (1 + n)) + 1 for w, n in df.items()}
     diagonal = sim.diagonal()
     stars: list[tuple[tuple, list[int]]] = []  # in item order, then sorted to pick pivots
     for i, it in enumerate(items):
         members, values = [i], [float(diagonal[i])]
-        for b in sorted(best[i], key=rank.__getitem__):
-            v, j = best[i][b]
+        for v, j in best.row(i):
             # The match must hold both ways: i is (nearly) j's best match in i's article too.
             if (
                 v >= threshold
-                and v >= MUTUAL * best[j].get(it.article, (0.0, -1))[0]
+                and v >= MUTUAL * best.value(j, i)
                 and states(it, items[j])
                 and asserts_same(it, items[j], v, idf, None if vectors is None else float(vectors[i] @ vectors[j]))
             ):
@@ -185,6 +172,47 @@ def group_sentences(
         groups.append(members)
         covered.update(members)
     return groups, star_of
+
+
+class _BestMatches:
+    """Each sentence's best match in every other article of the story, as (similarity, index);
+    the earlier sentence wins a tie. Only stored (non-negligible) pairs count. Held as flat
+    arrays sorted by sentence, then article (in story order): a sentence of a large story has
+    a match in most of its articles, and a dict of tuples for each (190 articles, 2,850
+    sentences) made some 90 MB of small objects for the length of one brief."""
+
+    def __init__(self, items: list[SentenceItem], sim: "sparse.csr_matrix") -> None:
+        import numpy as np
+
+        rank = {a: k for k, a in enumerate(dict.fromkeys(it.article for it in items))}
+        self._of = np.array([rank[it.article] for it in items], dtype=np.int64)  # each sentence's article
+        sentence = np.repeat(np.arange(len(items), dtype=np.int64), np.diff(sim.indptr))
+        match = sim.indices.astype(np.int64)
+        value = np.asarray(sim.data, dtype=np.float64)
+        keep = self._of[match] != self._of[sentence]
+        sentence, match, value = sentence[keep], match[keep], value[keep]
+        article = self._of[match]
+        # By sentence, then article, then the best value, then the earlier sentence: the first of each run wins.
+        order = np.lexsort((match, -value, article, sentence))
+        sentence, article, value, match = sentence[order], article[order], value[order], match[order]
+        first = np.ones(len(order), dtype=bool)
+        first[1:] = (sentence[1:] != sentence[:-1]) | (article[1:] != article[:-1])
+        self._article, self._value, self._match = article[first], value[first], match[first]
+        self._start = np.searchsorted(sentence[first], np.arange(len(items) + 1))
+
+    def row(self, i: int) -> list[tuple[float, int]]:
+        """Sentence ``i``'s best matches, one an article, in story order."""
+        lo, hi = self._start[i], self._start[i + 1]
+        return list(zip(self._value[lo:hi].tolist(), self._match[lo:hi].tolist(), strict=True))
+
+    def value(self, j: int, i: int) -> float:
+        """The similarity of sentence ``j``'s best match in sentence ``i``'s article (0 for none)."""
+        import numpy as np
+
+        lo, hi = int(self._start[j]), int(self._start[j + 1])
+        b = self._of[i]
+        k = lo + int(np.searchsorted(self._article[lo:hi], b))
+        return float(self._value[k]) if k < hi and self._article[k] == b else 0.0
 
 
 def _copy_root(a: Article, by_id: dict[str, Article]) -> str:
