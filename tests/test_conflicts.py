@@ -48,6 +48,14 @@ TUE_6_AUG = date(2024, 8, 6)
         ("the middle of the year", TUE_6_AUG, "2024-05/2024-08"),
         # "this" looks ahead unless a verb says otherwise (find_dates has no parse here).
         ("the board meets this Friday", TUE_6_AUG, "2024-08-09"),
+        # A weekday that names a thing is timed by no verb: ahead only a day or two off, else behind,
+        # whatever the tense around it (the ruling was yesterday; the announcement last Friday).
+        ("Monday's ruling on the quay will reverberate for years", TUE_6_AUG, "2024-08-05"),
+        ("Monday’s ruling will shape the vote", TUE_6_AUG, "2024-08-05"),
+        ("until Friday's announcement the shares were cheap", TUE_6_AUG, "2024-08-02"),
+        ("the mayor hopes Thursday's vote will settle it", TUE_6_AUG, "2024-08-08"),
+        ("the ferry crews met before Wednesday's vote", TUE_6_AUG, "2024-08-07"),
+        ("next Tuesday's vote", TUE_6_AUG, "2024-08-13"),
     ],
 )
 def test_dates_resolve_against_publication_day(text: str, base: date | None, iso: str) -> None:

@@ -53,7 +53,7 @@ _DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("m", re.compile(rf"\b(?:in|since|until|by|from|late|early)\s+(?P<x>{_MONTH})\b(?![-\s]*\d)")),
     ("y", re.compile(rf"\b(?:in|since|of|until|by|from|before|after|year|early|late|mid)[\s-]+(?P<x>{_YEAR})\b(?![,.]?\d)")),
     # "every Sunday" recurs: no one day to place.
-    ("wd", re.compile(rf"(?<!every )(?<!each )\b(?:(?P<rel>last|next|this|early|late)\s+)?{_WD}(?:'s)?\b")),
+    ("wd", re.compile(rf"(?<!every )(?<!each )\b(?:(?P<rel>last|next|this|early|late)\s+)?{_WD}(?P<poss>['’]s)?\b")),
     ("rel_day", re.compile(r"\b(?P<word>yesterday|today|tomorrow|tonight|last night|this (?:morning|afternoon|evening))\b")),
     ("ago", re.compile(rf"\b(?P<n>\d{{1,2}}|{'|'.join(_COUNT_WORDS)})\s+(?P<unit>day|week|month|year)s?\s+ago\b")),
     ("rel_unit", re.compile(r"\b(?P<rel>last|next|this)\s+(?P<unit>week|month|year)\b")),
@@ -123,10 +123,20 @@ def _pick_year(month: int, day: int, base: date, future: bool | None) -> int:
     return best
 
 
-def _weekday(wd: int, rel: str, base: date, future: bool | None) -> date:
+# A weekday that names a thing ("Monday's debate") lies ahead only within this many days of the
+# publication day: a paper previews tomorrow's vote and the next day's, and looks back on the rest of
+# the week, whatever the tense around it ("Monday's ruling will reverberate", "until Monday's
+# announcement"). Read on PolNeAR and BASIL's possessive weekdays, labelled from their context.
+_NAMED_AHEAD = 2
+
+
+def _weekday(wd: int, rel: str, base: date, future: bool | None, names_a_thing: bool = False) -> date:
     """The day a weekday names: ahead for "next", for a verb in the future or the present ("the
     vote is on Friday") and for "this" unless its verb is past; behind for "last", the past and a
-    weekday nothing times (news mostly reports what happened)."""
+    weekday nothing times (news mostly reports what happened). A bare weekday that names a thing
+    ("Tuesday's primary") is timed by no verb: ahead only when it is at most ``_NAMED_AHEAD`` days off."""
+    if names_a_thing and not rel:
+        future = 0 < (wd - base.weekday()) % 7 <= _NAMED_AHEAD
     if rel == "next" or (rel != "last" and (future or (rel == "this" and future is None))):
         delta = (wd - base.weekday()) % 7
         if rel == "next" and delta == 0:
@@ -178,7 +188,7 @@ def _resolve(
         return None
     if kind == "wd":
         rel = (g.get("rel") or "").lower()
-        d = _weekday(WEEKDAYS[(g["wd"] or "").lower()], rel, base, future)
+        d = _weekday(WEEKDAYS[(g["wd"] or "").lower()], rel, base, future, names_a_thing=bool(g.get("poss")))
         return DateValue(d, d, "day"), True
     if kind == "m_rel" and month:
         if (g["rel"] or "").lower() == "last":
