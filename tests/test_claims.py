@@ -457,11 +457,16 @@ def test_timeline_times_a_weekday_by_its_own_verb() -> None:
 
     # Tuesday 6 August 2024. The present of a scheduled thing is its future; a past verb looks
     # back even when another clause of its sentence speaks of the future; "Monday's reports" is a
-    # name, not a time of "come".
-    text = ("Harbour vote set\n\nThe vote on the quay is on Friday.\n\nThe mayor travels to the capital on "
-            "Thursday.\n\nThe council said on Monday that the bridge will reopen in September.\n\n"
+    # name, not a time of "come", and "Monday's ruling" is yesterday's whatever the tense around it.
+    # A caption's present (a photo credit after it, or a credit line before it) is a moment already
+    # past; a dateline's "(AP)" is no credit.
+    text = ("Harbour vote set\n\nHARBOURVIEW (AP) — The vote on the quay is on Friday.\n\nThe mayor travels to the "
+            "capital on Thursday.\n\nThe council said on Monday that the bridge will reopen in September.\n\n"
             "Police arrested two men this Sunday.\n\nThe minister is meeting the mayor this Saturday.\n\n"
-            "Monday's reports come amid a row over the budget.\n\nThe harbour board has met on Sunday.")
+            "Monday's reports come amid a row over the budget.\n\nThe harbour board has met on Sunday.\n\n"
+            "Monday's ruling on the quay will reverberate for years.\n\n"
+            "The mayor speaks to ferry crews on the quay on Thursday. (Photo: Ann Lee/Harbour Gazette)\n\n"
+            "Tom Reed via Getty Images.\n\nFerry crews march to the town hall on Saturday.")
     dated = {(e.date, e.text) for e in _timeline(Article(id="a", text=text, published="2024-08-06"))}
     assert dated == {
         ("2024-08-09", "The vote on the quay is on Friday."),
@@ -472,6 +477,9 @@ def test_timeline_times_a_weekday_by_its_own_verb() -> None:
         ("2024-08-10", "The minister is meeting the mayor this Saturday."),
         ("2024-08-05", "Monday's reports come amid a row over the budget."),
         ("2024-08-04", "The harbour board has met on Sunday."),
+        ("2024-08-05", "Monday's ruling on the quay will reverberate for years."),
+        ("2024-08-01", "The mayor speaks to ferry crews on the quay on Thursday."),
+        ("2024-08-03", "Ferry crews march to the town hall on Saturday."),
     }
 
 

@@ -75,11 +75,23 @@ _AHEAD = frozenset("will shall 'll wo would".split())
 _ADVERBIAL = frozenset("prep npadvmod advmod tmod obl".split())
 
 
-def date_tense(doc: "Doc", start: int, end: int) -> bool | None:
+# A photo credit ("(AP Photo/Ann Lee)", "(Photo: Harbour Gazette)", "Ann Lee via Getty Images"), not a
+# dateline's "(AP)": the sentence it ends or follows in its paragraph is a caption ("Marsh speaks on the
+# quay on Friday."), whose present tense is the moment the picture was taken. A credit on a line of its
+# own comes before its caption, as some sites print them.
+_PHOTO_CREDIT = re.compile(
+    r"\((?:AP|AFP|Reuters|REUTERS|Getty)\b[^)]*?(?:Photo|Images?|/)[^)]*\)|\((?:Photo|Picture|Image)\b[^)]*\)|"
+    r"\b(?:AP|AFP) Photo\b|\bvia Getty Images\b|/Getty Images\b|\bREUTERS/|\b(?:Photo|Photograph|Picture)(?: by|:)"
+)
+_CREDIT_LINE = 80  # longest paragraph read as a credit on its own line
+
+
+def date_tense(doc: "Doc", start: int, end: int, caption: bool = False) -> bool | None:
     """Whether the verb that the date at [start, end) times lies ahead of the publication day (True:
     "will vote on Friday", and the present of things scheduled, "the vote is on Friday", "Marsh
-    travels to Paris on Friday") or behind it (False: "voted", "has voted", "was voting"); None
-    where the parse does not say (no verb, a date inside a noun phrase, a bare participle)."""
+    travels to Paris on Friday") or behind it (False: "voted", "has voted", "was voting", and a
+    caption's present, "Marsh speaks on the quay on Friday"); None where the parse does not say (no
+    verb, a date inside a noun phrase, a bare participle)."""
     span = doc.char_span(start, end, alignment_mode="expand")
     if span is None or len(span) == 0:
         return None
@@ -89,10 +101,24 @@ def date_tense(doc: "Doc", start: int, end: int) -> bool | None:
     verb = tok.head
     if tok.dep_ not in _ADVERBIAL or verb.pos_ not in ("VERB", "AUX") or verb is tok:
         return None
-    return _verb_tense(verb)
+    return _verb_tense(verb, caption)
 
 
-def _verb_tense(verb: "Token") -> bool | None:
+def _is_caption(article: Article, i: int) -> bool:
+    """Whether sentence ``i`` is a photo's caption: it, or the next sentence of its paragraph, holds a
+    credit, or the paragraph before it is a credit line."""
+    here = article.sentences[i]
+    after = article.sentences[i + 1 : i + 2]
+    end = after[0].end if after and after[0].paragraph == here.paragraph else here.end
+    if _PHOTO_CREDIT.search(article.text, here.start, end):
+        return True
+    if i == 0 or article.sentences[i - 1].paragraph == here.paragraph:
+        return False
+    before = article.paragraphs[article.sentences[i - 1].paragraph]
+    return before.end - before.start <= _CREDIT_LINE and _PHOTO_CREDIT.search(article.text, before.start, before.end) is not None
+
+
+def _verb_tense(verb: "Token", caption: bool = False) -> bool | None:
     auxes = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
     if any(a.lower_ in _AHEAD for a in auxes):
         return True
@@ -104,10 +130,11 @@ def _verb_tense(verb: "Token") -> bool | None:
     if verb.tag_ == "VB" and verb.dep_ == "xcomp" and verb.head.pos_ in ("VERB", "AUX"):
         # "plans to vote on Friday", "is going to vote": ahead when its head is; "was expected
         # to vote on Friday" may be yesterday's vote, so a past head says nothing.
-        return True if _verb_tense(verb.head) else None
+        return True if _verb_tense(verb.head, caption) else None
     if tags & {"VBZ", "VBP"}:
-        # The present of a scheduled thing is its future; "the ministry says on Friday" is not.
-        return None if verb.lemma_ in RELAYS else True
+        # The present of a scheduled thing is its future, a caption's is the photo's moment;
+        # "the ministry says on Friday" is neither.
+        return None if verb.lemma_ in RELAYS else not caption
     return None
 
 
@@ -120,8 +147,8 @@ def sentence_values(article: Article, doc: "Doc", latest: date | None) -> Iterat
             continue
         text = article.text[s.start : s.end]
         unplaced: list[tuple[int, int]] = []
-        def tense(a: int, b: int, at: int = s.start) -> bool | None:
-            return date_tense(doc, at + a, at + b)
+        def tense(a: int, b: int, at: int = s.start, caption: bool = _is_caption(article, i)) -> bool | None:
+            return date_tense(doc, at + a, at + b, caption)
 
         dates = find_dates(text, base, story_date=latest, unresolved=unplaced, tense=tense)
         own = {(d.start, d.end) for d in find_dates(text, base, tense=tense)} if base is None else None
