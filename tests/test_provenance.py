@@ -175,6 +175,17 @@ def test_seed_headline_is_no_stance_of_its_subject(seeds_dir) -> None:
     assert not [e for e in b.provenance.edges if e.article.startswith("002_") and e.start == 0]
 
 
+def test_seed_what_the_times_highlighted_rests_on_the_times(seeds_dir) -> None:
+    # #5: "The New York Times highlighted that on 5 August, ... Shoigu visited Tehran, where he held
+    # discussions with ... Bagheri": the Times's report, not a stance of it, so the meeting rests on it.
+    b = brief(seeds_dir)
+    _, over = _stretches_over(b, "004_", "The New York Times highlighted that on 5 August")
+    assert [(s.source.name, s.act) for s in over if s.source is not None] == [("The New York Times", "speech")]
+    c = _claim_with(b, "current security official Sergei Shoigu met with")
+    assert not any("004_" in o.name for o in c.not_counted)
+    assert c.independent_sources == 1
+
+
 def test_seed_a_finding_is_a_document_source(seeds_dir) -> None:
     # "A subsequent US intelligence finding said ...": a document the article cites, not an unknown mention.
     b = brief(seeds_dir)

@@ -545,6 +545,18 @@ def test_concluding_an_agreement_attributes_nothing(nlp) -> None:
     assert [(text[q.content.start : q.content.end], q.act) for q in qs] == [("that the dock was safe", "finding")]
 
 
+def test_highlighting_a_clause_passes_on_words(nlp) -> None:
+    # "highlighted that ..." passes on what the paper wrote; "highlighted her record" shows a stance.
+    text = ("The Harbour Courier highlighted that the ferry dock had closed for repairs. "
+            "The mayor highlighted her record on the ferry at the meeting. The crews won the vote, "
+            "highlighting how the mayor has lost the council.")
+    a = Article(id="highlight", text=text)
+    qs = extract_quotes(a, nlp, EXTRACTOR)
+    q = _by_content(a, qs, "the ferry dock had closed")
+    assert q.act == "speech" and q.speaker is not None and q.speaker.text == "The Harbour Courier"
+    assert all(q.act == "belief" for q in qs if {"record", "lost"} & set(text[q.content.start : q.content.end].split()))
+
+
 def test_taking_part_in_a_survey_is_no_finding_of_it(nlp) -> None:
     assert extract_quotes(Article(id="survey", text="Ms. Harlan took part in a survey."), nlp, EXTRACTOR) == []
 

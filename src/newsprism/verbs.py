@@ -100,6 +100,11 @@ VERBS: dict[str, Verb] = _parse(_TABLE)
 # agreement", "she concluded her visit").
 ACT_WITH_OBJECT = frozenset({"conclude"})
 
+# Stance verbs that report speech or writing when a that-clause is their object: "the Times highlighted
+# that Shoigu visited Tehran" passes on what the Times wrote; "she highlighted her record" or "scored
+# victories, highlighting how ..." shows what was stressed.
+SPEECH_WITH_CLAUSE = frozenset({"highlight"})
+
 # Verbs whose object is the one spoken to ("told reporters", "urged lawmakers"): what follows
 # the cue's object is not the content of what was said.
 ADDRESSEE = frozenset("tell ask inform remind assure warn urge advise email text message".split())

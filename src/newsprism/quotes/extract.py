@@ -39,7 +39,7 @@ from newsprism.quotes.trimming import (
     only_its_source,
     split_parts,
 )
-from newsprism.verbs import ACT_WITH_OBJECT, FINDING_SOURCES, act_of
+from newsprism.verbs import ACT_WITH_OBJECT, FINDING_SOURCES, SPEECH_WITH_CLAUSE, act_of
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -112,7 +112,8 @@ def _act(doc: "Doc", f: Found, direct: bool) -> Act:
     """What the attribution reports, from its cue word and its source (``newsprism.verbs``).
 
     A colon, a signature dash, "according to" and "as X put it" pass on words; a poll, study
-    or survey states a finding whatever its verb. A cue word the lexicon does not know
+    or survey states a finding whatever its verb; a stance verb with a clause passes on words ("the
+    Times highlighted that ...", ``SPEECH_WITH_CLAUSE``). A cue word the lexicon does not know
     (`criticized`, `distancing itself`, `declined`) reports a stance, unless it tags words in
     quotation marks, which were said.
     """
@@ -124,6 +125,10 @@ def _act(doc: "Doc", f: Found, direct: bool) -> Act:
     if cue is None or not any(t.is_alpha for t in cue) or any(t.lower_ == "according" for t in cue):
         return "speech"
     head = cue.root
+    if head.lemma_.lower() in SPEECH_WITH_CLAUSE and any(
+        c.dep_ == "ccomp" and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children) for c in head.children
+    ):
+        return "speech"
     return act_of(head.lemma_) or act_of(head.lower_) or ("speech" if direct else "belief")
 
 
