@@ -258,15 +258,26 @@ def test_every_worker_starts_with_the_engine_not_with_the_work(tmp_path) -> None
         assert len(list(tmp_path.iterdir())) == 2  # no item sent
 
 
-def test_preloaded_modules_are_imported_once_and_every_worker_starts_with_them(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    """With ``preload``, a fork server imports the modules once and forks the workers
-    from itself (spaCy was imported by every worker, half a second of CPU each)."""
+def _run_with_preload(tmp_path, module: str, source: str, code: str):  # type: ignore[no-untyped-def]
+    """Run ``code`` as a script in a fresh process, with ``module`` (``source``) importable
+    by the fork server: the server finds modules as any process started here would, on the
+    path of the environment (it imports the caller's main module only when that was a
+    script, and ignores its sys.path)."""
     import os
     import subprocess
     import sys
 
-    (tmp_path / "np_probe.py").write_text(
-        "import os\nopen(os.path.join(os.path.dirname(__file__), 'imported-' + str(os.getpid())), 'w').close()\n")
+    (tmp_path / f"{module}.py").write_text(source)
+    script = tmp_path / "run.py"
+    script.write_text(code)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(tmp_path), os.environ.get("PYTHONPATH")]))}
+    return subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300, env=env)
+
+
+def test_preloaded_modules_are_imported_once_and_every_worker_starts_with_them(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """With ``preload``, a fork server imports the modules once and forks the workers
+    from itself (spaCy was imported by every worker, half a second of CPU each)."""
+    probe = "import os\nopen(os.path.join(os.path.dirname(__file__), 'imported-' + str(os.getpid())), 'w').close()\n"
     code = (
         "import os\n"
         "from newsprism.engine import ProcessEngine\n"
@@ -275,12 +286,8 @@ def test_preloaded_modules_are_imported_once_and_every_worker_starts_with_them(t
         "    with ProcessEngine(2, preload=('np_probe',)) as e:\n"
         "        print(len(set(e.map(pid, range(40)))))\n"
     )
-    script = tmp_path / "run.py"
-    script.write_text(code)
-    # The server finds modules as any process started here would: on the path of the environment
-    # (it imports the caller's main module only when that was a script, and ignores its sys.path).
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(tmp_path), os.environ.get("PYTHONPATH")]))}
-    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, check=True, timeout=300, env=env)
+    out = _run_with_preload(tmp_path, "np_probe", probe, code)
+    assert out.returncode == 0, out.stderr
     assert int(out.stdout) >= 1
     assert len(list(tmp_path.glob("imported-*"))) == 1  # the server's import; the workers had it
 
@@ -290,11 +297,7 @@ def test_the_fork_server_ends_without_freeing_what_it_holds_and_the_caller_keeps
     process: it leaves at once (``engine.end_now``), instead of freeing what its preload
     holds object by object while the reader of the output waits. Only the server does:
     the caller exits with its own status."""
-    import os
-    import subprocess
-    import sys
-
-    (tmp_path / "np_held.py").write_text("class Held:\n    def __del__(self):\n        print('freed', flush=True)\nheld = Held()\n")
+    held = "class Held:\n    def __del__(self):\n        print('freed', flush=True)\nheld = Held()\n"
     code = (
         "import sys\n"
         "from newsprism.engine import ProcessEngine\n"
@@ -303,8 +306,5 @@ def test_the_fork_server_ends_without_freeing_what_it_holds_and_the_caller_keeps
         "        print(list(e.map(abs, [-1])))\n"
         "    sys.exit(3)\n"
     )
-    script = tmp_path / "run.py"
-    script.write_text(code)
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(tmp_path), os.environ.get("PYTHONPATH")]))}
-    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300, env=env)
+    out = _run_with_preload(tmp_path, "np_held", held, code)
     assert (out.returncode, out.stdout.split()) == (3, ["[1]"])
