@@ -80,6 +80,39 @@ def test_an_empty_precision_read_is_retried_in_recall_mode(tmp_path: Path) -> No
     assert a.text.split("\n\n") == P
 
 
+# A Japanese news brief of four sentences: 155 letters (CJK characters, each holding about what two letters do).
+JAPANESE = [
+    "東京都の港湾局は月曜日、夜間勤務をめぐる水先案内人組合のストライキが木曜日から始まると発表した。",
+    "組合によると、四十四人の組合員のうち四十一人がストライキに賛成し、港湾局との交渉は決裂した。",
+    "港湾局の担当者は、水曜日に組合と話し合い、船舶の運航への影響をできるだけ避けたいと述べた。",
+    "コンテナ船の入港は最大で二日遅れる見通しだという。",
+]
+
+
+def test_the_scrap_test_weighs_text_as_the_body_rule_does(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One count of how much text a page holds (``base.count_letters``), for the 250-letter scrap
+    test as for the no-body rule: a Japanese brief of 155 characters is no scrap, and is read once,
+    as an English brief of as much text is. The scrap test counted a CJK character as one letter,
+    the body rule as two, so it was read a second time, in recall mode."""
+    from newsprism.ingest import htmlpage
+
+    assert sum(c.isalnum() for p in JAPANESE for c in p) == 155
+    reads: list[str] = []
+    extract = htmlpage._extract
+
+    def counted(tree: object, url: str | None, *, favor: str) -> object:
+        reads.append(favor)
+        return extract(tree, url, favor=favor)
+
+    monkeypatch.setattr(htmlpage, "_extract", counted)
+    once, twice = ["precision"], ["precision", "recall"]
+    for paragraphs, expected in ((JAPANESE, once), (P[:1], twice), (P[:3], once)):  # P[:1]: 128 letters, P[:3]: 351
+        reads.clear()
+        a = read_page(tmp_path, page(body="<article><h1>港湾</h1>" + "".join(f"<p>{p}</p>" for p in paragraphs) + "</article>"))
+        assert a.text.split("\n\n")[1:] == paragraphs
+        assert reads == expected, paragraphs[0]
+
+
 @pytest.mark.parametrize(
     "notice",
     [COOKIES, "This article was originally published by the Tamsin Bay Chronicle and is republished with permission."],

@@ -104,7 +104,7 @@ def require_body(text: str, title: str | None, line: int | None = None) -> None:
     short sentence, or an error page's notice. The one rule of what an article body is,
     for every reader that applies it."""
     body = text.replace(title, "", 1) if title else text
-    letters = _letters(body, MAX_NOTICE_LETTERS)
+    letters = count_letters(body, MAX_NOTICE_LETTERS)
     if letters >= MAX_NOTICE_LETTERS:
         return
     shown = " ".join(text[:400].split())[:80]
@@ -122,14 +122,15 @@ def require_given_body(text: str, title: str | None, line: int | None = None) ->
     require_body(f"{title}\n\n{text}" if title else text, None, line)
 
 
-def _letters(text: str, most: int) -> int:
-    """Letters and digits of ``text``, counted up to ``most`` (an article of megabytes is not
-    read to the end for it); a wide (CJK) character counts two, as it holds about what two
-    letters of an alphabet do."""
+def count_letters(text: str, most: int | None = None) -> int:
+    """How much text ``text`` holds, for every rule of page reading that weighs it (the body
+    minimum here, ``htmlpage``'s scrap test): its letters and digits, a wide (CJK) character
+    counting two, as it holds about what two letters of an alphabet do. Counted up to ``most``
+    when given (an article of megabytes is not read to the end to pass a minimum)."""
     n = 0
     for c in text:
         if c.isalnum():
             n += 2 if unicodedata.east_asian_width(c) in "WF" else 1
-            if n >= most:
+            if most is not None and n >= most:
                 break
     return n

@@ -16,7 +16,7 @@ from typing import Any
 
 from newsprism.errors import MissingExtraError
 from newsprism.extract.metadata import is_boilerplate, parse_copyright, parse_syndication
-from newsprism.ingest.base import Skip, Source, read_whole, require_body
+from newsprism.ingest.base import Skip, Source, count_letters, read_whole, require_body
 from newsprism.ingest.decode import clean_text, decode_html, drop_bad_char_refs
 from newsprism.ingest.fields import element_paragraphs
 from newsprism.ingest.pagemeta import PAGE_EVIDENCE, page_facts
@@ -32,8 +32,9 @@ _CONTAINERS = {"body", "div", "list", "quote", "item", "table", "cell", "section
 _BLOCK_CHILDREN = {"p", "head", "quote", "list", "table", "item", "row"}
 _LINE_BREAK = "\x00"  # a <br>, until _emit reads it as a space or, doubled, as a paragraph break
 _PARAGRAPH_BREAK = re.compile(_LINE_BREAK + r"\s*" + _LINE_BREAK + r"[\s" + _LINE_BREAK + "]*")
-# Fewer letters than this in precision mode is a scrap worth a second, recall-mode read.
-SCRAP_CHARS = 250
+# Less text than this in precision mode (``base.count_letters``) is a scrap worth a second,
+# recall-mode read.
+SCRAP_LETTERS = 250
 # trafilatura's time grows with the square of a page's elements past about 20,000 (a page
 # of 40,000 short paragraphs took 6 s of CPU, of 80,000 30 s, of a million it would take
 # hours). Article pages hold a few thousand; a larger page is read without it.
@@ -133,12 +134,12 @@ def _paragraphs(doc: Any) -> list[str]:
     return out
 
 
-def _letters(paragraphs: list[str]) -> int:
-    return sum(1 for p in paragraphs for c in p if c.isalnum())
+def _letters(paragraphs: list[str], most: int | None = None) -> int:
+    return count_letters("\n".join(paragraphs), most)
 
 
 def _scrap(paragraphs: list[str]) -> bool:
-    return _letters(paragraphs) < SCRAP_CHARS
+    return _letters(paragraphs, SCRAP_LETTERS) < SCRAP_LETTERS
 
 
 def _boilerplate_only(paragraphs: list[str]) -> bool:
