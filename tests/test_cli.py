@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -73,37 +74,53 @@ FIXTURES = ROOT / "tests" / "fixtures"
 
 
 @pytest.mark.parametrize("args", [(), ("analyze",), ("analyze", "--bogus"), ("eval",), ("eval", "cluster")])
-def test_a_usage_error_prints_the_usage_line_and_exits_2(capsys: pytest.CaptureFixture[str], args: tuple[str, ...]) -> None:
+def test_a_usage_error_is_one_line_and_exits_2(capsys: pytest.CaptureFixture[str], args: tuple[str, ...]) -> None:
     code, out, err = run_main(capsys, *args)
     assert code == 2, err
-    # A command left without its arguments shows its help (on stdout, as typer does); a wrong one, the usage line on stderr.
-    assert "Usage: newsprism" in (out if args in ((), ("eval",)) else err)
+    if args in ((), ("eval",)):  # a group left without its command shows its help (on stdout, as typer does)
+        assert "Usage: newsprism" in out
+    else:  # a wrong command line: one line, naming where to read how it goes
+        assert err.startswith("error: ") and err.count("\n") == 1, err
+        assert err.rstrip().endswith(f"(see newsprism {' '.join(args[:-1] if args[-1] == '--bogus' else args)} --help)")
     assert "internal error" not in err and "Traceback" not in err
 
 
 def test_usage_errors_exit_2_from_the_installed_entry_point() -> None:
-    for args in ((), ("analyze",), ("analyze", "--bogus")):
+    proc = _run()
+    assert proc.returncode == 2 and "Usage: newsprism" in proc.stdout
+    for args in (("analyze",), ("analyze", "--bogus")):
         proc = _run(*args)
         assert proc.returncode == 2, (args, proc.stderr)
-        assert "Usage: newsprism" in proc.stdout + proc.stderr
+        assert proc.stderr.startswith("error: ") and proc.stderr.count("\n") == 1, proc.stderr
 
 
 def test_an_unknown_option_is_named(capsys: pytest.CaptureFixture[str]) -> None:
     _, _, err = run_main(capsys, "analyze", "--bogus")
-    assert "No such option: --bogus" in err
-    assert "Usage: newsprism analyze [OPTIONS] PATHS..." in err
+    assert err == "error: no such option: --bogus (see newsprism analyze --help)\n"
+
+
+@pytest.mark.parametrize(("args", "said"), [
+    (("analyze", "x", "--workers", "many"), "error: --workers: 'many' should be a valid integer"),
+    (("serve", "--port", "0"), "error: --port: '0' should be greater than or equal to 1"),
+    (("stories", "--db"), "error: option '--db' requires an argument (see newsprism stories --help)"),
+    (("eval", "nosuch"), "error: no such command 'nosuch' (see newsprism eval --help)"),
+    (("analyze",), "error: missing argument 'PATHS' (see newsprism analyze --help)"),
+])
+def test_other_usage_errors_are_one_line_too(capsys: pytest.CaptureFixture[str], args: tuple[str, ...], said: str) -> None:
+    code, _, err = run_main(capsys, *args)
+    assert code == 2 and err.startswith(said) and err.count("\n") == 1, err
 
 
 def test_a_value_outside_its_choices_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run_main(capsys, "cluster", "examples/harlow-dam", "--format", "pdf")
     assert code == 2
-    assert "'pdf'" in err and "Usage:" in err
+    assert err == "error: --format: 'pdf' is not one of 'jsonl', 'json', 'md' (see newsprism cluster --help)\n"
 
 
 def test_a_bad_time_between_rounds_is_a_usage_error_naming_its_flag(capsys: pytest.CaptureFixture[str], tmp_path) -> None:
     code, _, err = run_main(capsys, "watch", str(tmp_path), "--db", str(tmp_path / "w.db"), "--every", "soon", "--once")
     assert code == 2
-    assert "--every" in err and "'soon'" in err and "Usage:" in err
+    assert err.startswith("error: --every: ") and "'soon'" in err and err.count("\n") == 1
     assert not (tmp_path / "w.db").exists()  # refused before the database is made
 
 
@@ -149,6 +166,39 @@ def _commands() -> list[tuple[str, ...]]:
 
 def test_every_command_is_listed_for_the_help_test() -> None:
     assert {"read", "analyze", "cluster", "quotes", "serve", "add", "eval"} <= {c[0] for c in _commands()}
+
+
+def _with_format() -> list[tuple[str, ...]]:
+    import typer
+
+    from newsprism.cli import app
+
+    def command(path: tuple[str, ...]) -> Any:
+        cmd: Any = typer.main.get_command(app)
+        for name in path:
+            cmd = cmd.commands[name]
+        return cmd
+
+    return [path for path in _commands() if any("--format" in getattr(p, "opts", ()) for p in command(path).params)]
+
+
+def test_every_command_with_a_format_has_one_here() -> None:
+    """The test below covers every command that takes --format, found from the app itself."""
+    assert {" ".join(c) for c in _with_format()} == {
+        "read", "analyze", "cluster", "quotes", "provenance", "stories", "brief", "export",
+        "eval cluster", "eval quotes", "eval provenance", "eval summary", "eval extraction"}
+
+
+@pytest.mark.parametrize("command", _with_format(), ids=" ".join)
+def test_a_format_outside_its_choices_is_one_line_and_exit_2(capsys: pytest.CaptureFixture[str], command: tuple[str, ...]) -> None:
+    """Was Typer's box of the usage line, a hint and "Invalid value for '--format' / '-f': Value error,
+    'xml' is not one of 'md', 'json', 'html'.", wrapped at the terminal's width."""
+    code, out, err = run_main(capsys, *command, "--format", "xml")
+    assert code == 2, err
+    assert out == ""
+    assert err.startswith("error: --format: 'xml' is not one of '") and err.count("\n") == 1, err
+    assert err.endswith(f" (see newsprism {' '.join(command)} --help)\n")
+    assert "Value error" not in err
 
 
 @pytest.mark.parametrize("command", _commands())
@@ -268,7 +318,7 @@ def test_a_since_that_is_no_date_is_a_usage_error(capsys: pytest.CaptureFixture[
     story = ["s1"] if command == "brief" else []
     code, _, err = run_main(capsys, command, *story, "--db", str(db), "--since", "last tuesday")
     assert code == 2, err
-    assert "not an ISO 8601 date or time: 'last tuesday'" in " ".join(err.replace("│", " ").split())
+    assert err.startswith("error: --since: not an ISO 8601 date or time: 'last tuesday'") and err.count("\n") == 1
     assert not db.exists()
 
 

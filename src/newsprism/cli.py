@@ -8,7 +8,7 @@ never import one another: the options they share are in
 ``newsprism.commands._common``.
 
 Exit codes: 0 done; 1 an input or model error (one line on stderr); 2 a
-usage error (the usage line and what was wrong); 3 an input skipped with
+usage error (one line: what was wrong, and which ``--help`` to read); 3 an input skipped with
 ``--strict``; 4 an optional extra missing; 70 a bug (one line; the
 traceback with ``NEWSPRISM_DEBUG=1``); 130 interrupted.
 """
@@ -67,8 +67,8 @@ def main() -> None:
     """Run the command line (``newsprism.__main__.main`` is the console script: it handles
     Ctrl+C from before this module is imported)."""
     try:
-        # Typer answers a usage error itself (the usage line, what was wrong, exit 2),
-        # as it does --help and a bare command (its help, exit 2); Ctrl+C it turns
+        # Typer answers --help and a bare command (its help, exit 2), and our commands
+        # a usage error (one line, exit 2: ``_options.usage_errors_in_one_line``); Ctrl+C it turns
         # into exit 130, silently: that one is said here.
         app(prog_name="newsprism", standalone_mode=True)
     except SystemExit as e:

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from newsprism.updater import Progress
 
 def iso_time(value: str | None) -> str | None:
-    """A --since that is no ISO 8601 date or time is a usage error (the usage line, exit 2),
+    """A --since that is no ISO 8601 date or time is a usage error (one line, exit 2),
     said before the database opens; was an error of the database, exit 1."""
     from newsprism.errors import StoreError
     from newsprism.store import normalize_time

@@ -9,6 +9,9 @@ quiet) only change how it is shown.
 from __future__ import annotations
 
 import inspect
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -118,9 +121,25 @@ def _as_written(command: Any) -> None:
             param.help = escape(param.help)
 
 
-class Command(TyperCommand):
+class _OneLineUsageErrors:
+    """Usage errors, of parsing a command's options or of running it, said in one line
+    (``usage_errors_in_one_line``)."""
+
+    def make_context(self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any) -> Any:
+        # The parser raises some errors with no context to name the command by ("Option '--db'
+        # requires an argument."): it is named from here.
+        path = " ".join(p for p in (parent.command_path if parent is not None else None, info_name) if p)
+        with usage_errors_in_one_line(path):
+            return super().make_context(info_name, args, parent, **extra)  # type: ignore[misc]
+
+    def invoke(self, ctx: Any) -> Any:
+        with usage_errors_in_one_line(ctx.command_path):
+            return super().invoke(ctx)  # type: ignore[misc]
+
+
+class Command(_OneLineUsageErrors, TyperCommand):
     """A command whose ``--help`` shows a flag as a flag, an argument by its name, and
-    every text as written."""
+    every text as written, and whose usage errors are one line."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -130,8 +149,9 @@ class Command(TyperCommand):
         return _plain(super().get_params(ctx))
 
 
-class Group(TyperGroup):
-    """A group of commands whose ``--help`` shows a flag as a flag, and every text as written."""
+class Group(_OneLineUsageErrors, TyperGroup):
+    """A group of commands whose ``--help`` shows a flag as a flag, and every text as written,
+    and whose usage errors (an unknown command) are one line."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -139,3 +159,51 @@ class Group(TyperGroup):
 
     def get_params(self, ctx: Any) -> list[Any]:
         return _plain(super().get_params(ctx))
+
+
+# ------------------------------------------------------------------ usage errors
+
+# The click typer uses (a copy of its own in recent typers, click in older ones): typer.BadParameter
+# is one of its exceptions. Click before 8.2 has no NoArgsIsHelpError (it printed the help itself).
+_CLICK_ERRORS = sys.modules[typer.BadParameter.__module__]
+_NO_ARGS_IS_HELP = getattr(_CLICK_ERRORS, "NoArgsIsHelpError", ())
+EXIT_USAGE = 2
+
+
+@contextmanager
+def usage_errors_in_one_line(command_path: str) -> Iterator[None]:
+    """A usage error as every other error of the command line is said: one line, ``error: ...``,
+    exit 2. Typer draws a box of the usage line, a hint and the message, wrapped at the terminal's
+    width, and says a value outside its choices in pydantic's words ("Value error, 'xml' is not
+    one of ..."). A command left without its arguments still shows its help (exit 2)."""
+    from newsprism.report.escape import visible
+
+    try:
+        yield
+    except _NO_ARGS_IS_HELP:
+        raise
+    except _CLICK_ERRORS.UsageError as e:
+        path = e.ctx.command_path if e.ctx is not None else command_path
+        typer.secho(f"error: {visible(_what_was_wrong(e))} (see {path} --help)", err=True, fg=typer.colors.RED)
+        raise typer.Exit(EXIT_USAGE) from e
+
+
+def _what_was_wrong(e: Any) -> str:
+    """The message of a usage error: a bad value named by its option (``--format: 'xml' is not one
+    of 'md', 'json', 'html'``), anything else in click's words."""
+    if not isinstance(e, _CLICK_ERRORS.BadParameter) or isinstance(e, _CLICK_ERRORS.MissingParameter):
+        text = e.format_message().rstrip(".")
+        return text[:1].lower() + text[1:] if text[1:2].islower() else text
+    detail = e.message
+    errors = getattr(e.__cause__, "errors", None)  # typer checks values with pydantic, in pydantic's words
+    if callable(errors) and errors():
+        first = errors()[0]
+        if first.get("type") == "value_error" and "error" in first.get("ctx", {}):
+            detail = str(first["ctx"]["error"])  # the ValueError typer raised: "'xml' is not one of ..."
+        else:  # "Input should be a valid integer, ..."
+            detail = str(first.get("msg", detail)).replace("Input", repr(first.get("input")), 1)
+    param = e.param
+    if param is None:
+        return detail
+    name = max(param.opts, key=len) if param.param_type_name == "option" else (param.metavar or param.name or "").upper()
+    return f"{name}: {detail.rstrip('.')}"

@@ -14,7 +14,7 @@ FETCH = FetchSettings()  # the options' defaults are its own
 
 
 def _seconds(text: str) -> str:
-    """A bad --every is a usage error (the usage line, exit 2), checked before the database opens."""
+    """A bad --every is a usage error (one line, exit 2), checked before the database opens."""
     from newsprism.watch import parse_every
 
     try:
