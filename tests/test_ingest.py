@@ -212,6 +212,7 @@ SHORT_REAL_ITEMS = {
     "brief": ("Ferry strike ends", "<p>Ferry crews at Glenmoor harbour returned to work on Thursday. "
               "The union said talks would go on next week.</p>"),
     "one-sentence": ("Harbour office closed", "<p>The Glenmoor harbour office will be closed on Monday.</p>"),
+    "seven-words": ("Ferry", "<p>Ferry crews returned to work on Thursday.</p>"),  # 34 letters: was skipped
     "japanese": ("フェリー運航再開", "<p>グレンモア港のフェリーは木曜日に運航を再開した。</p>"),
     # words an error page says, in a real item
     "hiker": ("Hiker still missing", "<p>The missing hiker, whose story moved the town, could not be found on "
@@ -220,6 +221,7 @@ SHORT_REAL_ITEMS = {
 NO_BODY = {
     "three-words": ("", "<p>no article here</p>"),
     "not-found": ("Page not found", "<p>Page not found</p>"),
+    "link-only": ("Harbour news", "<p>Click here to read more</p>"),
     "headline-only": ("Glenmoor ferry strike strands island commuters for a third day", ""),
     # error pages of a whole sentence
     "sorry": ("Page not found", "<p>Sorry, the page you were looking for could not be found.</p>"),
@@ -277,6 +279,7 @@ def test_a_feed_entry_without_a_body_is_skipped_by_the_rule_records_use(tmp_path
         ("<title>Live</title>", "Sorry, the page you were looking for could not be found."),
         ("<title>Ferry crews return to work at Glenmoor</title>", "The strike is over."),
         ("", "Ferry crews return to work at Glenmoor on Monday, the union said."),
+        ("<title>Ferry</title>", "Ferry crews returned to work on Thursday."),  # 39 letters: was skipped
     ]
     (tmp_path / "feed.rss").write_text(
         '<?xml version="1.0"?><rss version="2.0"><channel><title>Harbour Watch</title>'
@@ -284,7 +287,7 @@ def test_a_feed_entry_without_a_body_is_skipped_by_the_rule_records_use(tmp_path
         encoding="utf-8",
     )
     result = ingest([str(tmp_path)])
-    assert [a.text for a in result.articles] == [items[2][1], items[3][1]]
+    assert [a.text for a in result.articles] == [items[2][1], items[3][1], items[4][1]]
     assert [(p.line, p.reason, p.message.split(":")[0].split(",")[0]) for p in result.problems] == [
         (1, "no-body", "no article body"), (2, "no-body", "an error page")]
 
