@@ -236,8 +236,8 @@ def test_a_short_real_item_is_read_and_a_page_without_a_body_is_skipped(tmp_path
         (tmp_path / f"{name}.html").write_text(_page(title, body), encoding="utf-8")
     result = ingest([str(tmp_path)])
     assert sorted(a.id for a in result.articles) == sorted(SHORT_REAL_ITEMS)
-    for a in result.articles:
-        assert SHORT_REAL_ITEMS[a.id][1][3:-4] in a.text
+    for a in result.articles:  # the headline and the body, as on the page: not the menu run into them
+        assert a.text == f"{SHORT_REAL_ITEMS[a.id][0]}\n\n{SHORT_REAL_ITEMS[a.id][1][3:-4]}", a.text
     assert sorted((Path(p.path).stem, p.reason) for p in result.problems) == sorted((n, "no-body") for n in NO_BODY)
     three_words = next(p for p in result.problems if p.path.endswith("three-words.html"))
     assert three_words.message.startswith("no article body, only ") and "no article here" in three_words.message

@@ -16,7 +16,7 @@ from typing import Any
 
 from newsprism.errors import MissingExtraError
 from newsprism.extract.metadata import is_boilerplate, parse_copyright, parse_syndication
-from newsprism.ingest.base import Skip, Source, count_letters, read_whole, require_body
+from newsprism.ingest.base import MIN_BODY_LETTERS, Skip, Source, count_letters, read_whole, require_body
 from newsprism.ingest.decode import clean_text, decode_html, drop_bad_char_refs
 from newsprism.ingest.fields import element_paragraphs
 from newsprism.ingest.pagemeta import PAGE_EVIDENCE, page_facts
@@ -86,7 +86,10 @@ def _main_text(tree: Any, url: str | None) -> list[str]:
     paragraphs = _paragraphs(_extract(tree, url, favor="precision"))
     if _scrap(paragraphs) or _boilerplate_only(paragraphs):
         again = _paragraphs(_extract(tree, url, favor="recall"))
-        if _letters(again) > _letters(paragraphs) and not _boilerplate_only(again):
+        # Only for at least a short sentence more: on a short page that precision read whole,
+        # recall adds the menu and runs it, the headline and the body into one paragraph
+        # ("Home News Harbour office closed The Glenmoor harbour office will be closed on Monday.").
+        if _letters(again) - _letters(paragraphs) >= MIN_BODY_LETTERS and not _boilerplate_only(again):
             return again
     return paragraphs
 
