@@ -329,3 +329,25 @@ def test_eval_quotes_threshold_outside_jaccard_is_a_usage_error(capsys: pytest.C
     code, _, err = run_main(capsys, "eval", "quotes", "--gold", str(tmp_path / "gold.jsonl"), str(tmp_path / "a.jsonl"), "--threshold", threshold)
     assert code == 2
     assert "--threshold" in err
+
+
+@pytest.mark.parametrize("command", ["cluster", "quotes", "provenance"])
+def test_an_eval_gold_of_nothing_readable_or_a_folder_is_one_line_exit_1(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, command: str
+) -> None:
+    """A gold file with no readable line was scored as if it were one: eval quotes and provenance
+    printed figures of 0.0, eval cluster B3 F1 0 and pairwise 1.0, each exit 0. A folder given as
+    the gold (or as the JSONL articles of quotes and provenance) was an internal error
+    (IsADirectoryError), exit 70."""
+    articles = tmp_path / "articles.jsonl"
+    articles.write_text(json.dumps({"id": "a1", "title": "Ferry strike", "text": "Ferry crews walked out on Monday, the union said."}) + "\n")
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text("not json\n")
+    code, out, err = run_main(capsys, "eval", command, "--gold", str(gold), str(articles), "-q")
+    assert code == 1 and out == "", err
+    assert err.splitlines()[-1] == f"error: {gold}: no gold records read"
+    folders = [(tmp_path, articles)] + ([(gold, tmp_path)] if command != "cluster" else [])  # cluster reads folders
+    for gold_path, articles_path in folders:
+        code, out, err = run_main(capsys, "eval", command, "--gold", str(gold_path), str(articles_path), "-q")
+        assert code == 1 and out == "", err
+        assert err == f"error: {tmp_path}: a folder, not a JSONL file\n"

@@ -14,7 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 from rich.text import Text
 
 from newsprism.atomic import atomic_file
-from newsprism.errors import StrictModeError
+from newsprism.errors import InputError, StrictModeError
 from newsprism.model import Problem
 from newsprism.pipeline import Observer, Pipeline, require_articles
 from newsprism.report.escape import dumps, visible
@@ -140,6 +140,13 @@ def jsonl(rows: Iterable[dict[str, Any]]) -> str:
     return "".join(dumps(r) + "\n" for r in rows)
 
 
+def require_gold(gold: Path, n: int) -> None:
+    """An eval command stops when its gold file held nothing to score against (every line bad, or
+    none): its figures were made of nothing (quotes and provenance 0.0, cluster pairwise 1.0), exit 0."""
+    if not n:
+        raise InputError(f"{gold}: no gold records read")
+
+
 def gold_and_predictions(
     paths: Sequence[str], gold: Path, pred: Path | None, save_pred: Path | None, quiet: bool, strict: bool,
     predict: Callable[[Pipeline, list[dict[str, Any]], set[str]], list[dict[str, Any]]],
@@ -154,6 +161,7 @@ def gold_and_predictions(
     gold_rows = read_records(gold, skipped)
     predicted = read_records(pred, skipped) if pred is not None else None
     lines_read(skipped, strict)
+    require_gold(gold, len(gold_rows))
     require_articles(len(articles))
     if predicted is not None:
         return articles, gold_rows, predicted

@@ -8,7 +8,7 @@ from typing import Literal
 
 import typer
 
-from newsprism.commands._common import jsonl, lines_read, observing, write_output
+from newsprism.commands._common import jsonl, lines_read, observing, require_gold, write_output
 from newsprism.commands._options import EMBEDDER_OPT, GROUPING_WORKERS_OPT, OUTPUT_OPT, QUIET_OPT, STRICT_OPT, Command
 from newsprism.errors import InputError
 from newsprism.model import Problem
@@ -39,6 +39,7 @@ def eval_cluster_command(
     gold_labels, gold_dups = read_labels(gold, skipped)
     read_pred = read_labels(pred, skipped) if pred is not None else None
     lines_read(skipped, strict)
+    require_gold(gold, len(gold_labels))
     if read_pred is not None:
         pred_labels, pred_dups = read_pred
     else:

@@ -27,9 +27,15 @@ def read_jsonl(
     path = Path(path)
     if not path.exists():
         raise InputError(f"{path}: no such file")
+    if path.is_dir():  # was an internal error (IsADirectoryError), exit 70
+        raise InputError(f"{path}: a folder, not a JSONL file")
     shown = Limits().warnings_per_reason
     counts: Counter[str] = Counter()
-    with path.open(encoding="utf-8", errors="replace") as f:
+    try:
+        f = path.open(encoding="utf-8", errors="replace")
+    except OSError as e:
+        raise InputError(f"{path}: cannot read ({e.strerror})") from e
+    with f:
         for n, line in enumerate(f, 1):
             if not line.strip():
                 continue
