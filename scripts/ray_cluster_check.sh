@@ -42,17 +42,6 @@ port=$(free_port)
 address="127.0.0.1:$port"
 pids=()
 stop() {
-    # newsprism's worker actors outlive each run (see the README); a node stopped while an actor
-    # lives on it waits 30 s for it, then is killed: they are ended first.
-    [ ${#pids[@]} -eq 0 ] || python - "$address" <<'EOF' 2>/dev/null || true
-import sys
-import ray
-from newsprism.engine.ray import NAMESPACE
-ray.init(address=sys.argv[1], log_to_driver=False, configure_logging=False)
-for actor in ray.util.list_named_actors(all_namespaces=True):
-    if actor["namespace"] == NAMESPACE:
-        ray.kill(ray.get_actor(actor["name"], namespace=NAMESPACE))
-EOF
     for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
     for pid in "${pids[@]}"; do
         for _ in $(seq 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
@@ -122,6 +111,20 @@ if [ ${#run[@]} -gt 0 ]; then
     RAY_ADDRESS="$address" NP_RAY_NODE_PIDS="${pids[*]}" "${run[@]}"
     exit
 fi
+# A run's workers hold a CPU each of the cluster's, spread over its nodes: one on each here.
+python - "$address" <<'EOF'
+import sys
+import ray
+from newsprism.engine.ray import RayEngine
+with RayEngine(sys.argv[1]):
+    held = [g for g in ray.util.placement_group_table().values() if g["state"] == "CREATED"]
+    free = ray.available_resources().get("CPU", 0)
+nodes = [sorted(set(g["bundles_to_node_id"].values())) for g in held]
+if len(nodes) != 1 or len(nodes[0]) != 2 or free != 0:
+    sys.exit(f"ray cluster check FAILED: the run held {held} ({free} CPU free), not a CPU on each node")
+print("ray cluster check: the run held one CPU on each node", file=sys.stderr)
+EOF
+
 newsprism analyze "${inputs[@]}" --format json --quiet --workers 0 -o "$work/local.json"
 newsprism analyze "${inputs[@]}" --format json --quiet --engine ray --address "$address" -o "$work/ray.json"
 if cmp -s "$work/local.json" "$work/ray.json"; then

@@ -51,9 +51,11 @@ def test_an_address_needs_the_ray_engine() -> None:
 
 @pytest.fixture(scope="module")
 def local_ray():  # type: ignore[no-untyped-def]
+    """A Ray of two CPUs on this machine, started as the engine starts one; each test runs its
+    own engines on it (an engine holds the CPUs it uses: one kept for the module would hold both)."""
     import os
 
-    from newsprism.engine.ray import LOOPBACK_NODE, RayEngine
+    from newsprism.engine.ray import LOOPBACK_NODE, connect
 
     os.environ.setdefault(*LOOPBACK_NODE)  # read when Ray is imported, as the engine sets it (engine/ray.py)
     pytest.importorskip("ray")
@@ -61,33 +63,140 @@ def local_ray():  # type: ignore[no-untyped-def]
 
     os.environ.setdefault("RAY_AUTH_MODE", "disabled")  # a throwaway cluster on loopback
     ray.cloudpickle.register_pickle_by_value(sys.modules[__name__])  # Tally: the workers cannot import tests/
-    with RayEngine(num_cpus=2) as engine:
+    assert connect(num_cpus=2)
+    try:
         # Without a token, a node beyond loopback would take work from anyone reaching this host.
         assert [n["NodeManagerAddress"] for n in ray.nodes()] == ["127.0.0.1"]
-        yield engine
+        yield ray
+    finally:
+        ray.shutdown()
 
 
 @pytest.mark.slow
 def test_ray_tasks_write_the_same_json_as_the_local_engine(local_ray) -> None:  # type: ignore[no-untyped-def]
+    from newsprism.engine.ray import RayEngine
+
     paths = [str(CLUSTER_FIXTURE), str(EXAMPLE)]
     here = render(Pipeline(Settings(), nlp=shared_nlp()).run(paths), "json")
-    there = render(Pipeline(Settings(engine="ray"), engine=local_ray).run(paths), "json")
-    assert local_ray.parallelism == 2
-    assert there == here
-    # One large story: its articles parsed in chunks on both CPUs, then its brief.
-    settings = Settings(single_story=True)
-    here = render(Pipeline(settings, nlp=shared_nlp()).run([str(EXAMPLE)]), "json")
-    there = render(Pipeline(Settings(single_story=True, engine="ray"), engine=local_ray).run([str(EXAMPLE)]), "json")
-    assert there == here
+    _all_free(local_ray)
+    with RayEngine() as engine:
+        there = render(Pipeline(Settings(engine="ray"), engine=engine).run(paths), "json")
+        assert engine.parallelism == 2
+        assert there == here
+        # One large story: its articles parsed in chunks on both CPUs, then its brief.
+        settings = Settings(single_story=True)
+        here = render(Pipeline(settings, nlp=shared_nlp()).run([str(EXAMPLE)]), "json")
+        there = render(Pipeline(Settings(single_story=True, engine="ray"), engine=engine).run([str(EXAMPLE)]), "json")
+        assert there == here
+
+
+def _cpus_free(ray) -> float:  # type: ignore[no-untyped-def]
+    return float(ray.available_resources().get("CPU", 0.0))
+
+
+def _all_free(ray) -> None:  # type: ignore[no-untyped-def]
+    """Waits for the CPUs of the engines before to be free: Ray frees a removed group's as its actors end."""
+    import time
+
+    for _ in range(120):
+        if _cpus_free(ray) == 2.0:
+            return
+        time.sleep(0.5)
+    raise AssertionError(f"the CPUs were not given back: {ray.available_resources()}")
+
+
+@pytest.mark.slow
+def test_the_workers_hold_the_cpus_they_use_and_give_them_back(local_ray) -> None:  # type: ignore[no-untyped-def]
+    """While a run goes on, the cluster shows its CPUs taken, so no other job is put on them; they
+    held none before (Ray said 2.0 CPUs free while both ran briefs). At the end, the placement
+    group that held them is removed, its actors with it."""
+    from newsprism.engine.ray import RayEngine
+
+    _all_free(local_ray)  # an engine without workers takes the CPUs free as it starts
+    with RayEngine() as engine:
+        assert list(engine.map(math.sqrt, [4.0, 9.0, 16.0])) == [2.0, 3.0, 4.0]
+        assert engine.parallelism == 2 and _cpus_free(local_ray) == 0.0
+        group = engine._group
+        table = local_ray.util.placement_group_table(group)
+        assert table["state"] == "CREATED" and table["strategy"] == "SPREAD"
+        assert [b["CPU"] for b in table["bundles"].values()] == [1.0, 1.0]
+    assert local_ray.util.placement_group_table(group)["state"] == "REMOVED"
+    _all_free(local_ray)
+
+
+@pytest.mark.slow
+def test_a_run_the_cluster_has_no_cpus_for_fails_in_one_line(local_ray) -> None:  # type: ignore[no-untyped-def]
+    """A second run on a cluster whose CPUs a run holds waits for them (``reserve_timeout``), then
+    stops with an ``EngineError`` that says what the cluster has; its reservation is withdrawn."""
+    from newsprism.engine.ray import RayEngine
+    from newsprism.errors import EngineError
+
+    _all_free(local_ray)
+    with RayEngine() as first:
+        asked = r"^the Ray cluster did not give the 1 CPU\(s\) asked for in 1 s: it has 2, 0 free$"
+        with pytest.raises(EngineError, match=asked), RayEngine(workers=1, reserve_timeout=1):
+            pass
+        assert list(first.map(math.sqrt, [4.0])) == [2.0]  # the first run goes on
+        groups = local_ray.util.placement_group_table().values()
+        assert [g["state"] for g in groups if g["state"] != "REMOVED"] == ["CREATED"]  # the first run's only
+
+
+@pytest.mark.slow
+def test_the_cli_says_in_one_line_that_the_cluster_lacks_the_cpus(local_ray) -> None:  # type: ignore[no-untyped-def]
+    """``--workers 3`` on a cluster of two CPUs: the run waits for the third (``RESERVE_TIMEOUT``, as an
+    autoscaling cluster would add a node), then stops in one line that says what the cluster has, exit 1.
+    Before, the run went on with three tasks at a time on two CPUs it held none of."""
+    import os
+
+    _all_free(local_ray)
+    address = local_ray.get_runtime_context().gcs_address
+    env = {**os.environ, "RAY_AUTH_MODE": "disabled"}
+    cmd = [sys.executable, "-m", "newsprism", "analyze", str(EXAMPLE), "-q", "-f", "json", "--engine", "ray",
+           "--address", address, "--workers", "3"]
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env=env, timeout=600)
+    assert proc.returncode == 1, proc.stderr[-2000:]
+    assert proc.stderr.strip() == "error: the Ray cluster did not give the 3 CPU(s) asked for in 60 s: it has 2, 2 free"
+    assert proc.stdout == ""
+
+
+_STARTED_HERE = (
+    "import json, os, ray\n"
+    "from newsprism.engine.ray import RayEngine\n"
+    "with RayEngine(workers=3) as engine:\n"
+    "    nice = sorted(set(engine.map(lambda _: os.nice(0), range(6))))\n"
+    "    print(json.dumps({'cpus': ray.cluster_resources()['CPU'], 'free': ray.available_resources().get('CPU', 0),\n"
+    "                      'parallelism': engine.parallelism, 'nice': nice, 'ours': os.nice(0)}))\n"
+)
+
+
+@pytest.mark.slow
+def test_a_ray_started_here_has_a_cpu_a_worker_at_the_callers_priority() -> None:
+    """``--engine ray --workers 3`` without ``--address`` runs three workers, as ``--workers 3`` runs
+    three processes: the Ray it starts has three CPUs (Ray counts the cores otherwise: two here,
+    and a third worker could not be placed). Its workers run at the caller's priority: Ray lowers
+    its workers' by 15 nice levels, and beside other work one article took over two minutes."""
+    import json
+    import os
+
+    env = {**os.environ, "RAY_AUTH_MODE": "disabled"}
+    proc = subprocess.run([sys.executable, "-c", _STARTED_HERE], capture_output=True, text=True, cwd=ROOT, env=env,
+                          timeout=600)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    seen = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert seen["cpus"] == 3 and seen["free"] == 0 and seen["parallelism"] == 3
+    assert seen["nice"] == [seen["ours"]]
 
 
 @pytest.mark.slow
 def test_ray_results_come_in_order_and_errors_at_their_turn(local_ray) -> None:  # type: ignore[no-untyped-def]
-    assert list(local_ray.map(math.sqrt, [16.0, 1.0, 9.0, 4.0, 25.0, 36.0, 49.0])) == [4.0, 1.0, 3.0, 2.0, 5.0, 6.0, 7.0]
-    results = local_ray.map(math.sqrt, [4.0, -1.0, 9.0])
-    assert next(results) == 2.0
-    with pytest.raises(ValueError):
-        next(results)
+    from newsprism.engine.ray import RayEngine
+
+    with RayEngine(workers=2) as engine:
+        assert list(engine.map(math.sqrt, [16.0, 1.0, 9.0, 4.0, 25.0, 36.0, 49.0])) == [4.0, 1.0, 3.0, 2.0, 5.0, 6.0, 7.0]
+        results = engine.map(math.sqrt, [4.0, -1.0, 9.0])
+        assert next(results) == 2.0
+        with pytest.raises(ValueError):
+            next(results)
 
 
 class Tally:
@@ -101,8 +210,11 @@ class Tally:
 
 @pytest.mark.slow
 def test_a_ray_stage_is_an_actor_that_keeps_its_state(local_ray) -> None:  # type: ignore[no-untyped-def]
+    """The stage starts while the run's workers hold every CPU (it takes none)."""
+    from newsprism.engine.ray import RayEngine
+
     tally = Tally(10)
-    with local_ray.stage(tally) as stage:
+    with RayEngine(workers=2) as engine, engine.stage(tally) as stage:
         assert list(stage.calls("add", [1, 2, 3])) == [11, 13, 16]
         assert list(stage.calls("add", [4])) == [20]
     assert tally.total == 10  # the actor held a copy
@@ -127,8 +239,9 @@ def test_workers_caps_the_tasks_at_once_over_every_map(local_ray) -> None:  # ty
         second = one.map(_nap, [0.3, 0.3])
         spans = sorted([*first, *second])
     assert all(a[1] <= b[0] for a, b in itertools.pairwise(spans))  # never two at once
-    both = sorted(local_ray.map(_nap, [0.5, 0.5]))
-    assert both[1][0] < both[0][1]  # uncapped: the two CPUs run two at once
+    with RayEngine(workers=2) as two:
+        both = sorted(two.map(_nap, [0.5, 0.5]))
+    assert both[1][0] < both[0][1]  # the two CPUs run two at once
 
 
 @pytest.mark.slow
@@ -157,29 +270,13 @@ def test_a_ray_engine_loads_the_models_in_every_slot_as_it_starts(local_ray, tmp
 
     from newsprism.engine.ray import RayEngine
 
-    with RayEngine(initializer=_sign_in, initargs=(str(tmp_path),)) as engine:
+    with RayEngine(workers=2, initializer=_sign_in, initargs=(str(tmp_path),)) as engine:
         ray.get(list(engine._live))
         assert len(list(tmp_path.iterdir())) == 2
     (tmp_path / "one").mkdir()
     with RayEngine(workers=1, initializer=_sign_in, initargs=(str(tmp_path / "one"),)) as engine:
         ray.get(list(engine._live))
         assert len(list((tmp_path / "one").iterdir())) == 1
-
-
-def _niceness(_: object) -> int:
-    import os
-
-    return os.nice(0)
-
-
-@pytest.mark.slow
-def test_a_ray_the_engine_starts_runs_its_workers_at_the_callers_priority(local_ray) -> None:  # type: ignore[no-untyped-def]
-    """Ray lowers its workers' priority by 15 nice levels: the Ray that ``--engine ray`` starts
-    without ``--address`` ran the briefs at nice 15 to 19, and beside other work one article
-    took over two minutes, most of it the actors loading their models."""
-    import os
-
-    assert set(local_ray.map(_niceness, range(4))) == {os.nice(0)}
 
 
 def _pid(_: object) -> int:
@@ -203,34 +300,9 @@ def test_the_work_runs_on_the_workers_the_engine_warmed(local_ray, tmp_path) -> 
 
 
 @pytest.mark.slow
-def test_the_next_run_finds_the_workers_warm(local_ray) -> None:  # type: ignore[no-untyped-def]
-    """Each run (`newsprism analyze --engine ray --address ...`) is a driver of its own that joins
-    the cluster and leaves: the next works in the worker processes the last one left, models
-    loaded. Ray's task workers were new to every driver, and each spent 1.8 s of CPU starting."""
-    import ray
-
-    from newsprism.engine.ray import NAMESPACE
-
-    for actor in ray.util.list_named_actors(all_namespaces=True):  # none this process holds: the runs make their own
-        if actor["namespace"] == NAMESPACE:
-            ray.kill(ray.get_actor(actor["name"], namespace=NAMESPACE))
-    code = (
-        "import sys; from newsprism.engine.ray import RayEngine\n"
-        "with RayEngine(sys.argv[1], workers=2) as engine:\n"
-        "    print(sorted(set(engine.map(lambda _: __import__('os').getpid(), range(8)))))\n"
-    )
-    address = ray.get_runtime_context().gcs_address
-    runs = [subprocess.run([sys.executable, "-c", code, address], capture_output=True, text=True, cwd=ROOT, timeout=300)
-            for _ in range(2)]
-    assert all(proc.returncode == 0 for proc in runs), [proc.stderr for proc in runs]
-    first, second = (set(eval(proc.stdout)) for proc in runs)
-    assert len(first) == 2 and second == first
-
-
-@pytest.mark.slow
 def test_an_item_whose_worker_is_gone_goes_to_a_new_one(local_ray) -> None:  # type: ignore[no-untyped-def]
-    """A worker actor may end (idle too long, or killed) between the run's finding it and its
-    first item: the item is sent again, once, to a new actor in its slot."""
+    """A worker actor may end (killed) before its first item: the item is sent again, once, to a
+    new actor in its bundle, whose CPU the dead one gave back."""
     import ray
 
     from newsprism.engine.ray import RayEngine
@@ -240,29 +312,3 @@ def test_an_item_whose_worker_is_gone_goes_to_a_new_one(local_ray) -> None:  # t
         ray.kill(gone)
         assert list(engine.map(math.sqrt, [4.0, 9.0, 16.0])) == [2.0, 3.0, 4.0]
         assert engine._actors[0] is not gone
-
-
-@pytest.mark.slow
-def test_a_worker_left_idle_ends(local_ray) -> None:  # type: ignore[no-untyped-def]
-    """The worker actors that outlive a run end once idle ``keep_warm`` seconds: each holds
-    spaCy and the quote model (some 400 MB)."""
-    import time
-
-    import ray
-
-    from newsprism.engine.ray import NAMESPACE, RayEngine, _code_key
-
-    with RayEngine(workers=1) as engine:
-        ray.kill(engine._actors[0])  # one left by the tests before, waiting KEEP_WARM
-    with RayEngine(workers=1, keep_warm=1.0) as engine:
-        assert list(engine.map(math.sqrt, [4.0])) == [2.0]
-        node, k = engine._slots[0]
-    name = f"worker-{_code_key()}-{node}-{k}"
-    for _ in range(60):
-        try:
-            ray.get_actor(name, namespace=NAMESPACE)
-        except ValueError:
-            break
-        time.sleep(0.5)
-    else:
-        raise AssertionError("the idle worker actor did not end")

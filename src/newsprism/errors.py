@@ -50,7 +50,8 @@ class EvalError(NewsprismError):
 
 
 class EngineError(NewsprismError):
-    """A worker process of an execution engine stopped before its work was done."""
+    """A worker process of an execution engine stopped before its work was done, or a Ray
+    cluster did not give the engine the CPUs it asked for."""
 
 
 class StoreError(NewsprismError):

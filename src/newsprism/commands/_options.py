@@ -46,7 +46,8 @@ def _workers(help: str, shown: str = "one per core") -> Any:
 WORKERS_OPT = _workers(  # analyze
     f"Worker processes (0: none, all in this process). {_BRIEF_WORKERS} The term counts, the vectors and (with tfidf) "
     "the neighbour search of each grouping batch after the first run in one more, a batch or two ahead, on a corpus of "
-    "more than one batch. With --engine ray: as many briefs at once on the cluster (default: its CPUs).",
+    "more than one batch. With --engine ray: the CPUs held on the cluster, a brief at a time each (default: those "
+    "free as the run starts).",
 )
 BRIEF_WORKERS_OPT = _workers(f"Worker processes (0: none, all in this process). {_BRIEF_WORKERS}")  # add
 GROUPING_WORKERS_OPT = _workers(  # cluster, eval cluster

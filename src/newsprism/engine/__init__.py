@@ -6,7 +6,7 @@ a pool of worker processes on this machine, a few batches ahead of the
 caller, so that stateful work (the copy index, the clusterer) goes on in
 this process while the workers prepare what comes next; the Ray engine
 (``newsprism.engine.ray``, the ``ray`` extra) runs them in a cluster's
-worker actors, which stay up for the next run. ``parallelism`` says how many
+worker actors, each holding a CPU of the cluster for the run. ``parallelism`` says how many
 items an engine works on at once, so a caller can cut its work into enough
 pieces.
 

@@ -5,23 +5,28 @@ back in input order, a few items ahead of the caller, and an exception
 raised in the work is raised here, at its item's turn. At most ``workers``
 items are in flight at once, over every ``map`` running together, as a
 process engine of that many workers would run them; without ``workers``, as
-many as the cluster has CPUs. Functions and items go to the workers pickled,
+many as the CPUs it holds (below). Functions and items go to the workers pickled,
 as they go to a local worker process: the briefer pickles as its settings and
 in each worker process is made once, with its models (``pipeline.Briefer``).
 
-The work runs on **worker actors that outlive the run** (``_Worker``): one per
-task slot, a slot a CPU, taken in turn from each node, each pinned to its node
-and named after the slot and the newsprism code the driver runs, in Ray's
-namespace ``newsprism``. The next run on the cluster finds them with the models
-loaded: a Ray task's worker is new to every run (Ray keeps no worker across
-drivers) and spent 1.8 s of CPU starting (Ray's own boot, spaCy, the models, a
-first brief) while the run waited, in a run of 10 to 20 s. An actor ends once it
-has waited ``KEEP_WARM`` seconds for work, or at its first idle moment after
-``MAX_AGE`` (spaCy keeps every string it meets for the life of its process), and
-with its cluster. The actors hold no CPU of the cluster's (``num_cpus=0``): an
-idle one would keep the CPU from any other work, and the engine caps what runs
-at once itself. An item whose actor is gone (ended while the run looked it up,
-or killed) is sent once more, to a new actor in its slot.
+The work runs on **worker actors that hold the CPUs they use**: as the engine
+starts it reserves one CPU bundle per task slot in a placement group (Ray's
+gang reservation, strategy SPREAD: the slots spread over the nodes, so two
+slots of a two-node cluster are on two nodes) and starts one actor (``_Worker``)
+in each bundle, which loads the models once. While the run goes on, the
+cluster shows those CPUs taken, and no other job, nor a second run, is put on
+them; at the end the placement group is removed, and with it its actors (Ray
+kills the actors of a removed group) and the reservation. With ``workers`` the
+engine asks for that many CPUs and waits up to ``reserve_timeout`` seconds for
+them (an autoscaling cluster adds nodes for a reservation it cannot place),
+then fails with an ``EngineError`` naming what the cluster has: the output is
+the same with fewer workers, but a run quietly given fewer CPUs than it asked
+for is slower than planned, and running more than the CPUs held is what the
+reservation is there to stop. Without ``workers`` it asks for the CPUs free as
+it starts (at least one). A Ray the engine starts itself (no ``address``) has
+``workers`` CPUs, as a process engine has that many processes; without
+``workers``, one per core. An item whose actor is gone (killed) is sent once
+more, to a new actor in its bundle.
 
 Stateful steps run as actors too: ``RayEngine.stage`` puts (a copy of) an
 object in an actor of the run and calls its methods in order. The pipeline keeps
@@ -49,12 +54,11 @@ from __future__ import annotations
 
 import os
 import sys
-import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
-from functools import cache, partial
-from itertools import islice, zip_longest
+from functools import partial
+from itertools import islice
 from typing import Any, TypeVar
 
 from newsprism.engine import _END, HOLD
@@ -65,10 +69,7 @@ R = TypeVar("R")
 
 LOOPBACK_NODE = ("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")  # see the module docstring
 WORKERS_AT_OUR_NICENESS = ("RAY_worker_niceness", "0")  # read by the node as it starts: see the module docstring
-NAMESPACE = "newsprism"  # Ray's namespace of the worker actors, shared by every run on a cluster
-KEEP_WARM = 600.0  # seconds a worker actor waits for the next run before it ends
-MAX_AGE = 3600.0  # seconds after which a worker actor ends at its first idle moment
-IDLE_AT_AGE = 5.0  # ... an idle moment: this long without work (a run's jobs follow one another closer)
+RESERVE_TIMEOUT = 60.0  # seconds the engine waits for the CPUs it asks for (see the module docstring)
 
 
 def _ray() -> Any:
@@ -79,69 +80,42 @@ def _ray() -> Any:
     return ray
 
 
+def connect(address: str | None = None, **init: Any) -> bool:
+    """Joins the Ray cluster at ``address`` ("HOST:PORT" of its head, or "auto"), or starts one
+    on this machine when it is None (``init``: more of ``ray.init``'s arguments, e.g.
+    ``num_cpus=2``), unless this process is connected already. True if it started Ray."""
+    if address is None and "ray" not in sys.modules:
+        os.environ.setdefault(*LOOPBACK_NODE)
+    ray = _ray()
+    if ray.is_initialized():
+        return False
+    if address is None:
+        os.environ.setdefault(*WORKERS_AT_OUR_NICENESS)
+    try:
+        ray.init(
+            address=address,
+            log_to_driver=False,  # the workers' own warnings stay in the cluster's logs
+            include_dashboard=False,
+            configure_logging=False,
+            **init,
+        )
+    except ConnectionError as e:
+        raise EngineError(f"cannot join the Ray cluster at {address}: {e}") from e
+    except ValueError as e:  # Ray's own reading of the address: "HOST:PORT", "ray://HOST:PORT" or "auto"
+        raise SettingsError(f"not a Ray cluster address: {address!r} ({e})") from e
+    return True
+
+
 def _start(initializer: Callable[..., object], initargs: tuple[Any, ...]) -> None:
     initializer(*initargs)
 
 
-@cache
-def _code_key() -> str:
-    """Names this process's newsprism (its version and files): a worker actor started by another
-    code runs that code, so a run with changed code starts its own actors."""
-    import hashlib
-    from pathlib import Path
-
-    import newsprism
-
-    root = Path(newsprism.__file__).parent
-    h = hashlib.sha1(newsprism.__version__.encode())
-    for path in sorted(root.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts:
-            st = path.stat()
-            h.update(f"{path.relative_to(root)}:{st.st_size}:{st.st_mtime_ns};".encode())
-    return h.hexdigest()[:16]
-
-
 class _Worker:
-    """A worker actor: runs the calls sent to its slot, one at a time, run after run, in a
-    process that keeps what they load (the briefer and its models: ``pipeline._briefer_for``).
-    It ends itself once idle ``keep`` seconds, or ``IDLE_AT_AGE`` seconds once older than
-    ``max_age``, through Ray (``__ray_terminate__``, run after any call already queued)."""
-
-    def __init__(self, keep: float, max_age: float) -> None:
-        import threading
-
-        self._busy = False
-        self._born = self._last = time.monotonic()
-        threading.Thread(target=self._watch, args=(keep, max_age), name="newsprism-idle-end", daemon=True).start()
+    """A worker actor: runs the calls sent to its bundle, one at a time, in a process that keeps
+    what they load (the briefer and its models: ``pipeline._briefer_for``)."""
 
     def call(self, fn: Callable[[Any], Any], item: Any) -> Any:
-        self._busy = True
-        try:
-            return fn(item)
-        finally:
-            self._busy, self._last = False, time.monotonic()
-
-    def _watch(self, keep: float, max_age: float) -> None:
-        import ray
-
-        while True:
-            time.sleep(min(keep / 2, IDLE_AT_AGE))
-            now = time.monotonic()
-            idle = 0.0 if self._busy else now - self._last
-            if idle > keep or (now - self._born > max_age and idle > IDLE_AT_AGE):
-                ray.get_runtime_context().current_actor.__ray_terminate__.remote()
-                return
-
-
-def _slots(ray: Any, n: int) -> list[tuple[str, int]]:
-    """The first ``n`` task slots (at most the cluster's CPUs): a slot a CPU, (node id, k),
-    taken in turn from each node, so two slots of a two-node cluster are on two nodes."""
-    nodes = sorted((node["NodeID"], int(node["Resources"].get("CPU", 0))) for node in ray.nodes() if node["Alive"])
-    by_node = [[(node, k) for k in range(cpus)] for node, cpus in nodes]
-    slots = [slot for turn in zip_longest(*by_node) for slot in turn if slot is not None]
-    if not slots:
-        raise EngineError("the Ray cluster has no CPU to run on")
-    return slots[:n]
+        return fn(item)
 
 
 class _Sent:
@@ -152,7 +126,7 @@ class _Sent:
     def __init__(self, item: Any) -> None:
         self.item = item
         self.ref: Any = None
-        self.slot = 0  # sent to the actor of this slot
+        self.slot = 0  # sent to the actor of this slot (its bundle's index)
         self.actor: Any = None  # that actor
         self.tries = 0
 
@@ -162,10 +136,10 @@ class RayEngine:
     of its head, or "auto"), or of one Ray starts in this process when it is None
     (``init`` is passed to ``ray.init`` then, e.g. ``num_cpus=2``).
 
-    Use it as a context manager: Ray starts (or joins) at ``with`` and, if this
-    engine started it, stops at the end. ``workers`` caps the items running at
-    once (None: the cluster's CPUs). ``keep_warm``: seconds the worker actors
-    wait idle for another run (``KEEP_WARM``).
+    Use it as a context manager: Ray starts (or joins) at ``with``, the engine reserves
+    its CPUs and starts its actors; at the end it gives them back and, if this engine
+    started Ray, stops it. ``workers``: the CPUs held, and items running at once (None:
+    the CPUs free as it starts). ``reserve_timeout``: seconds to wait for them.
     """
 
     def __init__(
@@ -175,7 +149,7 @@ class RayEngine:
         workers: int | None = None,
         initializer: Callable[..., object] | None = None,
         initargs: tuple[Any, ...] = (),
-        keep_warm: float = KEEP_WARM,
+        reserve_timeout: float = RESERVE_TIMEOUT,
         **init: Any,
     ) -> None:
         if workers is not None and workers < 1:
@@ -184,50 +158,44 @@ class RayEngine:
         self.workers = workers
         self.initializer = initializer  # run once in each worker actor as the engine starts (load a model)
         self.initargs = initargs
-        self.keep_warm = keep_warm
+        self.reserve_timeout = reserve_timeout
         self.init = init
         self._started = False  # this engine called ray.init, so it shuts Ray down
         self._running = False
-        self._slots: list[tuple[str, int]] = []
-        self._actors: list[Any] = []  # one a slot
+        self._group: Any = None  # the placement group of the run's CPUs
+        self._actors: list[Any] = []  # one a bundle of the group
         self._flight: list[int] = []  # calls in flight, per actor
         self._live: dict[Any, int] = {}  # every call sent and not yet known to be done, over all maps -> its actor
 
     def __enter__(self) -> "RayEngine":
-        if self.address is None and "ray" not in sys.modules:
-            os.environ.setdefault(*LOOPBACK_NODE)
+        init = dict(self.init)
+        if self.address is None and self.workers is not None:
+            init.setdefault("num_cpus", self.workers)  # a Ray started here: a CPU a worker, as a process engine's
+        self._started = connect(self.address, **init)
         ray = _ray()
-        if not ray.is_initialized():
-            if self.address is None:
-                os.environ.setdefault(*WORKERS_AT_OUR_NICENESS)
-            try:
-                ray.init(
-                    address=self.address,
-                    log_to_driver=False,  # the workers' own warnings stay in the cluster's logs
-                    include_dashboard=False,
-                    configure_logging=False,
-                    **self.init,
-                )
-            except ConnectionError as e:
-                raise EngineError(f"cannot join the Ray cluster at {self.address}: {e}") from e
-            except ValueError as e:  # Ray's own reading of the address: "HOST:PORT", "ray://HOST:PORT" or "auto"
-                raise SettingsError(f"not a Ray cluster address: {self.address!r} ({e})") from e
-            self._started = True
         self._running = True
-        self._slots = _slots(ray, self._cap())
-        self._actors = [self._actor(ray, slot) for slot in self._slots]
+        try:
+            self._group = self._reserve(ray)
+        except BaseException:
+            self.__exit__()
+            raise
+        self._actors = [self._actor(ray, k) for k in range(self._group.bundle_count)]
         self._flight = [0] * len(self._actors)
         if self.initializer is not None:
-            # Each actor loads the models (a new one; one from an earlier run has them) while
-            # the driver reads and groups, not in its first job. Nobody waits for it: the
-            # work queues behind, on the same actor. A model that fails to load is met
-            # again by the first job, which raises it.
+            # Each actor loads the models while the driver reads and groups, not in its first
+            # job. Nobody waits for it: the work queues behind, on the same actor. A model that
+            # fails to load is met again by the first job, which raises it.
             for k, actor in enumerate(self._actors):
                 self._flight[k] += 1
                 self._live[actor.call.remote(partial(_start, self.initializer), self.initargs)] = k
         return self
 
     def __exit__(self, *exc: object) -> None:
+        if self._group is not None:
+            from ray.util import remove_placement_group
+
+            remove_placement_group(self._group)  # Ray kills the group's actors with it, and frees its CPUs
+            self._group = None
         if self._started:
             _ray().shutdown()
             self._started = False
@@ -235,26 +203,35 @@ class RayEngine:
         self._actors, self._flight = [], []
         self._live.clear()
 
-    def _actor(self, ray: Any, slot: tuple[str, int]) -> Any:
-        """The worker actor of ``slot``: the one there (from an earlier run), else a new one.
-        In a Ray this engine started, which stops with the run, the actors are the run's own:
-        a node stopped while an actor lives on it waits 30 s for it before killing it."""
-        from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
+    def _reserve(self, ray: Any) -> Any:
+        """A placement group of one CPU a slot, placed: ``workers`` of them, or the CPUs free now."""
+        from ray.util import placement_group, remove_placement_group
 
-        node, k = slot
+        want = self.workers if self.workers is not None else max(1, int(ray.available_resources().get("CPU", 0)))
+        group = placement_group([{"CPU": 1}] * want, strategy="SPREAD")
+        if group.wait(self.reserve_timeout):
+            return group
+        remove_placement_group(group)
+        total, free = (int(r.get("CPU", 0)) for r in (ray.cluster_resources(), ray.available_resources()))
+        raise EngineError(
+            f"the Ray cluster did not give the {want} CPU(s) asked for in {self.reserve_timeout:g} s: "
+            f"it has {total}, {free} free"
+        )
+
+    def _actor(self, ray: Any, k: int) -> Any:
+        """A worker actor in bundle ``k`` of the run's placement group, holding its CPU."""
+        from ray.util.scheduling_strategies import PlacementGroupSchedulingStrategy
+
         return ray.remote(_Worker).options(
-            name=f"worker-{_code_key()}-{node}-{k}", namespace=NAMESPACE, get_if_exists=True,
-            lifetime=None if self._started and self.address is None else "detached", num_cpus=0, max_restarts=0,
-            scheduling_strategy=NodeAffinitySchedulingStrategy(node, soft=False),
-        ).remote(self.keep_warm, MAX_AGE)
+            num_cpus=1, max_restarts=0,
+            scheduling_strategy=PlacementGroupSchedulingStrategy(self._group, placement_group_bundle_index=k),
+        ).remote()
 
     @property
     def parallelism(self) -> int:
-        if self.workers is not None:
-            return self.workers
-        if not self._running:
-            return 1
-        return max(1, int(_ray().cluster_resources().get("CPU", 1)))
+        if self._actors:
+            return len(self._actors)
+        return self.workers or 1
 
     def _cap(self) -> int:
         return self.parallelism
@@ -278,10 +255,9 @@ class RayEngine:
                 self._flight[k] -= 1
 
     def _send(self, ray: Any, fn_ref: Any, sent: _Sent) -> _Sent:
-        """``sent`` to the actor with the fewest calls in flight, once fewer than the cap are in
-        flight and that actor has fewer than its share (waiting for any to end, whichever map sent it)."""
-        share = -(-self._cap() // len(self._actors))
-        while len(self._live) >= self._cap() or min(self._flight) >= share:
+        """``sent`` to an actor with no call in flight, once there is one (waiting for any call to
+        end, whichever map sent it): one call an actor, as one task a CPU."""
+        while len(self._live) >= self._cap():
             done, _ = ray.wait(list(self._live), num_returns=1)
             self._settle(done)
         k = self._flight.index(min(self._flight))
@@ -318,7 +294,7 @@ class RayEngine:
                     if sent.tries > 1:
                         raise EngineError(f"a Ray worker stopped before its work was done: {e}") from e
                     if self._actors[sent.slot] is sent.actor:  # not replaced yet (by another item it held)
-                        self._actors[sent.slot] = self._actor(ray, self._slots[sent.slot])
+                        self._actors[sent.slot] = self._actor(ray, sent.slot)
                     self._send(ray, fn_ref, sent)
                     continue
                 except (ray.exceptions.WorkerCrashedError, ray.exceptions.NodeDiedError) as e:
@@ -338,7 +314,10 @@ class RayEngine:
         if not self._running:
             raise EngineError("the ray engine is not started: use it in a with block")
         ray = _ray()
-        actor = ray.remote(_Holder).remote(obj)
+        # No CPU of the cluster's: the run's workers hold them all, and a stage is the driver's
+        # own stateful step put beside (the driver reserves none either); left to Ray's default
+        # (one CPU to be placed) it would wait for the run to end.
+        actor = ray.remote(_Holder).options(num_cpus=0).remote(obj)
         try:
             yield RayStage(actor)
         finally:
