@@ -552,3 +552,18 @@ def test_the_similarity_is_the_same_computed_a_few_rows_at_a_time(cells: int, mo
     blocked = similarity(items)
     for part in ("indptr", "indices", "data"):
         assert getattr(blocked, part).tobytes() == getattr(whole, part).tobytes()
+
+
+def test_the_sentence_items_hold_one_object_for_each_word() -> None:
+    """A story's items hold every sentence's words at once (a brief's largest holding after the
+    parses): a word in many sentences is one string, not one for each token that reads it."""
+    from newsprism.claims.text import sentence_items
+
+    items = sentence_items(load(FERRY), shared_nlp())
+    first: dict[str, str] = {}
+    repeated = 0
+    for it in items:
+        for w in [*it.lemmas, *it.stems, *it.verbs, *it.content]:
+            repeated += w in first
+            assert first.setdefault(w, w) is w, w
+    assert repeated > 100  # the story's words recur across its sentences and articles
