@@ -223,7 +223,7 @@ def sentence_items(articles: list[Article], nlp: NLP) -> list[SentenceItem]:
     items: list[SentenceItem] = []
     # One object for each word, however many sentences hold it: a lemma or stem made for each
     # token is a string of its own (some 50 bytes), and a story's items hold every sentence's
-    # words at once in four collections (a third of the items' memory at 100 articles).
+    # words at once in four collections (sharing them: 7.4 -> 5.5 MB of items at 100 articles).
     words: dict[str, str] = {}
     one = words.setdefault
     for a in articles:
