@@ -259,6 +259,18 @@ def test_unnamed_documents_of_two_outlets_stay_two_sources(tmp_path, noun: str) 
     assert len(c.articles) == 2 and c.independent_sources == 2
 
 
+def test_seed_the_officials_are_named_as_a_group(seeds_dir) -> None:
+    # "one of two Iranian officials" is #3's "He" alone: the articles that say "Iranian officials" or "Two
+    # Iranian officials" are not shown crediting one member, in the graph nor in who said what.
+    b = brief(seeds_dir)
+    (node,) = [n for n in b.provenance.nodes if n.id == "group:iranian-official"]
+    assert not node.name.lower().startswith("one of")
+    confirmed = next(g for g in b.quotes if any("asked Moscow for help" in v.text for v in g.variants))
+    assert len({v.article[:4] for v in confirmed.variants}) >= 2 and not confirmed.speaker.name.lower().startswith("one of")
+    _, over = _stretches_over(b, "002_", "He confirmed that Iran asked Moscow")
+    assert [s.source.name for s in over if s.source is not None] == ["one of two Iranian officials"]
+
+
 def test_seed_a_source_told_the_times(seeds_dir) -> None:
     b = brief(seeds_dir)
     _, over = _stretches_over(b, "000_", "Russia has financial problems")
@@ -323,3 +335,24 @@ def test_a_source_is_named_by_its_whole_phrase() -> None:
     assert sources == [("The results of the latest Harbourview poll, out on Monday", "The results"), ("we", "we")]
     first = row["spans"][0]["source"]
     assert text[first["start"] : first["end"]] == "The results of the latest Harbourview poll, out on Monday"
+
+
+def test_a_group_node_is_named_by_the_group_not_one_member() -> None:
+    # "Harbour officials say" in one article, "one of two harbour officials" in another: one node, named
+    # by the group's fullest description, not by the member's longer wording.
+    from newsprism.model import Speaker, Stretch
+
+    texts = {"a": "Harbour officials say the ferry will stop on Friday.",
+             "b": "Two harbour officials spoke. One of them is a pilot. He said the ferry will stop on Friday.",
+             "c": "One harbour official said the ferry will stop on Friday."}
+    arts = [Article(id=k, text=t, outlet=f"Outlet {k.upper()}") for k, t in texts.items()]
+    stretches = [Stretch("a", 22, 51, Speaker(0, 17, "Harbour officials", "Harbour officials", "anonymous"), [], "speech", None),
+                 Stretch("b", 60, 88, Speaker(52, 54, "He", "one of two harbour officials", "anonymous"), [], "speech", None)]
+    p = build_provenance(arts[:2], stretches)
+    (node,) = [n for n in p.nodes if n.id.startswith("group:")]
+    assert node.name == "Harbour officials"
+    # With no group's description in the story, a member's names the node.
+    p = build_provenance(arts[1:], stretches[1:] + [
+        Stretch("c", 29, 56, Speaker(0, 20, "One harbour official", "One harbour official", "anonymous"), [], "speech", None)])
+    (node,) = [n for n in p.nodes if n.id.startswith("group:")]
+    assert node.name == "one of two harbour officials"

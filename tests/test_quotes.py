@@ -1075,3 +1075,39 @@ def test_a_source_alone_is_not_what_it_reported(nlp) -> None:
     a = Article(id="by-source", text=text)
     contents = [text[q.content.start : q.content.end] for q in extract_quotes(a, nlp, EXTRACTOR)]
     assert not any(c.startswith("by The Harbour Gazette") for c in contents)
+
+
+def test_the_engineers_are_the_group_not_one_of_them(nlp) -> None:
+    # "The engineers said": a plural description refers back to the group ("two engineers ..."), never
+    # to the one engineer named since (the number of the description picks its antecedent).
+    text = ("Two engineers at the water board spoke to the Gazette about the dam. "
+            "One engineer said the cracks were new. "
+            "The engineers said the damage was found during a routine inspection on Sunday.")
+    a = Article(id="engineers", text=text)
+    q = _by_content(a, extract_quotes(a, nlp, EXTRACTOR), "routine inspection")
+    assert (q.speaker.name, q.speaker.kind) == ("Two engineers at the water board", "anonymous")
+    one = _by_content(a, extract_quotes(a, nlp, EXTRACTOR), "cracks were new")
+    assert one.speaker.name == "One engineer"
+
+
+def test_a_group_of_unnamed_speakers_is_named_as_the_group() -> None:
+    # Two articles give the words to "two harbour engineers" and "harbour engineers"; a third quotes them from
+    # "one of two harbour engineers". The statement is the group's, named by a description of the group, not
+    # by the member's, though the member's direct quotation is the representative wording.
+    texts = {"a": "Two harbour engineers said the ferry would stop sailing on Friday.",
+             "b": "Harbour engineers said the ferry would stop sailing on Friday.",
+             "c": 'He said: "The ferry will stop sailing on Friday."'}
+    names = {"a": "Two harbour engineers", "b": "Harbour engineers", "c": "one of two harbour engineers"}
+
+    def quote(k: str, name: str) -> Quote:
+        t = texts[k]
+        start = t.index("the ferry") if k != "c" else t.index("The ferry")
+        return Quote(Span(start, len(t) - 2 if k == "c" else len(t) - 1), Speaker(0, 2, "x", name, "anonymous"), None, k == "c", k)
+
+    arts = [Article(id=k, text=t) for k, t in texts.items()]
+    (group,) = group_quotes(arts, {k: [quote(k, names[k])] for k in texts}, [])
+    assert group.variants[0].article == "c"
+    assert group.speaker == GroupSpeaker("Two harbour engineers", "anonymous")
+    # Where every article gives the words to one member, the member's description stays.
+    (group,) = group_quotes(arts, {"a": [quote("a", "One harbour engineer")], "c": [quote("c", names["c"])]}, [])
+    assert group.speaker == GroupSpeaker("one of two harbour engineers", "anonymous")

@@ -25,6 +25,7 @@ from newsprism.extract.outlets import outlet_identity
 from newsprism.model import Article, KeySource, NodeKind, ProvEdge, Provenance, ProvNode, Relation, Speaker, Stretch
 from newsprism.provenance.sources import Source, document_source, generic_source, media_source, speaker_source
 from newsprism.provenance.stretches import SOURCE_ACTS, is_source
+from newsprism.quotes.lexicon import names_one_member
 
 
 def article_node(article_id: str) -> str:
@@ -38,8 +39,10 @@ class _Builder:
 
     def node(self, id: str, name: str, kind: NodeKind) -> str:
         old = self.nodes.get(id)
-        # The fullest spelling is the most informative name for a merged node.
-        if old is None or len(name) > len(old.name):
+        # The fullest spelling is the most informative name for a merged node; an unnamed group's is
+        # a description of the group ("Two Iranian officials"), never of one member ("one of two
+        # Iranian officials"), which the articles that say "Iranian officials" never said.
+        if old is None or _name_rank(name, kind) > _name_rank(old.name, old.kind):
             self.nodes[id] = ProvNode(id, name, kind)
         return id
 
@@ -50,6 +53,10 @@ class _Builder:
         key = (source, target, relation, article.id, start, end)
         if key not in self.edges and source != target:
             self.edges[key] = ProvEdge(source, target, relation, article.id, start, end, article.text[start:end])
+
+
+def _name_rank(name: str, kind: NodeKind) -> tuple[bool, int]:
+    return not (kind in ("anonymous", "official") and names_one_member(name)), len(name)
 
 
 def _copy_evidence(a: Article) -> tuple[int, int]:

@@ -269,4 +269,10 @@ def _to_group(group: list[_Item], idf: dict[str, float]) -> QuoteGroup:
         for it in sorted(group, key=lambda it: (it is not rep, it.article.id, it.quote.content.start))
     ]
     name = rep.speaker_name or (names.most_common(1)[0][0] if names else "")
+    if rep.kind == "anonymous" and L.names_one_member(name):
+        # "Two Iranian officials confirmed" beside "one of two Iranian officials" confirmed: the
+        # group's statement, named by the group (the commonest, then the fullest, description of it).
+        groups = [(n, c) for n, c in names.items() if not L.names_one_member(n)]
+        if groups:
+            name = max(groups, key=lambda nc: (nc[1], len(nc[0]), nc[0]))[0]
     return QuoteGroup(speaker=GroupSpeaker(name, kinds.most_common(1)[0][0]), text=rep.text, variants=variants)

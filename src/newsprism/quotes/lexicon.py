@@ -72,6 +72,18 @@ DOCUMENT_HEADS = FINDING_SOURCES | frozenset(
     assessment assessments review""".split()
 )
 
+# Words that lead a description of one member of an unnamed group ("one of two Iranian officials",
+# "One engineer", "an Israeli official"), not of the group ("two engineers", "Iranian officials").
+MEMBER_LEADS = frozenset("one a an another each either".split())
+
+
+def names_one_member(description: str) -> bool:
+    """Whether an unnamed speaker's description names one member of a group: a group's statement
+    is named by the group's description, never by a member's, where the story has both."""
+    words = description.split(None, 1)
+    return bool(words) and words[0].casefold() in MEMBER_LEADS
+
+
 QUANTIFIERS = frozenset("one some many several most none all few both each either neither".split())
 
 PERSON_PRONOUNS = frozenset({"he", "she", "him", "her", "i", "me"})

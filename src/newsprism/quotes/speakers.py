@@ -295,9 +295,10 @@ class SpeakerResolver:
         desc = self._description(tok)
         first = next((t for t in tok.subtree), tok)
         if first.lower_ in ("the", "that", "this", "those", "these") and tok.i > 0:
-            lemma = tok.lemma_.lower()
+            lemma, plural = tok.lemma_.lower(), _plural(tok)
+            # "The engineers" are the "two engineers" of before, not the "One engineer" named since.
             for t in reversed(self.doc[: first.i]):
-                if t.lemma_.lower() == lemma and t.pos_ == "NOUN":
+                if t.lemma_.lower() == lemma and t.pos_ == "NOUN" and _plural(t) == plural:
                     lead = next(iter(t.subtree), t)
                     if lead.lower_ not in ("the", "that", "this", "those", "these"):
                         return self._description(t)
@@ -402,6 +403,10 @@ class SpeakerResolver:
 def _hung_below(root: "Token", tok: "Token", own: range) -> bool:
     """Whether ``root`` sits in ``tok``'s phrase under another word (not ``tok`` itself or its child)."""
     return root.i in own and root.i != tok.i and root.head.i != tok.i
+
+
+def _plural(tok: "Token") -> bool:
+    return tok.tag_ in ("NNS", "NNPS")
 
 
 def _of_anonymous(tok: "Token") -> bool:
