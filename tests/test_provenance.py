@@ -271,6 +271,14 @@ def test_seed_the_officials_are_named_as_a_group(seeds_dir) -> None:
     assert [s.source.name for s in over if s.source is not None] == ["one of two Iranian officials"]
 
 
+def test_seed_a_rank_ends_no_attribution(seeds_dir) -> None:
+    # #4: "According to Iranian media, Shoigu ... met ... the commander of the Iranian armed forces, Brig. Gen.
+    # Mohammad Bagheri.": the attribution runs to the name, not to "Brig.".
+    b = brief(seeds_dir)
+    _, over = _stretches_over(b, "003_", "Gen. Mohammad Bagheri")
+    assert [s.source.name for s in over if s.source is not None] == ["Iranian media"]
+
+
 def test_seed_a_source_told_the_times(seeds_dir) -> None:
     b = brief(seeds_dir)
     _, over = _stretches_over(b, "000_", "Russia has financial problems")

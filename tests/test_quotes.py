@@ -1111,3 +1111,15 @@ def test_a_group_of_unnamed_speakers_is_named_as_the_group() -> None:
     # Where every article gives the words to one member, the member's description stays.
     (group,) = group_quotes(arts, {"a": [quote("a", "One harbour engineer")], "c": [quote("c", names["c"])]}, [])
     assert group.speaker == GroupSpeaker("one of two harbour engineers", "anonymous")
+
+
+def test_a_rank_abbreviation_ends_no_sentence(nlp) -> None:
+    # The tokenizer splits "Brig" from its full stop and the parser ended the sentence there: the
+    # content stopped at "Brig." and "Gen. Ola Dahl." stood as a sentence of its own.
+    text = ("According to Norland media, Karl Olsen met the commander of the armed forces, Brig. Gen. Ola Dahl. "
+            "He also met Lt. Col. Ann Dale.")
+    a = Article(id="rank", text=text)
+    doc = nlp.doc(a)
+    assert [s.text for s in doc.sents] == [text[: text.index(" He")], "He also met Lt. Col. Ann Dale."]
+    q = _by_content(a, extract_quotes(a, nlp, EXTRACTOR), "Karl Olsen met")
+    assert text[q.content.start : q.content.end].rstrip(".").endswith("Brig. Gen. Ola Dahl")

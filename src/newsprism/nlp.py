@@ -245,11 +245,25 @@ def _join(docs: list["Doc"]) -> "Doc":
     return Doc.from_docs(docs, ensure_whitespace=False)
 
 
+# Abbreviations after which a full stop never ends a sentence (titles, ranks, months...): the
+# sentence splitter's (``extract.segment``) and the parser's (``newsprism_line_breaks``).
+NEVER_END = frozenset(
+    """mr mrs ms mx dr prof gen brig col lt maj capt adm sgt cpl pvt cmdr cdr gov sen rep rev fr hon pres
+    supt det insp st mt ft jan feb mar apr jun jul aug sep sept oct nov dec vs v approx dept est fig nos
+    messrs mme mlle sr.a rt ave blvd""".split()
+)
+
+
 def _register_line_breaks() -> None:
-    """A component that starts a sentence after every line break.
+    """A component that starts a sentence after every line break, and never after an abbreviation
+    that cannot end one.
 
     News files put one paragraph per line; without this the small parser runs
-    sentences across paragraph breaks, which garbles quotes and speakers.
+    sentences across paragraph breaks, which garbles quotes and speakers. And it
+    ends a sentence at a rank its tokenizer splits from its full stop: "the
+    commander of the armed forces, Brig. Gen. Mohammad Bagheri" became two
+    sentences, "..., Brig." and "Gen. Mohammad Bagheri.", and a quote's content
+    stopped at "Brig.".
     """
     from spacy.language import Language
 
@@ -261,4 +275,19 @@ def _register_line_breaks() -> None:
         for i, tok in enumerate(doc[:-1]):
             if "\n" in tok.text or tok.whitespace_.endswith("\n"):
                 doc[i + 1].is_sent_start = True
+            elif _abbreviation_ends(doc, i):
+                doc[i + 1].is_sent_start = False
         return doc
+
+
+def _abbreviation_ends(doc: "Doc", i: int) -> bool:
+    """Whether token ``i`` ends an abbreviation that never ends a sentence: "Gen." as one token, or
+    "Brig" and "." as two."""
+    tok = doc[i]
+    if tok.text.endswith(".") and len(tok.text) > 1:
+        word = tok.text[:-1]
+    elif tok.text == "." and i > 0 and not doc[i - 1].whitespace_:
+        word = doc[i - 1].text
+    else:
+        return False
+    return word.lower() in NEVER_END

@@ -12,6 +12,7 @@ import re
 from itertools import pairwise
 
 from newsprism.model import Article, Paragraph
+from newsprism.nlp import NEVER_END
 from newsprism.verbs import speech_forms
 
 # A line this long is a paragraph of its own: the file puts one paragraph per
@@ -24,12 +25,6 @@ MIN_WRAP = 50
 _BLANK = re.compile(r"\n[ \t\r\f\v]*\n\s*")
 _LINE = re.compile(r"[^\n]+")
 
-# Abbreviations after which a full stop never ends a sentence (title, rank, month...).
-_NEVER_END = frozenset(
-    """mr mrs ms mx dr prof gen brig col lt maj capt adm sgt cpl pvt cmdr cdr gov sen rep rev fr hon pres
-    supt det insp st mt ft jan feb mar apr jun jul aug sep sept oct nov dec vs v approx dept est fig nos
-    messrs mme mlle sr.a rt ave blvd""".split()
-)
 # Abbreviations that may also end a sentence: end it only before a typical sentence opener.
 _MAYBE_END = frozenset("inc corp co ltd llc plc jr sr etc bros al".split())
 _OPENERS = frozenset(
@@ -138,7 +133,7 @@ def _ends_sentence(text: str, m: re.Match[str], floor: int) -> bool:
     if not word:
         return True
     low = word.lower()
-    if low in _NEVER_END:
+    if low in NEVER_END:
         return False
     if low == "no":
         return not text[m.end() :].lstrip()[:1].isdigit()
