@@ -35,6 +35,21 @@ def read_split(split: str) -> tuple[list[dict], dict[str, dict]]:
     return articles, gold
 
 
+def _parse_key(nlp) -> str:
+    """What a parse depends on besides its text: spaCy, the model and the code that builds the
+    pipeline (its rule components and sentence starts). A change there (e.g. a sentence no longer
+    ending after "Brig.") must parse again, not score the cached parses of the old pipeline."""
+    import hashlib
+
+    import spacy
+
+    src = ROOT / "src" / "newsprism"
+    h = hashlib.sha1(f"{spacy.__version__}|{nlp.language.meta.get('name')}|{nlp.language.meta.get('version')}|".encode())
+    for name in ("nlp.py", "spacy_rules.py"):
+        h.update((src / name).read_bytes())
+    return h.hexdigest()[:12]
+
+
 def parse(split: str, texts: list[str], cache: Path | None) -> list:
     """The parses, with their parser vectors (``doc.tensor``, which DocBin does not keep: saved beside)."""
     import numpy as np
@@ -43,8 +58,9 @@ def parse(split: str, texts: list[str], cache: Path | None) -> list:
     from newsprism.nlp import NLP
 
     nlp = NLP()
-    path = cache / f"{split}.spacy" if cache else None
-    tensors = cache / f"{split}.tensors.npz" if cache else None
+    key = _parse_key(nlp)
+    path = cache / f"{split}-{key}.spacy" if cache else None
+    tensors = cache / f"{split}-{key}.tensors.npz" if cache else None
     if path is not None and tensors is not None and path.exists() and tensors.exists():
         docs = list(DocBin().from_disk(path).get_docs(nlp.language.vocab))
         if [d.text for d in docs] == texts:

@@ -51,3 +51,30 @@ def test_a_fold_model_is_refitted_only_in_the_part_whose_examples_changed(crossv
     other_fold = module._model(_examples(True), (module._digest(*_examples(True)[0]), module._digest(*_examples(True)[1])),
                                lambda d: d == 1, (0.5, 0.4), tmp_path, "5-1")
     assert len(fits) == 5 and other_fold.cue.bias == 0.0
+
+
+def test_parses_are_cached_for_one_pipeline_and_parsed_again_for_another(crossval, tmp_path, monkeypatch) -> None:
+    """A change to the code that builds the pipeline (nlp.py, spacy_rules.py) parses again: a cache
+    keyed on the texts alone scored the old pipeline's parses under the new code."""
+    from spacy.language import Language
+
+    module, _ = crossval
+    pipes: list[int] = []
+    real_pipe = Language.pipe
+
+    def counting_pipe(self, texts, **kw):
+        pipes.append(1)
+        return real_pipe(self, texts, **kw)
+
+    monkeypatch.setattr(Language, "pipe", counting_pipe)
+    texts = ["Two engineers said the spillway had cracked.", "The dam held, officials said on Monday."]
+    cache = tmp_path / "cache"
+    first = module.T.parse("dev", texts, cache)
+    assert len(pipes) == 1 and module.T.parse("dev", texts, cache)[1].text == texts[1] and len(pipes) == 1
+    other = tmp_path / "other" / "src" / "newsprism"
+    other.mkdir(parents=True)
+    for name in ("nlp.py", "spacy_rules.py"):
+        (other / name).write_bytes((ROOT / "src" / "newsprism" / name).read_bytes() + b"\n# another pipeline\n")
+    monkeypatch.setattr(module.T, "ROOT", tmp_path / "other")
+    again = module.T.parse("dev", texts, cache)
+    assert len(pipes) == 2 and [d.text for d in again] == [d.text for d in first]
