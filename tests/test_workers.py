@@ -163,6 +163,24 @@ def test_a_process_that_parses_takes_no_huge_pages() -> None:
     assert out == ["1", "0"]
 
 
+def test_spacy_is_imported_without_its_command_line_which_still_imports_when_asked() -> None:
+    """``spacy.cli`` (Typer, weasel, httpx, requests: a third of ``import spacy``) was
+    imported by every run's fork server, on the path before any worker starts, for
+    ``spacy.info`` alone. It is left out, and is there for whoever imports it."""
+    code = (
+        "import sys\n"
+        "from newsprism.nlp import NLP, import_spacy\n"
+        "spacy = import_spacy()\n"
+        "NLP().language\n"
+        "print(sorted(m for m in ('spacy.cli', 'weasel', 'typer', 'httpx') if m in sys.modules))\n"
+        "print(spacy.info()['spacy_version'] == spacy.__version__)\n"
+        "import spacy.cli\n"
+        "print(callable(spacy.cli.download), spacy.cli is sys.modules['spacy.cli'])\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split("\n")
+    assert out[:3] == ["[]", "True", "True True"]
+
+
 def test_a_job_pickles_for_a_worker() -> None:
     arts = [Article(id="a", text="Some text.")]
     job = BriefJob([StoryWork(Story(id="s1", articles=["a"]), arts)])
