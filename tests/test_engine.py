@@ -308,3 +308,20 @@ def test_the_fork_server_ends_without_freeing_what_it_holds_and_the_caller_keeps
     )
     out = _run_with_preload(tmp_path, "np_held", held, code)
     assert (out.returncode, out.stdout.split()) == (3, ["[1]"])
+
+
+def test_workers_forked_from_the_fork_server_start_with_its_preload_frozen(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """What the fork server preloaded is out of the workers' cyclic collections
+    (``gc.freeze``): each worker's full collections walked it, and copied the pages
+    it shares with the server, in its first job."""
+    code = (
+        "import gc\n"
+        "from newsprism.engine import ProcessEngine\n"
+        "def frozen(_): return gc.get_freeze_count()\n"
+        "if __name__ == '__main__':\n"
+        "    with ProcessEngine(1, preload=('np_big',)) as e:\n"
+        "        print(*e.map(frozen, [0]))\n"
+    )
+    out = _run_with_preload(tmp_path, "np_big", "big = [[k] for k in range(50_000)]\n", code)
+    assert out.returncode == 0, out.stderr
+    assert int(out.stdout) > 50_000
