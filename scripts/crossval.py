@@ -48,9 +48,11 @@ PROV_KEYS = ("attributed_p", "attributed_r", "attributed_f1", "source_acc")
 
 
 def _examples(docs: list, articles: list[dict], gold: dict[str, dict], cache: Path) -> tuple:
-    """Training examples of every document, cached under a hash of the feature code."""
+    """Training examples of every document, cached under a hash of the feature code and of what the
+    parses were made with (``T.parse_key``): examples made from another pipeline's parses are not
+    these parses' examples."""
     code = (ROOT / "src" / "newsprism" / "quotes" / "attribution.py").read_bytes() + (ROOT / "scripts" / "train_quotes.py").read_bytes()
-    key = hashlib.sha1(code + "|".join(a["id"] for a in articles).encode()).hexdigest()[:12]
+    key = hashlib.sha1(code + T.parse_key().encode() + "|".join(a["id"] for a in articles).encode()).hexdigest()[:12]
     path = cache / f"examples-{key}.pickle"
     if path.exists():
         with path.open("rb") as f:

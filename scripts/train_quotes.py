@@ -35,16 +35,20 @@ def read_split(split: str) -> tuple[list[dict], dict[str, dict]]:
     return articles, gold
 
 
-def _parse_key(nlp) -> str:
+def parse_key() -> str:
     """What a parse depends on besides its text: spaCy, the model and the code that builds the
     pipeline (its rule components and sentence starts). A change there (e.g. a sentence no longer
-    ending after "Brig.") must parse again, not score the cached parses of the old pipeline."""
+    ending after "Brig.") must parse again, not score the cached parses of the old pipeline; and
+    whatever is made from the parses (crossval's training examples) is cached under it too."""
     import hashlib
 
     import spacy
+    from spacy.util import get_package_version
+
+    from newsprism.nlp import DEFAULT_MODEL
 
     src = ROOT / "src" / "newsprism"
-    h = hashlib.sha1(f"{spacy.__version__}|{nlp.language.meta.get('name')}|{nlp.language.meta.get('version')}|".encode())
+    h = hashlib.sha1(f"{spacy.__version__}|{DEFAULT_MODEL}|{get_package_version(DEFAULT_MODEL)}|".encode())
     for name in ("nlp.py", "spacy_rules.py"):
         h.update((src / name).read_bytes())
     return h.hexdigest()[:12]
@@ -58,7 +62,7 @@ def parse(split: str, texts: list[str], cache: Path | None) -> list:
     from newsprism.nlp import NLP
 
     nlp = NLP()
-    key = _parse_key(nlp)
+    key = parse_key()
     path = cache / f"{split}-{key}.spacy" if cache else None
     tensors = cache / f"{split}-{key}.tensors.npz" if cache else None
     if path is not None and tensors is not None and path.exists() and tensors.exists():

@@ -78,3 +78,26 @@ def test_parses_are_cached_for_one_pipeline_and_parsed_again_for_another(crossva
     monkeypatch.setattr(module.T, "ROOT", tmp_path / "other")
     again = module.T.parse("dev", texts, cache)
     assert len(pipes) == 2 and [d.text for d in again] == [d.text for d in first]
+
+
+def test_training_examples_are_made_again_from_another_pipelines_parses(crossval, tmp_path, monkeypatch) -> None:
+    """The examples are made from the parses: a pipeline change that parses again makes them again,
+    not the old parses' examples read from the cache (and the fold models fitted on those)."""
+    module, _ = crossval
+    made: list[int] = []
+
+    def fake_examples(docs, articles, gold):
+        made.append(1)
+        return _examples(True)
+
+    monkeypatch.setattr(module.T, "examples", fake_examples)
+    articles = [{"id": "a1"}, {"id": "a2"}]
+    module._examples([], articles, {}, tmp_path)
+    assert module._examples([], articles, {}, tmp_path) is not None and len(made) == 1  # read back
+    other = tmp_path / "other" / "src" / "newsprism"
+    other.mkdir(parents=True)
+    for name in ("nlp.py", "spacy_rules.py"):
+        (other / name).write_bytes((ROOT / "src" / "newsprism" / name).read_bytes() + b"\n# another pipeline\n")
+    monkeypatch.setattr(module.T, "ROOT", tmp_path / "other")
+    module._examples([], articles, {}, tmp_path)
+    assert len(made) == 2
