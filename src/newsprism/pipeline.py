@@ -69,7 +69,7 @@ class Settings:
     strict: bool = False  # a skipped input fails the run (StrictModeError), after every input is read
     state: Path | None = None  # copies and stories kept across runs, loaded and saved here
     # Worker processes for the briefs (and one for the grouping's search stage); 0: all in
-    # this process; None: one per core (with Ray: as many tasks at once as the cluster has CPUs).
+    # this process; None: one per core (with Ray: as many tasks at once as the cluster has CPUs free).
     workers: int | None = 0
     batch_size: int | None = None  # articles grouped at a time; None: the clusterer's own batch
     engine: Literal["local", "ray"] = "local"  # where the briefs run: this machine, or a Ray cluster

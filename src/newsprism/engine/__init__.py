@@ -71,7 +71,8 @@ def make_engine(
     """The engine a run's settings ask for, to use as a context manager: ``kind``
     "local" with ``workers`` processes (0: this process; None: one per core),
     or "ray" on the cluster at ``address`` (None: a local one), as many items
-    at once as ``workers`` or, for None, as the cluster has CPUs.
+    at once as ``workers`` or, for None, as the cluster has CPUs free as it starts
+    (each held by the run: ``engine.ray``).
     ``initializer(*initargs)`` runs in each worker as it starts (on Ray: once in
     each worker actor, as the engine starts); local workers start with the
     modules ``preload`` names already imported (``ProcessEngine``)."""
