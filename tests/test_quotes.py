@@ -1123,3 +1123,16 @@ def test_a_rank_abbreviation_ends_no_sentence(nlp) -> None:
     assert [s.text for s in doc.sents] == [text[: text.index(" He")], "He also met Lt. Col. Ann Dale."]
     q = _by_content(a, extract_quotes(a, nlp, EXTRACTOR), "Karl Olsen met")
     assert text[q.content.start : q.content.end].rstrip(".").endswith("Brig. Gen. Ola Dahl")
+
+
+@pytest.mark.parametrize("description, one", [
+    ("one of two Iranian officials", True), ("an Israeli official", True), ("One engineer", True),
+    ("another aide", True), ("Two engineers at the water board", False), ("Iranian officials", False),
+    ("a few harbour engineers", False), ("A group of engineers", False), ("a number of officials", False),
+    ("a dozen inspectors", False), ("", False),
+])
+def test_a_description_of_several_opened_by_a_is_the_groups(description: str, one: bool) -> None:
+    # "a few officials" describe several: a group named so keeps its name beside "Two officials".
+    from newsprism.quotes.lexicon import names_one_member
+
+    assert names_one_member(description) is one

@@ -75,13 +75,17 @@ DOCUMENT_HEADS = FINDING_SOURCES | frozenset(
 # Words that lead a description of one member of an unnamed group ("one of two Iranian officials",
 # "One engineer", "an Israeli official"), not of the group ("two engineers", "Iranian officials").
 MEMBER_LEADS = frozenset("one a an another each either".split())
+# ... unless "a" opens a description of several: "a few officials", "a group of engineers".
+SEVERAL_AFTER_A = frozenset("few number group dozen handful couple pair team panel host majority minority".split())
 
 
 def names_one_member(description: str) -> bool:
     """Whether an unnamed speaker's description names one member of a group: a group's statement
     is named by the group's description, never by a member's, where the story has both."""
-    words = description.split(None, 1)
-    return bool(words) and words[0].casefold() in MEMBER_LEADS
+    words = description.casefold().split(None, 2)
+    if not words or words[0] not in MEMBER_LEADS:
+        return False
+    return not (words[0] in ("a", "an") and len(words) > 1 and words[1] in SEVERAL_AFTER_A)
 
 
 QUANTIFIERS = frozenset("one some many several most none all few both each either neither".split())
