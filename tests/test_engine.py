@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import subprocess
+import sys
 
 import pytest
 
@@ -325,3 +327,23 @@ def test_workers_forked_from_the_fork_server_start_with_its_preload_frozen(tmp_p
     out = _run_with_preload(tmp_path, "np_big", "big = [[k] for k in range(50_000)]\n", code)
     assert out.returncode == 0, out.stderr
     assert int(out.stdout) > 50_000
+
+
+def test_importing_every_module_keeps_a_process_exit_status_and_its_collector(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A process that imports every module of newsprism (as a test scanning their patterns does)
+    still exits with the status it asks for, and still collects its cycles: the fork server's
+    module acts only in the fork server. Imported by the slow suite's pattern scan, it made a
+    pytest run with a failed test exit 0 (CI passed) and froze that process's objects."""
+    code = (
+        "import gc, importlib, pkgutil, sys\n"
+        "import newsprism\n"
+        "for info in pkgutil.walk_packages(newsprism.__path__, 'newsprism.'):\n"
+        "    try:\n"
+        "        importlib.import_module(info.name)\n"
+        "    except ImportError:\n"
+        "        pass\n"
+        "print(gc.get_freeze_count(), 'newsprism.engine.forkserver' in sys.modules)\n"
+        "sys.exit(3)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert (out.returncode, out.stdout.split()) == (3, ["0", "True"]), out.stderr[-2000:]
