@@ -312,3 +312,54 @@ def test_an_item_whose_worker_is_gone_goes_to_a_new_one(local_ray) -> None:  # t
         ray.kill(gone)
         assert list(engine.map(math.sqrt, [4.0, 9.0, 16.0])) == [2.0, 3.0, 4.0]
         assert engine._actors[0] is not gone
+
+
+@pytest.mark.slow
+def test_an_error_after_the_reservation_gives_the_cpus_back(local_ray) -> None:  # type: ignore[no-untyped-def]
+    """An engine that fails as it starts its workers (here: an initializer's argument that cannot
+    be pickled) removes its placement group. Before, ``__exit__`` never ran and the group held its
+    CPUs for as long as the driver lived."""
+    import threading
+
+    from newsprism.engine.ray import RayEngine
+
+    _all_free(local_ray)
+    with pytest.raises(TypeError), RayEngine(workers=1, initializer=_sign_in, initargs=(threading.Lock(),)):
+        pass
+    assert all(g["state"] == "REMOVED" for g in local_ray.util.placement_group_table().values())
+    _all_free(local_ray)
+
+
+@pytest.mark.slow
+def test_a_group_ray_cannot_remove_neither_hides_the_error_nor_keeps_ray_up(  # type: ignore[no-untyped-def]
+    local_ray, monkeypatch
+) -> None:
+    """If Ray cannot remove the group (its GCS unreachable, as after a node died), the run's own
+    error is the one raised, and a Ray the engine started is shut down all the same; with no error
+    of the run's, Ray's is raised, after the shutdown. Before, Ray's error hid the run's, and the
+    engine's Ray stayed up."""
+    import newsprism.engine.ray as engine_ray
+    from newsprism.engine.ray import RayEngine
+
+    remove = local_ray.util.remove_placement_group
+    kept: list[object] = []
+    shutdowns: list[bool] = []
+
+    def unreachable(group):  # type: ignore[no-untyped-def]
+        kept.append(group)
+        raise ConnectionError("the GCS is unreachable")
+
+    _all_free(local_ray)
+    monkeypatch.setattr(local_ray.util, "remove_placement_group", unreachable)
+    monkeypatch.setattr(engine_ray, "connect", lambda *a, **k: True)  # as if the engine had started this Ray
+    monkeypatch.setattr(local_ray, "shutdown", lambda: shutdowns.append(True))  # the module's Ray goes on
+    try:
+        with pytest.raises(ValueError, match="the run's own"), RayEngine(workers=1) as engine:
+            raise ValueError("the run's own")
+        assert shutdowns == [True] and not engine._running
+        with pytest.raises(ConnectionError), RayEngine(workers=1):
+            pass
+        assert shutdowns == [True, True]
+    finally:
+        for group in kept:
+            remove(group)

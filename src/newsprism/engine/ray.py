@@ -174,44 +174,59 @@ class RayEngine:
         self._started = connect(self.address, **init)
         ray = _ray()
         self._running = True
-        try:
-            self._group = self._reserve(ray)
+        try:  # whatever stops the start (an error, Ctrl+C), the group goes and a Ray started here stops
+            self._reserve(ray)
+            self._actors = [self._actor(ray, k) for k in range(self._group.bundle_count)]
+            self._flight = [0] * len(self._actors)
+            if self.initializer is not None:
+                # Each actor loads the models while the driver reads and groups, not in its first
+                # job. Nobody waits for it: the work queues behind, on the same actor. A model that
+                # fails to load is met again by the first job, which raises it.
+                for k, actor in enumerate(self._actors):
+                    self._flight[k] += 1
+                    self._live[actor.call.remote(partial(_start, self.initializer), self.initargs)] = k
         except BaseException:
-            self.__exit__()
+            self.__exit__(*sys.exc_info())
             raise
-        self._actors = [self._actor(ray, k) for k in range(self._group.bundle_count)]
-        self._flight = [0] * len(self._actors)
-        if self.initializer is not None:
-            # Each actor loads the models while the driver reads and groups, not in its first
-            # job. Nobody waits for it: the work queues behind, on the same actor. A model that
-            # fails to load is met again by the first job, which raises it.
-            for k, actor in enumerate(self._actors):
-                self._flight[k] += 1
-                self._live[actor.call.remote(partial(_start, self.initializer), self.initargs)] = k
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self._group is not None:
-            from ray.util import remove_placement_group
+        failing = bool(exc) and exc[0] is not None  # the run stops for an error of its own
+        try:
+            self._remove_group(quiet=failing)
+        finally:  # even if Ray cannot remove the group: shut down the Ray started here, forget the run
+            if self._started:
+                self._started = False
+                _ray().shutdown()
+            self._running = False
+            self._actors, self._flight = [], []
+            self._live.clear()
 
-            remove_placement_group(self._group)  # Ray kills the group's actors with it, and frees its CPUs
-            self._group = None
-        if self._started:
-            _ray().shutdown()
-            self._started = False
-        self._running = False
-        self._actors, self._flight = [], []
-        self._live.clear()
+    def _remove_group(self, quiet: bool = False) -> None:
+        """Gives the run's CPUs back: Ray kills the group's actors with it. ``quiet``: an error of Ray's
+        here is dropped, so that it does not hide the one the run is stopping for (the group, if Ray
+        kept it, ends with this driver's job, as a group not detached does)."""
+        group, self._group = self._group, None
+        if group is None:
+            return
+        from ray.util import remove_placement_group
 
-    def _reserve(self, ray: Any) -> Any:
-        """A placement group of one CPU a slot, placed: ``workers`` of them, or the CPUs free now."""
-        from ray.util import placement_group, remove_placement_group
+        try:
+            remove_placement_group(group)
+        except Exception:
+            if not quiet:
+                raise
+
+    def _reserve(self, ray: Any) -> None:
+        """Places the run's group, one CPU a slot (``workers`` of them, or the CPUs free now), in
+        ``self._group`` from the moment it exists: whatever stops the wait, ``__exit__`` removes it."""
+        from ray.util import placement_group
 
         want = self.workers if self.workers is not None else max(1, int(ray.available_resources().get("CPU", 0)))
-        group = placement_group([{"CPU": 1}] * want, strategy="SPREAD")
-        if group.wait(self.reserve_timeout):
-            return group
-        remove_placement_group(group)
+        self._group = placement_group([{"CPU": 1}] * want, strategy="SPREAD")
+        if self._group.wait(self.reserve_timeout):
+            return
+        self._remove_group()  # before counting the CPUs free: a group placed late would take them
         total, free = (int(r.get("CPU", 0)) for r in (ray.cluster_resources(), ray.available_resources()))
         raise EngineError(
             f"the Ray cluster did not give the {want} CPU(s) asked for in {self.reserve_timeout:g} s: "
