@@ -315,6 +315,36 @@ def test_an_item_whose_worker_is_gone_goes_to_a_new_one(local_ray) -> None:  # t
 
 
 @pytest.mark.slow
+def test_ctrl_c_stops_the_wait_for_the_cpus_at_once_and_withdraws_it(local_ray) -> None:  # type: ignore[no-untyped-def]
+    """Ctrl+C while the engine waits for CPUs another run holds stops it at once, and the pending
+    reservation goes (else Ray would place it when they are free, for nobody). Before, the wait
+    blocked in Ray's C++ for the whole ``reserve_timeout``, and the interrupt then left the group."""
+    import signal
+    import time
+
+    from newsprism.engine.ray import RayEngine
+
+    def ctrl_c(signum, frame):  # type: ignore[no-untyped-def]
+        raise KeyboardInterrupt
+
+    _all_free(local_ray)
+    with RayEngine():  # holds both CPUs
+        before = signal.signal(signal.SIGALRM, ctrl_c)
+        try:
+            start = time.monotonic()
+            signal.setitimer(signal.ITIMER_REAL, 0.5)
+            with pytest.raises(KeyboardInterrupt), RayEngine(workers=1, reserve_timeout=10):
+                pass
+            stopped = time.monotonic() - start
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, before)
+        assert stopped < 3
+        groups = local_ray.util.placement_group_table().values()
+        assert [g["state"] for g in groups if g["state"] != "REMOVED"] == ["CREATED"]  # the first run's only
+
+
+@pytest.mark.slow
 def test_an_error_after_the_reservation_gives_the_cpus_back(local_ray) -> None:  # type: ignore[no-untyped-def]
     """An engine that fails as it starts its workers (here: an initializer's argument that cannot
     be pickled) removes its placement group. Before, ``__exit__`` never ran and the group held its

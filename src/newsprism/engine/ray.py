@@ -54,6 +54,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
@@ -70,6 +71,7 @@ R = TypeVar("R")
 LOOPBACK_NODE = ("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")  # see the module docstring
 WORKERS_AT_OUR_NICENESS = ("RAY_worker_niceness", "0")  # read by the node as it starts: see the module docstring
 RESERVE_TIMEOUT = 60.0  # seconds the engine waits for the CPUs it asks for (see the module docstring)
+INTERRUPT_STEP = 0.1  # seconds: the longest Ctrl+C waits while the engine waits for its CPUs (_placed)
 
 
 def _ray() -> Any:
@@ -224,7 +226,7 @@ class RayEngine:
 
         want = self.workers if self.workers is not None else max(1, int(ray.available_resources().get("CPU", 0)))
         self._group = placement_group([{"CPU": 1}] * want, strategy="SPREAD")
-        if self._group.wait(self.reserve_timeout):
+        if self._placed(ray, self._group):
             return
         self._remove_group()  # before counting the CPUs free: a group placed late would take them
         total, free = (int(r.get("CPU", 0)) for r in (ray.cluster_resources(), ray.available_resources()))
@@ -232,6 +234,17 @@ class RayEngine:
             f"the Ray cluster did not give the {want} CPU(s) asked for in {self.reserve_timeout:g} s: "
             f"it has {total}, {free} free"
         )
+
+    def _placed(self, ray: Any, group: Any) -> bool:
+        """Waits up to ``reserve_timeout`` seconds for ``group`` to be placed, in steps of
+        ``INTERRUPT_STEP``: Ctrl+C stops the wait at once. ``group.wait`` would block in Ray's C++
+        for the whole timeout, and Python runs its SIGINT handler only after it returns."""
+        ready = group.ready()
+        deadline = time.monotonic() + self.reserve_timeout
+        while not ray.wait([ready], timeout=min(INTERRUPT_STEP, max(0.0, deadline - time.monotonic())))[0]:
+            if time.monotonic() >= deadline:
+                return False
+        return True
 
     def _actor(self, ray: Any, k: int) -> Any:
         """A worker actor in bundle ``k`` of the run's placement group, holding its CPU."""
