@@ -7,7 +7,6 @@ machine (``scripts/ray_cluster_check.sh``).
 
 from __future__ import annotations
 
-import itertools
 import math
 import subprocess
 import sys
@@ -230,18 +229,18 @@ def _nap(seconds: float) -> tuple[float, float]:
 
 @pytest.mark.slow
 def test_workers_caps_the_tasks_at_once_over_every_map(local_ray) -> None:  # type: ignore[no-untyped-def]
-    """``--workers 1`` on a two-CPU cluster runs one task at a time, even with two maps going
-    (a large story's parses and the briefs), as one worker process would."""
+    """``--workers 2`` sends two tasks at a time over every map going (a large story's parses and
+    the briefs), each to a worker with nothing to do, as two worker processes would take them: a
+    second map's tasks go on in the worker the first map's long task leaves free. Were the cap
+    counted per map, or not at all, one of them would wait behind the long task."""
     from newsprism.engine.ray import RayEngine
 
-    with RayEngine(workers=1) as one:  # the running Ray, capped at one task
-        first = one.map(_nap, [0.3, 0.3])
-        second = one.map(_nap, [0.3, 0.3])
-        spans = sorted([*first, *second])
-    assert all(a[1] <= b[0] for a, b in itertools.pairwise(spans))  # never two at once
     with RayEngine(workers=2) as two:
-        both = sorted(two.map(_nap, [0.5, 0.5]))
-    assert both[1][0] < both[0][1]  # the two CPUs run two at once
+        long = two.map(_nap, [3.0])  # sent at once, to one worker
+        short = list(two.map(_nap, [0.05] * 4))
+        ((start, end),) = list(long)
+    assert max(e for _, e in short) < end
+    assert min(s for s, _ in short) < end and start < max(e for _, e in short)  # two ran at once
 
 
 @pytest.mark.slow
@@ -285,18 +284,26 @@ def _pid(_: object) -> int:
     return os.getpid()
 
 
+def _pid_after_a_nap(_: object) -> int:
+    import os
+    import time
+
+    time.sleep(0.2)  # long enough that the next task goes to the other worker
+    return os.getpid()
+
+
 @pytest.mark.slow
 def test_the_work_runs_on_the_workers_the_engine_warmed(local_ray, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    """The start-up tasks count among the tasks in flight and run the work's own function:
-    with one task at a time on a two-CPU cluster, every task runs on the one worker that
-    loaded the models. Before, the first task went to the other CPU while the start-up
-    ran, and a second worker process loaded them all again (on a two-node cluster the
-    work alternated between two workers, each paying the start-up)."""
+    """With two workers, the work runs on both, and only in the two processes that ran the
+    initializer (loaded the models) as the engine started: none loads them again in its first
+    task. Before the worker actors, the first task went to another worker process while the
+    start-up ran, and it loaded them all again."""
     from newsprism.engine.ray import RayEngine
 
-    with RayEngine(workers=1, initializer=_sign_in, initargs=(str(tmp_path),)) as engine:
-        pids = set(engine.map(_pid, range(8)))
-    assert pids == {int(p.name) for p in tmp_path.iterdir()}
+    with RayEngine(workers=2, initializer=_sign_in, initargs=(str(tmp_path),)) as engine:
+        pids = set(engine.map(_pid_after_a_nap, range(8)))
+    warmed = {int(p.name) for p in tmp_path.iterdir()}
+    assert len(warmed) == 2 and pids == warmed
 
 
 @pytest.mark.slow
