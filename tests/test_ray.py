@@ -400,3 +400,34 @@ def test_a_group_ray_cannot_remove_neither_hides_the_error_nor_keeps_ray_up(  # 
     finally:
         for group in kept:
             remove(group)
+
+
+@pytest.mark.slow
+def test_a_worker_ray_calls_unavailable_is_ended_before_its_replacement(  # type: ignore[no-untyped-def]
+    local_ray, monkeypatch
+) -> None:
+    """Ray may call a worker actor unavailable (``ActorUnavailableError``, a ``RayActorError``: a
+    transient failure, here made to happen) while it lives and holds its bundle's one CPU. Its item
+    goes again to a new actor in that bundle, which could never start beside it: the engine ends
+    the old one first. Before, the run waited for ever."""
+    import threading
+
+    from newsprism.engine.ray import RayEngine
+
+    get = local_ray.get
+    failed: list[object] = []
+
+    def unavailable_once(ref, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if not failed:
+            failed.append(ref)
+            raise local_ray.exceptions.ActorUnavailableError("a transient failure", None)
+        return get(ref, *args, **kwargs)
+
+    _all_free(local_ray)
+    monkeypatch.setattr(local_ray, "get", unavailable_once)
+    with RayEngine(workers=1) as engine:
+        results: list[float] = []
+        run = threading.Thread(target=lambda: results.extend(engine.map(math.sqrt, [4.0, 9.0])), daemon=True)
+        run.start()
+        run.join(30)  # a hang otherwise: the test ends, and the group's removal ends the thread's wait
+        assert failed and results == [2.0, 3.0]

@@ -26,7 +26,7 @@ reservation is there to stop. Without ``workers`` it asks for the CPUs free as
 it starts (at least one). A Ray the engine starts itself (no ``address``) has
 ``workers`` CPUs, as a process engine has that many processes; without
 ``workers``, one per core. An item whose actor is gone (killed) is sent once
-more, to a new actor in its bundle.
+more, to a new actor in its bundle, the old one ended first.
 
 Stateful steps run as actors too: ``RayEngine.stage`` puts (a copy of) an
 object in an actor of the run and calls its methods in order. The pipeline keeps
@@ -322,6 +322,9 @@ class RayEngine:
                     if sent.tries > 1:
                         raise EngineError(f"a Ray worker stopped before its work was done: {e}") from e
                     if self._actors[sent.slot] is sent.actor:  # not replaced yet (by another item it held)
+                        # Ended first: an actor Ray calls unavailable (ActorUnavailableError, a transient
+                        # failure) may live on, holding the bundle's one CPU its replacement needs.
+                        ray.kill(sent.actor, no_restart=True)
                         self._actors[sent.slot] = self._actor(ray, sent.slot)
                     self._send(ray, fn_ref, sent)
                     continue
